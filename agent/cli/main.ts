@@ -1,0 +1,61 @@
+/**
+ * The `headroom` command line. Each command is a function returning an exit code; `main` parses
+ * the arguments and never calls `process.exit`, so tests run it in-process.
+ */
+import { HeadroomError } from '../../errors.ts';
+import { type CliIo, processIo } from './io.ts';
+import { schemaCommand } from './schema-command.ts';
+import { validateCommand } from './validate-command.ts';
+
+interface Command {
+  readonly summary: string;
+  readonly run: (args: string[], io: CliIo) => Promise<number> | number;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  validate: {
+    summary: 'check configuration files: headroom validate --config FILE [--config FILE]',
+    run: validateCommand,
+  },
+  schema: { summary: 'print the JSON Schema of the configuration file (for editors)', run: schemaCommand },
+};
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr(`headroom: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof HeadroomError) {
+      io.stderr(`headroom ${name}: ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    if (isArgumentError(error)) {
+      io.stderr(`headroom ${name}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isArgumentError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
+  );
+  return `Usage: headroom <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+}

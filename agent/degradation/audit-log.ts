@@ -1,0 +1,111 @@
+/** A bounded record of the last decisions, with JSON and CSV renderings for APIs and incident reviews. */
+import { diag } from '@opentelemetry/api';
+import { seriesLabel } from './messages.ts';
+import type { DegradationDecision } from './types.ts';
+
+/** Decisions an audit log keeps unless told otherwise. */
+export const DEFAULT_AUDIT_LOG_SIZE = 1000;
+
+/** Columns of {@link AuditLog.toCSV}, in order. */
+export const AUDIT_CSV_COLUMNS = Object.freeze([
+  'seq',
+  'at',
+  'service',
+  'from',
+  'to',
+  'reason',
+  'message',
+  'series',
+  'percentile',
+  'observed_ms',
+  'budget_ms',
+  'ratio',
+  'disabled',
+  'enabled',
+] as const);
+
+/** The reading side of an {@link AuditLog}. */
+export type ReadonlyAuditLog = Pick<AuditLog, 'capacity' | 'size' | 'entries' | 'toJSON' | 'toCSV'>;
+
+/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+function csvRow(decision: DegradationDecision): string {
+  const { evidence, actions } = decision;
+  const fields = [
+    String(decision.seq),
+    new Date(decision.at).toISOString(),
+    decision.service,
+    decision.from,
+    decision.to,
+    decision.reason,
+    decision.message,
+    evidence === undefined ? '' : seriesLabel(evidence),
+    evidence?.percentile ?? '',
+    evidence === undefined ? '' : String(evidence.observedMs),
+    evidence === undefined ? '' : String(evidence.budgetMs),
+    evidence === undefined ? '' : String(evidence.ratio),
+    actions.disabled.join(';'),
+    actions.enabled.join(';'),
+  ];
+  return fields.map(csvField).join(',');
+}
+
+/** A ring of the last `capacity` decisions; the oldest is dropped first. */
+export class AuditLog {
+  readonly #ring: (DegradationDecision | undefined)[];
+  /** Index the next decision goes to. */
+  #next = 0;
+  #size = 0;
+
+  /**
+   * @param capacity decisions kept, a whole number from 1; anything else is reported through `diag`
+   *   and replaced (fractions truncated, below 1 raised to 1, non-finite values by the default).
+   * @default 1000
+   */
+  constructor(capacity: number = DEFAULT_AUDIT_LOG_SIZE) {
+    const usable = Number.isFinite(capacity) ? Math.max(1, Math.trunc(capacity)) : DEFAULT_AUDIT_LOG_SIZE;
+    if (usable !== capacity)
+      diag.warn(`headroom: audit log size ${capacity} is not a whole number >= 1; using ${usable}`);
+    this.#ring = new Array(usable);
+  }
+
+  /** Decisions kept at most. */
+  get capacity(): number {
+    return this.#ring.length;
+  }
+
+  /** Decisions kept now. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Records `decision`, dropping the oldest when full. */
+  add(decision: DegradationDecision): void {
+    this.#ring[this.#next] = decision;
+    this.#next = (this.#next + 1) % this.#ring.length;
+    this.#size = Math.min(this.#size + 1, this.#ring.length);
+  }
+
+  /** The kept decisions, oldest first (a new array). */
+  entries(): DegradationDecision[] {
+    const start = (this.#next - this.#size + this.#ring.length) % this.#ring.length;
+    const out: DegradationDecision[] = [];
+    for (let i = 0; i < this.#size; i++)
+      out.push(this.#ring[(start + i) % this.#ring.length] as DegradationDecision);
+    return out;
+  }
+
+  /** The kept decisions, oldest first, as `JSON.stringify` should render them. */
+  toJSON(): DegradationDecision[] {
+    return this.entries();
+  }
+
+  /** RFC 4180 CSV (CRLF line ends, header first), `at` in ISO 8601, feature lists joined with `;`. */
+  toCSV(): string {
+    const rows = [AUDIT_CSV_COLUMNS.join(','), ...this.entries().map(csvRow)];
+    return `${rows.join('\r\n')}\r\n`;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * One service's degradation state machine: verdicts in, levels and feature switches out, each
+ * change a {@link DegradationDecision} value that is audited and published.
+ */
+import { diag } from '@opentelemetry/api';
+import type { Verdict } from '../budget/types.ts';
+import type { Clock } from '../clock.ts';
+import { AuditLog, DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from './audit-log.ts';
+import { DecisionPublisher } from './decision-publisher.ts';
+import { type DegradationConfig, featureChanges, LevelTable } from './level-table.ts';
+import { type DegradationLevel, isDegradationLevel } from './levels.ts';
+import { overrideClearedMessage, overrideExpiredMessage, overrideMessage } from './messages.ts';
+import { type Proposal, TransitionPolicy, worstOf } from './transition-policy.ts';
+import type {
+  DecisionListener,
+  DegradationDecision,
+  DegradationReason,
+  DegradationState,
+  FeatureFlags,
+  OverrideOptions,
+} from './types.ts';
+
+/** Options of {@link DegradationManager}. */
+export interface DegradationManagerOptions {
+  /** The parsed (possibly deep-frozen) `degradation` config section. */
+  readonly config: DegradationConfig;
+  /** Source of decision times, ms since the epoch. */
+  readonly clock: Clock;
+  /** service.name stamped on every decision. @default 'unknown_service:node' */
+  readonly service?: string;
+  /** Decisions the audit log keeps. @default 1000 */
+  readonly auditLogSize?: number;
+}
+
+/** A level change (or a pin/release at the same level) about to become a decision. */
+type Transition = Omit<Proposal, 'reason'> & { readonly reason: DegradationReason };
+
+/**
+ * @example
+ * const manager = new DegradationManager({ config: config.degradation, clock: systemClock, service: 'checkout' });
+ * manager.subscribe((decision) => logger.info(decision.message));
+ * evaluator.onTick((verdicts) => manager.observe(verdicts));
+ * if (manager.features.enabled('recommendations')) addRecommendations(page);
+ */
+export class DegradationManager {
+  readonly #config: DegradationConfig;
+  readonly #clock: Clock;
+  readonly #service: string;
+  readonly #table: LevelTable;
+  readonly #policy: TransitionPolicy;
+  readonly #audit: AuditLog;
+  readonly #publisher = new DecisionPublisher();
+  #level: DegradationLevel = 'NONE';
+  /** When the current level was entered, ms. */
+  #sinceMs: number;
+  /** Baseline of minDwell and maxDuration: the last decision of any kind, ms. */
+  #heldSinceMs: number;
+  #override: OverrideOptions | undefined;
+  #disabledSet: ReadonlySet<string> = new Set();
+  #disabledList: readonly string[] = Object.freeze([]);
+  #seq = 0;
+  #lastDecision: DegradationDecision | undefined;
+  /** O(1) feature switches for the hot path; reflects the current level. */
+  readonly features: FeatureFlags;
+
+  constructor(options: DegradationManagerOptions) {
+    this.#config = options.config;
+    this.#clock = options.clock;
+    this.#service = options.service ?? 'unknown_service:node';
+    this.#table = new LevelTable(options.config);
+    this.#policy = new TransitionPolicy(this.#table, options.config);
+    this.#audit = new AuditLog(options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
+    this.#sinceMs = this.#heldSinceMs = options.clock.now();
+    this.features = Object.freeze({
+      enabled: (name: string) => !this.#disabledSet.has(name),
+      disabled: () => this.#disabledList,
+    });
+  }
+
+  /** The current level. */
+  get level(): DegradationLevel {
+    return this.#level;
+  }
+
+  /** true while a manual override suspends automatic transitions. */
+  get overridden(): boolean {
+    return this.#override !== undefined;
+  }
+
+  /** The last decisions, oldest first. */
+  get auditLog(): ReadonlyAuditLog {
+    return this.#audit;
+  }
+
+  /**
+   * Feeds one evaluation tick: this service's verdicts (empty when no series had enough samples).
+   * Returns the decision the tick caused, if any. Never throws.
+   */
+  observe(verdicts: readonly Verdict[]): DegradationDecision | undefined {
+    try {
+      const nowMs = this.#clock.now();
+      if (this.#override !== undefined) return this.#expireOverride(nowMs);
+      if (!this.#config.enabled) return undefined;
+      const worst = worstOf(verdicts);
+      const proposal = this.#policy.next(this.#level, worst, nowMs, this.#heldSinceMs);
+      if (proposal === undefined) return undefined;
+      const decision = this.#decide(proposal, nowMs);
+      this.#policy.entered(this.#level, worst, nowMs);
+      return decision;
+    } catch (error) {
+      diag.error('headroom: degradation tick failed; ignored', error);
+      return undefined;
+    }
+  }
+
+  /**
+   * Pins the level to `level` at once and suspends automatic transitions until {@link clearOverride}
+   * or `options.untilMs`. Returns the decision, or `undefined` (reported through `diag`) when `level`
+   * is not a level or `untilMs` is not a finite time.
+   */
+  override(
+    level: DegradationLevel,
+    reason: string,
+    options: OverrideOptions = {},
+  ): DegradationDecision | undefined {
+    const { untilMs } = options;
+    // A finite number can still be beyond what Date (and so the ISO message) can represent.
+    if (!isDegradationLevel(level) || (untilMs !== undefined && Number.isNaN(new Date(untilMs).getTime()))) {
+      diag.warn(`headroom: degradation override to ${String(level)} until ${String(untilMs)} rejected`);
+      return undefined;
+    }
+    const nowMs = this.#clock.now();
+    const from = this.#level;
+    this.#override = untilMs === undefined ? {} : { untilMs };
+    const message = overrideMessage(from, level, reason, untilMs);
+    return this.#decide({ to: level, reason: 'manual-override', message }, nowMs);
+  }
+
+  /** Ends a manual override; automation resumes from the overridden level. `undefined` when none is active. */
+  clearOverride(reason: string): DegradationDecision | undefined {
+    if (this.#override === undefined) return undefined;
+    const message = overrideClearedMessage(this.#level, reason);
+    return this.#resume('override-cleared', message, this.#clock.now());
+  }
+
+  /** Registers `listener` for every later decision; returns the function that removes it. */
+  subscribe(listener: DecisionListener): () => void {
+    return this.#publisher.subscribe(listener);
+  }
+
+  /** A snapshot for APIs and dashboards. */
+  state(): DegradationState {
+    const state = {
+      service: this.#service,
+      level: this.#level,
+      overridden: this.overridden,
+      since: this.#sinceMs,
+      disabledFeatures: this.#disabledList,
+    };
+    return this.#lastDecision === undefined ? state : { ...state, lastDecision: this.#lastDecision };
+  }
+
+  #expireOverride(nowMs: number): DegradationDecision | undefined {
+    const untilMs = this.#override?.untilMs;
+    if (untilMs === undefined || nowMs < untilMs) return undefined;
+    return this.#resume('override-expired', overrideExpiredMessage(this.#level, untilMs), nowMs);
+  }
+
+  #resume(
+    reason: 'override-cleared' | 'override-expired',
+    message: string,
+    nowMs: number,
+  ): DegradationDecision {
+    this.#override = undefined;
+    this.#policy.entered(this.#level, undefined, nowMs);
+    return this.#decide({ to: this.#level, reason, message }, nowMs);
+  }
+
+  /** Applies `transition`, then records and publishes the decision. */
+  #decide(transition: Transition, nowMs: number): DegradationDecision {
+    const from = this.#level;
+    const before = this.#disabledList;
+    if (transition.to !== from) this.#enter(transition.to, nowMs);
+    this.#heldSinceMs = nowMs;
+    const decision: DegradationDecision = Object.freeze({
+      seq: ++this.#seq,
+      at: nowMs,
+      service: this.#service,
+      from,
+      to: transition.to,
+      reason: transition.reason,
+      message: transition.message,
+      ...(transition.evidence === undefined ? {} : { evidence: transition.evidence }),
+      actions: featureChanges(before, this.#disabledList),
+      disabledFeatures: this.#disabledList,
+    });
+    this.#lastDecision = decision;
+    this.#audit.add(decision);
+    this.#publisher.publish(decision);
+    return decision;
+  }
+
+  #enter(level: DegradationLevel, nowMs: number): void {
+    this.#level = level;
+    this.#sinceMs = nowMs;
+    this.#disabledList = this.#table.row(level).disabledFeatures;
+    this.#disabledSet = new Set(this.#disabledList);
+  }
+}

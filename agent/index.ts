@@ -1,0 +1,40 @@
+// Public face of agent/: the embedded agent and the parts services and exporters see.
+export { Agent, type AgentOptions, type TickListener, type TickResult } from './agent.ts';
+export { type BudgetResolution, BudgetResolver } from './budget/budget-resolver.ts';
+export { Evaluator } from './budget/evaluator.ts';
+export { ModifierSet } from './budget/modifiers.ts';
+export { type SeriesTarget, SeriesTargets } from './budget/series-targets.ts';
+export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
+export { type Clock, ManualClock, systemClock, type TimerHandle } from './clock.ts';
+export {
+  AuditLog,
+  DEGRADATION_DECISION_CHANNEL,
+  DEGRADATION_LEVELS,
+  type DecisionEvidence,
+  type DecisionListener,
+  type DegradationDecision,
+  type DegradationLevel,
+  DegradationManager,
+  type DegradationState,
+  type FeatureFlags,
+  isDegradationLevel,
+  type OverrideOptions,
+  type ReadonlyAuditLog,
+} from './degradation/index.ts';
+export {
+  LoadMonitor,
+  type LoadSampler,
+  type LoadSignals,
+  type LoadState,
+  nodeLoadSampler,
+} from './load/index.ts';
+export type { Recorder } from './recorder.ts';
+export {
+  OVERFLOW_OPERATION,
+  PERCENTILES,
+  type Percentile,
+  percentileValue,
+  type Series,
+  SeriesRegistry,
+  type WindowSnapshot,
+} from './window/index.ts';

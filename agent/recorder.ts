@@ -1,0 +1,19 @@
+/** The record path's contract: what the span processor and the OTLP receiver feed. */
+export interface Recorder {
+  /**
+   * Records one finished operation. Never throws; invalid durations and late samples are dropped
+   * and counted by the window.
+   * @param phase the phase name, or '' for the whole operation
+   * @param durationMs the span's own duration
+   * @param endTimeMs the span's end time, ms since the epoch
+   */
+  record(
+    service: string,
+    operation: string,
+    context: string,
+    phase: string,
+    durationMs: number,
+    isError: boolean,
+    endTimeMs: number,
+  ): void;
+}

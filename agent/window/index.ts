@@ -1,0 +1,27 @@
+// Public face of agent/window: per-series sliding windows of DDSketches and their registry.
+export {
+  OVERFLOW_OPERATION,
+  type Series,
+  SeriesRegistry,
+  type SeriesRegistryOptions,
+} from './series-registry.ts';
+export {
+  MAX_SLOTS,
+  type ResolvedSlidingWindowOptions,
+  resolveSlidingWindowOptions,
+  SlidingWindow,
+  type SlidingWindowOptions,
+} from './sliding-window.ts';
+export {
+  type EmptyWindowLatencies,
+  PERCENTILE_FIELDS,
+  PERCENTILES,
+  type Percentile,
+  type PercentileField,
+  percentileValue,
+  QUANTILES,
+  quantileOf,
+  type WindowCounts,
+  type WindowLatencies,
+  type WindowSnapshot,
+} from './types.ts';

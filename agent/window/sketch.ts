@@ -1,0 +1,88 @@
+// Adapter around @datadog/sketches-js 2.1.1: the window needs three things the library does not
+// offer safely, so they live here, next to the workaround notes.
+// - clear: the library has no reset; a slot reused by a newer epoch is cleared in place (public
+//   fields only) so its bins array is reused instead of garbage every second.
+// - merge: `DDSketch.merge` copies the bins into an empty target (allocation per query) and drops
+//   a source store whose maxKey is 0, i.e. values near 1 ms (`secondKey = secondKey || key` in
+//   `DenseStore._extendRange`, the bug fixed in sketches-py #58), leaving NaN bins. mergeSketchInto
+//   sizes the target through the public `store.add`, then adds the source's bins in one loop.
+// - quantiles are clamped to the exact [min, max] the sketch tracks, which can only reduce error.
+import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+
+/** A DDSketch with a logarithmic mapping and a bounded store that collapses its lowest bins. */
+export type Sketch = LogCollapsingLowestDenseDDSketch;
+
+/** The store fields this adapter touches; `isCollapsed` exists on the collapsing store only. */
+interface CollapsingStore {
+  bins: number[];
+  count: number;
+  minKey: number;
+  maxKey: number;
+  offset: number;
+  isCollapsed: boolean;
+  add(key: number, weight?: number): void;
+}
+
+/** A new empty sketch; values at or below ~2e-308 count as zero, the store keeps `maxBins` bins. */
+export function createSketch(relativeAccuracy: number, maxBins: number): Sketch {
+  return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy, binLimit: maxBins });
+}
+
+/**
+ * Empties a sketch in place, keeping its bins array. The negative store is left alone: the window
+ * never records negative values.
+ */
+export function clearSketch(sketch: Sketch, maxBins: number): void {
+  const store = sketch.store as unknown as CollapsingStore;
+  // Re-centering an emptied store on a far key can grow bins past the limit (`_shiftBins` pads by
+  // the shift distance); drop such an array rather than keep it for every later epoch.
+  if (store.bins.length > maxBins) store.bins.length = 0;
+  else store.bins.fill(0);
+  store.count = 0;
+  store.minKey = Infinity;
+  store.maxKey = -Infinity;
+  store.isCollapsed = false;
+  sketch.zeroCount = 0;
+  sketch.count = 0;
+  sketch.sum = 0;
+  sketch.min = Infinity;
+  sketch.max = -Infinity;
+}
+
+/** Adds `source`'s content to `target` (same accuracy and bin limit); `source` is unchanged. */
+export function mergeSketchInto(target: Sketch, source: Sketch): void {
+  if (source.count === 0) return;
+  const from = source.store as unknown as CollapsingStore;
+  if (from.count > 0) {
+    const to = target.store as unknown as CollapsingStore;
+    const { bins, offset, minKey, maxKey } = from;
+    // Two zero-weight adds size the target's range once (collapsing it if needed); the loop then
+    // writes bins directly. Keys below a collapsed target's minKey belong to its bin 0.
+    to.add(minKey, 0);
+    to.add(maxKey, 0);
+    const toBins = to.bins;
+    const toOffset = to.offset;
+    let added = 0;
+    for (let key = minKey; key <= maxKey; key++) {
+      const weight = bins[key - offset]!;
+      if (weight === 0) continue;
+      const index = key - toOffset;
+      toBins[Math.max(index, 0)]! += weight;
+      added += weight;
+    }
+    to.count += added;
+  }
+  target.zeroCount += source.zeroCount;
+  target.count += source.count;
+  target.sum += source.sum;
+  if (source.min < target.min) target.min = source.min;
+  if (source.max > target.max) target.max = source.max;
+}
+
+/** The sketch's value at quantile `q` (0..1), clamped to [min, max]; NaN when empty. */
+export function valueAtQuantile(sketch: Sketch, q: number): number {
+  const value = sketch.getValueAtQuantile(q);
+  if (value < sketch.min) return sketch.min;
+  if (value > sketch.max) return sketch.max;
+  return value;
+}

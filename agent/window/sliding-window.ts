@@ -1,0 +1,211 @@
+import { clearSketch, createSketch, mergeSketchInto, type Sketch, valueAtQuantile } from './sketch.ts';
+import { EMPTY_LATENCIES, QUANTILES, type WindowSnapshot } from './types.ts';
+
+/** Options of a {@link SlidingWindow}; every field is optional. */
+export interface SlidingWindowOptions {
+  /** Span the window covers, in ms; a whole multiple of `resolutionMs`. @default 60000 */
+  windowMs?: number;
+  /** Span of one slot (one sketch), in ms. @default 1000 */
+  resolutionMs?: number;
+  /** Relative accuracy of the percentiles, between 0 and 1 exclusive. @default 0.01 */
+  relativeAccuracy?: number;
+  /** Bins per sketch before the lowest ones are collapsed (bounds memory). @default 2048 */
+  maxBins?: number;
+}
+
+/** {@link SlidingWindowOptions} with defaults applied and checked. */
+export type ResolvedSlidingWindowOptions = Readonly<Required<SlidingWindowOptions>>;
+
+/** Most slots one window may hold: each slot may hold a sketch of up to `maxBins` bins. */
+export const MAX_SLOTS = 3600;
+
+/**
+ * Applies defaults and validates; throws a `RangeError` naming the offending field(s).
+ * @example resolveSlidingWindowOptions({ windowMs: 10_000 }).resolutionMs // 1000
+ */
+export function resolveSlidingWindowOptions(
+  options: SlidingWindowOptions = {},
+): ResolvedSlidingWindowOptions {
+  const { windowMs = 60_000, resolutionMs = 1000, relativeAccuracy = 0.01, maxBins = 2048 } = options;
+  requirePositiveInteger('windowMs', windowMs);
+  requirePositiveInteger('resolutionMs', resolutionMs);
+  if (windowMs % resolutionMs !== 0) {
+    throw new RangeError(
+      `SlidingWindow: windowMs (${windowMs}) must be a whole multiple of resolutionMs (${resolutionMs})`,
+    );
+  }
+  if (windowMs / resolutionMs > MAX_SLOTS) {
+    throw new RangeError(
+      `SlidingWindow: windowMs / resolutionMs must be at most ${MAX_SLOTS} slots, got ${windowMs / resolutionMs}`,
+    );
+  }
+  if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
+    throw new RangeError(
+      `SlidingWindow: relativeAccuracy must be between 0 and 1 exclusive, got ${relativeAccuracy}`,
+    );
+  }
+  requirePositiveInteger('maxBins', maxBins);
+  return Object.freeze({ windowMs, resolutionMs, relativeAccuracy, maxBins });
+}
+
+function requirePositiveInteger(name: string, value: number): void {
+  if (!(Number.isSafeInteger(value) && value > 0)) {
+    throw new RangeError(`SlidingWindow: ${name} must be a positive integer, got ${value}`);
+  }
+}
+
+/**
+ * Latency samples of one series over the last `windowMs`: a ring of `windowMs / resolutionMs`
+ * slots, each a DDSketch plus sample and error counts. Slot of a sample = its epoch
+ * (`floor(endTimeMs / resolutionMs)`) modulo the slot count; a slot reused by a newer epoch is
+ * cleared on its first sample. Time is never read: callers pass end times and `nowMs`.
+ * @example
+ * const window = new SlidingWindow({ windowMs: 60_000 });
+ * window.record(span.durationMs, span.isError, span.endTimeMs);
+ * window.snapshot(clock.now()).p95;
+ */
+export class SlidingWindow {
+  /** Span of the full window, in ms. */
+  readonly windowMs: number;
+  /** Span of one slot, in ms. */
+  readonly resolutionMs: number;
+  /** Number of slots (`windowMs / resolutionMs`). */
+  readonly slotCount: number;
+  readonly #maxBins: number;
+  readonly #relativeAccuracy: number;
+  // Slot state in parallel arrays so record() touches no per-slot object but the sketch.
+  readonly #epochs: Float64Array;
+  readonly #counts: Float64Array;
+  readonly #errorCounts: Float64Array;
+  readonly #sketches: (Sketch | undefined)[];
+  // Reused by every snapshot(); a slot's sketch is created on the slot's first sample.
+  readonly #scratch: Sketch;
+  #newestEpoch = -Infinity;
+  #newestIndex = 0;
+  #lastRecordMs = -Infinity;
+  #droppedInvalid = 0;
+  #droppedLate = 0;
+
+  /** @throws RangeError when an option is invalid (see {@link resolveSlidingWindowOptions}). */
+  constructor(options: SlidingWindowOptions = {}) {
+    const resolved = resolveSlidingWindowOptions(options);
+    this.windowMs = resolved.windowMs;
+    this.resolutionMs = resolved.resolutionMs;
+    this.slotCount = resolved.windowMs / resolved.resolutionMs;
+    this.#maxBins = resolved.maxBins;
+    this.#relativeAccuracy = resolved.relativeAccuracy;
+    this.#epochs = new Float64Array(this.slotCount).fill(-Infinity);
+    this.#counts = new Float64Array(this.slotCount);
+    this.#errorCounts = new Float64Array(this.slotCount);
+    this.#sketches = new Array<Sketch | undefined>(this.slotCount).fill(undefined);
+    this.#scratch = createSketch(resolved.relativeAccuracy, resolved.maxBins);
+  }
+
+  /** Samples refused because the duration was negative, NaN or infinite, or the end time not finite. */
+  get droppedInvalid(): number {
+    return this.#droppedInvalid;
+  }
+
+  /** Samples refused because they ended before the window of the newest sample seen. */
+  get droppedLate(): number {
+    return this.#droppedLate;
+  }
+
+  /** Largest end time accepted so far, in ms; `-Infinity` before the first sample. */
+  get lastRecordMs(): number {
+    return this.#lastRecordMs;
+  }
+
+  /**
+   * Records one sample; never throws. Returns false, counting the reason, for a duration that is
+   * negative, NaN or infinite or an end time that is not finite (`droppedInvalid`), and for an end
+   * time older than the window ending at the newest epoch seen (`droppedLate`). Zero is valid.
+   */
+  record(durationMs: number, isError: boolean, endTimeMs: number): boolean {
+    if (!(durationMs >= 0 && durationMs < Infinity) || !Number.isFinite(endTimeMs)) {
+      this.#droppedInvalid++;
+      return false;
+    }
+    const epoch = Math.floor(endTimeMs / this.resolutionMs);
+    // Most samples land in the newest slot; its index is cached to skip a float modulo.
+    let index = this.#newestIndex;
+    if (epoch !== this.#newestEpoch) {
+      if (epoch <= this.#newestEpoch - this.slotCount) {
+        this.#droppedLate++;
+        return false;
+      }
+      index = epoch % this.slotCount;
+      if (index < 0) index += this.slotCount;
+      if (epoch > this.#newestEpoch) {
+        this.#newestEpoch = epoch;
+        this.#newestIndex = index;
+      }
+    }
+    let sketch = this.#sketches[index];
+    if (this.#epochs[index] !== epoch) {
+      if (sketch === undefined) sketch = this.#sketches[index] = this.#newSketch();
+      else clearSketch(sketch, this.#maxBins);
+      this.#epochs[index] = epoch;
+      this.#counts[index] = 0;
+      this.#errorCounts[index] = 0;
+    }
+    // accept() throws only for a weight <= 0 (default 1). `+ 0` turns -0 into 0 so minMs is never -0.
+    sketch!.accept(durationMs + 0);
+    this.#counts[index]!++;
+    if (isError) this.#errorCounts[index]!++;
+    if (endTimeMs > this.#lastRecordMs) this.#lastRecordMs = endTimeMs;
+    return true;
+  }
+
+  /**
+   * Merges the slots whose epoch lies in the last `lastMs` ending at `nowMs` (the slot holding
+   * `nowMs` included, slots after it excluded). `lastMs` is rounded up to whole slots and clamped
+   * to [resolutionMs, windowMs]; omitted or NaN means the whole window. Allocates only the result.
+   * @example window.snapshot(now, 10_000).p95 // p95 over the last 10 s, for recovery checks
+   */
+  snapshot(nowMs: number, lastMs: number = this.windowMs): WindowSnapshot {
+    const spanSlots = this.#spanSlots(lastMs);
+    const newestEpoch = Math.floor(nowMs / this.resolutionMs);
+    const oldestEpoch = newestEpoch - spanSlots + 1;
+    const merged = this.#scratch;
+    clearSketch(merged, this.#maxBins);
+    let count = 0;
+    let errorCount = 0;
+    for (let index = 0; index < this.slotCount; index++) {
+      const epoch = this.#epochs[index]!;
+      // Positive test so a NaN nowMs selects nothing rather than everything.
+      if (!(epoch >= oldestEpoch && epoch <= newestEpoch)) continue;
+      count += this.#counts[index]!;
+      errorCount += this.#errorCounts[index]!;
+      mergeSketchInto(merged, this.#sketches[index]!);
+    }
+    const windowMs = spanSlots * this.resolutionMs;
+    const counts = {
+      windowMs,
+      count,
+      errorCount,
+      errorRate: count === 0 ? 0 : errorCount / count,
+      ratePerSecond: count / (windowMs / 1000),
+    };
+    if (count === 0) return { ...counts, ...EMPTY_LATENCIES };
+    return {
+      ...counts,
+      p50: valueAtQuantile(merged, QUANTILES.p50),
+      p90: valueAtQuantile(merged, QUANTILES.p90),
+      p95: valueAtQuantile(merged, QUANTILES.p95),
+      p99: valueAtQuantile(merged, QUANTILES.p99),
+      p999: valueAtQuantile(merged, QUANTILES['p99.9']),
+      minMs: merged.min,
+      maxMs: merged.max,
+    };
+  }
+
+  #spanSlots(lastMs: number): number {
+    if (Number.isNaN(lastMs)) return this.slotCount;
+    return Math.min(this.slotCount, Math.max(1, Math.ceil(lastMs / this.resolutionMs)));
+  }
+
+  #newSketch(): Sketch {
+    return createSketch(this.#relativeAccuracy, this.#maxBins);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Configuration: YAML -> environment -> zod schema -> deep-frozen typed config.
+ * @example
+ * import { loadConfig } from 'headroom-otel/config';
+ * const config = loadConfig({ files: ['headroom.yaml'] });
+ */
+export { type DeepReadonly, deepFreeze } from './deep-freeze.ts';
+export { jsonSchema } from './json-schema.ts';
+export {
+  type ConfigSource,
+  type LoadConfigOptions,
+  loadConfig,
+  parseConfig,
+  type ResolvedConfig,
+  readConfigSources,
+} from './load.ts';
+export { type Environment, parseKeyValueList, sdkDisabled } from './otel-env.ts';
+export { DEGRADATION_LEVEL_KEYS } from './schema/degradation.ts';
+export { formatMs, PERCENTILES, parseDurationMs } from './schema/units.ts';
+export { configSchema, type HeadroomConfig, type HeadroomConfigInput } from './schema.ts';

@@ -1,0 +1,40 @@
+/**
+ * Collector mode: the OTLP/HTTP receiver that takes spans from many services, and the decision API
+ * that serves levels, verdicts and overrides back to them.
+ */
+import { z } from 'zod';
+import { duration, port, size } from './units.ts';
+
+export const receiverSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  host: z.string().min(1).prefault('127.0.0.1'),
+  port: port.default(4318),
+  maxBodySize: size().prefault('4MiB').meta({ description: 'Largest request body, after decompression.' }),
+  maxQueuedRequests: z.number().int().min(1).default(64),
+  maxMemory: size().prefault('512MiB').meta({ description: 'Refuse with 503 above this heap use.' }),
+  retryAfter: duration().prefault('1s'),
+});
+
+export const SCOPES = ['read', 'override'] as const;
+
+export const tokenSchema = z.strictObject({
+  name: z.string().min(1),
+  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  scopes: z.array(z.enum(SCOPES)).min(1),
+  namespace: z
+    .string()
+    .optional()
+    .meta({ description: 'Binds the token to one service.namespace (tenant).' }),
+});
+
+export const apiSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  host: z.string().min(1).prefault('127.0.0.1'),
+  port: port.default(4320),
+  tokens: z.array(tokenSchema).default([]),
+  anonymous: z
+    .array(z.enum(SCOPES))
+    .default([])
+    .meta({ description: 'Scopes granted without a token; empty means no token, no access.' }),
+  historySize: z.number().int().min(1).default(1000),
+});

@@ -1,0 +1,58 @@
+/**
+ * Every error Headroom throws at a user: one class per code, codes stable and never reused.
+ * Codes follow `HEADROOM_ERR_<AREA>_<WHAT>`; docs/errors.md lists each one with what to do.
+ */
+
+/** Base class of every error Headroom throws; `code` is stable across releases. */
+export class HeadroomError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** One problem found in a configuration file, located in the YAML it came from. */
+export interface ConfigIssue {
+  /** The file the value came from, or `<env>` / `<defaults>` when no file supplied it. */
+  readonly file: string;
+  /** Dotted path in the config, e.g. `contexts.emergency.budget`; array indices as `[2]`. */
+  readonly path: string;
+  /** 1-based line and column in `file`, when known. */
+  readonly line?: number;
+  readonly column?: number;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+}
+
+/** The configuration (one or more files plus environment) is invalid; `issues` lists every problem. */
+export class ConfigInvalidError extends HeadroomError {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[], options?: ErrorOptions) {
+    super('HEADROOM_ERR_CONFIG_INVALID', formatIssues(issues), options);
+    this.issues = issues;
+  }
+}
+
+/** A configuration file could not be read (missing, unreadable). */
+export class ConfigReadError extends HeadroomError {
+  readonly file: string;
+
+  constructor(file: string, options?: ErrorOptions) {
+    super('HEADROOM_ERR_CONFIG_READ', `cannot read config file ${file}`, options);
+    this.file = file;
+  }
+}
+
+/** Renders issues as `file:line:column path: message`, one per line, as compilers do. */
+export function formatIssues(issues: readonly ConfigIssue[]): string {
+  const lines = issues.map((issue) => {
+    const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+    return `  ${where} ${issue.path || '(root)'}: ${issue.message}`;
+  });
+  const noun = issues.length === 1 ? 'problem' : 'problems';
+  return `invalid configuration (${issues.length} ${noun}):\n${lines.join('\n')}`;
+}

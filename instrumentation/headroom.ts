@@ -1,0 +1,172 @@
+/**
+ * The embedded Headroom a service starts: configuration, the agent, the OpenTelemetry wiring and
+ * the API a service uses (track, wrap, features, modifiers, degradation).
+ */
+import { diag, ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api';
+import type { Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type {
+  Agent,
+  DecisionListener,
+  DegradationLevel,
+  DegradationManager,
+  FeatureFlags,
+  ModifierSet,
+  OverrideOptions,
+  ReadonlyAuditLog,
+  TickResult,
+  Verdict,
+} from '../agent/index.ts';
+import { traceDecisions } from './decision-spans.ts';
+import type { Operation } from './operation-handle.ts';
+import { RuleMatcher } from './rule-matcher.ts';
+import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
+import { HeadroomSpanProcessor } from './span-processor.ts';
+import { Tracker } from './tracker.ts';
+
+/** Instrumentation scope of Headroom's own spans. */
+export const TRACER_NAME = 'headroom-otel';
+
+export interface HeadroomParts {
+  readonly agent: Agent;
+  /** Provider Headroom created, or `undefined` when the service owns its SDK. */
+  readonly tracerProvider: TracerProvider | undefined;
+  readonly spanProcessor: HeadroomSpanProcessor;
+  readonly tracer: Tracer;
+}
+
+/** A running embedded Headroom. Create it with `start()`. */
+export class Headroom {
+  /** service.name this instance judges and degrades. */
+  readonly service: string;
+  /** Add this to your own TracerProvider when you set up the SDK yourself (`sdk: 'external'`). */
+  readonly spanProcessor: SpanProcessor;
+  readonly tracerProvider: TracerProvider | undefined;
+  readonly agent: Agent;
+  readonly #tracker: Tracker;
+  readonly #manager: DegradationManager;
+  #stopped = false;
+
+  constructor(parts: HeadroomParts, service: string) {
+    this.service = service;
+    this.agent = parts.agent;
+    this.tracerProvider = parts.tracerProvider;
+    this.spanProcessor = parts.spanProcessor;
+    this.#manager = parts.agent.degradation(service);
+    const config = parts.agent.config;
+    this.#tracker = new Tracker({
+      tracer: parts.tracer,
+      baseBudgetMs: (operation, context) => parts.agent.targets.baseBudgetMs(operation, context),
+      effectiveBudgetMs: (base, context) => parts.agent.budgets.effectiveBudgetMs(base, context),
+      hardDeadlineFactor: (context) => config.contexts[context]?.hardDeadlineFactor ?? 2,
+      phaseShare: (context, phase) => config.contexts[context]?.phases[phase],
+      knownContexts: () => Object.keys(config.contexts),
+    });
+    traceDecisions(this.#manager, parts.tracer);
+  }
+
+  /** Runs `fn` as a tracked operation; see {@link Tracker.track}. */
+  track<R>(operation: string, context: string, fn: (operation: Operation) => R): R {
+    return this.#tracker.track(operation, context, fn);
+  }
+
+  /** Wraps `fn` so every call is tracked; see {@link Tracker.wrap}. */
+  wrap<A extends unknown[], R>(operation: string, context: string, fn: (...args: A) => R): (...args: A) => R {
+    return this.#tracker.wrap(operation, context, fn);
+  }
+
+  /** Feature switches at the current degradation level: `features.enabled('recommendations')`. */
+  get features(): FeatureFlags {
+    return this.#manager.features;
+  }
+
+  /** Named budget modifiers from `adaptive.modifiers`, switched on and off at run time. */
+  get modifiers(): ModifierSet {
+    return this.agent.modifiers;
+  }
+
+  /** Current degradation level of this service. */
+  get level(): DegradationLevel {
+    return this.#manager.level;
+  }
+
+  /** Pins the level until {@link clearOverride} (or `untilMs`); audited. */
+  override(level: DegradationLevel, reason: string, options?: OverrideOptions): void {
+    this.#manager.override(level, reason, options);
+  }
+
+  clearOverride(reason: string): void {
+    this.#manager.clearOverride(reason);
+  }
+
+  /** Calls `listener` with every degradation decision; returns the unsubscribe function. */
+  onDecision(listener: DecisionListener): () => void {
+    return this.#manager.subscribe(listener);
+  }
+
+  /** The bounded audit log of decisions: `toJSON()`, `toCSV()`. */
+  get auditLog(): ReadonlyAuditLog {
+    return this.#manager.auditLog;
+  }
+
+  /** Verdicts of the last evaluation tick. */
+  verdicts(): readonly Verdict[] {
+    return this.agent.lastTick?.verdicts ?? [];
+  }
+
+  /** Runs one evaluation now (the agent also ticks on its own). */
+  tick(): TickResult {
+    return this.agent.tick();
+  }
+
+  /** Stops ticking and flushes and shuts down the provider Headroom created. Idempotent; never throws. */
+  async shutdown(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.agent.stop();
+    try {
+      await this.tracerProvider?.shutdown();
+    } catch (error) {
+      diag.error('headroom: tracer provider shutdown failed', error);
+    }
+  }
+}
+
+export interface WiringOptions {
+  readonly agent: Agent;
+  /**
+   * 'own': Headroom creates and registers the SDK; 'external': the service adds `spanProcessor` to
+   * its own; 'disabled' (OTEL_SDK_DISABLED or `enabled: false`): no spans, track() just runs the function.
+   */
+  readonly sdk: 'own' | 'external' | 'disabled';
+  readonly spanProcessors: readonly SpanProcessor[];
+  readonly sampler: Sampler | undefined;
+  readonly registerGlobal: boolean;
+}
+
+/** Wires an agent to OpenTelemetry and returns the running Headroom. */
+export function wireHeadroom(options: WiringOptions): Headroom {
+  const { agent } = options;
+  const service = agent.config.service.name ?? UNKNOWN_SERVICE;
+  const spanProcessor = new HeadroomSpanProcessor({
+    recorder: agent,
+    rules: new RuleMatcher(agent.config.rules),
+    defaultService: service,
+  });
+  let tracerProvider: TracerProvider | undefined;
+  let tracer: Tracer;
+  if (options.sdk === 'own') {
+    tracerProvider = createTracerProvider({
+      resource: serviceResource(agent.config.service),
+      spanProcessors: [spanProcessor, ...options.spanProcessors],
+      sampler: options.sampler,
+      registerGlobal: options.registerGlobal,
+    });
+    tracer = tracerProvider.getTracer(TRACER_NAME);
+  } else if (options.sdk === 'external') {
+    tracer = trace.getTracer(TRACER_NAME);
+  } else {
+    // A proxy provider with no delegate hands out no-op tracers: tracking costs next to nothing.
+    tracer = new ProxyTracerProvider().getTracer(TRACER_NAME);
+  }
+  return new Headroom({ agent, tracerProvider, spanProcessor, tracer }, service);
+}

@@ -1,0 +1,76 @@
+/**
+ * Everything about one (operation, context) pair that does not change per call, built on the
+ * first call and reused: span options with the budget attributes, the base budget, phase options.
+ */
+import { diag, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import { ATTR_BUDGET_CONTEXT, ATTR_BUDGET_MS, ATTR_OPERATION, ATTR_PHASE } from './attributes.ts';
+import { runInSpan } from './run-in-span.ts';
+
+/** What bindings need from the agent. */
+export interface BindingServices {
+  readonly tracer: Tracer;
+  /** Base budget of an operation, ms; `undefined` for an unknown context. */
+  baseBudgetMs(operation: string, context: string): number | undefined;
+  effectiveBudgetMs(baseBudgetMs: number, context: string): number;
+  hardDeadlineFactor(context: string): number;
+  phaseShare(context: string, phase: string): number | undefined;
+  knownContexts(): readonly string[];
+}
+
+export class OperationBinding {
+  readonly operation: string;
+  readonly context: string;
+  readonly spanOptions: SpanOptions;
+  readonly hardDeadlineFactor: number;
+  readonly #baseBudgetMs: number;
+  readonly #services: BindingServices;
+  readonly #phases = new Map<string, SpanOptions>();
+
+  constructor(operation: string, context: string, services: BindingServices) {
+    this.operation = operation;
+    this.context = context;
+    this.#services = services;
+    const base = services.baseBudgetMs(operation, context);
+    if (base === undefined) {
+      diag.warn(
+        `headroom: context "${context}" of operation "${operation}" is not configured (known: ${services.knownContexts().join(', ')}); it is traced but not judged`,
+      );
+    }
+    this.#baseBudgetMs = base ?? Number.POSITIVE_INFINITY;
+    this.hardDeadlineFactor = services.hardDeadlineFactor(context);
+    const attributes: Record<string, string | number> = {
+      [ATTR_OPERATION]: operation,
+      [ATTR_BUDGET_CONTEXT]: context,
+    };
+    if (base !== undefined) attributes[ATTR_BUDGET_MS] = base;
+    this.spanOptions = { attributes };
+  }
+
+  effectiveBudgetMs(): number {
+    return this.#services.effectiveBudgetMs(this.#baseBudgetMs, this.context);
+  }
+
+  runPhase<R>(name: string, fn: () => R): R {
+    const options = this.#phases.get(name) ?? this.#phaseOptions(name);
+    return this.#services.tracer.startActiveSpan(name, options, (span) => runInSpan(span, fn));
+  }
+
+  #phaseOptions(name: string): SpanOptions {
+    const share = this.#services.phaseShare(this.context, name);
+    if (share === undefined) {
+      diag.warn(
+        `headroom: phase "${name}" has no share in context "${this.context}"; it is traced but not judged`,
+      );
+    }
+    const attributes: Record<string, string | number> = {
+      [ATTR_OPERATION]: this.operation,
+      [ATTR_BUDGET_CONTEXT]: this.context,
+      [ATTR_PHASE]: name,
+    };
+    if (share !== undefined && Number.isFinite(this.#baseBudgetMs))
+      attributes[ATTR_BUDGET_MS] = this.#baseBudgetMs * share;
+    const options = { attributes };
+    this.#phases.set(name, options);
+    return options;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * What a tracked function receives: its budget, the time left, an AbortSignal for the hard
+ * deadline, and phases. Everything that costs (clock reads, timers) happens only when asked for.
+ */
+import type { Span } from '@opentelemetry/api';
+import type { OperationBinding } from './operation-binding.ts';
+
+/** The handle passed to a function run by `track()`. */
+export interface Operation {
+  /** The operation's OpenTelemetry span. */
+  readonly span: Span;
+  /** The operation name. */
+  readonly name: string;
+  /** The budget context. */
+  readonly context: string;
+  /** Effective budget right now (base x load x modifiers x QoS), ms. */
+  budgetMs(): number;
+  /** Budget left, ms (negative once over budget). */
+  remainingMs(): number;
+  /** Fires when the hard deadline (budget x hardDeadlineFactor) passes; created on first access. */
+  readonly signal: AbortSignal;
+  /**
+   * Runs `fn` as a phase of the operation: a child span judged against the phase's share of the
+   * budget (`phases` in the context's config). Sync or async, the result and errors pass through.
+   */
+  phase<R>(name: string, fn: () => R): R;
+}
+
+/** Milliseconds since the epoch, from the same clock the SDK stamps spans with. */
+function nowEpochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class OperationHandle implements Operation {
+  readonly span: Span;
+  readonly #binding: OperationBinding;
+  #startMs: number | undefined;
+  #signal: AbortSignal | undefined;
+
+  constructor(span: Span, binding: OperationBinding) {
+    this.span = span;
+    this.#binding = binding;
+  }
+
+  get name(): string {
+    return this.#binding.operation;
+  }
+
+  get context(): string {
+    return this.#binding.context;
+  }
+
+  budgetMs(): number {
+    return this.#binding.effectiveBudgetMs();
+  }
+
+  remainingMs(): number {
+    return this.budgetMs() - (nowEpochMs() - this.#start());
+  }
+
+  get signal(): AbortSignal {
+    if (this.#signal === undefined) {
+      const deadlineMs = this.budgetMs() * this.#binding.hardDeadlineFactor;
+      const leftMs = Math.max(0, deadlineMs - (nowEpochMs() - this.#start()));
+      // AbortSignal.timeout's timer does not keep the process alive.
+      this.#signal = AbortSignal.timeout(leftMs);
+    }
+    return this.#signal;
+  }
+
+  phase<R>(name: string, fn: () => R): R {
+    return this.#binding.runPhase(name, fn);
+  }
+
+  /** Start of the operation: the span's own start time when the SDK exposes it. */
+  #start(): number {
+    if (this.#startMs === undefined) {
+      const start = (this.span as { startTime?: [number, number] }).startTime;
+      this.#startMs = Array.isArray(start) ? start[0] * 1000 + start[1] / 1e6 : nowEpochMs();
+    }
+    return this.#startMs;
+  }
+}

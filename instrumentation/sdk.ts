@@ -1,0 +1,58 @@
+/**
+ * The OpenTelemetry SDK setup Headroom makes when it owns the SDK (the default): a TracerProvider
+ * whose sampler records every span (so every operation is counted) while exporting only what the
+ * user's sampler keeps, the AsyncLocalStorage context manager and W3C propagation.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  createAlwaysRecordSampler,
+  ParentBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import type { ResolvedConfig } from '../config/index.ts';
+
+/** service.name when neither the config nor OTEL_SERVICE_NAME gives one, as the spec says. */
+export const UNKNOWN_SERVICE = 'unknown_service:node';
+
+/** The resource of the service, from the resolved config (which already folded in OTEL_*). */
+export function serviceResource(service: ResolvedConfig['service']): Resource {
+  const attributes: Record<string, string | number | boolean> = { ...service.resourceAttributes };
+  attributes['service.name'] = service.name ?? UNKNOWN_SERVICE;
+  if (service.namespace !== undefined) attributes['service.namespace'] = service.namespace;
+  if (service.version !== undefined) attributes['service.version'] = service.version;
+  return defaultResource().merge(resourceFromAttributes(attributes));
+}
+
+export interface SdkOptions {
+  readonly resource: Resource;
+  /** Processors in order; Headroom's own comes first. */
+  readonly spanProcessors: SpanProcessor[];
+  /** Decides what is exported; every span is recorded regardless. @default parent-based always-on */
+  readonly sampler?: Sampler;
+  /** Install as the global tracer provider, context manager and propagator. @default true */
+  readonly registerGlobal?: boolean;
+}
+
+/** A TracerProvider for Headroom-owned setups, optionally registered globally. */
+export function createTracerProvider(options: SdkOptions): TracerProvider {
+  const sampler = options.sampler ?? new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  const provider = new TracerProvider({
+    resource: options.resource,
+    sampler: createAlwaysRecordSampler(sampler),
+    spanProcessors: options.spanProcessors,
+  });
+  if (options.registerGlobal ?? true) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(
+      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    );
+    trace.setGlobalTracerProvider(provider);
+  }
+  return provider;
+}

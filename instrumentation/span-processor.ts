@@ -1,0 +1,104 @@
+/**
+ * The bridge from OpenTelemetry to the agent: every finished span that carries a Headroom context
+ * (from track()) or matches a YAML rule becomes one sample of its series. Register it on the
+ * TracerProvider next to the exporting processors; with `createAlwaysRecordSampler` it also sees
+ * spans sampled out for export, so every operation is counted.
+ */
+import { type Attributes, diag, type HrTime, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { Recorder } from '../agent/index.ts';
+import { ATTR_BUDGET_CONTEXT, ATTR_OPERATION, ATTR_PHASE } from './attributes.ts';
+import type { RuleMatcher } from './rule-matcher.ts';
+
+const SERVICE_NAME = 'service.name';
+const OWN_SCOPE = 'headroom-otel';
+
+export interface HeadroomSpanProcessorOptions {
+  readonly recorder: Recorder;
+  readonly rules: RuleMatcher;
+  /** service.name used when a span's resource has none. */
+  readonly defaultService: string;
+}
+
+/** Feeds finished spans to the agent. Never throws into the SDK. */
+export class HeadroomSpanProcessor implements SpanProcessor {
+  readonly #recorder: Recorder;
+  readonly #rules: RuleMatcher;
+  readonly #defaultService: string;
+  #lastResource: unknown;
+  #lastService: string;
+
+  constructor(options: HeadroomSpanProcessorOptions) {
+    this.#recorder = options.recorder;
+    this.#rules = options.rules;
+    this.#defaultService = options.defaultService;
+    this.#lastService = options.defaultService;
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    try {
+      this.#record(span);
+    } catch (error) {
+      diag.error('headroom: failed to record a span', error);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #record(span: ReadableSpan): void {
+    const attributes = span.attributes;
+    const service = this.#serviceOf(span);
+    const context = attributes[ATTR_BUDGET_CONTEXT];
+    let operation: string;
+    let budgetContext: string;
+    let phase = '';
+    if (typeof context === 'string') {
+      budgetContext = context;
+      operation = stringOr(attributes[ATTR_OPERATION], span.name);
+      phase = stringOr(attributes[ATTR_PHASE], '');
+    } else {
+      // Headroom's own spans (decision spans) are never judged.
+      if (this.#rules.empty || span.instrumentationScope.name === OWN_SCOPE) return;
+      const match = this.#rules.match(service, span);
+      if (match === undefined) return;
+      budgetContext = match.context;
+      operation = match.operation ?? span.name;
+    }
+    const isError = span.status.code === SpanStatusCode.ERROR;
+    this.#recorder.record(
+      service,
+      operation,
+      budgetContext,
+      phase,
+      toMs(span.duration),
+      isError,
+      toMs(span.endTime),
+    );
+  }
+
+  /** service.name of the span's resource; the resource object is the same for every span of a provider. */
+  #serviceOf(span: ReadableSpan): string {
+    const resource = span.resource;
+    if (resource !== this.#lastResource) {
+      this.#lastResource = resource;
+      this.#lastService = stringOr(resource?.attributes[SERVICE_NAME], this.#defaultService);
+    }
+    return this.#lastService;
+  }
+}
+
+function stringOr(value: Attributes[string], fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function toMs(time: HrTime): number {
+  return time[0] * 1000 + time[1] / 1e6;
+}

@@ -1,0 +1,62 @@
+/**
+ * `track()` and `wrap()`: run a function as an operation judged against its context's budget.
+ */
+import { type BindingServices, OperationBinding } from './operation-binding.ts';
+import { type Operation, OperationHandle } from './operation-handle.ts';
+import { runInSpan } from './run-in-span.ts';
+
+/** Runs functions as tracked operations; one per Headroom instance. */
+export class Tracker {
+  readonly #services: BindingServices;
+  // context -> operation -> binding: no key strings are built per call.
+  readonly #bindings = new Map<string, Map<string, OperationBinding>>();
+
+  constructor(services: BindingServices) {
+    this.#services = services;
+  }
+
+  /**
+   * Runs `fn` as operation `operation` in budget context `context`, inside a span. Returns what
+   * `fn` returns (a promise stays a promise) and throws what it throws.
+   * @example
+   * const quote = await headroom.track('price-quote', 'emergency', async (op) => {
+   *   const route = await op.phase('routing', () => pickRoute());
+   *   return fetchQuote(route, { signal: op.signal });
+   * });
+   */
+  track<R>(operation: string, context: string, fn: (operation: Operation) => R): R {
+    const binding = this.#binding(operation, context);
+    return this.#services.tracer.startActiveSpan(operation, binding.spanOptions, (span) =>
+      runInSpan(span, () => fn(new OperationHandle(span, binding))),
+    );
+  }
+
+  /**
+   * Returns `fn` wrapped so that every call is tracked as `operation` in `context`.
+   * @example
+   * const handler = headroom.wrap('checkout', 'emergency', async (req) => checkout(req));
+   */
+  wrap<A extends unknown[], R>(operation: string, context: string, fn: (...args: A) => R): (...args: A) => R {
+    const binding = this.#binding(operation, context);
+    const tracer = this.#services.tracer;
+    return function tracked(this: unknown, ...args: A): R {
+      return tracer.startActiveSpan(operation, binding.spanOptions, (span) =>
+        runInSpan(span, () => fn.apply(this, args)),
+      );
+    };
+  }
+
+  #binding(operation: string, context: string): OperationBinding {
+    let byOperation = this.#bindings.get(context);
+    if (byOperation === undefined) {
+      byOperation = new Map();
+      this.#bindings.set(context, byOperation);
+    }
+    let binding = byOperation.get(operation);
+    if (binding === undefined) {
+      binding = new OperationBinding(operation, context, this.#services);
+      byOperation.set(operation, binding);
+    }
+    return binding;
+  }
+}

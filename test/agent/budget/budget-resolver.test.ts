@@ -1,0 +1,222 @@
+import { diag } from '@opentelemetry/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BudgetResolver } from '../../../agent/budget/budget-resolver.ts';
+import { ModifierSet } from '../../../agent/budget/modifiers.ts';
+import { configSchema, type HeadroomConfigInput } from '../../../config/index.ts';
+
+type AdaptiveInput = NonNullable<HeadroomConfigInput['adaptive']>;
+
+const ADAPTIVE: AdaptiveInput = {
+  modifiers: {
+    'black-friday': { factor: 0.8, contexts: ['routine'] },
+    maintenance: { factor: 2 },
+    'slow-replica': { factor: 1.25, contexts: ['routine', 'deliberative', 'routine'] },
+  },
+  qos: { classes: { standard: 1, premium: 0.8, batch: 1.5 }, default: 'standard' },
+};
+
+function setup(overrides: AdaptiveInput = {}, loadFactor = 1) {
+  const config = configSchema.parse({ adaptive: { ...ADAPTIVE, ...overrides } }).adaptive;
+  const load = { factor: loadFactor };
+  const modifiers = new ModifierSet({ config });
+  return { load, modifiers, resolver: new BudgetResolver({ config, load, modifiers }) };
+}
+
+/** A resolution with float fields compared to 10 decimals (the product order is not part of the contract). */
+function resolution(
+  budgetMs: number,
+  multiplier: number,
+  parts: { load: number; modifiers: number; qos: number },
+) {
+  return {
+    budgetMs: expect.closeTo(budgetMs, 10),
+    multiplier: expect.closeTo(multiplier, 10),
+    load: expect.closeTo(parts.load, 10),
+    modifiers: expect.closeTo(parts.modifiers, 10),
+    qos: expect.closeTo(parts.qos, 10),
+    clamped: false,
+  };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('BudgetResolver', () => {
+  it('should use the base budget with every factor at 1 by default', () => {
+    const { resolver } = setup();
+    expect(resolver.resolve(200, 'routine')).toEqual({
+      budgetMs: 200,
+      multiplier: 1,
+      load: 1,
+      modifiers: 1,
+      qos: 1,
+      clamped: false,
+    });
+  });
+
+  it('should multiply load, the modifiers of the context and the QoS class', () => {
+    const { modifiers, resolver } = setup({}, 1.5);
+    modifiers.set('black-friday');
+    expect(resolver.resolve(200, 'routine', 'premium')).toEqual(
+      resolution(192, 0.96, { load: 1.5, modifiers: 0.8, qos: 0.8 }),
+    );
+    expect(resolver.resolve(50, 'emergency', 'premium')).toEqual(
+      resolution(60, 1.2, { load: 1.5, modifiers: 1, qos: 0.8 }),
+    );
+  });
+
+  it('should combine modifiers for all contexts with modifiers for some, counting a listed context once', () => {
+    const { modifiers, resolver } = setup();
+    modifiers.set('maintenance');
+    modifiers.set('slow-replica');
+    expect(resolver.resolve(200, 'routine')).toEqual(
+      resolution(500, 2.5, { load: 1, modifiers: 2.5, qos: 1 }),
+    );
+    expect(resolver.resolve(50, 'emergency')).toEqual(resolution(100, 2, { load: 1, modifiers: 2, qos: 1 }));
+  });
+
+  it('should follow the load factor as it changes', () => {
+    const { load, resolver } = setup();
+    load.factor = 1.25;
+    expect(resolver.effectiveBudgetMs(200, 'routine')).toBe(250);
+    load.factor = 1;
+    expect(resolver.effectiveBudgetMs(200, 'routine')).toBe(200);
+  });
+
+  it('should clamp the whole multiplier at clamp.max', () => {
+    const { modifiers, resolver } = setup({}, 2);
+    modifiers.set('maintenance');
+    expect(resolver.resolve(200, 'routine', 'batch')).toEqual({
+      budgetMs: 800,
+      multiplier: 4,
+      load: 2,
+      modifiers: 2,
+      qos: 1.5,
+      clamped: true,
+    });
+  });
+
+  it('should clamp the whole multiplier at clamp.min', () => {
+    const { modifiers, resolver } = setup({ clamp: { min: 0.9, max: 1.5 } });
+    modifiers.set('black-friday');
+    expect(resolver.resolve(200, 'routine', 'premium')).toEqual({
+      budgetMs: 180,
+      multiplier: 0.9,
+      load: 1,
+      modifiers: 0.8,
+      qos: 0.8,
+      clamped: true,
+    });
+  });
+
+  it('should not count a multiplier exactly at a bound as clamped', () => {
+    const { resolver } = setup({ clamp: { min: 0.8, max: 1.5 } });
+    expect(resolver.resolve(100, 'routine', 'premium')).toMatchObject({ multiplier: 0.8, clamped: false });
+    expect(resolver.resolve(100, 'routine', 'batch')).toMatchObject({ multiplier: 1.5, clamped: false });
+  });
+
+  it('should use the default QoS class when none is given', () => {
+    const { resolver } = setup({ qos: { classes: { standard: 1, premium: 0.8 }, default: 'premium' } });
+    expect(resolver.resolve(100, 'routine')).toEqual(
+      resolution(80, 0.8, { load: 1, modifiers: 1, qos: 0.8 }),
+    );
+  });
+
+  it('should fall back to the default QoS class for an unknown one and warn once per name', () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const { resolver } = setup({}, 1.5);
+    expect(resolver.resolve(100, 'routine', 'gold')).toEqual(
+      resolution(150, 1.5, { load: 1.5, modifiers: 1, qos: 1 }),
+    );
+    expect(resolver.effectiveBudgetMs(100, 'routine', 'gold')).toBe(150);
+    expect(resolver.effectiveBudgetMs(100, 'routine', 'toString')).toBe(150);
+    expect(warn.mock.calls).toEqual([
+      [
+        'headroom: unknown QoS class "gold"; using the default class (adaptive.qos.classes has: standard, premium, batch)',
+      ],
+      [
+        'headroom: unknown QoS class "toString"; using the default class (adaptive.qos.classes has: standard, premium, batch)',
+      ],
+    ]);
+  });
+
+  it('should give the same budget from effectiveBudgetMs as from resolve', () => {
+    const { modifiers, resolver } = setup({}, 1.75);
+    modifiers.set('black-friday');
+    modifiers.set('slow-replica');
+    for (const context of ['routine', 'emergency', 'deliberative']) {
+      for (const qosClass of [undefined, 'premium', 'batch', 'unknown']) {
+        for (const baseBudgetMs of [0, 1, 50, 200, 1000, Number.POSITIVE_INFINITY]) {
+          const resolved = resolver.resolve(baseBudgetMs, context, qosClass).budgetMs;
+          expect(resolver.effectiveBudgetMs(baseBudgetMs, context, qosClass)).toBe(resolved);
+        }
+      }
+    }
+  });
+
+  it('should use base budgets exactly when adaptive scaling is disabled, QoS and clamp included', () => {
+    const { modifiers, resolver } = setup({ enabled: false, clamp: { min: 1.5, max: 2 } }, 3);
+    modifiers.set('black-friday');
+    expect(resolver.resolve(200, 'routine', 'premium')).toEqual({
+      budgetMs: 200,
+      multiplier: 1,
+      load: 1,
+      modifiers: 1,
+      qos: 1,
+      clamped: false,
+    });
+    expect(resolver.effectiveBudgetMs(200, 'routine', 'premium')).toBe(200);
+  });
+});
+
+describe('ModifierSet', () => {
+  it('should activate and clear modifiers, keeping activation order', () => {
+    const { modifiers } = setup();
+    expect([
+      modifiers.set('slow-replica'),
+      modifiers.set('maintenance'),
+      modifiers.set('slow-replica'),
+    ]).toEqual([true, true, true]);
+    expect(modifiers.active()).toEqual(['slow-replica', 'maintenance']);
+    expect([modifiers.has('maintenance'), modifiers.has('black-friday')]).toEqual([true, false]);
+    expect(modifiers.multiplierFor('deliberative')).toBe(2.5);
+    expect([modifiers.clear('maintenance'), modifiers.clear('maintenance')]).toEqual([true, true]);
+    expect(modifiers.active()).toEqual(['slow-replica']);
+    expect([modifiers.multiplierFor('deliberative'), modifiers.multiplierFor('emergency')]).toEqual([
+      1.25, 1,
+    ]);
+    modifiers.clear('slow-replica');
+    expect([modifiers.active(), modifiers.multiplierFor('routine')]).toEqual([[], 1]);
+  });
+
+  it('should hand out a frozen list of active names', () => {
+    const { modifiers } = setup();
+    modifiers.set('maintenance');
+    expect(Object.isFrozen(modifiers.active())).toBe(true);
+  });
+
+  it('should warn with the known names and return false for an unknown modifier', () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const { modifiers } = setup();
+    modifiers.set('maintenance');
+    expect([
+      modifiers.set('maintenence'),
+      modifiers.clear('maintenence'),
+      modifiers.has('maintenence'),
+    ]).toEqual([false, false, false]);
+    expect(modifiers.active()).toEqual(['maintenance']);
+    const message =
+      'headroom: unknown adaptive modifier "maintenence" ignored; adaptive.modifiers has: black-friday, maintenance, slow-replica';
+    expect(warn.mock.calls).toEqual([[message], [message]]);
+  });
+
+  it('should say when no modifier is configured', () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const modifiers = new ModifierSet({ config: configSchema.parse({}).adaptive });
+    expect(modifiers.set('anything')).toBe(false);
+    expect(warn.mock.calls).toEqual([
+      ['headroom: unknown adaptive modifier "anything" ignored; adaptive.modifiers has: (none configured)'],
+    ]);
+  });
+});
