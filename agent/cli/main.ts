@@ -2,6 +2,7 @@
  * The `headroom` command line. Each command is a function returning an exit code; `main` parses
  * the arguments and never calls `process.exit`, so tests run it in-process.
  */
+import { didYouMean } from '../../config/did-you-mean.ts';
 import { HeadroomError } from '../../errors.ts';
 import { type CliIo, processIo } from './io.ts';
 import { schemaCommand } from './schema-command.ts';
@@ -29,7 +30,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.stderr(`headroom: unknown command "${name}"\n\n${usage()}`);
+    const suggestion = didYouMean(name, Object.keys(COMMANDS));
+    const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+    io.stderr(`headroom: unknown command "${name}"${hint}\n\n${usage()}`);
     return 2;
   }
   try {

@@ -97,20 +97,16 @@ export class DegradationManager {
    * Returns the decision the tick caused, if any. Never throws.
    */
   observe(verdicts: readonly Verdict[]): DegradationDecision | undefined {
-    try {
+    return this.#safely('tick', () => {
       const nowMs = this.#clock.now();
       if (this.#override !== undefined) return this.#expireOverride(nowMs);
       if (!this.#config.enabled) return undefined;
       const worst = worstOf(verdicts);
       const proposal = this.#policy.next(this.#level, worst, nowMs, this.#heldSinceMs);
       if (proposal === undefined) return undefined;
-      const decision = this.#decide(proposal, nowMs);
-      this.#policy.entered(this.#level, worst, nowMs);
-      return decision;
-    } catch (error) {
-      diag.error('headroom: degradation tick failed; ignored', error);
-      return undefined;
-    }
+      this.#policy.entered(proposal.to, worst, nowMs); // before listeners run, so they see a settled state
+      return this.#decide(proposal, nowMs);
+    });
   }
 
   /**
@@ -129,18 +125,20 @@ export class DegradationManager {
       diag.warn(`headroom: degradation override to ${String(level)} until ${String(untilMs)} rejected`);
       return undefined;
     }
-    const nowMs = this.#clock.now();
-    const from = this.#level;
-    this.#override = untilMs === undefined ? {} : { untilMs };
-    const message = overrideMessage(from, level, reason, untilMs);
-    return this.#decide({ to: level, reason: 'manual-override', message }, nowMs);
+    return this.#safely('override', () => {
+      const message = overrideMessage(this.#level, level, String(reason), untilMs);
+      this.#override = untilMs === undefined ? {} : { untilMs };
+      return this.#decide({ to: level, reason: 'manual-override', message }, this.#clock.now());
+    });
   }
 
   /** Ends a manual override; automation resumes from the overridden level. `undefined` when none is active. */
   clearOverride(reason: string): DegradationDecision | undefined {
     if (this.#override === undefined) return undefined;
-    const message = overrideClearedMessage(this.#level, reason);
-    return this.#resume('override-cleared', message, this.#clock.now());
+    return this.#safely('override clear', () => {
+      const message = overrideClearedMessage(this.#level, String(reason));
+      return this.#resume('override-cleared', message, this.#clock.now());
+    });
   }
 
   /** Registers `listener` for every later decision; returns the function that removes it. */
@@ -158,6 +156,16 @@ export class DegradationManager {
       disabledFeatures: this.#disabledList,
     };
     return this.#lastDecision === undefined ? state : { ...state, lastDecision: this.#lastDecision };
+  }
+
+  /** Runs `fn`; a throw is reported through `diag` and becomes `undefined` (never reaches the host). */
+  #safely(what: string, fn: () => DegradationDecision | undefined): DegradationDecision | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      diag.error(`headroom: degradation ${what} failed; ignored`, error);
+      return undefined;
+    }
   }
 
   #expireOverride(nowMs: number): DegradationDecision | undefined {

@@ -110,8 +110,9 @@ export const windowSchema = z.strictObject({
   relativeAccuracy: percent({ max: 10 })
     .prefault('1%')
     .meta({ description: 'Relative error bound of the quantile sketches (DDSketch).' }),
-  maxSeries: z.number().int().min(1).default(2000).meta({
-    description: 'Cap on (service, operation, context) series; extra ones share an overflow series.',
+  maxSeries: z.number().int().min(1).default(1000).meta({
+    description:
+      'Cap on (service, operation, context, phase) series; extra ones share an overflow series. A busy series holds up to about 300 KB.',
   }),
 });
 

@@ -25,6 +25,7 @@ describe('DegradationManager forced recovery', () => {
     expect(ticks(1, 80).map((d) => [d.from, d.to, d.reason, d.at - startMs])).toEqual([
       ['MODERATE', 'SEVERE', 'escalation', 606 * TICK_MS],
     ]);
+    expect(manager.level).toBe('SEVERE');
   });
 
   it('should count maxDuration from the last transition and force on no-data ticks too', () => {
