@@ -1,7 +1,18 @@
 /**
  * Headroom: an OpenTelemetry-native latency-budget agent for Node.js services.
+ * @example
+ * import { start } from 'headroom-otel';
+ * const headroom = start({ configFiles: ['headroom.yaml'] });
+ * await headroom.track('checkout', 'emergency', async (op) => checkout({ signal: op.signal }));
  * @packageDocumentation
  */
+export {
+  DEGRADATION_LEVELS,
+  type DegradationDecision,
+  type DegradationLevel,
+  type FeatureFlags,
+  type Verdict,
+} from './agent/index.ts';
 export {
   type ConfigSource,
   type HeadroomConfig,
@@ -12,4 +23,5 @@ export {
   parseConfig,
   type ResolvedConfig,
 } from './config/index.ts';
-export { ConfigInvalidError, type ConfigIssue, ConfigReadError, HeadroomError } from './errors.ts';
+export { type ConfigIssue, ConfigInvalidError, ConfigReadError, HeadroomError } from './errors.ts';
+export { Headroom, type Operation, type StartOptions, start } from './instrumentation/index.ts';

@@ -26,6 +26,9 @@ export interface Operation {
   phase<R>(name: string, fn: () => R): R;
 }
 
+/** Longest delay a Node timer accepts, ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Milliseconds since the epoch, from the same clock the SDK stamps spans with. */
 function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
@@ -61,9 +64,10 @@ export class OperationHandle implements Operation {
   get signal(): AbortSignal {
     if (this.#signal === undefined) {
       const deadlineMs = this.budgetMs() * this.#binding.hardDeadlineFactor;
-      const leftMs = Math.max(0, deadlineMs - (nowEpochMs() - this.#start()));
-      // AbortSignal.timeout's timer does not keep the process alive.
-      this.#signal = AbortSignal.timeout(leftMs);
+      const leftMs = Math.max(0, Math.ceil(deadlineMs - (nowEpochMs() - this.#start())));
+      // AbortSignal.timeout's timer does not keep the process alive. An operation without a
+      // budget (unknown context) has no deadline: its signal never fires.
+      this.#signal = leftMs <= MAX_TIMER_MS ? AbortSignal.timeout(leftMs) : new AbortController().signal;
     }
     return this.#signal;
   }

@@ -8,9 +8,9 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 /** One reading of the process's load, covering the time since the previous reading. */
 export interface LoadSignals {
   /**
-   * 99th percentile of the event-loop delay since the previous sample, ms. As Node measures it
-   * (and as `nodejs.eventloop.delay.p99` reports it), each value is the whole time between two
-   * ticks of the 10 ms delay timer, so an idle loop reads about 10 ms, not 0.
+   * 99th percentile of the event-loop lag since the previous sample, ms: how late the 10 ms delay
+   * timer fired. Node's histogram holds the whole period between ticks; the 10 ms period is
+   * subtracted so an idle loop reads about 0 and thresholds mean real lag.
    */
   readonly eventLoopDelayP99Ms: number;
   /** Share of wall time the event loop was busy since the previous sample, 0..1. */
@@ -52,7 +52,9 @@ export function nodeLoadSampler(): LoadSampler {
   return {
     sample() {
       // An empty histogram reports a bogus percentile: no timer tick since the reset means no delay seen.
-      const eventLoopDelayP99Ms = histogram.count === 0 ? 0 : histogram.percentile(99) / NS_PER_MS;
+      // Node records the whole period between ticks of the 10 ms timer; the lag is what exceeds it.
+      const periodP99Ms = histogram.count === 0 ? 0 : histogram.percentile(99) / NS_PER_MS;
+      const eventLoopDelayP99Ms = Math.max(0, periodP99Ms - DELAY_RESOLUTION_MS);
       histogram.reset();
       const nowUtilization = performance.eventLoopUtilization();
       const eventLoopUtilization = performance.eventLoopUtilization(nowUtilization, utilization).utilization;

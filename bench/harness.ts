@@ -1,0 +1,58 @@
+/**
+ * Measuring helpers shared by the benchmarks (not a benchmark itself: `bench/run.ts` only runs
+ * `*.bench.ts`). Rounds are interleaved case by case so a noisy neighbour slows every case alike.
+ */
+
+/** One measured case: `round(ops)` runs `ops` operations (returns a promise for async cases). */
+export interface BenchCase {
+  readonly name: string;
+  readonly round: (ops: number) => void | Promise<void>;
+}
+
+export interface MeasureOptions {
+  readonly opsPerRound: number;
+  /** Untimed rounds first, so every case is optimised before timing starts. */
+  readonly warmupRounds: number;
+  readonly rounds: number;
+}
+
+/**
+ * Runs every case `warmupRounds + rounds` times, interleaved (A, B, C, then B, C, A, ...: the
+ * starting case rotates so none always runs right after the same neighbour and pays for its
+ * garbage). Returns, per case, the ns/op of each timed round, in round order.
+ */
+export async function measureRounds(cases: readonly BenchCase[], options: MeasureOptions): Promise<number[][]> {
+  const perRound = cases.map((): number[] => []);
+  for (let r = 0; r < options.warmupRounds + options.rounds; r++) {
+    for (let k = 0; k < cases.length; k++) {
+      const index = (r + k) % cases.length;
+      const start = process.hrtime.bigint();
+      const pending = cases[index]!.round(options.opsPerRound);
+      if (pending !== undefined) await pending;
+      const elapsedNs = Number(process.hrtime.bigint() - start);
+      if (r >= options.warmupRounds) perRound[index]!.push(elapsedNs / options.opsPerRound);
+    }
+  }
+  return perRound;
+}
+
+export function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Median of the per-round ratios `a[i] / b[i]`: rounds run back to back, so pairing cancels drift. */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((value, i) => value / b[i]!));
+}
+
+/** Rows as a plain aligned table (first column left-aligned, the others right-aligned). */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
