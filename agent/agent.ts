@@ -6,17 +6,19 @@
 import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
+import type { AgentHealth } from './agent-health.ts';
 import { BudgetResolver } from './budget/budget-resolver.ts';
+import { configuredBudgetsMs } from './budget/configured-budgets.ts';
 import { Evaluator } from './budget/evaluator.ts';
 import { ModifierSet } from './budget/modifiers.ts';
 import { SeriesTargets } from './budget/series-targets.ts';
 import type { Verdict } from './budget/types.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
-import { type DegradationDecision, DegradationManager } from './degradation/index.ts';
+import { type DecisionListener, type DegradationDecision, DegradationManager } from './degradation/index.ts';
 import { LoadMonitor, type LoadSampler, nodeLoadSampler } from './load/index.ts';
 import type { Recorder } from './recorder.ts';
 import { TickSchedule } from './tick-schedule.ts';
-import { SeriesRegistry } from './window/index.ts';
+import { histogramBounds, SeriesRegistry } from './window/index.ts';
 
 export interface AgentOptions {
   readonly config: ResolvedConfig;
@@ -55,6 +57,9 @@ export class Agent implements Recorder {
   readonly #evaluator: Evaluator;
   readonly #managers = new Map<string, DegradationManager>();
   readonly #listeners = new Set<TickListener>();
+  readonly #decisionListeners = new Set<DecisionListener>();
+  #ticks = 0;
+  #evaluationMsTotal = 0;
   readonly #schedule: TickSchedule;
   readonly #intervalsMs: readonly number[];
   #timer: TimerHandle | undefined;
@@ -71,6 +76,7 @@ export class Agent implements Recorder {
         resolutionMs: config.window.resolution,
         relativeAccuracy: config.window.relativeAccuracy,
       },
+      totalsBoundsMs: histogramBounds(configuredBudgetsMs(config)),
     });
     this.targets = new SeriesTargets(config);
     this.modifiers = new ModifierSet({ config: config.adaptive });
@@ -102,7 +108,8 @@ export class Agent implements Recorder {
     isError: boolean,
     endTimeMs: number,
   ): void {
-    this.registry.resolve(service, operation, context, phase).window.record(durationMs, isError, endTimeMs);
+    const series = this.registry.resolve(service, operation, context, phase);
+    if (series.window.record(durationMs, isError, endTimeMs)) series.totals.record(durationMs, isError);
   }
 
   /** The degradation manager of a service, created on first use. */
@@ -111,6 +118,15 @@ export class Agent implements Recorder {
     if (manager === undefined) {
       manager = new DegradationManager({ config: this.config.degradation, clock: this.clock, service });
       this.#managers.set(service, manager);
+      manager.subscribe((decision) => {
+        for (const listener of this.#decisionListeners) {
+          try {
+            listener(decision);
+          } catch (error) {
+            diag.error('headroom: a decision listener threw', error);
+          }
+        }
+      });
     }
     return manager;
   }
@@ -118,6 +134,31 @@ export class Agent implements Recorder {
   /** Every service with a degradation manager. */
   services(): string[] {
     return [...this.#managers.keys()];
+  }
+
+  /** Listens to the decisions of every service, present and future; returns the unsubscribe function. */
+  onDecision(listener: DecisionListener): () => void {
+    this.#decisionListeners.add(listener);
+    return () => this.#decisionListeners.delete(listener);
+  }
+
+  /** The agent's own health, for its metrics. */
+  health(): AgentHealth {
+    let droppedInvalid = 0;
+    let droppedLate = 0;
+    for (const series of this.registry.list()) {
+      droppedInvalid += series.window.droppedInvalid;
+      droppedLate += series.window.droppedLate;
+    }
+    return {
+      series: this.registry.size,
+      seriesOverflowed: this.registry.overflowed,
+      samplesDroppedInvalid: droppedInvalid,
+      samplesDroppedLate: droppedLate,
+      ticks: this.#ticks,
+      evaluationSecondsTotal: this.#evaluationMsTotal / 1000,
+      lastEvaluationSeconds: (this.#lastTick?.durationMs ?? 0) / 1000,
+    };
   }
 
   /** Listens to every tick's result; returns the unsubscribe function. */
@@ -167,6 +208,8 @@ export class Agent implements Recorder {
     }
     const result = { at, verdicts, decisions, durationMs: performance.now() - startedMs };
     this.#lastTick = result;
+    this.#ticks++;
+    this.#evaluationMsTotal += result.durationMs;
     for (const listener of this.#listeners) {
       try {
         listener(result);

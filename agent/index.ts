@@ -1,6 +1,8 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
 export { Agent, type AgentOptions, type TickListener, type TickResult } from './agent.ts';
+export type { AgentHealth } from './agent-health.ts';
 export { type BudgetResolution, BudgetResolver } from './budget/budget-resolver.ts';
+export { configuredBudgetsMs } from './budget/configured-budgets.ts';
 export { Evaluator } from './budget/evaluator.ts';
 export { ModifierSet } from './budget/modifiers.ts';
 export { type SeriesTarget, SeriesTargets } from './budget/series-targets.ts';
@@ -30,11 +32,14 @@ export {
 } from './load/index.ts';
 export type { Recorder } from './recorder.ts';
 export {
+  DEFAULT_BOUNDS_MS,
+  histogramBounds,
   OVERFLOW_OPERATION,
   PERCENTILES,
   type Percentile,
   percentileValue,
   type Series,
   SeriesRegistry,
+  SeriesTotals,
   type WindowSnapshot,
 } from './window/index.ts';

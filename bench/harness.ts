@@ -36,15 +36,25 @@ export async function measureRounds(cases: readonly BenchCase[], options: Measur
   return perRound;
 }
 
-export function median(samples: readonly number[]): number {
+/** The `q` quantile (0..1) of `samples`, interpolated between the closest ranks. */
+export function quantile(samples: readonly number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const rank = q * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
 
-/** Median of the per-round ratios `a[i] / b[i]`: rounds run back to back, so pairing cancels drift. */
-export function pairedRatio(a: readonly number[], b: readonly number[]): number {
-  return median(a.map((value, i) => value / b[i]!));
+export function median(samples: readonly number[]): number {
+  return quantile(samples, 0.5);
+}
+
+/**
+ * The per-round ratios `a[i] / b[i]`. Both cases of a round ran within a second of each other, so a
+ * ratio cancels the slow drift of a shared machine that a ratio of two medians keeps.
+ */
+export function pairedRatios(a: readonly number[], b: readonly number[]): number[] {
+  return a.map((value, i) => value / b[i]!);
 }
 
 /** Rows as a plain aligned table (first column left-aligned, the others right-aligned). */

@@ -52,6 +52,8 @@ export class Evaluator {
     if (observedMs === undefined || snapshot.count < target.minSamples) return undefined;
     const budgetMs = this.#budgets.effectiveBudgetMs(target.baseBudgetMs, series.context);
     const ratio = observedMs / budgetMs;
+    const status = statusOf(ratio, target.warningRatio);
+    if (status === 'violated') series.totals.violations++;
     return {
       series: {
         service: series.service,
@@ -59,7 +61,7 @@ export class Evaluator {
         context: series.context,
         phase: series.phase,
       },
-      status: statusOf(ratio, target.warningRatio),
+      status,
       percentile: target.percentile,
       observedMs,
       budgetMs,

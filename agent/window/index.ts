@@ -5,6 +5,7 @@ export {
   SeriesRegistry,
   type SeriesRegistryOptions,
 } from './series-registry.ts';
+export { DEFAULT_BOUNDS_MS, histogramBounds, SeriesTotals } from './series-totals.ts';
 export {
   MAX_SLOTS,
   type ResolvedSlidingWindowOptions,

@@ -1,3 +1,4 @@
+import { SeriesTotals } from './series-totals.ts';
 import {
   type ResolvedSlidingWindowOptions,
   resolveSlidingWindowOptions,
@@ -18,6 +19,8 @@ export interface SeriesRegistryOptions {
   maxSeries?: number;
   /** Options of every series' window; validated once, by the registry's constructor. */
   window?: SlidingWindowOptions;
+  /** Bucket bounds (ms) of every series' cumulative histogram. @default [] (one +Inf bucket) */
+  totalsBoundsMs?: readonly number[];
 }
 
 /** One series: the samples of one operation (or one phase of it) of one service in one budget context. */
@@ -30,6 +33,8 @@ export interface Series {
   /** The phase of the operation (`routing`, `execution`, ...); '' for the whole operation. */
   readonly phase: string;
   readonly window: SlidingWindow;
+  /** Cumulative counts since the series was created, for exporters. */
+  readonly totals: SeriesTotals;
 }
 
 // service -> context -> operation -> phase: lookups never build a combined string key.
@@ -49,6 +54,7 @@ export class SeriesRegistry {
   /** Most regular series this registry creates. */
   readonly maxSeries: number;
   readonly #windowOptions: ResolvedSlidingWindowOptions;
+  readonly #totalsBoundsMs: readonly number[];
   readonly #byService = new Map<string, ByContext>();
   #regularCount = 0;
   #overflowCount = 0;
@@ -62,6 +68,7 @@ export class SeriesRegistry {
     }
     this.maxSeries = maxSeries;
     this.#windowOptions = resolveSlidingWindowOptions(options.window);
+    this.#totalsBoundsMs = Object.freeze([...(options.totalsBoundsMs ?? [])]);
   }
 
   /** Series held, overflow series included. */
@@ -171,6 +178,7 @@ export class SeriesRegistry {
       context,
       phase,
       window: new SlidingWindow(this.#windowOptions),
+      totals: new SeriesTotals(this.#totalsBoundsMs),
     });
     let byPhase = byOperation.get(operation);
     if (byPhase === undefined) {

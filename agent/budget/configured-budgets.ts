@@ -1,0 +1,16 @@
+import type { ResolvedConfig } from '../../config/index.ts';
+
+/** Every base budget the config can judge a series against (contexts, rules, phases), ms. */
+export function configuredBudgetsMs(config: ResolvedConfig): number[] {
+  const budgets: number[] = [];
+  const withPhases = (budgetMs: number, phases: Readonly<Record<string, number>>) => {
+    budgets.push(budgetMs);
+    for (const share of Object.values(phases)) budgets.push(budgetMs * share);
+  };
+  for (const context of Object.values(config.contexts)) withPhases(context.budget, context.phases);
+  for (const rule of config.rules) {
+    const context = config.contexts[rule.context];
+    if (rule.budget !== undefined && context !== undefined) withPhases(rule.budget, context.phases);
+  }
+  return budgets;
+}

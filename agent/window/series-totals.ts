@@ -1,0 +1,54 @@
+/**
+ * Cumulative counts of one series since it was created, for exporters: a histogram over fixed
+ * bounds (every configured budget is a bound, so "within budget" is exact in PromQL), the count,
+ * sum and errors, and how many evaluations found it in violation. Monotonic: never reset.
+ */
+export class SeriesTotals {
+  /** Upper bounds of the buckets, ms, ascending; the last bucket (+Inf) is implicit. */
+  readonly boundsMs: readonly number[];
+  /** Samples per bucket (not cumulative); `boundsMs.length + 1` entries, the last for +Inf. */
+  readonly bucketCounts: Float64Array;
+  count = 0;
+  /** Sum of durations, ms. */
+  sumMs = 0;
+  errorCount = 0;
+  /** Evaluation ticks whose verdict for this series was `violated`. */
+  violations = 0;
+
+  constructor(boundsMs: readonly number[]) {
+    this.boundsMs = boundsMs;
+    this.bucketCounts = new Float64Array(boundsMs.length + 1);
+  }
+
+  /** Adds one accepted sample; callers pass only durations the window accepted. */
+  record(durationMs: number, isError: boolean): void {
+    const bounds = this.boundsMs;
+    // Binary search for the first bound >= duration (Prometheus buckets are `le`, inclusive).
+    let low = 0;
+    let high = bounds.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((bounds[mid] as number) < durationMs) low = mid + 1;
+      else high = mid;
+    }
+    this.bucketCounts[low] = (this.bucketCounts[low] as number) + 1;
+    this.count++;
+    this.sumMs += durationMs;
+    if (isError) this.errorCount++;
+  }
+}
+
+/** Default histogram bounds, ms, before the configured budgets are added. */
+export const DEFAULT_BOUNDS_MS: readonly number[] = Object.freeze([
+  1, 2.5, 5, 10, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000, 10_000,
+]);
+
+/** Sorted, de-duplicated bounds: the defaults plus every budget given. */
+export function histogramBounds(
+  budgetsMs: Iterable<number>,
+  defaults: readonly number[] = DEFAULT_BOUNDS_MS,
+): number[] {
+  const all = new Set<number>(defaults);
+  for (const budget of budgetsMs) if (Number.isFinite(budget) && budget > 0) all.add(budget);
+  return [...all].sort((a, b) => a - b);
+}
