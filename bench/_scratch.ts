@@ -37,3 +37,20 @@ for (let r = 0; r < 12; r++) for (const n of names) { const t = process.hrtime.b
 for (const n of names) { const s = res[n]!.sort((a, b) => a - b); console.log(n.padEnd(14), s[0]!.toFixed(1), s[Math.floor(s.length / 2)]!.toFixed(1)); }
 console.log(sink > 0);
 await headroom.shutdown();
+const reg = agent.registry;
+const more: Record<string, () => void> = {
+  resolve4: () => { for (let i = 0; i < N; i++) sink += reg.resolve('bench', 'quote', 'routine', '').phase.length; },
+  resolve3: () => { for (let i = 0; i < N; i++) sink += reg.resolve('bench', 'quote', 'routine').phase.length; },
+  mapGet: () => { const m = new Map([['quote', 1]]); const k = 'quote'; for (let i = 0; i < N; i++) sink += m.get(k)!; },
+};
+const res2: Record<string, number[]> = {};
+for (let r = 0; r < 12; r++) for (const n of Object.keys(more)) { const t = process.hrtime.bigint(); more[n]!(); const ns = Number(process.hrtime.bigint() - t) / N; if (r >= 2) (res2[n] ??= []).push(ns); }
+for (const n of Object.keys(more)) { const s = res2[n]!.sort((a, b) => a - b); console.log(n.padEnd(14), s[0]!.toFixed(1), s[Math.floor(s.length / 2)]!.toFixed(1)); }
+const more2: Record<string, () => void> = {
+  resolveRecord: () => { const t = Date.now(); for (let i = 0; i < N; i++) reg.resolve('bench', 'quote', 'routine', '').window.record(0.002, false, t); },
+  agentRecord2: () => { const t = Date.now(); for (let i = 0; i < N; i++) agent.record('bench', 'quote', 'routine', '', 0.002, false, t); },
+  windowRecord2: () => { const t = Date.now(); const w = series.window; for (let i = 0; i < N; i++) w.record(0.002, false, t); },
+};
+const res3: Record<string, number[]> = {};
+for (let r = 0; r < 12; r++) for (const n of Object.keys(more2)) { const t = process.hrtime.bigint(); more2[n]!(); const ns = Number(process.hrtime.bigint() - t) / N; if (r >= 2) (res3[n] ??= []).push(ns); }
+for (const n of Object.keys(more2)) { const s = res3[n]!.sort((a, b) => a - b); console.log(n.padEnd(14), s[0]!.toFixed(1), s[Math.floor(s.length / 2)]!.toFixed(1)); }

@@ -40,7 +40,10 @@ export function formatStatus(
     operations.length === 0
       ? 'no verdicts yet (each window needs evaluation.minSamples samples)'
       : operations
-          .map((v) => `${v.series.operation} ${v.percentile} ${v.observedMs.toFixed(0)}ms=${formatRatio(v.ratio)}`)
+          .map(
+            (v) =>
+              `${v.series.operation} ${v.percentile} ${v.observedMs.toFixed(0)}ms=${formatRatio(v.ratio)}`,
+          )
           .join('  ');
   return `${formatOffset(atMs, startedMs)}  [${level}]  ${ratios}`;
 }

@@ -137,7 +137,8 @@ function printStatusEvery(
 ): () => void {
   let count = 0;
   return headroom.agent.onTick((tick) => {
-    if (++count % ticks === 0) io.stdout(`${formatStatus(tick.at, startedMs, headroom.level, tick.verdicts)}\n`);
+    if (++count % ticks === 0)
+      io.stdout(`${formatStatus(tick.at, startedMs, headroom.level, tick.verdicts)}\n`);
   });
 }
 

@@ -35,7 +35,14 @@ export const DEMO_OPERATIONS: readonly DemoOperation[] = Object.freeze([
   // routine, 200 ms budget: 30 runs/s; routing (10 % share) + execution (70 %) with recommendations
   { name: 'checkout', context: 'routine', runsPerStep: 3, routingMs: 8, workMs: 62, optionalMs: 10 },
   // deliberative, 1 s budget: 20 runs/s; never slowed down
-  { name: 'monthly-report', context: 'deliberative', runsPerStep: 2, routingMs: 0, workMs: 400, optionalMs: 0 },
+  {
+    name: 'monthly-report',
+    context: 'deliberative',
+    runsPerStep: 2,
+    routingMs: 0,
+    workMs: 400,
+    optionalMs: 0,
+  },
 ]);
 
 /** Spread of the log-normal latencies (sigma of the underlying normal). */
