@@ -28,10 +28,13 @@ const cases = [
   { name: 'tracker on raw', round: (n: number) => { for (let i = 0; i < n; i++) sink += trackerRaw.track('quote', 'routine', work); } },
   { name: 'track', round: (n: number) => { for (let i = 0; i < n; i++) sink += headroom.track('quote', 'routine', work); } },
 ];
-const per = await measureRounds(cases, { opsPerRound: 50000, warmupRounds: 3, rounds: Number(process.argv[2] ?? 15) });
+const both = await measureRounds(cases, { opsPerRound: Number(process.argv[3] ?? 50000), warmupRounds: 3, rounds: Number(process.argv[2] ?? 15) });
+for (const [label, per] of [['wall', both.wallNs], ['cpu', both.cpuNs]] as const) {
+console.log(label);
 cases.forEach((c, i) => {
   const r = pairedRatios(per[i]!, per[0]!);
   const d = per[i]!.map((v, k) => v - per[0]![k]!);
   console.log(c.name.padEnd(18), 'min', Math.min(...per[i]!).toFixed(0), 'med', median(per[i]!).toFixed(0), 'ratio', median(r).toFixed(3), `[${quantile(r, 0.25).toFixed(3)}..${quantile(r, 0.75).toFixed(3)}]`, 'diff ns', median(d).toFixed(0));
 });
+}
 await headroom.shutdown();

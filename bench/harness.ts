@@ -16,24 +16,41 @@ export interface MeasureOptions {
   readonly rounds: number;
 }
 
+/** Per case, the ns/op of each timed round, in round order. */
+export interface RoundTimes {
+  /** Wall-clock time (`process.hrtime.bigint()`). */
+  readonly wallNs: number[][];
+  /**
+   * CPU time of the main thread (`process.threadCpuUsage()`, µs resolution): leaves out the time
+   * the thread waited for a core, which dominates the noise on a shared machine, and the work of
+   * GC helper threads.
+   */
+  readonly cpuNs: number[][];
+}
+
 /**
  * Runs every case `warmupRounds + rounds` times, interleaved (A, B, C, then B, C, A, ...: the
  * starting case rotates so none always runs right after the same neighbour and pays for its
- * garbage). Returns, per case, the ns/op of each timed round, in round order.
+ * garbage).
  */
-export async function measureRounds(cases: readonly BenchCase[], options: MeasureOptions): Promise<number[][]> {
-  const perRound = cases.map((): number[] => []);
+export async function measureRounds(cases: readonly BenchCase[], options: MeasureOptions): Promise<RoundTimes> {
+  const wallNs = cases.map((): number[] => []);
+  const cpuNs = cases.map((): number[] => []);
   for (let r = 0; r < options.warmupRounds + options.rounds; r++) {
     for (let k = 0; k < cases.length; k++) {
       const index = (r + k) % cases.length;
+      const cpuStart = process.threadCpuUsage();
       const start = process.hrtime.bigint();
       const pending = cases[index]!.round(options.opsPerRound);
       if (pending !== undefined) await pending;
       const elapsedNs = Number(process.hrtime.bigint() - start);
-      if (r >= options.warmupRounds) perRound[index]!.push(elapsedNs / options.opsPerRound);
+      const cpu = process.threadCpuUsage(cpuStart);
+      if (r < options.warmupRounds) continue;
+      wallNs[index]!.push(elapsedNs / options.opsPerRound);
+      cpuNs[index]!.push(((cpu.user + cpu.system) * 1000) / options.opsPerRound);
     }
   }
-  return perRound;
+  return { wallNs, cpuNs };
 }
 
 /** The `q` quantile (0..1) of `samples`, interpolated between the closest ranks. */

@@ -172,7 +172,7 @@ const cases: BenchCase[] = [
 ];
 
 const startedNs = process.hrtime.bigint();
-const perRound = await measureRounds(cases, options);
+const { wallNs: perRound } = await measureRounds(cases, options);
 const elapsedS = Number(process.hrtime.bigint() - startedNs) / 1e9;
 await headroom.shutdown();
 await rawProvider.shutdown();

@@ -3,8 +3,7 @@
  * seconds, and a summary (the last verdicts and the audit log, as CSV). Pure formatting: every
  * function returns text, so the tests check the same lines the demo prints.
  */
-import type { DegradationDecision, Verdict } from '../agent/index.ts';
-import type { Headroom } from '../index.ts';
+import type { DegradationDecision, Headroom, Verdict } from '../index.ts';
 import { DEMO_OPERATIONS, type Slowdown, STEP_MS } from './demo-traffic.ts';
 
 /** `+12.0s`: time since the demo started. */

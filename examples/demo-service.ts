@@ -11,9 +11,14 @@
 import { relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DegradationDecision, DegradationLevel } from '../agent/index.ts';
-import type { Environment } from '../config/index.ts';
-import { type Headroom, start } from '../index.ts';
+// A service imports all of this from 'headroom-otel'.
+import {
+  type DegradationDecision,
+  type DegradationLevel,
+  type Headroom,
+  type StartOptions,
+  start,
+} from '../index.ts';
 import { formatDecision, formatHeader, formatOffset, formatStatus, formatSummary } from './demo-report.ts';
 import { DemoTraffic, type PlannedRun, type Slowdown, STEP_MS } from './demo-traffic.ts';
 
@@ -23,7 +28,7 @@ import { DemoTraffic, type PlannedRun, type Slowdown, STEP_MS } from './demo-tra
 // ---------------------------------------------------------------------------------------------
 
 /** The service's operations; `run` says how long each part of the work takes. */
-export function createOperations(headroom: Headroom) {
+function createOperations(headroom: Headroom) {
   return {
     /** emergency (50 ms): a user is waiting on the price. */
     'price-quote': (run: PlannedRun): Promise<void> =>
@@ -69,7 +74,7 @@ export interface DemoOptions {
   /** Seed of the simulated latencies. @default 1 */
   readonly seed?: number;
   /** Environment for the config (`${NAME}`, OTEL_*). @default process.env */
-  readonly env?: Environment;
+  readonly env?: StartOptions['env'];
 }
 
 /** What the demo saw, for callers that want more than the printout. */
@@ -98,34 +103,45 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   });
   const stopStatus = printStatusEvery(5, headroom, startedMs, io);
 
-  const operations = createOperations(headroom);
-  const traffic = new DemoTraffic({ slowdown, seed: options.seed });
-  const inFlight = new Set<Promise<void>>();
-  let wasSlowed = false;
-  const timer = setInterval(() => {
-    const elapsedMs = headroom.agent.clock.now() - startedMs;
-    if (traffic.slowed(elapsedMs) !== wasSlowed) {
-      wasSlowed = !wasSlowed;
-      const what = wasSlowed ? `slowdown begins: work ${slowdown.factor}x slower` : 'slowdown ends';
-      io.stdout(`${formatOffset(headroom.agent.clock.now(), startedMs)}  --- ${what} ---\n`);
-    }
-    for (const run of traffic.step(elapsedMs)) {
-      const done: Promise<void> = operations[run.operation.name](run).finally(() => inFlight.delete(done));
-      inFlight.add(done);
-    }
-  }, STEP_MS);
+  const stopTraffic = startTraffic(headroom, new DemoTraffic({ slowdown, seed: options.seed }), io);
 
   try {
     await sleep(durationMs);
   } finally {
-    clearInterval(timer);
-    await Promise.allSettled(inFlight);
+    await stopTraffic();
     stopDecisions();
     stopStatus();
     io.stdout(formatSummary(headroom));
     await headroom.shutdown();
   }
   return { decisions: headroom.auditLog.entries(), finalLevel: headroom.level };
+}
+
+/**
+ * Every STEP_MS, starts the runs `traffic` plans, and marks the start and end of its slowdown.
+ * Returns the function that stops the traffic and waits for the runs in flight.
+ */
+function startTraffic(headroom: Headroom, traffic: DemoTraffic, io: DemoOptions['io']): () => Promise<void> {
+  const operations = createOperations(headroom);
+  const startedMs = headroom.agent.clock.now();
+  const inFlight = new Set<Promise<void>>();
+  let wasSlowed = false;
+  const timer = setInterval(() => {
+    const elapsedMs = headroom.agent.clock.now() - startedMs;
+    if (traffic.slowed(elapsedMs) !== wasSlowed) {
+      wasSlowed = !wasSlowed;
+      const what = wasSlowed ? `slowdown begins: work ${traffic.slowdown.factor}x slower` : 'slowdown ends';
+      io.stdout(`${formatOffset(elapsedMs, 0)}  --- ${what} ---\n`);
+    }
+    for (const run of traffic.step(elapsedMs)) {
+      const done: Promise<void> = operations[run.operation.name](run).finally(() => inFlight.delete(done));
+      inFlight.add(done);
+    }
+  }, STEP_MS);
+  return async () => {
+    clearInterval(timer);
+    await Promise.allSettled(inFlight);
+  };
 }
 
 /** Prints the level and each operation's p95 every `ticks` evaluation ticks; returns the stop function. */

@@ -46,7 +46,7 @@ export const DEMO_OPERATIONS: readonly DemoOperation[] = Object.freeze([
 ]);
 
 /** Spread of the log-normal latencies (sigma of the underlying normal). */
-export const SIGMA = 0.25;
+const SIGMA = 0.25;
 
 /** A period during which some contexts' main work is slower. */
 export interface Slowdown {

@@ -4,6 +4,7 @@
  */
 import { didYouMean } from '../../config/did-you-mean.ts';
 import { HeadroomError } from '../../errors.ts';
+import { demoCommand } from './demo-command.ts';
 import { type CliIo, processIo } from './io.ts';
 import { schemaCommand } from './schema-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -19,6 +20,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: validateCommand,
   },
   schema: { summary: 'print the JSON Schema of the configuration file (for editors)', run: schemaCommand },
+  demo: {
+    summary:
+      'run the demo service: a slowdown, the degradation, the recovery (headroom demo [--duration 60s])',
+    run: demoCommand,
+  },
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
