@@ -32,6 +32,18 @@ export {
 } from './load/index.ts';
 export type { Recorder } from './recorder.ts';
 export {
+  ATTR_BUDGET_CONTEXT,
+  ATTR_BUDGET_MS,
+  ATTR_OPERATION,
+  ATTR_PHASE,
+  classifySpan,
+  HEADROOM_SCOPE,
+  type MatchableSpan,
+  type RuleMatch,
+  RuleMatcher,
+  type SpanTarget,
+} from './rules/index.ts';
+export {
   DEFAULT_BOUNDS_MS,
   histogramBounds,
   OVERFLOW_OPERATION,

@@ -1,15 +1,18 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { start } from '../instrumentation/index.ts';
+import { createTracerProvider, serviceResource, start } from '../instrumentation/index.ts';
 class StandIn implements SpanProcessor { ended = 0; onStart(){} onEnd(){ this.ended++; } forceFlush(){return Promise.resolve();} shutdown(){return Promise.resolve();} }
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const headroom = start({ config: { service: { name: 'bench' } }, env: {}, registerGlobal: false, spanProcessors: [new StandIn()] });
+const rawTracer = createTracerProvider({ resource: serviceResource(headroom.agent.config.service), spanProcessors: [new StandIn()], registerGlobal: false }).getTracer('raw');
+const opts = { attributes: { 'headroom.operation': 'quote', 'headroom.budget.context': 'routine', 'headroom.budget.ms': 200 } };
 const work = () => 42;
 let sink = 0;
-const mode = process.argv[2] ?? 'sync';
-const t0 = Date.now();
-if (mode === 'sync') { while (Date.now() - t0 < 8000) for (let i = 0; i < 10000; i++) sink += headroom.track('quote', 'routine', work); }
-else { const aw = () => Promise.resolve(42); while (Date.now() - t0 < 8000) for (let i = 0; i < 10000; i++) sink += await headroom.track('quote', 'routine', aw); }
-console.log(sink > 0);
+const mode = process.argv[2] ?? 'track';
+const N = Number(process.argv[3] ?? 2_000_000);
+const t = process.hrtime.bigint();
+if (mode === 'track') for (let i = 0; i < N; i++) sink += headroom.track('quote', 'routine', work);
+else for (let i = 0; i < N; i++) sink += rawTracer.startActiveSpan('quote', opts, (s) => { const r = work(); s.end(); return r; });
+console.log(mode, Number(process.hrtime.bigint() - t) / N, 'ns/op');
 await headroom.shutdown();

@@ -16,9 +16,9 @@ import type {
   TickResult,
   Verdict,
 } from '../agent/index.ts';
+import { RuleMatcher } from '../agent/index.ts';
 import { traceDecisions } from './decision-spans.ts';
 import type { Operation } from './operation-handle.ts';
-import { RuleMatcher } from './rule-matcher.ts';
 import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 import { HeadroomSpanProcessor } from './span-processor.ts';
 import { Tracker } from './tracker.ts';

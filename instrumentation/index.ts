@@ -5,11 +5,10 @@ export {
   ATTR_DEGRADATION_LEVEL,
   ATTR_OPERATION,
   ATTR_PHASE,
-} from './attributes.ts';
+} from '../agent/index.ts';
 export { DECISION_SPAN, decisionAttributes } from './decision-spans.ts';
 export { Headroom, TRACER_NAME } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';
-export { type MatchableSpan, type RuleMatch, RuleMatcher } from './rule-matcher.ts';
 export { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 export { HeadroomSpanProcessor, type HeadroomSpanProcessorOptions } from './span-processor.ts';
 export { type StartOptions, start } from './start.ts';

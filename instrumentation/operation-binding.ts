@@ -3,7 +3,7 @@
  * first call and reused: span options with the budget attributes, the base budget, phase options.
  */
 import { diag, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import { ATTR_BUDGET_CONTEXT, ATTR_BUDGET_MS, ATTR_OPERATION, ATTR_PHASE } from './attributes.ts';
+import { ATTR_BUDGET_CONTEXT, ATTR_BUDGET_MS, ATTR_OPERATION, ATTR_PHASE } from '../agent/index.ts';
 import { runInSpan } from './run-in-span.ts';
 
 /** What bindings need from the agent. */

@@ -7,8 +7,7 @@
 import { type Attributes, diag, type HrTime, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Recorder } from '../agent/index.ts';
-import { ATTR_BUDGET_CONTEXT, ATTR_OPERATION, ATTR_PHASE } from './attributes.ts';
-import type { RuleMatcher } from './rule-matcher.ts';
+import { ATTR_BUDGET_CONTEXT, ATTR_OPERATION, ATTR_PHASE, type RuleMatcher } from '../agent/index.ts';
 
 const SERVICE_NAME = 'service.name';
 const OWN_SCOPE = 'headroom-otel';

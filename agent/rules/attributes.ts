@@ -10,3 +10,5 @@ export const ATTR_OPERATION = 'headroom.operation';
 export const ATTR_PHASE = 'headroom.phase';
 /** Degradation level the service ran at when the operation started. */
 export const ATTR_DEGRADATION_LEVEL = 'headroom.degradation.level';
+/** Instrumentation scope of Headroom's own spans. */
+export const HEADROOM_SCOPE = 'headroom-otel';

@@ -3,7 +3,7 @@
  * YAML rules, so a service gets budgets without code changes. The first matching rule wins.
  */
 import { type Attributes, SpanKind } from '@opentelemetry/api';
-import type { ResolvedConfig } from '../config/index.ts';
+import type { ResolvedConfig } from '../../config/index.ts';
 
 /** What a rule decides for a span. */
 export interface RuleMatch {
