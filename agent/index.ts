@@ -34,6 +34,7 @@ export type { Recorder } from './recorder.ts';
 export {
   ATTR_BUDGET_CONTEXT,
   ATTR_BUDGET_MS,
+  ATTR_DEGRADATION_LEVEL,
   ATTR_OPERATION,
   ATTR_PHASE,
   classifySpan,
