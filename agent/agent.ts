@@ -7,18 +7,16 @@ import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
 import type { AgentHealth } from './agent-health.ts';
-import { BudgetResolver } from './budget/budget-resolver.ts';
-import { configuredBudgetsMs } from './budget/configured-budgets.ts';
-import { Evaluator } from './budget/evaluator.ts';
-import { ModifierSet } from './budget/modifiers.ts';
-import { SeriesTargets } from './budget/series-targets.ts';
+import { type AgentParts, buildAgentParts } from './agent-parts.ts';
+import type { BudgetResolver } from './budget/budget-resolver.ts';
+import type { ModifierSet } from './budget/modifiers.ts';
+import type { SeriesTargets } from './budget/series-targets.ts';
 import type { Verdict } from './budget/types.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 import { type DecisionListener, type DegradationDecision, DegradationManager } from './degradation/index.ts';
-import { LoadMonitor, type LoadSampler, nodeLoadSampler } from './load/index.ts';
+import type { LoadMonitor, LoadSampler } from './load/index.ts';
 import type { Recorder } from './recorder.ts';
-import { TickSchedule } from './tick-schedule.ts';
-import { histogramBounds, SeriesRegistry } from './window/index.ts';
+import type { SeriesRegistry } from './window/index.ts';
 
 export interface AgentOptions {
   readonly config: ResolvedConfig;
@@ -41,62 +39,62 @@ export type TickListener = (result: TickResult) => void;
 
 const violationChannel = channel('headroom:budget:violation');
 
-const idleSampler: LoadSampler = {
-  sample: () => ({ eventLoopDelayP99Ms: 0, eventLoopUtilization: 0, cpu: 0 }),
-  close: () => {},
-};
-
 export class Agent implements Recorder {
-  readonly config: ResolvedConfig;
   readonly clock: Clock;
-  readonly registry: SeriesRegistry;
-  readonly targets: SeriesTargets;
-  readonly modifiers: ModifierSet;
-  readonly load: LoadMonitor;
-  readonly budgets: BudgetResolver;
-  readonly #evaluator: Evaluator;
+  readonly #loadSampler: LoadSampler | undefined;
+  #parts: AgentParts;
   readonly #managers = new Map<string, DegradationManager>();
   readonly #listeners = new Set<TickListener>();
   readonly #decisionListeners = new Set<DecisionListener>();
   #ticks = 0;
   #evaluationMsTotal = 0;
-  readonly #schedule: TickSchedule;
-  readonly #intervalsMs: readonly number[];
   #timer: TimerHandle | undefined;
   #lastTick: TickResult | undefined;
 
   constructor(options: AgentOptions) {
-    const { config } = options;
-    this.config = config;
     this.clock = options.clock ?? systemClock;
-    this.registry = new SeriesRegistry({
-      maxSeries: config.window.maxSeries,
-      window: {
-        windowMs: config.window.length,
-        resolutionMs: config.window.resolution,
-        relativeAccuracy: config.window.relativeAccuracy,
-      },
-      totalsBoundsMs: histogramBounds(configuredBudgetsMs(config)),
-    });
-    this.targets = new SeriesTargets(config);
-    this.modifiers = new ModifierSet({ config: config.adaptive });
-    this.load = new LoadMonitor({
-      config: config.adaptive,
-      clock: this.clock,
-      // The real sampler runs a 10 ms histogram timer: only create it when scaling is on.
-      sampler: options.loadSampler ?? (config.adaptive.enabled ? nodeLoadSampler() : idleSampler),
-    });
-    this.budgets = new BudgetResolver({
-      config: config.adaptive,
-      load: this.load,
-      modifiers: this.modifiers,
-    });
-    this.#evaluator = new Evaluator({ targets: this.targets, budgets: this.budgets });
-    const contextIntervals = Object.values(config.contexts).map(
-      (c) => c.evaluationInterval ?? config.evaluation.interval,
-    );
-    this.#intervalsMs = [...new Set([config.evaluation.interval, ...contextIntervals])];
-    this.#schedule = new TickSchedule(this.#intervalsMs);
+    this.#loadSampler = options.loadSampler;
+    this.#parts = buildAgentParts(options.config, this.clock, options.loadSampler);
+  }
+
+  /** The configuration in force. */
+  get config(): ResolvedConfig {
+    return this.#parts.config;
+  }
+
+  get registry(): SeriesRegistry {
+    return this.#parts.registry;
+  }
+
+  get targets(): SeriesTargets {
+    return this.#parts.targets;
+  }
+
+  /** Named budget modifiers, switched at run time. */
+  get modifiers(): ModifierSet {
+    return this.#parts.modifiers;
+  }
+
+  get load(): LoadMonitor {
+    return this.#parts.load;
+  }
+
+  get budgets(): BudgetResolver {
+    return this.#parts.budgets;
+  }
+
+  /**
+   * Applies a new configuration (a reload) without a restart: budgets, rules-derived targets,
+   * adaptive scaling and degradation settings change at once; series data, active modifiers,
+   * degradation levels and overrides survive. Series data is reset only when the window's
+   * shape (length, resolution, accuracy, histogram bounds) changed.
+   */
+  reconfigure(config: ResolvedConfig): void {
+    const running = this.#timer !== undefined;
+    this.stop();
+    this.#parts = buildAgentParts(config, this.clock, this.#loadSampler, this.#parts);
+    for (const manager of this.#managers.values()) manager.reconfigure(config.degradation);
+    if (running) this.start();
   }
 
   record(
@@ -176,8 +174,8 @@ export class Agent implements Recorder {
   start(): void {
     if (this.#timer !== undefined) return;
     this.load.start();
-    this.#timer = this.clock.every(this.#schedule.tickMs, () => {
-      this.tick(this.#schedule.begin(this.clock.now(), this.#intervalsMs));
+    this.#timer = this.clock.every(this.#parts.schedule.tickMs, () => {
+      this.tick(this.#parts.schedule.begin(this.clock.now(), this.#parts.intervalsMs));
     });
   }
 
@@ -198,7 +196,7 @@ export class Agent implements Recorder {
     let verdicts: Verdict[] = [];
     const decisions: DegradationDecision[] = [];
     try {
-      verdicts = this.#evaluator.evaluate(this.registry.list(), at, (target) =>
+      verdicts = this.#parts.evaluator.evaluate(this.registry.list(), at, (target) =>
         due(target.evaluationIntervalMs),
       );
       this.#publishViolations(verdicts);

@@ -43,11 +43,11 @@ type Transition = Omit<Proposal, 'reason'> & { readonly reason: DegradationReaso
  * if (manager.features.enabled('recommendations')) addRecommendations(page);
  */
 export class DegradationManager {
-  readonly #config: DegradationConfig;
+  #config: DegradationConfig;
   readonly #clock: Clock;
   readonly #service: string;
-  readonly #table: LevelTable;
-  readonly #policy: TransitionPolicy;
+  #table: LevelTable;
+  #policy: TransitionPolicy;
   readonly #audit: AuditLog;
   readonly #publisher = new DecisionPublisher();
   #level: DegradationLevel = 'NONE';
@@ -139,6 +139,20 @@ export class DegradationManager {
       const message = overrideClearedMessage(this.#level, String(reason));
       return this.#resume('override-cleared', message, this.#clock.now());
     });
+  }
+
+  /**
+   * Applies a new `degradation` config (a config reload) without losing state: the level, the
+   * override and the audit log stay; feature switches follow the new lists for the current level;
+   * escalation and improvement timers restart from now. Not a decision: nothing is published.
+   */
+  reconfigure(config: DegradationConfig): void {
+    this.#config = config;
+    this.#table = new LevelTable(config);
+    this.#policy = new TransitionPolicy(this.#table, config);
+    this.#policy.entered(this.#level, undefined, this.#clock.now());
+    this.#disabledList = this.#table.row(this.#level).disabledFeatures;
+    this.#disabledSet = new Set(this.#disabledList);
   }
 
   /** Registers `listener` for every later decision; returns the function that removes it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordMany, testAgent } from '../helpers/agent.ts';
+import { configOf, recordMany, testAgent } from '../helpers/agent.ts';
 
 const service = { name: 'checkout' };
 
@@ -122,5 +122,30 @@ describe('Agent ticking', () => {
       ['routine'],
       ['deliberative', 'routine'],
     ]);
+  });
+});
+
+describe('Agent reconfigure', () => {
+  it('should apply new budgets at once and keep series data, modifiers and degradation levels', () => {
+    const { agent, clock } = testAgent({
+      service: { name: 'checkout' },
+      adaptive: { modifiers: { sale: { factor: 1 } } },
+    });
+    agent.modifiers.set('sale');
+    agent.degradation('checkout').override('MODERATE', 'drill');
+    recordMany(agent, clock, { service: 'checkout', operation: 'quote', context: 'emergency' }, 40, 50);
+    expect(agent.tick().verdicts.map((v) => [v.status, v.budgetMs])).toEqual([['warning', 50]]);
+
+    agent.reconfigure(configOf({ contexts: { emergency: { budget: '30ms' } }, adaptive: { modifiers: { sale: { factor: 1 } } } }));
+    expect(agent.tick().verdicts.map((v) => [v.status, v.budgetMs, v.samples])).toEqual([['violated', 30, 50]]);
+    expect(agent.modifiers.active()).toEqual(['sale']);
+    expect(agent.degradation('checkout').level).toBe('MODERATE');
+  });
+
+  it('should start series afresh when the window shape changes', () => {
+    const { agent, clock } = testAgent();
+    recordMany(agent, clock, { operation: 'quote', context: 'emergency' }, 40, 50);
+    agent.reconfigure(configOf({ window: { length: '30s' } }));
+    expect(agent.registry.list()).toEqual([]);
   });
 });

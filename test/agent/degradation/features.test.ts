@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEGRADATION_LEVELS, LevelTable } from '../../../agent/degradation/index.ts';
+import { ManualClock } from '../../../agent/clock.ts';
+import { DEGRADATION_LEVELS, DegradationManager, LevelTable } from '../../../agent/degradation/index.ts';
+import { configSchema } from '../../../config/schema.ts';
 import { degradationConfig, setup, TICK_MS } from './setup.ts';
 
 describe('DegradationManager features', () => {
@@ -127,5 +129,25 @@ describe('DegradationManager features', () => {
       Object.isFrozen(decision?.disabledFeatures),
       Object.isFrozen(manager.features.disabled()),
     ]).toEqual([true, true, true, true, true]);
+  });
+});
+
+describe('DegradationManager reconfigure', () => {
+  it('should keep the level and switch features to the new lists without publishing a decision', () => {
+    const before = configSchema.parse({ degradation: { levels: { minimal: { disable: ['a'] } } } }).degradation;
+    const after = configSchema.parse({ degradation: { levels: { minimal: { disable: ['b'] } } } }).degradation;
+    const manager = new DegradationManager({ config: before, clock: new ManualClock(), service: 's' });
+    manager.override('MINIMAL', 'test');
+    const seen: unknown[] = [];
+    manager.subscribe((d) => seen.push(d));
+    manager.reconfigure(after);
+    expect([manager.level, manager.overridden, manager.features.enabled('a'), manager.features.enabled('b')]).toEqual([
+      'MINIMAL',
+      true,
+      true,
+      false,
+    ]);
+    expect(seen).toEqual([]);
+    expect(manager.auditLog.size).toBe(1);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * The config-derived parts of an agent, built together so a config reload can rebuild them while
+ * the agent keeps what must survive: series data (when the window's shape is unchanged), active
+ * modifiers, degradation levels and listeners.
+ */
+import type { ResolvedConfig } from '../config/index.ts';
+import { BudgetResolver } from './budget/budget-resolver.ts';
+import { configuredBudgetsMs } from './budget/configured-budgets.ts';
+import { Evaluator } from './budget/evaluator.ts';
+import { ModifierSet } from './budget/modifiers.ts';
+import { SeriesTargets } from './budget/series-targets.ts';
+import type { Clock } from './clock.ts';
+import { LoadMonitor, type LoadSampler, nodeLoadSampler } from './load/index.ts';
+import { TickSchedule } from './tick-schedule.ts';
+import { histogramBounds, SeriesRegistry } from './window/index.ts';
+
+export interface AgentParts {
+  readonly config: ResolvedConfig;
+  readonly registry: SeriesRegistry;
+  readonly targets: SeriesTargets;
+  readonly modifiers: ModifierSet;
+  readonly load: LoadMonitor;
+  readonly budgets: BudgetResolver;
+  readonly evaluator: Evaluator;
+  readonly schedule: TickSchedule;
+  readonly intervalsMs: readonly number[];
+}
+
+const idleSampler: LoadSampler = {
+  sample: () => ({ eventLoopDelayP99Ms: 0, eventLoopUtilization: 0, cpu: 0 }),
+  close: () => {},
+};
+
+/** Builds every config-derived part; `previous` parts are reused where the config allows. */
+export function buildAgentParts(
+  config: ResolvedConfig,
+  clock: Clock,
+  loadSampler: LoadSampler | undefined,
+  previous?: AgentParts,
+): AgentParts {
+  const registry = sameShape(config, previous?.config) ? previous!.registry : newRegistry(config);
+  const targets = new SeriesTargets(config);
+  const modifiers = new ModifierSet({ config: config.adaptive });
+  for (const name of previous?.modifiers.active() ?? [])
+    if (name in config.adaptive.modifiers) modifiers.set(name);
+  const load = new LoadMonitor({
+    config: config.adaptive,
+    clock,
+    // The real sampler runs a 10 ms histogram timer: only create it when scaling is on.
+    sampler: loadSampler ?? (config.adaptive.enabled ? nodeLoadSampler() : idleSampler),
+  });
+  const budgets = new BudgetResolver({ config: config.adaptive, load, modifiers });
+  const contextIntervals = Object.values(config.contexts).map(
+    (c) => c.evaluationInterval ?? config.evaluation.interval,
+  );
+  const intervalsMs = [...new Set([config.evaluation.interval, ...contextIntervals])];
+  return {
+    config,
+    registry,
+    targets,
+    modifiers,
+    load,
+    budgets,
+    evaluator: new Evaluator({ targets, budgets }),
+    schedule: new TickSchedule(intervalsMs),
+    intervalsMs,
+  };
+}
+
+function newRegistry(config: ResolvedConfig): SeriesRegistry {
+  return new SeriesRegistry({
+    maxSeries: config.window.maxSeries,
+    window: {
+      windowMs: config.window.length,
+      resolutionMs: config.window.resolution,
+      relativeAccuracy: config.window.relativeAccuracy,
+    },
+    totalsBoundsMs: histogramBounds(configuredBudgetsMs(config)),
+  });
+}
+
+/** Series data survives a reload only when windows and histogram bounds are unchanged. */
+function sameShape(config: ResolvedConfig, previous: ResolvedConfig | undefined): boolean {
+  if (previous === undefined) return false;
+  const shape = (c: ResolvedConfig) => JSON.stringify([c.window, histogramBounds(configuredBudgetsMs(c))]);
+  return shape(config) === shape(previous);
+}

@@ -1,0 +1,20 @@
+/** The agent's own health and overhead, and the exporter's folded label sets. */
+import type { Agent } from '../../agent/index.ts';
+import { METRICS } from './metric-descriptors.ts';
+import type { MetricSink } from './metric-sink.ts';
+
+/** Adds the health metrics to `sink`; `exporterOverflowed` is the producer's running count. */
+export function addHealthMetrics(sink: MetricSink, agent: Agent, exporterOverflowed: number): void {
+  const health = agent.health();
+  sink.counter(METRICS.samplesDropped, [
+    { attributes: { reason: 'invalid' }, value: health.samplesDroppedInvalid },
+    { attributes: { reason: 'late' }, value: health.samplesDroppedLate },
+  ]);
+  sink.gauge(METRICS.series, [{ attributes: {}, value: health.series }]);
+  sink.counter(METRICS.seriesOverflowed, [{ attributes: {}, value: health.seriesOverflowed }]);
+  sink.gauge(METRICS.evaluationDuration, [{ attributes: {}, value: health.lastEvaluationSeconds }]);
+  sink.counter(METRICS.evaluations, [{ attributes: {}, value: health.ticks }]);
+  sink.counter(METRICS.evaluationSeconds, [{ attributes: {}, value: health.evaluationSecondsTotal }]);
+  sink.gauge(METRICS.loadFactor, [{ attributes: {}, value: agent.load.factor }]);
+  sink.counter(METRICS.exporterSeriesOverflowed, [{ attributes: {}, value: exporterOverflowed }]);
+}

@@ -1,0 +1,7 @@
+// Public face of exporters/metrics: the agent's state as pre-aggregated OpenTelemetry metric data.
+export {
+  HeadroomMetricProducer,
+  type HeadroomMetricProducerOptions,
+  METER_NAME,
+} from './headroom-metric-producer.ts';
+export { METRICS, OVERFLOW_SERVICE } from './metric-descriptors.ts';

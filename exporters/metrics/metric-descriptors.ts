@@ -1,0 +1,84 @@
+/**
+ * Names, help texts and units of every metric Headroom exports. Names are final Prometheus names:
+ * counters already end in `_total` (so the serializer adds nothing) and durations are in seconds.
+ * Units use Prometheus' spelling (`seconds`, `ratio`) and only where the name ends with them: the
+ * OpenTelemetry JS serializer writes the unit verbatim as `# UNIT`, and OpenMetrics requires it to
+ * be the suffix of the family name (counters carry none: their family name is the one without `_total`).
+ */
+import { ValueType } from '@opentelemetry/api';
+import type { MetricDescriptor } from '@opentelemetry/sdk-metrics';
+
+function metric(name: string, description: string, unit = ''): MetricDescriptor {
+  return Object.freeze({ name, description, unit, valueType: ValueType.DOUBLE });
+}
+
+/** Every exported metric, keyed by a short name. */
+export const METRICS = Object.freeze({
+  operationDuration: metric(
+    'headroom_operation_duration_seconds',
+    'Duration of tracked operations; every configured budget is a bucket boundary (le).',
+    'seconds',
+  ),
+  operations: metric('headroom_operations_total', 'Operations recorded (samples the agent accepted).'),
+  operationErrors: metric('headroom_operation_errors_total', 'Recorded operations that ended in error.'),
+  budgetViolations: metric(
+    'headroom_budget_violations_total',
+    'Evaluation ticks that found the series over its effective budget.',
+  ),
+  latency: metric(
+    'headroom_latency_seconds',
+    "Latency percentile over the agent's sliding window (DDSketch estimate).",
+    'seconds',
+  ),
+  budget: metric(
+    'headroom_budget_seconds',
+    'Effective latency budget: base budget x load x modifiers x QoS, clamped.',
+    'seconds',
+  ),
+  budgetBase: metric(
+    'headroom_budget_base_seconds',
+    'Configured latency budget before adaptive scaling.',
+    'seconds',
+  ),
+  budgetUtilization: metric(
+    'headroom_budget_utilization_ratio',
+    'Observed latency at the judged percentile divided by the effective budget; above 1 is a violation.',
+    'ratio',
+  ),
+  degradationLevel: metric(
+    'headroom_degradation_level',
+    'Degradation level of the service: 0 NONE, 1 MINIMAL, 2 MODERATE, 3 SEVERE, 4 CRITICAL.',
+  ),
+  degradationState: metric(
+    'headroom_degradation_state',
+    "1 for the service's current degradation level, 0 for the other levels.",
+  ),
+  degradationTransitions: metric(
+    'headroom_degradation_transitions_total',
+    'Degradation decisions by origin level, target level and reason.',
+  ),
+  samplesDropped: metric(
+    'headroom_samples_dropped_total',
+    'Samples the agent refused: invalid duration or end time, or older than the window (late).',
+  ),
+  series: metric('headroom_series', 'Series the agent holds, overflow series included.'),
+  seriesOverflowed: metric(
+    'headroom_series_overflowed_total',
+    'Series lookups sent to an overflow series because window.maxSeries was reached.',
+  ),
+  evaluationDuration: metric(
+    'headroom_evaluation_duration_seconds',
+    'Wall time of the last evaluation tick.',
+    'seconds',
+  ),
+  evaluations: metric('headroom_evaluations_total', 'Evaluation ticks run.'),
+  evaluationSeconds: metric('headroom_evaluation_seconds_total', 'Wall time spent in evaluation ticks, seconds.'),
+  loadFactor: metric('headroom_load_factor', 'Load factor the budgets are scaled by (1 = as configured).'),
+  exporterSeriesOverflowed: metric(
+    'headroom_exporter_series_overflowed_total',
+    'Label sets folded into an overflow series by the exporter cap (exporters.prometheus.maxSeries), added at each collection.',
+  ),
+});
+
+/** Service label of the series that per-service label sets beyond the cap fold into. */
+export const OVERFLOW_SERVICE = '__overflow__';

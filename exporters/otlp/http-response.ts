@@ -1,0 +1,58 @@
+/**
+ * How an OTLP/HTTP reply or a network error is classified, per the OTLP specification and the
+ * Collector's exporterhelper: 429, 502, 503 and 504 are retryable (with Retry-After honoured),
+ * other non-2xx statuses are not; connection-level failures are retryable.
+ */
+import type { ExportResponse } from '@opentelemetry/otlp-exporter-base';
+import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
+
+/** Statuses the OTLP specification lists as retryable. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Connection-level error codes worth retrying: the backend is down, restarting or unreachable. */
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * Parses a Retry-After header: delay-seconds or an HTTP date, in ms from `nowMs`; `undefined` when
+ * absent or unparseable. A date in the past gives 0.
+ */
+export function parseRetryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** The outcome of a complete reply. */
+export function classifyReply(
+  status: number,
+  statusMessage: string | undefined,
+  retryAfter: string | undefined,
+  body: Buffer,
+  nowMs: number,
+): ExportResponse {
+  if (status >= 200 && status <= 299) return { status: 'success', data: body };
+  const error = new OTLPExporterError(statusMessage ?? `HTTP ${status}`, status, body.toString('utf8'));
+  if (RETRYABLE_STATUSES.has(status)) {
+    return { status: 'retryable', retryInMillis: parseRetryAfterMs(retryAfter, nowMs), error };
+  }
+  return { status: 'failure', error };
+}
+
+/** The outcome of a request that failed before a complete reply. */
+export function classifyNetworkError(error: unknown): ExportResponse {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  const code = (failure as NodeJS.ErrnoException).code;
+  if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) return { status: 'retryable', error: failure };
+  return { status: 'failure', error: failure };
+}
