@@ -79,9 +79,13 @@ function newRegistry(config: ResolvedConfig): SeriesRegistry {
   });
 }
 
-/** Series data survives a reload only when windows and histogram bounds are unchanged. */
+/**
+ * Series data survives a reload unless the window's shape (length, resolution, accuracy) changed.
+ * Series created before a reload keep the histogram bounds they were created with.
+ */
 function sameShape(config: ResolvedConfig, previous: ResolvedConfig | undefined): boolean {
   if (previous === undefined) return false;
-  const shape = (c: ResolvedConfig) => JSON.stringify([c.window, histogramBounds(configuredBudgetsMs(c))]);
-  return shape(config) === shape(previous);
+  const { length, resolution, relativeAccuracy } = config.window;
+  const before = previous.window;
+  return length === before.length && resolution === before.resolution && relativeAccuracy === before.relativeAccuracy;
 }

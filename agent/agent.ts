@@ -87,7 +87,7 @@ export class Agent implements Recorder {
    * Applies a new configuration (a reload) without a restart: budgets, rules-derived targets,
    * adaptive scaling and degradation settings change at once; series data, active modifiers,
    * degradation levels and overrides survive. Series data is reset only when the window's
-   * shape (length, resolution, accuracy, histogram bounds) changed.
+   * shape (length, resolution, accuracy) changed.
    */
   reconfigure(config: ResolvedConfig): void {
     const running = this.#timer !== undefined;

@@ -18,11 +18,16 @@ const procTracer = mk([new HeadroomSpanProcessor({ recorder: agent, rules: new R
 const trackerOn = (tracer: Tracer) => new Tracker({ tracer, baseBudgetMs: (o, c) => agent.targets.baseBudgetMs(o, c), effectiveBudgetMs: (b, c) => agent.budgets.effectiveBudgetMs(b, c), hardDeadlineFactor: () => 2, phaseShare: () => undefined, knownContexts: () => [] });
 const trackerRaw = trackerOn(rawTracer);
 const opts = { attributes: { 'headroom.operation': 'quote', 'headroom.budget.context': 'routine', 'headroom.budget.ms': 200 } };
+const battrs: Record<string, string | number> = { ['headroom.operation']: 'quote', ['headroom.budget.context']: 'routine' };
+battrs['headroom.budget.ms'] = agent.targets.baseBudgetMs('quote', 'routine')!;
+const bopts = { attributes: battrs };
+function bspan(t: Tracer) { return t.startActiveSpan('quote', bopts, (s) => { const r = work(); s.end(); return r; }); }
 const work = () => 42;
 let sink = 0;
 function span(t: Tracer) { return t.startActiveSpan('quote', opts, (s) => { const r = work(); s.end(); return r; }); }
 const cases = [
   { name: 'raw', round: (n: number) => { for (let i = 0; i < n; i++) sink += span(rawTracer); } },
+  { name: 'raw binding-attrs', round: (n: number) => { for (let i = 0; i < n; i++) sink += bspan(rawTracer); } },
   { name: 'raw+emptyproc', round: (n: number) => { for (let i = 0; i < n; i++) sink += span(twoTracer); } },
   { name: 'raw+headroomproc', round: (n: number) => { for (let i = 0; i < n; i++) sink += span(procTracer); } },
   { name: 'tracker on raw', round: (n: number) => { for (let i = 0; i < n; i++) sink += trackerRaw.track('quote', 'routine', work); } },

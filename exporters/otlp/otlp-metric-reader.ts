@@ -1,0 +1,51 @@
+/**
+ * OTLP/HTTP export of metrics: the official `PeriodicExportingMetricReader` with the official
+ * `OTLPMetricExporter` (protobuf or JSON), cumulative temporality, configured from `exporters.otlp`.
+ * Export failures are retried inside the official exporter within `timeout` and then logged;
+ * with cumulative temporality the next interval's export carries the totals again.
+ */
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import {
+  AggregationTemporality,
+  type MetricProducer,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { resolveOtlpUrl } from './otlp-url.ts';
+import type { OtlpExporterConfig } from './types.ts';
+
+export interface OtlpMetricReaderOptions {
+  /** Producers exported besides the MeterProvider's own instruments, e.g. Headroom's agent metrics. */
+  readonly producers?: readonly MetricProducer[];
+}
+
+/**
+ * A metric reader that pushes every `exportInterval` to `metricsEndpoint` (or `endpoint` +
+ * `/v1/metrics`). Bind it to a MeterProvider (`new MeterProvider({ resource, readers: [reader] })`):
+ * the provider supplies the resource and starts the interval (an unref'd timer).
+ * @example
+ * const reader = createOtlpMetricReader(config.exporters.otlp, { producers: [headroomMetrics] });
+ * const meterProvider = new MeterProvider({ resource, readers: [reader] });
+ */
+export function createOtlpMetricReader(
+  config: OtlpExporterConfig,
+  options: OtlpMetricReaderOptions = {},
+): PeriodicExportingMetricReader {
+  const exporterConfig = {
+    url: resolveOtlpUrl(config, 'metrics'),
+    headers: { ...config.headers },
+    compression: config.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    timeoutMillis: config.timeout,
+    temporalityPreference: AggregationTemporality.CUMULATIVE,
+  };
+  const exporter =
+    config.protocol === 'http/json' ? new JsonMetricExporter(exporterConfig) : new ProtobufMetricExporter(exporterConfig);
+  return new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: config.exportInterval,
+    // The SDK requires timeout <= interval; an export never outlives its interval.
+    exportTimeoutMillis: Math.min(config.timeout, config.exportInterval),
+    metricProducers: [...(options.producers ?? [])],
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * OTLP/HTTP export of traces (Jaeger is reached this way): the official OpenTelemetry JS
+ * serializers (`@opentelemetry/otlp-transformer`, the ones the official OTLP exporters use) behind
+ * Headroom's resilient queue, configured from `exporters.otlp`.
+ */
+import { diag } from '@opentelemetry/api';
+import type { ISerializer } from '@opentelemetry/otlp-transformer';
+import {
+  type IExportTraceServiceResponse,
+  JsonTraceSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { OtlpHttpTransport } from './http-transport.ts';
+import { resolveOtlpUrl } from './otlp-url.ts';
+import { ResilientSpanProcessor } from './resilient-span-processor.ts';
+import type { OtlpExporterConfig, SendResult, SpanBatchSender } from './types.ts';
+
+type TraceSerializer = ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
+
+export interface OtlpTraceProcessorOptions {
+  /** Longest a finished span waits for its batch to fill before it is sent anyway, ms. @default 5000 */
+  readonly scheduledDelayMs?: number;
+}
+
+/**
+ * A span processor that exports sampled spans over OTLP/HTTP with a bounded queue, batches and
+ * retries (see {@link ResilientSpanProcessor}); `stats()` gives its counters.
+ * @example
+ * const otlp = createOtlpTraceProcessor(config.exporters.otlp);
+ * const headroom = start({ spanProcessors: [otlp] });
+ * otlp.stats(); // { exported, dropped: { queue_full, ... }, retries, queueSize, queueCapacity }
+ */
+export function createOtlpTraceProcessor(
+  config: OtlpExporterConfig,
+  options: OtlpTraceProcessorOptions = {},
+): ResilientSpanProcessor {
+  const json = config.protocol === 'http/json';
+  const transport = new OtlpHttpTransport({
+    url: resolveOtlpUrl(config, 'traces'),
+    headers: config.headers,
+    contentType: json ? 'application/json' : 'application/x-protobuf',
+    compression: config.compression,
+    timeoutMs: config.timeout,
+  });
+  return new ResilientSpanProcessor({
+    sender: new OtlpTraceSender(json ? JsonTraceSerializer : ProtobufTraceSerializer, transport),
+    maxQueueSize: config.queue.maxSize,
+    batchSize: config.queue.batchSize,
+    retry: config.retry,
+    timeoutMs: config.timeout,
+    scheduledDelayMs: options.scheduledDelayMs,
+  });
+}
+
+/** Serializes a batch with the official serializer and posts it once. */
+class OtlpTraceSender implements SpanBatchSender {
+  readonly #serializer: TraceSerializer;
+  readonly #transport: OtlpHttpTransport;
+
+  constructor(serializer: TraceSerializer, transport: OtlpHttpTransport) {
+    this.#serializer = serializer;
+    this.#transport = transport;
+  }
+
+  async send(spans: readonly ReadableSpan[], signal: AbortSignal): Promise<SendResult> {
+    await resourcesSettled(spans);
+    const body = this.#serializer.serializeRequest([...spans]);
+    if (body === undefined) return { status: 'failure', error: new Error('spans could not be serialized') };
+    const response = await this.#transport.send(body, signal);
+    if (response.status === 'retryable') {
+      const error = response.error ?? new Error('retryable OTLP export failure');
+      return { status: 'retryable', retryAfterMs: response.retryInMillis, error };
+    }
+    if (response.status === 'failure') return response;
+    return { status: 'success', rejected: this.#rejected(response.data) };
+  }
+
+  shutdown(): void {
+    this.#transport.shutdown();
+  }
+
+  /** Spans refused in a partial success; an unreadable reply counts as full success. */
+  #rejected(data: Uint8Array | undefined): number {
+    if (data === undefined || data.byteLength === 0) return 0;
+    try {
+      const partial = this.#serializer.deserializeResponse(data).partialSuccess;
+      if (partial?.errorMessage) diag.warn(`headroom: OTLP partial success: ${partial.errorMessage}`);
+      return Number(partial?.rejectedSpans ?? 0) || 0;
+    } catch (error) {
+      diag.debug('headroom: unreadable OTLP export reply', error);
+      return 0;
+    }
+  }
+}
+
+/** Waits for resources with asynchronous attributes, as the SDK's batch processor does. */
+async function resourcesSettled(spans: readonly ReadableSpan[]): Promise<void> {
+  const pending = new Set(spans.map((span) => span.resource).filter((resource) => resource.asyncAttributesPending));
+  if (pending.size === 0) return;
+  await Promise.all([...pending].map((resource) => resource.waitForAsyncAttributes?.().catch(() => undefined)));
+}
