@@ -23,5 +23,5 @@ export {
   parseConfig,
   type ResolvedConfig,
 } from './config/index.ts';
-export { type ConfigIssue, ConfigInvalidError, ConfigReadError, HeadroomError } from './errors.ts';
+export { ConfigInvalidError, type ConfigIssue, ConfigReadError, HeadroomError } from './errors.ts';
 export { Headroom, type Operation, type StartOptions, start } from './instrumentation/index.ts';

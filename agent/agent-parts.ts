@@ -87,5 +87,9 @@ function sameShape(config: ResolvedConfig, previous: ResolvedConfig | undefined)
   if (previous === undefined) return false;
   const { length, resolution, relativeAccuracy } = config.window;
   const before = previous.window;
-  return length === before.length && resolution === before.resolution && relativeAccuracy === before.relativeAccuracy;
+  return (
+    length === before.length &&
+    resolution === before.resolution &&
+    relativeAccuracy === before.relativeAccuracy
+  );
 }

@@ -33,7 +33,10 @@ export interface RoundTimes {
  * starting case rotates so none always runs right after the same neighbour and pays for its
  * garbage).
  */
-export async function measureRounds(cases: readonly BenchCase[], options: MeasureOptions): Promise<RoundTimes> {
+export async function measureRounds(
+  cases: readonly BenchCase[],
+  options: MeasureOptions,
+): Promise<RoundTimes> {
   const wallNs = cases.map((): number[] => []);
   const cpuNs = cases.map((): number[] => []);
   for (let r = 0; r < options.warmupRounds + options.rounds; r++) {
@@ -76,7 +79,9 @@ export function pairedRatios(a: readonly number[], b: readonly number[]): number
 
 /** Rows as a plain aligned table (first column left-aligned, the others right-aligned). */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))

@@ -30,7 +30,11 @@ const { values: args } = parseArgs({
     ops: { type: 'string', default: '50000' },
   },
 });
-const options = { rounds: Number(args.rounds), warmupRounds: Number(args.warmup), opsPerRound: Number(args.ops) };
+const options = {
+  rounds: Number(args.rounds),
+  warmupRounds: Number(args.warmup),
+  opsPerRound: Number(args.ops),
+};
 
 /** Stands in for the exporting processor in both setups: counts ended spans, exports nothing. */
 class StandInExporter implements SpanProcessor {
@@ -179,7 +183,9 @@ await rawProvider.shutdown();
 
 // Both setups must really have recorded and ended every span (and Headroom counted them).
 const spansPerCase = options.opsPerRound * (options.warmupRounds + options.rounds);
-const counted = headroom.agent.registry.list().reduce((sum, s) => sum + s.window.snapshot(Date.now()).count, 0);
+const counted = headroom.agent.registry
+  .list()
+  .reduce((sum, s) => sum + s.window.snapshot(Date.now()).count, 0);
 if (rawExporter.ended !== 2 * spansPerCase || headroomExporter.ended !== 4 * spansPerCase || counted === 0) {
   throw new Error(
     `bench: spans missing (raw ${rawExporter.ended}, headroom ${headroomExporter.ended}, counted ${counted})`,
@@ -200,8 +206,14 @@ function ratio(a: string, b: string): Ratio {
   return { median: median(each), p25: quantile(each, 0.25), p75: quantile(each, 0.75) };
 }
 const ratios = {
-  trackVsRaw: { sync: ratio('headroom track', 'raw OTel'), async: ratio('headroom track async', 'raw OTel async') },
-  wrapVsRaw: { sync: ratio('headroom wrap', 'raw OTel'), async: ratio('headroom wrap async', 'raw OTel async') },
+  trackVsRaw: {
+    sync: ratio('headroom track', 'raw OTel'),
+    async: ratio('headroom track async', 'raw OTel async'),
+  },
+  wrapVsRaw: {
+    sync: ratio('headroom wrap', 'raw OTel'),
+    async: ratio('headroom wrap async', 'raw OTel async'),
+  },
   rawVsUntracked: { sync: ratio('raw OTel', 'untracked'), async: ratio('raw OTel async', 'untracked async') },
 };
 const overheadPct = (r: number): number => (r - 1) * 100;
@@ -209,14 +221,20 @@ const worstPct = overheadPct(Math.max(ratios.trackVsRaw.sync.median, ratios.trac
 const pass = worstPct <= TARGET_PCT;
 
 if (args.json) {
-  const results = cases.map((c, i) => ({ case: c.name, nsPerOp: median(perRound[i]!), roundsNsPerOp: perRound[i]! }));
+  const results = cases.map((c, i) => ({
+    case: c.name,
+    nsPerOp: median(perRound[i]!),
+    roundsNsPerOp: perRound[i]!,
+  }));
   const summary = { node: process.version, ...options, elapsedS, results, ratios };
   console.log(JSON.stringify({ ...summary, targetPct: TARGET_PCT, worstPct, pass }, null, 2));
 } else {
   const baseline = (name: string): string => (name.endsWith('async') ? 'raw OTel async' : 'raw OTel');
   const rows = cases.map((c, i) => {
     const samples = perRound[i]!;
-    const vsRaw = c.name.startsWith('untracked') ? '' : `${ratio(c.name, baseline(c.name)).median.toFixed(3)}x`;
+    const vsRaw = c.name.startsWith('untracked')
+      ? ''
+      : `${ratio(c.name, baseline(c.name)).median.toFixed(3)}x`;
     const spread = `${Math.min(...samples).toFixed(0)}-${Math.max(...samples).toFixed(0)}`;
     return [c.name, median(samples).toFixed(1), spread, vsRaw];
   });

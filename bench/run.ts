@@ -41,7 +41,9 @@ for (const file of files) {
   const startedMs = performance.now();
   const code = await runBenchmark(file);
   const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
-  console.error(`=== ${basename(file, '.ts')}: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${seconds} s ===`);
+  console.error(
+    `=== ${basename(file, '.ts')}: ${code === 0 ? 'done' : `failed (exit ${code})`} in ${seconds} s ===`,
+  );
   if (code !== 0) failed.push(file);
 }
 if (failed.length > 0) {

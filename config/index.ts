@@ -5,6 +5,7 @@
  * const config = loadConfig({ files: ['headroom.yaml'] });
  */
 export { type DeepReadonly, deepFreeze } from './deep-freeze.ts';
+export { didYouMean } from './did-you-mean.ts';
 export { jsonSchema } from './json-schema.ts';
 export {
   type ConfigSource,

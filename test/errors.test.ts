@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../errors.ts';
 
 const classes = Object.values(errors).filter(
-  (value): value is typeof errors.HeadroomError => typeof value === 'function' && value.prototype instanceof errors.HeadroomError,
+  (value): value is typeof errors.HeadroomError =>
+    typeof value === 'function' && value.prototype instanceof errors.HeadroomError,
 );
 
 function instanceOf(cls: (typeof classes)[number]): errors.HeadroomError {
   const Ctor = cls as unknown as new (...args: unknown[]) => errors.HeadroomError;
-  if (cls === (errors.ConfigInvalidError as unknown)) return new Ctor([{ file: 'f.yaml', path: 'a', message: 'm' }]);
+  if (cls === (errors.ConfigInvalidError as unknown))
+    return new Ctor([{ file: 'f.yaml', path: 'a', message: 'm' }]);
   return new Ctor('f.yaml');
 }
 

@@ -69,6 +69,7 @@ export function addDegradationMetrics(sink: MetricSink, agent: Agent, transition
   sink.gauge(METRICS.degradationLevel, levels);
   sink.gauge(METRICS.degradationState, states);
   const counts = sink.capped(SERVICE_FOLD, sum);
-  for (const point of transitions.points()) counts.add(point.attributes.service, point.attributes, point.value);
+  for (const point of transitions.points())
+    counts.add(point.attributes.service, point.attributes, point.value);
   sink.counter(METRICS.degradationTransitions, counts);
 }

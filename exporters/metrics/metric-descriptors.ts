@@ -72,7 +72,10 @@ export const METRICS = Object.freeze({
     'seconds',
   ),
   evaluations: metric('headroom_evaluations_total', 'Evaluation ticks run.'),
-  evaluationSeconds: metric('headroom_evaluation_seconds_total', 'Wall time spent in evaluation ticks, seconds.'),
+  evaluationSeconds: metric(
+    'headroom_evaluation_seconds_total',
+    'Wall time spent in evaluation ticks, seconds.',
+  ),
   loadFactor: metric('headroom_load_factor', 'Load factor the budgets are scaled by (1 = as configured).'),
   exporterSeriesOverflowed: metric(
     'headroom_exporter_series_overflowed_total',

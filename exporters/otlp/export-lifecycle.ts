@@ -69,6 +69,7 @@ export abstract class ExportLifecycle {
       );
     const outcome = await Promise.race([work, expired]);
     clearTimeout(timer);
-    if (outcome === 'expired') diag.warn(`${this.#name}: ${what} did not finish within ${this.#timeoutMs} ms`);
+    if (outcome === 'expired')
+      diag.warn(`${this.#name}: ${what} did not finish within ${this.#timeoutMs} ms`);
   }
 }

@@ -81,7 +81,10 @@ export class OtlpHttpTransport {
         request.destroy();
       };
       const timer = setTimeout(() => {
-        finish({ status: 'retryable', error: new Error(`OTLP export timed out after ${this.#options.timeoutMs} ms`) });
+        finish({
+          status: 'retryable',
+          error: new Error(`OTLP export timed out after ${this.#options.timeoutMs} ms`),
+        });
         request.destroy();
       }, this.#options.timeoutMs);
       timer.unref();
@@ -114,6 +117,14 @@ function readReply(reply: http.IncomingMessage, finish: (response: ExportRespons
   reply.on('error', (error) => finish(classifyNetworkError(error)));
   reply.on('end', () => {
     const retryAfter = reply.headers['retry-after'];
-    finish(classifyReply(reply.statusCode ?? 0, reply.statusMessage, retryAfter, Buffer.concat(chunks), Date.now()));
+    finish(
+      classifyReply(
+        reply.statusCode ?? 0,
+        reply.statusMessage,
+        retryAfter,
+        Buffer.concat(chunks),
+        Date.now(),
+      ),
+    );
   });
 }

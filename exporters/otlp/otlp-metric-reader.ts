@@ -40,7 +40,9 @@ export function createOtlpMetricReader(
     temporalityPreference: AggregationTemporality.CUMULATIVE,
   };
   const exporter =
-    config.protocol === 'http/json' ? new JsonMetricExporter(exporterConfig) : new ProtobufMetricExporter(exporterConfig);
+    config.protocol === 'http/json'
+      ? new JsonMetricExporter(exporterConfig)
+      : new ProtobufMetricExporter(exporterConfig);
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: config.exportInterval,

@@ -96,7 +96,11 @@ class OtlpTraceSender implements SpanBatchSender {
 
 /** Waits for resources with asynchronous attributes, as the SDK's batch processor does. */
 async function resourcesSettled(spans: readonly ReadableSpan[]): Promise<void> {
-  const pending = new Set(spans.map((span) => span.resource).filter((resource) => resource.asyncAttributesPending));
+  const pending = new Set(
+    spans.map((span) => span.resource).filter((resource) => resource.asyncAttributesPending),
+  );
   if (pending.size === 0) return;
-  await Promise.all([...pending].map((resource) => resource.waitForAsyncAttributes?.().catch(() => undefined)));
+  await Promise.all(
+    [...pending].map((resource) => resource.waitForAsyncAttributes?.().catch(() => undefined)),
+  );
 }

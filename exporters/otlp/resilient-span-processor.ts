@@ -37,7 +37,12 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
   readonly #random: () => number;
   /** Aborted at the shutdown deadline: cancels backoff sleeps and the request in flight. */
   readonly #stop = new AbortController();
-  readonly #dropped: Record<DropReason, number> = { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 };
+  readonly #dropped: Record<DropReason, number> = {
+    queue_full: 0,
+    retries_exhausted: 0,
+    non_retryable: 0,
+    shutdown: 0,
+  };
   readonly #warned = new Set<DropReason>();
   #queue: ReadableSpan[] = [];
   /** The batch being sent or awaiting a retry; `undefined` once its outcome is counted. */
@@ -63,11 +68,15 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return; // recorded, not exported
-    if (this.isShutdown) return this.#drop('shutdown', 1);
-    if (this.#queue.length + (this.#inFlight?.length ?? 0) >= this.#maxQueueSize) return this.#drop('queue_full', 1);
-    this.#queue.push(span);
-    if (this.#queue.length >= this.#batchSize) this.#startDraining(false);
-    else this.#armTimer();
+    if (this.isShutdown) {
+      this.#drop('shutdown', 1);
+    } else if (this.#queue.length + (this.#inFlight?.length ?? 0) >= this.#maxQueueSize) {
+      this.#drop('queue_full', 1);
+    } else {
+      this.#queue.push(span);
+      if (this.#queue.length >= this.#batchSize) this.#startDraining(false);
+      else this.#armTimer();
+    }
   }
 
   /** A snapshot of the counters; see {@link OtlpExportStats}. */
@@ -135,14 +144,20 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
   }
 
   async #drain(): Promise<void> {
-    while (!this.#stop.signal.aborted && (this.#queue.length >= this.#batchSize || (this.#drainAll && this.#queue.length > 0))) {
+    while (
+      !this.#stop.signal.aborted &&
+      (this.#queue.length >= this.#batchSize || (this.#drainAll && this.#queue.length > 0))
+    ) {
       const batch = this.#queue.splice(0, this.#batchSize);
       this.#inFlight = batch;
       try {
         await this.#deliver(batch);
       } catch (error) {
         diag.error('headroom: OTLP span export failed unexpectedly', error);
-        this.#settle(batch, { status: 'failure', error: error instanceof Error ? error : new Error(String(error)) });
+        this.#settle(batch, {
+          status: 'failure',
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
       }
     }
   }
@@ -153,8 +168,12 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
     for (;;) {
       const result = await this.#sender.send(batch, this.#stop.signal);
       if (this.#inFlight !== batch) return; // already counted at shutdown
-      const delayMs = result.status === 'retryable' ? backoff.nextDelayMs(Date.now(), result.retryAfterMs) : undefined;
-      if (delayMs === undefined) return this.#settle(batch, result);
+      const delayMs =
+        result.status === 'retryable' ? backoff.nextDelayMs(Date.now(), result.retryAfterMs) : undefined;
+      if (delayMs === undefined) {
+        this.#settle(batch, result);
+        return;
+      }
       await sleep(delayMs, undefined, { signal: this.#stop.signal, ref: false }).catch(() => undefined);
       if (this.#inFlight !== batch) return;
       this.#retries++;
@@ -179,6 +198,8 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
     // One warning per reason until an export succeeds again; the counters carry the rest.
     if (this.#warned.has(reason)) return;
     this.#warned.add(reason);
-    diag.warn(`headroom: dropped ${count} span(s) for OTLP export (${reason}${why === undefined ? '' : `: ${why}`})`);
+    diag.warn(
+      `headroom: dropped ${count} span(s) for OTLP export (${reason}${why === undefined ? '' : `: ${why}`})`,
+    );
   }
 }

@@ -12,7 +12,12 @@ export type OtlpExporterConfig = ResolvedConfig['exporters']['otlp'];
 export type OtlpRetryConfig = OtlpExporterConfig['retry'];
 
 /** Why spans were dropped; the `reason` label of `headroom_exporter_dropped_spans_total`. */
-export const DROP_REASONS = Object.freeze(['queue_full', 'retries_exhausted', 'non_retryable', 'shutdown'] as const);
+export const DROP_REASONS = Object.freeze([
+  'queue_full',
+  'retries_exhausted',
+  'non_retryable',
+  'shutdown',
+] as const);
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**

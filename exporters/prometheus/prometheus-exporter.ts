@@ -68,7 +68,10 @@ export async function startPrometheusExporter(
     ...SERIALIZER_OPTIONS,
   });
   // A MetricReader collects only once bound to a MeterProvider; its resource is the one served.
-  const meterProvider = new MeterProvider({ resource: options.resource ?? emptyResource(), readers: [exporter] });
+  const meterProvider = new MeterProvider({
+    resource: options.resource ?? emptyResource(),
+    readers: [exporter],
+  });
   const result = await listenMetricsServer({
     host: config.host,
     port: config.port,

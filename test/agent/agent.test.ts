@@ -136,8 +136,15 @@ describe('Agent reconfigure', () => {
     recordMany(agent, clock, { service: 'checkout', operation: 'quote', context: 'emergency' }, 40, 50);
     expect(agent.tick().verdicts.map((v) => [v.status, v.budgetMs])).toEqual([['warning', 50]]);
 
-    agent.reconfigure(configOf({ contexts: { emergency: { budget: '30ms' } }, adaptive: { modifiers: { sale: { factor: 1 } } } }));
-    expect(agent.tick().verdicts.map((v) => [v.status, v.budgetMs, v.samples])).toEqual([['violated', 30, 50]]);
+    agent.reconfigure(
+      configOf({
+        contexts: { emergency: { budget: '30ms' } },
+        adaptive: { modifiers: { sale: { factor: 1 } } },
+      }),
+    );
+    expect(agent.tick().verdicts.map((v) => [v.status, v.budgetMs, v.samples])).toEqual([
+      ['violated', 30, 50],
+    ]);
     expect(agent.modifiers.active()).toEqual(['sale']);
     expect(agent.degradation('checkout').level).toBe('MODERATE');
   });

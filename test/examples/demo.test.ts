@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundledDemoConfig, demoCommand } from '../../agent/cli/demo-command.ts';
 import { DEGRADATION_LEVELS, type DegradationDecision, ManualClock } from '../../agent/index.ts';
+import { bundledDemoConfig, demoCommand } from '../../app/cli/demo-command.ts';
 import { formatDecision, formatSummary } from '../../examples/demo-report.ts';
 import { DEFAULT_DURATION_MS, DEFAULT_SLOWDOWN } from '../../examples/demo-service.ts';
 import { DemoTraffic, type PlannedRun, type Slowdown, STEP_MS } from '../../examples/demo-traffic.ts';

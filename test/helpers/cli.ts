@@ -1,4 +1,4 @@
-import { main } from '../../agent/cli/main.ts';
+import { main } from '../../app/cli/main.ts';
 
 /** Runs the CLI in-process and captures what it prints. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = {}) {

@@ -12,7 +12,10 @@ let contextManagerSet = false;
  * An embedded Headroom as a service would start it, but not registered globally, with an
  * in-memory exporter standing in for OTLP, a manual clock for ticks and a scripted load.
  */
-export function testHeadroom(config: HeadroomConfigInput = {}, options: { sampler?: Sampler; env?: Record<string, string> } = {}) {
+export function testHeadroom(
+  config: HeadroomConfigInput = {},
+  options: { sampler?: Sampler; env?: Record<string, string> } = {},
+) {
   if (!contextManagerSet) {
     // Phases are child spans: parent/child links need a real context manager, as in a service.
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -73,7 +73,12 @@ describe('track', () => {
     ).toThrow();
     const [series] = headroom.agent.registry.list();
     const snapshot = series?.window.snapshot(Date.now());
-    expect([series?.operation, series?.context, snapshot?.count, snapshot?.errorCount]).toEqual(['quote', 'emergency', 6, 1]);
+    expect([series?.operation, series?.context, snapshot?.count, snapshot?.errorCount]).toEqual([
+      'quote',
+      'emergency',
+      6,
+      1,
+    ]);
     expect(clock.now()).toBeGreaterThan(0);
   });
 
@@ -111,7 +116,9 @@ describe('the operation handle', () => {
     const spans = exporter.getFinishedSpans();
     const parent = spans.find((s) => s.name === 'checkout');
     const phases = spans.filter((s) => s.name !== 'checkout');
-    expect(phases.map((s) => [s.name, s.attributes['headroom.phase'], s.attributes['headroom.budget.ms']])).toEqual([
+    expect(
+      phases.map((s) => [s.name, s.attributes['headroom.phase'], s.attributes['headroom.budget.ms']]),
+    ).toEqual([
       ['routing', 'routing', 20],
       ['execution', 'execution', 140],
     ]);
@@ -138,7 +145,9 @@ describe('the operation handle', () => {
     const { headroom } = setup({ contexts: { tight: { budget: '5ms', hardDeadlineFactor: 2 } } });
     const reason = await headroom.track('slow', 'tight', (op) => {
       expect(op.signal.aborted).toBe(false);
-      return new Promise<unknown>((resolve) => op.signal.addEventListener('abort', () => resolve(op.signal.reason)));
+      return new Promise<unknown>((resolve) =>
+        op.signal.addEventListener('abort', () => resolve(op.signal.reason)),
+      );
     });
     expect((reason as Error).name).toBe('TimeoutError');
   });
@@ -148,7 +157,11 @@ describe('spans from auto-instrumentation', () => {
   it('should judge spans that a YAML rule maps to a context, with the span’s own duration', () => {
     const { headroom } = setup({
       rules: [
-        { match: { kind: 'server', attributes: { 'http.route': '/checkout' } }, context: 'emergency', operation: 'POST /checkout' },
+        {
+          match: { kind: 'server', attributes: { 'http.route': '/checkout' } },
+          context: 'emergency',
+          operation: 'POST /checkout',
+        },
       ],
       evaluation: { minSamples: 5 },
     });
@@ -164,7 +177,12 @@ describe('spans from auto-instrumentation', () => {
       tracer?.startSpan('GET', { kind: SpanKind.SERVER, attributes: { 'http.route': '/health' } }).end();
     }
     const [verdict] = headroom.tick().verdicts;
-    expect(verdict?.series).toEqual({ service: 'checkout', operation: 'POST /checkout', context: 'emergency', phase: '' });
+    expect(verdict?.series).toEqual({
+      service: 'checkout',
+      operation: 'POST /checkout',
+      context: 'emergency',
+      phase: '',
+    });
     expect(verdict?.status).toBe('violated');
     expect(verdict?.samples).toBe(10);
     expect(verdict?.observedMs).toBeCloseTo(80, 0);
@@ -173,7 +191,9 @@ describe('spans from auto-instrumentation', () => {
 
 describe('decisions in traces', () => {
   it('should emit each degradation decision as a span event', () => {
-    const { headroom, exporter } = setup({ degradation: { levels: { moderate: { disable: ['personalization'] } } } });
+    const { headroom, exporter } = setup({
+      degradation: { levels: { moderate: { disable: ['personalization'] } } },
+    });
     headroom.override('MODERATE', 'load test');
     const span = exporter.getFinishedSpans().find((s) => s.name === 'headroom.degradation');
     expect(span?.events.map((e) => [e.name, e.attributes])).toEqual([

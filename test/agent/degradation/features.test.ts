@@ -134,19 +134,23 @@ describe('DegradationManager features', () => {
 
 describe('DegradationManager reconfigure', () => {
   it('should keep the level and switch features to the new lists without publishing a decision', () => {
-    const before = configSchema.parse({ degradation: { levels: { minimal: { disable: ['a'] } } } }).degradation;
-    const after = configSchema.parse({ degradation: { levels: { minimal: { disable: ['b'] } } } }).degradation;
+    const before = configSchema.parse({
+      degradation: { levels: { minimal: { disable: ['a'] } } },
+    }).degradation;
+    const after = configSchema.parse({
+      degradation: { levels: { minimal: { disable: ['b'] } } },
+    }).degradation;
     const manager = new DegradationManager({ config: before, clock: new ManualClock(), service: 's' });
     manager.override('MINIMAL', 'test');
     const seen: unknown[] = [];
     manager.subscribe((d) => seen.push(d));
     manager.reconfigure(after);
-    expect([manager.level, manager.overridden, manager.features.enabled('a'), manager.features.enabled('b')]).toEqual([
-      'MINIMAL',
-      true,
-      true,
-      false,
-    ]);
+    expect([
+      manager.level,
+      manager.overridden,
+      manager.features.enabled('a'),
+      manager.features.enabled('b'),
+    ]).toEqual(['MINIMAL', true, true, false]);
     expect(seen).toEqual([]);
     expect(manager.auditLog.size).toBe(1);
   });

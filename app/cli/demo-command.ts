@@ -5,8 +5,8 @@ import { formatMs, parseDurationMs } from '../../config/index.ts';
 import type { CliIo } from './io.ts';
 
 /**
- * Where examples/demo.yaml may be, relative to this file: `agent/cli/` in the sources,
- * `dist/agent/cli/` in the built package (whose examples/ stays at the package root).
+ * Where examples/demo.yaml may be, relative to this file: `app/cli/` in the sources,
+ * `dist/app/cli/` in the built package (whose examples/ stays at the package root).
  */
 const DEMO_CONFIG_CANDIDATES = ['../../examples/demo.yaml', '../../../examples/demo.yaml'];
 

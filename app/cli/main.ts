@@ -2,7 +2,7 @@
  * The `headroom` command line. Each command is a function returning an exit code; `main` parses
  * the arguments and never calls `process.exit`, so tests run it in-process.
  */
-import { didYouMean } from '../../config/did-you-mean.ts';
+import { didYouMean } from '../../config/index.ts';
 import { HeadroomError } from '../../errors.ts';
 import { demoCommand } from './demo-command.ts';
 import { type CliIo, processIo } from './io.ts';
