@@ -29,7 +29,8 @@ export function parseRetryAfterMs(header: string | undefined, nowMs: number): nu
   if (header === undefined) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
+  // Otherwise an HTTP date (`Wed, 21 Oct 2030 07:28:00 GMT`); Date.parse alone would accept '-1'.
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 

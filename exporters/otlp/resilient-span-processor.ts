@@ -67,15 +67,19 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return; // recorded, not exported
-    if (this.isShutdown) {
-      this.#drop('shutdown', 1);
-    } else if (this.#queue.length + (this.#inFlight?.length ?? 0) >= this.#maxQueueSize) {
-      this.#drop('queue_full', 1);
-    } else {
-      this.#queue.push(span);
-      if (this.#queue.length >= this.#batchSize) this.#startDraining(false);
-      else this.#armTimer();
+    try {
+      if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return; // recorded, not exported
+      if (this.isShutdown) {
+        this.#drop('shutdown', 1);
+      } else if (this.#queue.length + (this.#inFlight?.length ?? 0) >= this.#maxQueueSize) {
+        this.#drop('queue_full', 1);
+      } else {
+        this.#queue.push(span);
+        if (this.#queue.length >= this.#batchSize) this.#startDraining(false);
+        else this.#armTimer();
+      }
+    } catch (error) {
+      diag.error('headroom: could not queue a span for OTLP export', error);
     }
   }
 
@@ -154,10 +158,8 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
         await this.#deliver(batch);
       } catch (error) {
         diag.error('headroom: OTLP span export failed unexpectedly', error);
-        this.#settle(batch, {
-          status: 'failure',
-          error: error instanceof Error ? error : new Error(String(error)),
-        });
+        const failure = error instanceof Error ? error : new Error(String(error));
+        if (this.#inFlight === batch) this.#settle(batch, { status: 'failure', error: failure });
       }
     }
   }

@@ -6,8 +6,9 @@ import { exposition } from '../../../exporters/prometheus/index.ts';
 /** The lines of one metric family in an exposition: its HELP, UNIT and TYPE comments and samples. */
 export function family(text: string, name: string): string[] {
   return text.split('\n').filter((line) => {
-    const metric = line.startsWith('# ') ? line.split(' ')[2] : line.split(/[{ ]/)[0];
-    return metric === name || (metric?.startsWith(`${name}_`) === true && !line.startsWith('# '));
+    if (line.startsWith('# ')) return line.split(' ')[2] === name;
+    const metric = line.split(/[{ ]/)[0];
+    return metric === name || [`${name}_bucket`, `${name}_count`, `${name}_sum`].includes(metric ?? '');
   });
 }
 

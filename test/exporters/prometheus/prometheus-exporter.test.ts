@@ -1,0 +1,83 @@
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  EXPOSITION_CONTENT_TYPE,
+  type PrometheusExporterHandle,
+  startPrometheusExporter,
+} from '../../../exporters/prometheus/index.ts';
+import { recordMany, testAgent } from '../../helpers/agent.ts';
+
+const config = { enabled: true, host: '127.0.0.1', port: 0, path: '/metrics', maxSeries: 2000 };
+const handles: PrometheusExporterHandle[] = [];
+
+async function started(options: Parameters<typeof startPrometheusExporter>[0]) {
+  const handle = await startPrometheusExporter(options);
+  handles.push(handle);
+  return handle;
+}
+
+function listening(handle: PrometheusExporterHandle) {
+  if (!handle.listening) throw new Error(`not listening: ${handle.error}`);
+  return handle;
+}
+
+afterEach(async () => {
+  await Promise.all(handles.splice(0).map((handle) => handle.shutdown()));
+});
+
+describe('startPrometheusExporter', () => {
+  it('should serve the exposition on the port picked for port 0 at the configured path', async () => {
+    const { agent, clock } = testAgent({ service: { name: 'svc' } });
+    recordMany(agent, clock, { service: 'svc', operation: 'checkout', context: 'emergency' }, 40, 3);
+    const resource = resourceFromAttributes({ 'service.name': 'svc' });
+    const handle = listening(await started({ agent, config: { ...config, path: '/custom' }, resource }));
+    expect(handle.port).toBeGreaterThan(0);
+    expect(handle.url).toBe(`http://127.0.0.1:${handle.port}/custom`);
+    const response = await fetch(handle.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(EXPOSITION_CONTENT_TYPE);
+    const text = await response.text();
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      '# HELP target_info Target metadata',
+      '# TYPE target_info gauge',
+      'target_info{service_name="svc"} 1',
+    ]);
+    expect(text).toContain(
+      'headroom_operations_total{service="svc",operation="checkout",context="emergency"} 3\n',
+    );
+    expect(text).not.toContain('otel_scope_name');
+  });
+
+  it('should answer 404 on any other path', async () => {
+    const { agent } = testAgent();
+    const handle = listening(await started({ agent, config }));
+    const response = await fetch(`http://127.0.0.1:${handle.port}/other`);
+    expect(response.status).toBe(404);
+  });
+
+  it('should report a port already in use in the handle instead of throwing', async () => {
+    const { agent } = testAgent();
+    const first = listening(await started({ agent, config }));
+    const second = await started({ agent, config: { ...config, port: first.port } });
+    expect(second.listening).toBe(false);
+    expect(!second.listening && (second.error as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
+    await expect(second.shutdown()).resolves.toBeUndefined();
+    expect((await fetch(first.url)).status).toBe(200);
+  });
+
+  it('should release the port on shutdown, and a second shutdown should be a no-op', async () => {
+    const { agent } = testAgent();
+    const handle = listening(await started({ agent, config }));
+    await handle.shutdown();
+    await handle.shutdown();
+    await expect(fetch(handle.url)).rejects.toThrow();
+    const again = listening(await started({ agent, config: { ...config, port: handle.port } }));
+    expect(again.port).toBe(handle.port);
+  });
+
+  it('should start nothing when disabled', async () => {
+    const { agent } = testAgent();
+    const handle = await started({ agent, config: { ...config, enabled: false } });
+    expect(handle).toEqual({ listening: false, error: undefined, shutdown: expect.any(Function) });
+  });
+});

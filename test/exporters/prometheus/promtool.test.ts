@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { recordMany, testAgent } from '../../helpers/agent.ts';
+import { checkMetrics } from '../../integration/helpers/prometheus.ts';
+import { expositionOf } from '../metrics/families.ts';
+
+describe('exposition under promtool', () => {
+  it('should pass `promtool check metrics` without a single warning', async () => {
+    // Every family at once: phases, errors, a context without budget, overflow, degradation, drops.
+    const { agent, clock } = testAgent({ service: { name: 'svc' }, window: { maxSeries: 4 } });
+    recordMany(agent, clock, { operation: 'checkout', context: 'emergency' }, 40, 90);
+    recordMany(agent, clock, { operation: 'checkout', context: 'emergency' }, 70, 10, true);
+    recordMany(agent, clock, { operation: 'checkout', context: 'emergency', phase: 'execution' }, 20, 5);
+    recordMany(agent, clock, { operation: 'report', context: 'batch' }, 900, 5);
+    recordMany(agent, clock, { operation: 'search', context: 'routine' }, 150, 30);
+    recordMany(agent, clock, { operation: 'refund', context: 'routine' }, 150, 30);
+    agent.record('svc', 'checkout', 'emergency', '', Number.NaN, false, clock.now());
+    agent.tick();
+    agent.degradation('svc').override('SEVERE', 'test');
+    agent.degradation('other');
+    const text = await expositionOf(agent, 3);
+    expect(text).toContain('operation="__overflow__"');
+    expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
+  });
+
+  it('should make promtool complain about a broken exposition (the check is live)', () => {
+    const broken = '# TYPE requests counter\nrequests 1\n';
+    const result = checkMetrics(broken);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('counter metrics should have "_total" suffix');
+  });
+});

@@ -1,0 +1,106 @@
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DegradationDecision, ManualClock } from '../../agent/index.ts';
+import type { HeadroomConfigInput } from '../../config/index.ts';
+import { createOtlpTraceProcessor } from '../../exporters/otlp/index.ts';
+import { DECISION_SPAN, decisionAttributes, start } from '../../instrumentation/index.ts';
+import { configOf, ScriptedLoad } from '../helpers/agent.ts';
+import { OtlpSink } from '../helpers/otlp-sink.ts';
+
+const contextManager = new AsyncLocalStorageContextManager();
+beforeAll(() => {
+  // Phases are child spans: parent/child links need a real context manager, as in a service.
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(() => {
+  contextManager.disable();
+  context.disable();
+});
+
+/** An embedded Headroom exporting over OTLP to `sink`, as a service would start it. */
+function startExporting(sink: OtlpSink, protocol: 'http/protobuf' | 'http/json') {
+  const input: HeadroomConfigInput = {
+    service: { name: 'checkout', version: '1.4.2' },
+    exporters: { otlp: { endpoint: sink.endpoint, protocol } },
+  };
+  const otlp = createOtlpTraceProcessor(configOf(input).exporters.otlp);
+  const headroom = start({
+    config: input,
+    env: {},
+    registerGlobal: false,
+    spanProcessors: [otlp],
+    clock: new ManualClock(Date.now()),
+    loadSampler: new ScriptedLoad(),
+  });
+  return { headroom, otlp };
+}
+
+describe.each(['http/protobuf', 'http/json'] as const)('OTLP round trip over %s', (protocol) => {
+  it('should deliver operation, phase and degradation spans with their headroom attributes and resource', async () => {
+    const sink = await OtlpSink.start();
+    const { headroom, otlp } = startExporting(sink, protocol);
+    const decisions: DegradationDecision[] = [];
+    headroom.onDecision((decision) => decisions.push(decision));
+
+    expect(headroom.track('quote', 'emergency', () => 42)).toBe(42);
+    await headroom.track('checkout', 'routine', async (op) => {
+      op.phase('routing', () => 'eu-west');
+      await op.phase('execution', async () => 'ok');
+    });
+    headroom.override('SEVERE', 'test');
+    await headroom.shutdown(); // flushes the OTLP queue through the provider
+    await sink.stop();
+
+    expect(otlp.stats()).toEqual({
+      exported: 5,
+      dropped: { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 },
+      retries: 0,
+      queueSize: 0,
+      queueCapacity: 2048,
+    });
+    const byName = new Map(sink.spans.map((span) => [span.name, span]));
+    expect([...byName.keys()].sort()).toEqual(['checkout', 'execution', DECISION_SPAN, 'quote', 'routing']);
+    for (const span of sink.spans) {
+      expect(span.resource).toMatchObject({ 'service.name': 'checkout', 'service.version': '1.4.2' });
+      expect(span.scope).toBe('headroom-otel');
+    }
+    expect(byName.get('quote')?.attributes).toEqual({
+      'headroom.operation': 'quote',
+      'headroom.budget.context': 'emergency',
+      'headroom.budget.ms': 50,
+    });
+    const checkout = byName.get('checkout');
+    expect(checkout?.attributes).toEqual({
+      'headroom.operation': 'checkout',
+      'headroom.budget.context': 'routine',
+      'headroom.budget.ms': 200,
+    });
+    for (const [phase, budgetMs] of [
+      ['routing', 20],
+      ['execution', 140],
+    ] as const) {
+      expect(byName.get(phase)).toMatchObject({
+        traceId: checkout?.traceId,
+        parentSpanId: checkout?.spanId,
+        attributes: { 'headroom.phase': phase, 'headroom.budget.ms': budgetMs },
+      });
+    }
+    const [decision] = decisions;
+    expect([decisions.length, decision?.from, decision?.to, decision?.reason]).toEqual([
+      1,
+      'NONE',
+      'SEVERE',
+      'manual-override',
+    ]);
+    expect(byName.get(DECISION_SPAN)?.events[0]?.attributes).toMatchObject({
+      'headroom.degradation.from': 'NONE',
+      'headroom.degradation.to': 'SEVERE',
+      'headroom.degradation.reason': 'manual-override',
+    });
+    expect(byName.get(DECISION_SPAN)).toMatchObject({
+      attributes: { 'headroom.degradation.level': 'SEVERE' },
+      events: [{ name: 'headroom.degradation.decision', attributes: decisionAttributes(decision!) }],
+    });
+  });
+});
