@@ -13,6 +13,7 @@ export {
   type FeatureFlags,
   type Verdict,
 } from './agent/index.ts';
+export { start } from './app/start.ts';
 export {
   type ConfigSource,
   type HeadroomConfig,
@@ -24,4 +25,4 @@ export {
   type ResolvedConfig,
 } from './config/index.ts';
 export { ConfigInvalidError, type ConfigIssue, ConfigReadError, HeadroomError } from './errors.ts';
-export { Headroom, type Operation, type StartOptions, start } from './instrumentation/index.ts';
+export { Headroom, type Operation, type StartOptions } from './instrumentation/index.ts';

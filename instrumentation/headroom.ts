@@ -45,6 +45,7 @@ export class Headroom {
   readonly #tracker: Tracker;
   readonly #manager: DegradationManager;
   #stopped = false;
+  readonly #shutdownHooks: (() => Promise<void> | void)[] = [];
 
   constructor(parts: HeadroomParts, service: string) {
     this.service = service;
@@ -123,11 +124,19 @@ export class Headroom {
     if (this.#stopped) return;
     this.#stopped = true;
     this.agent.stop();
-    try {
-      await this.tracerProvider?.shutdown();
-    } catch (error) {
-      diag.error('headroom: tracer provider shutdown failed', error);
+    const steps = [() => this.tracerProvider?.shutdown(), ...this.#shutdownHooks];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        diag.error('headroom: a shutdown step failed', error);
+      }
     }
+  }
+
+  /** Runs `hook` during {@link shutdown}, after the tracer provider is flushed (exporters use it). */
+  addShutdownHook(hook: () => Promise<void> | void): void {
+    this.#shutdownHooks.push(hook);
   }
 }
 

@@ -11,4 +11,4 @@ export { Headroom, TRACER_NAME } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';
 export { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 export { HeadroomSpanProcessor, type HeadroomSpanProcessorOptions } from './span-processor.ts';
-export { type StartOptions, start } from './start.ts';
+export { resolveStartConfig, type StartOptions, start } from './start.ts';

@@ -19,6 +19,8 @@ export interface StartOptions {
   readonly configFiles?: readonly string[];
   /** Configuration written inline, as in YAML (`budget: '50ms'`); applied over the files. */
   readonly config?: HeadroomConfigInput;
+  /** An already resolved configuration (from `loadConfig`); files, `config` and `env` are then ignored. */
+  readonly resolvedConfig?: ResolvedConfig;
   /** Environment for `${NAME}` and OTEL_* variables. @default process.env */
   readonly env?: Environment;
   /**
@@ -61,7 +63,9 @@ export function start(options: StartOptions = {}): Headroom {
   return headroom;
 }
 
-function resolveStartConfig(options: StartOptions): ResolvedConfig {
+/** The configuration `start()` runs with: resolved, or loaded from files, inline config and environment. */
+export function resolveStartConfig(options: StartOptions): ResolvedConfig {
+  if (options.resolvedConfig !== undefined) return options.resolvedConfig;
   const env = options.env ?? process.env;
   if (options.config === undefined) return loadConfig({ files: options.configFiles, env });
   const files = readConfigSources(options.configFiles, env);

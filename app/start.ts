@@ -1,0 +1,71 @@
+/**
+ * The composition root of embedded mode: `start()` resolves the configuration, starts the
+ * instrumentation and the agent, and the exporters the configuration asks for (Prometheus pull
+ * endpoint, OTLP traces and metrics), all shut down together by `headroom.shutdown()`.
+ */
+import { diag } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { ResolvedConfig } from '../config/index.ts';
+import { HeadroomMetricProducer } from '../exporters/metrics/index.ts';
+import { createOtlpMetricReader, createOtlpTraceProcessor } from '../exporters/otlp/index.ts';
+import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
+import {
+  type Headroom,
+  resolveStartConfig,
+  type StartOptions,
+  serviceResource,
+  start as startInstrumentation,
+} from '../instrumentation/index.ts';
+
+/** What a running Headroom exports to; `prometheus` is set once its endpoint is listening. */
+export interface ExporterHandles {
+  prometheus?: PrometheusExporterHandle;
+}
+
+/**
+ * Starts embedded Headroom with the exporters its configuration enables.
+ * @example
+ * import { start } from 'headroom-otel';
+ * const headroom = start({ configFiles: ['headroom.yaml'] });
+ * await headroom.track('checkout', 'emergency', async (op) => checkout({ signal: op.signal }));
+ */
+export function start(options: StartOptions = {}): Headroom {
+  const config = resolveStartConfig(options);
+  if (!config.enabled) return startInstrumentation({ ...options, resolvedConfig: config });
+  const otlp = config.exporters.otlp;
+  const traceProcessor = otlp.enabled ? createOtlpTraceProcessor(otlp) : undefined;
+  const headroom = startInstrumentation({
+    ...options,
+    resolvedConfig: config,
+    spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
+  });
+  startMetricExport(headroom, config);
+  return headroom;
+}
+
+/** Starts the Prometheus endpoint (in the background: start() stays synchronous) and OTLP metrics. */
+function startMetricExport(headroom: Headroom, config: ResolvedConfig): void {
+  const resource = serviceResource(config.service);
+  const { prometheus, otlp } = config.exporters;
+  if (prometheus.enabled) {
+    const pending = startPrometheusExporter({ agent: headroom.agent, config: prometheus, resource });
+    headroom.addShutdownHook(async () => (await pending).shutdown());
+  }
+  if (otlp.enabled) {
+    const producer = new HeadroomMetricProducer({
+      agent: headroom.agent,
+      resource,
+      maxSeries: prometheus.maxSeries,
+    });
+    const meterProvider = new MeterProvider({
+      resource,
+      readers: [createOtlpMetricReader(otlp, { producers: [producer] })],
+    });
+    headroom.addShutdownHook(async () => {
+      producer.shutdown();
+      await meterProvider
+        .shutdown()
+        .catch((error: unknown) => diag.error('headroom: metric export shutdown failed', error));
+    });
+  }
+}

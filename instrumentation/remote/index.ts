@@ -1,0 +1,3 @@
+// Public face of instrumentation/remote: degradation decisions from a collector-mode agent.
+export type { BackoffOptions } from './backoff.ts';
+export { type ConnectDecisionsOptions, connectDecisions, type RemoteDecisions } from './remote-decisions.ts';

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { start } from '../../app/start.ts';
+import type { Headroom } from '../../instrumentation/index.ts';
+import { ScriptedLoad } from '../helpers/agent.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { OtlpSink, until } from '../helpers/otlp-sink.ts';
+
+let headroom: Headroom | undefined;
+let sink: OtlpSink | undefined;
+afterEach(async () => {
+  await headroom?.shutdown();
+  await sink?.stop();
+  headroom = sink = undefined;
+});
+
+async function scrape(url: string): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return await response.text();
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+describe('start() with exporters', () => {
+  it('should serve Prometheus metrics and ship traces over OTLP as the configuration asks', async () => {
+    sink = await OtlpSink.start();
+    const port = await freePort();
+    headroom = start({
+      config: {
+        service: { name: 'checkout' },
+        exporters: {
+          prometheus: { port },
+          otlp: { endpoint: sink.endpoint, protocol: 'http/json', compression: 'none' },
+        },
+      },
+      env: {},
+      registerGlobal: false,
+      loadSampler: new ScriptedLoad(),
+    });
+    for (let i = 0; i < 5; i++) headroom.track('quote', 'emergency', () => i);
+    const text = await scrape(`http://127.0.0.1:${port}/metrics`);
+    expect(text).toContain(
+      'headroom_operations_total{service="checkout",operation="quote",context="emergency"} 5',
+    );
+    expect(text).toContain(
+      'headroom_operation_duration_seconds_bucket{service="checkout",operation="quote",context="emergency",le="0.05"} 5',
+    );
+    await headroom.shutdown();
+    await until(() => sink?.spans.length === 5, 5000, 'spans at the sink');
+    expect(sink.spans.map((s) => s.name)).toEqual(['quote', 'quote', 'quote', 'quote', 'quote']);
+  });
+
+  it('should start no exporter when Headroom is disabled', async () => {
+    const port = await freePort();
+    headroom = start({
+      config: { exporters: { prometheus: { port } } },
+      env: { OTEL_SDK_DISABLED: 'true' },
+      registerGlobal: false,
+    });
+    expect(headroom.track('quote', 'emergency', () => 1)).toBe(1);
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+  });
+});
