@@ -14,6 +14,11 @@ export interface BackoffOptions {
   readonly random?: () => number;
 }
 
+/**
+ * @example
+ * const backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+ * setTimeout(reconnect, backoff.next()); // 250..500 ms, then 500..1000 ms, ...
+ */
 export class Backoff {
   readonly #initialMs: number;
   readonly #maxMs: number;

@@ -18,6 +18,7 @@ interface Applicable {
   readonly disabledFeatures: readonly string[];
 }
 
+/** One service's last known level and feature switches. */
 export class RemoteState {
   readonly #service: string;
   readonly #now: () => number;

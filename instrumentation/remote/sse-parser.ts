@@ -24,6 +24,11 @@ export interface SseParserOptions {
   onComment?(comment: string): void;
 }
 
+/**
+ * @example
+ * const parser = new SseParser({ onEvent: (e) => console.log(e.event, e.data) });
+ * for await (const text of body.pipeThrough(new TextDecoderStream())) parser.push(text);
+ */
 export class SseParser {
   readonly #options: SseParserOptions;
   /** Text after the last complete line. */

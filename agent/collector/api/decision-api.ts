@@ -1,0 +1,119 @@
+/**
+ * The decision API of collector mode: levels, verdicts, history, overrides and a live decision
+ * stream, on its own listener (127.0.0.1:4320 by default), behind bearer tokens.
+ */
+import { diag } from '@opentelemetry/api';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Agent } from '../../agent.ts';
+import type { ServiceDirectory } from '../service-directory.ts';
+import { type ApiContext, sendError } from './api-context.ts';
+import { DecisionStream } from './decision-stream.ts';
+import { registerOverrideRoutes } from './override-routes.ts';
+import { ServiceCatalog } from './service-catalog.ts';
+import { registerServiceRoutes } from './service-routes.ts';
+import { registerProbeRoutes, registerStreamRoutes } from './stream-routes.ts';
+import { TokenAuth } from './token-auth.ts';
+import type { ApiConfig } from './types.ts';
+import { VerdictCache } from './verdict-cache.ts';
+
+/** Options of {@link startDecisionApi}. */
+export interface DecisionApiOptions {
+  readonly agent: Agent;
+  /** Namespaces of the services (tenants of namespace-bound tokens); without it every namespace is ''. */
+  readonly directory?: ServiceDirectory;
+  /** The `api` config section; `enabled` is the caller's to check. */
+  readonly config: ApiConfig;
+  /** Interval of the stream's `: keepalive` comments, ms. @default 15000 */
+  readonly keepaliveMs?: number;
+}
+
+/** A running decision API. */
+export interface DecisionApi {
+  /** `http://host:port`, with the port actually bound (config port 0 picks a free one). */
+  readonly url: string;
+  readonly port: number;
+  /** Ends the streams, stops listening and unsubscribes from the agent. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Largest request body, bytes: override bodies are a few hundred. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** Longest service name a route accepts, characters. */
+const MAX_SERVICE_NAME_LENGTH = 1024;
+
+/**
+ * Starts listening; rejects when the address cannot be bound (fail loud at startup).
+ * @example
+ * const api = await startDecisionApi({ agent, directory, config: config.api });
+ * // curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:4320/api/v1/services
+ * await api.close();
+ */
+export async function startDecisionApi(options: DecisionApiOptions): Promise<DecisionApi> {
+  const { agent, config } = options;
+  const catalog = new ServiceCatalog({ agent, directory: options.directory });
+  const stream = new DecisionStream({ catalog, keepaliveMs: options.keepaliveMs });
+  const verdicts = new VerdictCache(agent);
+  const context: ApiContext = { agent, config, auth: new TokenAuth(config), catalog, verdicts, stream };
+  const app = buildApp(context);
+  const unsubscribe = agent.onDecision((decision) => stream.publish(decision));
+  const release = () => {
+    unsubscribe();
+    verdicts.close();
+  };
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    release();
+    await app.close();
+    throw error;
+  }
+  return handle(app, config.host, release);
+}
+
+function buildApp(context: ApiContext): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: true,
+    // A HEAD of the stream would hold a connection open for nothing.
+    exposeHeadRoutes: false,
+    // Service names come from OTLP resources and may be long.
+    routerOptions: { maxParamLength: MAX_SERVICE_NAME_LENGTH },
+  });
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) diag.error('headroom: decision API request failed', error);
+    return sendError(reply, status, status >= 500 ? 'internal error; see the agent log' : error.message);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
+  // Streams are hijacked: fastify's close would wait for them, so they are ended first.
+  app.addHook('preClose', (done) => {
+    context.stream.close();
+    done();
+  });
+  registerProbeRoutes(app, context);
+  registerServiceRoutes(app, context);
+  registerOverrideRoutes(app, context);
+  registerStreamRoutes(app, context);
+  return app;
+}
+
+function handle(app: FastifyInstance, host: string, release: () => void): DecisionApi {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        release();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The open Server-Sent Events streams of `GET /api/v1/decisions/stream`. A new stream gets, in
+ * order: the decisions it missed when it sends a `Last-Event-ID` naming one service (replayed from
+ * that service's audit log), then one `state` event per visible service (authoritative, so a client
+ * is correct even when the replay was incomplete or the agent restarted), then each new `decision`
+ * as it happens and a `: keepalive` comment every `keepaliveMs`.
+ */
+import type { ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import type { FastifyReply } from 'fastify';
+import type { DegradationDecision, DegradationManager } from '../../degradation/index.ts';
+import type { ServiceCatalog } from './service-catalog.ts';
+import { decisionEventId, formatSseComment, formatSseEvent, parseDecisionEventId } from './sse-format.ts';
+import type { Principal } from './token-auth.ts';
+
+/** Options of {@link DecisionStream}. */
+export interface DecisionStreamOptions {
+  readonly catalog: ServiceCatalog;
+  /** Interval of `: keepalive` comments, ms. @default 15000 */
+  readonly keepaliveMs?: number;
+}
+
+/** What a stream asked for. */
+export interface StreamRequest {
+  readonly principal: Principal;
+  /** Only this service's events; `undefined` for every visible service. */
+  readonly service?: string | undefined;
+  /** The `Last-Event-ID` header, `${service}:${seq}`. */
+  readonly lastEventId?: string | undefined;
+}
+
+interface Subscriber {
+  readonly response: ServerResponse;
+  readonly principal: Principal;
+  readonly service: string | undefined;
+  readonly keepalive: NodeJS.Timeout;
+}
+
+/** A stream whose client stopped reading is cut once this much is buffered, bytes. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+const HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  // nginx buffers responses unless told otherwise.
+  'x-accel-buffering': 'no',
+};
+
+/** Fans decisions out to the open streams, each filtered by its service and its caller's namespace. */
+export class DecisionStream {
+  readonly #catalog: ServiceCatalog;
+  readonly #keepaliveMs: number;
+  readonly #subscribers = new Set<Subscriber>();
+
+  constructor(options: DecisionStreamOptions) {
+    this.#catalog = options.catalog;
+    this.#keepaliveMs = options.keepaliveMs ?? 15_000;
+  }
+
+  /** Streams open now. */
+  get size(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Takes over `reply` (fastify no longer answers it) and starts streaming. */
+  open(reply: FastifyReply, request: StreamRequest): void {
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, HEADERS);
+    response.flushHeaders();
+    const keepalive = setInterval(
+      () => this.#write(subscriber, formatSseComment('keepalive')),
+      this.#keepaliveMs,
+    );
+    keepalive.unref();
+    const subscriber: Subscriber = {
+      response,
+      principal: request.principal,
+      service: request.service,
+      keepalive,
+    };
+    this.#subscribers.add(subscriber);
+    response.on('close', () => this.#drop(subscriber));
+    response.on('error', (error) => diag.debug('headroom: decision stream write failed', error));
+    // The client may have gone already: no 'close' would come to drop it.
+    if (response.socket === null || response.socket.destroyed) this.#drop(subscriber);
+    else this.#write(subscriber, this.#missed(request) + this.#states(request));
+  }
+
+  /** Sends `decision` to every stream that sees its service. */
+  publish(decision: DegradationDecision): void {
+    let text: string | undefined;
+    for (const subscriber of this.#subscribers) {
+      if (subscriber.service !== undefined && subscriber.service !== decision.service) continue;
+      if (!this.#catalog.visible(subscriber.principal, decision.service)) continue;
+      text ??= decisionEvent(decision);
+      this.#write(subscriber, text);
+    }
+  }
+
+  /** Ends every stream. */
+  close(): void {
+    for (const subscriber of this.#subscribers) {
+      subscriber.response.end();
+      this.#drop(subscriber);
+    }
+  }
+
+  #missed({ principal, service, lastEventId }: StreamRequest): string {
+    const resume = parseDecisionEventId(lastEventId);
+    if (resume === undefined || (service !== undefined && service !== resume.service)) return '';
+    const manager = this.#catalog.find(principal, resume.service);
+    // A seq beyond the manager's own means the agent restarted: the state events say it all.
+    if (manager === undefined || resume.seq > lastSeq(manager)) return '';
+    const missed = manager.auditLog.entries().filter((decision) => decision.seq > resume.seq);
+    return missed.map(decisionEvent).join('');
+  }
+
+  #states({ principal, service }: StreamRequest): string {
+    const names = service === undefined ? this.#catalog.list(principal) : [service];
+    let text = '';
+    for (const name of names) {
+      const manager = this.#catalog.find(principal, name);
+      if (manager === undefined) continue;
+      const data = JSON.stringify(this.#catalog.summary(manager));
+      text += formatSseEvent({ event: 'state', id: decisionEventId(name, lastSeq(manager)), data });
+    }
+    return text;
+  }
+
+  /** Never throws: it runs from timers and from the agent's decision path. */
+  #write(subscriber: Subscriber, text: string): void {
+    const { response } = subscriber;
+    if (text === '' || response.writableEnded || response.destroyed) return;
+    try {
+      // A client that stopped reading would make the buffer grow without bound.
+      if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
+      else response.write(text);
+    } catch (error) {
+      diag.debug('headroom: decision stream write failed', error);
+      response.destroy();
+    }
+  }
+
+  #drop(subscriber: Subscriber): void {
+    clearInterval(subscriber.keepalive);
+    this.#subscribers.delete(subscriber);
+  }
+}
+
+function lastSeq(manager: DegradationManager): number {
+  return manager.state().lastDecision?.seq ?? 0;
+}
+
+function decisionEvent(decision: DegradationDecision): string {
+  const id = decisionEventId(decision.service, decision.seq);
+  return formatSseEvent({ event: 'decision', id, data: JSON.stringify(decision) });
+}

@@ -1,0 +1,55 @@
+/**
+ * The write side of the decision API: pin a service's level (`PUT .../override`) and release it
+ * (`DELETE .../override`). The caller's token name is appended to the reason, so the audit log
+ * says who acted, not only why.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DegradationManager } from '../../degradation/index.ts';
+import { type ApiContext, guard, sendError, sendUnknownService } from './api-context.ts';
+import { parseClearReason, parseOverride } from './override-request.ts';
+import type { Principal } from './token-auth.ts';
+import type { OverrideResult } from './types.ts';
+
+type OverrideRoute = { Params: { service: string }; Querystring: { reason?: string } };
+
+/** The reason as recorded: `incident 42 (by ops-oncall)`. */
+export function signedReason(reason: string, principal: Principal): string {
+  return `${reason} (by ${principal.name})`;
+}
+
+/** Registers `PUT` and `DELETE /api/v1/services/:service/override`. */
+export function registerOverrideRoutes(app: FastifyInstance, context: ApiContext): void {
+  const { catalog } = context;
+  const resultOf = (manager: DegradationManager, decision: OverrideResult['decision']): OverrideResult => ({
+    decision,
+    state: catalog.summary(manager),
+  });
+
+  app.put<OverrideRoute>('/api/v1/services/:service/override', async (request, reply) => {
+    const principal = guard(context, request, reply, 'override');
+    if (principal === undefined) return reply;
+    const { service } = request.params;
+    const manager = catalog.find(principal, service);
+    if (manager === undefined) return sendUnknownService(reply, service);
+    const parsed = parseOverride(request.body, context.agent.clock.now());
+    if (!parsed.ok) return sendError(reply, 400, parsed.message);
+    const { level, reason, untilMs } = parsed.value;
+    const options = untilMs === undefined ? {} : { untilMs };
+    const decision = manager.override(level, signedReason(reason, principal), options);
+    if (decision === undefined)
+      return sendError(reply, 500, `the override of "${service}" failed; see the agent's log`);
+    return resultOf(manager, decision);
+  });
+
+  app.delete<OverrideRoute>('/api/v1/services/:service/override', async (request, reply) => {
+    const principal = guard(context, request, reply, 'override');
+    if (principal === undefined) return reply;
+    const { service } = request.params;
+    const manager = catalog.find(principal, service);
+    if (manager === undefined) return sendUnknownService(reply, service);
+    const reason = parseClearReason(request.body, request.query);
+    if (!reason.ok) return sendError(reply, 400, reason.message);
+    // `null` when no override was active: DELETE stays idempotent.
+    return resultOf(manager, manager.clearOverride(signedReason(reason.value, principal)) ?? null);
+  });
+}

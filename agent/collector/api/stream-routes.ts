@@ -1,0 +1,49 @@
+/** `GET /api/v1/decisions/stream` and the probes `GET /-/healthy`, `GET /-/ready`. */
+import type { FastifyInstance } from 'fastify';
+import { type ApiContext, guard, sendError } from './api-context.ts';
+
+/** Most decision streams open at once; more get a 503 with `Retry-After`. */
+export const MAX_STREAMS = 1000;
+
+/** Seconds a refused stream is told to wait. */
+const RETRY_AFTER_SECONDS = 5;
+
+type StreamRoute = { Querystring: { service?: string } };
+
+/**
+ * Registers the decision stream. `?service=` may name a service that does not exist (yet) or that
+ * the caller may not see: the stream then carries nothing about it, the same answer in both cases.
+ */
+export function registerStreamRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get<StreamRoute>('/api/v1/decisions/stream', async (request, reply) => {
+    const principal = guard(context, request, reply, 'read');
+    if (principal === undefined) return reply;
+    if (context.stream.size >= MAX_STREAMS) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendError(reply, 503, `too many open decision streams (${MAX_STREAMS}); retry later`);
+    }
+    const service = typeof request.query.service === 'string' ? request.query.service : undefined;
+    const lastEventId = request.headers['last-event-id'];
+    context.stream.open(reply, {
+      principal,
+      service,
+      lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
+    });
+    return reply;
+  });
+}
+
+/** Registers `/-/healthy` (200 while up) and `/-/ready` (200 once the agent has ticked, else 503); no auth. */
+export function registerProbeRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get('/-/healthy', async () => ({ status: 'healthy' }));
+  app.get('/-/ready', async (_request, reply) => {
+    if (context.agent.lastTick === undefined)
+      return sendError(
+        reply,
+        503,
+        'the agent has not evaluated yet; retry after its first tick',
+        'not_ready',
+      );
+    return { status: 'ready' };
+  });
+}

@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_API, openStream, startTestApi, TOKENS } from './setup.ts';
+
+const T0 = 1_700_000_000_000;
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
+const streams: Awaited<ReturnType<typeof openStream>>[] = [];
+async function start(keepaliveMs?: number) {
+  current = await startTestApi(DEFAULT_API, keepaliveMs);
+  return current;
+}
+async function open(path: string, headers: Record<string, string>) {
+  const stream = await openStream(`${current?.server.url}${path}`, headers);
+  streams.push(stream);
+  return stream;
+}
+afterEach(async () => {
+  for (const stream of streams.splice(0)) await stream.close();
+  await current?.server.close();
+  current = undefined;
+});
+
+const state = (service: string, namespace: string) => ({
+  service,
+  namespace,
+  level: 'NONE',
+  overridden: false,
+  since: T0,
+  disabledFeatures: [],
+});
+
+describe('GET /api/v1/decisions/stream', () => {
+  it('should send each visible service state, then each new decision with a service:seq id', async () => {
+    const { agent } = await start();
+    agent.degradation('checkout');
+    const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
+    expect(stream.response.status).toBe(200);
+    expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(stream.response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    const decision = agent.degradation('checkout').override('MODERATE', 'incident 9');
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    expect(stream.parsed()).toEqual([
+      ['state', 'checkout:0', state('checkout', 'payments')],
+      ['state', 'search:0', state('search', 'search')],
+      ['decision', 'checkout:1', JSON.parse(JSON.stringify(decision))],
+    ]);
+  });
+
+  it('should follow only the service named by ?service=', async () => {
+    const { agent } = await start();
+    const stream = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.reader));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(1));
+    agent.degradation('checkout').override('SEVERE', 'not for search');
+    agent.degradation('search').override('MINIMAL', 'for search');
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([
+      ['state', 'search:0'],
+      ['decision', 'search:1'],
+    ]);
+  });
+
+  it('should keep another namespace out of a namespaced stream, filtered or asked for by name', async () => {
+    const { agent } = await start();
+    const all = await open('/api/v1/decisions/stream', auth(TOKENS.paymentsOps));
+    const named = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.paymentsOps));
+    expect(named.response.status).toBe(200);
+    await vi.waitFor(() => expect(all.events).toHaveLength(1));
+    agent.degradation('search').override('CRITICAL', 'hidden');
+    agent.degradation('checkout').override('MINIMAL', 'visible');
+    await vi.waitFor(() => expect(all.events).toHaveLength(2));
+    expect(all.parsed().map(([event, id]) => [event, id])).toEqual([
+      ['state', 'checkout:0'],
+      ['decision', 'checkout:1'],
+    ]);
+    expect(named.events).toEqual([]);
+  });
+
+  it('should replay the decisions after Last-Event-ID before the state', async () => {
+    const { agent } = await start();
+    const manager = agent.degradation('checkout');
+    for (const level of ['MINIMAL', 'SEVERE', 'NONE'] as const) manager.override(level, level);
+    const stream = await open('/api/v1/decisions/stream?service=checkout', {
+      ...auth(TOKENS.reader),
+      'last-event-id': 'checkout:1',
+    });
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    expect(stream.parsed().map(([event, id, data]) => [event, id, data.level ?? data.to])).toEqual([
+      ['decision', 'checkout:2', 'SEVERE'],
+      ['decision', 'checkout:3', 'NONE'],
+      ['state', 'checkout:3', 'NONE'],
+    ]);
+  });
+
+  it('should not replay when Last-Event-ID is ahead of the service (the agent restarted)', async () => {
+    const { agent } = await start();
+    agent.degradation('checkout').override('MINIMAL', 'x');
+    const stream = await open('/api/v1/decisions/stream?service=checkout', {
+      ...auth(TOKENS.reader),
+      'last-event-id': 'checkout:42',
+    });
+    await vi.waitFor(() => expect(stream.events).toHaveLength(1));
+    expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([['state', 'checkout:1']]);
+  });
+
+  it('should send a keepalive comment every keepaliveMs', async () => {
+    await start(20);
+    const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
+    await vi.waitFor(() => expect(stream.comments.length).toBeGreaterThanOrEqual(2));
+    expect(new Set(stream.comments)).toEqual(new Set(['keepalive']));
+  });
+
+  it('should refuse a stream without a token with 401', async () => {
+    await start();
+    const stream = await open('/api/v1/decisions/stream', {});
+    expect([stream.response.status, stream.response.headers.get('www-authenticate')]).toEqual([
+      401,
+      'Bearer realm="headroom"',
+    ]);
+  });
+
+  it('should end open streams and stop listening on close()', async () => {
+    const { server } = await start();
+    const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await server.close();
+    expect(await stream.done).toBe('ended');
+    await expect(fetch(`${server.url}/-/healthy`)).rejects.toThrow();
+    await server.close(); // idempotent
+  });
+
+  it('should stop the keepalive timer of a stream when its client goes away', async () => {
+    await start(10_000);
+    const setSpy = vi.spyOn(globalThis, 'setInterval');
+    const clearSpy = vi.spyOn(globalThis, 'clearInterval');
+    const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    const index = setSpy.mock.calls.findIndex((call) => call[1] === 10_000);
+    const keepalive = setSpy.mock.results[index]?.value;
+    expect(keepalive?.hasRef()).toBe(false);
+    await stream.close();
+    await vi.waitFor(() => expect(clearSpy).toHaveBeenCalledWith(keepalive));
+    vi.restoreAllMocks();
+  });
+
+  it('should leave no handle open after close() with streams open', async () => {
+    await settle();
+    const baseline = resourceCounts();
+    const { server } = await start();
+    const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await server.close();
+    await stream.done;
+    await settle();
+    const after = resourceCounts();
+    for (const [type, count] of Object.entries(after))
+      expect([type, count]).toEqual([type, baseline[type] ?? 0]);
+  });
+});
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** Handles and requests that keep the event loop alive, counted by type. */
+function resourceCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,222 @@
+import { diag } from '@opentelemetry/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type DecisionApi, startDecisionApi } from '../../../agent/collector/api/index.ts';
+import { ServiceDirectory } from '../../../agent/collector/service-directory.ts';
+import type { Agent, DegradationDecision } from '../../../agent/index.ts';
+import {
+  type ConnectDecisionsOptions,
+  connectDecisions,
+  type RemoteDecisions,
+} from '../../../instrumentation/remote/index.ts';
+import { testAgent } from '../../helpers/agent.ts';
+
+const TOKEN = 'reader-token-0123456789';
+const FEATURES = {
+  minimal: { disable: ['recommendations'] },
+  moderate: { disable: ['personalization'] },
+  severe: { disable: ['analytics_events'] },
+};
+const FAST = { initialMs: 10, maxMs: 40 };
+
+const servers: DecisionApi[] = [];
+const clients: RemoteDecisions[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const server of servers.splice(0)) await server.close();
+  vi.restoreAllMocks();
+});
+
+function newAgent(): Agent {
+  return testAgent({ degradation: { levels: FEATURES } }).agent;
+}
+
+async function serve(agent: Agent, port = 0): Promise<DecisionApi> {
+  const directory = new ServiceDirectory();
+  directory.note('checkout', '', agent.clock.now());
+  const config = {
+    ...agent.config.api,
+    port,
+    tokens: [{ name: 'reader', token: TOKEN, scopes: ['read' as const] }],
+  };
+  const server = await startDecisionApi({ agent, directory, config });
+  servers.push(server);
+  return server;
+}
+
+function connect(options: Partial<ConnectDecisionsOptions> & { url: string }): RemoteDecisions {
+  const client = connectDecisions({ service: 'checkout', token: TOKEN, backoff: FAST, ...options });
+  clients.push(client);
+  return client;
+}
+
+/** A fetch whose one response streams `text` then stays open. */
+function fetchOf(...texts: string[]): typeof fetch {
+  return async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const text of texts) controller.enqueue(new TextEncoder().encode(text));
+      },
+    });
+    return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  };
+}
+
+describe('connectDecisions', () => {
+  it('should start at NONE with every feature on, before anything is known', () => {
+    const client = connect({ url: 'http://127.0.0.1:9' });
+    expect([
+      client.level,
+      client.features.enabled('recommendations'),
+      client.connected,
+      client.lastUpdateMs,
+    ]).toEqual(['NONE', true, false, undefined]);
+    expect(client.features.disabled()).toEqual([]);
+  });
+
+  it('should apply the state, then each decision, flipping features and calling onDecision', async () => {
+    const agent = newAgent();
+    const manager = agent.degradation('checkout');
+    manager.override('MINIMAL', 'before connect');
+    const server = await serve(agent);
+    const decisions: DegradationDecision[] = [];
+    const client = connect({ url: server.url, onDecision: (d) => decisions.push(d), now: () => 42 });
+    await vi.waitFor(() => expect(client.level).toBe('MINIMAL'));
+    expect([client.connected, client.lastUpdateMs, client.features.enabled('recommendations')]).toEqual([
+      true,
+      42,
+      false,
+    ]);
+    const moderate = manager.override('MODERATE', 'incident');
+    await vi.waitFor(() => expect(client.level).toBe('MODERATE'));
+    expect(client.features.disabled()).toEqual(['recommendations', 'personalization']);
+    expect(client.features.enabled('analytics_events')).toBe(true);
+    manager.override('NONE', 'over');
+    await vi.waitFor(() => expect(client.features.enabled('recommendations')).toBe(true));
+    expect(decisions.map((d) => [d.seq, d.to])).toEqual([
+      [2, 'MODERATE'],
+      [3, 'NONE'],
+    ]);
+    expect(decisions[0]).toEqual(JSON.parse(JSON.stringify(moderate)));
+  });
+
+  it('should keep the last state while the agent is away and catch up when it is back on the same port', async () => {
+    vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const agent = newAgent();
+    const manager = agent.degradation('checkout');
+    const first = await serve(agent);
+    const decisions: DegradationDecision[] = [];
+    const client = connect({ url: first.url, onDecision: (d) => decisions.push(d) });
+    await vi.waitFor(() => expect(client.connected).toBe(true));
+    manager.override('MODERATE', 'incident');
+    await vi.waitFor(() => expect(client.level).toBe('MODERATE'));
+    await first.close();
+    await vi.waitFor(() => expect(client.connected).toBe(false));
+    await new Promise((resolve) => setTimeout(resolve, 60)); // a few failed reconnections
+    expect([client.level, client.features.enabled('personalization')]).toEqual(['MODERATE', false]);
+    manager.override('SEVERE', 'while the API was down');
+    await serve(agent, first.port);
+    await vi.waitFor(() => expect(client.level).toBe('SEVERE'));
+    expect(client.connected).toBe(true);
+    // Resumed after checkout:1 with Last-Event-ID: the decision taken meanwhile is replayed.
+    expect(decisions.map((d) => [d.seq, d.to])).toEqual([
+      [1, 'MODERATE'],
+      [2, 'SEVERE'],
+    ]);
+  });
+
+  it('should take the state of a new agent on the same port as authoritative', async () => {
+    vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const first = await serve(newAgent());
+    const client = connect({ url: first.url });
+    await vi.waitFor(() => expect(client.connected).toBe(true));
+    await first.close();
+    const restarted = newAgent();
+    restarted.degradation('checkout').override('SEVERE', 'restarted pinned');
+    await serve(restarted, first.port);
+    await vi.waitFor(() => expect(client.level).toBe('SEVERE'));
+  });
+
+  it('should report a refused token through diag, stay at NONE and keep retrying', async () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const debug = vi.spyOn(diag, 'debug').mockImplementation(() => {});
+    const server = await serve(newAgent());
+    const client = connect({ url: server.url, token: 'wrong-token-0123456789' });
+    await vi.waitFor(() => expect(debug).toHaveBeenCalled());
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toBe(
+      'headroom: HTTP 401: the bearer token is missing, malformed or unknown (checkout); keeping level NONE and retrying',
+    );
+    expect([client.level, client.connected]).toEqual(['NONE', false]);
+  });
+
+  it('should ignore malformed events and other services, and survive a throwing onDecision', async () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const error = vi.spyOn(diag, 'error').mockImplementation(() => {});
+    const decision = { seq: 1, service: 'checkout', to: 'SEVERE', disabledFeatures: ['a', 'b'] };
+    const client = connect({
+      url: 'http://agent.invalid',
+      fetch: fetchOf(
+        'event: state\ndata: {not json\n\n',
+        'event: state\ndata: {"service":"checkout","level":"HIGH","disabledFeatures":[]}\n\n',
+        'event: state\ndata: {"service":"other","level":"CRITICAL","disabledFeatures":["x"]}\n\n',
+        `event: decision\nid: checkout:1\ndata: ${JSON.stringify(decision)}\n\n`,
+      ),
+      onDecision: () => {
+        throw new Error('host bug');
+      },
+    });
+    await vi.waitFor(() => expect(client.level).toBe('SEVERE'));
+    expect(client.features.disabled()).toEqual(['a', 'b']);
+    expect(warn.mock.calls.map((call) => call[0])).toEqual([
+      'headroom: ignored a malformed state event from the decision stream of checkout',
+      'headroom: ignored a malformed state event from the decision stream of checkout',
+    ]);
+    expect(error.mock.calls[0]?.[0]).toBe('headroom: an onDecision listener threw');
+  });
+
+  it('should reopen a stream that stays silent longer than idleTimeoutMs', async () => {
+    vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const fetchSpy = vi.fn(fetchOf(': hello\n\n'));
+    connect({ url: 'http://agent.invalid', fetch: fetchSpy, idleTimeoutMs: 20 });
+    await vi.waitFor(() => expect(fetchSpy.mock.calls.length).toBeGreaterThanOrEqual(3));
+    const [url, init] = fetchSpy.mock.calls[0] ?? [];
+    expect(String(url)).toBe('http://agent.invalid/api/v1/decisions/stream?service=checkout');
+    expect(init?.headers).toEqual({
+      accept: 'text/event-stream',
+      'cache-control': 'no-cache',
+      authorization: `Bearer ${TOKEN}`,
+    });
+  });
+
+  it('should leave no open handle after close(), connected or waiting to reconnect', async () => {
+    vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const server = await serve(newAgent());
+    await settle();
+    const baseline = resourceCounts();
+    const live = connect({ url: server.url });
+    const waiting = connect({ url: 'http://127.0.0.1:9', backoff: { initialMs: 60_000 } });
+    await vi.waitFor(() => expect(live.connected).toBe(true));
+    // The check can see a connection: two more sockets (client and server side) while it is open.
+    expect(resourceCounts().TCPSocketWrap).toBe((baseline.TCPSocketWrap ?? 0) + 2);
+    live.close();
+    waiting.close();
+    live.close(); // idempotent
+    await settle();
+    expect(live.connected).toBe(false);
+    const after = resourceCounts();
+    for (const [type, count] of Object.entries(after))
+      expect([type, count]).toEqual([type, baseline[type] ?? 0]);
+  });
+});
+
+/** Lets sockets finish closing and one-shot timers fire. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** Handles and requests that keep the event loop alive, counted by type. */
+function resourceCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
