@@ -25,4 +25,11 @@ export {
   type ResolvedConfig,
 } from './config/index.ts';
 export { ConfigInvalidError, type ConfigIssue, ConfigReadError, HeadroomError } from './errors.ts';
-export { Headroom, type Operation, type StartOptions } from './instrumentation/index.ts';
+export {
+  type ConnectDecisionsOptions,
+  connectDecisions,
+  Headroom,
+  type Operation,
+  type RemoteDecisions,
+  type StartOptions,
+} from './instrumentation/index.ts';

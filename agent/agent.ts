@@ -114,7 +114,12 @@ export class Agent implements Recorder {
   degradation(service: string): DegradationManager {
     let manager = this.#managers.get(service);
     if (manager === undefined) {
-      manager = new DegradationManager({ config: this.config.degradation, clock: this.clock, service });
+      manager = new DegradationManager({
+        config: this.config.degradation,
+        clock: this.clock,
+        service,
+        auditLogSize: this.config.api.historySize,
+      });
       this.#managers.set(service, manager);
       manager.subscribe((decision) => {
         for (const listener of this.#decisionListeners) {
