@@ -7,6 +7,7 @@ import { millisToHrTime } from '@opentelemetry/core';
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Agent, Clock } from '../../agent/index.ts';
+import type { MetricSource } from './component-metrics.ts';
 import { addDegradationMetrics, TransitionCounts } from './degradation-metrics.ts';
 import { addHealthMetrics } from './health-metrics.ts';
 import { MetricSink } from './metric-sink.ts';
@@ -28,6 +29,8 @@ export interface HeadroomMetricProducerOptions {
   readonly maxSeries: number;
   /** Time of collections (window snapshots, timestamps). @default the agent's clock */
   readonly clock?: Clock;
+  /** Metrics of other components (receiver, OTLP exporter), added at each collection. */
+  readonly sources?: readonly MetricSource[];
 }
 
 /**
@@ -47,6 +50,7 @@ export class HeadroomMetricProducer implements MetricProducer {
   readonly #startMs: number;
   readonly #transitions: TransitionCounts;
   #exporterOverflowed = 0;
+  readonly #sources: MetricSource[];
 
   /** @throws RangeError when `maxSeries` is not a positive integer (the config schema prevents it). */
   constructor(options: HeadroomMetricProducerOptions) {
@@ -60,6 +64,12 @@ export class HeadroomMetricProducer implements MetricProducer {
     this.#clock = options.clock ?? agent.clock;
     this.#startMs = this.#clock.now();
     this.#transitions = new TransitionCounts(agent, maxSeries);
+    this.#sources = [...(options.sources ?? [])];
+  }
+
+  /** Adds a component's metrics to every later collection (e.g. once the receiver listens). */
+  addSource(source: MetricSource): void {
+    this.#sources.push(source);
   }
 
   /** Builds every metric from the agent's current state. Never rejects. */
@@ -77,6 +87,7 @@ export class HeadroomMetricProducer implements MetricProducer {
     attempt(errors, () => addDegradationMetrics(sink, agent, this.#transitions));
     this.#exporterOverflowed += sink.folded;
     attempt(errors, () => addHealthMetrics(sink, agent, this.#exporterOverflowed));
+    for (const source of this.#sources) attempt(errors, () => source(sink));
     return {
       resourceMetrics: {
         resource: this.#resource,

@@ -81,6 +81,45 @@ export const METRICS = Object.freeze({
     'headroom_exporter_series_overflowed_total',
     'Label sets folded into an overflow series by the exporter cap (exporters.prometheus.maxSeries), added at each collection.',
   ),
+  receiverRequests: metric(
+    'headroom_receiver_requests_total',
+    'OTLP/HTTP requests received, refused ones included.',
+  ),
+  receiverSpans: metric('headroom_receiver_spans_total', 'Spans received in decoded OTLP requests.'),
+  receiverSpansRejected: metric(
+    'headroom_receiver_spans_rejected_total',
+    'Spans refused one by one (reported as partial success).',
+  ),
+  receiverDataPoints: metric(
+    'headroom_receiver_data_points_total',
+    'Metric data points received in OTLP requests.',
+  ),
+  receiverRefused: metric(
+    'headroom_receiver_refused_requests_total',
+    'OTLP requests refused as a whole, by reason (too_large, unsupported_media_type, bad_request, queue_full, memory).',
+  ),
+  receiverInFlight: metric(
+    'headroom_receiver_requests_in_flight',
+    'OTLP requests admitted and not answered yet.',
+  ),
+  receiverDecodeSeconds: metric(
+    'headroom_receiver_decode_seconds_total',
+    'Time spent decoding OTLP request bodies, seconds.',
+  ),
+  exporterSpansSent: metric('headroom_exporter_sent_spans_total', 'Spans the OTLP backend accepted.'),
+  exporterSpansDropped: metric(
+    'headroom_exporter_dropped_spans_total',
+    'Spans the OTLP exporter dropped, by reason (queue_full, retries_exhausted, non_retryable, shutdown).',
+  ),
+  exporterRetries: metric(
+    'headroom_exporter_retries_total',
+    'OTLP export requests re-sent after a retryable failure.',
+  ),
+  exporterQueueSize: metric('headroom_exporter_queue_size', 'Spans held by the OTLP exporter now.'),
+  exporterQueueCapacity: metric(
+    'headroom_exporter_queue_capacity',
+    'Most spans the OTLP exporter holds (queue.maxSize).',
+  ),
 });
 
 /** Service label of the series that per-service label sets beyond the cap fold into. */
