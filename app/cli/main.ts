@@ -4,6 +4,7 @@
  */
 import { didYouMean } from '../../config/index.ts';
 import { HeadroomError } from '../../errors.ts';
+import { agentCommand } from './agent-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { type CliIo, processIo } from './io.ts';
 import { schemaCommand } from './schema-command.ts';
@@ -20,6 +21,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: validateCommand,
   },
   schema: { summary: 'print the JSON Schema of the configuration file (for editors)', run: schemaCommand },
+  agent: {
+    summary:
+      'collector mode: receive OTLP from many services, serve decisions (headroom agent --config FILE)',
+    run: agentCommand,
+  },
   demo: {
     summary:
       'run the demo service: a slowdown, the degradation, the recovery (headroom demo [--duration 60s])',

@@ -1,6 +1,7 @@
 // Public face of exporters/otlp/: OTLP/HTTP export of traces and metrics (Jaeger via OTLP).
 export { ExponentialBackoff, RANDOMIZATION_FACTOR } from './exponential-backoff.ts';
 export { ExportLifecycle } from './export-lifecycle.ts';
+export { type ForwarderStats, OtlpForwarder, type OtlpForwarderOptions } from './otlp-forwarder.ts';
 export { createOtlpMetricReader, type OtlpMetricReaderOptions } from './otlp-metric-reader.ts';
 export { createOtlpTraceProcessor, type OtlpTraceProcessorOptions } from './otlp-trace-processor.ts';
 export { DEFAULT_OTLP_ENDPOINT, type OtlpSignal, resolveOtlpUrl } from './otlp-url.ts';
