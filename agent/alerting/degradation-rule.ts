@@ -1,0 +1,24 @@
+/**
+ * `degradation` rules: per service, a `warning` while its degradation level is at or above the
+ * rule's (escalate it with `escalateAfter`). The value is the level's index (NONE 0 .. CRITICAL 4).
+ */
+import { levelIndex } from '../degradation/levels.ts';
+import type { Observation, RuleOf } from './observation.ts';
+import type { AlertTick } from './types.ts';
+
+/** Observations of a `degradation` rule, one per service with a level. */
+export function observeDegradation(rule: RuleOf<'degradation'>, tick: AlertTick): Observation[] {
+  const threshold = levelIndex(rule.level);
+  const observations: Observation[] = [];
+  for (const [service, level] of tick.levels) {
+    const index = levelIndex(level);
+    observations.push({
+      labels: { service },
+      severity: index >= threshold ? 'warning' : undefined,
+      value: index,
+      summary: `${service} is at degradation level ${level}`,
+      description: `${service} runs at degradation level ${level} (${index} of 4); the rule fires at ${rule.level} or above.`,
+    });
+  }
+  return observations;
+}

@@ -1,0 +1,196 @@
+/**
+ * SLOs computed by the agent: per (SLO, service), the good and total events of the SLO's series,
+ * sampled every tick into a bounded history, from which error ratios, burn rates, the error
+ * budget left and the time to exhaustion follow for any window.
+ */
+import { diag } from '@opentelemetry/api';
+import type { ResolvedConfig } from '../../config/index.ts';
+import { SeriesTargets } from '../budget/series-targets.ts';
+import type { SeriesKey } from '../budget/types.ts';
+import type { Clock } from '../clock.ts';
+import { CumulativeHistory, defaultTiers } from './cumulative-history.ts';
+import type { SampleTier } from './sample-ring.ts';
+import { SeriesDeltas } from './series-deltas.ts';
+import { burnRate, errorRatio } from './slo-math.ts';
+import { sloStatus } from './slo-status.ts';
+import type { SloSeries, SloStatus } from './types.ts';
+
+type SloConfig = ResolvedConfig['slos'][number];
+
+export interface SloTrackerOptions {
+  readonly config: ResolvedConfig;
+  /** Read when `observe()` is given no time. */
+  readonly clock: Clock;
+  /** Base budget of a series, ms; `undefined` leaves it out. @default the configured one (`SeriesTargets`) */
+  readonly baseBudgetMs?: (series: SeriesKey) => number | undefined;
+  /** The sample rings of a history for an SLO window (ms). @default defaultTiers */
+  readonly tiers?: (windowMs: number) => readonly SampleTier[];
+}
+
+interface SloState {
+  readonly slo: SloConfig;
+  readonly service: string;
+  readonly history: CumulativeHistory;
+  /** How far back the history reaches, ms: idle longer than this, the state is dropped. */
+  readonly reachMs: number;
+  good: number;
+  total: number;
+}
+
+/**
+ * Tracks every configured SLO per service. Memory per (SLO, service): one history of at most
+ * 1,518 samples of 24 bytes (~36 KB) whatever the SLO window (870 for windows up to 3 d), plus a
+ * few numbers per matching series; a history idle for longer than it reaches is dropped.
+ * @example
+ * const slos = new SloTracker({ config, clock });
+ * agent.onTick(({ at }) => slos.observe(agent.registry.list(), at));
+ * slos.status('checkout-latency', 'checkout')?.burnRates['1h'];
+ */
+export class SloTracker {
+  readonly #clock: Clock;
+  readonly #tiers: (windowMs: number) => readonly SampleTier[];
+  readonly #customBudget: ((series: SeriesKey) => number | undefined) | undefined;
+  #slos: readonly SloConfig[] = [];
+  #targets!: SeriesTargets;
+  #matches = new WeakMap<SloSeries, readonly SloConfig[]>();
+  /** SLO name -> service -> state. */
+  #states = new Map<string, Map<string, SloState>>();
+  readonly #deltas = new SeriesDeltas();
+  #lastMs = -Infinity;
+
+  constructor(options: SloTrackerOptions) {
+    this.#clock = options.clock;
+    this.#tiers = options.tiers ?? defaultTiers;
+    this.#customBudget = options.baseBudgetMs;
+    this.reconfigure(options.config);
+  }
+
+  /**
+   * Applies a new configuration: an SLO keeps its history when its context, operation and window
+   * are unchanged (a new objective applies to the history kept); others start afresh.
+   */
+  reconfigure(config: ResolvedConfig): void {
+    const previous = new Map(this.#slos.map((slo) => [slo.name, slo]));
+    const states = new Map<string, Map<string, SloState>>();
+    for (const slo of config.slos) {
+      const before = previous.get(slo.name);
+      const kept = before !== undefined && sameScope(before, slo) ? this.#states.get(slo.name) : undefined;
+      states.set(slo.name, rebind(kept, slo));
+    }
+    this.#slos = config.slos;
+    this.#states = states;
+    this.#targets = new SeriesTargets(config);
+    this.#matches = new WeakMap();
+  }
+
+  /**
+   * Adds what the series gained since the previous call and samples every history at `nowMs`;
+   * call it every tick with every series. The first call only takes a baseline; a series first
+   * seen later counts from zero. Never throws.
+   */
+  observe(series: Iterable<SloSeries>, nowMs: number = this.#clock.now()): void {
+    if (!Number.isFinite(nowMs)) {
+      diag.warn(`headroom: SLO observation skipped, time ${nowMs} is not finite`);
+      return;
+    }
+    try {
+      const atMs = Math.max(nowMs, this.#lastMs);
+      for (const one of series) this.#add(one, atMs);
+      this.#sample(atMs);
+      this.#lastMs = atMs;
+    } catch (error) {
+      diag.error('headroom: SLO observation failed', error);
+    }
+  }
+
+  /** The status of an SLO for a service; `undefined` before the service's first matching series. */
+  status(slo: string, service: string): SloStatus | undefined {
+    const state = this.#states.get(slo)?.get(service);
+    return state === undefined ? undefined : sloStatus(state.slo, service, state.history);
+  }
+
+  /** Every (SLO, service) tracked, SLOs in config order, services in order of first sighting. */
+  list(): SloStatus[] {
+    const all: SloStatus[] = [];
+    for (const byService of this.#states.values()) {
+      for (const state of byService.values()) all.push(sloStatus(state.slo, state.service, state.history));
+    }
+    return all;
+  }
+
+  /** Bad / total events over the last `windowMs` (ms); `undefined` for an unknown (SLO, service). */
+  errorRatio(slo: string, service: string, windowMs: number): number | undefined {
+    const state = this.#states.get(slo)?.get(service);
+    return state === undefined ? undefined : errorRatio(state.history.increase(windowMs));
+  }
+
+  /** Burn rate over the last `windowMs` (ms); `undefined` for an unknown (SLO, service). */
+  burnRate(slo: string, service: string, windowMs: number): number | undefined {
+    const state = this.#states.get(slo)?.get(service);
+    return state === undefined ? undefined : burnRate(state.history.increase(windowMs), state.slo.objective);
+  }
+
+  #add(series: SloSeries, atMs: number): void {
+    if (series.phase !== '') return;
+    const slos = this.#matching(series);
+    if (slos.length === 0) return;
+    const budgetMs = this.#customBudget?.(series) ?? this.#targets.of(series)?.baseBudgetMs;
+    if (budgetMs === undefined) return;
+    const states = slos.map((slo) => this.#state(slo, series.service, atMs));
+    const delta = this.#deltas.delta(series.totals, budgetMs, this.#lastMs > -Infinity);
+    if (delta === undefined) return;
+    for (const state of states) {
+      state.good += delta.good;
+      state.total += delta.total;
+    }
+  }
+
+  #sample(atMs: number): void {
+    for (const byService of this.#states.values()) {
+      for (const [service, state] of byService) {
+        state.history.push(atMs, { good: state.good, total: state.total });
+        if (atMs - state.history.changedMs > state.reachMs) byService.delete(service);
+      }
+    }
+  }
+
+  #state(slo: SloConfig, service: string, atMs: number): SloState {
+    const byService = this.#states.get(slo.name) as Map<string, SloState>;
+    let state = byService.get(service);
+    if (state === undefined) {
+      const tiers = this.#tiers(slo.window);
+      const reachMs = Math.max(slo.window, ...tiers.map((tier) => tier.spanMs));
+      state = { slo, service, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0 };
+      // Starts at the previous observation, so what this one adds shows as an increase.
+      if (Number.isFinite(this.#lastMs) && this.#lastMs < atMs) {
+        state.history.push(this.#lastMs, { good: 0, total: 0 });
+      }
+      byService.set(service, state);
+    }
+    return state;
+  }
+
+  #matching(series: SloSeries): readonly SloConfig[] {
+    let slos = this.#matches.get(series);
+    if (slos === undefined) {
+      slos = this.#slos.filter(
+        (slo) =>
+          (slo.context === undefined || slo.context === series.context) &&
+          (slo.operation === undefined || slo.operation === series.operation),
+      );
+      this.#matches.set(series, slos);
+    }
+    return slos;
+  }
+}
+
+function sameScope(a: SloConfig, b: SloConfig): boolean {
+  return a.context === b.context && a.operation === b.operation && a.window === b.window;
+}
+
+/** The kept states, pointing at the new SLO definition (its objective may have changed). */
+function rebind(kept: Map<string, SloState> | undefined, slo: SloConfig): Map<string, SloState> {
+  const states = new Map<string, SloState>();
+  for (const [service, state] of kept ?? []) states.set(service, { ...state, slo });
+  return states;
+}

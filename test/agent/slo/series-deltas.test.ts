@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { eventsWithin, SeriesDeltas } from '../../../agent/slo/series-deltas.ts';
+import { SeriesTotals } from '../../../agent/window/index.ts';
+import { GOOD_MS, record, SLOW_MS } from './setup.ts';
+
+const BOUNDS = [50, 200, 1000];
+
+describe('eventsWithin', () => {
+  it('should count the buckets up to the budget, a duration equal to the budget included', () => {
+    const totals = new SeriesTotals(BOUNDS);
+    for (const ms of [10, 50, 120, 200, 201, 5000]) totals.record(ms, false);
+    expect([eventsWithin(totals, 200), eventsWithin(totals, 50), eventsWithin(totals, 0)]).toEqual([4, 2, 0]);
+  });
+
+  it('should undercount down to the bound below a budget that is not a bound', () => {
+    const totals = new SeriesTotals(BOUNDS);
+    for (const ms of [10, 120, 150]) totals.record(ms, false);
+    expect(eventsWithin(totals, 180)).toBe(1);
+  });
+});
+
+describe('SeriesDeltas', () => {
+  it('should baseline a first sighting unless told to count it, then give what was added', () => {
+    const deltas = new SeriesDeltas();
+    const seen = new SeriesTotals(BOUNDS);
+    const fresh = new SeriesTotals(BOUNDS);
+    record(seen, 5);
+    record(fresh, 3, 1);
+    expect(deltas.delta(seen, 200, false)).toBeUndefined();
+    expect(deltas.delta(fresh, 200, true)).toEqual({ good: 3, total: 4 });
+    record(seen, 7, 2, 1);
+    expect(deltas.delta(seen, 200, true)).toEqual({ good: 7, total: 10 });
+    expect(deltas.delta(seen, 200, true)).toEqual({ good: 0, total: 0 });
+  });
+
+  it('should count an event bad when slow or failed, capped at the new events when both', () => {
+    const deltas = new SeriesDeltas();
+    const totals = new SeriesTotals(BOUNDS);
+    deltas.delta(totals, 200, true);
+    for (let i = 0; i < 10; i++) totals.record(SLOW_MS, true);
+    expect(deltas.delta(totals, 200, true)).toEqual({ good: 0, total: 10 });
+    // 4 slow failures among 10: the histogram cannot tell them from 4 slow + 4 failed, so 8 bad.
+    for (let i = 0; i < 4; i++) totals.record(SLOW_MS, true);
+    record(totals, 6);
+    expect(deltas.delta(totals, 200, true)).toEqual({ good: 2, total: 10 });
+    record(totals, 0, 0, 3);
+    totals.record(GOOD_MS, false);
+    expect(deltas.delta(totals, 200, true)).toEqual({ good: 1, total: 4 });
+  });
+
+  it('should treat a counter that went down as reset, like increase() does', () => {
+    const deltas = new SeriesDeltas();
+    const totals = {
+      boundsMs: BOUNDS,
+      bucketCounts: new Float64Array([0, 90, 0, 10]),
+      count: 100,
+      errorCount: 0,
+    };
+    deltas.delta(totals, 200, true);
+    totals.bucketCounts = new Float64Array([0, 6, 0, 1]);
+    totals.count = 7;
+    expect(deltas.delta(totals, 200, true)).toEqual({ good: 6, total: 7 });
+  });
+
+  it('should baseline again when the budget of a series changes', () => {
+    const deltas = new SeriesDeltas();
+    const totals = new SeriesTotals(BOUNDS);
+    record(totals, 4, 4);
+    deltas.delta(totals, 200, true);
+    record(totals, 1, 1);
+    expect(deltas.delta(totals, 1000, true)).toBeUndefined();
+    record(totals, 1, 1);
+    expect(deltas.delta(totals, 1000, true)).toEqual({ good: 2, total: 2 });
+  });
+});
