@@ -27,7 +27,10 @@ export type BurnWindow = keyof typeof BURN_WINDOWS_MS;
 export const BURN_WINDOWS = Object.freeze(Object.keys(BURN_WINDOWS_MS) as BurnWindow[]);
 
 /** The counts of one series the tracker reads: its cumulative histogram, count and errors. */
-export type SloTotals = Pick<SeriesTotals, 'boundsMs' | 'bucketCounts' | 'count' | 'errorCount'>;
+export type SloTotals = Pick<
+  SeriesTotals,
+  'boundsMs' | 'bucketCounts' | 'errorBucketCounts' | 'count' | 'errorCount'
+>;
 
 /** A series as the tracker sees it (a registry `Series` fits). */
 export interface SloSeries extends SeriesKey {

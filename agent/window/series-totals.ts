@@ -8,6 +8,8 @@ export class SeriesTotals {
   readonly boundsMs: readonly number[];
   /** Samples per bucket (not cumulative); `boundsMs.length + 1` entries, the last for +Inf. */
   readonly bucketCounts: Float64Array;
+  /** The errors among {@link bucketCounts}, per bucket: "good" (fast and ok) is then exact. */
+  readonly errorBucketCounts: Float64Array;
   count = 0;
   /** Sum of durations, ms. */
   sumMs = 0;
@@ -18,6 +20,7 @@ export class SeriesTotals {
   constructor(boundsMs: readonly number[]) {
     this.boundsMs = boundsMs;
     this.bucketCounts = new Float64Array(boundsMs.length + 1);
+    this.errorBucketCounts = new Float64Array(boundsMs.length + 1);
   }
 
   /** Adds one accepted sample; callers pass only durations the window accepted. */
@@ -34,7 +37,10 @@ export class SeriesTotals {
     this.bucketCounts[low] = (this.bucketCounts[low] as number) + 1;
     this.count++;
     this.sumMs += durationMs;
-    if (isError) this.errorCount++;
+    if (isError) {
+      this.errorCount++;
+      this.errorBucketCounts[low] = (this.errorBucketCounts[low] as number) + 1;
+    }
   }
 }
 

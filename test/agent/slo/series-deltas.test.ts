@@ -1,21 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { eventsWithin, SeriesDeltas } from '../../../agent/slo/series-deltas.ts';
+import { goodEvents, SeriesDeltas } from '../../../agent/slo/series-deltas.ts';
 import { SeriesTotals } from '../../../agent/window/index.ts';
 import { GOOD_MS, record, SLOW_MS } from './setup.ts';
 
 const BOUNDS = [50, 200, 1000];
 
-describe('eventsWithin', () => {
+describe('goodEvents', () => {
   it('should count the buckets up to the budget, a duration equal to the budget included', () => {
     const totals = new SeriesTotals(BOUNDS);
     for (const ms of [10, 50, 120, 200, 201, 5000]) totals.record(ms, false);
-    expect([eventsWithin(totals, 200), eventsWithin(totals, 50), eventsWithin(totals, 0)]).toEqual([4, 2, 0]);
+    expect([goodEvents(totals, 200), goodEvents(totals, 50), goodEvents(totals, 0)]).toEqual([4, 2, 0]);
+  });
+
+  it('should leave out failed events, fast or not', () => {
+    const totals = new SeriesTotals(BOUNDS);
+    for (const ms of [10, 50, 120]) totals.record(ms, true);
+    for (const ms of [10, 300]) totals.record(ms, false);
+    expect(goodEvents(totals, 200)).toBe(1);
   });
 
   it('should undercount down to the bound below a budget that is not a bound', () => {
     const totals = new SeriesTotals(BOUNDS);
     for (const ms of [10, 120, 150]) totals.record(ms, false);
-    expect(eventsWithin(totals, 180)).toBe(1);
+    expect(goodEvents(totals, 180)).toBe(1);
   });
 });
 
@@ -33,16 +40,16 @@ describe('SeriesDeltas', () => {
     expect(deltas.delta(seen, 200, true)).toEqual({ good: 0, total: 0 });
   });
 
-  it('should count an event bad when slow or failed, capped at the new events when both', () => {
+  it('should count an event bad when slow or failed, once when both', () => {
     const deltas = new SeriesDeltas();
     const totals = new SeriesTotals(BOUNDS);
     deltas.delta(totals, 200, true);
     for (let i = 0; i < 10; i++) totals.record(SLOW_MS, true);
     expect(deltas.delta(totals, 200, true)).toEqual({ good: 0, total: 10 });
-    // 4 slow failures among 10: the histogram cannot tell them from 4 slow + 4 failed, so 8 bad.
+    // 4 slow failures among 10: errors are counted per bucket, so exactly 4 bad.
     for (let i = 0; i < 4; i++) totals.record(SLOW_MS, true);
     record(totals, 6);
-    expect(deltas.delta(totals, 200, true)).toEqual({ good: 2, total: 10 });
+    expect(deltas.delta(totals, 200, true)).toEqual({ good: 6, total: 10 });
     record(totals, 0, 0, 3);
     totals.record(GOOD_MS, false);
     expect(deltas.delta(totals, 200, true)).toEqual({ good: 1, total: 4 });
@@ -53,6 +60,7 @@ describe('SeriesDeltas', () => {
     const totals = {
       boundsMs: BOUNDS,
       bucketCounts: new Float64Array([0, 90, 0, 10]),
+      errorBucketCounts: new Float64Array(4),
       count: 100,
       errorCount: 0,
     };
