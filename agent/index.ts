@@ -1,6 +1,14 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
 export { Agent, type AgentOptions, type TickListener, type TickResult } from './agent.ts';
 export type { AgentHealth } from './agent-health.ts';
+export {
+  ALERT_EVENT_CHANNEL,
+  AlertEvaluator,
+  type AlertEvent,
+  type AlertListener,
+  type AlertSeverity,
+  connectAlerting,
+} from './alerting/index.ts';
 export { type BudgetResolution, BudgetResolver } from './budget/budget-resolver.ts';
 export { configuredBudgetsMs } from './budget/configured-budgets.ts';
 export { Evaluator } from './budget/evaluator.ts';
@@ -54,6 +62,7 @@ export {
   RuleMatcher,
   type SpanTarget,
 } from './rules/index.ts';
+export { SloTracker } from './slo/index.ts';
 export {
   DEFAULT_BOUNDS_MS,
   histogramBounds,

@@ -21,6 +21,7 @@ import { receiverMetrics } from '../exporters/metrics/index.ts';
 import { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
+import { type Alerting, startAlerting } from './alerting.ts';
 
 export interface CollectorOptions {
   /** Configuration files, later ones win; read again on every reload. */
@@ -40,6 +41,7 @@ export class Collector {
   readonly receiver: OtlpReceiver;
   readonly api: DecisionApi | undefined;
   readonly prometheus: PrometheusExporterHandle | undefined;
+  readonly alerting: Alerting;
   readonly #options: CollectorOptions;
   readonly #forwarders: OtlpForwarder[];
   #config: ResolvedConfig;
@@ -52,6 +54,7 @@ export class Collector {
     receiver: OtlpReceiver;
     api: DecisionApi | undefined;
     prometheus: PrometheusExporterHandle | undefined;
+    alerting: Alerting;
     forwarders: OtlpForwarder[];
   }) {
     this.#options = parts.options;
@@ -60,6 +63,7 @@ export class Collector {
     this.receiver = parts.receiver;
     this.api = parts.api;
     this.prometheus = parts.prometheus;
+    this.alerting = parts.alerting;
     this.#forwarders = parts.forwarders;
   }
 
@@ -90,9 +94,19 @@ export class Collector {
       ? await startPrometheusExporter({ agent, config: config.exporters.prometheus, resource })
       : undefined;
     if (prometheus?.listening) prometheus.producer.addSource(receiverMetrics(() => receiver.stats()));
+    const alerting = startAlerting(agent, { generatorUrl: api?.url });
     agent.start();
     const forwarders = [traces, metrics].filter((f): f is OtlpForwarder => f !== undefined);
-    const collector = new Collector({ options, config, agent, receiver, api, prometheus, forwarders });
+    const collector = new Collector({
+      options,
+      config,
+      agent,
+      receiver,
+      api,
+      prometheus,
+      alerting,
+      forwarders,
+    });
     collector.#announce();
     return collector;
   }
@@ -118,9 +132,16 @@ export class Collector {
     }
     this.agent.reconfigure(config);
     this.receiver.setRules(new RuleMatcher(config.rules));
-    const restartNeeded = ['receiver', 'api'].filter(
-      (key) => JSON.stringify(config[key as 'receiver']) !== JSON.stringify(this.#config[key as 'receiver']),
-    );
+    this.alerting.reconfigure(config);
+    const sections = {
+      receiver: [config.receiver, this.#config.receiver],
+      api: [config.api, this.#config.api],
+      exporters: [config.exporters, this.#config.exporters],
+      'alerting.channels': [config.alerting.channels, this.#config.alerting.channels],
+    };
+    const restartNeeded = Object.entries(sections)
+      .filter(([, [next, running]]) => JSON.stringify(next) !== JSON.stringify(running))
+      .map(([name]) => name);
     this.#config = config;
     const note =
       restartNeeded.length === 0
@@ -144,7 +165,10 @@ export class Collector {
     await this.receiver.close();
     await this.api?.close();
     this.agent.stop();
-    await Promise.all(this.#forwarders.map((forwarder) => forwarder.shutdown(timeoutMs / 2)));
+    await Promise.all([
+      ...this.#forwarders.map((forwarder) => forwarder.shutdown(timeoutMs / 2)),
+      this.alerting.shutdown(timeoutMs / 2),
+    ]);
     await this.prometheus?.shutdown();
     const dropped = this.#forwarders.reduce(
       (sum, f) => sum + Object.values(f.stats().dropped).reduce((a, b) => a + b, 0),

@@ -1,7 +1,8 @@
 /**
  * The composition root of embedded mode: `start()` resolves the configuration, starts the
- * instrumentation and the agent, and the exporters the configuration asks for (Prometheus pull
- * endpoint, OTLP traces and metrics), all shut down together by `headroom.shutdown()`.
+ * instrumentation and the agent, the exporters the configuration asks for (Prometheus pull
+ * endpoint, OTLP traces and metrics) and SLOs with alerting, all shut down together by
+ * `headroom.shutdown()`.
  */
 import { diag } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -16,6 +17,7 @@ import {
   serviceResource,
   start as startInstrumentation,
 } from '../instrumentation/index.ts';
+import { startAlerting } from './alerting.ts';
 
 /** What a running Headroom exports to; `prometheus` is set once its endpoint is listening. */
 export interface ExporterHandles {
@@ -40,6 +42,8 @@ export function start(options: StartOptions = {}): Headroom {
     spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
   });
   startMetricExport(headroom, config);
+  const alerting = startAlerting(headroom.agent);
+  headroom.addShutdownHook(() => alerting.shutdown(5000));
   return headroom;
 }
 

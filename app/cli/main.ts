@@ -5,8 +5,10 @@
 import { didYouMean } from '../../config/index.ts';
 import { HeadroomError } from '../../errors.ts';
 import { agentCommand } from './agent-command.ts';
+import { dashboardCommand } from './dashboard-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { type CliIo, processIo } from './io.ts';
+import { rulesCommand } from './rules-command.ts';
 import { schemaCommand } from './schema-command.ts';
 import { validateCommand } from './validate-command.ts';
 
@@ -25,6 +27,15 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       'collector mode: receive OTLP from many services, serve decisions (headroom agent --config FILE)',
     run: agentCommand,
+  },
+  rules: {
+    summary: 'print Prometheus SLO recording and alerting rules: headroom rules --config FILE [--out FILE]',
+    run: rulesCommand,
+  },
+  dashboard: {
+    summary:
+      'write the Grafana dashboard and provisioning file: headroom dashboard --config FILE [--out DIR]',
+    run: dashboardCommand,
   },
   demo: {
     summary:

@@ -2,7 +2,7 @@
  * An alert event as JSON for humans and receivers (the log line and the webhook body): the event
  * with its times as RFC 3339 / ISO 8601 strings, without the routing field `channels`.
  */
-import type { AlertEvent } from '../../agent/alerting/types.ts';
+import type { AlertEvent } from '../../agent/index.ts';
 
 /** The JSON form of an {@link AlertEvent}. */
 export interface AlertJson {

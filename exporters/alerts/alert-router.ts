@@ -3,7 +3,7 @@
  * router is itself the listener the agent calls, so wiring is `agent.onAlert(router)`.
  */
 import { diag } from '@opentelemetry/api';
-import type { AlertEvent, AlertListener } from '../../agent/alerting/types.ts';
+import type { AlertEvent, AlertListener } from '../../agent/index.ts';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './queued-channel.ts';
 import type { AlertChannel, ChannelStats } from './types.ts';
 

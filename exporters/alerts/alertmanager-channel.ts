@@ -4,8 +4,7 @@
  * `endsAt` passes), a resolution sent once with `endsAt <= now`, up to 64 alerts per request.
  */
 import { diag } from '@opentelemetry/api';
-import type { AlertEvent } from '../../agent/alerting/types.ts';
-import type { TimerHandle } from '../../agent/index.ts';
+import type { AlertEvent, TimerHandle } from '../../agent/index.ts';
 import {
   type AlertmanagerAlertState,
   alertmanagerAlert,

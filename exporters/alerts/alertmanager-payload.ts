@@ -4,7 +4,7 @@
  * alert carries `endsAt = now + 4 x resend interval`, so Alertmanager resolves it by itself if the
  * agent dies; a resolution carries `endsAt <= now`. Alertmanager identifies an alert by its labels.
  */
-import type { AlertEvent } from '../../agent/alerting/types.ts';
+import type { AlertEvent } from '../../agent/index.ts';
 import { isoTime } from './alert-json.ts';
 
 /** Prometheus sends firing alerts with `endsAt` this many resend intervals ahead. */

@@ -3,7 +3,7 @@
  * development: `{"time":"<ISO>","level":"warn"|"info","msg":"...","alert":{...}}`.
  */
 import { diag } from '@opentelemetry/api';
-import type { AlertEvent } from '../../agent/alerting/types.ts';
+import type { AlertEvent } from '../../agent/index.ts';
 import { alertJson, isoTime } from './alert-json.ts';
 import type { PostResult } from './http-post.ts';
 import { QueuedChannel } from './queued-channel.ts';

@@ -4,7 +4,7 @@
  * queue items (`send`) and make one delivery attempt of a batch (`attempt`).
  */
 import { diag } from '@opentelemetry/api';
-import type { AlertEvent } from '../../agent/alerting/types.ts';
+import type { AlertEvent } from '../../agent/index.ts';
 import { type Clock, systemClock } from '../../agent/index.ts';
 import {
   type BackoffOptions,

@@ -2,8 +2,7 @@
  * The contract of alert delivery: the channels configured under `alerting.channels`, what they
  * need from their host, and the counters they keep (the future `headroom_alerts_*` metrics).
  */
-import type { AlertEvent } from '../../agent/alerting/types.ts';
-import type { Clock } from '../../agent/index.ts';
+import type { AlertEvent, Clock } from '../../agent/index.ts';
 import type { ResolvedConfig } from '../../config/index.ts';
 
 /** One entry of `alerting.channels` (durations in ms). */

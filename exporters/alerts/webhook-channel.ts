@@ -3,7 +3,7 @@
  * and how to verify it), retrying transient failures with backoff.
  */
 import { diag } from '@opentelemetry/api';
-import type { AlertEvent } from '../../agent/alerting/types.ts';
+import type { AlertEvent } from '../../agent/index.ts';
 import { type PostResult, post } from './http-post.ts';
 import { QueuedChannel } from './queued-channel.ts';
 import type { ChannelDeps, WebhookChannelConfig } from './types.ts';

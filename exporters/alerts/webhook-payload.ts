@@ -22,7 +22,7 @@
  * duplicates: a hash of fingerprint, status, severity (an escalation is a new event) and startsAt.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { AlertEvent } from '../../agent/alerting/types.ts';
+import type { AlertEvent } from '../../agent/index.ts';
 import { alertJson } from './alert-json.ts';
 
 export const SIGNATURE_HEADER = 'X-Headroom-Signature';

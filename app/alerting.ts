@@ -1,0 +1,50 @@
+/**
+ * SLOs and alerting for one agent, in either mode: the SLO tracker and alert rules follow the
+ * agent's ticks, and alert events go to the configured channels (log, webhook, Alertmanager).
+ */
+import { type Agent, AlertEvaluator, connectAlerting, SloTracker } from '../agent/index.ts';
+import type { ResolvedConfig } from '../config/index.ts';
+import { type AlertRouter, createChannels, routeAlerts } from '../exporters/alerts/index.ts';
+
+/** The running SLO and alerting parts. */
+export interface Alerting {
+  readonly slos: SloTracker;
+  readonly alerts: AlertEvaluator;
+  readonly router: AlertRouter;
+  /** Applies a reloaded configuration (rules and SLOs; channels need a restart). */
+  reconfigure(config: ResolvedConfig): void;
+  /** Stops following ticks and flushes the channels within `timeoutMs`. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+export interface AlertingOptions {
+  /** `generatorURL` of Alertmanager alerts: where a human sees the alert's source. */
+  readonly generatorUrl?: string;
+}
+
+export function startAlerting(agent: Agent, options: AlertingOptions = {}): Alerting {
+  const config = agent.config;
+  const baseBudgetMs = (series: Parameters<typeof agent.targets.of>[0]) =>
+    agent.targets.of(series)?.baseBudgetMs;
+  const slos = new SloTracker({ config, clock: agent.clock, baseBudgetMs });
+  const alerts = new AlertEvaluator({ config, slos, clock: agent.clock });
+  const router = routeAlerts(
+    createChannels(config.alerting.channels, { clock: agent.clock, generatorUrl: options.generatorUrl }),
+  );
+  const stopAlerts = alerts.onAlert(router);
+  const disconnect = connectAlerting(agent, { slos, alerts });
+  return {
+    slos,
+    alerts,
+    router,
+    reconfigure(next) {
+      slos.reconfigure(next);
+      alerts.reconfigure(next);
+    },
+    async shutdown(timeoutMs) {
+      disconnect();
+      stopAlerts();
+      await router.shutdown(timeoutMs);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The multi-window, multi-burn-rate alerts of one SLO, as Sloth writes them: one `page` and one
+ * `ticket` alert, each firing when either of its window pairs burns faster than the pair's factor
+ * in both windows. No `for`: the long window already requires a sustained burn, the short one
+ * lets the alert resolve soon after the burn stops.
+ */
+import {
+  BURN_RATE_WINDOWS,
+  type BurnRateWindow,
+  type BurnSeverity,
+  burnRateFactor,
+} from './burn-rate-windows.ts';
+import { promDuration, promNumber } from './promql.ts';
+import { sliRecord } from './sli-rules.ts';
+import { type SloTarget, slothSelector } from './slo-target.ts';
+import type { AlertingRule, RuleGroup } from './types.ts';
+
+const SEVERITIES: readonly BurnSeverity[] = ['page', 'ticket'];
+
+/** The group `sloth-slo-alerts-<sloth_id>`. */
+export function alertGroup(target: SloTarget): RuleGroup {
+  return {
+    name: `sloth-slo-alerts-${target.labels.sloth_id}`,
+    rules: SEVERITIES.map((severity) => alertRule(target, severity)),
+  };
+}
+
+function alertRule(target: SloTarget, severity: BurnSeverity): AlertingRule {
+  const pairs = BURN_RATE_WINDOWS.filter((window) => window.severity === severity);
+  return {
+    alert: target.alertName,
+    expr: pairs.map((window) => pairExpr(target, window)).join('\nor\n'),
+    labels: { severity, sloth_severity: severity },
+    annotations: {
+      summary: `{{$labels.service}} spends the error budget of SLO ${target.slo.name} too fast (${describe(target)})`,
+      title: `(${severity}) {{$labels.service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
+    },
+  };
+}
+
+/**
+ * Both windows above the threshold. `max ... without (sloth_window)` drops the window label, so
+ * the alert keeps one identity whichever pair fires.
+ */
+function pairExpr(target: SloTarget, window: BurnRateWindow): string {
+  const threshold = `(${promNumber(burnRateFactor(target.slo.window, window))} * ${promNumber(target.errorBudget)})`;
+  const above = (windowMs: number) =>
+    `max(${sliRecord(windowMs)}${slothSelector(target)} > ${threshold}) without (sloth_window)`;
+  return `(\n  ${above(window.shortWindowMs)}\n  and\n  ${above(window.longWindowMs)}\n)`;
+}
+
+function describe(target: SloTarget): string {
+  const { slo } = target;
+  const what = [slo.operation, slo.context].filter((part) => part !== undefined).join(' in ');
+  return `${what}: ${promNumber(target.objective * 100)}% within budget over ${promDuration(slo.window)}`;
+}
