@@ -7,9 +7,13 @@
 import { diag } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig } from '../config/index.ts';
-import { HeadroomMetricProducer } from '../exporters/metrics/index.ts';
+import {
+  HeadroomMetricProducer,
+  type MetricSource,
+  otlpExporterMetrics,
+} from '../exporters/metrics/index.ts';
 import { createOtlpMetricReader, createOtlpTraceProcessor } from '../exporters/otlp/index.ts';
-import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
+import { startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import {
   type Headroom,
   resolveStartConfig,
@@ -18,11 +22,6 @@ import {
   start as startInstrumentation,
 } from '../instrumentation/index.ts';
 import { startAlerting } from './alerting.ts';
-
-/** What a running Headroom exports to; `prometheus` is set once its endpoint is listening. */
-export interface ExporterHandles {
-  prometheus?: PrometheusExporterHandle;
-}
 
 /**
  * Starts embedded Headroom with the exporters its configuration enables.
@@ -41,18 +40,31 @@ export function start(options: StartOptions = {}): Headroom {
     resolvedConfig: config,
     spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
   });
-  startMetricExport(headroom, config);
+  startMetricExport(
+    headroom,
+    config,
+    traceProcessor ? [otlpExporterMetrics(() => traceProcessor.stats())] : [],
+  );
   const alerting = startAlerting(headroom.agent);
   headroom.addShutdownHook(() => alerting.shutdown(5000));
   return headroom;
 }
 
 /** Starts the Prometheus endpoint (in the background: start() stays synchronous) and OTLP metrics. */
-function startMetricExport(headroom: Headroom, config: ResolvedConfig): void {
+function startMetricExport(
+  headroom: Headroom,
+  config: ResolvedConfig,
+  sources: readonly MetricSource[],
+): void {
   const resource = serviceResource(config.service);
   const { prometheus, otlp } = config.exporters;
   if (prometheus.enabled) {
-    const pending = startPrometheusExporter({ agent: headroom.agent, config: prometheus, resource });
+    const pending = startPrometheusExporter({ agent: headroom.agent, config: prometheus, resource }).then(
+      (handle) => {
+        if (handle.listening) for (const source of sources) handle.producer.addSource(source);
+        return handle;
+      },
+    );
     headroom.addShutdownHook(async () => (await pending).shutdown());
   }
   if (otlp.enabled) {

@@ -50,6 +50,7 @@ describe('start() with exporters', () => {
     expect(text).toContain(
       'headroom_operation_duration_seconds_bucket{service="checkout",operation="quote",context="emergency",le="0.05"} 5',
     );
+    expect(text).toContain('headroom_exporter_queue_capacity 2048');
     await headroom.shutdown();
     await until(() => sink?.spans.length === 5, 5000, 'spans at the sink');
     expect(sink.spans.map((s) => s.name)).toEqual(['quote', 'quote', 'quote', 'quote', 'quote']);
