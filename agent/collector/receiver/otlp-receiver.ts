@@ -1,0 +1,136 @@
+/**
+ * The OTLP/HTTP receiver of collector mode: POST /v1/traces and /v1/metrics, binary protobuf or
+ * JSON, optionally gzipped. Spans feed the agent's windows; metrics are counted and passed on.
+ *
+ * Built on `node:http` rather than fastify (which the decision API uses): the receiver must refuse
+ * on headers alone before any body byte is read, inflate gzip under a limit while streaming, and
+ * answer every failure (404, 405, 413, 415 included) with an OTLP `Status` in the request's
+ * encoding; with two routes, that is less code than overriding fastify's parsers and built-in errors.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ResolvedConfig } from '../../../config/index.ts';
+import type { Agent } from '../../agent.ts';
+import type { RuleMatcher } from '../../rules/index.ts';
+import type { ServiceDirectory } from '../service-directory.ts';
+import { Admission } from './admission.ts';
+import { ReceiverCounters } from './receiver-counters.ts';
+import { type OtlpPassThrough, RequestHandler } from './request-handler.ts';
+import { SpanIngest } from './span-ingest.ts';
+import type { ReceiverStats } from './types.ts';
+
+/** The `receiver` section of the config. */
+export type ReceiverConfig = ResolvedConfig['receiver'];
+
+/** Options of {@link startReceiver}. */
+export interface ReceiverOptions {
+  /** Records the spans; its clock bounds end times (at most one window ahead). */
+  readonly agent: Agent;
+  /** Maps spans without `headroom.*` attributes to contexts; replace with `setRules` on reload. */
+  readonly rules: RuleMatcher;
+  /** Notes every service that sends spans, with its namespace; caps the number of services. */
+  readonly directory: ServiceDirectory;
+  /** Host, port (0 picks a free one), body and overload limits. `enabled` is the caller's business. */
+  readonly config: ReceiverConfig;
+  /** Gets each metrics request that decoded, decompressed, e.g. to forward it. */
+  readonly onMetrics?: OtlpPassThrough;
+  /** Gets each trace request that decoded, decompressed, e.g. to forward it to a tracing backend. */
+  readonly onTraces?: OtlpPassThrough;
+  /** Longest `close()` waits for requests in flight before cutting them off, ms. @default 5000 */
+  readonly drainTimeoutMs?: number;
+  /** Heap use, bytes, checked against `config.maxMemory`. @default process.memoryUsage().heapUsed */
+  readonly heapUsedBytes?: () => number;
+}
+
+/** A running receiver. */
+export interface OtlpReceiver {
+  /** Base URL, e.g. `http://127.0.0.1:4318` (append `/v1/traces`). */
+  readonly url: string;
+  /** The port listened on (the one picked when the config said 0). */
+  readonly port: number;
+  /** Counters for the agent's own metrics. */
+  stats(): ReceiverStats;
+  /** Replaces the span rules (config reload); limits and address need a restart. */
+  setRules(rules: RuleMatcher): void;
+  /**
+   * Stops accepting, lets requests in flight finish for at most `drainTimeoutMs`, then closes every
+   * connection. Idempotent; afterwards nothing of the receiver keeps the process alive.
+   */
+  close(): Promise<void>;
+}
+
+/** Whole request (headers and body) must arrive within this, ms: bounds slow senders. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * Starts listening; rejects when the address cannot be bound (e.g. `EADDRINUSE`).
+ * @example
+ * const receiver = await startReceiver({ agent, rules: new RuleMatcher(config.rules),
+ *   directory: new ServiceDirectory(), config: config.receiver });
+ * // OTEL_EXPORTER_OTLP_ENDPOINT=${receiver.url} in the services
+ */
+export async function startReceiver(options: ReceiverOptions): Promise<OtlpReceiver> {
+  const { config } = options;
+  const counters = new ReceiverCounters();
+  const admission = new Admission({
+    maxInFlight: config.maxQueuedRequests,
+    maxHeapBytes: config.maxMemory,
+    heapUsedBytes: options.heapUsedBytes,
+  });
+  const ingest = new SpanIngest({ agent: options.agent, rules: options.rules, directory: options.directory });
+  const handler = new RequestHandler({
+    ingest,
+    admission,
+    counters,
+    maxBodyBytes: config.maxBodySize,
+    retryAfterMs: config.retryAfter,
+    onTraces: options.onTraces,
+    onMetrics: options.onMetrics,
+  });
+  const server = createServer(
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+    (request, response) => handler.handle(request, response),
+  );
+  // Expect: 100-continue: refuse before the client even sends the body.
+  server.on('checkContinue', (request, response) => handler.handle(request, response, true));
+  const port = await listen(server, config.host, config.port);
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    port,
+    stats: () => counters.snapshot(admission.inFlight),
+    setRules: (rules) => ingest.setRules(rules),
+    close: () => {
+      closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+      return closed;
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function shutdown(
+  server: Server,
+  handler: RequestHandler,
+  admission: Admission,
+  drainTimeoutMs: number,
+) {
+  handler.closing = true;
+  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await admission.drain(drainTimeoutMs);
+  server.closeAllConnections();
+  await serverClosed;
+  // Cut-off requests release their slot when their response closes, just after their socket.
+  await admission.drain(drainTimeoutMs);
+}

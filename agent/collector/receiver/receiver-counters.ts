@@ -1,0 +1,32 @@
+/** The receiver's counters, kept as plain fields on the request path and read as a snapshot. */
+import type { ReceiverStats, RefusalReason } from './types.ts';
+
+export class ReceiverCounters {
+  requests = 0;
+  spansReceived = 0;
+  spansRejected = 0;
+  dataPointsReceived = 0;
+  /** Time spent decoding bodies, ms. */
+  decodeMs = 0;
+  readonly refused: Record<RefusalReason, number> = {
+    too_large: 0,
+    unsupported_media_type: 0,
+    bad_request: 0,
+    queue_full: 0,
+    memory: 0,
+    closing: 0,
+  };
+
+  /** A copy of the counters, with the requests in flight now. */
+  snapshot(inFlight: number): ReceiverStats {
+    return {
+      requests: this.requests,
+      spansReceived: this.spansReceived,
+      spansRejected: this.spansRejected,
+      dataPointsReceived: this.dataPointsReceived,
+      refused: { ...this.refused },
+      inFlight,
+      decodeSecondsTotal: this.decodeMs / 1000,
+    };
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * One OTLP/HTTP request, from headers to reply: screened on its headers (404, 405, 415, 503, 413),
+ * admitted or refused for overload (429, 503) before any body byte is read, its body read under the
+ * size limit (413), decoded (400), then its spans fed to the agent (200, with a partial success
+ * when some are rejected) or its metric data points counted, and the body passed on.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import type { Admission, OverloadReason } from './admission.ts';
+import { readBody } from './body-reader.ts';
+import { decodeTracesJson } from './json-trace-decoder.ts';
+import { countDataPointsJson, countDataPointsProtobuf } from './metrics-decoder.ts';
+import { CONTENT_TYPES, exportResponse, grpcCodeOf, statusResponse } from './otlp-responses.ts';
+import type { ReceiverCounters } from './receiver-counters.ts';
+import { type AcceptedRequest, CLOSE, type Refusal, screenRequest } from './request-screen.ts';
+import type { SpanIngest } from './span-ingest.ts';
+import type { DecodeResult, OtlpEncoding } from './types.ts';
+import { decodeTracesWire } from './wire-trace-decoder.ts';
+
+/** Gets a request body that decoded, decompressed, with its `Content-Type` (e.g. to forward it). */
+export type OtlpPassThrough = (body: Buffer, contentType: string) => void | Promise<void>;
+
+/** What a {@link RequestHandler} works with. */
+export interface RequestHandlerOptions {
+  readonly ingest: SpanIngest;
+  readonly admission: Admission;
+  readonly counters: ReceiverCounters;
+  /** Largest body after decompression, bytes. */
+  readonly maxBodyBytes: number;
+  /** Sent as `Retry-After` with 429 and 503, ms (rounded up to whole seconds, at least 1). */
+  readonly retryAfterMs: number;
+  readonly onTraces?: OtlpPassThrough | undefined;
+  readonly onMetrics?: OtlpPassThrough | undefined;
+}
+
+const OVERLOAD: Readonly<Record<OverloadReason, { status: number; message: string }>> = {
+  memory: { status: 503, message: 'the collector is low on memory: retry later' },
+  queue_full: { status: 429, message: 'too many requests in flight: retry later' },
+};
+
+const INTERNAL_ERROR: Refusal = {
+  status: 500,
+  encoding: 'json',
+  message: 'internal error: see the collector log',
+  reason: undefined,
+  headers: CLOSE,
+};
+
+export class RequestHandler {
+  readonly #options: RequestHandlerOptions;
+  readonly #retryAfter: string;
+  /** Set when the receiver closes: new requests get 503. */
+  closing = false;
+
+  constructor(options: RequestHandlerOptions) {
+    this.#options = options;
+    this.#retryAfter = String(Math.max(1, Math.ceil(options.retryAfterMs / 1000)));
+  }
+
+  /** Answers one request; never throws (an unexpected failure is logged and answered 500). */
+  handle(request: IncomingMessage, response: ServerResponse, expectsContinue = false): void {
+    this.#options.counters.requests++;
+    this.#handle(request, response, expectsContinue).catch((error: unknown) => {
+      diag.error('headroom: the OTLP receiver failed on a request', error);
+      if (response.headersSent) response.destroy();
+      else this.#refuse(response, INTERNAL_ERROR);
+    });
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): Promise<void> {
+    const screened = screenRequest(request, this.#options.maxBodyBytes, this.closing);
+    if ('refusal' in screened) return this.#refuse(response, screened.refusal);
+    const admitted = this.#options.admission.admit();
+    if ('refused' in admitted)
+      return this.#refuse(response, this.#overload(admitted.refused, screened.encoding));
+    response.once('close', admitted.release);
+    if (expectsContinue) response.writeContinue();
+    const body = await readBody(request, { maxBodyBytes: this.#options.maxBodyBytes, gzip: screened.gzip });
+    if (body.ok) return this.#process(response, screened, body.body);
+    if (body.problem === 'aborted') return void response.destroy();
+    const tooLarge = body.problem === 'too_large';
+    this.#refuse(response, {
+      status: tooLarge ? 413 : 400,
+      encoding: screened.encoding,
+      message: body.reason,
+      reason: tooLarge ? 'too_large' : 'bad_request',
+      headers: CLOSE, // the rest of the body was not read
+    });
+  }
+
+  #process(response: ServerResponse, request: AcceptedRequest, body: Buffer): void {
+    if (request.route === 'traces') this.#traces(response, request.encoding, body);
+    else this.#metrics(response, request.encoding, body);
+  }
+
+  #traces(response: ServerResponse, encoding: OtlpEncoding, body: Buffer): void {
+    const decoded = this.#timed(() =>
+      encoding === 'protobuf' ? decodeTracesWire(body) : decodeTracesJson(body),
+    );
+    if (!decoded.ok) {
+      this.#badRequest(response, encoding, decoded.reason);
+      return;
+    }
+    const outcome = this.#options.ingest.ingest(decoded.value);
+    this.#options.counters.spansReceived += decoded.value.spanCount;
+    this.#options.counters.spansRejected += outcome.rejected;
+    this.#passThrough(this.#options.onTraces, body, encoding);
+    send(response, 200, encoding, exportResponse(encoding, 'traces', outcome.rejected, outcome.message), {});
+  }
+
+  #metrics(response: ServerResponse, encoding: OtlpEncoding, body: Buffer): void {
+    const decoded = this.#timed(() =>
+      encoding === 'protobuf' ? countDataPointsProtobuf(body) : countDataPointsJson(body),
+    );
+    if (!decoded.ok) {
+      this.#badRequest(response, encoding, decoded.reason);
+      return;
+    }
+    this.#options.counters.dataPointsReceived += decoded.value;
+    this.#passThrough(this.#options.onMetrics, body, encoding);
+    send(response, 200, encoding, exportResponse(encoding, 'metrics', 0, ''), {});
+  }
+
+  #timed<T>(decode: () => DecodeResult<T>): DecodeResult<T> {
+    const startedMs = performance.now();
+    const result = decode();
+    this.#options.counters.decodeMs += performance.now() - startedMs;
+    return result;
+  }
+
+  /** Hands the body on; a failing callback is logged, never turned into a failed request. */
+  #passThrough(callback: OtlpPassThrough | undefined, body: Buffer, encoding: OtlpEncoding): void {
+    if (callback === undefined) return;
+    const logFailure = (error: unknown): void =>
+      diag.error('headroom: an OTLP pass-through callback failed', error);
+    try {
+      const pending = callback(body, CONTENT_TYPES[encoding]);
+      if (pending instanceof Promise) pending.catch(logFailure);
+    } catch (error) {
+      logFailure(error);
+    }
+  }
+
+  #overload(reason: OverloadReason, encoding: OtlpEncoding): Refusal {
+    const { status, message } = OVERLOAD[reason];
+    return { status, encoding, message, reason, headers: { ...CLOSE, 'retry-after': this.#retryAfter } };
+  }
+
+  #badRequest(response: ServerResponse, encoding: OtlpEncoding, message: string): void {
+    // The body was read whole: the connection stays open.
+    this.#refuse(response, { status: 400, encoding, message, reason: 'bad_request', headers: {} });
+  }
+
+  #refuse(response: ServerResponse, refusal: Refusal): void {
+    if (refusal.reason !== undefined) this.#options.counters.refused[refusal.reason]++;
+    const headers =
+      refusal.status === 503 ? { ...refusal.headers, 'retry-after': this.#retryAfter } : refusal.headers;
+    const body = statusResponse(refusal.encoding, grpcCodeOf(refusal.status), refusal.message);
+    send(response, refusal.status, refusal.encoding, body, headers);
+  }
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  encoding: OtlpEncoding,
+  body: Buffer,
+  headers: Readonly<Record<string, string>>,
+): void {
+  response.writeHead(status, {
+    ...headers,
+    'content-type': CONTENT_TYPES[encoding],
+    'content-length': body.length,
+  });
+  response.end(body);
+}

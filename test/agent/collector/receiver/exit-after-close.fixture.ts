@@ -1,0 +1,26 @@
+// Run by lifecycle.test.ts in a process of its own: starts a receiver, serves one request on a
+// keep-alive connection and holds a second one open, closes the receiver, then does nothing else.
+// The process must exit on its own: nothing of the receiver may keep it alive after close().
+import { Agent as HttpAgent, request } from 'node:http';
+import { startTestReceiver } from './receiver-harness.ts';
+
+const { receiver } = await startTestReceiver({}, { drainTimeoutMs: 200 });
+const keepAlive = new HttpAgent({ keepAlive: true });
+await new Promise<void>((resolve) => {
+  request(`${receiver.url}/v1/traces`, {
+    method: 'POST',
+    agent: keepAlive,
+    headers: { 'content-type': 'application/json' },
+  })
+    .on('response', (response) => response.resume().on('end', resolve))
+    .end('{}');
+});
+const held = request(`${receiver.url}/v1/traces`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', 'content-length': '2' },
+});
+held.on('error', () => {});
+held.flushHeaders();
+while (receiver.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+await receiver.close();
+console.log(JSON.stringify(receiver.stats()));

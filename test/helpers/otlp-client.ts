@@ -1,0 +1,79 @@
+// A service in another process that sends spans to an OTLP/HTTP endpoint with the official exporters:
+//   node test/helpers/otlp-client.ts <base-url> <service> <proto|http> [count=30] [durationMs=120] [gzip|none]
+// `proto` is @opentelemetry/exporter-trace-otlp-proto (application/x-protobuf), `http` is
+// @opentelemetry/exporter-trace-otlp-http (application/json). Each span is a finished `quote`
+// operation in the `emergency` context that took `durationMs` (explicit start and end times, no
+// sleeping). Prints `{"exported":N,"failed":M}` and exits 0 when every export succeeded, 1 otherwise.
+import { SpanKind } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+
+const [baseUrl, service, protocol, countArg = '30', durationArg = '120', compressionArg = 'none'] =
+  process.argv.slice(2);
+if (baseUrl === undefined || service === undefined || (protocol !== 'proto' && protocol !== 'http')) {
+  console.error('usage: otlp-client.ts <base-url> <service> <proto|http> [count] [durationMs] [gzip|none]');
+  process.exit(2);
+}
+
+/** Counts what the official exporter reports for each export. */
+class CountingExporter implements SpanExporter {
+  readonly #inner: SpanExporter;
+  exported = 0;
+  failed = 0;
+
+  constructor(inner: SpanExporter) {
+    this.#inner = inner;
+  }
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.#inner.export(spans, (result) => {
+      if (result.code === ExportResultCode.SUCCESS) this.exported += spans.length;
+      else this.failed += spans.length;
+      done(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+const options = {
+  url: `${baseUrl}/v1/traces`,
+  compression: compressionArg === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+};
+const exporter = new CountingExporter(
+  protocol === 'proto' ? new ProtobufExporter(options) : new HttpJsonExporter(options),
+);
+const provider = new TracerProvider({
+  resource: resourceFromAttributes({ 'service.name': service, 'service.namespace': 'shop' }),
+  spanProcessors: [new BatchSpanProcessor({ exporter, maxExportBatchSize: 10 })],
+});
+const tracer = provider.getTracer('otlp-client');
+const durationMs = Number(durationArg);
+const endMs = Date.now();
+for (let i = 0; i < Number(countArg); i++) {
+  const span = tracer.startSpan('quote', {
+    kind: SpanKind.SERVER,
+    startTime: endMs - durationMs,
+    attributes: { 'headroom.budget.context': 'emergency', 'headroom.operation': 'quote' },
+  });
+  span.end(endMs);
+}
+await provider.forceFlush();
+await provider.shutdown();
+console.log(JSON.stringify({ exported: exporter.exported, failed: exporter.failed }));
+process.exitCode = exporter.failed === 0 && exporter.exported > 0 ? 0 : 1;
