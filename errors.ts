@@ -56,3 +56,15 @@ export function formatIssues(issues: readonly ConfigIssue[]): string {
   const noun = issues.length === 1 ? 'problem' : 'problems';
   return `invalid configuration (${issues.length} ${noun}):\n${lines.join('\n')}`;
 }
+
+/** A listener (OTLP receiver, decision API) could not bind its address. */
+export class ListenError extends HeadroomError {
+  readonly address: string;
+
+  constructor(what: string, address: string, options?: ErrorOptions) {
+    const code = (options?.cause as { code?: unknown } | undefined)?.code;
+    const why = typeof code === 'string' ? ` (${code})` : '';
+    super('HEADROOM_ERR_COLLECTOR_LISTEN', `cannot listen on ${address} for the ${what}${why}`, options);
+    this.address = address;
+  }
+}

@@ -16,7 +16,7 @@ import {
   startDecisionApi,
 } from '../agent/index.ts';
 import { type Environment, loadConfig, type ResolvedConfig } from '../config/index.ts';
-import { HeadroomError } from '../errors.ts';
+import { HeadroomError, ListenError } from '../errors.ts';
 import { receiverMetrics } from '../exporters/metrics/index.ts';
 import { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
@@ -69,7 +69,7 @@ export class Collector {
 
   /**
    * Loads the configuration and starts every listener.
-   * @throws {ConfigInvalidError} / {ConfigReadError} for a bad configuration; the listen error when a port is taken
+   * @throws {ConfigInvalidError} / {ConfigReadError} for a bad configuration; {ListenError} when a port is taken
    */
   static async start(options: CollectorOptions): Promise<Collector> {
     const config = loadConfig({ files: options.files, env: options.env });
@@ -78,16 +78,20 @@ export class Collector {
     const otlp = config.exporters.otlp;
     const traces = otlp.enabled ? new OtlpForwarder(otlp, 'traces') : undefined;
     const metrics = otlp.enabled ? new OtlpForwarder(otlp, 'metrics') : undefined;
-    const receiver = await startReceiver({
-      agent,
-      rules: new RuleMatcher(config.rules),
-      directory,
-      config: config.receiver,
-      onTraces: traces && ((body, type) => traces.forward(body, type)),
-      onMetrics: metrics && ((body, type) => metrics.forward(body, type)),
-    });
+    const receiver = await listening('OTLP receiver', config.receiver, () =>
+      startReceiver({
+        agent,
+        rules: new RuleMatcher(config.rules),
+        directory,
+        config: config.receiver,
+        onTraces: traces && ((body, type) => traces.forward(body, type)),
+        onMetrics: metrics && ((body, type) => metrics.forward(body, type)),
+      }),
+    );
     const api = config.api.enabled
-      ? await startDecisionApi({ agent, directory, config: config.api })
+      ? await listening('decision API', config.api, () =>
+          startDecisionApi({ agent, directory, config: config.api }),
+        )
       : undefined;
     const resource = serviceResource({ ...config.service, name: config.service.name ?? OWN_SERVICE });
     const prometheus = config.exporters.prometheus.enabled
@@ -186,5 +190,18 @@ export class Collector {
       log(`metrics endpoint not serving: ${this.prometheus.error.message}`);
     if (this.#forwarders.length > 0)
       log(`forwarding to ${this.#config.exporters.otlp.endpoint ?? 'the OTLP endpoint'}`);
+  }
+}
+
+/** Starts a listener, turning a bind failure (EADDRINUSE, EACCES) into a {@link ListenError}. */
+async function listening<T>(
+  what: string,
+  at: { host: string; port: number },
+  start: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    throw new ListenError(what, `${at.host}:${at.port}`, { cause: error });
   }
 }

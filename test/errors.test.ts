@@ -17,7 +17,7 @@ function instanceOf(cls: (typeof classes)[number]): errors.HeadroomError {
 describe('error codes', () => {
   it('should have exactly the pinned set of codes, each documented in docs/errors.md', () => {
     const codes = classes.map((cls) => instanceOf(cls).code).sort();
-    expect(codes).toEqual(['HEADROOM_ERR_CONFIG_INVALID', 'HEADROOM_ERR_CONFIG_READ']);
+    expect(codes).toEqual(['HEADROOM_ERR_CONFIG_INVALID', 'HEADROOM_ERR_CONFIG_READ', 'HEADROOM_ERR_COLLECTOR_LISTEN']);
     const doc = readFileSync('docs/errors.md', 'utf8');
     for (const code of codes) expect(doc).toContain(`\`${code}\``);
   });
@@ -39,5 +39,17 @@ describe('error codes', () => {
     expect(error.message).toBe(
       'invalid configuration (2 problems):\n  a.yaml:3:5 window.length: bad\n  <env OTEL_X> exporters.otlp.protocol: worse',
     );
+  });
+});
+
+describe('ListenError', () => {
+  it('should name the listener, the address and the system error code', () => {
+    const cause = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
+    const error = new errors.ListenError('OTLP receiver', '127.0.0.1:4318', { cause });
+    expect([error.code, error.message, error.cause]).toEqual([
+      'HEADROOM_ERR_COLLECTOR_LISTEN',
+      'cannot listen on 127.0.0.1:4318 for the OTLP receiver (EADDRINUSE)',
+      cause,
+    ]);
   });
 });

@@ -32,7 +32,8 @@ function startAgent(configFile: string) {
   return { child, exited, waitFor, log: () => log };
 }
 
-const valid = 'receiver: { port: 0 }\napi: { port: 0, anonymous: [read] }\nexporters: { prometheus: { port: 0 } }\n';
+const valid =
+  'receiver: { port: 0 }\napi: { port: 0, anonymous: [read] }\nexporters: { prometheus: { port: 0 } }\n';
 
 describe('headroom agent', () => {
   it('should keep the running configuration when a reload finds an invalid file, and say why', async () => {
@@ -73,5 +74,25 @@ describe('headroom agent', () => {
     expect(await agent.exited).toBe(1);
     expect(agent.log()).toContain('headroom agent: HEADROOM_ERR_CONFIG_INVALID');
     expect(agent.log()).toContain('receiver.port');
+  });
+});
+
+describe('headroom agent on a taken port', () => {
+  it('should exit 1 with HEADROOM_ERR_COLLECTOR_LISTEN naming the address', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const file = join(dir, 'taken.yaml');
+    writeFileSync(
+      file,
+      `receiver: { port: ${port} }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\n`,
+    );
+    const agent = startAgent(file);
+    expect(await agent.exited).toBe(1);
+    blocker.close();
+    expect(agent.log()).toContain(
+      `headroom agent: HEADROOM_ERR_COLLECTOR_LISTEN: cannot listen on 127.0.0.1:${port} for the OTLP receiver (EADDRINUSE)`,
+    );
   });
 });
