@@ -4,11 +4,11 @@
  * clustering off and a temporary storage path, read through its v2 API and /metrics, and always
  * stopped. Reusable: `const am = await startAlertmanager(); ... await am.stop();`.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { ensureDebianPackage, onPath, stopProcess, waitUntil } from './processes.ts';
 import { freePort } from './prometheus.ts';
 
 const INSTALL_HINT =
@@ -58,22 +58,11 @@ export interface StartAlertmanagerOptions {
 
 /** Path of the Alertmanager binary, installing the Debian package when it is missing and root. */
 export function ensureAlertmanager(): string {
-  const found = () => onPath('prometheus-alertmanager') ?? onPath('alertmanager');
-  const binary = found();
-  if (binary !== undefined) return binary;
-  if (process.getuid?.() !== 0) throw new Error(`${INSTALL_HINT} (not root: cannot install it here)`);
-  const install = spawnSync(
-    'sh',
-    [
-      '-c',
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-alertmanager',
-    ],
-    { encoding: 'utf8', timeout: 110_000 },
+  return ensureDebianPackage(
+    'prometheus-alertmanager',
+    () => onPath('prometheus-alertmanager') ?? onPath('alertmanager'),
+    INSTALL_HINT,
   );
-  const installed = found();
-  if (installed === undefined)
-    throw new Error(`${INSTALL_HINT}; apt-get failed (${install.status}): ${install.stderr}`);
-  return installed;
 }
 
 /** Starts Alertmanager routing every alert to one receiver and resolves once it is ready. */
@@ -110,23 +99,7 @@ export async function startAlertmanager(options: StartAlertmanagerOptions = {}):
   return server;
 }
 
-/** Polls `condition` every 50 ms until it holds; a throwing poll counts as not yet. */
-export async function waitUntil(
-  condition: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  state: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${state()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { waitUntil } from './processes.ts';
 
 function configYaml(options: StartAlertmanagerOptions): string {
   const webhook =
@@ -173,24 +146,4 @@ function alertmanagerServer(
       return stopping;
     },
   };
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const file = join(dir, command);
-    if (dir !== '' && existsSync(file)) return file;
-  }
-  return undefined;
 }

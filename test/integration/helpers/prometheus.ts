@@ -4,41 +4,26 @@
  * through the HTTP API, and always stopped.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { ensureDebianPackage, onPath, stopProcess, waitUntil } from './processes.ts';
 
 const INSTALL_HINT =
   'prometheus and promtool are needed (Debian package "prometheus"): run `apt-get install prometheus` as root, or .ci/run';
 
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const file = join(dir, command);
-    if (dir !== '' && existsSync(file)) return file;
-  }
-  return undefined;
-}
-
 /** Paths of `prometheus` and `promtool`, installing the Debian package when missing and root. */
 export function ensurePrometheus(): { prometheus: string; promtool: string } {
-  let prometheus = onPath('prometheus');
-  let promtool = onPath('promtool');
-  if (prometheus === undefined || promtool === undefined) {
-    if (process.getuid?.() !== 0) throw new Error(`${INSTALL_HINT} (not root: cannot install it here)`);
-    const install = spawnSync(
-      'sh',
-      ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus'],
-      { encoding: 'utf8', timeout: 110_000 },
-    );
-    prometheus = onPath('prometheus');
-    promtool = onPath('promtool');
-    if (prometheus === undefined || promtool === undefined) {
-      throw new Error(`${INSTALL_HINT}; apt-get failed (${install.status}): ${install.stderr}`);
-    }
-  }
-  return { prometheus, promtool };
+  return ensureDebianPackage(
+    'prometheus',
+    () => {
+      const prometheus = onPath('prometheus');
+      const promtool = onPath('promtool');
+      return prometheus === undefined || promtool === undefined ? undefined : { prometheus, promtool };
+    },
+    INSTALL_HINT,
+  );
 }
 
 /** `promtool check metrics` on `exposition` (stdin): its exit status and everything it printed. */
@@ -166,30 +151,4 @@ function prometheusServer(url: string, child: ChildProcess, dir: string): Promet
       return stopping;
     },
   };
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** Polls `condition` every 200 ms until it holds; a throwing poll counts as not yet. */
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, state: () => string) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${state()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

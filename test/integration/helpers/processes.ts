@@ -1,0 +1,67 @@
+/**
+ * What the integration helpers share to run real servers from Debian packages: finding a binary
+ * on PATH (installing its package when root), stopping a child process, polling with a deadline.
+ */
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** The path of `command` on PATH, or `undefined`. */
+export function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const file = join(dir, command);
+    if (dir !== '' && existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * Runs `find`; when it finds nothing, installs the Debian `pkg` with apt-get (root only) and
+ * tries again. Fails with `hint` (never skips) when the binaries stay missing.
+ */
+export function ensureDebianPackage<T>(pkg: string, find: () => T | undefined, hint: string): T {
+  const found = find();
+  if (found !== undefined) return found;
+  if (process.getuid?.() !== 0) throw new Error(`${hint} (not root: cannot install it here)`);
+  const install = spawnSync(
+    'sh',
+    ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg}`],
+    { encoding: 'utf8', timeout: 110_000 },
+  );
+  const installed = find();
+  if (installed === undefined)
+    throw new Error(`${hint}; apt-get failed (${install.status}): ${install.stderr}`);
+  return installed;
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Polls `condition` every `intervalMs` until it holds; a throwing poll counts as not yet. */
+export async function waitUntil(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  state: () => string,
+  intervalMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${state()}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
