@@ -22,8 +22,8 @@ export interface RoundTimes {
   readonly wallNs: number[][];
   /**
    * CPU time of the main thread (`process.threadCpuUsage()`, µs resolution): leaves out the time
-   * the thread waited for a core, which dominates the noise on a shared machine, and the work of
-   * GC helper threads.
+   * the thread waited for a core and the work of GC helper threads, but not the slowdown from busy
+   * neighbours sharing caches (on a shared 2-vCPU VM it was about as noisy as wall time).
    */
   readonly cpuNs: number[][];
 }
