@@ -38,10 +38,9 @@ export class OperationBinding {
     }
     this.#baseBudgetMs = base ?? Number.POSITIVE_INFINITY;
     this.hardDeadlineFactor = services.hardDeadlineFactor(context);
-    const attributes: Record<string, string | number> = {
-      [ATTR_OPERATION]: operation,
-      [ATTR_BUDGET_CONTEXT]: context,
-    };
+    // The span is named after the operation, so `headroom.operation` is left out: each attribute
+    // costs the SDK about 5 % of a span.
+    const attributes: Record<string, string | number> = { [ATTR_BUDGET_CONTEXT]: context };
     if (base !== undefined) attributes[ATTR_BUDGET_MS] = base;
     this.spanOptions = { attributes };
   }

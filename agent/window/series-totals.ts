@@ -16,6 +16,7 @@ export class SeriesTotals {
   errorCount = 0;
   /** Evaluation ticks whose verdict for this series was `violated`. */
   violations = 0;
+  #lastBucket = 0;
 
   constructor(boundsMs: readonly number[]) {
     this.boundsMs = boundsMs;
@@ -25,8 +26,27 @@ export class SeriesTotals {
 
   /** Adds one accepted sample; callers pass only durations the window accepted. */
   record(durationMs: number, isError: boolean): void {
+    const index = this.#bucketOf(durationMs);
+    this.bucketCounts[index] = (this.bucketCounts[index] as number) + 1;
+    this.count++;
+    this.sumMs += durationMs;
+    if (isError) {
+      this.errorCount++;
+      this.errorBucketCounts[index] = (this.errorBucketCounts[index] as number) + 1;
+    }
+  }
+
+  /** Index of the bucket of `durationMs` (bounds are `le`, inclusive); the last one hit is tried first. */
+  #bucketOf(durationMs: number): number {
     const bounds = this.boundsMs;
-    // Binary search for the first bound >= duration (Prometheus buckets are `le`, inclusive).
+    const hint = this.#lastBucket;
+    // Latencies of one series cluster: most samples fall in the bucket of the previous one.
+    if (
+      (hint === 0 || (bounds[hint - 1] as number) < durationMs) &&
+      (hint === bounds.length || durationMs <= (bounds[hint] as number))
+    ) {
+      return hint;
+    }
     let low = 0;
     let high = bounds.length;
     while (low < high) {
@@ -34,13 +54,8 @@ export class SeriesTotals {
       if ((bounds[mid] as number) < durationMs) low = mid + 1;
       else high = mid;
     }
-    this.bucketCounts[low] = (this.bucketCounts[low] as number) + 1;
-    this.count++;
-    this.sumMs += durationMs;
-    if (isError) {
-      this.errorCount++;
-      this.errorBucketCounts[low] = (this.errorBucketCounts[low] as number) + 1;
-    }
+    this.#lastBucket = low;
+    return low;
   }
 }
 

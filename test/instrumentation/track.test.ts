@@ -28,7 +28,6 @@ describe('track', () => {
     const [span] = exporter.getFinishedSpans();
     expect(span?.name).toBe('quote');
     expect(span?.attributes).toEqual({
-      'headroom.operation': 'quote',
       'headroom.budget.context': 'emergency',
       'headroom.budget.ms': 50,
     });
@@ -229,7 +228,6 @@ describe('an operation in an unknown context', () => {
     const seen = headroom.track('quote', 'urgent', (op) => [op.budgetMs(), op.signal.aborted]);
     expect(seen).toEqual([Number.POSITIVE_INFINITY, false]);
     expect(exporter.getFinishedSpans()[0]?.attributes).toEqual({
-      'headroom.operation': 'quote',
       'headroom.budget.context': 'urgent',
     });
     expect(headroom.tick().verdicts).toEqual([]);

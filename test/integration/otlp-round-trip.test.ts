@@ -66,13 +66,11 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP round trip over %s'
       expect(span.scope).toBe('headroom-otel');
     }
     expect(byName.get('quote')?.attributes).toEqual({
-      'headroom.operation': 'quote',
       'headroom.budget.context': 'emergency',
       'headroom.budget.ms': 50,
     });
     const checkout = byName.get('checkout');
     expect(checkout?.attributes).toEqual({
-      'headroom.operation': 'checkout',
       'headroom.budget.context': 'routine',
       'headroom.budget.ms': 200,
     });
