@@ -17,7 +17,11 @@ function instanceOf(cls: (typeof classes)[number]): errors.HeadroomError {
 describe('error codes', () => {
   it('should have exactly the pinned set of codes, each documented in docs/errors.md', () => {
     const codes = classes.map((cls) => instanceOf(cls).code).sort();
-    expect(codes).toEqual(['HEADROOM_ERR_COLLECTOR_LISTEN', 'HEADROOM_ERR_CONFIG_INVALID', 'HEADROOM_ERR_CONFIG_READ']);
+    expect(codes).toEqual([
+      'HEADROOM_ERR_COLLECTOR_LISTEN',
+      'HEADROOM_ERR_CONFIG_INVALID',
+      'HEADROOM_ERR_CONFIG_READ',
+    ]);
     const doc = readFileSync('docs/errors.md', 'utf8');
     for (const code of codes) expect(doc).toContain(`\`${code}\``);
   });
