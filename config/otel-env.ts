@@ -16,6 +16,11 @@ export interface EnvLayer {
   readonly origins: ReadonlyMap<string, string>;
 }
 
+/** The process environment: the one place outside tests where Headroom reads it (the CLI's default). */
+export function processEnvironment(): Environment {
+  return process.env;
+}
+
 /** `OTEL_SDK_DISABLED=true` (case-insensitive, per the spec's boolean rule). */
 export function sdkDisabled(env: Environment): boolean {
   return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';

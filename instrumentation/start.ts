@@ -66,7 +66,8 @@ export function start(options: StartOptions = {}): Headroom {
 /** The configuration `start()` runs with: resolved, or loaded from files, inline config and environment. */
 export function resolveStartConfig(options: StartOptions): ResolvedConfig {
   if (options.resolvedConfig !== undefined) return options.resolvedConfig;
-  const env = options.env ?? process.env;
+  // config/ falls back to the process environment when `env` is not given.
+  const env = options.env;
   if (options.config === undefined) return loadConfig({ files: options.configFiles, env });
   const files = readConfigSources(options.configFiles, env);
   const inline: ConfigSource = { file: '<start options>', text: stringify(options.config) };

@@ -1,4 +1,4 @@
-import { env } from 'node:process';
+import { processEnvironment } from '../../config/index.ts';
 
 /** Where a command writes, and the environment it resolves config with; tests pass their own. */
 export interface CliIo {
@@ -12,6 +12,6 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    env,
+    env: processEnvironment(),
   };
 }
