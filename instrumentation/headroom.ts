@@ -158,6 +158,7 @@ export function wireHeadroom(options: WiringOptions): Headroom {
   const service = agent.config.service.name ?? UNKNOWN_SERVICE;
   const spanProcessor = new HeadroomSpanProcessor({
     recorder: agent,
+    budgets: { effectiveBudgetMs: (base, context) => agent.budgets.effectiveBudgetMs(base, context) },
     rules: new RuleMatcher(agent.config.rules),
     defaultService: service,
   });

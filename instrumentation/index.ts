@@ -11,5 +11,9 @@ export { Headroom, TRACER_NAME } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';
 export { type ConnectDecisionsOptions, connectDecisions, type RemoteDecisions } from './remote/index.ts';
 export { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
-export { HeadroomSpanProcessor, type HeadroomSpanProcessorOptions } from './span-processor.ts';
+export {
+  BUDGET_EXCEEDED_EVENT,
+  HeadroomSpanProcessor,
+  type HeadroomSpanProcessorOptions,
+} from './span-processor.ts';
 export { resolveStartConfig, type StartOptions, start } from './start.ts';

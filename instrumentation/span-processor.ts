@@ -5,15 +5,26 @@
  * spans sampled out for export, so every operation is counted.
  */
 import { type Attributes, diag, type HrTime, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Recorder } from '../agent/index.ts';
-import { ATTR_BUDGET_CONTEXT, ATTR_OPERATION, ATTR_PHASE, type RuleMatcher } from '../agent/index.ts';
+import {
+  ATTR_BUDGET_CONTEXT,
+  ATTR_BUDGET_MS,
+  ATTR_OPERATION,
+  ATTR_PHASE,
+  type RuleMatcher,
+} from '../agent/index.ts';
 
 const SERVICE_NAME = 'service.name';
 const OWN_SCOPE = 'headroom-otel';
 
+/** Event added to an operation (or phase) span that ended over its effective budget. */
+export const BUDGET_EXCEEDED_EVENT = 'headroom.budget.exceeded';
+
 export interface HeadroomSpanProcessorOptions {
   readonly recorder: Recorder;
+  /** Effective budgets, to mark spans that ended over theirs. */
+  readonly budgets?: { effectiveBudgetMs(baseBudgetMs: number, context: string): number };
   readonly rules: RuleMatcher;
   /** service.name used when a span's resource has none. */
   readonly defaultService: string;
@@ -24,6 +35,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   readonly #recorder: Recorder;
   readonly #rules: RuleMatcher;
   readonly #defaultService: string;
+  readonly #budgets: HeadroomSpanProcessorOptions['budgets'];
   #lastResource: unknown;
   #lastService: string;
 
@@ -32,9 +44,34 @@ export class HeadroomSpanProcessor implements SpanProcessor {
     this.#rules = options.rules;
     this.#defaultService = options.defaultService;
     this.#lastService = options.defaultService;
+    this.#budgets = options.budgets;
   }
 
   onStart(): void {}
+
+  /**
+   * Before the span is sealed (its duration is known, it is still writable): a tracked span that
+   * took longer than its effective budget gets a `headroom.budget.exceeded` event, so slow
+   * operations stand out in Jaeger. Reads no clock: the span's own duration decides.
+   */
+  onEnding(span: Span): void {
+    const baseMs = span.attributes[ATTR_BUDGET_MS];
+    if (typeof baseMs !== 'number' || this.#budgets === undefined) return;
+    const durationMs = toMs(span.duration);
+    if (durationMs <= baseMs) return;
+    try {
+      const context = span.attributes[ATTR_BUDGET_CONTEXT];
+      const budgetMs = this.#budgets.effectiveBudgetMs(baseMs, typeof context === 'string' ? context : '');
+      if (durationMs <= budgetMs) return;
+      span.addEvent(BUDGET_EXCEEDED_EVENT, {
+        [ATTR_BUDGET_MS]: budgetMs,
+        'headroom.duration_ms': durationMs,
+        'headroom.budget.ratio': durationMs / budgetMs,
+      });
+    } catch (error) {
+      diag.error('headroom: failed to mark a span over budget', error);
+    }
+  }
 
   onEnd(span: ReadableSpan): void {
     try {

@@ -233,3 +233,26 @@ describe('an operation in an unknown context', () => {
     expect(headroom.tick().verdicts).toEqual([]);
   });
 });
+
+describe('spans over budget', () => {
+  it('should get a headroom.budget.exceeded event with the effective budget, and others none', () => {
+    const { headroom, exporter } = setup();
+    const tracer = headroom.tracerProvider?.getTracer('headroom-otel');
+    const attributes = { 'headroom.budget.context': 'emergency', 'headroom.budget.ms': 50 };
+    const start = Date.now() - 1000;
+    tracer?.startSpan('slow', { attributes, startTime: start }).end(start + 80);
+    tracer?.startSpan('fast', { attributes, startTime: start }).end(start + 30);
+    const events = Object.fromEntries(
+      exporter.getFinishedSpans().map((s) => [s.name, s.events.map((e) => [e.name, e.attributes])]),
+    );
+    expect(events).toEqual({
+      slow: [
+        [
+          'headroom.budget.exceeded',
+          { 'headroom.budget.ms': 50, 'headroom.duration_ms': 80, 'headroom.budget.ratio': 1.6 },
+        ],
+      ],
+      fast: [],
+    });
+  });
+});

@@ -48,19 +48,41 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP round trip over %s'
       op.phase('routing', () => 'eu-west');
       await op.phase('execution', async () => 'ok');
     });
+    // An operation that took 80 ms against its 50 ms budget (explicit times: no sleeping).
+    const startMs = Date.now() - 1000;
+    headroom.tracerProvider
+      ?.getTracer('headroom-otel')
+      .startSpan('slow-quote', {
+        attributes: { 'headroom.budget.context': 'emergency', 'headroom.budget.ms': 50 },
+        startTime: startMs,
+      })
+      .end(startMs + 80);
     headroom.override('SEVERE', 'test');
     await headroom.shutdown(); // flushes the OTLP queue through the provider
     await sink.stop();
 
     expect(otlp.stats()).toEqual({
-      exported: 5,
+      exported: 6,
       dropped: { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 },
       retries: 0,
       queueSize: 0,
       queueCapacity: 2048,
     });
     const byName = new Map(sink.spans.map((span) => [span.name, span]));
-    expect([...byName.keys()].sort()).toEqual(['checkout', 'execution', DECISION_SPAN, 'quote', 'routing']);
+    expect([...byName.keys()].sort()).toEqual([
+      'checkout',
+      'execution',
+      DECISION_SPAN,
+      'quote',
+      'routing',
+      'slow-quote',
+    ]);
+    expect(byName.get('slow-quote')?.events).toEqual([
+      expect.objectContaining({
+        name: 'headroom.budget.exceeded',
+        attributes: { 'headroom.budget.ms': 50, 'headroom.duration_ms': 80, 'headroom.budget.ratio': 1.6 },
+      }),
+    ]);
     for (const span of sink.spans) {
       expect(span.resource).toMatchObject({ 'service.name': 'checkout', 'service.version': '1.4.2' });
       expect(span.scope).toBe('headroom-otel');
