@@ -62,7 +62,7 @@ export {
   RuleMatcher,
   type SpanTarget,
 } from './rules/index.ts';
-export { SloTracker } from './slo/index.ts';
+export { type SloStatus, SloTracker } from './slo/index.ts';
 export {
   DEFAULT_BOUNDS_MS,
   histogramBounds,

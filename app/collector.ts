@@ -17,7 +17,7 @@ import {
 } from '../agent/index.ts';
 import { type Environment, loadConfig, type ResolvedConfig } from '../config/index.ts';
 import { HeadroomError, ListenError } from '../errors.ts';
-import { receiverMetrics } from '../exporters/metrics/index.ts';
+import { receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';
 import { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
@@ -97,8 +97,11 @@ export class Collector {
     const prometheus = config.exporters.prometheus.enabled
       ? await startPrometheusExporter({ agent, config: config.exporters.prometheus, resource })
       : undefined;
-    if (prometheus?.listening) prometheus.producer.addSource(receiverMetrics(() => receiver.stats()));
     const alerting = startAlerting(agent, { generatorUrl: api?.url });
+    if (prometheus?.listening) {
+      prometheus.producer.addSource(receiverMetrics(() => receiver.stats()));
+      prometheus.producer.addSource(sloMetrics(() => alerting.slos.list()));
+    }
     agent.start();
     const forwarders = [traces, metrics].filter((f): f is OtlpForwarder => f !== undefined);
     const collector = new Collector({

@@ -11,6 +11,7 @@ import {
   HeadroomMetricProducer,
   type MetricSource,
   otlpExporterMetrics,
+  sloMetrics,
 } from '../exporters/metrics/index.ts';
 import { createOtlpMetricReader, createOtlpTraceProcessor } from '../exporters/otlp/index.ts';
 import { startPrometheusExporter } from '../exporters/prometheus/index.ts';
@@ -40,13 +41,11 @@ export function start(options: StartOptions = {}): Headroom {
     resolvedConfig: config,
     spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
   });
-  startMetricExport(
-    headroom,
-    config,
-    traceProcessor ? [otlpExporterMetrics(() => traceProcessor.stats())] : [],
-  );
   const alerting = startAlerting(headroom.agent);
   headroom.addShutdownHook(() => alerting.shutdown(5000));
+  const sources = [sloMetrics(() => alerting.slos.list())];
+  if (traceProcessor) sources.push(otlpExporterMetrics(() => traceProcessor.stats()));
+  startMetricExport(headroom, config, sources);
   return headroom;
 }
 

@@ -3,6 +3,7 @@
  * the OTLP span exporter. Each is a {@link MetricSource} the producer calls at collection time.
  */
 import type { ReceiverStats } from '../../agent/collector/receiver/index.ts';
+import type { SloStatus } from '../../agent/index.ts';
 import type { OtlpExportStats } from '../otlp/index.ts';
 import { METRICS } from './metric-descriptors.ts';
 import type { MetricSink } from './metric-sink.ts';
@@ -39,5 +40,34 @@ export function otlpExporterMetrics(stats: () => OtlpExportStats): MetricSource 
     sink.counter(METRICS.exporterRetries, [{ attributes: {}, value: s.retries }]);
     sink.gauge(METRICS.exporterQueueSize, [{ attributes: {}, value: s.queueSize }]);
     sink.gauge(METRICS.exporterQueueCapacity, [{ attributes: {}, value: s.queueCapacity }]);
+  };
+}
+
+/** `headroom_slo_*`: per SLO and service, the objective, budget left, burn rates and time to exhaustion. */
+export function sloMetrics(statuses: () => readonly SloStatus[]): MetricSource {
+  return (sink) => {
+    const all = statuses();
+    const point = (status: SloStatus, value: number, extra: Record<string, string> = {}) => ({
+      attributes: { slo: status.slo, service: status.service, ...extra },
+      value,
+    });
+    sink.gauge(
+      METRICS.sloObjective,
+      all.map((s) => point(s, s.objective)),
+    );
+    sink.gauge(
+      METRICS.sloBudgetRemaining,
+      all.map((s) => point(s, s.errorBudgetRemaining)),
+    );
+    sink.gauge(
+      METRICS.sloBurnRate,
+      all.flatMap((s) => Object.entries(s.burnRates).map(([window, rate]) => point(s, rate, { window }))),
+    );
+    sink.gauge(
+      METRICS.sloTimeToExhaustion,
+      all
+        .filter((s) => s.timeToExhaustionMs !== undefined)
+        .map((s) => point(s, (s.timeToExhaustionMs ?? 0) / 1000)),
+    );
   };
 }

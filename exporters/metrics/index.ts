@@ -1,6 +1,6 @@
 // Public face of exporters/metrics: the agent's state as pre-aggregated OpenTelemetry metric data.
 
-export { type MetricSource, otlpExporterMetrics, receiverMetrics } from './component-metrics.ts';
+export { type MetricSource, otlpExporterMetrics, receiverMetrics, sloMetrics } from './component-metrics.ts';
 export {
   HeadroomMetricProducer,
   type HeadroomMetricProducerOptions,

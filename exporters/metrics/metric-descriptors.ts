@@ -116,6 +116,25 @@ export const METRICS = Object.freeze({
     'OTLP export requests re-sent after a retryable failure.',
   ),
   exporterQueueSize: metric('headroom_exporter_queue_size', 'Spans held by the OTLP exporter now.'),
+  sloObjective: metric(
+    'headroom_slo_objective_ratio',
+    'Share of operations an SLO wants good (within budget, not failed).',
+    'ratio',
+  ),
+  sloBudgetRemaining: metric(
+    'headroom_slo_error_budget_remaining_ratio',
+    'Share of the error budget left over the SLO window; negative once overspent.',
+    'ratio',
+  ),
+  sloBurnRate: metric(
+    'headroom_slo_burn_rate',
+    'Error ratio over the window divided by the error budget (1 spends the budget in exactly one SLO window).',
+  ),
+  sloTimeToExhaustion: metric(
+    'headroom_slo_time_to_exhaustion_seconds',
+    'Time until the error budget is spent at the current 1 h burn rate; absent when nothing burns.',
+    'seconds',
+  ),
   exporterQueueCapacity: metric(
     'headroom_exporter_queue_capacity',
     'Most spans the OTLP exporter holds (queue.maxSize).',

@@ -4,6 +4,7 @@ import type { Headroom } from '../../instrumentation/index.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { OtlpSink, until } from '../helpers/otlp-sink.ts';
+import { checkMetrics } from '../integration/helpers/prometheus.ts';
 
 let headroom: Headroom | undefined;
 let sink: OtlpSink | undefined;
@@ -65,5 +66,31 @@ describe('start() with exporters', () => {
     });
     expect(headroom.track('quote', 'emergency', () => 1)).toBe(1);
     await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+  });
+});
+
+describe('start() with SLOs', () => {
+  it('should expose each SLO on the Prometheus endpoint, and pass promtool', async () => {
+    const port = await freePort();
+    headroom = start({
+      config: {
+        service: { name: 'checkout' },
+        exporters: { prometheus: { port } },
+        slos: [{ name: 'quote-latency', context: 'emergency', objective: '99%' }],
+      },
+      env: {},
+      registerGlobal: false,
+      loadSampler: new ScriptedLoad(),
+    });
+    for (let i = 0; i < 5; i++) headroom.track('quote', 'emergency', () => i);
+    headroom.tick();
+    headroom.tick();
+    const text = await scrape(`http://127.0.0.1:${port}/metrics`);
+    expect(text).toContain('headroom_slo_objective_ratio{slo="quote-latency",service="checkout"} 0.99');
+    expect(text).toContain(
+      'headroom_slo_error_budget_remaining_ratio{slo="quote-latency",service="checkout"} 1',
+    );
+    expect(text).toContain('headroom_slo_burn_rate{slo="quote-latency",service="checkout",window="1h"} 0');
+    expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
   });
 });
