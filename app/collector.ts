@@ -17,8 +17,8 @@ import {
 } from '../agent/index.ts';
 import { type Environment, loadConfig, type ResolvedConfig } from '../config/index.ts';
 import { HeadroomError, ListenError } from '../errors.ts';
-import { receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';
-import { OtlpForwarder } from '../exporters/otlp/index.ts';
+import { forwarderMetrics, receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';
+import { type ForwarderStats, OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
 import { type Alerting, startAlerting } from './alerting.ts';
@@ -99,7 +99,16 @@ export class Collector {
       : undefined;
     const alerting = startAlerting(agent, { generatorUrl: api?.url });
     if (prometheus?.listening) {
-      prometheus.producer.addSource(receiverMetrics(() => receiver.stats()));
+      prometheus.producer.addSource(
+        receiverMetrics(
+          () => receiver.stats(),
+          () => directory.refused,
+        ),
+      );
+      const forwarded: Record<string, () => ForwarderStats> = {};
+      if (traces) forwarded.traces = () => traces.stats();
+      if (metrics) forwarded.metrics = () => metrics.stats();
+      if (Object.keys(forwarded).length > 0) prometheus.producer.addSource(forwarderMetrics(forwarded));
       prometheus.producer.addSource(sloMetrics(() => alerting.slos.list()));
     }
     agent.start();

@@ -4,7 +4,7 @@
  */
 import type { ReceiverStats } from '../../agent/collector/receiver/index.ts';
 import type { SloStatus } from '../../agent/index.ts';
-import type { OtlpExportStats } from '../otlp/index.ts';
+import type { ForwarderStats, OtlpExportStats } from '../otlp/index.ts';
 import { METRICS } from './metric-descriptors.ts';
 import type { MetricSink } from './metric-sink.ts';
 
@@ -12,7 +12,7 @@ import type { MetricSink } from './metric-sink.ts';
 export type MetricSource = (sink: MetricSink) => void;
 
 /** `headroom_receiver_*`: requests, spans, refusals by reason, requests in flight, decode time. */
-export function receiverMetrics(stats: () => ReceiverStats): MetricSource {
+export function receiverMetrics(stats: () => ReceiverStats, servicesRefused?: () => number): MetricSource {
   return (sink) => {
     const s = stats();
     sink.counter(METRICS.receiverRequests, [{ attributes: {}, value: s.requests }]);
@@ -25,6 +25,9 @@ export function receiverMetrics(stats: () => ReceiverStats): MetricSource {
     );
     sink.gauge(METRICS.receiverInFlight, [{ attributes: {}, value: s.inFlight }]);
     sink.counter(METRICS.receiverDecodeSeconds, [{ attributes: {}, value: s.decodeSecondsTotal }]);
+    if (servicesRefused !== undefined) {
+      sink.counter(METRICS.receiverServicesRefused, [{ attributes: {}, value: servicesRefused() }]);
+    }
   };
 }
 
@@ -68,6 +71,31 @@ export function sloMetrics(statuses: () => readonly SloStatus[]): MetricSource {
       all
         .filter((s) => s.timeToExhaustionMs !== undefined)
         .map((s) => point(s, (s.timeToExhaustionMs ?? 0) / 1000)),
+    );
+  };
+}
+
+/** `headroom_forwarder_*` (collector mode): OTLP requests passed on to the backend, per signal. */
+export function forwarderMetrics(forwarders: Readonly<Record<string, () => ForwarderStats>>): MetricSource {
+  return (sink) => {
+    const all = Object.entries(forwarders).map(([signal, stats]) => [signal, stats()] as const);
+    sink.counter(
+      METRICS.forwarderRequests,
+      all.map(([signal, s]) => ({ attributes: { signal }, value: s.forwarded })),
+    );
+    sink.counter(
+      METRICS.forwarderDropped,
+      all.flatMap(([signal, s]) =>
+        Object.entries(s.dropped).map(([reason, value]) => ({ attributes: { signal, reason }, value })),
+      ),
+    );
+    sink.counter(
+      METRICS.forwarderRetries,
+      all.map(([signal, s]) => ({ attributes: { signal }, value: s.retries })),
+    );
+    sink.gauge(
+      METRICS.forwarderQueued,
+      all.map(([signal, s]) => ({ attributes: { signal }, value: s.queuedRequests })),
     );
   };
 }

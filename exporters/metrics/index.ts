@@ -1,6 +1,12 @@
 // Public face of exporters/metrics: the agent's state as pre-aggregated OpenTelemetry metric data.
 
-export { type MetricSource, otlpExporterMetrics, receiverMetrics, sloMetrics } from './component-metrics.ts';
+export {
+  forwarderMetrics,
+  type MetricSource,
+  otlpExporterMetrics,
+  receiverMetrics,
+  sloMetrics,
+} from './component-metrics.ts';
 export {
   HeadroomMetricProducer,
   type HeadroomMetricProducerOptions,

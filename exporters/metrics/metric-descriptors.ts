@@ -106,6 +106,23 @@ export const METRICS = Object.freeze({
     'headroom_receiver_decode_seconds_total',
     'Time spent decoding OTLP request bodies, seconds.',
   ),
+  receiverServicesRefused: metric(
+    'headroom_receiver_services_refused_total',
+    'Spans of new services refused because the service directory was full.',
+  ),
+  forwarderRequests: metric(
+    'headroom_forwarder_requests_total',
+    'OTLP requests forwarded to the backend, by signal.',
+  ),
+  forwarderDropped: metric(
+    'headroom_forwarder_dropped_requests_total',
+    'OTLP requests the forwarder dropped, by signal and reason (queue_full, retries_exhausted, non_retryable, shutdown).',
+  ),
+  forwarderRetries: metric(
+    'headroom_forwarder_retries_total',
+    'Forwarded requests re-sent after a retryable failure.',
+  ),
+  forwarderQueued: metric('headroom_forwarder_queued_requests', 'OTLP requests waiting to be forwarded.'),
   exporterSpansSent: metric('headroom_exporter_sent_spans_total', 'Spans the OTLP backend accepted.'),
   exporterSpansDropped: metric(
     'headroom_exporter_dropped_spans_total',

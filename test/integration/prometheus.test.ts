@@ -96,7 +96,9 @@ describe('Prometheus scraping the agent', () => {
     // receiver's and the OTLP exporter's metrics exist only where those components run.
     const optional = [
       'headroom_degradation_transitions_total',
-      ...expected.filter((name) => /^headroom_(receiver|exporter_(sent|dropped|retries|queue)|slo_)/.test(name)),
+      ...expected.filter((name) =>
+        /^headroom_(receiver|forwarder|exporter_(sent|dropped|retries|queue)|slo_)/.test(name),
+      ),
     ];
     expect(names.filter((name) => !optional.includes(name)).sort()).toEqual(
       expected.filter((name) => !optional.includes(name)).sort(),

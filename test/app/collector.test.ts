@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Collector } from '../../app/collector.ts';
+import { ScriptedLoad } from '../helpers/agent.ts';
+import { OtlpSink, until } from '../helpers/otlp-sink.ts';
+import { checkMetrics } from '../integration/helpers/prometheus.ts';
+
+let collector: Collector | undefined;
+let sink: OtlpSink | undefined;
+afterEach(async () => {
+  await collector?.shutdown(2000);
+  await sink?.stop();
+  collector = sink = undefined;
+});
+
+/** One OTLP/JSON trace request: `count` spans of `durationMs` from `service`, ending now. */
+function traceRequest(service: string, count: number, durationMs: number): string {
+  const endNs = BigInt(Date.now()) * 1_000_000n;
+  const spans = Array.from({ length: count }, (_, i) => ({
+    traceId: '5b8efff798038103d269b633813fc60c',
+    spanId: (0x1000 + i).toString(16).padStart(16, '0'),
+    name: 'GET /quote',
+    kind: 2,
+    startTimeUnixNano: String(endNs - BigInt(durationMs * 1_000_000)),
+    endTimeUnixNano: String(endNs),
+    attributes: [{ key: 'http.route', value: { stringValue: '/quote' } }],
+  }));
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeSpans: [{ scope: { name: 'test' }, spans }],
+      },
+    ],
+  });
+}
+
+describe('Collector', () => {
+  it('should judge received spans per service, forward them, and expose its own metrics cleanly', async () => {
+    sink = await OtlpSink.start();
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-collector-'));
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(
+      file,
+      [
+        'receiver: { port: 0 }',
+        'api: { port: 0, anonymous: [read] }',
+        'exporters:',
+        '  prometheus: { port: 0 }',
+        `  otlp: { endpoint: "${sink.endpoint}", compression: none }`,
+        'rules:',
+        '  - { match: { attributes: { http.route: /quote } }, context: emergency, operation: quote }',
+        '',
+      ].join('\n'),
+    );
+    const log: string[] = [];
+    collector = await Collector.start({
+      files: [file],
+      env: {},
+      log: (line) => log.push(line),
+      loadSampler: new ScriptedLoad(),
+    });
+    const response = await fetch(`${collector.receiver.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: traceRequest('pricing', 30, 80),
+    });
+    expect([response.status, await response.json()]).toEqual([200, {}]);
+
+    const [verdict] = collector.agent.tick().verdicts;
+    expect(verdict?.series).toEqual({
+      service: 'pricing',
+      operation: 'quote',
+      context: 'emergency',
+      phase: '',
+    });
+    expect(verdict?.status).toBe('violated');
+    await until(() => (sink?.spans.length ?? 0) === 30, 5000, 'forwarded spans');
+
+    if (!collector.prometheus?.listening) throw new Error('metrics endpoint not listening');
+    const text = await (await fetch(collector.prometheus.url)).text();
+    expect(text).toContain('headroom_receiver_spans_total 30');
+    expect(text).toContain('headroom_forwarder_requests_total{signal="traces"} 1');
+    expect(text).toContain(
+      'headroom_operations_total{service="pricing",operation="quote",context="emergency"} 30',
+    );
+    expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
+    expect(log[0]).toBe(`receiving OTLP/HTTP on ${collector.receiver.url} (POST /v1/traces, /v1/metrics)`);
+  });
+});
