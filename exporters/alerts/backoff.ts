@@ -32,19 +32,6 @@ export function retryDelayMs(retry: number, options: BackoffOptions, retryAfterM
   return options.random() * ceilingMs;
 }
 
-/**
- * Parses a Retry-After header (RFC 9110: delay-seconds or an HTTP date) into ms from `nowMs`;
- * `undefined` when absent or unreadable. A date in the past gives 0.
- */
-export function parseRetryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (header === null) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // An HTTP date names its day and month; Date.parse alone would take "-5" for a year.
-  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
 /** A {@link Sleep} on `clock`'s timers (real ones are unref'd: a pending retry never holds the process). */
 export function clockSleep(clock: Clock): Sleep {
   return (ms, signal) =>

@@ -5,7 +5,7 @@
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { parseRetryAfterMs } from './backoff.ts';
+import { parseRetryAfterMs } from '../http/index.ts';
 
 /** Characters of a failed reply's body kept for the diagnostic message. */
 const REPLY_EXCERPT_CHARS = 200;

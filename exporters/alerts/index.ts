@@ -10,7 +10,6 @@ export {
   DEFAULT_BACKOFF_BASE_MS,
   DEFAULT_BACKOFF_CAP_MS,
   MAX_RETRY_AFTER_MS,
-  parseRetryAfterMs,
   retryDelayMs,
 } from './backoff.ts';
 export { createChannel, createChannels } from './create-channels.ts';

@@ -3,8 +3,10 @@
  * Collector's exporterhelper: 429, 502, 503 and 504 are retryable (with Retry-After honoured),
  * other non-2xx statuses are not; connection-level failures are retryable.
  */
+
 import type { ExportResponse } from '@opentelemetry/otlp-exporter-base';
 import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
+import { parseRetryAfterMs } from '../http/index.ts';
 
 /** Statuses the OTLP specification lists as retryable. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
@@ -20,19 +22,6 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ENETUNREACH',
   'EHOSTUNREACH',
 ]);
-
-/**
- * Parses a Retry-After header: delay-seconds or an HTTP date, in ms from `nowMs`; `undefined` when
- * absent or unparseable. A date in the past gives 0.
- */
-export function parseRetryAfterMs(header: string | undefined, nowMs: number): number | undefined {
-  if (header === undefined) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // Otherwise an HTTP date (`Wed, 21 Oct 2030 07:28:00 GMT`); Date.parse alone would accept '-1'.
-  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
 
 /** The outcome of a complete reply. */
 export function classifyReply(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue } from '../../../exporters/alerts/bounded-queue.ts';
-import { parseRetryAfterMs, retryDelayMs } from '../../../exporters/alerts/index.ts';
+import { retryDelayMs } from '../../../exporters/alerts/index.ts';
+import { parseRetryAfterMs } from '../../../exporters/http/index.ts';
 
 describe('retryDelayMs', () => {
   const options = (random: number) => ({ baseMs: 500, capMs: 30_000, random: () => random });

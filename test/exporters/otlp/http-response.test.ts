@@ -1,10 +1,7 @@
 import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyNetworkError,
-  classifyReply,
-  parseRetryAfterMs,
-} from '../../../exporters/otlp/http-response.ts';
+import { parseRetryAfterMs } from '../../../exporters/http/index.ts';
+import { classifyNetworkError, classifyReply } from '../../../exporters/otlp/http-response.ts';
 
 const now = Date.parse('2030-01-01T00:00:00Z');
 
