@@ -4,19 +4,18 @@
  * TracerProvider next to the exporting processors; with `createAlwaysRecordSampler` it also sees
  * spans sampled out for export, so every operation is counted.
  */
-import { type Attributes, diag, type HrTime, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, diag, SpanStatusCode } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { Recorder } from '../agent/index.ts';
 import {
   ATTR_BUDGET_CONTEXT,
   ATTR_BUDGET_MS,
-  ATTR_OPERATION,
-  ATTR_PHASE,
+  classifySpan,
+  type Recorder,
   type RuleMatcher,
 } from '../agent/index.ts';
 
 const SERVICE_NAME = 'service.name';
-const OWN_SCOPE = 'headroom-otel';
 
 /** Event added to an operation (or phase) span that ended over its effective budget. */
 export const BUDGET_EXCEEDED_EVENT = 'headroom.budget.exceeded';
@@ -57,7 +56,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     const baseMs = span.attributes[ATTR_BUDGET_MS];
     if (typeof baseMs !== 'number' || this.#budgets === undefined) return;
-    const durationMs = toMs(span.duration);
+    const durationMs = hrTimeToMilliseconds(span.duration);
     if (durationMs <= baseMs) return;
     try {
       const context = span.attributes[ATTR_BUDGET_CONTEXT];
@@ -90,33 +89,19 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   }
 
   #record(span: ReadableSpan): void {
-    const attributes = span.attributes;
     const service = this.#serviceOf(span);
-    const context = attributes[ATTR_BUDGET_CONTEXT];
-    let operation: string;
-    let budgetContext: string;
-    let phase = '';
-    if (typeof context === 'string') {
-      budgetContext = context;
-      operation = stringOr(attributes[ATTR_OPERATION], span.name);
-      phase = stringOr(attributes[ATTR_PHASE], '');
-    } else {
-      // Headroom's own spans (decision spans) are never judged.
-      if (this.#rules.empty || span.instrumentationScope.name === OWN_SCOPE) return;
-      const match = this.#rules.match(service, span);
-      if (match === undefined) return;
-      budgetContext = match.context;
-      operation = match.operation ?? span.name;
-    }
+    // The same mapping the collector's receiver applies: headroom.* attributes, else YAML rules.
+    const target = classifySpan(service, span, span.instrumentationScope.name, this.#rules);
+    if (target === undefined) return;
     const isError = span.status.code === SpanStatusCode.ERROR;
     this.#recorder.record(
       service,
-      operation,
-      budgetContext,
-      phase,
-      toMs(span.duration),
+      target.operation,
+      target.context,
+      target.phase,
+      hrTimeToMilliseconds(span.duration),
       isError,
-      toMs(span.endTime),
+      hrTimeToMilliseconds(span.endTime),
     );
   }
 
@@ -133,8 +118,4 @@ export class HeadroomSpanProcessor implements SpanProcessor {
 
 function stringOr(value: Attributes[string], fallback: string): string {
   return typeof value === 'string' ? value : fallback;
-}
-
-function toMs(time: HrTime): number {
-  return time[0] * 1000 + time[1] / 1e6;
 }
