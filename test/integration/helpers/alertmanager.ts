@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../helpers/free-port.ts';
 import { ensureDebianPackage, onPath, stopProcess, waitUntil } from './processes.ts';
-import { freePort } from './prometheus.ts';
 
 const INSTALL_HINT =
   'Alertmanager is needed (Debian package "prometheus-alertmanager"): run `apt-get install prometheus-alertmanager` as root, or .ci/run';

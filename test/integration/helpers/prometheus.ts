@@ -5,9 +5,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../helpers/free-port.ts';
 import { ensureDebianPackage, onPath, stopProcess, waitUntil } from './processes.ts';
 
 const INSTALL_HINT =
@@ -31,18 +31,6 @@ export function checkMetrics(exposition: string): { status: number | null; outpu
   const { promtool } = ensurePrometheus();
   const result = spawnSync(promtool, ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-/** A TCP port free at the time of the call. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** One element of an instant query's vector result. */
