@@ -3,6 +3,7 @@
  * per selected context), the duration heatmap, and budget utilization.
  */
 import { METRICS } from '../metrics/index.ts';
+import { redLineAt, TIMESERIES_OPTIONS } from './panel-options.ts';
 import { DURATION, RATE_WINDOW, target, targets, WHOLE_OPERATIONS } from './promql.ts';
 import type { PanelSpec, Section } from './types.ts';
 
@@ -37,10 +38,7 @@ function quantilesVsBudget(): PanelSpec {
     repeat: 'context',
     targets: [...quantiles, budget],
     fieldConfig: { defaults: { unit: 's', min: 0 }, overrides: [BUDGET_OVERRIDE] },
-    options: {
-      legend: { displayMode: 'list', placement: 'bottom' },
-      tooltip: { mode: 'multi', sort: 'desc' },
-    },
+    options: TIMESERIES_OPTIONS,
   };
 }
 
@@ -77,24 +75,8 @@ function utilization(): PanelSpec {
       `max by (service, context) (${METRICS.budgetUtilization.name}{${WHOLE_OPERATIONS}})`,
       '{{service}} {{context}}',
     ]),
-    fieldConfig: {
-      defaults: {
-        unit: 'percentunit',
-        min: 0,
-        thresholds: {
-          mode: 'absolute',
-          steps: [
-            { color: 'green', value: null },
-            { color: 'red', value: 1 },
-          ],
-        },
-        custom: { thresholdsStyle: { mode: 'line' } },
-      },
-    },
-    options: {
-      legend: { displayMode: 'list', placement: 'bottom' },
-      tooltip: { mode: 'multi', sort: 'desc' },
-    },
+    fieldConfig: redLineAt('percentunit', 1),
+    options: TIMESERIES_OPTIONS,
   };
 }
 

@@ -2,6 +2,8 @@
  * SLO panels, read from the Sloth-style recording rules of `headroom rules`: the error budget left
  * in the SLO period, and how fast it burns now (5 minutes) and over the period.
  */
+
+import { redLineAt, TIMESERIES_OPTIONS } from './panel-options.ts';
 import { BY_SERVICE, targets } from './promql.ts';
 import type { PanelSpec, Section } from './types.ts';
 
@@ -48,24 +50,8 @@ function burnRates(): PanelSpec {
       [`slo:current_burn_rate:ratio{${BY_SERVICE}}`, `${LEGEND} 5m`],
       [`slo:period_burn_rate:ratio{${BY_SERVICE}}`, `${LEGEND} period`],
     ),
-    fieldConfig: {
-      defaults: {
-        unit: 'none',
-        min: 0,
-        thresholds: {
-          mode: 'absolute',
-          steps: [
-            { color: 'green', value: null },
-            { color: 'red', value: 1 },
-          ],
-        },
-        custom: { thresholdsStyle: { mode: 'line' } },
-      },
-    },
-    options: {
-      legend: { displayMode: 'list', placement: 'bottom' },
-      tooltip: { mode: 'multi', sort: 'desc' },
-    },
+    fieldConfig: redLineAt('none', 1),
+    options: TIMESERIES_OPTIONS,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Traffic panels: whole operations and failed ones per second, and the share that failed. */
 import { METRICS } from '../metrics/index.ts';
+import { TIMESERIES_OPTIONS } from './panel-options.ts';
 import { RATE_WINDOW, targets, WHOLE_OPERATIONS } from './promql.ts';
 import type { PanelSpec, Section } from './types.ts';
 
@@ -7,10 +8,6 @@ const rate = (metric: string) =>
   `sum by (service, context) (rate(${metric}{${WHOLE_OPERATIONS}}${RATE_WINDOW}))`;
 const OPERATIONS = rate(METRICS.operations.name);
 const ERRORS = rate(METRICS.operationErrors.name);
-const OPTIONS = {
-  legend: { displayMode: 'list', placement: 'bottom' },
-  tooltip: { mode: 'multi', sort: 'desc' },
-};
 
 function throughput(): PanelSpec {
   return {
@@ -19,7 +16,7 @@ function throughput(): PanelSpec {
     size: { w: 12, h: 8 },
     targets: targets([OPERATIONS, '{{service}} {{context}}'], [ERRORS, '{{service}} {{context}} errors']),
     fieldConfig: { defaults: { unit: 'ops', min: 0 } },
-    options: OPTIONS,
+    options: TIMESERIES_OPTIONS,
   };
 }
 
@@ -30,7 +27,7 @@ function errorRatio(): PanelSpec {
     size: { w: 12, h: 8 },
     targets: targets([`${ERRORS}\n/\n${OPERATIONS}`, '{{service}} {{context}}']),
     fieldConfig: { defaults: { unit: 'percentunit', min: 0 } },
-    options: OPTIONS,
+    options: TIMESERIES_OPTIONS,
   };
 }
 
