@@ -7,6 +7,8 @@ export interface AgentHealth {
   /** Samples refused: invalid durations, and end times older than the window. */
   readonly samplesDroppedInvalid: number;
   readonly samplesDroppedLate: number;
+  /** Samples dropped because their duration was over `window.maxSpanDuration`. */
+  readonly samplesDroppedDuration: number;
   readonly ticks: number;
   readonly evaluationSecondsTotal: number;
   readonly lastEvaluationSeconds: number;

@@ -24,6 +24,8 @@ export interface AgentParts {
   readonly evaluator: Evaluator;
   readonly schedule: TickSchedule;
   readonly intervalsMs: readonly number[];
+  /** `window.maxSpanDuration`, ms: longer samples are dropped. */
+  readonly maxDurationMs: number;
 }
 
 const idleSampler: LoadSampler = {
@@ -31,11 +33,15 @@ const idleSampler: LoadSampler = {
   close: () => {},
 };
 
-/** Builds every config-derived part; `previous` parts are reused where the config allows. */
+/**
+ * Builds every config-derived part; `previous` parts are reused where the config allows. Without
+ * `processLoad` the load factor stays 1 and nothing is sampled (collector mode).
+ */
 export function buildAgentParts(
   config: ResolvedConfig,
   clock: Clock,
   loadSampler: LoadSampler | undefined,
+  processLoad: boolean,
   previous?: AgentParts,
 ): AgentParts {
   const registry = sameShape(config, previous?.config) ? previous!.registry : newRegistry(config);
@@ -43,11 +49,13 @@ export function buildAgentParts(
   const modifiers = new ModifierSet({ config: config.adaptive });
   for (const name of previous?.modifiers.active() ?? [])
     if (name in config.adaptive.modifiers) modifiers.set(name);
+  const scaleByLoad = processLoad && config.adaptive.enabled;
   const load = new LoadMonitor({
-    config: config.adaptive,
+    // Disabled, the monitor keeps the factor at 1; modifiers and QoS still follow `adaptive.enabled`.
+    config: scaleByLoad ? config.adaptive : { ...config.adaptive, enabled: false },
     clock,
     // The real sampler runs a 10 ms histogram timer: only create it when scaling is on.
-    sampler: loadSampler ?? (config.adaptive.enabled ? nodeLoadSampler() : idleSampler),
+    sampler: loadSampler ?? (scaleByLoad ? nodeLoadSampler() : idleSampler),
   });
   const budgets = new BudgetResolver({ config: config.adaptive, load, modifiers });
   const contextIntervals = Object.values(config.contexts).map(
@@ -64,6 +72,7 @@ export function buildAgentParts(
     evaluator: new Evaluator({ targets, budgets }),
     schedule: new TickSchedule(intervalsMs),
     intervalsMs,
+    maxDurationMs: config.window.maxSpanDuration,
   };
 }
 

@@ -24,6 +24,12 @@ export interface AgentOptions {
   readonly clock?: Clock;
   /** Source of event-loop and CPU signals. @default nodeLoadSampler() */
   readonly loadSampler?: LoadSampler;
+  /**
+   * Whether budgets scale with this process's own load (event loop, CPU). Collector mode turns it
+   * off: the collector's load says nothing about the remote services it judges. Modifiers and QoS
+   * multipliers still apply. @default true
+   */
+  readonly processLoad?: boolean;
 }
 
 /** What one evaluation tick produced. */
@@ -42,6 +48,7 @@ const violationChannel = channel('headroom:budget:violation');
 export class Agent implements Recorder {
   readonly clock: Clock;
   readonly #loadSampler: LoadSampler | undefined;
+  readonly #processLoad: boolean;
   #parts: AgentParts;
   readonly #managers = new Map<string, DegradationManager>();
   readonly #listeners = new Set<TickListener>();
@@ -50,11 +57,15 @@ export class Agent implements Recorder {
   #evaluationMsTotal = 0;
   #timer: TimerHandle | undefined;
   #lastTick: TickResult | undefined;
+  /** Samples dropped before reaching a series: over `window.maxSpanDuration`, or behind the window. */
+  #droppedDuration = 0;
+  #droppedLate = 0;
 
   constructor(options: AgentOptions) {
     this.clock = options.clock ?? systemClock;
     this.#loadSampler = options.loadSampler;
-    this.#parts = buildAgentParts(options.config, this.clock, options.loadSampler);
+    this.#processLoad = options.processLoad ?? true;
+    this.#parts = buildAgentParts(options.config, this.clock, options.loadSampler, this.#processLoad);
   }
 
   /** The configuration in force. */
@@ -92,11 +103,17 @@ export class Agent implements Recorder {
   reconfigure(config: ResolvedConfig): void {
     const running = this.#timer !== undefined;
     this.stop();
-    this.#parts = buildAgentParts(config, this.clock, this.#loadSampler, this.#parts);
+    this.#parts = buildAgentParts(config, this.clock, this.#loadSampler, this.#processLoad, this.#parts);
     for (const manager of this.#managers.values()) manager.reconfigure(config.degradation);
     if (running) this.start();
   }
 
+  /**
+   * Records one finished operation; never throws. A duration over `window.maxSpanDuration` is
+   * dropped (reason `duration`: a span that started at 1 ns would otherwise drag the percentiles
+   * for a whole window), and so is an end time before `notBeforeMs` (reason `late`: the caller's
+   * oldest end time still inside the window at its present). Other refusals are the window's.
+   */
   record(
     service: string,
     operation: string,
@@ -105,7 +122,16 @@ export class Agent implements Recorder {
     durationMs: number,
     isError: boolean,
     endTimeMs: number,
+    notBeforeMs = Number.NEGATIVE_INFINITY,
   ): void {
+    if (durationMs > this.#parts.maxDurationMs) {
+      this.#droppedDuration++;
+      return;
+    }
+    if (endTimeMs < notBeforeMs) {
+      this.#droppedLate++;
+      return;
+    }
     const series = this.registry.resolve(service, operation, context, phase);
     if (series.window.record(durationMs, isError, endTimeMs)) series.totals.record(durationMs, isError);
   }
@@ -148,7 +174,7 @@ export class Agent implements Recorder {
   /** The agent's own health, for its metrics. */
   health(): AgentHealth {
     let droppedInvalid = 0;
-    let droppedLate = 0;
+    let droppedLate = this.#droppedLate;
     for (const series of this.registry.list()) {
       droppedInvalid += series.window.droppedInvalid;
       droppedLate += series.window.droppedLate;
@@ -158,6 +184,7 @@ export class Agent implements Recorder {
       seriesOverflowed: this.registry.overflowed,
       samplesDroppedInvalid: droppedInvalid,
       samplesDroppedLate: droppedLate,
+      samplesDroppedDuration: this.#droppedDuration,
       ticks: this.#ticks,
       evaluationSecondsTotal: this.#evaluationMsTotal / 1000,
       lastEvaluationSeconds: (this.#lastTick?.durationMs ?? 0) / 1000,

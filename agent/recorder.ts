@@ -1,11 +1,12 @@
 /** The record path's contract: what the span processor and the OTLP receiver feed. */
 export interface Recorder {
   /**
-   * Records one finished operation. Never throws; invalid durations and late samples are dropped
-   * and counted by the window.
+   * Records one finished operation. Never throws; invalid, absurdly long and late samples are
+   * dropped and counted by reason.
    * @param phase the phase name, or '' for the whole operation
    * @param durationMs the span's own duration
    * @param endTimeMs the span's end time, ms since the epoch
+   * @param notBeforeMs end times before this are late (dropped, counted); @default -Infinity
    */
   record(
     service: string,
@@ -15,5 +16,6 @@ export interface Recorder {
     durationMs: number,
     isError: boolean,
     endTimeMs: number,
+    notBeforeMs?: number,
   ): void;
 }

@@ -73,7 +73,13 @@ export class Collector {
    */
   static async start(options: CollectorOptions): Promise<Collector> {
     const config = loadConfig({ files: options.files, env: options.env });
-    const agent = new Agent({ config, clock: options.clock, loadSampler: options.loadSampler });
+    // Remote services are judged without the collector's own event-loop and CPU load.
+    const agent = new Agent({
+      config,
+      clock: options.clock,
+      loadSampler: options.loadSampler,
+      processLoad: false,
+    });
     const directory = new ServiceDirectory();
     const otlp = config.exporters.otlp;
     const traces = otlp.enabled ? new OtlpForwarder(otlp, 'traces') : undefined;

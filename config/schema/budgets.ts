@@ -114,6 +114,10 @@ export const windowSchema = z.strictObject({
     description:
       'Cap on (service, operation, context, phase) series; extra ones share an overflow series. A busy series holds up to about 300 KB.',
   }),
+  maxSpanDuration: duration().prefault('1h').meta({
+    description:
+      'Longest span judged: longer ones are refused by the receiver (partial success) and dropped in embedded mode, counted with reason "duration".',
+  }),
 });
 
 /** How often verdicts are computed, and from how many samples. */

@@ -13,6 +13,10 @@ export const receiverSchema = z.strictObject({
   maxQueuedRequests: z.number().int().min(1).default(64),
   maxMemory: size().prefault('512MiB').meta({ description: 'Refuse with 503 above this heap use.' }),
   retryAfter: duration().prefault('1s'),
+  maxClockSkew: duration({ minMs: 0 }).prefault('24h').meta({
+    description:
+      "Largest offset of a sender's clock the receiver corrects by re-timing its spans to arrival; 0s turns re-timing off.",
+  }),
 });
 
 export const SCOPES = ['read', 'override'] as const;

@@ -11,13 +11,27 @@ import type { MetricSink } from './metric-sink.ts';
 /** Adds metrics to a collection; called once per collection, must not throw (errors are reported). */
 export type MetricSource = (sink: MetricSink) => void;
 
-/** `headroom_receiver_*`: requests, spans, refusals by reason, requests in flight, decode time. */
+/**
+ * `headroom_receiver_*`: requests, spans, refusals by reason, re-timed spans, clock skew per
+ * service, requests in flight, decode time.
+ */
 export function receiverMetrics(stats: () => ReceiverStats, servicesRefused?: () => number): MetricSource {
   return (sink) => {
     const s = stats();
     sink.counter(METRICS.receiverRequests, [{ attributes: {}, value: s.requests }]);
     sink.counter(METRICS.receiverSpans, [{ attributes: {}, value: s.spansReceived }]);
-    sink.counter(METRICS.receiverSpansRejected, [{ attributes: {}, value: s.spansRejected }]);
+    sink.counter(
+      METRICS.receiverSpansRejected,
+      Object.entries(s.spansRejectedBy).map(([reason, value]) => ({ attributes: { reason }, value })),
+    );
+    sink.counter(METRICS.receiverSpansRetimed, [{ attributes: {}, value: s.spansRetimed }]);
+    sink.gauge(
+      METRICS.receiverClockSkew,
+      s.clockSkews.map((skew) => ({
+        attributes: { service_namespace: skew.namespace, service: skew.service },
+        value: skew.skewMs / 1000,
+      })),
+    );
     sink.counter(METRICS.receiverDataPoints, [{ attributes: {}, value: s.dataPointsReceived }]);
     sink.counter(
       METRICS.receiverRefused,

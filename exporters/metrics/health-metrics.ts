@@ -9,6 +9,7 @@ export function addHealthMetrics(sink: MetricSink, agent: Agent, exporterOverflo
   sink.counter(METRICS.samplesDropped, [
     { attributes: { reason: 'invalid' }, value: health.samplesDroppedInvalid },
     { attributes: { reason: 'late' }, value: health.samplesDroppedLate },
+    { attributes: { reason: 'duration' }, value: health.samplesDroppedDuration },
   ]);
   sink.gauge(METRICS.series, [{ attributes: {}, value: health.series }]);
   sink.counter(METRICS.seriesOverflowed, [{ attributes: {}, value: health.seriesOverflowed }]);

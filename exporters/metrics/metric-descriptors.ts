@@ -59,7 +59,7 @@ export const METRICS = Object.freeze({
   ),
   samplesDropped: metric(
     'headroom_samples_dropped_total',
-    'Samples the agent refused: invalid duration or end time, or older than the window (late).',
+    'Samples the agent refused: invalid duration or end time, older than the window (late), or longer than window.maxSpanDuration (duration).',
   ),
   series: metric('headroom_series', 'Series the agent holds, overflow series included.'),
   seriesOverflowed: metric(
@@ -88,7 +88,16 @@ export const METRICS = Object.freeze({
   receiverSpans: metric('headroom_receiver_spans_total', 'Spans received in decoded OTLP requests.'),
   receiverSpansRejected: metric(
     'headroom_receiver_spans_rejected_total',
-    'Spans refused one by one (reported as partial success).',
+    'Spans refused one by one (reported as partial success), by reason (invalid_id, missing_time, end_before_start, duration, future, service_limit).',
+  ),
+  receiverSpansRetimed: metric(
+    'headroom_receiver_spans_retimed_total',
+    "Accepted spans whose end time was moved by their sender's estimated clock skew (more than one window slot).",
+  ),
+  receiverClockSkew: metric(
+    'headroom_receiver_clock_skew_seconds',
+    "Estimated offset of each service's clock behind the collector's (negative: ahead), from arrival against span end times over recent batches.",
+    'seconds',
   ),
   receiverDataPoints: metric(
     'headroom_receiver_data_points_total',

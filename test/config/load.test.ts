@@ -36,6 +36,7 @@ describe('defaults', () => {
       resolution: 1000,
       relativeAccuracy: 0.01,
       maxSeries: 1000,
+      maxSpanDuration: 3_600_000,
     });
     expect(config.evaluation).toEqual({ interval: 1000, minSamples: 20 });
     expect(config.degradation).toEqual({
@@ -111,7 +112,7 @@ describe('bad input', () => {
         line: 2,
         column: 3,
         message:
-          'unknown key "lenght" (did you mean "length"?); allowed keys: length, resolution, relativeAccuracy, maxSeries',
+          'unknown key "lenght" (did you mean "length"?); allowed keys: length, resolution, relativeAccuracy, maxSeries, maxSpanDuration',
       },
     ]);
   });

@@ -79,7 +79,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     maxHeapBytes: config.maxMemory,
     heapUsedBytes: options.heapUsedBytes,
   });
-  const ingest = new SpanIngest({ agent: options.agent, rules: options.rules, directory: options.directory });
+  const ingest = new SpanIngest({
+    agent: options.agent,
+    rules: options.rules,
+    directory: options.directory,
+    maxClockSkewMs: config.maxClockSkew,
+  });
   const handler = new RequestHandler({
     ingest,
     admission,
@@ -100,7 +105,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
-    stats: () => counters.snapshot(admission.inFlight),
+    stats: () => counters.snapshot(admission.inFlight, ingest.skews.list(options.agent.clock.now())),
     setRules: (rules) => ingest.setRules(rules),
     close: () => {
       closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);

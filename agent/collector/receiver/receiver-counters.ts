@@ -1,10 +1,16 @@
 /** The receiver's counters, kept as plain fields on the request path and read as a snapshot. */
+import type { ClockSkew } from './clock-skew.ts';
+import { SPAN_REJECTIONS, type SpanRejectionReason } from './span-rejections.ts';
 import type { ReceiverStats, RefusalReason } from './types.ts';
 
 export class ReceiverCounters {
   requests = 0;
   spansReceived = 0;
   spansRejected = 0;
+  readonly spansRejectedBy = Object.fromEntries(
+    Object.keys(SPAN_REJECTIONS).map((reason) => [reason, 0]),
+  ) as Record<SpanRejectionReason, number>;
+  spansRetimed = 0;
   dataPointsReceived = 0;
   /** Time spent decoding bodies, ms. */
   decodeMs = 0;
@@ -17,12 +23,15 @@ export class ReceiverCounters {
     closing: 0,
   };
 
-  /** A copy of the counters, with the requests in flight now. */
-  snapshot(inFlight: number): ReceiverStats {
+  /** A copy of the counters, with the requests in flight and the clock skews now. */
+  snapshot(inFlight: number, clockSkews: readonly ClockSkew[]): ReceiverStats {
     return {
       requests: this.requests,
       spansReceived: this.spansReceived,
       spansRejected: this.spansRejected,
+      spansRejectedBy: { ...this.spansRejectedBy },
+      spansRetimed: this.spansRetimed,
+      clockSkews,
       dataPointsReceived: this.dataPointsReceived,
       refused: { ...this.refused },
       inFlight,

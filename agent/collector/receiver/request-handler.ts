@@ -104,6 +104,9 @@ export class RequestHandler {
     const outcome = this.#options.ingest.ingest(decoded.value);
     this.#options.counters.spansReceived += decoded.value.spanCount;
     this.#options.counters.spansRejected += outcome.rejected;
+    this.#options.counters.spansRetimed += outcome.retimed;
+    for (const [reason, count] of Object.entries(outcome.rejectedBy))
+      this.#options.counters.spansRejectedBy[reason as keyof typeof outcome.rejectedBy] += count;
     this.#passThrough(this.#options.onTraces, body, encoding);
     send(response, 200, encoding, exportResponse(encoding, 'traces', outcome.rejected, outcome.message), {});
   }

@@ -3,6 +3,8 @@
  * (only what classification and recording need), decode outcomes, and the receiver's counters.
  */
 import type { Attributes, SpanKind } from '@opentelemetry/api';
+import type { ClockSkew } from './clock-skew.ts';
+import type { SpanRejectionReason } from './span-rejections.ts';
 
 /**
  * One span as the receiver keeps it. Times are ms since the epoch, converted from OTLP's unix
@@ -97,6 +99,12 @@ export interface ReceiverStats {
   readonly spansReceived: number;
   /** Spans refused one by one (partial success); spans of refused requests are not counted. */
   readonly spansRejected: number;
+  /** {@link spansRejected} by reason. */
+  readonly spansRejectedBy: Readonly<Record<SpanRejectionReason, number>>;
+  /** Accepted spans re-timed to arrival because their sender's clock was off by more than a slot. */
+  readonly spansRetimed: number;
+  /** Estimated clock skew of every service heard from in the last 5 minutes. */
+  readonly clockSkews: readonly ClockSkew[];
   /** Metric data points in requests that were decoded. */
   readonly dataPointsReceived: number;
   /** Requests refused as a whole, by reason (404 and 405 are not counted). */

@@ -13,15 +13,20 @@ describe('HeadroomMetricProducer health metrics', () => {
     agent.record('svc', 'checkout', 'emergency', '', Number.NaN, false, clock.now());
     agent.record('svc', 'checkout', 'emergency', '', -1, false, clock.now());
     agent.record('svc', 'checkout', 'emergency', '', 30, false, clock.now() - 120_000);
+    // Behind the caller's present window (the receiver passes it), and over window.maxSpanDuration (1 h).
+    agent.record('svc', 'checkout', 'emergency', '', 30, false, clock.now() - 60_001, clock.now() - 60_000);
+    agent.record('svc', 'checkout', 'emergency', '', 3_600_000.001, false, clock.now());
+    agent.record('svc', 'checkout', 'emergency', '', 3_600_000, false, clock.now());
     agent.record('svc', 'refund', 'emergency', '', 30, false, clock.now());
     agent.tick();
     agent.tick();
     const text = await expositionOf(agent);
     expect(family(text, 'headroom_samples_dropped_total')).toEqual([
-      '# HELP headroom_samples_dropped_total Samples the agent refused: invalid duration or end time, or older than the window (late).',
+      '# HELP headroom_samples_dropped_total Samples the agent refused: invalid duration or end time, older than the window (late), or longer than window.maxSpanDuration (duration).',
       '# TYPE headroom_samples_dropped_total counter',
       'headroom_samples_dropped_total{reason="invalid"} 2',
-      'headroom_samples_dropped_total{reason="late"} 1',
+      'headroom_samples_dropped_total{reason="late"} 2',
+      'headroom_samples_dropped_total{reason="duration"} 1',
     ]);
     // window.maxSeries 1: refund went to the registry's overflow series of (svc, emergency).
     expect(family(text, 'headroom_series').slice(2)).toEqual(['headroom_series 2']);
