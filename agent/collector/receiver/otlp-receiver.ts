@@ -105,7 +105,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
-    stats: () => counters.snapshot(admission.inFlight, ingest.skews.list(options.agent.clock.now())),
+    stats: () => counters.snapshot(admission.inFlight, ingest.clocks.skews.list(options.agent.clock.now())),
     setRules: (rules) => ingest.setRules(rules),
     close: () => {
       closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);

@@ -7,8 +7,8 @@
 import type { Agent } from '../../agent.ts';
 import { classifySpan, type RuleMatcher } from '../../rules/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
-import { ClockSkewEstimator } from './clock-skew.ts';
-import { SPAN_REJECTIONS, type SpanRejectionReason } from './span-rejections.ts';
+import { SenderClocks } from './sender-clocks.ts';
+import { noRejections, problemOf, rejectionMessage, type SpanRejectionReason } from './span-rejections.ts';
 import type { DecodedResourceSpans, DecodedSpan, DecodedTraces } from './types.ts';
 
 /** What a request's spans came to. */
@@ -38,8 +38,6 @@ export interface SpanIngestOptions {
    * @default the agent's `receiver.maxClockSkew` (24 h)
    */
   readonly maxClockSkewMs?: number;
-  /** Where the per-service skew estimates are kept. @default a new {@link ClockSkewEstimator} */
-  readonly skews?: ClockSkewEstimator;
 }
 
 const OTLP_STATUS_ERROR = 2;
@@ -64,17 +62,18 @@ interface Tally {
 export class SpanIngest {
   readonly #agent: Agent;
   readonly #directory: ServiceDirectory;
-  readonly #maxClockSkewMs: number;
-  /** The estimates behind re-timing, per service. */
-  readonly skews: ClockSkewEstimator;
+  /** The senders' clock skews and the re-timing they call for. */
+  readonly clocks: SenderClocks;
   #rules: RuleMatcher;
 
   constructor(options: SpanIngestOptions) {
     this.#agent = options.agent;
     this.#rules = options.rules;
     this.#directory = options.directory;
-    this.#maxClockSkewMs = options.maxClockSkewMs ?? options.agent.config.receiver.maxClockSkew;
-    this.skews = options.skews ?? new ClockSkewEstimator();
+    this.clocks = new SenderClocks({
+      maxClockSkewMs: options.maxClockSkewMs ?? options.agent.config.receiver.maxClockSkew,
+      resolutionMs: () => options.agent.config.window.resolution,
+    });
   }
 
   /** Replaces the rules (after a config reload); spans already recorded stay where they are. */
@@ -119,12 +118,17 @@ export class SpanIngest {
       message:
         rejectedTotal === 0
           ? ''
-          : rejectionMessage(tally.rejected, rejectedTotal, tally.accepted + rejectedTotal, this.#agent.config),
+          : rejectionMessage(
+              tally.rejected,
+              rejectedTotal,
+              tally.accepted + rejectedTotal,
+              this.#agent.config,
+            ),
     };
   }
 
   #ingestResource(resource: DecodedResourceSpans, bounds: Bounds, tally: Tally): void {
-    const shiftMs = this.#shiftOf(resource, bounds);
+    const shiftMs = this.clocks.shiftOf(resource, bounds.nowMs, bounds.maxDurationMs);
     for (const scope of resource.scopes) {
       for (const span of scope.spans) {
         const problem = problemOf(span, bounds.maxDurationMs);
@@ -132,9 +136,7 @@ export class SpanIngest {
           tally.rejected[problem]++;
           continue;
         }
-        const endMs = this.#plausible(span.endTimeMs, bounds.nowMs)
-          ? retimed(span.endTimeMs, shiftMs, bounds)
-          : span.endTimeMs;
+        const endMs = this.clocks.endOf(span.endTimeMs, shiftMs, bounds.nowMs, bounds.endLimitMs);
         if (endMs >= bounds.endLimitMs) {
           tally.rejected.future++;
           continue;
@@ -146,34 +148,13 @@ export class SpanIngest {
     }
   }
 
-  /**
-   * Notes the batch in the skew estimate of its service and returns how far to move its end
-   * times: the estimate when it exceeds one window slot (finer offsets change nothing the window
-   * can see), else 0. Spans whose end is implausibly far from the present do not count.
-   */
-  #shiftOf(resource: DecodedResourceSpans, bounds: Bounds): number {
-    let newestEndMs = Number.NEGATIVE_INFINITY;
-    let oldestEndMs = Number.POSITIVE_INFINITY;
-    for (const scope of resource.scopes) {
-      for (const span of scope.spans) {
-        if (problemOf(span, bounds.maxDurationMs) !== undefined) continue;
-        if (!this.#plausible(span.endTimeMs, bounds.nowMs)) continue;
-        newestEndMs = Math.max(newestEndMs, span.endTimeMs);
-        oldestEndMs = Math.min(oldestEndMs, span.endTimeMs);
-      }
-    }
-    if (newestEndMs === Number.NEGATIVE_INFINITY) return 0;
-    const { service, namespace } = resource;
-    const skewMs = this.skews.observe(service, namespace, bounds.nowMs, newestEndMs, oldestEndMs);
-    return Math.abs(skewMs) > this.#agent.config.window.resolution ? skewMs : 0;
-  }
-
-  /** Whether an end time is close enough to the present for a clock offset to explain it. */
-  #plausible(endTimeMs: number, nowMs: number): boolean {
-    return Math.abs(nowMs - endTimeMs) <= this.#maxClockSkewMs && this.#maxClockSkewMs > 0;
-  }
-
-  #record(service: string, scopeName: string, span: DecodedSpan, endTimeMs: number, notBeforeMs: number): void {
+  #record(
+    service: string,
+    scopeName: string,
+    span: DecodedSpan,
+    endTimeMs: number,
+    notBeforeMs: number,
+  ): void {
     const target = classifySpan(service, span, scopeName, this.#rules);
     if (target === undefined) return;
     this.#agent.record(
@@ -187,44 +168,4 @@ export class SpanIngest {
       notBeforeMs,
     );
   }
-}
-
-/**
- * An end time moved by the sender's skew; an overshoot past the present (an ahead sender's
- * estimate includes its batching delay) lands on the present, unless it is a window or more ahead.
- */
-function retimed(endTimeMs: number, shiftMs: number, bounds: Bounds): number {
-  const movedMs = endTimeMs + shiftMs;
-  return movedMs > bounds.nowMs && movedMs < bounds.endLimitMs ? bounds.nowMs : movedMs;
-}
-
-function noRejections(): Record<SpanRejectionReason, number> {
-  const counts = {} as Record<SpanRejectionReason, number>;
-  for (const reason of Object.keys(SPAN_REJECTIONS) as SpanRejectionReason[]) counts[reason] = 0;
-  return counts;
-}
-
-/** The rejection reason of a span before its end time is checked, or `undefined` when it has none. */
-function problemOf(span: DecodedSpan, maxDurationMs: number): SpanRejectionReason | undefined {
-  if (!span.idsValid) return 'invalid_id';
-  if (span.startTimeMs === 0 || span.endTimeMs === 0) return 'missing_time';
-  if (span.endTimeMs < span.startTimeMs) return 'end_before_start';
-  // Written so that a NaN duration is refused too (decoders give finite times, but never trust).
-  if (!(span.endTimeMs - span.startTimeMs <= maxDurationMs)) return 'duration';
-  return undefined;
-}
-
-/**
- * e.g. `rejected 3 of 10 spans: 1 with an invalid trace or span id, 2 with end time before start time`.
- */
-function rejectionMessage(
-  rejected: Readonly<Record<SpanRejectionReason, number>>,
-  rejectedTotal: number,
-  total: number,
-  config: Agent['config'],
-): string {
-  const parts = (Object.keys(SPAN_REJECTIONS) as SpanRejectionReason[]).flatMap((reason) =>
-    rejected[reason] === 0 ? [] : [`${rejected[reason]} ${SPAN_REJECTIONS[reason](config)}`],
-  );
-  return `rejected ${rejectedTotal} of ${total} spans: ${parts.join(', ')}`;
 }

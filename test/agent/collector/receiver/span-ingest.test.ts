@@ -6,6 +6,7 @@ import { ServiceDirectory } from '../../../../agent/collector/service-directory.
 import { HEADROOM_SCOPE, RuleMatcher } from '../../../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../../../config/index.ts';
 import { testAgent } from '../../../helpers/agent.ts';
+import { rejectedBy } from './span-outcomes.ts';
 
 function setup(input: HeadroomConfigInput = {}, directory = new ServiceDirectory()) {
   const { agent, clock } = testAgent(input);
@@ -40,7 +41,7 @@ describe('SpanIngest', () => {
     const outcome = ingest.ingest(
       traces([span(now - 10, 30), span(now - 20, 70.5, { statusCode: 2 }), span(now, 0)]),
     );
-    expect(outcome).toEqual({ accepted: 3, rejected: 0, message: '' });
+    expect(outcome).toEqual({ accepted: 3, rejected: 0, rejectedBy: rejectedBy(), retimed: 0, message: '' });
     const [series] = agent.registry.list();
     expect(series).toMatchObject({
       service: 'checkout',
@@ -72,6 +73,8 @@ describe('SpanIngest', () => {
     expect(outcome).toEqual({
       accepted: 2,
       rejected: 6,
+      rejectedBy: rejectedBy({ invalid_id: 2, missing_time: 2, end_before_start: 1, future: 1 }),
+      retimed: 0,
       message:
         'rejected 6 of 8 spans: 2 with an invalid trace or span id, 2 without start or end time, ' +
         "1 with end time before start time, 1 with end time one window (60s) or more ahead of the collector's clock",
@@ -110,6 +113,8 @@ describe('SpanIngest', () => {
     expect(ingest.ingest(traces([span(now, 1), span(now, 2)], 'cart'))).toEqual({
       accepted: 0,
       rejected: 2,
+      rejectedBy: rejectedBy({ service_limit: 2 }),
+      retimed: 0,
       message: "rejected 2 of 2 spans: 2 from a new service while the collector's service directory is full",
     });
     expect(directory.list()).toEqual([{ service: 'checkout', namespace: 'shop', lastSeenMs: now }]);
