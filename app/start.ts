@@ -6,8 +6,9 @@
  */
 import { diag } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import type { ResolvedConfig } from '../config/index.ts';
+import { type Environment, processEnvironment, type ResolvedConfig } from '../config/index.ts';
 import {
+  alertMetrics,
   HeadroomMetricProducer,
   type MetricSource,
   otlpExporterMetrics,
@@ -23,6 +24,7 @@ import {
   start as startInstrumentation,
 } from '../instrumentation/index.ts';
 import { startAlerting } from './alerting.ts';
+import { createJsonLogger, hasDiagLogger, registerDiagLogger } from './logging.ts';
 
 /**
  * Starts embedded Headroom with the exporters its configuration enables.
@@ -34,16 +36,24 @@ import { startAlerting } from './alerting.ts';
 export function start(options: StartOptions = {}): Headroom {
   const config = resolveStartConfig(options);
   if (!config.enabled) return startInstrumentation({ ...options, resolvedConfig: config });
+  useDiagLoggerUnlessRegistered(options.env ?? processEnvironment());
   const otlp = config.exporters.otlp;
-  const traceProcessor = otlp.enabled ? createOtlpTraceProcessor(otlp) : undefined;
+  const shutdownTimeoutMs = config.shutdown.timeout;
+  const traceProcessor = otlp.enabled ? createOtlpTraceProcessor(otlp, { shutdownTimeoutMs }) : undefined;
   const headroom = startInstrumentation({
     ...options,
     resolvedConfig: config,
     spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
   });
   const alerting = startAlerting(headroom.agent);
-  headroom.addShutdownHook(() => alerting.shutdown(5000));
-  const sources = [sloMetrics(() => alerting.slos.list())];
+  headroom.addShutdownHook(() => alerting.shutdown(shutdownTimeoutMs));
+  const sources = [
+    sloMetrics(() => alerting.slos.list()),
+    alertMetrics(
+      () => alerting.router.stats(),
+      () => alerting.router.unrouted(),
+    ),
+  ];
   if (traceProcessor) sources.push(otlpExporterMetrics(() => traceProcessor.stats()));
   startMetricExport(headroom, config, sources);
   return headroom;
@@ -74,13 +84,29 @@ function startMetricExport(
     });
     const meterProvider = new MeterProvider({
       resource,
-      readers: [createOtlpMetricReader(otlp, { producers: [producer] })],
+      readers: [
+        createOtlpMetricReader(otlp, {
+          producers: [producer],
+          shutdownTimeoutMs: config.shutdown.timeout,
+        }),
+      ],
     });
     headroom.addShutdownHook(async () => {
       producer.shutdown();
       await meterProvider
-        .shutdown()
+        .shutdown({ timeoutMillis: config.shutdown.timeout })
         .catch((error: unknown) => diag.error('headroom: metric export shutdown failed', error));
     });
   }
+}
+
+/**
+ * When the service registered no diag logger, Headroom's (and the SDK's) diag messages go to
+ * stderr as JSON lines at OTEL_LOG_LEVEL (default info), so a failure such as a taken Prometheus
+ * port is visible. A logger the service registers later replaces this one.
+ */
+function useDiagLoggerUnlessRegistered(env: Environment): void {
+  if (hasDiagLogger()) return;
+  const { logger, level } = createJsonLogger({ env, base: { name: 'headroom' } });
+  registerDiagLogger(logger, level);
 }

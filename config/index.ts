@@ -15,7 +15,15 @@ export {
   type ResolvedConfig,
   readConfigSources,
 } from './load.ts';
-export { type Environment, parseKeyValueList, processEnvironment, sdkDisabled } from './otel-env.ts';
+export {
+  type Environment,
+  OTEL_LOG_LEVELS,
+  type OtelLogLevel,
+  otelLogLevel,
+  parseKeyValueList,
+  processEnvironment,
+  sdkDisabled,
+} from './otel-env.ts';
 export { DEGRADATION_LEVEL_KEYS } from './schema/degradation.ts';
 export { formatMs, PERCENTILES, parseDurationMs } from './schema/units.ts';
 export { configSchema, type HeadroomConfig, type HeadroomConfigInput } from './schema.ts';

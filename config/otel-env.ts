@@ -106,3 +106,32 @@ export function parseKeyValueList(text: string): Record<string, string> {
   }
   return out;
 }
+
+/** The values of OTEL_LOG_LEVEL, from quietest to loudest, as the SDK specification lists them. */
+export const OTEL_LOG_LEVELS = Object.freeze([
+  'none',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'verbose',
+  'all',
+] as const);
+/** One of {@link OTEL_LOG_LEVELS}. */
+export type OtelLogLevel = (typeof OTEL_LOG_LEVELS)[number];
+
+/**
+ * OTEL_LOG_LEVEL, case-insensitive. Unset or empty gives the specification's default, `info`; an
+ * unknown value gives `info` too and is returned as `unknown` so the caller can warn about it.
+ * @param env @default the process environment
+ * @example otelLogLevel({ OTEL_LOG_LEVEL: 'DEBUG' }) // { level: 'debug', unknown: undefined }
+ */
+export function otelLogLevel(env: Environment = process.env): {
+  readonly level: OtelLogLevel;
+  readonly unknown: string | undefined;
+} {
+  const raw = env.OTEL_LOG_LEVEL?.trim() ?? '';
+  if (raw === '') return { level: 'info', unknown: undefined };
+  const level = OTEL_LOG_LEVELS.find((name) => name === raw.toLowerCase());
+  return level === undefined ? { level: 'info', unknown: raw } : { level, unknown: undefined };
+}

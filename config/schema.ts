@@ -9,6 +9,7 @@ import { contextsSchema, evaluationSchema, ruleSchema, windowSchema } from './sc
 import { apiSchema, receiverSchema } from './schema/collector.ts';
 import { degradationSchema } from './schema/degradation.ts';
 import { exportersSchema } from './schema/exporters.ts';
+import { shutdownSchema } from './schema/lifecycle.ts';
 import { checkReferences } from './schema/references.ts';
 
 export const serviceSchema = z.strictObject({
@@ -41,6 +42,7 @@ export const configSchema = z
     api: apiSchema.prefault({}),
     slos: z.array(sloSchema).default([]),
     alerting: alertingSchema.prefault({}),
+    shutdown: shutdownSchema.prefault({}),
   })
   .superRefine(checkReferences, { when: () => true })
   .transform((config) => {

@@ -44,7 +44,7 @@ export class Headroom {
   readonly agent: Agent;
   readonly #tracker: Tracker;
   readonly #manager: DegradationManager;
-  #stopped = false;
+  #stopping: Promise<void> | undefined;
   readonly #shutdownHooks: (() => Promise<void> | void)[] = [];
 
   constructor(parts: HeadroomParts, service: string) {
@@ -119,24 +119,46 @@ export class Headroom {
     return this.agent.tick();
   }
 
-  /** Stops ticking and flushes and shuts down the provider Headroom created. Idempotent; never throws. */
-  async shutdown(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.agent.stop();
-    const steps = [() => this.tracerProvider?.shutdown(), ...this.#shutdownHooks];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        diag.error('headroom: a shutdown step failed', error);
-      }
-    }
+  /**
+   * Stops ticking, then shuts down the provider Headroom created and every exporter at once, all
+   * under one bound, `shutdown.timeout` (default 10 s): it settles by then whatever the backends
+   * do (what was not delivered is counted as dropped). Idempotent; never rejects.
+   */
+  shutdown(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
   }
 
-  /** Runs `hook` during {@link shutdown}, after the tracer provider is flushed (exporters use it). */
+  async #shutdown(): Promise<void> {
+    this.agent.stop();
+    const timeoutMs = this.agent.config.shutdown.timeout;
+    const steps = [() => this.tracerProvider?.shutdown(), ...this.#shutdownHooks].map(runSafely);
+    // Created after the steps started, so an exporter bounded by the same timeout counts its
+    // drops first. Ref'd on purpose: the caller awaits this, so it must settle even when only
+    // unref'd work remains; it holds the process for at most `timeoutMs`.
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    });
+    const late = await Promise.race([Promise.all(steps).then(() => false), expired]);
+    clearTimeout(timer);
+    if (late) diag.warn(`headroom: shutdown did not finish within ${timeoutMs} ms; gave up waiting`);
+  }
+
+  /** Runs `hook` during {@link shutdown}, beside the tracer provider's shutdown (exporters use it). */
   addShutdownHook(hook: () => Promise<void> | void): void {
     this.#shutdownHooks.push(hook);
+  }
+}
+
+/** Starts `step` now; its failure (thrown or rejected) is logged, never passed on. */
+function runSafely(step: () => Promise<void> | void): Promise<void> {
+  const logFailure = (error: unknown): void => diag.error('headroom: a shutdown step failed', error);
+  try {
+    return Promise.resolve(step()).catch(logFailure);
+  } catch (error) {
+    logFailure(error);
+    return Promise.resolve();
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ReceiverStats } from '../../agent/collector/receiver/index.ts';
 import type { SloStatus } from '../../agent/index.ts';
+import type { ChannelStats } from '../alerts/index.ts';
 import type { ForwarderStats, OtlpExportStats } from '../otlp/index.ts';
 import { METRICS } from './metric-descriptors.ts';
 import type { MetricSink } from './metric-sink.ts';
@@ -111,5 +112,44 @@ export function forwarderMetrics(forwarders: Readonly<Record<string, () => Forwa
       METRICS.forwarderQueued,
       all.map(([signal, s]) => ({ attributes: { signal }, value: s.queuedRequests })),
     );
+  };
+}
+
+/**
+ * `headroom_alert_notification*` (both modes), after Alertmanager's own
+ * `alertmanager_notifications_total` / `_failed_total`: per channel, notifications delivered,
+ * given up by reason, failed attempts, retries and what is queued; deliveries to unknown channels.
+ */
+export function alertMetrics(
+  channels: () => Readonly<Record<string, ChannelStats>>,
+  unrouted: () => number,
+): MetricSource {
+  return (sink) => {
+    const all = Object.entries(channels());
+    const each = (value: (s: ChannelStats) => number) =>
+      all.map(([channel, s]) => ({ attributes: { channel }, value: value(s) }));
+    sink.counter(
+      METRICS.alertNotifications,
+      each((s) => s.sent),
+    );
+    sink.counter(
+      METRICS.alertNotificationsFailed,
+      all.flatMap(([channel, s]) =>
+        Object.entries(s.droppedBy).map(([reason, value]) => ({ attributes: { channel, reason }, value })),
+      ),
+    );
+    sink.counter(
+      METRICS.alertNotificationRequestsFailed,
+      each((s) => s.failed),
+    );
+    sink.counter(
+      METRICS.alertNotificationRetries,
+      each((s) => s.retries),
+    );
+    sink.gauge(
+      METRICS.alertNotificationsQueued,
+      each((s) => s.queued),
+    );
+    sink.counter(METRICS.alertNotificationsUnrouted, [{ attributes: {}, value: unrouted() }]);
   };
 }

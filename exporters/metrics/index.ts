@@ -1,6 +1,7 @@
 // Public face of exporters/metrics: the agent's state as pre-aggregated OpenTelemetry metric data.
 
 export {
+  alertMetrics,
   forwarderMetrics,
   type MetricSource,
   otlpExporterMetrics,

@@ -165,6 +165,30 @@ export const METRICS = Object.freeze({
     'headroom_exporter_queue_capacity',
     'Most spans the OTLP exporter holds (queue.maxSize).',
   ),
+  alertNotifications: metric(
+    'headroom_alert_notifications_total',
+    'Alert notifications delivered, by channel (log lines written, webhook events and Alertmanager alerts posted, resends included).',
+  ),
+  alertNotificationsFailed: metric(
+    'headroom_alert_notifications_failed_total',
+    'Alert notifications given up, by channel and reason (queue_full, non_retryable, retries_exhausted, shutdown, invalid).',
+  ),
+  alertNotificationRequestsFailed: metric(
+    'headroom_alert_notification_requests_failed_total',
+    'Delivery attempts that failed (network error, timeout, non-2xx reply), retried or not, by channel.',
+  ),
+  alertNotificationRetries: metric(
+    'headroom_alert_notification_retries_total',
+    'Delivery attempts re-made after a retryable failure, by channel.',
+  ),
+  alertNotificationsQueued: metric(
+    'headroom_alert_notifications_queued',
+    'Alert notifications waiting or in flight, by channel.',
+  ),
+  alertNotificationsUnrouted: metric(
+    'headroom_alert_notifications_unrouted_total',
+    'Deliveries skipped because an alert named a channel that does not exist.',
+  ),
 });
 
 /** Service label of the series that per-service label sets beyond the cap fold into. */

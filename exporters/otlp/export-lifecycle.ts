@@ -9,15 +9,18 @@ import { diag } from '@opentelemetry/api';
 export abstract class ExportLifecycle {
   readonly #name: string;
   readonly #timeoutMs: number;
+  readonly #shutdownTimeoutMs: number;
   #shutdown: Promise<void> | undefined;
 
   /**
    * @param name component name for diagnostics
-   * @param timeoutMs bound of each forceFlush and of shutdown, ms
+   * @param timeoutMs bound of each forceFlush, ms
+   * @param shutdownTimeoutMs bound of shutdown, ms. @default timeoutMs
    */
-  constructor(name: string, timeoutMs: number) {
+  constructor(name: string, timeoutMs: number, shutdownTimeoutMs = timeoutMs) {
     this.#name = name;
     this.#timeoutMs = timeoutMs;
+    this.#shutdownTimeoutMs = shutdownTimeoutMs;
   }
 
   /** true once shutdown() was called. */
@@ -28,7 +31,7 @@ export abstract class ExportLifecycle {
   /** Sends what is queued, waiting at most the timeout; after shutdown, waits for it. */
   forceFlush(): Promise<void> {
     if (this.#shutdown !== undefined) return this.#shutdown;
-    return this.#bounded('forceFlush', (deadline) => this.onForceFlush(deadline));
+    return this.#bounded('forceFlush', this.#timeoutMs, (deadline) => this.onForceFlush(deadline));
   }
 
   /** Flushes within the timeout, then releases resources. Idempotent. */
@@ -37,7 +40,9 @@ export abstract class ExportLifecycle {
       diag.debug(`${this.#name}: shutdown() called again; ignored`);
       return this.#shutdown;
     }
-    this.#shutdown = this.#bounded('shutdown', (deadline) => this.onShutdown(deadline));
+    this.#shutdown = this.#bounded('shutdown', this.#shutdownTimeoutMs, (deadline) =>
+      this.onShutdown(deadline),
+    );
     return this.#shutdown;
   }
 
@@ -47,7 +52,11 @@ export abstract class ExportLifecycle {
   /** Flushes and releases resources; abandon remaining work when `deadline` aborts. */
   protected abstract onShutdown(deadline: AbortSignal): Promise<void>;
 
-  async #bounded(what: string, hook: (deadline: AbortSignal) => Promise<void>): Promise<void> {
+  async #bounded(
+    what: string,
+    timeoutMs: number,
+    hook: (deadline: AbortSignal) => Promise<void>,
+  ): Promise<void> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
@@ -55,8 +64,10 @@ export abstract class ExportLifecycle {
         // Hooks see the abort synchronously, before this promise's continuation runs.
         controller.abort(new Error(`${what} timed out`));
         resolve('expired');
-      }, this.#timeoutMs);
-      timer.unref();
+      }, timeoutMs);
+      // Deliberately ref'd (and cleared below): the caller awaits this promise, so it must settle
+      // even when only unref'd work (a backoff wait) is pending; an unref'd timer let the process
+      // exit with the caller's `await` unsettled. It holds the process for at most `timeoutMs`.
     });
     const work = Promise.resolve()
       .then(() => hook(controller.signal))
@@ -69,7 +80,6 @@ export abstract class ExportLifecycle {
       );
     const outcome = await Promise.race([work, expired]);
     clearTimeout(timer);
-    if (outcome === 'expired')
-      diag.warn(`${this.#name}: ${what} did not finish within ${this.#timeoutMs} ms`);
+    if (outcome === 'expired') diag.warn(`${this.#name}: ${what} did not finish within ${timeoutMs} ms`);
   }
 }

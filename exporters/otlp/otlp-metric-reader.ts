@@ -18,6 +18,11 @@ import type { OtlpExporterConfig } from './types.ts';
 export interface OtlpMetricReaderOptions {
   /** Producers exported besides the MeterProvider's own instruments, e.g. Headroom's agent metrics. */
   readonly producers?: readonly MetricProducer[];
+  /**
+   * Bound of a shutdown, ms (`shutdown.timeout`): an export request (retries included) never
+   * takes longer, so the final export of a shutdown ends with it. @default no extra bound
+   */
+  readonly shutdownTimeoutMs?: number;
 }
 
 /**
@@ -32,11 +37,13 @@ export function createOtlpMetricReader(
   config: OtlpExporterConfig,
   options: OtlpMetricReaderOptions = {},
 ): PeriodicExportingMetricReader {
+  // The SDK requires timeout <= interval; an export never outlives its interval, nor a shutdown.
+  const timeoutMs = Math.min(config.timeout, config.exportInterval, options.shutdownTimeoutMs ?? Infinity);
   const exporterConfig = {
     url: resolveOtlpUrl(config, 'metrics'),
     headers: { ...config.headers },
     compression: config.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    timeoutMillis: config.timeout,
+    timeoutMillis: timeoutMs,
     temporalityPreference: AggregationTemporality.CUMULATIVE,
   };
   const exporter =
@@ -46,8 +53,7 @@ export function createOtlpMetricReader(
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: config.exportInterval,
-    // The SDK requires timeout <= interval; an export never outlives its interval.
-    exportTimeoutMillis: Math.min(config.timeout, config.exportInterval),
+    exportTimeoutMillis: timeoutMs,
     metricProducers: [...(options.producers ?? [])],
   });
 }

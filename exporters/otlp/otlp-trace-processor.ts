@@ -21,6 +21,8 @@ type TraceSerializer = ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
 export interface OtlpTraceProcessorOptions {
   /** Longest a finished span waits for its batch to fill before it is sent anyway, ms. @default 5000 */
   readonly scheduledDelayMs?: number;
+  /** Bound of shutdown(), ms (`shutdown.timeout`). @default `config.timeout` */
+  readonly shutdownTimeoutMs?: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createOtlpTraceProcessor(
     batchSize: config.queue.batchSize,
     retry: config.retry,
     timeoutMs: config.timeout,
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
     scheduledDelayMs: options.scheduledDelayMs,
   });
 }

@@ -19,8 +19,10 @@ export interface ResilientSpanProcessorOptions {
   /** Most spans per request; clamped to `maxQueueSize`. */
   readonly batchSize: number;
   readonly retry: OtlpRetryConfig;
-  /** Bound of forceFlush() and of shutdown(), ms. */
+  /** Bound of forceFlush(), ms. */
   readonly timeoutMs: number;
+  /** Bound of shutdown(), ms; spans not delivered by then are dropped (`shutdown`). @default timeoutMs */
+  readonly shutdownTimeoutMs?: number;
   /** Longest a span waits for a batch to fill before it is sent anyway, ms. @default 5000 */
   readonly scheduledDelayMs?: number;
   /** Uniform source in [0, 1) for backoff jitter, for tests. @default Math.random */
@@ -55,7 +57,7 @@ export class ResilientSpanProcessor extends ExportLifecycle implements SpanProce
   #drainAll = false;
 
   constructor(options: ResilientSpanProcessorOptions) {
-    super('headroom OTLP span processor', options.timeoutMs);
+    super('headroom OTLP span processor', options.timeoutMs, options.shutdownTimeoutMs);
     this.#sender = options.sender;
     this.#maxQueueSize = options.maxQueueSize;
     this.#batchSize = Math.min(options.batchSize, options.maxQueueSize);
