@@ -17,18 +17,20 @@ import {
 } from '../agent/index.ts';
 import { type Environment, loadConfig, type ResolvedConfig } from '../config/index.ts';
 import { HeadroomError, ListenError } from '../errors.ts';
-import { forwarderMetrics, receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';
-import { type ForwarderStats, OtlpForwarder } from '../exporters/otlp/index.ts';
+import { alertMetrics, forwarderMetrics, receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';
+import { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
 import { type Alerting, startAlerting } from './alerting.ts';
+import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
+import type { Logger } from './logging.ts';
 
 export interface CollectorOptions {
   /** Configuration files, later ones win; read again on every reload. */
   readonly files: readonly string[];
   readonly env: Environment;
-  /** Where the collector reports what it does (one line per event). */
-  readonly log: (line: string) => void;
+  /** Where the collector reports what it does: one structured line per event (see app/logging.ts). */
+  readonly logger: Logger;
   readonly clock?: Clock;
   readonly loadSampler?: LoadSampler;
 }
@@ -45,7 +47,7 @@ export class Collector {
   readonly #options: CollectorOptions;
   readonly #forwarders: OtlpForwarder[];
   #config: ResolvedConfig;
-  #stopping: Promise<void> | undefined;
+  #stopping: Promise<ShutdownReport> | undefined;
 
   private constructor(parts: {
     options: CollectorOptions;
@@ -90,8 +92,10 @@ export class Collector {
         rules: new RuleMatcher(config.rules),
         directory,
         config: config.receiver,
-        onTraces: traces && ((body, type) => traces.forward(body, type)),
-        onMetrics: metrics && ((body, type) => metrics.forward(body, type)),
+        onTraces: traces && ((body, type, spans) => traces.forward(body, type, spans)),
+        onMetrics: metrics && ((body, type, points) => metrics.forward(body, type, points)),
+        // Half the shutdown bound lets accepted requests finish; the rest flushes the exporters.
+        drainTimeoutMs: config.shutdown.timeout / 2,
       }),
     );
     const api = config.api.enabled
@@ -104,6 +108,7 @@ export class Collector {
       ? await startPrometheusExporter({ agent, config: config.exporters.prometheus, resource })
       : undefined;
     const alerting = startAlerting(agent, { generatorUrl: api?.url });
+    const forwarders = [traces, metrics].filter((f): f is OtlpForwarder => f !== undefined);
     if (prometheus?.listening) {
       prometheus.producer.addSource(
         receiverMetrics(
@@ -111,14 +116,17 @@ export class Collector {
           () => directory.refused,
         ),
       );
-      const forwarded: Record<string, () => ForwarderStats> = {};
-      if (traces) forwarded.traces = () => traces.stats();
-      if (metrics) forwarded.metrics = () => metrics.stats();
-      if (Object.keys(forwarded).length > 0) prometheus.producer.addSource(forwarderMetrics(forwarded));
+      if (forwarders.length > 0)
+        prometheus.producer.addSource(forwarderMetrics(() => forwarders.map((f) => f.stats())));
       prometheus.producer.addSource(sloMetrics(() => alerting.slos.list()));
+      prometheus.producer.addSource(
+        alertMetrics(
+          () => alerting.router.stats(),
+          () => alerting.router.unrouted(),
+        ),
+      );
     }
     agent.start();
-    const forwarders = [traces, metrics].filter((f): f is OtlpForwarder => f !== undefined);
     const collector = new Collector({
       options,
       config,
@@ -149,7 +157,10 @@ export class Collector {
       config = loadConfig({ files: this.#options.files, env: this.#options.env });
     } catch (error) {
       const reason = error instanceof HeadroomError ? `${error.code}: ${error.message}` : String(error);
-      this.#options.log(`reload refused, keeping the running configuration: ${reason}`);
+      this.#options.logger.warn(
+        { code: error instanceof HeadroomError ? error.code : undefined },
+        `reload refused, keeping the running configuration: ${reason}`,
+      );
       return false;
     }
     this.agent.reconfigure(config);
@@ -169,45 +180,38 @@ export class Collector {
       restartNeeded.length === 0
         ? ''
         : ` (changes to ${restartNeeded.join(', ')} take effect after a restart)`;
-    this.#options.log(`configuration reloaded from ${this.#options.files.join(', ') || 'defaults'}${note}`);
+    this.#options.logger.info(
+      { restartNeeded },
+      `configuration reloaded from ${this.#options.files.join(', ') || 'defaults'}${note}`,
+    );
     return true;
   }
 
   /**
-   * Stops receiving (requests in flight finish), stops the API and the agent, and flushes the
-   * forwarders, all within about `timeoutMs`. Idempotent.
+   * Stops receiving (accepted requests get their response), stops the API and the agent, and
+   * flushes the forwarders and alert channels, all within `timeoutMs`; at the bound what is left
+   * is dropped and counted. Logs and resolves with what was dropped. Idempotent; never rejects.
+   * @param timeoutMs @default `shutdown.timeout` of the configuration in force (10 s)
    */
-  shutdown(timeoutMs = 10_000): Promise<void> {
-    this.#stopping ??= this.#shutdown(timeoutMs);
+  shutdown(timeoutMs = this.#config.shutdown.timeout): Promise<ShutdownReport> {
+    this.#stopping ??= stopCollector(this, timeoutMs, this.#options.logger);
     return this.#stopping;
   }
 
-  async #shutdown(timeoutMs: number): Promise<void> {
-    this.#options.log('shutting down: draining the receiver and flushing exporters');
-    await this.receiver.close();
-    await this.api?.close();
-    this.agent.stop();
-    await Promise.all([
-      ...this.#forwarders.map((forwarder) => forwarder.shutdown(timeoutMs / 2)),
-      this.alerting.shutdown(timeoutMs / 2),
-    ]);
-    await this.prometheus?.shutdown();
-    const dropped = this.#forwarders.reduce(
-      (sum, f) => sum + Object.values(f.stats().dropped).reduce((a, b) => a + b, 0),
-      0,
-    );
-    this.#options.log(`stopped${dropped > 0 ? ` (${dropped} forwarded requests dropped)` : ''}`);
+  /** The forwarders, in signal order (traces, metrics). */
+  get forwarders(): readonly OtlpForwarder[] {
+    return this.#forwarders;
   }
 
   #announce(): void {
-    const log = this.#options.log;
-    log(`receiving OTLP/HTTP on ${this.receiver.url} (POST /v1/traces, /v1/metrics)`);
-    if (this.api !== undefined) log(`decision API on ${this.api.url}`);
-    if (this.prometheus?.listening) log(`metrics on ${this.prometheus.url}`);
+    const logger = this.#options.logger;
+    logger.info(`receiving OTLP/HTTP on ${this.receiver.url} (POST /v1/traces, /v1/metrics)`);
+    if (this.api !== undefined) logger.info(`decision API on ${this.api.url}`);
+    if (this.prometheus?.listening) logger.info(`metrics on ${this.prometheus.url}`);
     else if (this.prometheus?.error !== undefined)
-      log(`metrics endpoint not serving: ${this.prometheus.error.message}`);
+      logger.warn({ err: this.prometheus.error }, 'metrics endpoint not serving');
     if (this.#forwarders.length > 0)
-      log(`forwarding to ${this.#config.exporters.otlp.endpoint ?? 'the OTLP endpoint'}`);
+      logger.info(`forwarding to ${this.#config.exporters.otlp.endpoint ?? 'the OTLP endpoint'}`);
   }
 }
 

@@ -1,15 +1,22 @@
 import { watch } from 'node:fs';
+import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
+import { ConfigInvalidError, HeadroomError } from '../../errors.ts';
 import { Collector } from '../collector.ts';
+import { createJsonLogger, type Logger, registerDiagLogger } from '../logging.ts';
 import type { CliIo } from './io.ts';
 
-/** Longest a SIGTERM/SIGINT shutdown may take before the process exits anyway, ms. */
-const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** What the process waits for before shutting down. */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
- * `headroom agent --config FILE [--config FILE] [--watch]`: collector mode. Runs until SIGTERM or
- * SIGINT (drains, flushes, exits 0); SIGHUP — or a change to a config file with --watch —
- * reloads the configuration, keeping the running one when the new one is invalid.
+ * `headroom agent --config FILE [--config FILE] [--watch]`: collector mode. Logs JSON lines on
+ * stderr at OTEL_LOG_LEVEL (default info), OpenTelemetry diag messages included. Runs until
+ * SIGTERM or SIGINT, then drains and flushes within `shutdown.timeout` (default 10 s) and exits
+ * 0, logging `stopped (N spans dropped)`; what was not delivered by then is counted as dropped.
+ * A second SIGTERM/SIGINT during shutdown exits at once with 128 + the signal number (130, 143).
+ * SIGHUP — or a change to a config file with --watch — reloads the configuration, keeping the
+ * running one when the new one is invalid.
  */
 export async function agentCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -21,25 +28,63 @@ export async function agentCommand(args: string[], io: CliIo): Promise<number> {
     strict: true,
   });
   const files = values.config ?? [];
-  const log = (line: string) => io.stderr(`headroom agent: ${line}\n`);
-  const collector = await Collector.start({ files, env: io.env, log });
+  const { logger, level } = createJsonLogger({
+    env: io.env,
+    base: { name: 'headroom-agent' },
+    destination: { write: (line) => io.stderr(line) },
+  });
+  registerDiagLogger(logger, level);
+  let collector: Collector;
+  try {
+    collector = await Collector.start({ files, env: io.env, logger });
+  } catch (error) {
+    if (!(error instanceof HeadroomError)) throw error;
+    const issues = error instanceof ConfigInvalidError ? error.issues : undefined;
+    logger.error({ code: error.code, issues }, `${error.code}: ${error.message}`);
+    return 1;
+  }
   const watchers = values.watch
     ? files.map((file) => watch(file, { persistent: false }, () => collector.reload()))
     : [];
   const onHangup = () => collector.reload();
   process.on('SIGHUP', onHangup);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  log(`${signal} received`);
+  const signal = await stopSignal();
   process.off('SIGHUP', onHangup);
   for (const watcher of watchers) watcher.close();
-  // Whatever happens during shutdown, the process leaves within the bound.
-  setTimeout(() => {
-    log(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting`);
-    process.exit(1);
-  }, SHUTDOWN_TIMEOUT_MS).unref();
-  await collector.shutdown(SHUTDOWN_TIMEOUT_MS - 1000);
-  return 0;
+  return stop(collector, signal, logger);
+}
+
+/** Resolves with the first stop signal; until then the default handlers are replaced. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handlers = STOP_SIGNALS.map((name) => {
+      const handler = () => {
+        for (const [other, h] of handlers) process.off(other, h);
+        resolve(name);
+      };
+      process.on(name, handler);
+      return [name, handler] as const;
+    });
+  });
+}
+
+/**
+ * Shuts down within `shutdown.timeout`. A few milliseconds of the bound are kept for the last log
+ * line; a backstop at the bound exits even if a foreign handle (a stuck socket) kept the process.
+ */
+async function stop(collector: Collector, signal: NodeJS.Signals, logger: Logger): Promise<number> {
+  const boundMs = collector.config.shutdown.timeout;
+  logger.info({ signal, timeoutMs: boundMs }, `${signal} received`);
+  const forceExit = (second: NodeJS.Signals) => {
+    const code = 128 + constants.signals[second];
+    logger.warn({ signal: second, exitCode: code }, `${second} received again: exiting now`);
+    process.exit(code);
+  };
+  for (const name of STOP_SIGNALS) process.once(name, forceExit);
+  let code = 1;
+  // Unref'd: it only fires when something else keeps the process past the bound.
+  setTimeout(() => process.exit(code), boundMs).unref();
+  await collector.shutdown(Math.max(0, boundMs - Math.min(200, boundMs / 10)));
+  code = 0;
+  return code;
 }

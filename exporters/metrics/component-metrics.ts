@@ -90,27 +90,45 @@ export function sloMetrics(statuses: () => readonly SloStatus[]): MetricSource {
   };
 }
 
-/** `headroom_forwarder_*` (collector mode): OTLP requests passed on to the backend, per signal. */
-export function forwarderMetrics(forwarders: Readonly<Record<string, () => ForwarderStats>>): MetricSource {
+/**
+ * `headroom_forwarder_*` (collector mode): OTLP requests passed on to the backend, counted in
+ * items as the queue is: spans for traces, data points for metrics.
+ */
+export function forwarderMetrics(stats: () => readonly ForwarderStats[]): MetricSource {
   return (sink) => {
-    const all = Object.entries(forwarders).map(([signal, stats]) => [signal, stats()] as const);
+    const all = stats();
+    const of = (signal: string) => all.filter((s) => s.signal === signal);
+    const each = (value: (s: ForwarderStats) => number) =>
+      all.map((s) => ({ attributes: { signal: s.signal }, value: value(s) }));
+    const dropped = (list: readonly ForwarderStats[]) =>
+      list.flatMap((s) =>
+        Object.entries(s.dropped).map(([reason, value]) => ({ attributes: { reason }, value })),
+      );
     sink.counter(
       METRICS.forwarderRequests,
-      all.map(([signal, s]) => ({ attributes: { signal }, value: s.forwarded })),
+      each((s) => s.sentRequests),
     );
     sink.counter(
-      METRICS.forwarderDropped,
-      all.flatMap(([signal, s]) =>
-        Object.entries(s.dropped).map(([reason, value]) => ({ attributes: { signal, reason }, value })),
-      ),
+      METRICS.forwarderSentSpans,
+      of('traces').map((s) => ({ attributes: {}, value: s.sentItems })),
     );
+    sink.counter(
+      METRICS.forwarderSentPoints,
+      of('metrics').map((s) => ({ attributes: {}, value: s.sentItems })),
+    );
+    sink.counter(METRICS.forwarderDroppedSpans, dropped(of('traces')));
+    sink.counter(METRICS.forwarderDroppedPoints, dropped(of('metrics')));
     sink.counter(
       METRICS.forwarderRetries,
-      all.map(([signal, s]) => ({ attributes: { signal }, value: s.retries })),
+      each((s) => s.retries),
     );
     sink.gauge(
-      METRICS.forwarderQueued,
-      all.map(([signal, s]) => ({ attributes: { signal }, value: s.queuedRequests })),
+      METRICS.forwarderQueueSize,
+      each((s) => s.queueSize),
+    );
+    sink.gauge(
+      METRICS.forwarderQueueCapacity,
+      each((s) => s.queueCapacity),
     );
   };
 }

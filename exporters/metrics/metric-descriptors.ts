@@ -121,17 +121,33 @@ export const METRICS = Object.freeze({
   ),
   forwarderRequests: metric(
     'headroom_forwarder_requests_total',
-    'OTLP requests forwarded to the backend, by signal.',
+    'OTLP requests forwarded to (and accepted by) the backend, by signal.',
   ),
-  forwarderDropped: metric(
-    'headroom_forwarder_dropped_requests_total',
-    'OTLP requests the forwarder dropped, by signal and reason (queue_full, retries_exhausted, non_retryable, shutdown).',
+  forwarderSentSpans: metric('headroom_forwarder_sent_spans_total', 'Spans forwarded to the backend.'),
+  forwarderSentPoints: metric(
+    'headroom_forwarder_sent_metric_points_total',
+    'Metric data points forwarded to the backend.',
+  ),
+  forwarderDroppedSpans: metric(
+    'headroom_forwarder_dropped_spans_total',
+    'Spans the forwarder dropped, by reason (queue_full, retries_exhausted, non_retryable, shutdown).',
+  ),
+  forwarderDroppedPoints: metric(
+    'headroom_forwarder_dropped_metric_points_total',
+    'Metric data points the forwarder dropped, by reason (queue_full, retries_exhausted, non_retryable, shutdown).',
   ),
   forwarderRetries: metric(
     'headroom_forwarder_retries_total',
-    'Forwarded requests re-sent after a retryable failure.',
+    'Forwarded requests re-sent after a retryable failure, by signal.',
   ),
-  forwarderQueued: metric('headroom_forwarder_queued_requests', 'OTLP requests waiting to be forwarded.'),
+  forwarderQueueSize: metric(
+    'headroom_forwarder_queue_size',
+    'Items (spans, metric data points) waiting or in flight in the forwarder, by signal.',
+  ),
+  forwarderQueueCapacity: metric(
+    'headroom_forwarder_queue_capacity',
+    'Most items the forwarder holds (exporters.otlp.queue.maxSize), by signal.',
+  ),
   exporterSpansSent: metric('headroom_exporter_sent_spans_total', 'Spans the OTLP backend accepted.'),
   exporterSpansDropped: metric(
     'headroom_exporter_dropped_spans_total',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collector } from '../../app/collector.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
+import { memoryLogger } from '../helpers/log.ts';
 import { OtlpSink, until } from '../helpers/otlp-sink.ts';
 import { checkMetrics } from '../integration/helpers/prometheus.ts';
 
@@ -55,11 +56,11 @@ describe('Collector', () => {
         '',
       ].join('\n'),
     );
-    const log: string[] = [];
+    const log = memoryLogger();
     collector = await Collector.start({
       files: [file],
       env: {},
-      log: (line) => log.push(line),
+      logger: log.logger,
       loadSampler: new ScriptedLoad(),
     });
     const response = await fetch(`${collector.receiver.url}/v1/traces`, {
@@ -83,10 +84,15 @@ describe('Collector', () => {
     const text = await (await fetch(collector.prometheus.url)).text();
     expect(text).toContain('headroom_receiver_spans_total 30');
     expect(text).toContain('headroom_forwarder_requests_total{signal="traces"} 1');
+    expect(text).toContain('headroom_forwarder_sent_spans_total 30');
+    expect(text).toContain('headroom_forwarder_queue_size{signal="traces"} 0');
+    expect(text).toContain('headroom_forwarder_queue_capacity{signal="traces"} 2048');
     expect(text).toContain(
       'headroom_operations_total{service="pricing",operation="quote",context="emergency"} 30',
     );
     expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
-    expect(log[0]).toBe(`receiving OTLP/HTTP on ${collector.receiver.url} (POST /v1/traces, /v1/metrics)`);
+    expect(log.messages()[0]).toBe(
+      `receiving OTLP/HTTP on ${collector.receiver.url} (POST /v1/traces, /v1/metrics)`,
+    );
   });
 });

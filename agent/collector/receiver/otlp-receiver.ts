@@ -53,8 +53,9 @@ export interface OtlpReceiver {
   /** Replaces the span rules (config reload); limits and address need a restart. */
   setRules(rules: RuleMatcher): void;
   /**
-   * Stops accepting, lets requests in flight finish for at most `drainTimeoutMs`, then closes every
-   * connection. Idempotent; afterwards nothing of the receiver keeps the process alive.
+   * Stops accepting; requests already accepted (on keep-alive connections too) get their response
+   * for at most `drainTimeoutMs`, then every connection is closed. Idempotent; afterwards nothing
+   * of the receiver keeps the process alive.
    */
   close(): Promise<void>;
 }
@@ -124,6 +125,11 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/**
+ * Stops listening and lets every accepted request get its response: idle keep-alive connections
+ * close at once, busy ones after their response (which says `Connection: close`, see
+ * RequestHandler); only once `drainTimeoutMs` has passed are the remaining connections cut.
+ */
 async function shutdown(
   server: Server,
   handler: RequestHandler,
@@ -133,7 +139,13 @@ async function shutdown(
   handler.closing = true;
   const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await admission.drain(drainTimeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, drainTimeoutMs);
+    timer.unref(); // the open connections hold the process; closing never does on its own
+  });
+  await Promise.race([serverClosed, expired]);
+  clearTimeout(timer);
   server.closeAllConnections();
   await serverClosed;
   // Cut-off requests release their slot when their response closes, just after their socket.

@@ -17,8 +17,11 @@ import type { SpanIngest } from './span-ingest.ts';
 import type { DecodeResult, OtlpEncoding } from './types.ts';
 import { decodeTracesWire } from './wire-trace-decoder.ts';
 
-/** Gets a request body that decoded, decompressed, with its `Content-Type` (e.g. to forward it). */
-export type OtlpPassThrough = (body: Buffer, contentType: string) => void | Promise<void>;
+/**
+ * Gets a request body that decoded, decompressed, with its `Content-Type` (e.g. to forward it) and
+ * the number of items it holds (spans, or metric data points), counted while decoding.
+ */
+export type OtlpPassThrough = (body: Buffer, contentType: string, items: number) => void | Promise<void>;
 
 /** What a {@link RequestHandler} works with. */
 export interface RequestHandlerOptions {
@@ -107,8 +110,9 @@ export class RequestHandler {
     this.#options.counters.spansRetimed += outcome.retimed;
     for (const [reason, count] of Object.entries(outcome.rejectedBy))
       this.#options.counters.spansRejectedBy[reason as keyof typeof outcome.rejectedBy] += count;
-    this.#passThrough(this.#options.onTraces, body, encoding);
-    send(response, 200, encoding, exportResponse(encoding, 'traces', outcome.rejected, outcome.message), {});
+    this.#passThrough(this.#options.onTraces, body, encoding, decoded.value.spanCount);
+    const reply = exportResponse(encoding, 'traces', outcome.rejected, outcome.message);
+    send(response, 200, encoding, reply, this.#closeIfClosing({}));
   }
 
   #metrics(response: ServerResponse, encoding: OtlpEncoding, body: Buffer): void {
@@ -120,8 +124,8 @@ export class RequestHandler {
       return;
     }
     this.#options.counters.dataPointsReceived += decoded.value;
-    this.#passThrough(this.#options.onMetrics, body, encoding);
-    send(response, 200, encoding, exportResponse(encoding, 'metrics', 0, ''), {});
+    this.#passThrough(this.#options.onMetrics, body, encoding, decoded.value);
+    send(response, 200, encoding, exportResponse(encoding, 'metrics', 0, ''), this.#closeIfClosing({}));
   }
 
   #timed<T>(decode: () => DecodeResult<T>): DecodeResult<T> {
@@ -132,12 +136,17 @@ export class RequestHandler {
   }
 
   /** Hands the body on; a failing callback is logged, never turned into a failed request. */
-  #passThrough(callback: OtlpPassThrough | undefined, body: Buffer, encoding: OtlpEncoding): void {
+  #passThrough(
+    callback: OtlpPassThrough | undefined,
+    body: Buffer,
+    encoding: OtlpEncoding,
+    items: number,
+  ): void {
     if (callback === undefined) return;
     const logFailure = (error: unknown): void =>
       diag.error('headroom: an OTLP pass-through callback failed', error);
     try {
-      const pending = callback(body, CONTENT_TYPES[encoding]);
+      const pending = callback(body, CONTENT_TYPES[encoding], items);
       if (pending instanceof Promise) pending.catch(logFailure);
     } catch (error) {
       logFailure(error);
@@ -159,7 +168,12 @@ export class RequestHandler {
     const headers =
       refusal.status === 503 ? { ...refusal.headers, 'retry-after': this.#retryAfter } : refusal.headers;
     const body = statusResponse(refusal.encoding, grpcCodeOf(refusal.status), refusal.message);
-    send(response, refusal.status, refusal.encoding, body, headers);
+    send(response, refusal.status, refusal.encoding, body, this.#closeIfClosing(headers));
+  }
+
+  /** While closing, every reply ends its connection, so keep-alive clients stop reusing it. */
+  #closeIfClosing(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    return this.closing ? { ...headers, ...CLOSE } : headers;
   }
 }
 

@@ -1,0 +1,110 @@
+/**
+ * The bounded shutdown of collector mode: stop receiving (accepted requests still get their
+ * response), stop the decision API and the agent, flush the forwarders and alert channels, all
+ * within one bound. At the bound, whatever was not delivered is given up and counted as dropped;
+ * the report (and the last log line) says how much.
+ */
+import type { OtlpReceiver } from '../agent/collector/receiver/index.ts';
+import type { Agent, DecisionApi } from '../agent/index.ts';
+import type { OtlpForwarder } from '../exporters/otlp/index.ts';
+import type { PrometheusExporterHandle } from '../exporters/prometheus/index.ts';
+import type { Alerting } from './alerting.ts';
+import type { Logger } from './logging.ts';
+
+/** What a shutdown left undelivered, counted since the collector started. */
+export interface ShutdownReport {
+  /** Spans received and not forwarded, every reason (queue_full, retries, shutdown, ...). */
+  readonly spansDropped: number;
+  /** Metric data points received and not forwarded. */
+  readonly metricPointsDropped: number;
+  /** Alert notifications given up, every channel and reason. */
+  readonly alertsDropped: number;
+  /** true when the bound was reached and what was left was given up. */
+  readonly timedOut: boolean;
+  /** How long the shutdown took, ms. */
+  readonly durationMs: number;
+}
+
+/** The running parts a shutdown stops. */
+export interface CollectorParts {
+  readonly agent: Agent;
+  readonly receiver: OtlpReceiver;
+  readonly api: DecisionApi | undefined;
+  readonly prometheus: PrometheusExporterHandle | undefined;
+  readonly alerting: Alerting;
+  readonly forwarders: readonly OtlpForwarder[];
+}
+
+/**
+ * Stops `parts` within `timeoutMs` and logs `stopped (N spans dropped)` with the report's fields.
+ * Never rejects.
+ */
+export async function stopCollector(
+  parts: CollectorParts,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<ShutdownReport> {
+  const startedMs = performance.now();
+  const remainingMs = () => Math.max(0, timeoutMs - (performance.now() - startedMs));
+  logger.info({ timeoutMs }, 'shutting down: draining the receiver and flushing exporters');
+  const receiving = settledWithin(
+    Promise.all([parts.receiver.close(), parts.api?.close()]),
+    remainingMs(),
+    logger,
+  );
+  let inTime = await receiving;
+  parts.agent.stop();
+  // Each of these bounds itself by what is left and counts what it gives up before resolving.
+  const flushing = Promise.all([
+    ...parts.forwarders.map((forwarder) => forwarder.shutdown(remainingMs())),
+    parts.alerting.shutdown(remainingMs()),
+    parts.prometheus?.shutdown(),
+  ]);
+  inTime = (await settledWithin(flushing, remainingMs(), logger)) && inTime;
+  const report = reportOf(parts, !inTime, performance.now() - startedMs);
+  if (report.timedOut) logger.warn({ timeoutMs }, 'shutdown bound reached: undelivered data dropped');
+  logger.info(
+    { ...report, spansDroppedByReason: droppedByReason(parts, 'traces') },
+    `stopped (${report.spansDropped} spans dropped)`,
+  );
+  return report;
+}
+
+function reportOf(parts: CollectorParts, timedOut: boolean, durationMs: number): ShutdownReport {
+  const sum = (record: Readonly<Record<string, number>>) => Object.values(record).reduce((a, b) => a + b, 0);
+  const droppedOf = (signal: string) => sum(droppedByReason(parts, signal));
+  const channels = Object.values(parts.alerting.router.stats());
+  return {
+    spansDropped: droppedOf('traces'),
+    metricPointsDropped: droppedOf('metrics'),
+    alertsDropped: channels.reduce((total, channel) => total + channel.dropped, 0),
+    timedOut,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+function droppedByReason(parts: CollectorParts, signal: string): Record<string, number> {
+  const stats = parts.forwarders.map((f) => f.stats()).find((s) => s.signal === signal);
+  return { ...(stats?.dropped ?? {}) };
+}
+
+/**
+ * Whether `work` settled within `ms`. The timer is ref'd on purpose: shutdown is awaited, and
+ * it must reach its end even when only unref'd work (a backoff wait) is pending; it is cleared.
+ */
+async function settledWithin(work: Promise<unknown>, ms: number, logger: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const done = work.then(
+    () => true as const,
+    (error: unknown) => {
+      logger.error({ err: error }, 'a shutdown step failed');
+      return true as const;
+    },
+  );
+  const inTime = await Promise.race([done, expired]);
+  clearTimeout(timer);
+  return inTime;
+}
