@@ -46,7 +46,7 @@ describe('OtlpForwarder', () => {
     forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 100 } }), 'traces');
     const sizes = [60, 40, 1, 30];
     const bodies = sizes.map((_, i) => body(`r${i}`));
-    sizes.forEach((spans, i) => forwarder?.forward(bodies[i] as Buffer, JSON_TYPE, spans));
+    for (const [i, spans] of sizes.entries()) forwarder.forward(bodies[i] as Buffer, JSON_TYPE, spans);
     const held = (bodies[0]?.length ?? 0) + (bodies[1]?.length ?? 0);
     // 60 + 40 fill the 100 spans exactly (the first is in flight); 1 more span does not fit.
     expect(forwarder.stats()).toEqual(
