@@ -47,20 +47,20 @@ export async function stopCollector(
   const startedMs = performance.now();
   const remainingMs = () => Math.max(0, timeoutMs - (performance.now() - startedMs));
   logger.info({ timeoutMs }, 'shutting down: draining the receiver and flushing exporters');
-  const receiving = settledWithin(
-    Promise.all([parts.receiver.close(), parts.api?.close()]),
-    remainingMs(),
-    logger,
-  );
-  let inTime = await receiving;
+  const receiving = Promise.all([parts.receiver.close(), parts.api?.close()]).then(() => true);
+  let inTime = await settledWithin(receiving, remainingMs(), logger);
   parts.agent.stop();
   // Each of these bounds itself by what is left and counts what it gives up before resolving.
+  // One budget for all: timers of equal duration fire in creation order, so theirs fire (and
+  // count) before the one that stops waiting for them.
+  const budgetMs = remainingMs();
+  const forwarded = Promise.all(parts.forwarders.map((forwarder) => forwarder.shutdown(budgetMs)));
   const flushing = Promise.all([
-    ...parts.forwarders.map((forwarder) => forwarder.shutdown(remainingMs())),
-    parts.alerting.shutdown(remainingMs()),
+    forwarded,
+    parts.alerting.shutdown(budgetMs),
     parts.prometheus?.shutdown(),
-  ]);
-  inTime = (await settledWithin(flushing, remainingMs(), logger)) && inTime;
+  ]).then(([sentInTime]) => sentInTime.every(Boolean));
+  inTime = (await settledWithin(flushing, budgetMs, logger)) && inTime;
   const report = reportOf(parts, !inTime, performance.now() - startedMs);
   if (report.timedOut) logger.warn({ timeoutMs }, 'shutdown bound reached: undelivered data dropped');
   logger.info(
@@ -89,21 +89,19 @@ function droppedByReason(parts: CollectorParts, signal: string): Record<string, 
 }
 
 /**
- * Whether `work` settled within `ms`. The timer is ref'd on purpose: shutdown is awaited, and
- * it must reach its end even when only unref'd work (a backoff wait) is pending; it is cleared.
+ * What `work` resolved with, or false when it did not settle within `ms`; a failure is logged
+ * and counts as true (it did not time out). The timer is ref'd on purpose: shutdown is awaited,
+ * and it must reach its end even when only unref'd work (a backoff wait) is pending; it is cleared.
  */
-async function settledWithin(work: Promise<unknown>, ms: number, logger: Logger): Promise<boolean> {
+async function settledWithin(work: Promise<boolean>, ms: number, logger: Logger): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
   });
-  const done = work.then(
-    () => true as const,
-    (error: unknown) => {
-      logger.error({ err: error }, 'a shutdown step failed');
-      return true as const;
-    },
-  );
+  const done = work.catch((error: unknown) => {
+    logger.error({ err: error }, 'a shutdown step failed');
+    return true;
+  });
   const inTime = await Promise.race([done, expired]);
   clearTimeout(timer);
   return inTime;

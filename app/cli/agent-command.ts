@@ -34,10 +34,13 @@ export async function agentCommand(args: string[], io: CliIo): Promise<number> {
     destination: { write: (line) => io.stderr(line) },
   });
   registerDiagLogger(logger, level);
+  // Listening from the start: a signal during startup stops the agent as soon as it is up.
+  const stopping = stopSignal();
   let collector: Collector;
   try {
     collector = await Collector.start({ files, env: io.env, logger });
   } catch (error) {
+    stopping.cancel();
     if (!(error instanceof HeadroomError)) throw error;
     const issues = error instanceof ConfigInvalidError ? error.issues : undefined;
     logger.error({ code: error.code, issues }, `${error.code}: ${error.message}`);
@@ -48,24 +51,28 @@ export async function agentCommand(args: string[], io: CliIo): Promise<number> {
     : [];
   const onHangup = () => collector.reload();
   process.on('SIGHUP', onHangup);
-  const signal = await stopSignal();
+  const signal = await stopping.signal;
   process.off('SIGHUP', onHangup);
   for (const watcher of watchers) watcher.close();
   return stop(collector, signal, logger);
 }
 
-/** Resolves with the first stop signal; until then the default handlers are replaced. */
-function stopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const handlers = STOP_SIGNALS.map((name) => {
-      const handler = () => {
-        for (const [other, h] of handlers) process.off(other, h);
-        resolve(name);
-      };
-      process.on(name, handler);
-      return [name, handler] as const;
-    });
+/** The first stop signal; until then (or `cancel()`) the default handlers are replaced. */
+function stopSignal(): { signal: Promise<NodeJS.Signals>; cancel: () => void } {
+  let cancel = () => {};
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    const handlers = STOP_SIGNALS.map((name) => [name, () => finish(name)] as const);
+    const remove = () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    };
+    const finish = (name: NodeJS.Signals) => {
+      remove();
+      resolve(name);
+    };
+    for (const [name, handler] of handlers) process.on(name, handler);
+    cancel = remove;
   });
+  return { signal, cancel };
 }
 
 /**

@@ -64,7 +64,7 @@ export class OtlpForwarder {
   #sentRequests = 0;
   #retries = 0;
   #draining: Promise<void> | undefined;
-  #closed: Promise<void> | undefined;
+  #closed: Promise<boolean> | undefined;
 
   constructor(config: OtlpExporterConfig, signal: OtlpSignal, options: OtlpForwarderOptions = {}) {
     this.#config = config;
@@ -112,27 +112,30 @@ export class OtlpForwarder {
   /**
    * Sends what is queued for at most `timeoutMs`, then drops (and counts, reason `shutdown`) the
    * rest; the counts are final when this resolves. Idempotent.
+   * @returns true when everything was sent in time, false when the bound cut delivery short
    */
-  shutdown(timeoutMs: number): Promise<void> {
+  shutdown(timeoutMs: number): Promise<boolean> {
     this.#closed ??= this.#shutdown(timeoutMs);
     return this.#closed;
   }
 
-  async #shutdown(timeoutMs: number): Promise<void> {
+  async #shutdown(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     // Ref'd on purpose (and cleared): the caller awaits this while only unref'd backoff waits may
     // be pending; it holds the process for at most `timeoutMs`.
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
+    const expired = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    await Promise.race([this.#flushed(), expired]);
+    const inTime = await Promise.race([this.#flushed(), expired]);
     clearTimeout(timer);
     this.#abandon();
     for (const transport of this.#transports.values()) transport.shutdown();
+    return inTime;
   }
 
-  async #flushed(): Promise<void> {
+  async #flushed(): Promise<true> {
     while (this.#draining !== undefined) await this.#draining;
+    return true;
   }
 
   /** Stops all work; every item still held is counted as dropped at shutdown. */

@@ -1,0 +1,67 @@
+// `headroom agent` in a child process (from source), with its JSON-lines log parsed as it comes.
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { LogRecord } from './log.ts';
+
+/** A running `headroom agent`. */
+export interface AgentProcess {
+  readonly child: ChildProcess;
+  /** Exit code (`null` when killed by a signal) and when it exited (performance.now()). */
+  readonly exited: Promise<{ code: number | null; atMs: number }>;
+  /** Every stderr line so far, parsed; a line that is not JSON fails the test that reads it. */
+  records(): LogRecord[];
+  /** stderr as written. */
+  raw(): string;
+  /** Resolves with the first record `match` accepts; rejects after `timeoutMs`. */
+  waitFor(match: (record: LogRecord) => boolean, what: string, timeoutMs?: number): Promise<LogRecord>;
+}
+
+const running: ChildProcess[] = [];
+
+/** Kills every agent still running (call in afterEach). */
+export function killAgents(): void {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+}
+
+/** Starts `headroom agent --config FILE...` with exactly `env` (plus PATH). */
+export function startAgentProcess(files: readonly string[], env: Record<string, string> = {}): AgentProcess {
+  const args = ['test/helpers/run-cli.ts', 'agent', ...files.flatMap((file) => ['--config', file])];
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; atMs: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, atMs: performance.now() })),
+  );
+  const records = () =>
+    stderr
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        try {
+          return JSON.parse(line) as LogRecord;
+        } catch {
+          throw new Error(`not a JSON log line: ${line}`);
+        }
+      });
+  const waitFor = async (match: (record: LogRecord) => boolean, what: string, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = records().find(match);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`no log line ${what}; log so far:\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { child, exited, records, raw: () => stderr, waitFor };
+}
+
+/** The receiver URL an agent logged at start. */
+export async function receiverUrl(agent: AgentProcess): Promise<string> {
+  const record = await agent.waitFor((r) => r.msg.startsWith('receiving OTLP/HTTP on '), 'receiving');
+  return /on (http:\/\/\S+)/.exec(record.msg)?.[1] ?? '';
+}
