@@ -10,6 +10,7 @@ import { ManualClock } from '../../agent/index.ts';
 import { Collector } from '../../app/collector.ts';
 import { family } from '../exporters/metrics/families.ts';
 import { recordMany, ScriptedLoad, testAgent } from '../helpers/agent.ts';
+import { memoryLogger } from '../helpers/log.ts';
 import { checkMetrics } from '../integration/helpers/prometheus.ts';
 
 let collector: Collector | undefined;
@@ -52,7 +53,7 @@ async function startCollector(clock: ManualClock, load: ScriptedLoad): Promise<C
     file,
     'receiver: { port: 0 }\napi: { enabled: false }\nexporters: { prometheus: { port: 0 } }\n',
   );
-  return Collector.start({ files: [file], env: {}, log: () => {}, clock, loadSampler: load });
+  return Collector.start({ files: [file], env: {}, logger: memoryLogger().logger, clock, loadSampler: load });
 }
 
 async function postTraces(body: string): Promise<[number, unknown]> {
