@@ -10,6 +10,7 @@ import { Evaluator } from './budget/evaluator.ts';
 import { ModifierSet } from './budget/modifiers.ts';
 import { SeriesTargets } from './budget/series-targets.ts';
 import type { Clock } from './clock.ts';
+import { CardinalityLimits, limitsOf } from './limits/index.ts';
 import { LoadMonitor, type LoadSampler, nodeLoadSampler } from './load/index.ts';
 import { TickSchedule } from './tick-schedule.ts';
 import { histogramBounds, SeriesRegistry } from './window/index.ts';
@@ -44,7 +45,10 @@ export function buildAgentParts(
   processLoad: boolean,
   previous?: AgentParts,
 ): AgentParts {
-  const registry = sameShape(config, previous?.config) ? previous!.registry : newRegistry(config);
+  // One CardinalityLimits for the agent's life: its counters survive reloads.
+  const limits = previous?.registry.limits ?? new CardinalityLimits();
+  limits.reconfigure(limitsOf(config));
+  const registry = sameShape(config, previous?.config) ? previous!.registry : newRegistry(config, limits);
   const targets = new SeriesTargets(config);
   const modifiers = new ModifierSet({ config: config.adaptive });
   for (const name of previous?.modifiers.active() ?? [])
@@ -76,8 +80,9 @@ export function buildAgentParts(
   };
 }
 
-function newRegistry(config: ResolvedConfig): SeriesRegistry {
+function newRegistry(config: ResolvedConfig, limits: CardinalityLimits): SeriesRegistry {
   return new SeriesRegistry({
+    limits,
     maxSeries: config.window.maxSeries,
     window: {
       windowMs: config.window.length,

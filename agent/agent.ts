@@ -13,9 +13,16 @@ import type { ModifierSet } from './budget/modifiers.ts';
 import type { SeriesTargets } from './budget/series-targets.ts';
 import type { Verdict } from './budget/types.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
-import { type DecisionListener, type DegradationDecision, DegradationManager } from './degradation/index.ts';
+import {
+  type DecisionListener,
+  type DegradationDecision,
+  DegradationManager,
+  type DegradationState,
+} from './degradation/index.ts';
+import { OVERFLOW, truncate } from './limits/index.ts';
 import type { LoadMonitor, LoadSampler } from './load/index.ts';
 import type { Recorder } from './recorder.ts';
+import { type ServiceActivity, ServiceSweep } from './service-sweep.ts';
 import type { SeriesRegistry } from './window/index.ts';
 
 export interface AgentOptions {
@@ -43,6 +50,9 @@ export interface TickResult {
 
 export type TickListener = (result: TickResult) => void;
 
+/** Called when a service's state is dropped, with its last state (level NONE, no override). */
+export type EvictionListener = (service: string, finalState: DegradationState) => void;
+
 const violationChannel = channel('headroom:budget:violation');
 
 export class Agent implements Recorder {
@@ -53,6 +63,10 @@ export class Agent implements Recorder {
   readonly #managers = new Map<string, DegradationManager>();
   readonly #listeners = new Set<TickListener>();
   readonly #decisionListeners = new Set<DecisionListener>();
+  readonly #evictionListeners = new Set<EvictionListener>();
+  readonly #sweep = new ServiceSweep();
+  #seriesEvicted = 0;
+  #servicesEvicted = 0;
   #ticks = 0;
   #evaluationMsTotal = 0;
   #timer: TimerHandle | undefined;
@@ -136,8 +150,9 @@ export class Agent implements Recorder {
     if (series.window.record(durationMs, isError, endTimeMs)) series.totals.record(durationMs, isError);
   }
 
-  /** The degradation manager of a service, created on first use. */
+  /** The degradation manager of a service, created on first use (names cut to `limits.nameLength`). */
   degradation(service: string): DegradationManager {
+    service = truncate(service, this.registry.limits.nameLength);
     let manager = this.#managers.get(service);
     if (manager === undefined) {
       manager = new DegradationManager({
@@ -171,10 +186,33 @@ export class Agent implements Recorder {
     return () => this.#decisionListeners.delete(listener);
   }
 
+  /**
+   * Listens to services being forgotten after `limits.idleTime` idle at NONE (see
+   * {@link addServiceActivity}); returns the unsubscribe function.
+   */
+  onServiceEvicted(listener: EvictionListener): () => void {
+    this.#evictionListeners.add(listener);
+    return () => this.#evictionListeners.delete(listener);
+  }
+
+  /**
+   * Adds a source that keeps services from eviction while it reports them active (a firing alert,
+   * the service directory's last sighting; `Infinity` pins one); returns the removal function.
+   */
+  addServiceActivity(source: ServiceActivity): () => void {
+    return this.#sweep.addSource(source);
+  }
+
+  /** Whether the agent keeps anything of `service`: a degradation manager or a series. */
+  holdsService(service: string): boolean {
+    return this.#managers.has(service) || this.registry.hasService(service);
+  }
+
   /** The agent's own health, for its metrics. */
   health(): AgentHealth {
-    let droppedInvalid = 0;
-    let droppedLate = this.#droppedLate;
+    const retired = this.registry.retiredDrops;
+    let droppedInvalid = retired.invalid;
+    let droppedLate = this.#droppedLate + retired.late;
     for (const series of this.registry.list()) {
       droppedInvalid += series.window.droppedInvalid;
       droppedLate += series.window.droppedLate;
@@ -182,6 +220,10 @@ export class Agent implements Recorder {
     return {
       series: this.registry.size,
       seriesOverflowed: this.registry.overflowed,
+      seriesEvicted: this.#seriesEvicted,
+      servicesEvicted: this.#servicesEvicted,
+      overflowed: this.registry.limits.overflowed(),
+      truncated: this.registry.limits.truncated(),
       samplesDroppedInvalid: droppedInvalid,
       samplesDroppedLate: droppedLate,
       samplesDroppedDuration: this.#droppedDuration,
@@ -233,6 +275,7 @@ export class Agent implements Recorder {
       );
       this.#publishViolations(verdicts);
       this.#decide(verdicts, decisions);
+      this.#evictIdle(at);
     } catch (error) {
       diag.error('headroom: evaluation tick failed', error);
     }
@@ -254,8 +297,9 @@ export class Agent implements Recorder {
     const byService = new Map<string, Verdict[]>();
     for (const service of this.#managers.keys()) byService.set(service, []);
     for (const verdict of verdicts) {
-      // Phases explain where time went; the degradation level follows whole operations.
-      if (verdict.series.phase !== '') continue;
+      // Phases explain where time went; the degradation level follows whole operations. The
+      // overflow service gathers many services: no one's level follows from it.
+      if (verdict.series.phase !== '' || verdict.series.service === OVERFLOW) continue;
       let list = byService.get(verdict.series.service);
       if (list === undefined) {
         list = [];
@@ -266,6 +310,23 @@ export class Agent implements Recorder {
     for (const [service, list] of byService) {
       const decision = this.degradation(service).observe(list);
       if (decision !== undefined) decisions.push(decision);
+    }
+  }
+
+  #evictIdle(nowMs: number): void {
+    const swept = this.#sweep.sweep(this.registry, this.#managers, nowMs, this.config.limits.idleTime);
+    this.#seriesEvicted += swept.series;
+    for (const service of swept.services) {
+      const finalState = (this.#managers.get(service) as DegradationManager).state();
+      this.#managers.delete(service);
+      this.#servicesEvicted++;
+      for (const listener of this.#evictionListeners) {
+        try {
+          listener(service, finalState);
+        } catch (error) {
+          diag.error('headroom: an eviction listener threw', error);
+        }
+      }
     }
   }
 

@@ -1,5 +1,11 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
-export { Agent, type AgentOptions, type TickListener, type TickResult } from './agent.ts';
+export {
+  Agent,
+  type AgentOptions,
+  type EvictionListener,
+  type TickListener,
+  type TickResult,
+} from './agent.ts';
 export type { AgentHealth } from './agent-health.ts';
 export {
   ALERT_EVENT_CHANNEL,
@@ -25,7 +31,12 @@ export {
   type ServiceSummary,
   startDecisionApi,
 } from './collector/api/index.ts';
-export { ServiceDirectory, type ServiceInfo } from './collector/service-directory.ts';
+export {
+  connectDirectory,
+  ServiceDirectory,
+  type ServiceDirectoryOptions,
+  type ServiceInfo,
+} from './collector/service-directory.ts';
 export {
   AuditLog,
   DEGRADATION_DECISION_CHANNEL,
@@ -41,6 +52,16 @@ export {
   type OverrideOptions,
   type ReadonlyAuditLog,
 } from './degradation/index.ts';
+export {
+  CardinalityLimits,
+  type CardinalityLimitsOptions,
+  DIMENSIONS,
+  type Dimension,
+  type DimensionCounts,
+  limitsOf,
+  OVERFLOW,
+  truncate,
+} from './limits/index.ts';
 export {
   LoadMonitor,
   type LoadSampler,
@@ -62,6 +83,7 @@ export {
   RuleMatcher,
   type SpanTarget,
 } from './rules/index.ts';
+export type { ServiceActivity } from './service-sweep.ts';
 export { type SloStatus, SloTracker } from './slo/index.ts';
 export {
   DEFAULT_BOUNDS_MS,

@@ -33,6 +33,14 @@ export function startAlerting(agent: Agent, options: AlertingOptions = {}): Aler
   );
   const stopAlerts = alerts.onAlert(router);
   const disconnect = connectAlerting(agent, { slos, alerts });
+  // A service with a firing alert keeps its state; an evicted one loses its history and cooldowns.
+  const stopHolding = agent.addServiceActivity((service, nowMs) =>
+    alerts.firingFor(service) ? nowMs : Number.NEGATIVE_INFINITY,
+  );
+  const stopForgetting = agent.onServiceEvicted((service) => {
+    slos.forgetService(service);
+    alerts.forgetService(service);
+  });
   return {
     slos,
     alerts,
@@ -43,6 +51,8 @@ export function startAlerting(agent: Agent, options: AlertingOptions = {}): Aler
     },
     async shutdown(timeoutMs) {
       disconnect();
+      stopHolding();
+      stopForgetting();
       stopAlerts();
       await router.shutdown(timeoutMs);
     },

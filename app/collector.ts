@@ -9,6 +9,7 @@ import { type OtlpReceiver, startReceiver } from '../agent/collector/receiver/in
 import {
   Agent,
   type Clock,
+  connectDirectory,
   type DecisionApi,
   type LoadSampler,
   RuleMatcher,
@@ -82,7 +83,8 @@ export class Collector {
       loadSampler: options.loadSampler,
       processLoad: false,
     });
-    const directory = new ServiceDirectory();
+    const directory = new ServiceDirectory({ limits: agent.registry.limits });
+    connectDirectory(agent, directory);
     const otlp = config.exporters.otlp;
     const traces = otlp.enabled ? new OtlpForwarder(otlp, 'traces') : undefined;
     const metrics = otlp.enabled ? new OtlpForwarder(otlp, 'metrics') : undefined;
@@ -100,7 +102,12 @@ export class Collector {
     );
     const api = config.api.enabled
       ? await listening('decision API', config.api, () =>
-          startDecisionApi({ agent, directory, config: config.api }),
+          startDecisionApi({
+            agent,
+            directory,
+            config: config.api,
+            saturation: () => saturation(agent, directory, config.receiver.maxMemory),
+          }),
         )
       : undefined;
     const resource = serviceResource({ ...config.service, name: config.service.name ?? OWN_SERVICE });
@@ -213,6 +220,27 @@ export class Collector {
     if (this.#forwarders.length > 0)
       logger.info(`forwarding to ${this.#config.exporters.otlp.endpoint ?? 'the OTLP endpoint'}`);
   }
+}
+
+/** Why the agent cannot take more now (readiness): memory over its ceiling, a cap reached. */
+function saturation(agent: Agent, directory: ServiceDirectory, maxMemoryBytes: number): string[] {
+  const reasons: string[] = [];
+  const heapBytes = process.memoryUsage().heapUsed;
+  if (heapBytes > maxMemoryBytes)
+    reasons.push(`heap ${mib(heapBytes)} is over receiver.maxMemory (${mib(maxMemoryBytes)})`);
+  const { limits } = agent.config;
+  if (directory.size >= limits.services)
+    reasons.push(`${directory.size} services known, limits.services is ${limits.services}`);
+  if (directory.namespaces >= limits.namespaces)
+    reasons.push(`${directory.namespaces} namespaces known, limits.namespaces is ${limits.namespaces}`);
+  const series = agent.registry.regularSize;
+  if (series >= agent.registry.maxSeries)
+    reasons.push(`${series} series held, window.maxSeries is ${agent.registry.maxSeries}`);
+  return reasons;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
 /** Starts a listener, turning a bind failure (EADDRINUSE, EACCES) into a {@link ListenError}. */

@@ -10,6 +10,7 @@ import { apiSchema, receiverSchema } from './schema/collector.ts';
 import { degradationSchema } from './schema/degradation.ts';
 import { exportersSchema } from './schema/exporters.ts';
 import { shutdownSchema } from './schema/lifecycle.ts';
+import { limitsSchema } from './schema/limits.ts';
 import { checkReferences } from './schema/references.ts';
 
 export const serviceSchema = z.strictObject({
@@ -35,6 +36,7 @@ export const configSchema = z
     rules: z.array(ruleSchema).default([]),
     window: windowSchema.prefault({}),
     evaluation: evaluationSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
     adaptive: adaptiveSchema.prefault({}),
     degradation: degradationSchema.prefault({}),
     exporters: exportersSchema.prefault({}),

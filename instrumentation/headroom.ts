@@ -53,15 +53,24 @@ export class Headroom {
     this.tracerProvider = parts.tracerProvider;
     this.spanProcessor = parts.spanProcessor;
     this.#manager = parts.agent.degradation(service);
+    // The service's own state (level, SLO history) is never evicted, however idle it is.
+    parts.agent.addServiceActivity((name) =>
+      name === this.#manager.state().service ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY,
+    );
     const config = parts.agent.config;
-    this.#tracker = new Tracker({
-      tracer: parts.tracer,
-      baseBudgetMs: (operation, context) => parts.agent.targets.baseBudgetMs(operation, context),
-      effectiveBudgetMs: (base, context) => parts.agent.budgets.effectiveBudgetMs(base, context),
-      hardDeadlineFactor: (context) => config.contexts[context]?.hardDeadlineFactor ?? 2,
-      phaseShare: (context, phase) => config.contexts[context]?.phases[phase],
-      knownContexts: () => Object.keys(config.contexts),
-    });
+    const { operations, phases } = config.limits;
+    this.#tracker = new Tracker(
+      {
+        tracer: parts.tracer,
+        baseBudgetMs: (operation, context) => parts.agent.targets.baseBudgetMs(operation, context),
+        effectiveBudgetMs: (base, context) => parts.agent.budgets.effectiveBudgetMs(base, context),
+        hardDeadlineFactor: (context) => config.contexts[context]?.hardDeadlineFactor ?? 2,
+        phaseShare: (context, phase) => config.contexts[context]?.phases[phase],
+        knownContexts: () => Object.keys(config.contexts),
+        maxPhases: phases,
+      },
+      operations * (Object.keys(config.contexts).length + 1),
+    );
     traceDecisions(this.#manager, parts.tracer);
   }
 

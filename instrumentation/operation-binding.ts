@@ -3,7 +3,7 @@
  * first call and reused: span options with the budget attributes, the base budget, phase options.
  */
 import { diag, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import { ATTR_BUDGET_CONTEXT, ATTR_BUDGET_MS, ATTR_OPERATION, ATTR_PHASE } from '../agent/index.ts';
+import { ATTR_BUDGET_CONTEXT, ATTR_BUDGET_MS, ATTR_OPERATION, ATTR_PHASE, truncate } from '../agent/index.ts';
 import { runInSpan } from './run-in-span.ts';
 
 /** What bindings need from the agent. */
@@ -15,7 +15,18 @@ export interface BindingServices {
   hardDeadlineFactor(context: string): number;
   phaseShare(context: string, phase: string): number | undefined;
   knownContexts(): readonly string[];
+  /** Most phases whose span options a binding keeps (`limits.phases`). @default 16 */
+  readonly maxPhases?: number;
 }
+
+/** Options of one {@link OperationBinding}. */
+export interface OperationBindingOptions {
+  /** No warnings: a short-lived binding built past the cache's cap (one per call). */
+  readonly quiet?: boolean;
+}
+
+/** Longest operation, context or phase name quoted in a warning, characters. */
+const MAX_QUOTED = 128;
 
 export class OperationBinding {
   readonly operation: string;
@@ -25,15 +36,22 @@ export class OperationBinding {
   readonly #baseBudgetMs: number;
   readonly #services: BindingServices;
   readonly #phases = new Map<string, SpanOptions>();
+  readonly #quiet: boolean;
 
-  constructor(operation: string, context: string, services: BindingServices) {
+  constructor(
+    operation: string,
+    context: string,
+    services: BindingServices,
+    options: OperationBindingOptions = {},
+  ) {
     this.operation = operation;
     this.context = context;
     this.#services = services;
+    this.#quiet = options.quiet === true;
     const base = services.baseBudgetMs(operation, context);
-    if (base === undefined) {
+    if (base === undefined && !this.#quiet) {
       diag.warn(
-        `headroom: context "${context}" of operation "${operation}" is not configured (known: ${services.knownContexts().join(', ')}); it is traced but not judged`,
+        `headroom: context "${truncate(context, MAX_QUOTED)}" of operation "${truncate(operation, MAX_QUOTED)}" is not configured (known: ${services.knownContexts().join(', ')}); it is traced but not judged`,
       );
     }
     this.#baseBudgetMs = base ?? Number.POSITIVE_INFINITY;
@@ -56,9 +74,10 @@ export class OperationBinding {
 
   #phaseOptions(name: string): SpanOptions {
     const share = this.#services.phaseShare(this.context, name);
-    if (share === undefined) {
+    const cache = this.#phases.size < (this.#services.maxPhases ?? 16);
+    if (share === undefined && cache && !this.#quiet) {
       diag.warn(
-        `headroom: phase "${name}" has no share in context "${this.context}"; it is traced but not judged`,
+        `headroom: phase "${truncate(name, MAX_QUOTED)}" has no share in context "${truncate(this.context, MAX_QUOTED)}"; it is traced but not judged`,
       );
     }
     const attributes: Record<string, string | number> = {
@@ -69,7 +88,7 @@ export class OperationBinding {
     if (share !== undefined && Number.isFinite(this.#baseBudgetMs))
       attributes[ATTR_BUDGET_MS] = this.#baseBudgetMs * share;
     const options = { attributes };
-    this.#phases.set(name, options);
+    if (cache) this.#phases.set(name, options);
     return options;
   }
 }

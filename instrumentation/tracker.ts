@@ -10,9 +10,16 @@ export class Tracker {
   readonly #services: BindingServices;
   // context -> operation -> binding: no key strings are built per call.
   readonly #bindings = new Map<string, Map<string, OperationBinding>>();
+  readonly #maxBindings: number;
+  #bindingCount = 0;
 
-  constructor(services: BindingServices) {
+  /**
+   * @param maxBindings most (operation, context) pairs whose binding is kept; beyond, each call
+   * builds a short-lived one (silently), so endless operation names cannot grow memory. @default 10000
+   */
+  constructor(services: BindingServices, maxBindings = 10_000) {
     this.#services = services;
+    this.#maxBindings = maxBindings;
   }
 
   /**
@@ -47,16 +54,19 @@ export class Tracker {
   }
 
   #binding(operation: string, context: string): OperationBinding {
+    const found = this.#bindings.get(context)?.get(operation);
+    if (found !== undefined) return found;
+    if (this.#bindingCount >= this.#maxBindings) {
+      return new OperationBinding(operation, context, this.#services, { quiet: true });
+    }
     let byOperation = this.#bindings.get(context);
     if (byOperation === undefined) {
       byOperation = new Map();
       this.#bindings.set(context, byOperation);
     }
-    let binding = byOperation.get(operation);
-    if (binding === undefined) {
-      binding = new OperationBinding(operation, context, this.#services);
-      byOperation.set(operation, binding);
-    }
+    const binding = new OperationBinding(operation, context, this.#services);
+    byOperation.set(operation, binding);
+    this.#bindingCount++;
     return binding;
   }
 }

@@ -70,6 +70,25 @@ export class AlertEvaluator {
     return all;
   }
 
+  /** Whether an alert about `service` (its `service` label) is firing. */
+  firingFor(service: string): boolean {
+    for (const instance of this.#instances.values())
+      if (instance.firing?.labels.service === service) return true;
+    return false;
+  }
+
+  /** Forgets the instances of `service` that are not firing (cooldowns): the service was evicted. */
+  forgetService(service: string): void {
+    const label = `service=${JSON.stringify(service)}`;
+    for (const [key, instance] of this.#instances) {
+      if (
+        instance.firing === undefined &&
+        (key.includes(`{${label},`) || key.includes(`,${label}`) || key === `{${label}}`)
+      )
+        this.#instances.delete(key);
+    }
+  }
+
   /** Evaluates every rule at the tick's time; returns the events published. Never throws. */
   evaluate(tick: AlertTick): AlertEvent[] {
     const atMs = tick.at ?? this.#clock.now();

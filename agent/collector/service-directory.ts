@@ -1,8 +1,13 @@
 /**
  * The services a collector-mode agent has heard from, with their `service.namespace` (the tenant
- * a decision-API token may be bound to) and when they were last seen. Bounded: the number of
- * services is capped like series are.
+ * a decision-API token may be bound to) and when they were last seen. Bounded through the agent's
+ * {@link CardinalityLimits}: `limits.services` services and `limits.namespaces` namespaces; a
+ * service idle for `limits.idleTime` whose state the agent has dropped is evicted, so the room
+ * comes back after a burst of short-lived or hostile services.
  */
+import type { Agent } from '../agent.ts';
+import { CardinalityLimits, OVERFLOW } from '../limits/index.ts';
+
 export interface ServiceInfo {
   readonly service: string;
   /** `service.namespace` from the resource; '' when the service sends none. */
@@ -11,28 +16,46 @@ export interface ServiceInfo {
   readonly lastSeenMs: number;
 }
 
+/** Options of a {@link ServiceDirectory}. */
+export interface ServiceDirectoryOptions {
+  /** Caps and name lengths, shared with the agent's series. @default 1000 services, 100 namespaces */
+  readonly limits?: CardinalityLimits;
+}
+
 export class ServiceDirectory {
   readonly #services = new Map<string, ServiceInfo>();
-  readonly #maxServices: number;
+  /** namespace -> how many services are in it. */
+  readonly #namespaces = new Map<string, number>();
+  readonly #limits: CardinalityLimits;
   #refused = 0;
 
-  constructor(maxServices = 1000) {
-    this.#maxServices = maxServices;
+  constructor(options: ServiceDirectoryOptions = {}) {
+    this.#limits = options.limits ?? new CardinalityLimits({ max: { service: 1000, namespace: 100 } });
   }
 
   /**
-   * Records that `service` (in `namespace`) sent data at `nowMs`; returns false, and counts it,
-   * when the directory is full and the service is new.
+   * Records that `service` (in `namespace`) sent data at `nowMs`, names truncated to the limits;
+   * returns false, and counts it, when the service is new (or moves to a new namespace) and the
+   * services or the namespaces are at their cap.
    */
   note(service: string, namespace: string, nowMs: number): boolean {
+    service = this.#limits.name('service', service);
+    namespace = this.#limits.name('namespace', namespace);
     const known = this.#services.get(service);
-    if (known === undefined && this.#services.size >= this.#maxServices) {
+    if (known !== undefined && known.namespace === namespace) {
+      if (known.lastSeenMs !== nowMs) this.#services.set(service, { ...known, lastSeenMs: nowMs });
+      return true;
+    }
+    if (
+      (known === undefined && this.#limits.admit('service', this.#services, service) === OVERFLOW) ||
+      (namespace !== '' && this.#limits.admit('namespace', this.#namespaces, namespace) === OVERFLOW)
+    ) {
       this.#refused++;
       return false;
     }
-    if (known === undefined || known.namespace !== namespace || known.lastSeenMs !== nowMs) {
-      this.#services.set(service, { service, namespace, lastSeenMs: nowMs });
-    }
+    if (known !== undefined) this.#leave(known.namespace);
+    this.#namespaces.set(namespace, (this.#namespaces.get(namespace) ?? 0) + 1);
+    this.#services.set(service, { service, namespace, lastSeenMs: nowMs });
     return true;
   }
 
@@ -49,8 +72,57 @@ export class ServiceDirectory {
     return [...this.#services.values()];
   }
 
-  /** New services refused because the directory was full. */
+  /** Services known now. */
+  get size(): number {
+    return this.#services.size;
+  }
+
+  /** Distinct namespaces of the known services ('' left out). */
+  get namespaces(): number {
+    return this.#namespaces.size - (this.#namespaces.has('') ? 1 : 0);
+  }
+
+  /** New services refused because the directory was full (services or namespaces). */
   get refused(): number {
     return this.#refused;
   }
+
+  /**
+   * Forgets the services last seen at or before `cutoffMs` that `held` does not claim (the agent
+   * still keeps their level, series or alerts); returns their names.
+   */
+  evictIdle(cutoffMs: number, held: (service: string) => boolean): string[] {
+    const evicted: string[] = [];
+    for (const info of this.#services.values()) {
+      if (info.lastSeenMs > cutoffMs || held(info.service)) continue;
+      this.#services.delete(info.service);
+      this.#leave(info.namespace);
+      evicted.push(info.service);
+    }
+    return evicted;
+  }
+
+  #leave(namespace: string): void {
+    const count = (this.#namespaces.get(namespace) ?? 1) - 1;
+    if (count === 0) this.#namespaces.delete(namespace);
+    else this.#namespaces.set(namespace, count);
+  }
+}
+
+/**
+ * Ties a directory to its agent: a service's state stays while the directory saw it within
+ * `limits.idleTime`, and after each tick (the agent's own sweep done) the directory forgets the
+ * services idle that long whose state the agent dropped. Returns the function that unties them.
+ */
+export function connectDirectory(agent: Agent, directory: ServiceDirectory): () => void {
+  const stopHolding = agent.addServiceActivity(
+    (service) => directory.get(service)?.lastSeenMs ?? Number.NEGATIVE_INFINITY,
+  );
+  const stopSweeping = agent.onTick(({ at }) => {
+    directory.evictIdle(at - agent.config.limits.idleTime, (service) => agent.holdsService(service));
+  });
+  return () => {
+    stopHolding();
+    stopSweeping();
+  };
 }

@@ -118,6 +118,11 @@ export class SloTracker {
     return all;
   }
 
+  /** Drops the history of every SLO for `service` (the agent evicted it). */
+  forgetService(service: string): void {
+    for (const byService of this.#states.values()) byService.delete(service);
+  }
+
   /** Bad / total events over the last `windowMs` (ms); `undefined` for an unknown (SLO, service). */
   errorRatio(slo: string, service: string, windowMs: number): number | undefined {
     const state = this.#states.get(slo)?.get(service);

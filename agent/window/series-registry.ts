@@ -1,3 +1,4 @@
+import { CardinalityLimits, OVERFLOW } from '../limits/cardinality-limits.ts';
 import { SeriesTotals } from './series-totals.ts';
 import {
   type ResolvedSlidingWindowOptions,
@@ -7,20 +8,22 @@ import {
 } from './sliding-window.ts';
 
 /**
- * Operation name of the overflow series: once a registry holds `maxSeries` series, new
- * (service, operation, context) combinations share one series per (service, context) under this
- * name. Reserved: resolving it directly returns that overflow series.
+ * Operation name of an overflow series: a combination refused by a cap (operations of a service,
+ * or the total `maxSeries`) shares one series per (service, context) under this name. Reserved:
+ * resolving it directly returns that overflow series.
  */
-export const OVERFLOW_OPERATION = '__overflow__';
+export const OVERFLOW_OPERATION = OVERFLOW;
 
 /** Options of a {@link SeriesRegistry}. */
 export interface SeriesRegistryOptions {
-  /** Most series before new combinations go to the overflow series (overflow ones not counted). @default 2000 */
+  /** Most regular series before new combinations go to overflow series. @default 2000 */
   maxSeries?: number;
   /** Options of every series' window; validated once, by the registry's constructor. */
   window?: SlidingWindowOptions;
   /** Bucket bounds (ms) of every series' cumulative histogram. @default [] (one +Inf bucket) */
   totalsBoundsMs?: readonly number[];
+  /** Caps of the service, operation, context and phase dimensions and name lengths. @default none but 256-character names */
+  limits?: CardinalityLimits;
 }
 
 /** One series: the samples of one operation (or one phase of it) of one service in one budget context. */
@@ -37,15 +40,21 @@ export interface Series {
   readonly totals: SeriesTotals;
 }
 
-// service -> context -> operation -> phase: lookups never build a combined string key.
+// service -> context -> operation -> phase: lookups never build a combined string key. Each level
+// is one capped dimension (see CardinalityLimits).
 type ByPhase = Map<string, Series>;
 type ByOperation = Map<string, ByPhase>;
 type ByContext = Map<string, ByOperation>;
+type Key = [service: string, operation: string, context: string, phase: string];
+
+const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
 
 /**
- * The series the agent knows, keyed by (service, operation, context) through nested maps, with a
- * cap on their number so an unbounded label (an id in an operation name) cannot exhaust memory.
- * Memory stays bounded by `maxSeries` plus one overflow series per (service, context).
+ * The series the agent knows, keyed by (service, context, operation, phase) through nested maps.
+ * Every level is capped through {@link CardinalityLimits} (services; operations per service and
+ * context; phases per operation; only the allowed contexts), names are truncated, and the regular
+ * series are at most `maxSeries`, so an unbounded label cannot exhaust memory: refused
+ * combinations fold into overflow series, themselves at most `maxSeries` plus two per context.
  * @example
  * const registry = new SeriesRegistry({ maxSeries: 2000 });
  * registry.resolve('checkout', 'charge-card', 'routine').window.record(durationMs, false, endMs);
@@ -53,12 +62,14 @@ type ByContext = Map<string, ByOperation>;
 export class SeriesRegistry {
   /** Most regular series this registry creates. */
   readonly maxSeries: number;
+  readonly limits: CardinalityLimits;
   readonly #windowOptions: ResolvedSlidingWindowOptions;
   readonly #totalsBoundsMs: readonly number[];
   readonly #byService = new Map<string, ByContext>();
   #regularCount = 0;
   #overflowCount = 0;
-  #overflowed = 0;
+  #retiredInvalid = 0;
+  #retiredLate = 0;
 
   /** @throws RangeError when `maxSeries` is not a positive integer or a window option is invalid. */
   constructor(options: SeriesRegistryOptions = {}) {
@@ -67,6 +78,7 @@ export class SeriesRegistry {
       throw new RangeError(`SeriesRegistry: maxSeries must be a positive integer, got ${maxSeries}`);
     }
     this.maxSeries = maxSeries;
+    this.limits = options.limits ?? new CardinalityLimits();
     this.#windowOptions = resolveSlidingWindowOptions(options.window);
     this.#totalsBoundsMs = Object.freeze([...(options.totalsBoundsMs ?? [])]);
   }
@@ -76,41 +88,35 @@ export class SeriesRegistry {
     return this.#regularCount + this.#overflowCount;
   }
 
-  /**
-   * Calls to {@link resolve} sent to an overflow series because the cap was reached. Each call
-   * counts, so a refused combination resolved 3 times counts 3 (refused combinations are not
-   * remembered: that would grow without bound).
-   */
+  /** Regular series held (overflow series left out): at most `maxSeries`. */
+  get regularSize(): number {
+    return this.#regularCount;
+  }
+
+  /** Lookups sent to an overflow series because the regular series numbered `maxSeries`. */
   get overflowed(): number {
-    return this.#overflowed;
+    return this.limits.overflowed().series;
+  }
+
+  /** Samples dropped (invalid, late) by the windows of series removed since: counters stay monotonic. */
+  get retiredDrops(): { readonly invalid: number; readonly late: number } {
+    return { invalid: this.#retiredInvalid, late: this.#retiredLate };
   }
 
   /**
-   * The series of a combination, created on first use. At the cap, a new combination gets the
-   * shared overflow series of its (service, context) and {@link overflowed} is incremented.
+   * The series of a combination, created on first use. Long names are truncated first; a value a
+   * cap refuses is replaced by {@link OVERFLOW_OPERATION} (counted by dimension).
    */
   resolve(service: string, operation: string, context: string, phase = ''): Series {
-    let byContext = this.#byService.get(service);
-    let byOperation = byContext?.get(context);
-    const found = byOperation?.get(operation)?.get(phase);
-    if (found !== undefined) return found;
-    if (byContext === undefined) {
-      byContext = new Map();
-      this.#byService.set(service, byContext);
+    const n = this.limits.nameLength;
+    if (service.length > n || operation.length > n || context.length > n || phase.length > n) {
+      service = this.limits.name('service', service);
+      operation = this.limits.name('operation', operation);
+      context = this.limits.name('context', context);
+      phase = this.limits.name('phase', phase);
     }
-    if (byOperation === undefined) {
-      byOperation = new Map();
-      byContext.set(context, byOperation);
-    }
-    if (operation === OVERFLOW_OPERATION)
-      return this.#add(byOperation, service, OVERFLOW_OPERATION, context, '');
-    if (this.#regularCount < this.maxSeries)
-      return this.#add(byOperation, service, operation, context, phase);
-    this.#overflowed++;
-    return (
-      byOperation.get(OVERFLOW_OPERATION)?.get('') ??
-      this.#add(byOperation, service, OVERFLOW_OPERATION, context, '')
-    );
+    const found = this.#byService.get(service)?.get(context)?.get(operation)?.get(phase);
+    return found ?? this.#create(service, operation, context, phase);
   }
 
   /** Every series, overflow series included, in creation order per (service, context). */
@@ -124,54 +130,83 @@ export class SeriesRegistry {
     return all;
   }
 
+  /** Whether `service` holds at least one series. */
+  hasService(service: string): boolean {
+    return this.#byService.has(service);
+  }
+
+  /** End time of the newest sample of any series of `service`, ms; `-Infinity` when none. */
+  newestRecordMs(service: string): number {
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const byOperation of this.#byService.get(service)?.values() ?? []) {
+      for (const byPhase of byOperation.values())
+        for (const series of byPhase.values()) newest = Math.max(newest, series.window.lastRecordMs);
+    }
+    return newest;
+  }
+
   /**
    * Forgets one series; returns whether it existed. A holder of the removed `Series` still writes
    * to its window, which no longer shows in {@link list}: resolve again after a delete or prune.
    */
   delete(service: string, operation: string, context: string, phase = ''): boolean {
-    const byContext = this.#byService.get(service);
-    const byOperation = byContext?.get(context);
-    const byPhase = byOperation?.get(operation);
-    if (
-      byContext === undefined ||
-      byOperation === undefined ||
-      byPhase === undefined ||
-      !byPhase.has(phase)
-    ) {
-      return false;
-    }
-    this.#forget(byOperation, byPhase, operation, phase);
-    if (byOperation.size === 0) byContext.delete(context);
-    if (byContext.size === 0) this.#byService.delete(service);
+    const series = this.#byService.get(service)?.get(context)?.get(operation)?.get(phase);
+    if (series === undefined) return false;
+    this.#forget(series);
     return true;
   }
 
   /**
    * Forgets every series whose newest sample ended at or before `nowMs - idleMs` (or that never
-   * accepted one); returns how many were removed. Same caveat for held `Series` as {@link delete}.
+   * accepted one), freeing its window and its room under the caps; returns how many were removed.
+   * Same caveat for held `Series` as {@link delete}.
    */
   prune(idleMs: number, nowMs: number): number {
     const cutoffMs = nowMs - idleMs;
     // A NaN cutoff would compare false everywhere and remove everything.
     if (Number.isNaN(cutoffMs)) return 0;
     let removed = 0;
-    for (const [service, byContext] of this.#byService) {
-      for (const [context, byOperation] of byContext) {
-        for (const [operation, byPhase] of byOperation) {
-          for (const [phase, series] of byPhase) {
-            if (series.window.lastRecordMs > cutoffMs) continue;
-            this.#forget(byOperation, byPhase, operation, phase);
-            removed++;
-          }
-        }
-        if (byOperation.size === 0) byContext.delete(context);
-      }
-      if (byContext.size === 0) this.#byService.delete(service);
+    for (const series of this.list()) {
+      if (series.window.lastRecordMs > cutoffMs) continue;
+      this.#forget(series);
+      removed++;
     }
     return removed;
   }
 
-  #add(byOperation: ByOperation, service: string, operation: string, context: string, phase: string): Series {
+  #create(service: string, operation: string, context: string, phase: string): Series {
+    let key = this.#admit(service, operation, context, phase);
+    if (this.#find(key) === undefined) {
+      const overflow = key[0] === OVERFLOW || key[1] === OVERFLOW || key[3] === OVERFLOW;
+      if (!overflow && this.#regularCount >= this.maxSeries) {
+        this.limits.countOverflow('series');
+        key = [key[0], OVERFLOW, key[2], key[3] === '' ? '' : OVERFLOW];
+      }
+      // Overflow series are bounded too: past maxSeries of them, one shared service takes the rest.
+      if (this.#find(key) === undefined && this.#overflowCount >= this.maxSeries) {
+        key = [OVERFLOW, OVERFLOW, key[2], key[3] === '' ? '' : OVERFLOW];
+      }
+    }
+    return this.#find(key) ?? this.#add(key);
+  }
+
+  /** The key a combination is kept under, each level admitted by its dimension's cap. */
+  #admit(service: string, operation: string, context: string, phase: string): Key {
+    const limits = this.limits;
+    const s = limits.admit('service', this.#byService, service);
+    const byContext = this.#byService.get(s) ?? EMPTY;
+    const c = limits.admit('context', byContext, context);
+    const byOperation = byContext.get(c) ?? EMPTY;
+    const o = limits.admit('operation', byOperation, operation);
+    if (phase === '') return [s, o, c, ''];
+    return [s, o, c, limits.admit('phase', byOperation.get(o) ?? EMPTY, phase)];
+  }
+
+  #find([service, operation, context, phase]: Key): Series | undefined {
+    return this.#byService.get(service)?.get(context)?.get(operation)?.get(phase);
+  }
+
+  #add([service, operation, context, phase]: Key): Series {
     const series: Series = Object.freeze({
       service,
       operation,
@@ -180,21 +215,39 @@ export class SeriesRegistry {
       window: new SlidingWindow(this.#windowOptions),
       totals: new SeriesTotals(this.#totalsBoundsMs),
     });
-    let byPhase = byOperation.get(operation);
-    if (byPhase === undefined) {
-      byPhase = new Map();
-      byOperation.set(operation, byPhase);
-    }
-    byPhase.set(phase, series);
-    if (operation === OVERFLOW_OPERATION) this.#overflowCount++;
+    const byContext = getOrAdd(this.#byService, service);
+    const byOperation = getOrAdd(byContext, context);
+    getOrAdd(byOperation, operation).set(phase, series);
+    if (isOverflow(series)) this.#overflowCount++;
     else this.#regularCount++;
     return series;
   }
 
-  #forget(byOperation: ByOperation, byPhase: ByPhase, operation: string, phase: string): void {
+  #forget(series: Series): void {
+    const { service, operation, context, phase } = series;
+    const byContext = this.#byService.get(service) as ByContext;
+    const byOperation = byContext.get(context) as ByOperation;
+    const byPhase = byOperation.get(operation) as ByPhase;
     byPhase.delete(phase);
     if (byPhase.size === 0) byOperation.delete(operation);
-    if (operation === OVERFLOW_OPERATION) this.#overflowCount--;
+    if (byOperation.size === 0) byContext.delete(context);
+    if (byContext.size === 0) this.#byService.delete(service);
+    if (isOverflow(series)) this.#overflowCount--;
     else this.#regularCount--;
+    this.#retiredInvalid += series.window.droppedInvalid;
+    this.#retiredLate += series.window.droppedLate;
   }
+}
+
+function isOverflow(series: Series): boolean {
+  return series.service === OVERFLOW || series.operation === OVERFLOW || series.phase === OVERFLOW;
+}
+
+function getOrAdd<V extends Map<string, unknown>>(map: Map<string, V>, key: string): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = new Map() as V;
+    map.set(key, value);
+  }
+  return value;
 }

@@ -3,7 +3,7 @@
  * reached through OTLP). Retry defaults follow the OpenTelemetry Collector's exporterhelper.
  */
 import { z } from 'zod';
-import { duration, formatMs, port, whenValid } from './units.ts';
+import { duration, formatMs, port, size, whenValid } from './units.ts';
 
 export const prometheusSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -16,6 +16,9 @@ export const prometheusSchema = z.strictObject({
     .min(1)
     .default(2000)
     .meta({ description: 'Cap on exported label sets per metric; extra ones go to an overflow series.' }),
+  maxScrapeSize: size()
+    .prefault('32MiB')
+    .meta({ description: 'Largest exposition served; a bigger scrape is answered 503 and counted.' }),
 });
 
 const url = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });

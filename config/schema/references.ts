@@ -61,6 +61,7 @@ export function checkReferences(config: unknown, ctx: Context): void {
     });
   });
   checkWindow(record(root.window), ctx);
+  checkIdleTime(record(root.window), record(root.limits), ctx);
 }
 
 function checkWindow(window: Record<string, unknown>, ctx: Context): void {
@@ -74,6 +75,18 @@ function checkWindow(window: Record<string, unknown>, ctx: Context): void {
       message: `window.length (${formatMs(length)}) must be a whole multiple, 2 to 3600 times, of window.resolution (${formatMs(resolution)})`,
     });
   }
+}
+
+/** An idle series must have left the window before it is evicted: its verdicts are then moot. */
+function checkIdleTime(window: Record<string, unknown>, limits: Record<string, unknown>, ctx: Context): void {
+  const length = typeof window.length === 'number' ? window.length : 60_000;
+  const { idleTime } = limits;
+  if (typeof idleTime !== 'number' || idleTime >= length) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['limits', 'idleTime'],
+    message: `limits.idleTime (${formatMs(idleTime)}) must be at least window.length (${formatMs(length)})`,
+  });
 }
 
 function record(value: unknown): Record<string, unknown> {

@@ -205,6 +205,31 @@ export const METRICS = Object.freeze({
     'headroom_alert_notifications_unrouted_total',
     'Deliveries skipped because an alert named a channel that does not exist.',
   ),
+  cardinalityOverflowed: metric(
+    'headroom_cardinality_overflowed_total',
+    'Values folded into an overflow series or refused because a cap was reached, by dimension (namespace, service, operation, context, phase, series).',
+  ),
+  namesTruncated: metric(
+    'headroom_names_truncated_total',
+    'Names cut to limits.nameLength, by dimension (namespace, service, operation, context, phase).',
+  ),
+  seriesEvicted: metric(
+    'headroom_series_evicted_total',
+    'Series removed after limits.idleTime without a sample.',
+  ),
+  servicesEvicted: metric(
+    'headroom_services_evicted_total',
+    'Services forgotten after limits.idleTime idle at NONE, without override or firing alert.',
+  ),
+  scrapesRefused: metric(
+    'headroom_prometheus_scrapes_refused_total',
+    'Scrapes answered 503, by reason (too_large: over exporters.prometheus.maxScrapeSize; failed).',
+  ),
+  scrapeSize: metric(
+    'headroom_prometheus_scrape_size_bytes',
+    'Size of the last exposition served, bytes.',
+    'bytes',
+  ),
 });
 
 /** Service label of the series that per-service label sets beyond the cap fold into. */

@@ -8,9 +8,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { diag } from '@opentelemetry/api';
 
-/** Content type of Prometheus text format 0.0.4. */
-export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
 /** Options of {@link listenMetricsServer}. */
 export interface MetricsServerOptions {
   readonly host: string;
@@ -69,6 +66,4 @@ function route(options: MetricsServerOptions, request: IncomingMessage, response
     return;
   }
   options.handle(request, response);
-  // The exporter's handler sets a bare `text/plain` and answers asynchronously: name the version.
-  if (!response.headersSent) response.setHeader('content-type', EXPOSITION_CONTENT_TYPE);
 }

@@ -9,8 +9,10 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Agent } from '../../agent/index.ts';
 import type { ResolvedConfig } from '../../config/index.ts';
 import { HeadroomMetricProducer } from '../metrics/index.ts';
+import { BoundedExposition } from './bounded-exposition.ts';
 import { SERIALIZER_OPTIONS } from './exposition.ts';
 import { closeMetricsServer, listenMetricsServer } from './metrics-server.ts';
+import { scrapeHandler, scrapeMetrics } from './scrape-handler.ts';
 
 /** The `exporters.prometheus` section of the resolved configuration. */
 export type PrometheusConfig = ResolvedConfig['exporters']['prometheus'];
@@ -18,7 +20,7 @@ export type PrometheusConfig = ResolvedConfig['exporters']['prometheus'];
 /** Options of {@link startPrometheusExporter}. */
 export interface PrometheusExporterOptions {
   readonly agent: Agent;
-  /** `exporters.prometheus`: enabled, host, port (0 = any free port), path, maxSeries. */
+  /** `exporters.prometheus`: enabled, host, port (0 = any free port), path, maxSeries, maxScrapeSize. */
   readonly config: PrometheusConfig;
   /** Resource shown as `target_info` (service.name, ...). @default an empty resource */
   readonly resource?: Resource;
@@ -59,7 +61,12 @@ export async function startPrometheusExporter(
 ): Promise<PrometheusExporterHandle> {
   const { agent, config } = options;
   if (!config.enabled) return notListening(undefined);
-  const producer = new HeadroomMetricProducer({ agent, maxSeries: config.maxSeries });
+  const bounded = new BoundedExposition(config.maxScrapeSize);
+  const producer = new HeadroomMetricProducer({
+    agent,
+    maxSeries: config.maxSeries,
+    sources: [scrapeMetrics(bounded)],
+  });
   const exporter = new PrometheusExporter({
     // Headroom's own server listens instead (see metrics-server.ts); the exporter renders.
     preventServerStart: true,
@@ -76,7 +83,7 @@ export async function startPrometheusExporter(
     host: config.host,
     port: config.port,
     path: config.path,
-    handle: (request, response) => exporter.getMetricsRequestHandler(request, response),
+    handle: scrapeHandler(exporter, bounded),
   });
   if (!result.listening) {
     diag.error(

@@ -62,7 +62,14 @@ describe('Prometheus scraping the agent', () => {
     });
     exporter = await startPrometheusExporter({
       agent: headroom.agent,
-      config: { enabled: true, host: '127.0.0.1', port: 0, path: '/metrics', maxSeries: 2000 },
+      config: {
+        enabled: true,
+        host: '127.0.0.1',
+        port: 0,
+        path: '/metrics',
+        maxSeries: 2000,
+        maxScrapeSize: 32 * 1024 * 1024,
+      },
     });
     if (!exporter.listening) throw new Error(`exporter not listening: ${exporter.error}`);
     prometheus = await startPrometheus({ target: `127.0.0.1:${exporter.port}`, metricsPath: '/metrics' });

@@ -15,6 +15,8 @@ export interface ApiContext {
   readonly catalog: ServiceCatalog;
   readonly verdicts: VerdictCache;
   readonly stream: DecisionStream;
+  /** Why the agent is saturated now (memory, caps); empty when it can take more. */
+  readonly saturation: () => readonly string[];
 }
 
 const CODES: Readonly<Record<number, string>> = {

@@ -25,6 +25,8 @@ export interface DecisionApiOptions {
   readonly config: ApiConfig;
   /** Interval of the stream's `: keepalive` comments, ms. @default 15000 */
   readonly keepaliveMs?: number;
+  /** Why the agent is saturated now; `/-/ready` answers 503 with them while any. @default none */
+  readonly saturation?: () => readonly string[];
 }
 
 /** A running decision API. */
@@ -54,11 +56,21 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
   const catalog = new ServiceCatalog({ agent, directory: options.directory });
   const stream = new DecisionStream({ catalog, keepaliveMs: options.keepaliveMs });
   const verdicts = new VerdictCache(agent);
-  const context: ApiContext = { agent, config, auth: new TokenAuth(config), catalog, verdicts, stream };
+  const context: ApiContext = {
+    agent,
+    config,
+    auth: new TokenAuth(config),
+    catalog,
+    verdicts,
+    stream,
+    saturation: options.saturation ?? (() => []),
+  };
   const app = buildApp(context);
   const unsubscribe = agent.onDecision((decision) => stream.publish(decision));
+  const stopEvictions = agent.onServiceEvicted((_service, finalState) => stream.evicted(finalState));
   const release = () => {
     unsubscribe();
+    stopEvictions();
     verdicts.close();
   };
   try {

@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
-import type { DegradationDecision, DegradationManager } from '../../degradation/index.ts';
+import type { DegradationDecision, DegradationManager, DegradationState } from '../../degradation/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { decisionEventId, formatSseComment, formatSseEvent, parseDecisionEventId } from './sse-format.ts';
 import type { Principal } from './token-auth.ts';
@@ -95,6 +95,25 @@ export class DecisionStream {
       if (subscriber.service !== undefined && subscriber.service !== decision.service) continue;
       if (!this.#catalog.visible(subscriber.principal, decision.service)) continue;
       text ??= decisionEvent(decision);
+      this.#write(subscriber, text);
+    }
+  }
+
+  /**
+   * Sends the last `state` of an evicted service (level NONE, no override), marked
+   * `"evicted": true`, to every stream that sees it: clients learn that the agent forgot it.
+   */
+  evicted(finalState: DegradationState): void {
+    const service = finalState.service;
+    let text: string | undefined;
+    for (const subscriber of this.#subscribers) {
+      if (subscriber.service !== undefined && subscriber.service !== service) continue;
+      if (!this.#catalog.visible(subscriber.principal, service)) continue;
+      text ??= formatSseEvent({
+        event: 'state',
+        id: decisionEventId(service, finalState.lastDecision?.seq ?? 0),
+        data: JSON.stringify({ ...this.#catalog.summaryOf(finalState), evicted: true }),
+      });
       this.#write(subscriber, text);
     }
   }

@@ -4,7 +4,8 @@
  * like one that does not exist, so a tenant cannot learn another tenant's service names.
  */
 import type { Agent } from '../../agent.ts';
-import type { DegradationManager } from '../../degradation/index.ts';
+import type { DegradationManager, DegradationState } from '../../degradation/index.ts';
+import { truncate } from '../../limits/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import type { Principal } from './token-auth.ts';
 import type { ServiceSummary } from './types.ts';
@@ -28,7 +29,7 @@ export class ServiceCatalog {
 
   /** `service.namespace` of a service; '' when unknown. */
   namespaceOf(service: string): string {
-    return this.#directory?.namespaceOf(service) ?? '';
+    return this.#directory?.namespaceOf(this.#kept(service)) ?? '';
   }
 
   /** Whether `principal` may see `service` (it may still not exist). */
@@ -48,14 +49,24 @@ export class ServiceCatalog {
    * service known only to the directory gets its manager now (bounded by the directory's size).
    */
   find(principal: Principal, service: string): DegradationManager | undefined {
+    service = this.#kept(service);
     if (!this.visible(principal, service)) return undefined;
     const known = this.#directory?.get(service) !== undefined || this.#agent.services().includes(service);
     return known ? this.#agent.degradation(service) : undefined;
   }
 
+  /** The name a service is kept under: a longer one asked for finds it (limits.nameLength). */
+  #kept(service: string): string {
+    return truncate(service, this.#agent.registry.limits.nameLength);
+  }
+
   /** The list and stream view of a service. */
   summary(manager: DegradationManager): ServiceSummary {
-    const state = manager.state();
+    return this.summaryOf(manager.state());
+  }
+
+  /** The list and stream view of a service's state. */
+  summaryOf(state: DegradationState): ServiceSummary {
     return {
       service: state.service,
       namespace: this.namespaceOf(state.service),

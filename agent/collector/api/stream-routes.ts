@@ -33,7 +33,10 @@ export function registerStreamRoutes(app: FastifyInstance, context: ApiContext):
   });
 }
 
-/** Registers `/-/healthy` (200 while up) and `/-/ready` (200 once the agent has ticked, else 503); no auth. */
+/**
+ * Registers `/-/healthy` (200 while the process serves: liveness) and `/-/ready` (200 once the
+ * agent has ticked and while it is not saturated, else 503 with the reasons); no auth.
+ */
 export function registerProbeRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get('/-/healthy', async () => ({ status: 'healthy' }));
   app.get('/-/ready', async (_request, reply) => {
@@ -44,6 +47,11 @@ export function registerProbeRoutes(app: FastifyInstance, context: ApiContext): 
         'the agent has not evaluated yet; retry after its first tick',
         'not_ready',
       );
+    const reasons = context.saturation();
+    if (reasons.length > 0) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendError(reply, 503, `saturated: ${reasons.join('; ')}`, 'saturated');
+    }
     return { status: 'ready' };
   });
 }

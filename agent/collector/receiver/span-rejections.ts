@@ -15,7 +15,8 @@ export const SPAN_REJECTIONS = Object.freeze({
     `lasting longer than window.maxSpanDuration (${formatMs(config.window.maxSpanDuration)})`,
   future: (config: ResolvedConfig) =>
     `with end time one window (${config.window.length / 1000}s) or more ahead of the collector's clock`,
-  service_limit: () => "from a new service while the collector's service directory is full",
+  service_limit: () =>
+    'from a new service or namespace while limits.services or limits.namespaces is reached',
 });
 
 /** A key of {@link SPAN_REJECTIONS}: the `reason` label of rejected spans. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CardinalityLimits } from '../../../agent/limits/index.ts';
 import { OVERFLOW_OPERATION, type Series, SeriesRegistry } from '../../../agent/window/index.ts';
 
 function keyOf(series: Series): string[] {
@@ -127,5 +128,99 @@ describe('SeriesRegistry', () => {
     expect(thrownBy(() => new SeriesRegistry({ window: { resolutionMs: 7 } }))).toStrictEqual(
       new RangeError('SlidingWindow: windowMs (60000) must be a whole multiple of resolutionMs (7)'),
     );
+  });
+});
+
+describe('SeriesRegistry caps by dimension', () => {
+  const limited = (max: Record<string, number>, maxSeries = 10_000, nameLength = 256) =>
+    new SeriesRegistry({
+      maxSeries,
+      limits: new CardinalityLimits({
+        nameLength,
+        max,
+        allowed: { context: new Set(['emergency', 'routine']) },
+      }),
+    });
+  const keys = (registry: SeriesRegistry) =>
+    registry.list().map((s) => [s.service, s.operation, s.context, s.phase]);
+
+  it('should fold 100,000 distinct values of each dimension into a bounded number of series', () => {
+    const cases = [
+      ['service', (i: number) => [`svc-${i}`, 'op', 'routine', '']],
+      ['operation', (i: number) => ['svc', `op-${i}`, 'routine', '']],
+      ['context', (i: number) => ['svc', 'op', `ctx-${i}`, '']],
+      ['phase', (i: number) => ['svc', 'op', 'routine', `phase-${i}`]],
+    ] as const;
+    for (const [dimension, key] of cases) {
+      const registry = limited({ service: 3, operation: 3, phase: 3 });
+      for (let i = 0; i < 100_000; i++) {
+        const [service, operation, context, phase] = key(i);
+        registry.resolve(service, operation, context, phase).window.record(1, false, 1_000);
+      }
+      // 3 regular values (none for context: only configured ones) and one overflow series.
+      expect([dimension, registry.size]).toStrictEqual([dimension, dimension === 'context' ? 1 : 4]);
+      expect(registry.limits.overflowed()[dimension]).toBe(dimension === 'context' ? 100_000 : 99_997);
+    }
+  });
+
+  it('should key a refused value under __overflow__ at its own level, keeping the others', () => {
+    const registry = limited({ service: 1, operation: 1, phase: 1 });
+    registry.resolve('svc', 'a', 'routine');
+    registry.resolve('svc', 'a', 'routine', 'routing');
+
+    registry.resolve('svc', 'b', 'routine');
+    registry.resolve('svc', 'a', 'routine', 'execution');
+    registry.resolve('svc', 'a', 'batch');
+    registry.resolve('other', 'a', 'routine');
+
+    expect(keys(registry)).toStrictEqual([
+      ['svc', 'a', 'routine', ''],
+      ['svc', 'a', 'routine', 'routing'],
+      ['svc', 'a', 'routine', '__overflow__'],
+      ['svc', '__overflow__', 'routine', ''],
+      ['svc', 'a', '__overflow__', ''],
+      ['__overflow__', 'a', 'routine', ''],
+    ]);
+    // An unconfigured context's series is a regular one (it is one per service and operation).
+    expect(registry.regularSize).toBe(3);
+  });
+
+  it('should bound overflow series too: past maxSeries of them, the rest share the __overflow__ service', () => {
+    const registry = limited({ service: 100, operation: 1 }, 2);
+    for (let i = 0; i < 10; i++) {
+      registry.resolve(`svc-${i}`, 'a', 'routine');
+      registry.resolve(`svc-${i}`, 'b', 'routine');
+    }
+    expect(keys(registry)).toStrictEqual([
+      ['svc-0', 'a', 'routine', ''],
+      ['svc-0', '__overflow__', 'routine', ''],
+      ['svc-1', 'a', 'routine', ''],
+      ['svc-1', '__overflow__', 'routine', ''],
+      ['__overflow__', '__overflow__', 'routine', ''],
+    ]);
+  });
+
+  it('should truncate long names before the lookup, so every long variant shares the truncated series', () => {
+    const registry = limited({}, 10, 16);
+    const a = registry.resolve('svc', `${'o'.repeat(16)}-one`, 'routine');
+    const b = registry.resolve('svc', `${'o'.repeat(16)}-two`, 'routine');
+
+    expect(b).toBe(a);
+    expect(a.operation).toBe('o'.repeat(16));
+    expect(registry.limits.truncated().operation).toBe(2);
+  });
+
+  it('should give room back when idle series are pruned, and keep their drop counts', () => {
+    const registry = limited({ operation: 1 });
+    const old = registry.resolve('svc', 'a', 'routine');
+    old.window.record(5, false, 1_000);
+    old.window.record(-1, false, 1_000);
+
+    expect(registry.resolve('svc', 'b', 'routine').operation).toBe('__overflow__');
+    expect(registry.prune(30_000, 60_000)).toBe(2);
+    expect(registry.resolve('svc', 'b', 'routine').operation).toBe('b');
+    expect(registry.retiredDrops).toStrictEqual({ invalid: 1, late: 0 });
+    expect(registry.hasService('svc')).toBe(true);
+    expect(registry.newestRecordMs('svc')).toBe(Number.NEGATIVE_INFINITY);
   });
 });

@@ -72,10 +72,10 @@ describe('HeadroomMetricProducer', () => {
     });
     agent.modifiers.set('sale');
     recordMany(agent, clock, checkout, 30, 50);
-    // A context without a configured budget has percentiles but no budget gauges.
+    // A context that is not configured folds into context "__overflow__": percentiles, no budget gauges.
     recordMany(agent, clock, { ...checkout, context: 'batch' }, 500, 50);
     const text = await expositionOf(agent);
-    const batch = 'service="svc",operation="checkout",context="batch"';
+    const batch = 'service="svc",operation="checkout",context="__overflow__"';
     expect(family(text, 'headroom_latency_seconds')).toEqual([
       "# HELP headroom_latency_seconds Latency percentile over the agent's sliding window (DDSketch estimate).",
       '# UNIT headroom_latency_seconds seconds',

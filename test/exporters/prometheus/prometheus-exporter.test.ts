@@ -7,7 +7,14 @@ import {
 } from '../../../exporters/prometheus/index.ts';
 import { recordMany, testAgent } from '../../helpers/agent.ts';
 
-const config = { enabled: true, host: '127.0.0.1', port: 0, path: '/metrics', maxSeries: 2000 };
+const config = {
+  enabled: true,
+  host: '127.0.0.1',
+  port: 0,
+  path: '/metrics',
+  maxSeries: 2000,
+  maxScrapeSize: 32 * 1024 * 1024,
+};
 const handles: PrometheusExporterHandle[] = [];
 
 async function started(options: Parameters<typeof startPrometheusExporter>[0]) {

@@ -147,7 +147,7 @@ describe('decision API read routes', () => {
     });
   });
 
-  it('should show a series in an unconfigured context as unbudgeted', async () => {
+  it('should fold a series in an unconfigured context into context "__overflow__", unbudgeted', async () => {
     const context = await start();
     context.agent.record('checkout', 'export', 'batch', '', 7, false, context.clock.now() - 1);
     context.agent.tick();
@@ -155,7 +155,7 @@ describe('decision API read routes', () => {
     expect(body.series).toEqual([
       {
         operation: 'export',
-        context: 'batch',
+        context: '__overflow__',
         phase: '',
         status: 'unbudgeted',
         percentile: null,
@@ -212,14 +212,17 @@ describe('decision API read routes', () => {
     ]);
   });
 
-  it('should serve a service with a long, percent-encoded name', async () => {
+  it('should serve a service with a long, percent-encoded name, by its full or its kept name', async () => {
     const { clock, directory, request } = await start();
     const name = `team a/${'x'.repeat(300)}`;
+    const kept = name.slice(0, 256); // limits.nameLength
     directory.note(name, 'payments', clock.now());
-    const { status, body } = await request(`/api/v1/services/${encodeURIComponent(name)}`, {
-      token: TOKENS.reader,
-    });
-    expect([status, body.service, body.namespace]).toEqual([200, name, 'payments']);
+    for (const asked of [name, kept]) {
+      const { status, body } = await request(`/api/v1/services/${encodeURIComponent(asked)}`, {
+        token: TOKENS.reader,
+      });
+      expect([status, body.service, body.namespace]).toEqual([200, kept, 'payments']);
+    }
   });
 
   it('should answer 404 in the error format for an unknown service and an unknown route', async () => {

@@ -20,7 +20,7 @@ export type TestReceiverOptions = Partial<Omit<ReceiverOptions, 'agent' | 'rules
 /** Starts a receiver with `input` as the config file (the receiver listens on port 0). */
 export async function startTestReceiver(input: HeadroomConfigInput = {}, options: TestReceiverOptions = {}) {
   const { agent, clock } = testAgent({ ...input, receiver: { port: 0, ...input.receiver } });
-  const directory = options.directory ?? new ServiceDirectory();
+  const directory = options.directory ?? new ServiceDirectory({ limits: agent.registry.limits });
   const receiver: OtlpReceiver = await startReceiver({
     agent,
     rules: new RuleMatcher(agent.config.rules),

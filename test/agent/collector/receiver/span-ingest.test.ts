@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SpanIngest } from '../../../../agent/collector/receiver/span-ingest.ts';
 import type { DecodedSpan, DecodedTraces } from '../../../../agent/collector/receiver/types.ts';
 import { ServiceDirectory } from '../../../../agent/collector/service-directory.ts';
-import { HEADROOM_SCOPE, RuleMatcher } from '../../../../agent/index.ts';
+import { CardinalityLimits, HEADROOM_SCOPE, RuleMatcher } from '../../../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../../../config/index.ts';
 import { testAgent } from '../../../helpers/agent.ts';
 import { rejectedBy } from './span-outcomes.ts';
@@ -107,7 +107,10 @@ describe('SpanIngest', () => {
   });
 
   it('should note services with their namespace and reject spans of new services once the directory is full', () => {
-    const { agent, clock, ingest, directory } = setup({}, new ServiceDirectory(1));
+    const { agent, clock, ingest, directory } = setup(
+      {},
+      new ServiceDirectory({ limits: new CardinalityLimits({ max: { service: 1 } }) }),
+    );
     const now = clock.now();
     expect(ingest.ingest(traces([span(now, 1)], 'checkout')).rejected).toBe(0);
     expect(ingest.ingest(traces([span(now, 1), span(now, 2)], 'cart'))).toEqual({
@@ -115,7 +118,8 @@ describe('SpanIngest', () => {
       rejected: 2,
       rejectedBy: rejectedBy({ service_limit: 2 }),
       retimed: 0,
-      message: "rejected 2 of 2 spans: 2 from a new service while the collector's service directory is full",
+      message:
+        'rejected 2 of 2 spans: 2 from a new service or namespace while limits.services or limits.namespaces is reached',
     });
     expect(directory.list()).toEqual([{ service: 'checkout', namespace: 'shop', lastSeenMs: now }]);
     expect(agent.registry.list().map((s) => s.service)).toEqual(['checkout']);
