@@ -1,0 +1,235 @@
+// Cardinality attacks on a real `headroom agent` (collector mode, from source): for each dimension
+// (namespace, service, operation, context, phase), 100,000 distinct values in 100 OTLP/HTTP JSON
+// requests of 1000 spans, then silence. Measured from /proc: baseline RSS after a warm-up, peak RSS
+// during the attack, the scrape size right after, and the time from the attack's end until RSS is
+// back within 10 % of the baseline AND a span of a never-seen service is accepted in full.
+// The agent runs with window.length 10s and limits.idleTime 10s so a run takes about 2 minutes.
+//   node bench/cardinality.bench.ts [dimension ...]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const IDLE_S = 10;
+const CONFIG = `service: { name: headroom-cardinality-bench }
+receiver: { port: 0, maxMemory: 512MiB }
+api: { port: 0, anonymous: [read] }
+exporters:
+  prometheus: { port: 0 }
+  otlp: { enabled: false }
+window: { length: 10s, resolution: 1s }
+limits: { idleTime: ${IDLE_S}s }
+`;
+const DIMENSIONS = ['namespace', 'service', 'operation', 'context', 'phase'] as const;
+type Dimension = (typeof DIMENSIONS)[number];
+const VALUES = 100_000;
+const PER_REQUEST = 1000;
+
+interface SpanSpec {
+  readonly service: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+}
+
+/** The i-th span of an attack on `dimension`. */
+function attackSpan(dimension: Dimension, i: number): SpanSpec {
+  const base = {
+    service: 'target',
+    namespace: 'shop',
+    name: 'op',
+    attributes: { 'headroom.budget.context': 'routine' },
+  };
+  switch (dimension) {
+    case 'namespace':
+      return { ...base, service: `svc-${i % 50}`, namespace: `ns-${i}` };
+    case 'service':
+      return { ...base, service: `svc-${i}` };
+    case 'operation':
+      return { ...base, name: `op-${i}` };
+    case 'context':
+      return { ...base, attributes: { 'headroom.budget.context': `ctx-${i}` } };
+    case 'phase':
+      return {
+        ...base,
+        attributes: { ...base.attributes, 'headroom.operation': 'op', 'headroom.phase': `phase-${i}` },
+      };
+  }
+}
+
+let idCounter = 0;
+function hex(length: number): string {
+  idCounter++;
+  return idCounter.toString(16).padStart(length, '0');
+}
+
+/** One OTLP/JSON trace request, a resource per span (same-service spans share nothing: worst case). */
+function payload(spans: readonly SpanSpec[]): string {
+  const endNs = BigInt(Date.now()) * 1_000_000n;
+  return JSON.stringify({
+    resourceSpans: spans.map((span) => ({
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: span.service } },
+          { key: 'service.namespace', value: { stringValue: span.namespace } },
+        ],
+      },
+      scopeSpans: [
+        {
+          scope: { name: 'bench' },
+          spans: [
+            {
+              traceId: hex(32),
+              spanId: hex(16),
+              name: span.name,
+              kind: 2,
+              startTimeUnixNano: String(endNs - 5_000_000n),
+              endTimeUnixNano: String(endNs),
+              attributes: Object.entries(span.attributes).map(([key, value]) => ({
+                key,
+                value: { stringValue: value },
+              })),
+            },
+          ],
+        },
+      ],
+    })),
+  });
+}
+
+async function send(url: string, spans: readonly SpanSpec[]): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: payload(spans),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+function rssMiB(pid: number): number {
+  const kiB = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kiB) / 1024;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function startAgent(
+  dir: string,
+): Promise<{ child: ChildProcess; url: string; metricsUrl: string; apiUrl: string }> {
+  const child = spawn(
+    process.execPath,
+    ['test/helpers/run-cli.ts', 'agent', '--config', join(dir, 'headroom.yaml')],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent did not start:\n${output}`)), 30_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const metrics = /metrics on (http:\/\/[^\s"]+)/.exec(output);
+      if (metrics === null) return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: /receiving OTLP\/HTTP on (http:\/\/[^\s"]+)/.exec(output)![1]!,
+        metricsUrl: metrics[1]!,
+        apiUrl: /decision API on (http:\/\/[^\s"]+)/.exec(output)![1]!,
+      });
+    });
+  });
+}
+
+async function attack(dimension: Dimension) {
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-cardinality-'));
+  writeFileSync(join(dir, 'headroom.yaml'), CONFIG);
+  const { child, url, metricsUrl, apiUrl } = await startAgent(dir);
+  const pid = child.pid as number;
+  try {
+    for (let i = 0; i < 20; i++) {
+      await send(
+        url,
+        Array.from({ length: 100 }, () => ({
+          service: 'legit',
+          namespace: 'shop',
+          name: 'checkout',
+          attributes: { 'headroom.budget.context': 'routine' },
+        })),
+      );
+    }
+    await sleep(3000);
+    const baseline = rssMiB(pid);
+    let peak = baseline;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMiB(pid));
+    }, 50);
+    const started = performance.now();
+    const statuses = new Map<number, number>();
+    for (let r = 0; r < VALUES / PER_REQUEST; r++) {
+      const spans = Array.from({ length: PER_REQUEST }, (_, k) => attackSpan(dimension, r * PER_REQUEST + k));
+      const { status } = await send(url, spans);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    const attackS = (performance.now() - started) / 1000;
+    const scrape = await fetch(metricsUrl);
+    const scrapeBytes = Buffer.byteLength(await scrape.text());
+    const readyDuring = (await fetch(`${apiUrl}/-/ready`)).status;
+    const ended = performance.now();
+    let recoveredS: number | undefined;
+    let n = 0;
+    while (performance.now() - ended < 60_000) {
+      const rss = rssMiB(pid);
+      const reply = await send(url, [
+        {
+          service: `fresh-${n++}`,
+          namespace: 'shop',
+          name: 'checkout',
+          attributes: { 'headroom.budget.context': 'routine' },
+        },
+      ]);
+      const accepted = reply.status === 200 && !reply.body.includes('rejected');
+      if (accepted && rss <= baseline * 1.1) {
+        recoveredS = (performance.now() - ended) / 1000;
+        break;
+      }
+      await sleep(250);
+    }
+    clearInterval(sampler);
+    const readyAfter = (await fetch(`${apiUrl}/-/ready`)).status;
+    return {
+      dimension,
+      baselineMiB: baseline,
+      peakMiB: peak,
+      attackS,
+      statuses: Object.fromEntries(statuses),
+      scrapeBytes,
+      scrapeStatus: scrape.status,
+      readyDuring,
+      recoveredS,
+      readyAfter,
+      finalMiB: rssMiB(pid),
+    };
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const chosen = process.argv
+  .slice(2)
+  .filter((a): a is Dimension => (DIMENSIONS as readonly string[]).includes(a));
+console.log(
+  `cardinality attacks: ${VALUES} distinct values per dimension, limits.idleTime ${IDLE_S}s, ticks 1s`,
+);
+console.log(
+  '| dimension | baseline RSS | peak RSS | attack | replies | scrape after | /-/ready during | recovered (RSS within 10 % and a new service accepted) | /-/ready after |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const dimension of chosen.length > 0 ? chosen : DIMENSIONS) {
+  const r = await attack(dimension);
+  console.log(
+    `| ${r.dimension} | ${r.baselineMiB.toFixed(0)} MiB | ${r.peakMiB.toFixed(0)} MiB | ${r.attackS.toFixed(1)} s | ${JSON.stringify(r.statuses)} | ${r.scrapeStatus}, ${(r.scrapeBytes / 1024).toFixed(0)} KiB | ${r.readyDuring} | ${r.recoveredS === undefined ? 'not within 60 s' : `${r.recoveredS.toFixed(1)} s`} (RSS ${r.finalMiB.toFixed(0)} MiB) | ${r.readyAfter} |`,
+  );
+}
