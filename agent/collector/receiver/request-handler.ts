@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { Admission, OverloadReason } from './admission.ts';
-import { readBody } from './body-reader.ts';
+import { maxCompressedBytes, readBody } from './body-reader.ts';
+import { DISCARD_MAX_MS, DISCARD_WIRE_BODIES, discardRest } from './discard-rest.ts';
 import { decodeTracesJson } from './json-trace-decoder.ts';
 import { countDataPointsJson, countDataPointsProtobuf } from './metrics-decoder.ts';
 import { CONTENT_TYPES, exportResponse, grpcCodeOf, statusResponse } from './otlp-responses.ts';
@@ -168,7 +169,15 @@ export class RequestHandler {
     const headers =
       refusal.status === 503 ? { ...refusal.headers, 'retry-after': this.#retryAfter } : refusal.headers;
     const body = statusResponse(refusal.encoding, grpcCodeOf(refusal.status), refusal.message);
-    send(response, refusal.status, refusal.encoding, body, this.#closeIfClosing(headers));
+    // No `Connection: close` for a refusal (unless the receiver is closing): Node would cut the
+    // connection under a client still sending its body, which could lose this answer; the rest of
+    // the body is thrown away instead, within bounds.
+    const { connection: _close, ...kept } = headers;
+    send(response, refusal.status, refusal.encoding, body, this.#closeIfClosing(kept));
+    discardRest(response.req, {
+      maxBytes: DISCARD_WIRE_BODIES * maxCompressedBytes(this.#options.maxBodyBytes),
+      maxMs: DISCARD_MAX_MS,
+    });
   }
 
   /** While closing, every reply ends its connection, so keep-alive clients stop reusing it. */
