@@ -4,6 +4,7 @@
 // uncaught exception ends it, which the fuzzer counts as a crash.
 //   node fuzz/receiver-process.ts <config-file>
 import { Collector } from '../app/collector.ts';
+import { createJsonLogger } from '../app/logging.ts';
 
 /** Messages the child sends. */
 export type ReceiverMessage =
@@ -14,7 +15,9 @@ const send = (message: ReceiverMessage) => process.send?.(message);
 
 const configFile = process.argv[2];
 if (configFile !== undefined && process.send !== undefined) {
-  const collector = await Collector.start({ files: [configFile], env: {}, log: () => {} });
+  // Errors only (to stderr): the fuzzer's own report says what each case came to.
+  const { logger } = createJsonLogger({ env: { OTEL_LOG_LEVEL: 'error' } });
+  const collector = await Collector.start({ files: [configFile], env: {}, logger });
   const metricsUrl = collector.prometheus?.listening ? collector.prometheus.url : undefined;
   send({ type: 'ready', receiverUrl: collector.receiver.url, metricsUrl });
   process.on('message', (message: { type: string }) => {
