@@ -22,6 +22,7 @@ import {
 import { OVERFLOW, truncate } from './limits/index.ts';
 import type { LoadMonitor, LoadSampler } from './load/index.ts';
 import type { Recorder } from './recorder.ts';
+import { type ServiceId, serviceId, serviceKey } from './service-id.ts';
 import { type ServiceActivity, ServiceSweep } from './service-sweep.ts';
 import type { SeriesRegistry } from './window/index.ts';
 
@@ -51,7 +52,7 @@ export interface TickResult {
 export type TickListener = (result: TickResult) => void;
 
 /** Called when a service's state is dropped, with its last state (level NONE, no override). */
-export type EvictionListener = (service: string, finalState: DegradationState) => void;
+export type EvictionListener = (id: ServiceId, finalState: DegradationState) => void;
 
 const violationChannel = channel('headroom:budget:violation');
 
@@ -60,6 +61,7 @@ export class Agent implements Recorder {
   readonly #loadSampler: LoadSampler | undefined;
   readonly #processLoad: boolean;
   #parts: AgentParts;
+  /** By {@link serviceKey}: one manager per (namespace, service). */
   readonly #managers = new Map<string, DegradationManager>();
   readonly #listeners = new Set<TickListener>();
   readonly #decisionListeners = new Set<DecisionListener>();
@@ -136,6 +138,7 @@ export class Agent implements Recorder {
     durationMs: number,
     isError: boolean,
     endTimeMs: number,
+    namespace = '',
     notBeforeMs = Number.NEGATIVE_INFINITY,
   ): void {
     if (durationMs > this.#parts.maxDurationMs) {
@@ -146,22 +149,28 @@ export class Agent implements Recorder {
       this.#droppedLate++;
       return;
     }
-    const series = this.registry.resolve(service, operation, context, phase);
+    const series = this.registry.resolve(service, operation, context, phase, namespace);
     if (series.window.record(durationMs, isError, endTimeMs)) series.totals.record(durationMs, isError);
   }
 
-  /** The degradation manager of a service, created on first use (names cut to `limits.nameLength`). */
-  degradation(service: string): DegradationManager {
+  /**
+   * The degradation manager of a service, created on first use (names cut to `limits.nameLength`).
+   * @param namespace `service.namespace` of the service; '' when none
+   */
+  degradation(service: string, namespace = ''): DegradationManager {
     service = truncate(service, this.registry.limits.nameLength);
-    let manager = this.#managers.get(service);
+    namespace = truncate(namespace, this.registry.limits.nameLength);
+    const key = serviceKey({ namespace, service });
+    let manager = this.#managers.get(key);
     if (manager === undefined) {
       manager = new DegradationManager({
         config: this.config.degradation,
         clock: this.clock,
         service,
+        namespace,
         auditLogSize: this.config.api.historySize,
       });
-      this.#managers.set(service, manager);
+      this.#managers.set(key, manager);
       manager.subscribe((decision) => {
         for (const listener of this.#decisionListeners) {
           try {
@@ -175,9 +184,14 @@ export class Agent implements Recorder {
     return manager;
   }
 
-  /** Every service with a degradation manager. */
-  services(): string[] {
-    return [...this.#managers.keys()];
+  /** Every service with a degradation manager, in creation order. */
+  services(): ServiceId[] {
+    return [...this.#managers.values()].map((manager) => manager.id);
+  }
+
+  /** Whether a service has a degradation manager (without creating one). */
+  hasService(service: string, namespace = ''): boolean {
+    return this.#managers.has(serviceKey({ namespace, service }));
   }
 
   /** Listens to the decisions of every service, present and future; returns the unsubscribe function. */
@@ -203,9 +217,9 @@ export class Agent implements Recorder {
     return this.#sweep.addSource(source);
   }
 
-  /** Whether the agent keeps anything of `service`: a degradation manager or a series. */
-  holdsService(service: string): boolean {
-    return this.#managers.has(service) || this.registry.hasService(service);
+  /** Whether the agent keeps anything of `service` (in `namespace`): a degradation manager or a series. */
+  holdsService(service: string, namespace = ''): boolean {
+    return this.hasService(service, namespace) || this.registry.hasService(service, namespace);
   }
 
   /** The agent's own health, for its metrics. */
@@ -294,21 +308,23 @@ export class Agent implements Recorder {
   }
 
   #decide(verdicts: readonly Verdict[], decisions: DegradationDecision[]): void {
-    const byService = new Map<string, Verdict[]>();
-    for (const service of this.#managers.keys()) byService.set(service, []);
+    const byService = new Map<string, { id: ServiceId; list: Verdict[] }>();
+    for (const [key, manager] of this.#managers) byService.set(key, { id: manager.id, list: [] });
     for (const verdict of verdicts) {
       // Phases explain where time went; the degradation level follows whole operations. The
       // overflow service gathers many services: no one's level follows from it.
-      if (verdict.series.phase !== '' || verdict.series.service === OVERFLOW) continue;
-      let list = byService.get(verdict.series.service);
-      if (list === undefined) {
-        list = [];
-        byService.set(verdict.series.service, list);
+      const { series } = verdict;
+      if (series.phase !== '' || series.service === OVERFLOW || series.namespace === OVERFLOW) continue;
+      const key = serviceKey(series);
+      let entry = byService.get(key);
+      if (entry === undefined) {
+        entry = { id: serviceId(series.namespace, series.service), list: [] };
+        byService.set(key, entry);
       }
-      list.push(verdict);
+      entry.list.push(verdict);
     }
-    for (const [service, list] of byService) {
-      const decision = this.degradation(service).observe(list);
+    for (const { id, list } of byService.values()) {
+      const decision = this.degradation(id.service, id.namespace).observe(list);
       if (decision !== undefined) decisions.push(decision);
     }
   }
@@ -316,13 +332,14 @@ export class Agent implements Recorder {
   #evictIdle(nowMs: number): void {
     const swept = this.#sweep.sweep(this.registry, this.#managers, nowMs, this.config.limits.idleTime);
     this.#seriesEvicted += swept.series;
-    for (const service of swept.services) {
-      const finalState = (this.#managers.get(service) as DegradationManager).state();
-      this.#managers.delete(service);
+    for (const key of swept.services) {
+      const manager = this.#managers.get(key) as DegradationManager;
+      const finalState = manager.state();
+      this.#managers.delete(key);
       this.#servicesEvicted++;
       for (const listener of this.#evictionListeners) {
         try {
-          listener(service, finalState);
+          listener(manager.id, finalState);
         } catch (error) {
           diag.error('headroom: an eviction listener threw', error);
         }

@@ -83,6 +83,15 @@ export {
   RuleMatcher,
   type SpanTarget,
 } from './rules/index.ts';
+export {
+  formatService,
+  NAMESPACE_LABEL,
+  type ServiceId,
+  sameService,
+  serviceId,
+  serviceKey,
+  serviceLabels,
+} from './service-id.ts';
 export type { ServiceActivity } from './service-sweep.ts';
 export { type SloStatus, SloTracker } from './slo/index.ts';
 export {

@@ -6,6 +6,7 @@ export interface Recorder {
    * @param phase the phase name, or '' for the whole operation
    * @param durationMs the span's own duration
    * @param endTimeMs the span's end time, ms since the epoch
+   * @param namespace `service.namespace` of the service; '' (the default) when none
    * @param notBeforeMs end times before this are late (dropped, counted); @default -Infinity
    */
   record(
@@ -16,6 +17,7 @@ export interface Recorder {
     durationMs: number,
     isError: boolean,
     endTimeMs: number,
+    namespace?: string,
     notBeforeMs?: number,
   ): void;
 }

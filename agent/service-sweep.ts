@@ -4,19 +4,20 @@
  * no override and nothing else holding it (a firing alert, a recent announcement), for that time.
  */
 import type { DegradationManager } from './degradation/index.ts';
+import type { ServiceId } from './service-id.ts';
 import type { SeriesRegistry } from './window/index.ts';
 
 /**
  * The latest time a service was active or had state someone must keep, ms since the epoch
  * (`nowMs` while it holds the service, `Infinity` to pin it, `-Infinity` for no claim).
  */
-export type ServiceActivity = (service: string, nowMs: number) => number;
+export type ServiceActivity = (id: ServiceId, nowMs: number) => number;
 
 /** What one sweep removed. */
 export interface SweepResult {
   /** Series removed. */
   readonly series: number;
-  /** Services whose state is to be dropped. */
+  /** Services whose state is to be dropped, by their key in the managers' map. */
   readonly services: readonly string[];
 }
 
@@ -32,7 +33,7 @@ export class ServiceSweep {
   }
 
   /**
-   * Prunes idle series from `registry`, then names the services of `managers` idle for `idleMs`:
+   * Prunes idle series from `registry`, then names the services of `managers` (by `serviceKey`) idle for `idleMs`:
    * the newest of their series' samples, their last time off NONE or overridden (and the level's
    * entry time) and every source's answer are all at or before `nowMs - idleMs`.
    */
@@ -45,23 +46,24 @@ export class ServiceSweep {
     const series = registry.prune(idleMs, nowMs);
     const cutoffMs = nowMs - idleMs;
     const services: string[] = [];
-    for (const [service, manager] of managers) {
-      const busyMs = this.#busyMs(service, manager, registry, nowMs);
-      if (busyMs > cutoffMs) this.#lastBusyMs.set(service, busyMs);
+    for (const [key, manager] of managers) {
+      const busyMs = this.#busyMs(key, manager, registry, nowMs);
+      if (busyMs > cutoffMs) this.#lastBusyMs.set(key, busyMs);
       else {
-        this.#lastBusyMs.delete(service);
-        services.push(service);
+        this.#lastBusyMs.delete(key);
+        services.push(key);
       }
     }
     return { series, services };
   }
 
-  #busyMs(service: string, manager: DegradationManager, registry: SeriesRegistry, nowMs: number): number {
+  #busyMs(key: string, manager: DegradationManager, registry: SeriesRegistry, nowMs: number): number {
     const state = manager.state();
     if (state.level !== 'NONE' || state.overridden) return nowMs;
-    let busyMs = Math.max(this.#lastBusyMs.get(service) ?? -Infinity, state.since);
-    busyMs = Math.max(busyMs, registry.newestRecordMs(service));
-    for (const source of this.#sources) busyMs = Math.max(busyMs, source(service, nowMs));
+    const { id } = manager;
+    let busyMs = Math.max(this.#lastBusyMs.get(key) ?? -Infinity, state.since);
+    busyMs = Math.max(busyMs, registry.newestRecordMs(id.service, id.namespace));
+    for (const source of this.#sources) busyMs = Math.max(busyMs, source(id, nowMs));
     return busyMs;
   }
 }

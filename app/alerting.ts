@@ -34,12 +34,12 @@ export function startAlerting(agent: Agent, options: AlertingOptions = {}): Aler
   const stopAlerts = alerts.onAlert(router);
   const disconnect = connectAlerting(agent, { slos, alerts });
   // A service with a firing alert keeps its state; an evicted one loses its history and cooldowns.
-  const stopHolding = agent.addServiceActivity((service, nowMs) =>
-    alerts.firingFor(service) ? nowMs : Number.NEGATIVE_INFINITY,
+  const stopHolding = agent.addServiceActivity((id, nowMs) =>
+    alerts.firingFor(id) ? nowMs : Number.NEGATIVE_INFINITY,
   );
-  const stopForgetting = agent.onServiceEvicted((service) => {
-    slos.forgetService(service);
-    alerts.forgetService(service);
+  const stopForgetting = agent.onServiceEvicted((id) => {
+    slos.forgetService(id);
+    alerts.forgetService(id);
   });
   return {
     slos,

@@ -25,6 +25,7 @@ import { serviceResource } from '../instrumentation/index.ts';
 import { type Alerting, startAlerting } from './alerting.ts';
 import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
 import type { Logger } from './logging.ts';
+import { tenancyLine } from './tenancy-line.ts';
 
 export interface CollectorOptions {
   /** Configuration files, later ones win; read again on every reload. */
@@ -172,9 +173,13 @@ export class Collector {
     }
     this.agent.reconfigure(config);
     this.receiver.setRules(new RuleMatcher(config.rules));
+    this.receiver.setTokens(config.receiver.tokens);
     this.alerting.reconfigure(config);
+    // Sender tokens apply at once (a revoked token stops working); the rest of `receiver` needs a restart.
+    const { tokens: _next, ...receiver } = config.receiver;
+    const { tokens: _running, ...runningReceiver } = this.#config.receiver;
     const sections = {
-      receiver: [config.receiver, this.#config.receiver],
+      receiver: [receiver, runningReceiver],
       api: [config.api, this.#config.api],
       exporters: [config.exporters, this.#config.exporters],
       'alerting.channels': [config.alerting.channels, this.#config.alerting.channels],
@@ -213,6 +218,7 @@ export class Collector {
   #announce(): void {
     const logger = this.#options.logger;
     logger.info(`receiving OTLP/HTTP on ${this.receiver.url} (POST /v1/traces, /v1/metrics)`);
+    logger.info(tenancyLine(this.#config.receiver.tokens));
     if (this.api !== undefined) logger.info(`decision API on ${this.api.url}`);
     if (this.prometheus?.listening) logger.info(`metrics on ${this.prometheus.url}`);
     else if (this.prometheus?.error !== undefined)

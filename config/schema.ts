@@ -12,6 +12,7 @@ import { exportersSchema } from './schema/exporters.ts';
 import { shutdownSchema } from './schema/lifecycle.ts';
 import { limitsSchema } from './schema/limits.ts';
 import { checkReferences } from './schema/references.ts';
+import { checkTenancy } from './schema/tenancy.ts';
 
 export const serviceSchema = z.strictObject({
   name: z.string().min(1).optional().meta({ description: 'service.name; OTEL_SERVICE_NAME when omitted.' }),
@@ -47,6 +48,7 @@ export const configSchema = z
     shutdown: shutdownSchema.prefault({}),
   })
   .superRefine(checkReferences, { when: () => true })
+  .superRefine(checkTenancy, { when: () => true })
   .transform((config) => {
     // OTLP export is on when asked for, or when an endpoint is known (file or OTEL_EXPORTER_OTLP_*).
     const otlp = config.exporters.otlp;

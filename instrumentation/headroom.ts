@@ -16,7 +16,7 @@ import type {
   TickResult,
   Verdict,
 } from '../agent/index.ts';
-import { RuleMatcher } from '../agent/index.ts';
+import { RuleMatcher, sameService } from '../agent/index.ts';
 import { traceDecisions } from './decision-spans.ts';
 import type { Operation } from './operation-handle.ts';
 import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
@@ -38,6 +38,8 @@ export interface HeadroomParts {
 export class Headroom {
   /** service.name this instance judges and degrades. */
   readonly service: string;
+  /** service.namespace of this service; '' when none (the config's `service.namespace`). */
+  readonly namespace: string;
   /** Add this to your own TracerProvider when you set up the SDK yourself (`sdk: 'external'`). */
   readonly spanProcessor: SpanProcessor;
   readonly tracerProvider: TracerProvider | undefined;
@@ -47,15 +49,17 @@ export class Headroom {
   #stopping: Promise<void> | undefined;
   readonly #shutdownHooks: (() => Promise<void> | void)[] = [];
 
-  constructor(parts: HeadroomParts, service: string) {
+  constructor(parts: HeadroomParts, service: string, namespace = '') {
     this.service = service;
+    this.namespace = namespace;
     this.agent = parts.agent;
     this.tracerProvider = parts.tracerProvider;
     this.spanProcessor = parts.spanProcessor;
-    this.#manager = parts.agent.degradation(service);
+    this.#manager = parts.agent.degradation(service, namespace);
     // The service's own state (level, SLO history) is never evicted, however idle it is.
-    parts.agent.addServiceActivity((name) =>
-      name === this.#manager.state().service ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY,
+    const own = this.#manager.id;
+    parts.agent.addServiceActivity((id) =>
+      sameService(id, own) ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY,
     );
     const config = parts.agent.config;
     const { operations, phases } = config.limits;
@@ -187,11 +191,13 @@ export interface WiringOptions {
 export function wireHeadroom(options: WiringOptions): Headroom {
   const { agent } = options;
   const service = agent.config.service.name ?? UNKNOWN_SERVICE;
+  const namespace = agent.config.service.namespace ?? '';
   const spanProcessor = new HeadroomSpanProcessor({
     recorder: agent,
     budgets: { effectiveBudgetMs: (base, context) => agent.budgets.effectiveBudgetMs(base, context) },
     rules: new RuleMatcher(agent.config.rules),
     defaultService: service,
+    defaultNamespace: namespace,
   });
   let tracerProvider: TracerProvider | undefined;
   let tracer: Tracer;
@@ -209,5 +215,5 @@ export function wireHeadroom(options: WiringOptions): Headroom {
     // A proxy provider with no delegate hands out no-op tracers: tracking costs next to nothing.
     tracer = new ProxyTracerProvider().getTracer(TRACER_NAME);
   }
-  return new Headroom({ agent, tracerProvider, spanProcessor, tracer }, service);
+  return new Headroom({ agent, tracerProvider, spanProcessor, tracer }, service, namespace);
 }

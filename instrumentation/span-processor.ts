@@ -16,6 +16,7 @@ import {
 } from '../agent/index.ts';
 
 const SERVICE_NAME = 'service.name';
+const SERVICE_NAMESPACE = 'service.namespace';
 
 /** Event added to an operation (or phase) span that ended over its effective budget. */
 export const BUDGET_EXCEEDED_EVENT = 'headroom.budget.exceeded';
@@ -27,6 +28,8 @@ export interface HeadroomSpanProcessorOptions {
   readonly rules: RuleMatcher;
   /** service.name used when a span's resource has none. */
   readonly defaultService: string;
+  /** service.namespace used when a span's resource has none. @default '' (none) */
+  readonly defaultNamespace?: string;
 }
 
 /** Feeds finished spans to the agent. Never throws into the SDK. */
@@ -34,15 +37,19 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   readonly #recorder: Recorder;
   readonly #rules: RuleMatcher;
   readonly #defaultService: string;
+  readonly #defaultNamespace: string;
   readonly #budgets: HeadroomSpanProcessorOptions['budgets'];
   #lastResource: unknown;
   #lastService: string;
+  #lastNamespace: string;
 
   constructor(options: HeadroomSpanProcessorOptions) {
     this.#recorder = options.recorder;
     this.#rules = options.rules;
     this.#defaultService = options.defaultService;
     this.#lastService = options.defaultService;
+    this.#defaultNamespace = options.defaultNamespace ?? '';
+    this.#lastNamespace = this.#defaultNamespace;
     this.#budgets = options.budgets;
   }
 
@@ -90,8 +97,9 @@ export class HeadroomSpanProcessor implements SpanProcessor {
 
   #record(span: ReadableSpan): void {
     const service = this.#serviceOf(span);
+    const namespace = this.#lastNamespace;
     // The same mapping the collector's receiver applies: headroom.* attributes, else YAML rules.
-    const target = classifySpan(service, span, span.instrumentationScope.name, this.#rules);
+    const target = classifySpan(service, span, span.instrumentationScope.name, this.#rules, namespace);
     if (target === undefined) return;
     const isError = span.status.code === SpanStatusCode.ERROR;
     this.#recorder.record(
@@ -102,15 +110,20 @@ export class HeadroomSpanProcessor implements SpanProcessor {
       hrTimeToMilliseconds(span.duration),
       isError,
       hrTimeToMilliseconds(span.endTime),
+      namespace,
     );
   }
 
-  /** service.name of the span's resource; the resource object is the same for every span of a provider. */
+  /**
+   * service.name of the span's resource, caching its service.namespace in `#lastNamespace`; the
+   * resource object is the same for every span of a provider.
+   */
   #serviceOf(span: ReadableSpan): string {
     const resource = span.resource;
     if (resource !== this.#lastResource) {
       this.#lastResource = resource;
       this.#lastService = stringOr(resource?.attributes[SERVICE_NAME], this.#defaultService);
+      this.#lastNamespace = stringOr(resource?.attributes[SERVICE_NAMESPACE], this.#defaultNamespace);
     }
     return this.#lastService;
   }

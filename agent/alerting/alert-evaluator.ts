@@ -8,11 +8,13 @@ import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { Clock } from '../clock.ts';
+import { NAMESPACE_LABEL, type ServiceId, serviceLabels } from '../service-id.ts';
 import type { SloTracker } from '../slo/index.ts';
 import { AlertInstance, instanceKey } from './alert-instance.ts';
 import { observeBurnRate } from './burn-rate-rule.ts';
 import { observeDegradation } from './degradation-rule.ts';
 import { observeErrorRate } from './error-rate-rule.ts';
+import { canonicalLabels } from './labels.ts';
 import type { AlertRule, Observation } from './observation.ts';
 import { observePercentile } from './percentile-rule.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
@@ -71,21 +73,18 @@ export class AlertEvaluator {
   }
 
   /** Whether an alert about `service` (its `service` label) is firing. */
-  firingFor(service: string): boolean {
-    for (const instance of this.#instances.values())
-      if (instance.firing?.labels.service === service) return true;
+  firingFor(id: ServiceId): boolean {
+    for (const instance of this.#instances.values()) {
+      const labels = instance.firing?.labels;
+      if (labels?.service === id.service && (labels[NAMESPACE_LABEL] ?? '') === id.namespace) return true;
+    }
     return false;
   }
 
   /** Forgets the instances of `service` that are not firing (cooldowns): the service was evicted. */
-  forgetService(service: string): void {
-    const label = `service=${JSON.stringify(service)}`;
+  forgetService(id: ServiceId): void {
     for (const [key, instance] of this.#instances) {
-      if (
-        instance.firing === undefined &&
-        (key.includes(`{${label},`) || key.includes(`,${label}`) || key === `{${label}}`)
-      )
-        this.#instances.delete(key);
+      if (instance.firing === undefined && keyNames(key, id)) this.#instances.delete(key);
     }
   }
 
@@ -185,4 +184,20 @@ export class AlertEvaluator {
       }
     }
   }
+}
+
+/**
+ * Whether an instance key (canonical labels, sorted: `service` then `service_namespace`) names the
+ * service `id`: its labels hold `service` and, exactly when `id` has one, its `service_namespace`.
+ */
+function keyNames(key: string, id: ServiceId): boolean {
+  const fragment = canonicalLabels(serviceLabels(id)).slice(1, -1);
+  for (let at = key.indexOf(fragment); at !== -1; at = key.indexOf(fragment, at + 1)) {
+    const before = key[at - 1];
+    const after = key.slice(at + fragment.length);
+    const ends =
+      after.startsWith('}') || (after.startsWith(',') && !after.startsWith(`,${NAMESPACE_LABEL}=`));
+    if ((before === '{' || before === ',') && ends) return true;
+  }
+  return false;
 }

@@ -4,6 +4,7 @@
  * soon as no pair holds.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
+import { formatService, serviceLabels } from '../service-id.ts';
 import type { SloStatus, SloTracker } from '../slo/index.ts';
 import { matchBurnRate } from './burn-rate-policy.ts';
 import { formatNumber, formatPercent, formatSpan } from './format.ts';
@@ -28,7 +29,8 @@ export function observeBurnRate(
 }
 
 function observation(slo: SloConfig, status: SloStatus): Observation {
-  const labels: Record<string, string> = { service: status.service, slo: slo.name };
+  const labels: Record<string, string> = { ...serviceLabels(status), slo: slo.name };
+  const service = formatService(status);
   if (slo.context !== undefined) labels.context = slo.context;
   if (slo.operation !== undefined) labels.operation = slo.operation;
   const match = matchBurnRate(status);
@@ -42,7 +44,7 @@ function observation(slo: SloConfig, status: SloStatus): Observation {
       labels,
       severity: undefined,
       value: status.burnRates['1h'],
-      summary: `${slo.name} of ${status.service} burns its error budget at ${formatNumber(status.burnRates['1h'])}x over 1h`,
+      summary: `${slo.name} of ${service} burns its error budget at ${formatNumber(status.burnRates['1h'])}x over 1h`,
       description: `No burn-rate window pair exceeds its threshold; ${left}${exhaustion}.`,
     };
   }
@@ -51,7 +53,7 @@ function observation(slo: SloConfig, status: SloStatus): Observation {
     labels,
     severity: windows.severity,
     value: longBurnRate,
-    summary: `${slo.name} of ${status.service} burns its error budget at ${formatNumber(longBurnRate)}x over ${windows.longWindow}`,
+    summary: `${slo.name} of ${service} burns its error budget at ${formatNumber(longBurnRate)}x over ${windows.longWindow}`,
     description: `Burn rate ${formatNumber(longBurnRate)}x over ${windows.longWindow} and ${formatNumber(shortBurnRate)}x over ${windows.shortWindow}, above ${formatNumber(threshold)}x (${windows.budgetPercent}% of the budget in ${windows.longWindow}); objective ${formatPercent(slo.objective)}, ${left}${exhaustion}.`,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Verdict } from '../budget/types.ts';
 import type { DegradationLevel } from '../degradation/levels.ts';
+import type { ServiceId } from '../service-id.ts';
 import type { SloSeries, SloTracker } from '../slo/index.ts';
 import type { AlertEvaluator } from './alert-evaluator.ts';
 import type { AlertSeries } from './types.ts';
@@ -14,8 +15,8 @@ export interface AlertingHost {
     listener: (tick: { readonly at: number; readonly verdicts: readonly Verdict[] }) => void,
   ): () => void;
   readonly registry: { list(): readonly (SloSeries & AlertSeries)[] };
-  services(): string[];
-  degradation(service: string): { readonly level: DegradationLevel };
+  services(): ServiceId[];
+  degradation(service: string, namespace?: string): { readonly level: DegradationLevel };
 }
 
 /** The parts to feed; `alerts` is optional (SLOs alone serve metrics and APIs). */
@@ -38,7 +39,11 @@ export function connectAlerting(host: AlertingHost, parts: AlertingParts): () =>
     const series = host.registry.list();
     parts.slos.observe(series, at);
     if (parts.alerts === undefined) return;
-    const levels = new Map(host.services().map((service) => [service, host.degradation(service).level]));
+    const levels = host.services().map(({ namespace, service }) => ({
+      namespace,
+      service,
+      level: host.degradation(service, namespace).level,
+    }));
     parts.alerts.evaluate({ at, verdicts, series, levels });
   });
 }

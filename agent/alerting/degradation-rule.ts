@@ -3,6 +3,7 @@
  * rule's (escalate it with `escalateAfter`). The value is the level's index (NONE 0 .. CRITICAL 4).
  */
 import { levelIndex } from '../degradation/levels.ts';
+import { formatService, serviceLabels } from '../service-id.ts';
 import type { Observation, RuleOf } from './observation.ts';
 import type { AlertTick } from './types.ts';
 
@@ -10,10 +11,12 @@ import type { AlertTick } from './types.ts';
 export function observeDegradation(rule: RuleOf<'degradation'>, tick: AlertTick): Observation[] {
   const threshold = levelIndex(rule.level);
   const observations: Observation[] = [];
-  for (const [service, level] of tick.levels) {
+  for (const one of tick.levels) {
+    const { level } = one;
     const index = levelIndex(level);
+    const service = formatService(one);
     observations.push({
-      labels: { service },
+      labels: serviceLabels(one),
       severity: index >= threshold ? 'warning' : undefined,
       value: index,
       summary: `${service} is at degradation level ${level}`,

@@ -3,6 +3,7 @@
  * operations over the sliding window, against the warning and critical fractions. Fewer
  * operations than the minimum sample count is "no data" (no observation).
  */
+import { formatService, type ServiceId, serviceKey, serviceLabels } from '../service-id.ts';
 import { formatPercent } from './format.ts';
 import type { Observation, RuleOf } from './observation.ts';
 import { severityOf } from './percentile-rule.ts';
@@ -12,6 +13,7 @@ import type { AlertTick } from './types.ts';
 type ErrorRateRule = RuleOf<'errorRate'>;
 
 interface Counts {
+  readonly id: ServiceId;
   count: number;
   errors: number;
   windowMs: number;
@@ -28,28 +30,31 @@ export function observeErrorRate(
   for (const series of tick.series) {
     if (series.phase !== '' || (rule.context !== undefined && series.context !== rule.context)) continue;
     const snapshot = snapshots.of(series);
-    let counts = byService.get(series.service);
+    const key = serviceKey(series);
+    let counts = byService.get(key);
     if (counts === undefined) {
-      counts = { count: 0, errors: 0, windowMs: snapshot.windowMs };
-      byService.set(series.service, counts);
+      counts = { id: series, count: 0, errors: 0, windowMs: snapshot.windowMs };
+      byService.set(key, counts);
     }
     counts.count += snapshot.count;
     counts.errors += snapshot.errorCount;
   }
   const observations: Observation[] = [];
-  for (const [service, counts] of byService) {
-    if (counts.count >= minSamples && counts.count > 0) observations.push(observation(rule, service, counts));
+  for (const counts of byService.values()) {
+    if (counts.count >= minSamples && counts.count > 0) observations.push(observation(rule, counts));
   }
   return observations;
 }
 
-function observation(rule: ErrorRateRule, service: string, counts: Counts): Observation {
+function observation(rule: ErrorRateRule, counts: Counts): Observation {
   const rate = counts.errors / counts.count;
+  const service = formatService(counts.id);
+  const labels = serviceLabels(counts.id);
   const scope = rule.context === undefined ? service : `${service} (${rule.context})`;
   const critical = rule.critical === undefined ? '' : `, critical at ${formatPercent(rule.critical)}`;
   const seconds = counts.windowMs / 1000;
   return {
-    labels: rule.context === undefined ? { service } : { service, context: rule.context },
+    labels: rule.context === undefined ? labels : { ...labels, context: rule.context },
     severity: severityOf(rate, rule.warning, rule.critical),
     value: rate,
     summary: `error rate of ${scope} is ${formatPercent(rate)}`,

@@ -4,6 +4,8 @@
  * at the rule's percentile, else the series' window; a window with fewer samples than the
  * context's minimum is "no data" (no observation: a firing alert resolves).
  */
+import type { SeriesKey } from '../budget/types.ts';
+import { formatService, serviceKey, serviceLabels } from '../service-id.ts';
 import { percentileValue } from '../window/types.ts';
 import { formatLatency } from './format.ts';
 import type { Observation, RuleOf } from './observation.ts';
@@ -24,12 +26,12 @@ export function observePercentile(
     const { series } = verdict;
     if (series.context !== rule.context || series.phase !== '' || verdict.percentile !== rule.percentile)
       continue;
-    fromVerdicts.set(`${series.service}\u0000${series.operation}`, verdict.observedMs);
+    fromVerdicts.set(`${serviceKey(series)}\u0000${series.operation}`, verdict.observedMs);
   }
   const observations: Observation[] = [];
   for (const series of tick.series) {
     if (series.context !== rule.context || series.phase !== '') continue;
-    let valueMs = fromVerdicts.get(`${series.service}\u0000${series.operation}`);
+    let valueMs = fromVerdicts.get(`${serviceKey(series)}\u0000${series.operation}`);
     if (valueMs === undefined) {
       const snapshot = snapshots.of(series);
       if (snapshot.count >= minSamples) valueMs = percentileValue(snapshot, rule.percentile);
@@ -39,15 +41,12 @@ export function observePercentile(
   return observations;
 }
 
-function observation(
-  rule: PercentileRule,
-  series: { service: string; operation: string; context: string },
-  valueMs: number,
-): Observation {
-  const { service, operation, context } = series;
+function observation(rule: PercentileRule, series: SeriesKey, valueMs: number): Observation {
+  const { operation, context } = series;
+  const service = formatService(series);
   const critical = rule.critical === undefined ? '' : `, critical at ${formatLatency(rule.critical)}`;
   return {
-    labels: { service, context, operation },
+    labels: { ...serviceLabels(series), context, operation },
     severity: severityOf(valueMs, rule.warning, rule.critical),
     value: valueMs,
     summary: `${rule.percentile} latency of ${service} ${operation} (${context}) is ${formatLatency(valueMs)}`,

@@ -4,6 +4,7 @@
  */
 import type { SeriesKey, Verdict } from '../budget/types.ts';
 import type { DegradationLevel } from '../degradation/levels.ts';
+import type { ServiceId } from '../service-id.ts';
 import type { WindowSnapshot } from '../window/types.ts';
 
 export type AlertSeverity = 'warning' | 'critical' | 'page' | 'ticket';
@@ -28,7 +29,10 @@ export interface AlertEvent {
   readonly rule: string;
   readonly kind: 'percentile' | 'errorRate' | 'burnRate' | 'degradation';
   readonly severity: AlertSeverity;
-  /** Labels identifying the instance: always `alertname`, `severity`; `service`, `context`, `slo`... as they apply. */
+  /**
+   * Labels identifying the instance: always `alertname`, `severity`; `service` (with
+   * `service_namespace` when the service has one), `context`, `slo`... as they apply.
+   */
   readonly labels: Readonly<Record<string, string>>;
   /** `summary` and `description` for humans, with the numbers. */
   readonly annotations: Readonly<Record<string, string>>;
@@ -59,5 +63,10 @@ export interface AlertTick {
   /** Every series (phases included; rules use the phase-less ones). */
   readonly series: readonly AlertSeries[];
   /** The degradation level of each service. */
-  readonly levels: ReadonlyMap<string, DegradationLevel>;
+  readonly levels: readonly ServiceLevel[];
+}
+
+/** One service's degradation level, as alert evaluation reads it. */
+export interface ServiceLevel extends ServiceId {
+  readonly level: DegradationLevel;
 }

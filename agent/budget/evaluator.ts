@@ -56,6 +56,7 @@ export class Evaluator {
     if (status === 'violated') series.totals.violations++;
     return {
       series: {
+        namespace: series.namespace,
         service: series.service,
         operation: series.operation,
         context: series.context,

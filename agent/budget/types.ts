@@ -1,8 +1,10 @@
 /** The contract between evaluation (verdicts) and what consumes it (degradation, exporters, alerts). */
 import type { Percentile } from '../window/types.ts';
 
-/** Identity of a series: one operation of one service in one context. */
+/** Identity of a series: one operation of one service (namespace and name) in one context. */
 export interface SeriesKey {
+  /** `service.namespace` of the service; '' when none (see agent/service-id.ts). */
+  readonly namespace: string;
   readonly service: string;
   readonly operation: string;
   readonly context: string;

@@ -1,17 +1,17 @@
 /**
- * The services a collector-mode agent has heard from, with their `service.namespace` (the tenant
- * a decision-API token may be bound to) and when they were last seen. Bounded through the agent's
+ * The services a collector-mode agent has heard from, by identity (`service.namespace`,
+ * `service.name`: the namespace is the tenant a decision-API token may be bound to), and when they
+ * were last seen. A resource announcing a known name with another namespace is another service: it
+ * never moves the existing one. Bounded through the agent's
  * {@link CardinalityLimits}: `limits.services` services and `limits.namespaces` namespaces; a
  * service idle for `limits.idleTime` whose state the agent has dropped is evicted, so the room
  * comes back after a burst of short-lived or hostile services.
  */
 import type { Agent } from '../agent.ts';
 import { CardinalityLimits, OVERFLOW } from '../limits/index.ts';
+import { type ServiceId, serviceKey } from '../service-id.ts';
 
-export interface ServiceInfo {
-  readonly service: string;
-  /** `service.namespace` from the resource; '' when the service sends none. */
-  readonly namespace: string;
+export interface ServiceInfo extends ServiceId {
   /** Last time spans arrived, ms since the epoch. */
   readonly lastSeenMs: number;
 }
@@ -23,6 +23,7 @@ export interface ServiceDirectoryOptions {
 }
 
 export class ServiceDirectory {
+  /** By {@link serviceKey}. */
   readonly #services = new Map<string, ServiceInfo>();
   /** namespace -> how many services are in it. */
   readonly #namespaces = new Map<string, number>();
@@ -35,37 +36,33 @@ export class ServiceDirectory {
 
   /**
    * Records that `service` (in `namespace`) sent data at `nowMs`, names truncated to the limits;
-   * returns false, and counts it, when the service is new (or moves to a new namespace) and the
-   * services or the namespaces are at their cap.
+   * returns false, and counts it, when the service is new and the services or the namespaces are
+   * at their cap.
    */
   note(service: string, namespace: string, nowMs: number): boolean {
     service = this.#limits.name('service', service);
     namespace = this.#limits.name('namespace', namespace);
-    const known = this.#services.get(service);
-    if (known !== undefined && known.namespace === namespace) {
-      if (known.lastSeenMs !== nowMs) this.#services.set(service, { ...known, lastSeenMs: nowMs });
+    const key = serviceKey({ namespace, service });
+    const known = this.#services.get(key);
+    if (known !== undefined) {
+      if (known.lastSeenMs !== nowMs) this.#services.set(key, { ...known, lastSeenMs: nowMs });
       return true;
     }
     if (
-      (known === undefined && this.#limits.admit('service', this.#services, service) === OVERFLOW) ||
+      this.#limits.admit('service', this.#services, key) === OVERFLOW ||
       (namespace !== '' && this.#limits.admit('namespace', this.#namespaces, namespace) === OVERFLOW)
     ) {
       this.#refused++;
       return false;
     }
-    if (known !== undefined) this.#leave(known.namespace);
     this.#namespaces.set(namespace, (this.#namespaces.get(namespace) ?? 0) + 1);
-    this.#services.set(service, { service, namespace, lastSeenMs: nowMs });
+    this.#services.set(key, { namespace, service, lastSeenMs: nowMs });
     return true;
   }
 
-  /** The namespace of a known service, or `undefined`. */
-  namespaceOf(service: string): string | undefined {
-    return this.#services.get(service)?.namespace;
-  }
-
-  get(service: string): ServiceInfo | undefined {
-    return this.#services.get(service);
+  /** A known service, or `undefined`. */
+  get(id: ServiceId): ServiceInfo | undefined {
+    return this.#services.get(serviceKey(id));
   }
 
   list(): ServiceInfo[] {
@@ -89,15 +86,15 @@ export class ServiceDirectory {
 
   /**
    * Forgets the services last seen at or before `cutoffMs` that `held` does not claim (the agent
-   * still keeps their level, series or alerts); returns their names.
+   * still keeps their level, series or alerts); returns them.
    */
-  evictIdle(cutoffMs: number, held: (service: string) => boolean): string[] {
-    const evicted: string[] = [];
-    for (const info of this.#services.values()) {
-      if (info.lastSeenMs > cutoffMs || held(info.service)) continue;
-      this.#services.delete(info.service);
+  evictIdle(cutoffMs: number, held: (id: ServiceId) => boolean): ServiceInfo[] {
+    const evicted: ServiceInfo[] = [];
+    for (const [key, info] of this.#services) {
+      if (info.lastSeenMs > cutoffMs || held(info)) continue;
+      this.#services.delete(key);
       this.#leave(info.namespace);
-      evicted.push(info.service);
+      evicted.push(info);
     }
     return evicted;
   }
@@ -116,10 +113,12 @@ export class ServiceDirectory {
  */
 export function connectDirectory(agent: Agent, directory: ServiceDirectory): () => void {
   const stopHolding = agent.addServiceActivity(
-    (service) => directory.get(service)?.lastSeenMs ?? Number.NEGATIVE_INFINITY,
+    (id) => directory.get(id)?.lastSeenMs ?? Number.NEGATIVE_INFINITY,
   );
   const stopSweeping = agent.onTick(({ at }) => {
-    directory.evictIdle(at - agent.config.limits.idleTime, (service) => agent.holdsService(service));
+    directory.evictIdle(at - agent.config.limits.idleTime, (id) =>
+      agent.holdsService(id.service, id.namespace),
+    );
   });
   return () => {
     stopHolding();

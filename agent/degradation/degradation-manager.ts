@@ -5,6 +5,7 @@
 import { diag } from '@opentelemetry/api';
 import type { Verdict } from '../budget/types.ts';
 import type { Clock } from '../clock.ts';
+import { type ServiceId, serviceId } from '../service-id.ts';
 import { AuditLog, DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from './audit-log.ts';
 import { DecisionPublisher } from './decision-publisher.ts';
 import { type DegradationConfig, featureChanges, LevelTable } from './level-table.ts';
@@ -28,6 +29,8 @@ export interface DegradationManagerOptions {
   readonly clock: Clock;
   /** service.name stamped on every decision. @default 'unknown_service:node' */
   readonly service?: string;
+  /** service.namespace stamped on every decision. @default '' (none) */
+  readonly namespace?: string;
   /** Decisions the audit log keeps. @default 1000 */
   readonly auditLogSize?: number;
 }
@@ -45,7 +48,8 @@ type Transition = Omit<Proposal, 'reason'> & { readonly reason: DegradationReaso
 export class DegradationManager {
   #config: DegradationConfig;
   readonly #clock: Clock;
-  readonly #service: string;
+  /** The service this manager decides for. */
+  readonly id: ServiceId;
   #table: LevelTable;
   #policy: TransitionPolicy;
   readonly #audit: AuditLog;
@@ -66,7 +70,7 @@ export class DegradationManager {
   constructor(options: DegradationManagerOptions) {
     this.#config = options.config;
     this.#clock = options.clock;
-    this.#service = options.service ?? 'unknown_service:node';
+    this.id = serviceId(options.namespace ?? '', options.service ?? 'unknown_service:node');
     this.#table = new LevelTable(options.config);
     this.#policy = new TransitionPolicy(this.#table, options.config);
     this.#audit = new AuditLog(options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
@@ -163,7 +167,8 @@ export class DegradationManager {
   /** A snapshot for APIs and dashboards. */
   state(): DegradationState {
     const state = {
-      service: this.#service,
+      namespace: this.id.namespace,
+      service: this.id.service,
       level: this.#level,
       overridden: this.overridden,
       since: this.#sinceMs,
@@ -207,7 +212,8 @@ export class DegradationManager {
     const decision: DegradationDecision = Object.freeze({
       seq: ++this.#seq,
       at: nowMs,
-      service: this.#service,
+      namespace: this.id.namespace,
+      service: this.id.service,
       from,
       to: transition.to,
       reason: transition.reason,

@@ -45,6 +45,8 @@ export interface DegradationDecision {
   readonly seq: number;
   /** When the decision was taken, ms since the epoch. */
   readonly at: number;
+  /** `service.namespace` of the service; '' when none. */
+  readonly namespace: string;
   readonly service: string;
   readonly from: DegradationLevel;
   readonly to: DegradationLevel;
@@ -77,6 +79,8 @@ export interface OverrideOptions {
 
 /** A snapshot of one service's degradation, for APIs and dashboards. */
 export interface DegradationState {
+  /** `service.namespace` of the service; '' when none. */
+  readonly namespace: string;
   readonly service: string;
   readonly level: DegradationLevel;
   /** true while a manual override suspends automatic transitions. */

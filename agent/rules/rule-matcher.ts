@@ -28,6 +28,7 @@ const KINDS: Readonly<Record<string, SpanKind>> = {
 };
 
 interface CompiledRule {
+  readonly namespace: string | undefined;
   readonly service: string | undefined;
   readonly spanName: string | undefined;
   readonly pattern: RegExp | undefined;
@@ -42,6 +43,7 @@ export class RuleMatcher {
 
   constructor(rules: ResolvedConfig['rules']) {
     this.#rules = rules.map((rule) => ({
+      namespace: rule.match.namespace,
       service: rule.match.service,
       spanName: rule.match.spanName,
       pattern: rule.match.spanNamePattern === undefined ? undefined : new RegExp(rule.match.spanNamePattern),
@@ -56,9 +58,13 @@ export class RuleMatcher {
     return this.#rules.length === 0;
   }
 
-  /** The first rule matching the span of `service`, or `undefined`. */
-  match(service: string, span: MatchableSpan): RuleMatch | undefined {
+  /**
+   * The first rule matching the span of `service` in `namespace`, or `undefined`.
+   * @param namespace `service.namespace` of the span's service; '' (the default) when none
+   */
+  match(service: string, span: MatchableSpan, namespace = ''): RuleMatch | undefined {
     for (const rule of this.#rules) {
+      if (rule.namespace !== undefined && rule.namespace !== namespace) continue;
       if (rule.service !== undefined && rule.service !== service) continue;
       if (rule.kind !== undefined && rule.kind !== span.kind) continue;
       if (rule.spanName !== undefined && rule.spanName !== span.name) continue;

@@ -19,12 +19,14 @@ export interface SpanTarget {
 /**
  * The series of a span, or `undefined` when nothing judges it. Allocates only the result.
  * @param scopeName instrumentation scope name of the span's tracer
+ * @param namespace `service.namespace` of the span's service; '' when none
  */
 export function classifySpan(
   service: string,
   span: MatchableSpan,
   scopeName: string | undefined,
   rules: RuleMatcher,
+  namespace = '',
 ): SpanTarget | undefined {
   const attributes = span.attributes;
   const context = attributes[ATTR_BUDGET_CONTEXT];
@@ -36,7 +38,7 @@ export function classifySpan(
     };
   }
   if (rules.empty || scopeName === HEADROOM_SCOPE) return undefined;
-  const match = rules.match(service, span);
+  const match = rules.match(service, span, namespace);
   if (match === undefined) return undefined;
   return { operation: match.operation ?? span.name, context: match.context, phase: '' };
 }

@@ -1,4 +1,5 @@
 /** Turns the history of one (SLO, service) into its {@link SloStatus}. */
+import type { ServiceId } from '../service-id.ts';
 import type { CumulativeHistory } from './cumulative-history.ts';
 import { budgetRemaining, burnRate, timeToExhaustionMs } from './slo-math.ts';
 import { BURN_WINDOWS, BURN_WINDOWS_MS, type BurnWindow, type SloStatus } from './types.ts';
@@ -12,8 +13,8 @@ export interface SloTarget {
   readonly window: number;
 }
 
-/** The status of `slo` for `service`, as of the newest sample of `history`. */
-export function sloStatus(slo: SloTarget, service: string, history: CumulativeHistory): SloStatus {
+/** The status of `slo` for the service `id`, as of the newest sample of `history`. */
+export function sloStatus(slo: SloTarget, id: ServiceId, history: CumulativeHistory): SloStatus {
   const overWindow = history.increase(slo.window);
   const burnRates = {} as Record<BurnWindow, number>;
   for (const window of BURN_WINDOWS) {
@@ -22,7 +23,8 @@ export function sloStatus(slo: SloTarget, service: string, history: CumulativeHi
   const remaining = budgetRemaining(overWindow, slo.objective);
   return {
     slo: slo.name,
-    service,
+    namespace: id.namespace,
+    service: id.service,
     objective: slo.objective,
     windowMs: slo.window,
     total: overWindow.total,

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../../config/index.ts';
 import { SeriesTargets } from '../budget/series-targets.ts';
 import type { SeriesKey } from '../budget/types.ts';
 import type { Clock } from '../clock.ts';
+import { type ServiceId, serviceId, serviceKey } from '../service-id.ts';
 import { CumulativeHistory, defaultTiers } from './cumulative-history.ts';
 import type { SampleTier } from './sample-ring.ts';
 import { SeriesDeltas } from './series-deltas.ts';
@@ -27,9 +28,16 @@ export interface SloTrackerOptions {
   readonly tiers?: (windowMs: number) => readonly SampleTier[];
 }
 
+/** A service as the tracker's lookups take it: its identity, or a name in the empty namespace. */
+export type SloService = ServiceId | string;
+
+function idOf(service: SloService): ServiceId {
+  return typeof service === 'string' ? serviceId('', service) : service;
+}
+
 interface SloState {
   readonly slo: SloConfig;
-  readonly service: string;
+  readonly id: ServiceId;
   readonly history: CumulativeHistory;
   /** How far back the history reaches, ms: idle longer than this, the state is dropped. */
   readonly reachMs: number;
@@ -44,7 +52,7 @@ interface SloState {
  * @example
  * const slos = new SloTracker({ config, clock });
  * agent.onTick(({ at }) => slos.observe(agent.registry.list(), at));
- * slos.status('checkout-latency', 'checkout')?.burnRates['1h'];
+ * slos.status('checkout-latency', { namespace: 'payments', service: 'checkout' })?.burnRates['1h'];
  */
 export class SloTracker {
   readonly #clock: Clock;
@@ -53,7 +61,7 @@ export class SloTracker {
   #slos: readonly SloConfig[] = [];
   #targets!: SeriesTargets;
   #matches = new WeakMap<SloSeries, readonly SloConfig[]>();
-  /** SLO name -> service -> state. */
+  /** SLO name -> service (by `serviceKey`) -> state. */
   #states = new Map<string, Map<string, SloState>>();
   readonly #deltas = new SeriesDeltas();
   #lastMs = -Infinity;
@@ -104,35 +112,40 @@ export class SloTracker {
   }
 
   /** The status of an SLO for a service; `undefined` before the service's first matching series. */
-  status(slo: string, service: string): SloStatus | undefined {
-    const state = this.#states.get(slo)?.get(service);
-    return state === undefined ? undefined : sloStatus(state.slo, service, state.history);
+  status(slo: string, service: SloService): SloStatus | undefined {
+    const state = this.#find(slo, service);
+    return state === undefined ? undefined : sloStatus(state.slo, state.id, state.history);
   }
 
   /** Every (SLO, service) tracked, SLOs in config order, services in order of first sighting. */
   list(): SloStatus[] {
     const all: SloStatus[] = [];
     for (const byService of this.#states.values()) {
-      for (const state of byService.values()) all.push(sloStatus(state.slo, state.service, state.history));
+      for (const state of byService.values()) all.push(sloStatus(state.slo, state.id, state.history));
     }
     return all;
   }
 
   /** Drops the history of every SLO for `service` (the agent evicted it). */
-  forgetService(service: string): void {
-    for (const byService of this.#states.values()) byService.delete(service);
+  forgetService(service: SloService): void {
+    const key = serviceKey(idOf(service));
+    for (const byService of this.#states.values()) byService.delete(key);
   }
 
   /** Bad / total events over the last `windowMs` (ms); `undefined` for an unknown (SLO, service). */
-  errorRatio(slo: string, service: string, windowMs: number): number | undefined {
-    const state = this.#states.get(slo)?.get(service);
+  errorRatio(slo: string, service: SloService, windowMs: number): number | undefined {
+    const state = this.#find(slo, service);
     return state === undefined ? undefined : errorRatio(state.history.increase(windowMs));
   }
 
   /** Burn rate over the last `windowMs` (ms); `undefined` for an unknown (SLO, service). */
-  burnRate(slo: string, service: string, windowMs: number): number | undefined {
-    const state = this.#states.get(slo)?.get(service);
+  burnRate(slo: string, service: SloService, windowMs: number): number | undefined {
+    const state = this.#find(slo, service);
     return state === undefined ? undefined : burnRate(state.history.increase(windowMs), state.slo.objective);
+  }
+
+  #find(slo: string, service: SloService): SloState | undefined {
+    return this.#states.get(slo)?.get(serviceKey(idOf(service)));
   }
 
   #add(series: SloSeries, atMs: number): void {
@@ -141,7 +154,7 @@ export class SloTracker {
     if (slos.length === 0) return;
     const budgetMs = this.#customBudget?.(series) ?? this.#targets.of(series)?.baseBudgetMs;
     if (budgetMs === undefined) return;
-    const states = slos.map((slo) => this.#state(slo, series.service, atMs));
+    const states = slos.map((slo) => this.#state(slo, series, atMs));
     const delta = this.#deltas.delta(series.totals, budgetMs, this.#lastMs > -Infinity);
     if (delta === undefined) return;
     for (const state of states) {
@@ -152,25 +165,27 @@ export class SloTracker {
 
   #sample(atMs: number): void {
     for (const byService of this.#states.values()) {
-      for (const [service, state] of byService) {
+      for (const [key, state] of byService) {
         state.history.push(atMs, { good: state.good, total: state.total });
-        if (atMs - state.history.changedMs > state.reachMs) byService.delete(service);
+        if (atMs - state.history.changedMs > state.reachMs) byService.delete(key);
       }
     }
   }
 
-  #state(slo: SloConfig, service: string, atMs: number): SloState {
+  #state(slo: SloConfig, series: ServiceId, atMs: number): SloState {
     const byService = this.#states.get(slo.name) as Map<string, SloState>;
-    let state = byService.get(service);
+    const key = serviceKey(series);
+    let state = byService.get(key);
     if (state === undefined) {
       const tiers = this.#tiers(slo.window);
       const reachMs = Math.max(slo.window, ...tiers.map((tier) => tier.spanMs));
-      state = { slo, service, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0 };
+      const id = serviceId(series.namespace, series.service);
+      state = { slo, id, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0 };
       // Starts at the previous observation, so what this one adds shows as an increase.
       if (Number.isFinite(this.#lastMs) && this.#lastMs < atMs) {
         state.history.push(this.#lastMs, { good: 0, total: 0 });
       }
-      byService.set(service, state);
+      byService.set(key, state);
     }
     return state;
   }
@@ -180,6 +195,7 @@ export class SloTracker {
     if (slos === undefined) {
       slos = this.#slos.filter(
         (slo) =>
+          (slo.namespace === undefined || slo.namespace === series.namespace) &&
           (slo.context === undefined || slo.context === series.context) &&
           (slo.operation === undefined || slo.operation === series.operation),
       );
@@ -190,12 +206,17 @@ export class SloTracker {
 }
 
 function sameScope(a: SloConfig, b: SloConfig): boolean {
-  return a.context === b.context && a.operation === b.operation && a.window === b.window;
+  return (
+    a.namespace === b.namespace &&
+    a.context === b.context &&
+    a.operation === b.operation &&
+    a.window === b.window
+  );
 }
 
 /** The kept states, pointing at the new SLO definition (its objective may have changed). */
 function rebind(kept: Map<string, SloState> | undefined, slo: SloConfig): Map<string, SloState> {
   const states = new Map<string, SloState>();
-  for (const [service, state] of kept ?? []) states.set(service, { ...state, slo });
+  for (const [key, state] of kept ?? []) states.set(key, { ...state, slo });
   return states;
 }

@@ -51,6 +51,8 @@ export interface EventCounts {
  */
 export interface SloStatus {
   readonly slo: string;
+  /** `service.namespace` of the service; '' when none. */
+  readonly namespace: string;
   readonly service: string;
   /** Share of events that must be good, e.g. 0.99. */
   readonly objective: number;

@@ -1,4 +1,5 @@
 import { CardinalityLimits, OVERFLOW } from '../limits/cardinality-limits.ts';
+import { serviceKey } from '../service-id.ts';
 import { SeriesTotals } from './series-totals.ts';
 import {
   type ResolvedSlidingWindowOptions,
@@ -28,6 +29,8 @@ export interface SeriesRegistryOptions {
 
 /** One series: the samples of one operation (or one phase of it) of one service in one budget context. */
 export interface Series {
+  /** `service.namespace` of the service; '' when none (see agent/service-id.ts). */
+  readonly namespace: string;
   readonly service: string;
   /** The operation name, or {@link OVERFLOW_OPERATION}. */
   readonly operation: string;
@@ -40,18 +43,20 @@ export interface Series {
   readonly totals: SeriesTotals;
 }
 
-// service -> context -> operation -> phase: lookups never build a combined string key. Each level
-// is one capped dimension (see CardinalityLimits).
+// namespace -> service -> context -> operation -> phase: lookups never build a combined string key.
+// Each level is one capped dimension (see CardinalityLimits); services are capped over all namespaces.
 type ByPhase = Map<string, Series>;
 type ByOperation = Map<string, ByPhase>;
 type ByContext = Map<string, ByOperation>;
-type Key = [service: string, operation: string, context: string, phase: string];
+type ByService = Map<string, ByContext>;
+type Key = [namespace: string, service: string, operation: string, context: string, phase: string];
 
 const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
 
 /**
- * The series the agent knows, keyed by (service, context, operation, phase) through nested maps.
- * Every level is capped through {@link CardinalityLimits} (services; operations per service and
+ * The series the agent knows, keyed by (namespace, service, context, operation, phase) through
+ * nested maps. Every level is capped through {@link CardinalityLimits} (namespaces; services over
+ * all namespaces; operations per service and
  * context; phases per operation; only the allowed contexts), names are truncated, and the regular
  * series are at most `maxSeries`, so an unbounded label cannot exhaust memory: refused
  * combinations fold into overflow series, themselves at most `maxSeries` plus two per context.
@@ -65,7 +70,9 @@ export class SeriesRegistry {
   readonly limits: CardinalityLimits;
   readonly #windowOptions: ResolvedSlidingWindowOptions;
   readonly #totalsBoundsMs: readonly number[];
-  readonly #byService = new Map<string, ByContext>();
+  readonly #byNamespace = new Map<string, ByService>();
+  /** The services held, by `serviceKey`: the level the service cap counts (creation path only). */
+  readonly #services = new Map<string, true>();
   #regularCount = 0;
   #overflowCount = 0;
   #retiredInvalid = 0;
@@ -106,39 +113,49 @@ export class SeriesRegistry {
   /**
    * The series of a combination, created on first use. Long names are truncated first; a value a
    * cap refuses is replaced by {@link OVERFLOW_OPERATION} (counted by dimension).
+   * @param namespace `service.namespace` of the service; '' when none
    */
-  resolve(service: string, operation: string, context: string, phase = ''): Series {
+  resolve(service: string, operation: string, context: string, phase = '', namespace = ''): Series {
     const n = this.limits.nameLength;
-    if (service.length > n || operation.length > n || context.length > n || phase.length > n) {
+    if (
+      service.length > n ||
+      operation.length > n ||
+      context.length > n ||
+      phase.length > n ||
+      namespace.length > n
+    ) {
+      namespace = this.limits.name('namespace', namespace);
       service = this.limits.name('service', service);
       operation = this.limits.name('operation', operation);
       context = this.limits.name('context', context);
       phase = this.limits.name('phase', phase);
     }
-    const found = this.#byService.get(service)?.get(context)?.get(operation)?.get(phase);
-    return found ?? this.#create(service, operation, context, phase);
+    const found = this.#find([namespace, service, operation, context, phase]);
+    return found ?? this.#create([namespace, service, operation, context, phase]);
   }
 
   /** Every series, overflow series included, in creation order per (service, context). */
   list(): Series[] {
     const all: Series[] = [];
-    for (const byContext of this.#byService.values()) {
-      for (const byOperation of byContext.values()) {
-        for (const byPhase of byOperation.values()) for (const series of byPhase.values()) all.push(series);
+    for (const byService of this.#byNamespace.values()) {
+      for (const byContext of byService.values()) {
+        for (const byOperation of byContext.values()) {
+          for (const byPhase of byOperation.values()) for (const series of byPhase.values()) all.push(series);
+        }
       }
     }
     return all;
   }
 
-  /** Whether `service` holds at least one series. */
-  hasService(service: string): boolean {
-    return this.#byService.has(service);
+  /** Whether `service` (in `namespace`) holds at least one series. */
+  hasService(service: string, namespace = ''): boolean {
+    return this.#byNamespace.get(namespace)?.has(service) ?? false;
   }
 
-  /** End time of the newest sample of any series of `service`, ms; `-Infinity` when none. */
-  newestRecordMs(service: string): number {
+  /** End time of the newest sample of any series of `service` (in `namespace`), ms; `-Infinity` when none. */
+  newestRecordMs(service: string, namespace = ''): number {
     let newest = Number.NEGATIVE_INFINITY;
-    for (const byOperation of this.#byService.get(service)?.values() ?? []) {
+    for (const byOperation of this.#byNamespace.get(namespace)?.get(service)?.values() ?? []) {
       for (const byPhase of byOperation.values())
         for (const series of byPhase.values()) newest = Math.max(newest, series.window.lastRecordMs);
     }
@@ -149,8 +166,8 @@ export class SeriesRegistry {
    * Forgets one series; returns whether it existed. A holder of the removed `Series` still writes
    * to its window, which no longer shows in {@link list}: resolve again after a delete or prune.
    */
-  delete(service: string, operation: string, context: string, phase = ''): boolean {
-    const series = this.#byService.get(service)?.get(context)?.get(operation)?.get(phase);
+  delete(service: string, operation: string, context: string, phase = '', namespace = ''): boolean {
+    const series = this.#find([namespace, service, operation, context, phase]);
     if (series === undefined) return false;
     this.#forget(series);
     return true;
@@ -174,40 +191,55 @@ export class SeriesRegistry {
     return removed;
   }
 
-  #create(service: string, operation: string, context: string, phase: string): Series {
-    let key = this.#admit(service, operation, context, phase);
+  #create(wanted: Key): Series {
+    let key = this.#admit(wanted);
     if (this.#find(key) === undefined) {
-      const overflow = key[0] === OVERFLOW || key[1] === OVERFLOW || key[3] === OVERFLOW;
+      const [namespace, service, , context, phase] = key;
+      const overflow = service === OVERFLOW || key[2] === OVERFLOW || phase === OVERFLOW;
       if (!overflow && this.#regularCount >= this.maxSeries) {
         this.limits.countOverflow('series');
-        key = [key[0], OVERFLOW, key[2], key[3] === '' ? '' : OVERFLOW];
+        key = [namespace, service, OVERFLOW, context, phase === '' ? '' : OVERFLOW];
       }
       // Overflow series are bounded too: past maxSeries of them, one shared service takes the rest.
       if (this.#find(key) === undefined && this.#overflowCount >= this.maxSeries) {
-        key = [OVERFLOW, OVERFLOW, key[2], key[3] === '' ? '' : OVERFLOW];
+        key = [OVERFLOW, OVERFLOW, OVERFLOW, context, phase === '' ? '' : OVERFLOW];
       }
     }
     return this.#find(key) ?? this.#add(key);
   }
 
   /** The key a combination is kept under, each level admitted by its dimension's cap. */
-  #admit(service: string, operation: string, context: string, phase: string): Key {
+  #admit([namespace, service, operation, context, phase]: Key): Key {
     const limits = this.limits;
-    const s = limits.admit('service', this.#byService, service);
-    const byContext = this.#byService.get(s) ?? EMPTY;
+    const ns = limits.admit('namespace', this.#byNamespace, namespace);
+    const byService = this.#byNamespace.get(ns) ?? EMPTY;
+    const s = this.#admitService(ns, byService, service);
+    const byContext = byService.get(s) ?? EMPTY;
     const c = limits.admit('context', byContext, context);
     const byOperation = byContext.get(c) ?? EMPTY;
     const o = limits.admit('operation', byOperation, operation);
-    if (phase === '') return [s, o, c, ''];
-    return [s, o, c, limits.admit('phase', byOperation.get(o) ?? EMPTY, phase)];
+    if (phase === '') return [ns, s, o, c, ''];
+    return [ns, s, o, c, limits.admit('phase', byOperation.get(o) ?? EMPTY, phase)];
   }
 
-  #find([service, operation, context, phase]: Key): Series | undefined {
-    return this.#byService.get(service)?.get(context)?.get(operation)?.get(phase);
+  /**
+   * The service cap counts services over every namespace, so a tenant cannot multiply it; a
+   * service of a refused namespace is folded too.
+   */
+  #admitService(namespace: string, byService: ReadonlyMap<string, unknown>, service: string): string {
+    if (namespace === OVERFLOW) return OVERFLOW;
+    if (service === OVERFLOW || byService.has(service)) return service;
+    const admitted = this.limits.admit('service', this.#services, serviceKey({ namespace, service }));
+    return admitted === OVERFLOW ? OVERFLOW : service;
   }
 
-  #add([service, operation, context, phase]: Key): Series {
+  #find([namespace, service, operation, context, phase]: Key): Series | undefined {
+    return this.#byNamespace.get(namespace)?.get(service)?.get(context)?.get(operation)?.get(phase);
+  }
+
+  #add([namespace, service, operation, context, phase]: Key): Series {
     const series: Series = Object.freeze({
+      namespace,
       service,
       operation,
       context,
@@ -215,7 +247,9 @@ export class SeriesRegistry {
       window: new SlidingWindow(this.#windowOptions),
       totals: new SeriesTotals(this.#totalsBoundsMs),
     });
-    const byContext = getOrAdd(this.#byService, service);
+    const byService = getOrAdd(this.#byNamespace, namespace);
+    if (service !== OVERFLOW) this.#services.set(serviceKey({ namespace, service }), true);
+    const byContext = getOrAdd(byService, service);
     const byOperation = getOrAdd(byContext, context);
     getOrAdd(byOperation, operation).set(phase, series);
     if (isOverflow(series)) this.#overflowCount++;
@@ -224,14 +258,19 @@ export class SeriesRegistry {
   }
 
   #forget(series: Series): void {
-    const { service, operation, context, phase } = series;
-    const byContext = this.#byService.get(service) as ByContext;
+    const { namespace, service, operation, context, phase } = series;
+    const byService = this.#byNamespace.get(namespace) as ByService;
+    const byContext = byService.get(service) as ByContext;
     const byOperation = byContext.get(context) as ByOperation;
     const byPhase = byOperation.get(operation) as ByPhase;
     byPhase.delete(phase);
     if (byPhase.size === 0) byOperation.delete(operation);
     if (byOperation.size === 0) byContext.delete(context);
-    if (byContext.size === 0) this.#byService.delete(service);
+    if (byContext.size === 0) {
+      byService.delete(service);
+      this.#services.delete(serviceKey({ namespace, service }));
+    }
+    if (byService.size === 0) this.#byNamespace.delete(namespace);
     if (isOverflow(series)) this.#overflowCount--;
     else this.#regularCount--;
     this.#retiredInvalid += series.window.droppedInvalid;

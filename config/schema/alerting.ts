@@ -7,6 +7,10 @@ import { duration, percent, percentile, whenValid } from './units.ts';
 export const sloSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'SLO names are lower-case letters, digits, _ and -'),
+    namespace: z.string().optional().meta({
+      description:
+        'Only services of this service.namespace ("" for services without one); every namespace when omitted.',
+    }),
     context: z.string().optional(),
     operation: z.string().optional(),
     objective: percent().meta({ description: 'Share of operations that must be within budget, e.g. 99%.' }),

@@ -68,6 +68,9 @@ const SEEDS_PARSED = Object.fromEntries(
 
 /** What a rule matches on a finished span; every given field must match. */
 export const matchSchema = z.strictObject({
+  namespace: z.string().optional().meta({
+    description: 'service.namespace of the span\'s service (exact); "" matches services without one.',
+  }),
   service: z.string().optional().meta({ description: 'service.name of the span (exact).' }),
   spanName: z.string().optional().meta({ description: 'Exact span name, e.g. "GET /checkout".' }),
   spanNamePattern: z

@@ -5,8 +5,22 @@
 import { z } from 'zod';
 import { duration, port, size } from './units.ts';
 
+/** A bearer token OTLP senders present to the receiver, optionally bound to one tenant. */
+export const receiverTokenSchema = z.strictObject({
+  name: z.string().min(1).meta({ description: 'Who holds the token; named in refusals.' }),
+  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  namespace: z.string().min(1).optional().meta({
+    description:
+      'The only service.namespace this sender may send for (other namespaces: 403); resources without one get it. Omitted: any namespace.',
+  }),
+});
+
 export const receiverSchema = z.strictObject({
   enabled: z.boolean().default(true),
+  tokens: z.array(receiverTokenSchema).default([]).meta({
+    description:
+      'Bearer tokens OTLP senders must present (Authorization: Bearer <token>); empty: no authentication, single-tenant.',
+  }),
   host: z.string().min(1).prefault('127.0.0.1'),
   port: port.default(4318),
   maxBodySize: size().prefault('4MiB').meta({ description: 'Largest request body, after decompression.' }),

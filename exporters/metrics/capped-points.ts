@@ -5,7 +5,7 @@
  * max for gauges: the worst latency or level of the folded ones).
  */
 import type { Attributes } from '@opentelemetry/api';
-import { OVERFLOW_OPERATION } from '../../agent/index.ts';
+import { NAMESPACE_LABEL, OVERFLOW_OPERATION } from '../../agent/index.ts';
 import { OVERFLOW_SERVICE } from './metric-descriptors.ts';
 
 /** One data point before timestamps: its labels and value. */
@@ -32,9 +32,12 @@ export const SERIES_FOLD: FoldTarget = Object.freeze({
   isOverflow: (attributes: Attributes) => attributes.operation === OVERFLOW_OPERATION,
 });
 
-/** Per-service metrics fold into `service="__overflow__"`. */
+/** Per-service metrics fold into `service="__overflow__"`, without `service_namespace`. */
 export const SERVICE_FOLD: FoldTarget = Object.freeze({
-  overflowOf: (attributes: Attributes) => ({ ...attributes, service: OVERFLOW_SERVICE }),
+  overflowOf: (attributes: Attributes) => {
+    const { [NAMESPACE_LABEL]: _namespace, ...rest } = attributes;
+    return { ...rest, service: OVERFLOW_SERVICE };
+  },
   isOverflow: (attributes: Attributes) => attributes.service === OVERFLOW_SERVICE,
 });
 

@@ -3,7 +3,7 @@
  * the OTLP span exporter. Each is a {@link MetricSource} the producer calls at collection time.
  */
 import type { ReceiverStats } from '../../agent/collector/receiver/index.ts';
-import type { SloStatus } from '../../agent/index.ts';
+import { type SloStatus, serviceLabels } from '../../agent/index.ts';
 import type { ChannelStats } from '../alerts/index.ts';
 import type { ForwarderStats, OtlpExportStats } from '../otlp/index.ts';
 import { METRICS } from './metric-descriptors.ts';
@@ -29,7 +29,7 @@ export function receiverMetrics(stats: () => ReceiverStats, servicesRefused?: ()
     sink.gauge(
       METRICS.receiverClockSkew,
       s.clockSkews.map((skew) => ({
-        attributes: { service_namespace: skew.namespace, service: skew.service },
+        attributes: serviceLabels(skew),
         value: skew.skewMs / 1000,
       })),
     );
@@ -66,7 +66,7 @@ export function sloMetrics(statuses: () => readonly SloStatus[]): MetricSource {
   return (sink) => {
     const all = statuses();
     const point = (status: SloStatus, value: number, extra: Record<string, string> = {}) => ({
-      attributes: { slo: status.slo, service: status.service, ...extra },
+      attributes: { slo: status.slo, ...serviceLabels(status), ...extra },
       value,
     });
     sink.gauge(

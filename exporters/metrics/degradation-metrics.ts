@@ -3,15 +3,23 @@
  * decisions counted since the producer subscribed.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { type Agent, DEGRADATION_LEVELS, type DegradationDecision } from '../../agent/index.ts';
+import {
+  type Agent,
+  DEGRADATION_LEVELS,
+  type DegradationDecision,
+  NAMESPACE_LABEL,
+  type ServiceId,
+  serviceKey,
+  serviceLabels,
+} from '../../agent/index.ts';
 import { max, type Point, SERVICE_FOLD, sum } from './capped-points.ts';
 import { METRICS, OVERFLOW_SERVICE } from './metric-descriptors.ts';
 import type { MetricSink } from './metric-sink.ts';
 
 /**
  * Counts every degradation decision of every service by (service, from, to, reason), pins and
- * releases of an override at the same level included. Memory is bounded: decisions of services
- * beyond the first `maxServices` count under `service="__overflow__"`.
+ * releases of an override at the same level included; a service is (namespace, name). Memory is
+ * bounded: decisions of services beyond the first `maxServices` count under `service="__overflow__"`.
  */
 export class TransitionCounts {
   readonly #maxServices: number;
@@ -35,23 +43,27 @@ export class TransitionCounts {
     this.#unsubscribe();
   }
 
-  #count({ service, from, to, reason }: DegradationDecision): void {
-    const label = this.#serviceLabel(service);
-    const key = `${label}\n${from}\n${to}\n${reason}`;
+  #count(decision: DegradationDecision): void {
+    const { from, to, reason } = decision;
+    const service = this.#serviceOf(decision);
+    const key = `${service === undefined ? '' : serviceKey(service)}\n${from}\n${to}\n${reason}`;
     const point = this.#points.get(key);
     if (point !== undefined) {
       point.value++;
       return;
     }
-    const attributes: Attributes = { service: label, from, to, reason };
+    const labels = service === undefined ? { service: OVERFLOW_SERVICE } : serviceLabels(service);
+    const attributes: Attributes = { ...labels, from, to, reason };
     this.#points.set(key, { attributes, value: 1 });
   }
 
-  #serviceLabel(service: string): string {
-    if (this.#services.has(service)) return service;
-    if (this.#services.size >= this.#maxServices) return OVERFLOW_SERVICE;
-    this.#services.add(service);
-    return service;
+  /** The service's identity, or `undefined` once the cap folds it into the overflow label set. */
+  #serviceOf(decision: DegradationDecision): ServiceId | undefined {
+    const key = serviceKey(decision);
+    if (this.#services.has(key)) return decision;
+    if (this.#services.size >= this.#maxServices) return undefined;
+    this.#services.add(key);
+    return decision;
   }
 }
 
@@ -59,17 +71,25 @@ export class TransitionCounts {
 export function addDegradationMetrics(sink: MetricSink, agent: Agent, transitions: TransitionCounts): void {
   const levels = sink.capped(SERVICE_FOLD, max);
   const states = sink.capped(SERVICE_FOLD, max);
-  for (const service of agent.services()) {
-    const level = agent.degradation(service).level;
-    levels.add(service, { service }, DEGRADATION_LEVELS.indexOf(level));
+  for (const id of agent.services()) {
+    const key = serviceKey(id);
+    const labels = serviceLabels(id);
+    const level = agent.degradation(id.service, id.namespace).level;
+    levels.add(key, labels, DEGRADATION_LEVELS.indexOf(level));
     for (const candidate of DEGRADATION_LEVELS) {
-      states.add(service, { service, level: candidate }, candidate === level ? 1 : 0);
+      states.add(key, { ...labels, level: candidate }, candidate === level ? 1 : 0);
     }
   }
   sink.gauge(METRICS.degradationLevel, levels);
   sink.gauge(METRICS.degradationState, states);
   const counts = sink.capped(SERVICE_FOLD, sum);
-  for (const point of transitions.points())
-    counts.add(point.attributes.service, point.attributes, point.value);
+  for (const point of transitions.points()) {
+    const { service, [NAMESPACE_LABEL]: namespace } = point.attributes;
+    counts.add(
+      serviceKey({ namespace: String(namespace ?? ''), service: String(service) }),
+      point.attributes,
+      point.value,
+    );
+  }
   sink.counter(METRICS.degradationTransitions, counts);
 }

@@ -105,7 +105,7 @@ export const METRICS = Object.freeze({
   ),
   receiverRefused: metric(
     'headroom_receiver_refused_requests_total',
-    'OTLP requests refused as a whole, by reason (too_large, unsupported_media_type, bad_request, queue_full, memory).',
+    'OTLP requests refused as a whole, by reason (unauthorized, forbidden, too_large, unsupported_media_type, bad_request, queue_full, memory).',
   ),
   receiverInFlight: metric(
     'headroom_receiver_requests_in_flight',

@@ -5,7 +5,13 @@
  * `diag`, timers are unref'd, and `close()` aborts the request.
  */
 import { diag } from '@opentelemetry/api';
-import type { DegradationDecision, DegradationLevel, FeatureFlags } from '../../agent/index.ts';
+import {
+  type DegradationDecision,
+  type DegradationLevel,
+  type FeatureFlags,
+  formatService,
+  serviceId,
+} from '../../agent/index.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { RemoteState } from './remote-state.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
@@ -17,6 +23,12 @@ export interface ConnectDecisionsOptions {
   readonly url: string;
   /** service.name whose decisions to follow. */
   readonly service: string;
+  /**
+   * service.namespace of that service (the same as its resource's); a service is
+   * (namespace, name), so `checkout` in `payments` and in `shop` are two services.
+   * @default '' (a service without a namespace)
+   */
+  readonly namespace?: string;
   /** Bearer token with the `read` scope. @default none (the API must allow anonymous read) */
   readonly token?: string;
   /** Called with each decision as it arrives (also those replayed after a reconnection); a throw is logged. */
@@ -49,7 +61,7 @@ export interface RemoteDecisions {
  * Starts following the decisions of `options.service`; returns at once (the state is NONE until
  * the first event).
  * @example
- * const decisions = connectDecisions({ url: 'http://headroom:4320', service: 'checkout', token });
+ * const decisions = connectDecisions({ url: 'http://headroom:4320', namespace: 'payments', service: 'checkout', token });
  * if (decisions.features.enabled('recommendations')) page.recommendations = await recommend(user);
  */
 export function connectDecisions(options: ConnectDecisionsOptions): RemoteDecisions {
@@ -72,7 +84,10 @@ class RemoteDecisionsClient implements RemoteDecisions {
 
   constructor(options: ConnectDecisionsOptions) {
     this.#options = options;
-    this.#state = new RemoteState(options.service, options.now ?? Date.now);
+    this.#state = new RemoteState(
+      serviceId(options.namespace ?? '', options.service),
+      options.now ?? Date.now,
+    );
     this.#backoff = new Backoff(options.backoff);
     this.#parser = new SseParser({ onEvent: (message) => this.#onEvent(message) });
   }
@@ -159,7 +174,11 @@ class RemoteDecisionsClient implements RemoteDecisions {
   }
 
   #report(what: string, error?: unknown): void {
-    const message = `headroom: ${what} (${this.#options.service}); keeping level ${this.level} and retrying`;
+    const service = formatService({
+      namespace: this.#options.namespace ?? '',
+      service: this.#options.service,
+    });
+    const message = `headroom: ${what} (${service}); keeping level ${this.level} and retrying`;
     if (this.#reported) diag.debug(message, error);
     else diag.warn(message, error);
     this.#reported = true;

@@ -8,11 +8,15 @@ import {
   type DegradationDecision,
   type DegradationLevel,
   type FeatureFlags,
+  formatService,
   isDegradationLevel,
+  type ServiceId,
 } from '../../agent/index.ts';
 
 /** The fields of a `state` event or a decision that the service acts on. */
 interface Applicable {
+  /** `undefined` from an agent that predates namespaces in events. */
+  readonly namespace: string | undefined;
   readonly service: string;
   readonly level: DegradationLevel;
   readonly disabledFeatures: readonly string[];
@@ -20,7 +24,7 @@ interface Applicable {
 
 /** One service's last known level and feature switches. */
 export class RemoteState {
-  readonly #service: string;
+  readonly #id: ServiceId;
   readonly #now: () => number;
   #level: DegradationLevel = 'NONE';
   #disabledList: readonly string[] = Object.freeze([]);
@@ -29,8 +33,8 @@ export class RemoteState {
   /** O(1) feature switches reflecting the last known level. */
   readonly features: FeatureFlags;
 
-  constructor(service: string, now: () => number) {
-    this.#service = service;
+  constructor(id: ServiceId, now: () => number) {
+    this.#id = id;
     this.#now = now;
     this.features = Object.freeze({
       enabled: (name: string) => !this.#disabledSet.has(name),
@@ -50,9 +54,7 @@ export class RemoteState {
   /** Applies a `state` event's data; returns whether it was this service's valid state. */
   applyState(data: string): boolean {
     const value = parse(data);
-    const state = isRecord(value)
-      ? applicable(value.service, value.level, value.disabledFeatures)
-      : undefined;
+    const state = isRecord(value) ? applicable(value, value.level, value.disabledFeatures) : undefined;
     return this.#apply(state, 'state');
   }
 
@@ -60,13 +62,14 @@ export class RemoteState {
   applyDecision(data: string): DegradationDecision | undefined {
     const value = parse(data);
     if (!isRecord(value) || typeof value.seq !== 'number') return this.#reject('decision');
-    const decision = applicable(value.service, value.to, value.disabledFeatures);
+    const decision = applicable(value, value.to, value.disabledFeatures);
     return this.#apply(decision, 'decision') ? (value as unknown as DegradationDecision) : undefined;
   }
 
   #apply(update: Applicable | undefined, what: string): boolean {
     if (update === undefined) return this.#reject(what) ?? false;
-    if (update.service !== this.#service) return false;
+    if (update.service !== this.#id.service) return false;
+    if (update.namespace !== undefined && update.namespace !== this.#id.namespace) return false;
     this.#level = update.level;
     this.#disabledList = Object.freeze([...update.disabledFeatures]);
     this.#disabledSet = new Set(update.disabledFeatures);
@@ -75,15 +78,23 @@ export class RemoteState {
   }
 
   #reject(what: string): undefined {
-    diag.warn(`headroom: ignored a malformed ${what} event from the decision stream of ${this.#service}`);
+    diag.warn(
+      `headroom: ignored a malformed ${what} event from the decision stream of ${formatService(this.#id)}`,
+    );
     return undefined;
   }
 }
 
-function applicable(service: unknown, level: unknown, disabled: unknown): Applicable | undefined {
+function applicable(
+  value: Record<string, unknown>,
+  level: unknown,
+  disabled: unknown,
+): Applicable | undefined {
+  const { namespace, service } = value;
   if (typeof service !== 'string' || !isDegradationLevel(level)) return undefined;
+  if (namespace !== undefined && typeof namespace !== 'string') return undefined;
   if (!Array.isArray(disabled) || !disabled.every((name) => typeof name === 'string')) return undefined;
-  return { service, level, disabledFeatures: disabled };
+  return { namespace, service, level, disabledFeatures: disabled };
 }
 
 function parse(data: string): unknown {

@@ -4,6 +4,8 @@
 export interface StreamTarget {
   /** Base URL of the decision API; a path prefix (behind a proxy) is kept. */
   readonly url: string;
+  /** '' (or absent) for a service without a namespace. */
+  readonly namespace?: string;
   readonly service: string;
   readonly token?: string;
   readonly fetch?: typeof fetch;
@@ -14,9 +16,10 @@ export type StreamOutcome =
   | { readonly ok: true; readonly body: ReadableStream<Uint8Array> }
   | { readonly ok: false; readonly problem: string };
 
-/** `${url}/api/v1/decisions/stream?service=...`. */
-export function streamUrl(base: string, service: string): URL {
+/** `${url}/api/v1/decisions/stream?namespace=...&service=...`: exactly one service's events. */
+export function streamUrl(base: string, service: string, namespace = ''): URL {
   const url = new URL('api/v1/decisions/stream', base.endsWith('/') ? base : `${base}/`);
+  url.searchParams.set('namespace', namespace);
   url.searchParams.set('service', service);
   return url;
 }
@@ -30,7 +33,10 @@ export async function streamRequest(
   const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
   if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
   if (lastEventId !== '') headers['last-event-id'] = lastEventId;
-  const response = await (target.fetch ?? fetch)(streamUrl(target.url, target.service), { headers, signal });
+  const response = await (target.fetch ?? fetch)(streamUrl(target.url, target.service, target.namespace), {
+    headers,
+    signal,
+  });
   if (!response.ok) return { ok: false, problem: `HTTP ${response.status}: ${await errorMessage(response)}` };
   const type = response.headers.get('content-type') ?? '';
   if (response.body !== null && type.startsWith('text/event-stream'))

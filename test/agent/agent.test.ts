@@ -11,7 +11,7 @@ describe('Agent', () => {
     expect(verdicts).toHaveLength(1);
     const [verdict] = verdicts;
     expect(verdict).toEqual({
-      series: { service: 'checkout', operation: 'quote', context: 'emergency', phase: '' },
+      series: { namespace: '', service: 'checkout', operation: 'quote', context: 'emergency', phase: '' },
       status: 'warning',
       percentile: 'p95',
       observedMs: verdict?.observedMs,
@@ -48,6 +48,7 @@ describe('Agent', () => {
     const decision = manager.auditLog.entries()[0];
     expect(decision?.reason).toBe('escalation');
     expect(decision?.evidence?.series).toEqual({
+      namespace: '',
       service: 'checkout',
       operation: 'quote',
       context: 'emergency',

@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { connectDirectory, type DegradationState, ServiceDirectory } from '../../agent/index.ts';
+import {
+  connectDirectory,
+  type DegradationState,
+  formatService,
+  ServiceDirectory,
+} from '../../agent/index.ts';
 import { recordMany, testAgent } from '../helpers/agent.ts';
 
 const IDLE_MS = 120_000;
+
+/** The services the agent holds, by their text form. */
+const names = (agent: { services(): { namespace: string; service: string }[] }) =>
+  agent.services().map(formatService);
 const TICK_MS = 1000;
 
 /** An agent with `limits.idleTime: 2m`, its evictions recorded. */
 function setup() {
   const { agent, clock } = testAgent({ limits: { idleTime: '2m' } });
   const evicted: [string, DegradationState][] = [];
-  agent.onServiceEvicted((service, state) => evicted.push([service, state]));
+  agent.onServiceEvicted((id, state) => evicted.push([formatService(id), state]));
   /** Advances the clock tick by tick (evaluating each time) for `ms`. */
   const run = (ms: number) => {
     for (let t = 0; t < ms; t += TICK_MS) {
@@ -28,15 +37,22 @@ describe('idle eviction', () => {
     agent.tick();
 
     run(IDLE_MS - TICK_MS);
-    expect([agent.registry.size, agent.services(), evicted]).toStrictEqual([1, ['checkout'], []]);
+    expect([agent.registry.size, names(agent), evicted]).toStrictEqual([1, ['checkout'], []]);
 
     run(TICK_MS);
     expect(agent.registry.size).toBe(0);
-    expect(agent.services()).toStrictEqual([]);
+    expect(names(agent)).toStrictEqual([]);
     expect(evicted).toStrictEqual([
       [
         'checkout',
-        { service: 'checkout', level: 'NONE', overridden: false, since: createdMs, disabledFeatures: [] },
+        {
+          namespace: '',
+          service: 'checkout',
+          level: 'NONE',
+          overridden: false,
+          since: createdMs,
+          disabledFeatures: [],
+        },
       ],
     ]);
     expect([agent.health().seriesEvicted, agent.health().servicesEvicted]).toStrictEqual([1, 1]);
@@ -48,13 +64,13 @@ describe('idle eviction', () => {
     manager.override('NONE', 'pinned by the on-call');
 
     run(10 * IDLE_MS);
-    expect([agent.services(), evicted.length]).toStrictEqual([['checkout'], 0]);
+    expect([names(agent), evicted.length]).toStrictEqual([['checkout'], 0]);
 
     manager.clearOverride('done');
     run(IDLE_MS - TICK_MS);
-    expect(agent.services()).toStrictEqual(['checkout']);
+    expect(names(agent)).toStrictEqual(['checkout']);
     run(TICK_MS);
-    expect([agent.services(), evicted.map(([service]) => service)]).toStrictEqual([[], ['checkout']]);
+    expect([names(agent), evicted.map(([service]) => service)]).toStrictEqual([[], ['checkout']]);
   });
 
   it('should keep a service above NONE, and one an activity source holds (a firing alert)', () => {
@@ -63,11 +79,11 @@ describe('idle eviction', () => {
     agent.degradation('alerting');
     let firing = true;
     agent.addServiceActivity((service, nowMs) =>
-      service === 'alerting' && firing ? nowMs : Number.NEGATIVE_INFINITY,
+      service.service === 'alerting' && firing ? nowMs : Number.NEGATIVE_INFINITY,
     );
 
     run(3 * IDLE_MS);
-    expect(agent.services().sort()).toStrictEqual(['alerting', 'degraded']);
+    expect(names(agent).sort()).toStrictEqual(['alerting', 'degraded']);
 
     firing = false;
     const resolvedMs = clock.now();

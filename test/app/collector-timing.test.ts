@@ -65,7 +65,8 @@ async function postTraces(body: string): Promise<[number, unknown]> {
   return [response.status, await response.json()];
 }
 
-const quote = { service: 'pricing', operation: 'quote', context: 'emergency', phase: '' };
+/** The series the tests judge: `pricing` in namespace `shop` (as `traceRequest` sends it). */
+const quote = { namespace: 'shop', service: 'pricing', operation: 'quote', context: 'emergency', phase: '' };
 
 describe('Collector mode timing', () => {
   it("should judge remote services against their own budgets, not scaled by the collector's load", async () => {
@@ -92,6 +93,7 @@ describe('Collector mode timing', () => {
       {
         seq: 1,
         at: clock.now(),
+        namespace: 'shop',
         service: 'pricing',
         from: 'NONE',
         to: 'MINIMAL',
@@ -162,7 +164,7 @@ describe('Collector mode timing', () => {
     if (!collector.prometheus?.listening) throw new Error('metrics endpoint not listening');
     const text = await (await fetch(collector.prometheus.url)).text();
     expect(family(text, 'headroom_receiver_clock_skew_seconds').slice(3)).toEqual([
-      'headroom_receiver_clock_skew_seconds{service_namespace="shop",service="pricing"} 120',
+      'headroom_receiver_clock_skew_seconds{service="pricing",service_namespace="shop"} 120',
     ]);
     expect(family(text, 'headroom_receiver_spans_rejected_total').slice(2)).toEqual([
       'headroom_receiver_spans_rejected_total{reason="invalid_id"} 0',

@@ -72,6 +72,7 @@ describe('Collector', () => {
 
     const [verdict] = collector.agent.tick().verdicts;
     expect(verdict?.series).toEqual({
+      namespace: '',
       service: 'pricing',
       operation: 'quote',
       context: 'emergency',
@@ -93,6 +94,9 @@ describe('Collector', () => {
     expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
     expect(log.messages()[0]).toBe(
       `receiving OTLP/HTTP on ${collector.receiver.url} (POST /v1/traces, /v1/metrics)`,
+    );
+    expect(log.messages()[1]).toBe(
+      'single-tenant: receiver.tokens is empty, so any sender can send for any service.namespace (set receiver.tokens to authenticate senders and bind them to namespaces)',
     );
   });
 });

@@ -79,6 +79,7 @@ describe('the demo', () => {
     expect(severe).toEqual({
       seq: 2,
       at: startedMs + (offsetsMs[1] as number),
+      namespace: '',
       service: 'demo-checkout',
       from: 'MINIMAL',
       to: 'SEVERE',
@@ -87,7 +88,13 @@ describe('the demo', () => {
         /^p95 of price-quote\/emergency [\d.]+ ms is 1\.[5-9]\d*x its 50 ms budget for 2 ticks$/,
       ),
       evidence: {
-        series: { service: 'demo-checkout', operation: 'price-quote', context: 'emergency', phase: '' },
+        series: {
+          namespace: '',
+          service: 'demo-checkout',
+          operation: 'price-quote',
+          context: 'emergency',
+          phase: '',
+        },
         percentile: 'p95',
         observedMs: expect.any(Number),
         budgetMs: 50,

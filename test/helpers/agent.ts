@@ -31,7 +31,7 @@ export function testAgent(input: HeadroomConfigInput = {}) {
 export function recordMany(
   agent: Agent,
   clock: ManualClock,
-  series: { service?: string; operation: string; context: string; phase?: string },
+  series: { namespace?: string; service?: string; operation: string; context: string; phase?: string },
   durationMs: number,
   count: number,
   isError = false,
@@ -46,6 +46,7 @@ export function recordMany(
       durationMs,
       isError,
       end - (i % 900),
+      series.namespace ?? '',
     );
   }
 }

@@ -3,6 +3,7 @@ import type { SeriesKey, Verdict } from '../../agent/budget/types.ts';
 
 /** The series most tests judge: checkout's `checkout` operation in the emergency context (50 ms p95). */
 export const CHECKOUT_EMERGENCY: SeriesKey = Object.freeze({
+  namespace: '',
   service: 'checkout',
   operation: 'checkout',
   context: 'emergency',

@@ -24,7 +24,7 @@ describe('embedded mode: absurd span durations', () => {
     expect(headroom.agent.health()).toMatchObject({ samplesDroppedDuration: 2, samplesDroppedInvalid: 0 });
     const [verdict] = headroom.tick().verdicts;
     expect(verdict).toEqual({
-      series: { service: 'checkout', operation: 'quote', context: 'emergency', phase: '' },
+      series: { namespace: '', service: 'checkout', operation: 'quote', context: 'emergency', phase: '' },
       status: 'ok',
       percentile: 'p95',
       observedMs: verdict!.observedMs,

@@ -177,6 +177,7 @@ describe('spans from auto-instrumentation', () => {
     }
     const [verdict] = headroom.tick().verdicts;
     expect(verdict?.series).toEqual({
+      namespace: '',
       service: 'checkout',
       operation: 'POST /checkout',
       context: 'emergency',

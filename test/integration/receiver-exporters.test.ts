@@ -67,16 +67,16 @@ describe('receiver with the official OTLP exporters', () => {
       expect(snapshot.count).toBe(SPANS);
       expect(snapshot.p95).toBeGreaterThan(SLOW_MS * 0.99);
       expect(snapshot.p95).toBeLessThan(SLOW_MS * 1.01);
-      expect(directory.get(service)?.namespace).toBe('shop');
+      expect(directory.get({ namespace: 'shop', service })?.namespace).toBe('shop');
 
       const levels: string[] = [];
       for (let tick = 0; tick < 3; tick++) {
         clock.advance(1000);
         agent.tick();
-        levels.push(agent.degradation(service).level);
+        levels.push(agent.degradation(service, 'shop').level);
       }
       expect(levels).toEqual(['NONE', 'NONE', 'CRITICAL']);
-      expect(agent.degradation(service).auditLog.entries()[0]).toMatchObject({
+      expect(agent.degradation(service, 'shop').auditLog.entries()[0]).toMatchObject({
         reason: 'escalation',
         evidence: { series: { service, operation: 'quote', context: 'emergency', phase: '' } },
       });

@@ -1,6 +1,7 @@
 /** What every route of the decision API shares, and the helpers that answer errors and check tokens. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Agent } from '../../agent.ts';
+import type { ServiceId } from '../../service-id.ts';
 import type { DecisionStream } from './decision-stream.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import type { Principal, TokenAuth } from './token-auth.ts';
@@ -42,8 +43,9 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
 }
 
 /** The 404 of a service that does not exist or that the caller may not see (the same answer for both). */
-export function sendUnknownService(reply: FastifyReply, service: string) {
-  return sendError(reply, 404, `no service named "${service}"`);
+export function sendUnknownService(reply: FastifyReply, id: ServiceId) {
+  const where = id.namespace === '' ? 'without a namespace' : `in namespace "${id.namespace}"`;
+  return sendError(reply, 404, `no service named "${id.service}" ${where}`);
 }
 
 /**

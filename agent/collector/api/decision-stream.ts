@@ -1,5 +1,6 @@
 /**
- * The open Server-Sent Events streams of `GET /api/v1/decisions/stream`. A new stream gets, in
+ * The open Server-Sent Events streams of `GET /api/v1/decisions/stream`, each filtered by the
+ * `namespace` and `service` it asked for and by its caller's namespace. A new stream gets, in
  * order: the decisions it missed when it sends a `Last-Event-ID` naming one service (replayed from
  * that service's audit log), then one `state` event per visible service (authoritative, so a client
  * is correct even when the replay was incomplete or the agent restarted), then each new `decision`
@@ -9,6 +10,7 @@ import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
 import type { DegradationDecision, DegradationManager, DegradationState } from '../../degradation/index.ts';
+import type { ServiceId } from '../../service-id.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { decisionEventId, formatSseComment, formatSseEvent, parseDecisionEventId } from './sse-format.ts';
 import type { Principal } from './token-auth.ts';
@@ -23,17 +25,28 @@ export interface DecisionStreamOptions {
 /** What a stream asked for. */
 export interface StreamRequest {
   readonly principal: Principal;
-  /** Only this service's events; `undefined` for every visible service. */
+  /** Only services of this namespace ('' the empty one); `undefined` for every namespace. */
+  readonly namespace?: string | undefined;
+  /** Only services of this name; `undefined` for every name. */
   readonly service?: string | undefined;
-  /** The `Last-Event-ID` header, `${service}:${seq}`. */
+  /** The `Last-Event-ID` header (see `decisionEventId`). */
   readonly lastEventId?: string | undefined;
 }
 
 interface Subscriber {
   readonly response: ServerResponse;
   readonly principal: Principal;
+  readonly namespace: string | undefined;
   readonly service: string | undefined;
   readonly keepalive: NodeJS.Timeout;
+}
+
+/** Whether a stream's filters let the service `id` through (the caller's namespace is checked apart). */
+function wanted(filter: Pick<StreamRequest, 'namespace' | 'service'>, id: ServiceId): boolean {
+  return (
+    (filter.namespace === undefined || filter.namespace === id.namespace) &&
+    (filter.service === undefined || filter.service === id.service)
+  );
 }
 
 /** A stream whose client stopped reading is cut once this much is buffered, bytes. */
@@ -47,7 +60,7 @@ const HEADERS = {
   'x-accel-buffering': 'no',
 };
 
-/** Fans decisions out to the open streams, each filtered by its service and its caller's namespace. */
+/** Fans decisions out to the open streams, each filtered by its request and its caller's namespace. */
 export class DecisionStream {
   readonly #catalog: ServiceCatalog;
   readonly #keepaliveMs: number;
@@ -77,6 +90,7 @@ export class DecisionStream {
     const subscriber: Subscriber = {
       response,
       principal: request.principal,
+      namespace: request.namespace,
       service: request.service,
       keepalive,
     };
@@ -92,8 +106,7 @@ export class DecisionStream {
   publish(decision: DegradationDecision): void {
     let text: string | undefined;
     for (const subscriber of this.#subscribers) {
-      if (subscriber.service !== undefined && subscriber.service !== decision.service) continue;
-      if (!this.#catalog.visible(subscriber.principal, decision.service)) continue;
+      if (!wanted(subscriber, decision) || !this.#catalog.visible(subscriber.principal, decision)) continue;
       text ??= decisionEvent(decision);
       this.#write(subscriber, text);
     }
@@ -104,14 +117,13 @@ export class DecisionStream {
    * `"evicted": true`, to every stream that sees it: clients learn that the agent forgot it.
    */
   evicted(finalState: DegradationState): void {
-    const service = finalState.service;
+    const id: ServiceId = finalState;
     let text: string | undefined;
     for (const subscriber of this.#subscribers) {
-      if (subscriber.service !== undefined && subscriber.service !== service) continue;
-      if (!this.#catalog.visible(subscriber.principal, service)) continue;
+      if (!wanted(subscriber, id) || !this.#catalog.visible(subscriber.principal, id)) continue;
       text ??= formatSseEvent({
         event: 'state',
-        id: decisionEventId(service, finalState.lastDecision?.seq ?? 0),
+        id: decisionEventId(id, finalState.lastDecision?.seq ?? 0),
         data: JSON.stringify({ ...this.#catalog.summaryOf(finalState), evicted: true }),
       });
       this.#write(subscriber, text);
@@ -126,24 +138,29 @@ export class DecisionStream {
     }
   }
 
-  #missed({ principal, service, lastEventId }: StreamRequest): string {
-    const resume = parseDecisionEventId(lastEventId);
-    if (resume === undefined || (service !== undefined && service !== resume.service)) return '';
-    const manager = this.#catalog.find(principal, resume.service);
+  #missed(request: StreamRequest): string {
+    const resume = parseDecisionEventId(request.lastEventId);
+    if (resume === undefined || !wanted(request, resume)) return '';
+    const manager = this.#catalog.find(request.principal, resume);
     // A seq beyond the manager's own means the agent restarted: the state events say it all.
     if (manager === undefined || resume.seq > lastSeq(manager)) return '';
     const missed = manager.auditLog.entries().filter((decision) => decision.seq > resume.seq);
     return missed.map(decisionEvent).join('');
   }
 
-  #states({ principal, service }: StreamRequest): string {
-    const names = service === undefined ? this.#catalog.list(principal) : [service];
+  #states(request: StreamRequest): string {
+    const { principal, namespace, service } = request;
+    // One named service is answered even before it has sent anything, as its own request asks.
+    const ids =
+      namespace !== undefined && service !== undefined
+        ? [{ namespace, service }]
+        : this.#catalog.list(principal).filter((id) => wanted(request, id));
     let text = '';
-    for (const name of names) {
-      const manager = this.#catalog.find(principal, name);
+    for (const id of ids) {
+      const manager = this.#catalog.find(principal, id);
       if (manager === undefined) continue;
       const data = JSON.stringify(this.#catalog.summary(manager));
-      text += formatSseEvent({ event: 'state', id: decisionEventId(name, lastSeq(manager)), data });
+      text += formatSseEvent({ event: 'state', id: decisionEventId(id, lastSeq(manager)), data });
     }
     return text;
   }
@@ -173,6 +190,6 @@ function lastSeq(manager: DegradationManager): number {
 }
 
 function decisionEvent(decision: DegradationDecision): string {
-  const id = decisionEventId(decision.service, decision.seq);
+  const id = decisionEventId(decision, decision.seq);
   return formatSseEvent({ event: 'decision', id, data: JSON.stringify(decision) });
 }

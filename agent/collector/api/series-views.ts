@@ -5,17 +5,18 @@
 import type { Agent } from '../../agent.ts';
 import type { SeriesTarget } from '../../budget/series-targets.ts';
 import type { Verdict } from '../../budget/types.ts';
+import { type ServiceId, sameService } from '../../service-id.ts';
 import { PERCENTILES, percentileValue, type Series, type WindowSnapshot } from '../../window/index.ts';
 import type { LatencyPercentilesMs, SeriesView } from './types.ts';
 import type { VerdictCache } from './verdict-cache.ts';
 
-/** The series of `service`, sorted by context, operation, phase. */
-export function seriesViews(agent: Agent, verdicts: VerdictCache, service: string): SeriesView[] {
+/** The series of the service `id`, sorted by context, operation, phase. */
+export function seriesViews(agent: Agent, verdicts: VerdictCache, id: ServiceId): SeriesView[] {
   const nowMs = agent.clock.now();
   const lastTickAt = agent.lastTick?.at;
   return agent.registry
     .list()
-    .filter((series) => series.service === service)
+    .filter((series) => sameService(series, id))
     .sort(bySeriesOrder)
     .map((series) => {
       const target = agent.targets.of(series);

@@ -1,11 +1,13 @@
 /**
  * The services the decision API shows a caller: those with a degradation manager or known to the
- * service directory, filtered by the caller's namespace. A service outside it is treated exactly
- * like one that does not exist, so a tenant cannot learn another tenant's service names.
+ * service directory, filtered by the caller's namespace. A service is a (namespace, name) pair; a
+ * service outside the caller's namespace is treated exactly like one that does not exist, so a
+ * tenant cannot learn another tenant's service names.
  */
 import type { Agent } from '../../agent.ts';
 import type { DegradationManager, DegradationState } from '../../degradation/index.ts';
 import { truncate } from '../../limits/index.ts';
+import { type ServiceId, serviceId, serviceKey } from '../../service-id.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import type { Principal } from './token-auth.ts';
 import type { ServiceSummary } from './types.ts';
@@ -13,11 +15,11 @@ import type { ServiceSummary } from './types.ts';
 /** Options of {@link ServiceCatalog}. */
 export interface ServiceCatalogOptions {
   readonly agent: Agent;
-  /** Source of each service's namespace; without it every namespace is ''. */
+  /** Services heard from that may have no decision yet; without it only the agent's services show. */
   readonly directory?: ServiceDirectory | undefined;
 }
 
-/** Lookups of services, their namespaces and what a caller may see. */
+/** Lookups of services and what a caller may see. */
 export class ServiceCatalog {
   readonly #agent: Agent;
   readonly #directory: ServiceDirectory | undefined;
@@ -27,37 +29,37 @@ export class ServiceCatalog {
     this.#directory = options.directory;
   }
 
-  /** `service.namespace` of a service; '' when unknown. */
-  namespaceOf(service: string): string {
-    return this.#directory?.namespaceOf(this.#kept(service)) ?? '';
+  /** Whether `principal` may see the service `id` (it may still not exist). */
+  visible(principal: Principal, id: ServiceId): boolean {
+    return principal.namespace === undefined || id.namespace === principal.namespace;
   }
 
-  /** Whether `principal` may see `service` (it may still not exist). */
-  visible(principal: Principal, service: string): boolean {
-    return principal.namespace === undefined || this.namespaceOf(service) === principal.namespace;
-  }
-
-  /** Services `principal` sees, sorted by name. */
-  list(principal: Principal): string[] {
-    const names = new Set(this.#agent.services());
-    for (const info of this.#directory?.list() ?? []) names.add(info.service);
-    return [...names].filter((service) => this.visible(principal, service)).sort();
+  /** Services `principal` sees, sorted by namespace, then name. */
+  list(principal: Principal): ServiceId[] {
+    const all = new Map<string, ServiceId>();
+    for (const id of this.#agent.services()) all.set(serviceKey(id), id);
+    for (const info of this.#directory?.list() ?? []) {
+      const id = { namespace: info.namespace, service: info.service };
+      if (!all.has(serviceKey(id))) all.set(serviceKey(id), id);
+    }
+    return [...all.values()].filter((id) => this.visible(principal, id)).sort(byIdentity);
   }
 
   /**
    * The manager of a service `principal` sees, or `undefined` when it is unknown or hidden. A
    * service known only to the directory gets its manager now (bounded by the directory's size).
    */
-  find(principal: Principal, service: string): DegradationManager | undefined {
-    service = this.#kept(service);
-    if (!this.visible(principal, service)) return undefined;
-    const known = this.#directory?.get(service) !== undefined || this.#agent.services().includes(service);
-    return known ? this.#agent.degradation(service) : undefined;
+  find(principal: Principal, wanted: ServiceId): DegradationManager | undefined {
+    const id = this.#kept(wanted);
+    if (!this.visible(principal, id)) return undefined;
+    const known = this.#agent.hasService(id.service, id.namespace) || this.#directory?.get(id) !== undefined;
+    return known ? this.#agent.degradation(id.service, id.namespace) : undefined;
   }
 
-  /** The name a service is kept under: a longer one asked for finds it (limits.nameLength). */
-  #kept(service: string): string {
-    return truncate(service, this.#agent.registry.limits.nameLength);
+  /** The names a service is kept under: a longer one asked for finds it (limits.nameLength). */
+  #kept(id: ServiceId): ServiceId {
+    const length = this.#agent.registry.limits.nameLength;
+    return serviceId(truncate(id.namespace, length), truncate(id.service, length));
   }
 
   /** The list and stream view of a service. */
@@ -68,12 +70,21 @@ export class ServiceCatalog {
   /** The list and stream view of a service's state. */
   summaryOf(state: DegradationState): ServiceSummary {
     return {
+      namespace: state.namespace,
       service: state.service,
-      namespace: this.namespaceOf(state.service),
       level: state.level,
       overridden: state.overridden,
       since: state.since,
       disabledFeatures: state.disabledFeatures,
     };
   }
+}
+
+function byIdentity(a: ServiceId, b: ServiceId): number {
+  return compare(a.namespace, b.namespace) || compare(a.service, b.service);
+}
+
+function compare(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

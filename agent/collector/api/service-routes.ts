@@ -2,15 +2,16 @@
 import type { FastifyInstance } from 'fastify';
 import { type ApiContext, guard, sendError, sendUnknownService } from './api-context.ts';
 import { seriesViews } from './series-views.ts';
+import { type ServiceParams, serviceIdOf, servicePaths } from './service-path.ts';
 import type { DecisionHistory, ServiceDetail, ServiceSummary } from './types.ts';
 
 /** Decisions a history request returns without `?limit=`. */
 export const DEFAULT_HISTORY_LIMIT = 100;
 
-type ServiceParams = { Params: { service: string } };
-type HistoryRequest = ServiceParams & { Querystring: { limit?: string } };
+type ServiceRequest = { Params: ServiceParams };
+type HistoryRequest = ServiceRequest & { Querystring: { limit?: string } };
 
-/** Registers `GET /api/v1/services`, `.../:service` and `.../:service/decisions`. */
+/** Registers `GET /api/v1/services`, a service's detail and its decisions (both path forms). */
 export function registerServiceRoutes(app: FastifyInstance, context: ApiContext): void {
   const { catalog } = context;
 
@@ -18,39 +19,44 @@ export function registerServiceRoutes(app: FastifyInstance, context: ApiContext)
     const principal = guard(context, request, reply, 'read');
     if (principal === undefined) return reply;
     const services: ServiceSummary[] = [];
-    for (const name of catalog.list(principal)) {
-      const manager = catalog.find(principal, name);
+    for (const id of catalog.list(principal)) {
+      const manager = catalog.find(principal, id);
       if (manager !== undefined) services.push(catalog.summary(manager));
     }
     return { services };
   });
 
-  app.get<ServiceParams>('/api/v1/services/:service', async (request, reply) => {
-    const principal = guard(context, request, reply, 'read');
-    if (principal === undefined) return reply;
-    const { service } = request.params;
-    const manager = catalog.find(principal, service);
-    if (manager === undefined) return sendUnknownService(reply, service);
-    const detail: ServiceDetail = {
-      ...catalog.summary(manager),
-      lastDecision: manager.state().lastDecision ?? null,
-      evaluatedAt: context.agent.lastTick?.at ?? null,
-      series: seriesViews(context.agent, context.verdicts, service),
-    };
-    return detail;
-  });
+  for (const path of servicePaths('')) {
+    app.get<ServiceRequest>(path, async (request, reply) => {
+      const principal = guard(context, request, reply, 'read');
+      if (principal === undefined) return reply;
+      const id = serviceIdOf(request.params);
+      const manager = catalog.find(principal, id);
+      if (manager === undefined) return sendUnknownService(reply, id);
+      const detail: ServiceDetail = {
+        ...catalog.summary(manager),
+        lastDecision: manager.state().lastDecision ?? null,
+        evaluatedAt: context.agent.lastTick?.at ?? null,
+        series: seriesViews(context.agent, context.verdicts, id),
+      };
+      return detail;
+    });
+  }
 
-  app.get<HistoryRequest>('/api/v1/services/:service/decisions', async (request, reply) => {
-    const principal = guard(context, request, reply, 'read');
-    if (principal === undefined) return reply;
-    const { service } = request.params;
-    const limit = parseLimit(request.query.limit, context.config.historySize);
-    if (typeof limit === 'string') return sendError(reply, 400, limit);
-    const manager = catalog.find(principal, service);
-    if (manager === undefined) return sendUnknownService(reply, service);
-    const history: DecisionHistory = { service, decisions: manager.auditLog.entries().slice(-limit) };
-    return history;
-  });
+  for (const path of servicePaths('/decisions')) {
+    app.get<HistoryRequest>(path, async (request, reply) => {
+      const principal = guard(context, request, reply, 'read');
+      if (principal === undefined) return reply;
+      const id = serviceIdOf(request.params);
+      const limit = parseLimit(request.query.limit, context.config.historySize);
+      if (typeof limit === 'string') return sendError(reply, 400, limit);
+      const manager = catalog.find(principal, id);
+      if (manager === undefined) return sendUnknownService(reply, id);
+      const decisions = manager.auditLog.entries().slice(-limit);
+      const history: DecisionHistory = { namespace: id.namespace, service: id.service, decisions };
+      return history;
+    });
+  }
 }
 
 /**

@@ -8,11 +8,12 @@ export const MAX_STREAMS = 1000;
 /** Seconds a refused stream is told to wait. */
 const RETRY_AFTER_SECONDS = 5;
 
-type StreamRoute = { Querystring: { service?: string } };
+type StreamRoute = { Querystring: { namespace?: string; service?: string } };
 
 /**
- * Registers the decision stream. `?service=` may name a service that does not exist (yet) or that
- * the caller may not see: the stream then carries nothing about it, the same answer in both cases.
+ * Registers the decision stream. `?namespace=` (empty: the empty namespace) and `?service=` filter
+ * it; they may name a service that does not exist (yet) or that the caller may not see: the stream
+ * then carries nothing about it, the same answer in both cases.
  */
 export function registerStreamRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get<StreamRoute>('/api/v1/decisions/stream', async (request, reply) => {
@@ -22,11 +23,12 @@ export function registerStreamRoutes(app: FastifyInstance, context: ApiContext):
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return sendError(reply, 503, `too many open decision streams (${MAX_STREAMS}); retry later`);
     }
-    const service = typeof request.query.service === 'string' ? request.query.service : undefined;
+    const { namespace, service } = request.query;
     const lastEventId = request.headers['last-event-id'];
     context.stream.open(reply, {
       principal,
-      service,
+      namespace: typeof namespace === 'string' ? namespace : undefined,
+      service: typeof service === 'string' ? service : undefined,
       lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
     });
     return reply;

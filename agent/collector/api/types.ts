@@ -16,9 +16,9 @@ export type Scope = ApiConfig['anonymous'][number];
 
 /** One service as the list and the stream's `state` events show it. */
 export interface ServiceSummary {
-  readonly service: string;
-  /** `service.namespace` from the directory; '' when unknown or not sent. */
+  /** `service.namespace`; '' when the service's resource has none. */
   readonly namespace: string;
+  readonly service: string;
   readonly level: DegradationLevel;
   /** true while a manual override suspends automatic transitions. */
   readonly overridden: boolean;
@@ -64,7 +64,7 @@ export interface SeriesView {
   readonly latencyMs: LatencyPercentilesMs;
 }
 
-/** `GET /api/v1/services/:service`. */
+/** `GET /api/v1/services/{service}` or `/api/v1/namespaces/{namespace}/services/{service}`. */
 export interface ServiceDetail extends ServiceSummary {
   readonly lastDecision: DegradationDecision | null;
   /** Time of the agent's last evaluation tick, ms since the epoch; `null` before the first. */
@@ -73,14 +73,16 @@ export interface ServiceDetail extends ServiceSummary {
   readonly series: readonly SeriesView[];
 }
 
-/** `GET /api/v1/services/:service/decisions`. */
+/** `GET .../decisions` of a service. */
 export interface DecisionHistory {
+  /** `service.namespace`; '' when none. */
+  readonly namespace: string;
   readonly service: string;
   /** Oldest first, newest last. */
   readonly decisions: readonly DegradationDecision[];
 }
 
-/** `PUT` and `DELETE /api/v1/services/:service/override`. */
+/** `PUT` and `DELETE .../override` of a service. */
 export interface OverrideResult {
   /** The decision the request caused; `null` for a DELETE when no override was active. */
   readonly decision: DegradationDecision | null;

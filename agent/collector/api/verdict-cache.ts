@@ -8,7 +8,7 @@ import type { SeriesKey, Verdict } from '../../budget/types.ts';
 
 /** Map key of a series; NUL cannot appear in OTLP names that matter here. */
 function keyOf(series: SeriesKey): string {
-  return `${series.service}\u0000${series.operation}\u0000${series.context}\u0000${series.phase}`;
+  return `${series.namespace}\u0000${series.service}\u0000${series.operation}\u0000${series.context}\u0000${series.phase}`;
 }
 
 /** The latest verdict per series, bounded by age (one window length). */

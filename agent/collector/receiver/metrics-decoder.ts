@@ -13,18 +13,28 @@ interface MetricMessage {
   readonly data?: 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
   readonly [member: string]: unknown;
 }
+interface KeyValueMessage {
+  readonly key: string;
+  readonly value?: { readonly stringValue?: string } | null;
+}
 interface MetricsRequestMessage {
   readonly resourceMetrics: readonly {
+    readonly resource?: { readonly attributes: readonly KeyValueMessage[] } | null;
     readonly scopeMetrics: readonly { readonly metrics: readonly MetricMessage[] }[];
   }[];
 }
+
+const SERVICE_NAMESPACE = 'service.namespace';
 
 const requestType = otlpType('ExportMetricsServiceRequest');
 /** The members of `Metric.data`, each holding its points in `dataPoints`. */
 const DATA_MEMBERS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
 
-/** Counts the data points of a binary OTLP metrics request; never throws. */
-export function countDataPointsProtobuf(body: Uint8Array): DecodeResult<number> {
+/**
+ * Counts the data points of a binary OTLP metrics request; never throws.
+ * @param namespaces when given, gets each resource's `service.namespace` values ('' for a resource without one)
+ */
+export function countDataPointsProtobuf(body: Uint8Array, namespaces?: string[]): DecodeResult<number> {
   let message: MetricsRequestMessage;
   try {
     message = requestType.decode(body) as unknown as MetricsRequestMessage;
@@ -36,6 +46,12 @@ export function countDataPointsProtobuf(body: Uint8Array): DecodeResult<number> 
   }
   let points = 0;
   for (const resourceMetrics of message.resourceMetrics) {
+    if (namespaces !== undefined) {
+      const values = (resourceMetrics.resource?.attributes ?? [])
+        .filter((attribute) => attribute.key === SERVICE_NAMESPACE)
+        .map((attribute) => attribute.value?.stringValue ?? '');
+      namespaces.push(...(values.length === 0 ? [''] : values));
+    }
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
       for (const metric of scopeMetrics.metrics) {
         const data =
@@ -47,8 +63,11 @@ export function countDataPointsProtobuf(body: Uint8Array): DecodeResult<number> 
   return { ok: true, value: points };
 }
 
-/** Counts the data points of a JSON OTLP metrics request; never throws. */
-export function countDataPointsJson(body: Uint8Array): DecodeResult<number> {
+/**
+ * Counts the data points of a JSON OTLP metrics request; never throws.
+ * @param namespaces when given, gets each resource's `service.namespace` values ('' for a resource without one)
+ */
+export function countDataPointsJson(body: Uint8Array, namespaces?: string[]): DecodeResult<number> {
   const parsed = parseJsonObject(body);
   if (!parsed.ok) return parsed;
   try {
@@ -56,6 +75,7 @@ export function countDataPointsJson(body: Uint8Array): DecodeResult<number> {
     let points = 0;
     shape.array(parsed.value, 'resourceMetrics', '').forEach((resourceMetrics, i) => {
       const resourcePath = `resourceMetrics[${i}]`;
+      if (namespaces !== undefined) namespaces.push(...jsonNamespaces(resourceMetrics));
       shape.array(resourceMetrics, 'scopeMetrics', resourcePath).forEach((scopeMetrics, j) => {
         const scopePath = `${resourcePath}.scopeMetrics[${j}]`;
         shape.array(scopeMetrics, 'metrics', scopePath).forEach((metric, k) => {
@@ -67,6 +87,18 @@ export function countDataPointsJson(body: Uint8Array): DecodeResult<number> {
   } catch (error) {
     return { ok: false, reason: JsonShape.reason(error) };
   }
+}
+
+/** The `service.namespace` values of a JSON resource, read leniently (a non-string value counts as another namespace). */
+function jsonNamespaces(resourceMetrics: JsonObject): string[] {
+  const attributes = (resourceMetrics.resource as JsonObject | undefined)?.attributes;
+  const values = (Array.isArray(attributes) ? attributes : [])
+    .filter((attribute) => (attribute as JsonObject | null)?.key === SERVICE_NAMESPACE)
+    .map((attribute) => {
+      const value = ((attribute as JsonObject).value as JsonObject | undefined)?.stringValue;
+      return typeof value === 'string' ? value : String(JSON.stringify(value));
+    });
+  return values.length === 0 ? [''] : values;
 }
 
 function countMetricPoints(shape: JsonShape, metric: JsonObject, path: string): number {

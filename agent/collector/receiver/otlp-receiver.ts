@@ -16,6 +16,7 @@ import type { ServiceDirectory } from '../service-directory.ts';
 import { Admission } from './admission.ts';
 import { ReceiverCounters } from './receiver-counters.ts';
 import { type OtlpPassThrough, RequestHandler } from './request-handler.ts';
+import { type ReceiverTokens, SenderAuth } from './sender-auth.ts';
 import { SpanIngest } from './span-ingest.ts';
 import type { ReceiverStats } from './types.ts';
 
@@ -30,7 +31,7 @@ export interface ReceiverOptions {
   readonly rules: RuleMatcher;
   /** Notes every service that sends spans, with its namespace; caps the number of services. */
   readonly directory: ServiceDirectory;
-  /** Host, port (0 picks a free one), body and overload limits. `enabled` is the caller's business. */
+  /** Host, port (0 picks a free one), sender tokens, body and overload limits. `enabled` is the caller's business. */
   readonly config: ReceiverConfig;
   /** Gets each metrics request that decoded, decompressed, e.g. to forward it. */
   readonly onMetrics?: OtlpPassThrough;
@@ -52,6 +53,8 @@ export interface OtlpReceiver {
   stats(): ReceiverStats;
   /** Replaces the span rules (config reload); limits and address need a restart. */
   setRules(rules: RuleMatcher): void;
+  /** Replaces `receiver.tokens` (config reload): a removed token is refused from the next request on. */
+  setTokens(tokens: ReceiverTokens): void;
   /**
    * Stops accepting; requests already accepted (on keep-alive connections too) get their response
    * for at most `drainTimeoutMs`, then every connection is closed. Idempotent; afterwards nothing
@@ -86,10 +89,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     directory: options.directory,
     maxClockSkewMs: config.maxClockSkew,
   });
+  const auth = new SenderAuth(config.tokens);
   const handler = new RequestHandler({
     ingest,
     admission,
     counters,
+    auth,
     maxBodyBytes: config.maxBodySize,
     retryAfterMs: config.retryAfter,
     onTraces: options.onTraces,
@@ -108,6 +113,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     port,
     stats: () => counters.snapshot(admission.inFlight, ingest.clocks.skews.list(options.agent.clock.now())),
     setRules: (rules) => ingest.setRules(rules),
+    setTokens: (tokens) => auth.setTokens(tokens),
     close: () => {
       closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
       return closed;

@@ -65,6 +65,10 @@ export function grpcCodeOf(httpStatus: number): number {
     case 400:
     case 415:
       return 3; // INVALID_ARGUMENT
+    case 401:
+      return 16; // UNAUTHENTICATED
+    case 403:
+      return 7; // PERMISSION_DENIED
     case 404:
       return 5; // NOT_FOUND
     case 405:

@@ -15,6 +15,8 @@ export class ReceiverCounters {
   /** Time spent decoding bodies, ms. */
   decodeMs = 0;
   readonly refused: Record<RefusalReason, number> = {
+    unauthorized: 0,
+    forbidden: 0,
     too_large: 0,
     unsupported_media_type: 0,
     bad_request: 0,

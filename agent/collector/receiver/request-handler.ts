@@ -1,7 +1,7 @@
 /**
  * One OTLP/HTTP request, from headers to reply: screened on its headers (404, 405, 415, 503, 413),
- * admitted or refused for overload (429, 503) before any body byte is read, its body read under the
- * size limit (413), decoded (400), then its spans fed to the agent (200, with a partial success
+ * its sender authenticated when `receiver.tokens` are set (401), admitted or refused for overload (429, 503) before any body byte is read, its body read under the
+ * size limit (413), decoded (400), checked against its sender's namespace (403), then its spans fed to the agent (200, with a partial success
  * when some are rejected) or its metric data points counted, and the body passed on.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +14,7 @@ import { countDataPointsJson, countDataPointsProtobuf } from './metrics-decoder.
 import { CONTENT_TYPES, exportResponse, grpcCodeOf, statusResponse } from './otlp-responses.ts';
 import type { ReceiverCounters } from './receiver-counters.ts';
 import { type AcceptedRequest, CLOSE, type Refusal, screenRequest } from './request-screen.ts';
+import { bindTraces, checkMetricNamespaces, type Sender, type SenderAuth } from './sender-auth.ts';
 import type { SpanIngest } from './span-ingest.ts';
 import type { DecodeResult, OtlpEncoding } from './types.ts';
 import { decodeTracesWire } from './wire-trace-decoder.ts';
@@ -29,6 +30,8 @@ export interface RequestHandlerOptions {
   readonly ingest: SpanIngest;
   readonly admission: Admission;
   readonly counters: ReceiverCounters;
+  /** Checks `Authorization` against `receiver.tokens`; lets everything through when there are none. */
+  readonly auth: SenderAuth;
   /** Largest body after decompression, bytes. */
   readonly maxBodyBytes: number;
   /** Sent as `Retry-After` with 429 and 503, ms (rounded up to whole seconds, at least 1). */
@@ -74,13 +77,20 @@ export class RequestHandler {
   async #handle(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): Promise<void> {
     const screened = screenRequest(request, this.#options.maxBodyBytes, this.closing);
     if ('refusal' in screened) return this.#refuse(response, screened.refusal);
+    const authenticated = this.#options.auth.authenticate(request.headers.authorization);
+    if (!authenticated.ok) {
+      const { message, challenge } = authenticated;
+      const headers = { ...CLOSE, 'www-authenticate': challenge };
+      const refusal = { status: 401, encoding: screened.encoding, message, reason: 'unauthorized', headers };
+      return this.#refuse(response, refusal as Refusal);
+    }
     const admitted = this.#options.admission.admit();
     if ('refused' in admitted)
       return this.#refuse(response, this.#overload(admitted.refused, screened.encoding));
     response.once('close', admitted.release);
     if (expectsContinue) response.writeContinue();
     const body = await readBody(request, { maxBodyBytes: this.#options.maxBodyBytes, gzip: screened.gzip });
-    if (body.ok) return this.#process(response, screened, body.body);
+    if (body.ok) return this.#process(response, screened, body.body, authenticated.sender);
     if (body.problem === 'aborted') return void response.destroy();
     const tooLarge = body.problem === 'too_large';
     this.#refuse(response, {
@@ -92,12 +102,17 @@ export class RequestHandler {
     });
   }
 
-  #process(response: ServerResponse, request: AcceptedRequest, body: Buffer): void {
-    if (request.route === 'traces') this.#traces(response, request.encoding, body);
-    else this.#metrics(response, request.encoding, body);
+  #process(
+    response: ServerResponse,
+    request: AcceptedRequest,
+    body: Buffer,
+    sender: Sender | undefined,
+  ): void {
+    if (request.route === 'traces') this.#traces(response, request.encoding, body, sender);
+    else this.#metrics(response, request.encoding, body, sender);
   }
 
-  #traces(response: ServerResponse, encoding: OtlpEncoding, body: Buffer): void {
+  #traces(response: ServerResponse, encoding: OtlpEncoding, body: Buffer, sender: Sender | undefined): void {
     const decoded = this.#timed(() =>
       encoding === 'protobuf' ? decodeTracesWire(body) : decodeTracesJson(body),
     );
@@ -105,7 +120,12 @@ export class RequestHandler {
       this.#badRequest(response, encoding, decoded.reason);
       return;
     }
-    const outcome = this.#options.ingest.ingest(decoded.value);
+    const bound = bindTraces(decoded.value, sender);
+    if (!bound.ok) {
+      this.#forbidden(response, encoding, bound.message);
+      return;
+    }
+    const outcome = this.#options.ingest.ingest(bound.value);
     this.#options.counters.spansReceived += decoded.value.spanCount;
     this.#options.counters.spansRejected += outcome.rejected;
     this.#options.counters.spansRetimed += outcome.retimed;
@@ -116,12 +136,21 @@ export class RequestHandler {
     send(response, 200, encoding, reply, this.#closeIfClosing({}));
   }
 
-  #metrics(response: ServerResponse, encoding: OtlpEncoding, body: Buffer): void {
+  #metrics(response: ServerResponse, encoding: OtlpEncoding, body: Buffer, sender: Sender | undefined): void {
+    // Namespaces are read only when a bound sender must be checked.
+    const namespaces = sender?.namespace === undefined ? undefined : [];
     const decoded = this.#timed(() =>
-      encoding === 'protobuf' ? countDataPointsProtobuf(body) : countDataPointsJson(body),
+      encoding === 'protobuf'
+        ? countDataPointsProtobuf(body, namespaces)
+        : countDataPointsJson(body, namespaces),
     );
     if (!decoded.ok) {
       this.#badRequest(response, encoding, decoded.reason);
+      return;
+    }
+    const bound = checkMetricNamespaces(namespaces ?? [], sender);
+    if (!bound.ok) {
+      this.#forbidden(response, encoding, bound.message);
       return;
     }
     this.#options.counters.dataPointsReceived += decoded.value;
@@ -157,6 +186,12 @@ export class RequestHandler {
   #overload(reason: OverloadReason, encoding: OtlpEncoding): Refusal {
     const { status, message } = OVERLOAD[reason];
     return { status, encoding, message, reason, headers: { ...CLOSE, 'retry-after': this.#retryAfter } };
+  }
+
+  /** A request with data outside its sender's namespace: nothing of it is recorded or forwarded. */
+  #forbidden(response: ServerResponse, encoding: OtlpEncoding, message: string): void {
+    // The body was read whole: the connection stays open.
+    this.#refuse(response, { status: 403, encoding, message, reason: 'forbidden', headers: {} });
   }
 
   #badRequest(response: ServerResponse, encoding: OtlpEncoding, message: string): void {

@@ -143,19 +143,20 @@ export class SpanIngest {
         }
         tally.accepted++;
         if (endMs !== span.endTimeMs) tally.retimed++;
-        this.#record(resource.service, scope.scopeName, span, endMs, bounds.notBeforeMs);
+        this.#record(resource, scope.scopeName, span, endMs, bounds.notBeforeMs);
       }
     }
   }
 
   #record(
-    service: string,
+    resource: DecodedResourceSpans,
     scopeName: string,
     span: DecodedSpan,
     endTimeMs: number,
     notBeforeMs: number,
   ): void {
-    const target = classifySpan(service, span, scopeName, this.#rules);
+    const { namespace, service } = resource;
+    const target = classifySpan(service, span, scopeName, this.#rules, namespace);
     if (target === undefined) return;
     this.#agent.record(
       service,
@@ -165,6 +166,7 @@ export class SpanIngest {
       span.endTimeMs - span.startTimeMs,
       span.statusCode === OTLP_STATUS_ERROR,
       endTimeMs,
+      namespace,
       notBeforeMs,
     );
   }

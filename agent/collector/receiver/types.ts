@@ -84,6 +84,8 @@ export type OtlpEncoding = 'protobuf' | 'json';
 
 /** Why the receiver refused a whole request. */
 export type RefusalReason =
+  | 'unauthorized'
+  | 'forbidden'
   | 'too_large'
   | 'unsupported_media_type'
   | 'bad_request'

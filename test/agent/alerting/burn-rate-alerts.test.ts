@@ -17,6 +17,7 @@ const BUDGET = 1 - 0.99;
 function burnScenario(trackerOptions = {}) {
   const harness = setup([RULE], { slos: [SLO] }, trackerOptions);
   const series = {
+    namespace: '',
     service: 'checkout',
     operation: 'pay',
     context: 'routine',

@@ -14,6 +14,7 @@ const thresholds = (windowMs: number) =>
 function statusWith(burnRates: Partial<SloStatus['burnRates']>): SloStatus {
   return {
     slo: 'checkout-latency',
+    namespace: '',
     service: 'checkout',
     objective: 0.99,
     windowMs: 30 * DAY_MS,

@@ -3,7 +3,7 @@ import type { AlertEvent } from '../../../agent/alerting/index.ts';
 import { verdictOf } from '../../helpers/verdicts.ts';
 import { MINUTE_MS, setup, snapshotOf, stubSeries } from './setup.ts';
 
-const PAY = { service: 'checkout', operation: 'pay', context: 'routine', phase: '' };
+const PAY = { namespace: '', service: 'checkout', operation: 'pay', context: 'routine', phase: '' };
 const RULE = {
   name: 'slow-routine',
   kind: 'percentile' as const,

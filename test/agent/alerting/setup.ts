@@ -1,6 +1,6 @@
 /** Shared set-up of the alerting tests: parsed config, a manual clock at midnight UTC, stub series. */
 import { AlertEvaluator } from '../../../agent/alerting/index.ts';
-import type { AlertEvent, AlertSeries, AlertTick } from '../../../agent/alerting/types.ts';
+import type { AlertEvent, AlertSeries, AlertTick, ServiceLevel } from '../../../agent/alerting/types.ts';
 import type { SeriesKey } from '../../../agent/budget/types.ts';
 import { ManualClock } from '../../../agent/clock.ts';
 import type { DegradationLevel } from '../../../agent/degradation/index.ts';
@@ -33,13 +33,13 @@ export function setup(
   alerts.onAlert((event) => events.push(event));
   /** Evaluates at the clock's time; returns the events of this evaluation. */
   const evaluate = (tick: Partial<AlertTick> = {}): AlertEvent[] =>
-    alerts.evaluate({ verdicts: [], series: [], levels: new Map(), at: clock.now(), ...tick });
+    alerts.evaluate({ verdicts: [], series: [], levels: [], at: clock.now(), ...tick });
   return { clock, config, slos, alerts, events, evaluate };
 }
 
-/** The degradation levels of a tick. */
-export function levels(entries: Record<string, DegradationLevel>): ReadonlyMap<string, DegradationLevel> {
-  return new Map(Object.entries(entries));
+/** The degradation levels of a tick, services of the empty namespace by name. */
+export function levels(entries: Record<string, DegradationLevel>): readonly ServiceLevel[] {
+  return Object.entries(entries).map(([service, level]) => ({ namespace: '', service, level }));
 }
 
 /** A full window snapshot: `count` samples, `errorCount` failed, every percentile at `latencyMs` but p99 at twice. */
@@ -66,6 +66,7 @@ export function stubSeries(
   snapshot: WindowSnapshot,
 ): AlertSeries & { queries: number } {
   const series = {
+    namespace: '',
     service: 'checkout',
     operation: 'pay',
     context: 'routine',

@@ -14,6 +14,7 @@ describe('DegradationManager escalation', () => {
     expect(tick(100)).toEqual({
       seq: 1,
       at: startMs + 3 * TICK_MS,
+      namespace: '',
       service: 'checkout',
       from: 'NONE',
       to: 'SEVERE',
@@ -68,6 +69,7 @@ describe('DegradationManager escalation', () => {
     expect(decision).toEqual({
       seq: 2,
       at: startMs + 26 * TICK_MS,
+      namespace: '',
       service: 'checkout',
       from: 'MODERATE',
       to: 'SEVERE',
@@ -89,7 +91,7 @@ describe('DegradationManager escalation', () => {
 
   it('should take the worst verdict of the tick as evidence', () => {
     const { manager, clock } = setup({ escalation: { ticks: 1 } });
-    const search = { service: 'checkout', operation: 'search', context: 'routine', phase: '' };
+    const search = { namespace: '', service: 'checkout', operation: 'search', context: 'routine', phase: '' };
     clock.advance(TICK_MS);
     const decision = manager.observe([
       verdictOf(60),

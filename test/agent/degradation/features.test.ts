@@ -92,6 +92,7 @@ describe('DegradationManager features', () => {
   it('should report its state for APIs, with the last decision', () => {
     const { manager, startMs, ticks } = setup();
     expect(manager.state()).toEqual({
+      namespace: '',
       service: 'checkout',
       level: 'NONE',
       overridden: false,
@@ -101,6 +102,7 @@ describe('DegradationManager features', () => {
     const [decision] = ticks(3, 55);
     ticks(5, 55);
     expect(manager.state()).toEqual({
+      namespace: '',
       service: 'checkout',
       level: 'MINIMAL',
       overridden: false,
@@ -110,6 +112,7 @@ describe('DegradationManager features', () => {
     });
     const pinned = manager.override('MINIMAL', 'hold');
     expect(manager.state()).toEqual({
+      namespace: '',
       service: 'checkout',
       level: 'MINIMAL',
       overridden: true,

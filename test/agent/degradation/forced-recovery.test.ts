@@ -12,6 +12,7 @@ describe('DegradationManager forced recovery', () => {
       {
         seq: 2,
         at: startMs + 603 * TICK_MS,
+        namespace: '',
         service: 'checkout',
         from: 'SEVERE',
         to: 'MODERATE',

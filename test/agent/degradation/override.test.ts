@@ -17,6 +17,7 @@ describe('DegradationManager manual override', () => {
     expect(pinned).toEqual({
       seq: 1,
       at: startMs + 2 * TICK_MS,
+      namespace: '',
       service: 'checkout',
       from: 'NONE',
       to: 'NONE',
@@ -32,6 +33,7 @@ describe('DegradationManager manual override', () => {
     expect(cleared).toEqual({
       seq: 2,
       at: startMs + 902_500,
+      namespace: '',
       service: 'checkout',
       from: 'NONE',
       to: 'NONE',
@@ -52,6 +54,7 @@ describe('DegradationManager manual override', () => {
     expect(manager.override('SEVERE', 'protect the database', { untilMs })).toEqual({
       seq: 1,
       at: startMs,
+      namespace: '',
       service: 'checkout',
       from: 'NONE',
       to: 'SEVERE',
@@ -66,6 +69,7 @@ describe('DegradationManager manual override', () => {
       {
         seq: 2,
         at: untilMs,
+        namespace: '',
         service: 'checkout',
         from: 'SEVERE',
         to: 'SEVERE',

@@ -27,7 +27,7 @@ describe('DegradationManager recovery', () => {
     expect(ticks(1, 5)).toEqual([]); // +33 s: held 29 s, one tick short of sustain
     const steps = ticks(3 * 30 + 1, 5); // +34 s, +64 s, +94 s, +124 s
     const at = (s: number) => startMs + s * TICK_MS;
-    const common = { service: 'checkout', reason: 'recovery', evidence: FIVE_MS };
+    const common = { namespace: '', service: 'checkout', reason: 'recovery', evidence: FIVE_MS };
     expect(steps).toEqual([
       {
         ...common,
@@ -100,6 +100,7 @@ describe('DegradationManager recovery', () => {
       {
         seq: 2,
         at: startMs + 94 * TICK_MS,
+        namespace: '',
         service: 'checkout',
         from: 'MINIMAL',
         to: 'NONE',
@@ -121,6 +122,7 @@ describe('DegradationManager recovery', () => {
     expect(decision).toEqual({
       seq: 2,
       at: startMs + 23 * TICK_MS,
+      namespace: '',
       service: 'checkout',
       from: 'MINIMAL',
       to: 'NONE',

@@ -28,7 +28,8 @@ export function routineSeries(
 ): SloSeries & {
   totals: SeriesTotals;
 } {
-  return { service, operation, context: 'routine', phase, totals: new SeriesTotals(histogramBounds([200])) };
+  const totals = new SeriesTotals(histogramBounds([200]));
+  return { namespace: '', service, operation, context: 'routine', phase, totals };
 }
 
 /** Records `good` fast successes, `slow` slow successes and `errors` fast failures. */

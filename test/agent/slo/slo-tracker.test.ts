@@ -38,6 +38,7 @@ describe('SloTracker', () => {
     }
     const expected: SloStatus = {
       slo: 'checkout-latency',
+      namespace: '',
       service: 'checkout',
       objective: 0.95,
       windowMs: 30 * DAY_MS,
@@ -70,6 +71,7 @@ describe('SloTracker', () => {
     tracker.observe([pay]);
     expect(tracker.status('checkout-latency', 'checkout')).toEqual({
       slo: 'checkout-latency',
+      namespace: '',
       service: 'checkout',
       objective: 0.95,
       windowMs: 30 * DAY_MS,

@@ -224,3 +224,52 @@ describe('SeriesRegistry caps by dimension', () => {
     expect(registry.newestRecordMs('svc')).toBe(Number.NEGATIVE_INFINITY);
   });
 });
+
+describe('SeriesRegistry service identity (namespace, name)', () => {
+  const ids = (registry: SeriesRegistry) => registry.list().map((s) => [s.namespace, s.service, s.operation]);
+
+  it('should keep a service name in two namespaces as two series, each found again', () => {
+    const registry = new SeriesRegistry();
+    const shop = registry.resolve('checkout', 'pay', 'routine', '', 'shop');
+    const payments = registry.resolve('checkout', 'pay', 'routine', '', 'payments');
+    const bare = registry.resolve('checkout', 'pay', 'routine');
+    expect(new Set([shop, payments, bare]).size).toBe(3);
+    expect(registry.resolve('checkout', 'pay', 'routine', '', 'shop')).toBe(shop);
+    expect(ids(registry)).toEqual([
+      ['shop', 'checkout', 'pay'],
+      ['payments', 'checkout', 'pay'],
+      ['', 'checkout', 'pay'],
+    ]);
+    expect([registry.hasService('checkout', 'shop'), registry.hasService('checkout', 'other')]).toEqual([
+      true,
+      false,
+    ]);
+    expect(registry.delete('checkout', 'pay', 'routine', '', 'shop')).toBe(true);
+    expect(ids(registry)).toEqual([
+      ['payments', 'checkout', 'pay'],
+      ['', 'checkout', 'pay'],
+    ]);
+  });
+
+  it('should cap services over every namespace and namespaces by their own cap, folding the rest', () => {
+    const limits = new CardinalityLimits({ max: { service: 2, namespace: 2 } });
+    const registry = new SeriesRegistry({ limits });
+    registry.resolve('a', 'op', 'routine', '', 'n1');
+    registry.resolve('a', 'op', 'routine', '', 'n2');
+    // A third service, in a known namespace: over the service cap, whatever the namespace.
+    registry.resolve('b', 'op', 'routine', '', 'n1');
+    // A third namespace: over the namespace cap; its services fold too.
+    registry.resolve('c', 'op', 'routine', '', 'n3');
+    expect(ids(registry)).toEqual([
+      ['n1', 'a', 'op'],
+      ['n1', OVERFLOW_OPERATION, 'op'],
+      ['n2', 'a', 'op'],
+      [OVERFLOW_OPERATION, OVERFLOW_OPERATION, 'op'],
+    ]);
+    expect([limits.overflowed().service, limits.overflowed().namespace]).toEqual([1, 1]);
+    // Room comes back when a service's last series goes.
+    registry.delete('a', 'op', 'routine', '', 'n2');
+    registry.resolve('d', 'op', 'routine', '', 'n2');
+    expect(ids(registry)).toContainEqual(['n2', 'd', 'op']);
+  });
+});

@@ -14,7 +14,17 @@ describe('HeadroomMetricProducer health metrics', () => {
     agent.record('svc', 'checkout', 'emergency', '', -1, false, clock.now());
     agent.record('svc', 'checkout', 'emergency', '', 30, false, clock.now() - 120_000);
     // Behind the caller's present window (the receiver passes it), and over window.maxSpanDuration (1 h).
-    agent.record('svc', 'checkout', 'emergency', '', 30, false, clock.now() - 60_001, clock.now() - 60_000);
+    agent.record(
+      'svc',
+      'checkout',
+      'emergency',
+      '',
+      30,
+      false,
+      clock.now() - 60_001,
+      '',
+      clock.now() - 60_000,
+    );
     agent.record('svc', 'checkout', 'emergency', '', 3_600_000.001, false, clock.now());
     agent.record('svc', 'checkout', 'emergency', '', 3_600_000, false, clock.now());
     agent.record('svc', 'refund', 'emergency', '', 30, false, clock.now());

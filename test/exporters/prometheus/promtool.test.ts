@@ -22,6 +22,37 @@ describe('exposition under promtool', () => {
     expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
   });
 
+  it('should label namespaced services with service_namespace, and pass promtool with both kinds', async () => {
+    const { agent, clock } = testAgent({ service: { name: 'svc' } });
+    recordMany(
+      agent,
+      clock,
+      { namespace: 'shop', service: 'checkout', operation: 'pay', context: 'emergency' },
+      40,
+      30,
+    );
+    recordMany(
+      agent,
+      clock,
+      { namespace: 'payments', service: 'checkout', operation: 'pay', context: 'emergency' },
+      90,
+      30,
+    );
+    recordMany(agent, clock, { service: 'checkout', operation: 'pay', context: 'emergency' }, 10, 30);
+    agent.tick();
+    agent.degradation('checkout', 'payments').override('SEVERE', 'test');
+    const text = await expositionOf(agent, 100);
+    const operations = text.split('\n').filter((line) => line.startsWith('headroom_operations_total{'));
+    expect(operations).toEqual([
+      'headroom_operations_total{service="checkout",service_namespace="shop",operation="pay",context="emergency"} 30',
+      'headroom_operations_total{service="checkout",service_namespace="payments",operation="pay",context="emergency"} 30',
+      'headroom_operations_total{service="checkout",operation="pay",context="emergency"} 30',
+    ]);
+    expect(text).toContain('headroom_degradation_level{service="checkout",service_namespace="payments"} 3');
+    expect(text).toContain('headroom_degradation_level{service="checkout"} 0');
+    expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
+  });
+
   it('should make promtool complain about a broken exposition (the check is live)', () => {
     const broken = '# TYPE requests counter\nrequests 1\n';
     const result = checkMetrics(broken);

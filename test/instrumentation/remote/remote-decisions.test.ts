@@ -99,6 +99,27 @@ describe('connectDecisions', () => {
     expect(decisions[0]).toEqual(JSON.parse(JSON.stringify(moderate)));
   });
 
+  it('should follow only its own (namespace, service) when another namespace has a service of the same name', async () => {
+    const agent = newAgent();
+    const shop = agent.degradation('checkout', 'shop');
+    const payments = agent.degradation('checkout', 'payments');
+    const bare = agent.degradation('checkout');
+    payments.override('SEVERE', 'payments only');
+    const server = await serve(agent);
+    const seen: DegradationDecision[] = [];
+    const client = connect({ url: server.url, namespace: 'shop', onDecision: (d) => seen.push(d) });
+    const unnamespaced = connect({ url: server.url });
+    await vi.waitFor(() => expect([client.connected, unnamespaced.connected]).toEqual([true, true]));
+    expect([client.level, unnamespaced.level]).toEqual(['NONE', 'NONE']);
+    payments.override('CRITICAL', 'payments again');
+    bare.override('MODERATE', 'no namespace');
+    shop.override('MINIMAL', 'shop');
+    await vi.waitFor(() => expect(client.level).toBe('MINIMAL'));
+    await vi.waitFor(() => expect(unnamespaced.level).toBe('MODERATE'));
+    expect(seen.map((d) => [d.namespace, d.service, d.to])).toEqual([['shop', 'checkout', 'MINIMAL']]);
+    expect(client.features.disabled()).toEqual(['recommendations']);
+  });
+
   it('should keep the last state while the agent is away and catch up when it is back on the same port', async () => {
     vi.spyOn(diag, 'warn').mockImplementation(() => {});
     const agent = newAgent();
@@ -180,7 +201,7 @@ describe('connectDecisions', () => {
     connect({ url: 'http://agent.invalid', fetch: fetchSpy, idleTimeoutMs: 20 });
     await vi.waitFor(() => expect(fetchSpy.mock.calls.length).toBeGreaterThanOrEqual(3));
     const [url, init] = fetchSpy.mock.calls[0] ?? [];
-    expect(String(url)).toBe('http://agent.invalid/api/v1/decisions/stream?service=checkout');
+    expect(String(url)).toBe('http://agent.invalid/api/v1/decisions/stream?namespace=&service=checkout');
     expect(init?.headers).toEqual({
       accept: 'text/event-stream',
       'cache-control': 'no-cache',

@@ -44,23 +44,29 @@ describe('decision API authentication and scopes', () => {
 
   it('should answer 403 insufficient_scope when a read token tries to override, and change nothing', async () => {
     const { agent, request } = await start();
-    const { status, headers, body } = await request('/api/v1/services/checkout/override', {
-      ...pin,
-      token: TOKENS.reader,
-    });
+    const { status, headers, body } = await request(
+      '/api/v1/namespaces/payments/services/checkout/override',
+      {
+        ...pin,
+        token: TOKENS.reader,
+      },
+    );
     expect([status, headers.get('www-authenticate'), body]).toEqual([
       403,
       `${REALM}, error="insufficient_scope", scope="override"`,
       { error: { code: 'forbidden', message: 'token "reader" lacks the "override" scope' } },
     ]);
-    expect(agent.degradation('checkout').level).toBe('NONE');
+    expect(agent.degradation('checkout', 'payments').level).toBe('NONE');
   });
 
   it('should let a token with the override scope override', async () => {
     const { agent, request } = await start();
-    const { status } = await request('/api/v1/services/checkout/override', { ...pin, token: TOKENS.admin });
+    const { status } = await request('/api/v1/namespaces/payments/services/checkout/override', {
+      ...pin,
+      token: TOKENS.admin,
+    });
     expect(status).toBe(200);
-    expect(agent.degradation('checkout').level).toBe('SEVERE');
+    expect(agent.degradation('checkout', 'payments').level).toBe('SEVERE');
   });
 
   it('should accept the scheme in any case', async () => {
@@ -82,7 +88,7 @@ describe('decision API authentication and scopes', () => {
     const list = await request('/api/v1/services');
     expect(list.status).toBe(200);
     expect(list.body.services.map((s: { service: string }) => s.service)).toEqual(['checkout', 'search']);
-    const write = await request('/api/v1/services/checkout/override', pin);
+    const write = await request('/api/v1/namespaces/payments/services/checkout/override', pin);
     expect([write.status, write.headers.get('www-authenticate'), write.body.error.code]).toEqual([
       401,
       REALM,
@@ -106,37 +112,46 @@ describe('decision API tenant isolation', () => {
 
   it('should answer 404, exactly as for a missing service, for a service of another namespace', async () => {
     const { request } = await start();
-    const missing = await request('/api/v1/services/no-such-service', { token });
-    for (const path of ['/api/v1/services/search', '/api/v1/services/search/decisions']) {
+    const missing = await request('/api/v1/namespaces/search/services/no-such-service', { token });
+    for (const path of [
+      '/api/v1/namespaces/search/services/search',
+      '/api/v1/namespaces/search/services/search/decisions',
+    ]) {
       const hidden = await request(path, { token });
       expect([hidden.status, hidden.body]).toEqual([
         404,
-        { error: { code: 'not_found', message: 'no service named "search"' } },
+        { error: { code: 'not_found', message: 'no service named "search" in namespace "search"' } },
       ]);
     }
     expect(missing.body).toEqual({
-      error: { code: 'not_found', message: 'no service named "no-such-service"' },
+      error: { code: 'not_found', message: 'no service named "no-such-service" in namespace "search"' },
     });
   });
 
   it('should answer 404 to an override of another namespace and leave it untouched', async () => {
     const { agent, request } = await start();
     for (const method of ['PUT', 'DELETE']) {
-      const { status, body } = await request('/api/v1/services/search/override', { ...pin, method, token });
+      const { status, body } = await request('/api/v1/namespaces/search/services/search/override', {
+        ...pin,
+        method,
+        token,
+      });
       expect([status, body]).toEqual([
         404,
-        { error: { code: 'not_found', message: 'no service named "search"' } },
+        { error: { code: 'not_found', message: 'no service named "search" in namespace "search"' } },
       ]);
     }
-    expect(agent.degradation('search').state()).toMatchObject({ level: 'NONE', overridden: false });
-    expect(agent.degradation('search').auditLog.size).toBe(0);
+    expect(agent.degradation('search', 'search').state()).toMatchObject({ level: 'NONE', overridden: false });
+    expect(agent.degradation('search', 'search').auditLog.size).toBe(0);
   });
 
   it('should let it read and override its own namespace', async () => {
     const { agent, request } = await start();
-    expect((await request('/api/v1/services/checkout', { token })).status).toBe(200);
-    expect((await request('/api/v1/services/checkout/override', { ...pin, token })).status).toBe(200);
-    expect(agent.degradation('checkout').level).toBe('SEVERE');
+    expect((await request('/api/v1/namespaces/payments/services/checkout', { token })).status).toBe(200);
+    expect(
+      (await request('/api/v1/namespaces/payments/services/checkout/override', { ...pin, token })).status,
+    ).toBe(200);
+    expect(agent.degradation('checkout', 'payments').level).toBe('SEVERE');
   });
 
   it('should hide services the directory does not know from a namespaced token', async () => {
@@ -144,8 +159,8 @@ describe('decision API tenant isolation', () => {
     agent.degradation('embedded-only');
     const admin = await request('/api/v1/services', { token: TOKENS.admin });
     expect(admin.body.services.map((s: { service: string }) => s.service)).toEqual([
-      'checkout',
       'embedded-only',
+      'checkout',
       'search',
     ]);
     expect((await request('/api/v1/services/embedded-only', { token })).status).toBe(404);

@@ -4,7 +4,7 @@ import { startTestApi, TOKENS } from './setup.ts';
 const T0 = 1_700_000_000_000;
 const SEVERE_FEATURES = ['recommendations', 'personalization', 'search_suggestions', 'analytics_events'];
 const token = TOKENS.admin;
-const path = '/api/v1/services/checkout/override';
+const path = '/api/v1/namespaces/payments/services/checkout/override';
 
 let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
 async function start() {
@@ -27,6 +27,7 @@ describe('PUT /api/v1/services/:service/override', () => {
     const decision = {
       seq: 1,
       at: T0,
+      namespace: 'payments',
       service: 'checkout',
       from: 'NONE',
       to: 'SEVERE',
@@ -44,10 +45,10 @@ describe('PUT /api/v1/services/:service/override', () => {
       disabledFeatures: SEVERE_FEATURES,
     };
     expect([put.status, put.body]).toEqual([200, { decision, state }]);
-    const detail = await request('/api/v1/services/checkout', { token });
+    const detail = await request('/api/v1/namespaces/payments/services/checkout', { token });
     expect(detail.body).toMatchObject({ ...state, lastDecision: decision });
-    const history = await request('/api/v1/services/checkout/decisions', { token });
-    expect(history.body).toEqual({ service: 'checkout', decisions: [decision] });
+    const history = await request('/api/v1/namespaces/payments/services/checkout/decisions', { token });
+    expect(history.body).toEqual({ namespace: 'payments', service: 'checkout', decisions: [decision] });
   });
 
   it('should take until as a duration from now and release the pin once it has passed', async () => {
@@ -62,10 +63,13 @@ describe('PUT /api/v1/services/:service/override', () => {
     );
     clock.advance(1_800_000);
     agent.tick();
-    expect(agent.degradation('checkout').state()).toMatchObject({ level: 'MINIMAL', overridden: false });
+    expect(agent.degradation('checkout', 'payments').state()).toMatchObject({
+      level: 'MINIMAL',
+      overridden: false,
+    });
     expect(
       agent
-        .degradation('checkout')
+        .degradation('checkout', 'payments')
         .auditLog.entries()
         .map((d) => d.reason),
     ).toEqual(['manual-override', 'override-expired']);
@@ -107,7 +111,7 @@ describe('PUT /api/v1/services/:service/override', () => {
     const { agent, request } = await start();
     const put = await request(path, { method: 'PUT', token, body });
     expect([put.status, put.body]).toEqual([400, { error: { code: 'bad_request', message } }]);
-    expect(agent.degradation('checkout').auditLog.size).toBe(0);
+    expect(agent.degradation('checkout', 'payments').auditLog.size).toBe(0);
   });
 
   it.each([
@@ -150,6 +154,7 @@ describe('DELETE /api/v1/services/:service/override', () => {
         decision: {
           seq: 2,
           at: T0,
+          namespace: 'payments',
           service: 'checkout',
           from: 'SEVERE',
           to: 'SEVERE',

@@ -37,7 +37,7 @@ describe('decision API read routes', () => {
     const context = await start();
     recordTraffic(context);
     context.clock.advance(500);
-    context.agent.degradation('checkout').override('MODERATE', 'incident 42');
+    context.agent.degradation('checkout', 'payments').override('MODERATE', 'incident 42');
     const { status, body } = await context.request('/api/v1/services', { token: TOKENS.reader });
     expect(status).toBe(200);
     expect(body).toEqual({
@@ -65,8 +65,10 @@ describe('decision API read routes', () => {
   it('should show a service with its last decision and, per context and operation, verdict and window', async () => {
     const context = await start();
     recordTraffic(context);
-    const decision = context.agent.degradation('checkout').override('MINIMAL', 'game day');
-    const { status, body } = await context.request('/api/v1/services/checkout', { token: TOKENS.reader });
+    const decision = context.agent.degradation('checkout', 'payments').override('MINIMAL', 'game day');
+    const { status, body } = await context.request('/api/v1/namespaces/payments/services/checkout', {
+      token: TOKENS.reader,
+    });
     expect(status).toBe(200);
     expect(body).toEqual({
       service: 'checkout',
@@ -117,7 +119,9 @@ describe('decision API read routes', () => {
     recordTraffic(context);
     context.clock.advance(120_000); // the 60 s window is empty now
     context.agent.tick();
-    const { body } = await context.request('/api/v1/services/search', { token: TOKENS.reader });
+    const { body } = await context.request('/api/v1/namespaces/search/services/search', {
+      token: TOKENS.reader,
+    });
     expect(body).toEqual({
       service: 'search',
       namespace: 'search',
@@ -149,9 +153,11 @@ describe('decision API read routes', () => {
 
   it('should fold a series in an unconfigured context into context "__overflow__", unbudgeted', async () => {
     const context = await start();
-    context.agent.record('checkout', 'export', 'batch', '', 7, false, context.clock.now() - 1);
+    context.agent.record('checkout', 'export', 'batch', '', 7, false, context.clock.now() - 1, 'payments');
     context.agent.tick();
-    const { body } = await context.request('/api/v1/services/checkout', { token: TOKENS.reader });
+    const { body } = await context.request('/api/v1/namespaces/payments/services/checkout', {
+      token: TOKENS.reader,
+    });
     expect(body.series).toEqual([
       {
         operation: 'export',
@@ -173,34 +179,44 @@ describe('decision API read routes', () => {
 
   it('should return the decision history newest last, limited by ?limit= and historySize', async () => {
     const context = await start();
-    const manager = context.agent.degradation('checkout');
+    const manager = context.agent.degradation('checkout', 'payments');
     const decisions = ['MINIMAL', 'SEVERE', 'NONE'].map((level, i) => {
       context.clock.advance(1000);
       return manager.override(level as 'NONE', `step ${i}`);
     });
     const all = JSON.parse(JSON.stringify(decisions));
-    const full = await context.request('/api/v1/services/checkout/decisions', { token: TOKENS.reader });
-    expect([full.status, full.body]).toEqual([200, { service: 'checkout', decisions: all }]);
-    const last2 = await context.request('/api/v1/services/checkout/decisions?limit=2', {
+    const full = await context.request('/api/v1/namespaces/payments/services/checkout/decisions', {
       token: TOKENS.reader,
     });
-    expect(last2.body).toEqual({ service: 'checkout', decisions: all.slice(1) });
+    expect([full.status, full.body]).toEqual([
+      200,
+      { namespace: 'payments', service: 'checkout', decisions: all },
+    ]);
+    const last2 = await context.request('/api/v1/namespaces/payments/services/checkout/decisions?limit=2', {
+      token: TOKENS.reader,
+    });
+    expect(last2.body).toEqual({ namespace: 'payments', service: 'checkout', decisions: all.slice(1) });
     expect(last2.body.decisions.map((d: { seq: number }) => d.seq)).toEqual([2, 3]);
   });
 
   it('should never return more decisions than api.historySize', async () => {
     current = await startTestApi({ port: 0, anonymous: ['read'], historySize: 2 });
-    const manager = current.agent.degradation('checkout');
+    const manager = current.agent.degradation('checkout', 'payments');
     for (const level of ['MINIMAL', 'SEVERE', 'NONE'] as const) manager.override(level, 'x');
-    const { body } = await current.request('/api/v1/services/checkout/decisions?limit=50');
+    const { body } = await current.request(
+      '/api/v1/namespaces/payments/services/checkout/decisions?limit=50',
+    );
     expect(body.decisions.map((d: { seq: number }) => d.seq)).toEqual([2, 3]);
   });
 
   it.each(['0', '-1', '1.5', 'ten', ''])('should refuse ?limit=%s with 400', async (limit) => {
     const { request } = await start();
-    const { status, body } = await request(`/api/v1/services/checkout/decisions?limit=${limit}`, {
-      token: TOKENS.reader,
-    });
+    const { status, body } = await request(
+      `/api/v1/namespaces/payments/services/checkout/decisions?limit=${limit}`,
+      {
+        token: TOKENS.reader,
+      },
+    );
     expect([status, body]).toEqual([
       400,
       {
@@ -212,16 +228,16 @@ describe('decision API read routes', () => {
     ]);
   });
 
-  it('should serve a service with a long, percent-encoded name, by its full or its kept name', async () => {
+  it('should serve a service with a long, percent-encoded name and namespace, by its full or its kept name', async () => {
     const { clock, directory, request } = await start();
     const name = `team a/${'x'.repeat(300)}`;
     const kept = name.slice(0, 256); // limits.nameLength
-    directory.note(name, 'payments', clock.now());
+    const namespace = 'pay/ments:é';
+    directory.note(name, namespace, clock.now());
     for (const asked of [name, kept]) {
-      const { status, body } = await request(`/api/v1/services/${encodeURIComponent(asked)}`, {
-        token: TOKENS.reader,
-      });
-      expect([status, body.service, body.namespace]).toEqual([200, kept, 'payments']);
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(asked)}`;
+      const { status, body } = await request(path, { token: TOKENS.reader });
+      expect([status, body.service, body.namespace]).toEqual([200, kept, namespace]);
     }
   });
 
@@ -230,7 +246,12 @@ describe('decision API read routes', () => {
     const service = await request('/api/v1/services/nope', { token: TOKENS.reader });
     expect([service.status, service.body]).toEqual([
       404,
-      { error: { code: 'not_found', message: 'no service named "nope"' } },
+      { error: { code: 'not_found', message: 'no service named "nope" without a namespace' } },
+    ]);
+    const namespaced = await request('/api/v1/namespaces/payments/services/nope', { token: TOKENS.reader });
+    expect([namespaced.status, namespaced.body]).toEqual([
+      404,
+      { error: { code: 'not_found', message: 'no service named "nope" in namespace "payments"' } },
     ]);
     const route = await request('/api/v2/things?x=1', { token: TOKENS.reader });
     expect([route.status, route.body]).toEqual([

@@ -63,7 +63,7 @@ describe('eviction on the decision stream', () => {
     const { agent, clock, directory } = await start();
     directory.note('checkout', 'payments', clock.now());
     const sinceMs = clock.now();
-    agent.degradation('checkout');
+    agent.degradation('checkout', 'payments');
     const stream = await openStream(`${server?.url}/api/v1/decisions/stream`, {
       authorization: `Bearer ${TOKENS.reader}`,
     });
@@ -76,7 +76,7 @@ describe('eviction on the decision stream', () => {
 
     expect(stream.parsed()[1]).toEqual([
       'state',
-      'checkout:0',
+      'payments/checkout:0',
       {
         service: 'checkout',
         namespace: 'payments',

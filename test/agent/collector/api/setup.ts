@@ -32,9 +32,16 @@ export const DEFAULT_API: ApiInput = {
   ],
 };
 
+/** Sender tokens: namespace-bound API tokens need authenticated senders (a config rule). */
+export const RECEIVER_TOKENS = [
+  { name: 'payments-sender', token: 'payments-sender-0123456789', namespace: 'payments' },
+  { name: 'search-sender', token: 'search-sender-0123456789', namespace: 'search' },
+];
+
 /** Starts an API; `close()` must be called (afterEach). */
 export async function startTestApi(api: ApiInput = DEFAULT_API, keepaliveMs?: number) {
-  const { agent, clock } = testAgent({ degradation: { levels: FEATURE_LEVELS }, api });
+  const receiver = { tokens: RECEIVER_TOKENS };
+  const { agent, clock } = testAgent({ degradation: { levels: FEATURE_LEVELS }, api, receiver });
   const directory = new ServiceDirectory();
   directory.note('checkout', 'payments', clock.now());
   directory.note('search', 'search', clock.now());
@@ -50,10 +57,17 @@ export async function startTestApi(api: ApiInput = DEFAULT_API, keepaliveMs?: nu
 /** Records the standard traffic and ticks once: checkout quote/emergency 40 ms, browse/routine 100 ms, search too few. */
 export function recordTraffic(context: Awaited<ReturnType<typeof startTestApi>>) {
   const { agent, clock } = context;
-  recordMany(agent, clock, { service: 'checkout', operation: 'quote', context: 'emergency' }, 40, 100);
-  recordMany(agent, clock, { service: 'checkout', operation: 'browse', context: 'routine' }, 100, 45);
-  recordMany(agent, clock, { service: 'checkout', operation: 'browse', context: 'routine' }, 100, 5, true);
-  recordMany(agent, clock, { service: 'search', operation: 'query', context: 'routine' }, 100, 10);
+  const checkout = { namespace: 'payments', service: 'checkout' };
+  recordMany(agent, clock, { ...checkout, operation: 'quote', context: 'emergency' }, 40, 100);
+  recordMany(agent, clock, { ...checkout, operation: 'browse', context: 'routine' }, 100, 45);
+  recordMany(agent, clock, { ...checkout, operation: 'browse', context: 'routine' }, 100, 5, true);
+  recordMany(
+    agent,
+    clock,
+    { namespace: 'search', service: 'search', operation: 'query', context: 'routine' },
+    100,
+    10,
+  );
   return agent.tick();
 }
 

@@ -25,12 +25,23 @@ describe('formatSseEvent', () => {
 
 describe('parseDecisionEventId', () => {
   it.each([
-    ['checkout:3', { service: 'checkout', seq: 3 }],
-    ['checkout:0', { service: 'checkout', seq: 0 }],
-    ['team:checkout:12', { service: 'team:checkout', seq: 12 }],
-  ])('should read %s', (id, expected) => {
+    ['checkout:3', { namespace: '', service: 'checkout', seq: 3 }],
+    ['checkout:0', { namespace: '', service: 'checkout', seq: 0 }],
+    ['payments/checkout:12', { namespace: 'payments', service: 'checkout', seq: 12 }],
+    ['team%3Acheckout:12', { namespace: '', service: 'team:checkout', seq: 12 }],
+    ['a%2Fb/c%2Fd:1', { namespace: 'a/b', service: 'c/d', seq: 1 }],
+    ['%C3%A9quipe/caf%C3%A9:2', { namespace: 'équipe', service: 'café', seq: 2 }],
+  ])('should read %s and write it back', (id, expected) => {
     expect(parseDecisionEventId(id)).toEqual(expected);
-    expect(decisionEventId(expected.service, expected.seq)).toBe(id);
+    expect(decisionEventId(expected, expected.seq)).toBe(id);
+  });
+
+  it('should read an unencoded colon in a name as older agents wrote it', () => {
+    expect(parseDecisionEventId('team:checkout:12')).toEqual({
+      namespace: '',
+      service: 'team:checkout',
+      seq: 12,
+    });
   });
 
   it.each([
@@ -43,6 +54,10 @@ describe('parseDecisionEventId', () => {
     'checkout:1.5',
     'checkout:1e3',
     `checkout:${'9'.repeat(20)}`,
+    '/checkout:1',
+    'payments/:1',
+    'a/b/c:1',
+    '%E0%A4%A/checkout:1',
   ])('should ignore %j', (id) => {
     expect(parseDecisionEventId(id)).toBeUndefined();
   });

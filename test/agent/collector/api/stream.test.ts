@@ -33,18 +33,18 @@ const state = (service: string, namespace: string) => ({
 describe('GET /api/v1/decisions/stream', () => {
   it('should send each visible service state, then each new decision with a service:seq id', async () => {
     const { agent } = await start();
-    agent.degradation('checkout');
+    agent.degradation('checkout', 'payments');
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(stream.response.headers.get('cache-control')).toBe('no-cache, no-transform');
     await vi.waitFor(() => expect(stream.events).toHaveLength(2));
-    const decision = agent.degradation('checkout').override('MODERATE', 'incident 9');
+    const decision = agent.degradation('checkout', 'payments').override('MODERATE', 'incident 9');
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed()).toEqual([
-      ['state', 'checkout:0', state('checkout', 'payments')],
-      ['state', 'search:0', state('search', 'search')],
-      ['decision', 'checkout:1', JSON.parse(JSON.stringify(decision))],
+      ['state', 'payments/checkout:0', state('checkout', 'payments')],
+      ['state', 'search/search:0', state('search', 'search')],
+      ['decision', 'payments/checkout:1', JSON.parse(JSON.stringify(decision))],
     ]);
   });
 
@@ -52,12 +52,12 @@ describe('GET /api/v1/decisions/stream', () => {
     const { agent } = await start();
     const stream = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.reader));
     await vi.waitFor(() => expect(stream.events).toHaveLength(1));
-    agent.degradation('checkout').override('SEVERE', 'not for search');
-    agent.degradation('search').override('MINIMAL', 'for search');
+    agent.degradation('checkout', 'payments').override('SEVERE', 'not for search');
+    agent.degradation('search', 'search').override('MINIMAL', 'for search');
     await vi.waitFor(() => expect(stream.events).toHaveLength(2));
     expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([
-      ['state', 'search:0'],
-      ['decision', 'search:1'],
+      ['state', 'search/search:0'],
+      ['decision', 'search/search:1'],
     ]);
   });
 
@@ -67,41 +67,41 @@ describe('GET /api/v1/decisions/stream', () => {
     const named = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.paymentsOps));
     expect(named.response.status).toBe(200);
     await vi.waitFor(() => expect(all.events).toHaveLength(1));
-    agent.degradation('search').override('CRITICAL', 'hidden');
-    agent.degradation('checkout').override('MINIMAL', 'visible');
+    agent.degradation('search', 'search').override('CRITICAL', 'hidden');
+    agent.degradation('checkout', 'payments').override('MINIMAL', 'visible');
     await vi.waitFor(() => expect(all.events).toHaveLength(2));
     expect(all.parsed().map(([event, id]) => [event, id])).toEqual([
-      ['state', 'checkout:0'],
-      ['decision', 'checkout:1'],
+      ['state', 'payments/checkout:0'],
+      ['decision', 'payments/checkout:1'],
     ]);
     expect(named.events).toEqual([]);
   });
 
   it('should replay the decisions after Last-Event-ID before the state', async () => {
     const { agent } = await start();
-    const manager = agent.degradation('checkout');
+    const manager = agent.degradation('checkout', 'payments');
     for (const level of ['MINIMAL', 'SEVERE', 'NONE'] as const) manager.override(level, level);
     const stream = await open('/api/v1/decisions/stream?service=checkout', {
       ...auth(TOKENS.reader),
-      'last-event-id': 'checkout:1',
+      'last-event-id': 'payments/checkout:1',
     });
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed().map(([event, id, data]) => [event, id, data.level ?? data.to])).toEqual([
-      ['decision', 'checkout:2', 'SEVERE'],
-      ['decision', 'checkout:3', 'NONE'],
-      ['state', 'checkout:3', 'NONE'],
+      ['decision', 'payments/checkout:2', 'SEVERE'],
+      ['decision', 'payments/checkout:3', 'NONE'],
+      ['state', 'payments/checkout:3', 'NONE'],
     ]);
   });
 
   it('should not replay when Last-Event-ID is ahead of the service (the agent restarted)', async () => {
     const { agent } = await start();
-    agent.degradation('checkout').override('MINIMAL', 'x');
+    agent.degradation('checkout', 'payments').override('MINIMAL', 'x');
     const stream = await open('/api/v1/decisions/stream?service=checkout', {
       ...auth(TOKENS.reader),
-      'last-event-id': 'checkout:42',
+      'last-event-id': 'payments/checkout:42',
     });
     await vi.waitFor(() => expect(stream.events).toHaveLength(1));
-    expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([['state', 'checkout:1']]);
+    expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([['state', 'payments/checkout:1']]);
   });
 
   it('should send a keepalive comment every keepaliveMs', async () => {

@@ -54,7 +54,7 @@ describe('OTLP/HTTP receiver', () => {
     const snapshot = series[0]!.window.snapshot(clock.now());
     expect([snapshot.count, snapshot.errorCount, snapshot.minMs]).toEqual([3, 1, 5]);
     expect(snapshot.maxMs).toBeCloseTo(70, 0);
-    expect(directory.get('checkout')).toEqual({
+    expect(directory.get({ namespace: 'shop', service: 'checkout' })).toEqual({
       service: 'checkout',
       namespace: 'shop',
       lastSeenMs: clock.now(),

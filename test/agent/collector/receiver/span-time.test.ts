@@ -115,7 +115,13 @@ describe('SpanIngest: span duration plausibility', () => {
     expect(judged.verdicts).toEqual(control.agent.tick().verdicts);
     expect(judged.verdicts).toEqual([
       {
-        series: { service: 'checkout', operation: 'quote', context: 'emergency', phase: '' },
+        series: {
+          namespace: 'shop',
+          service: 'checkout',
+          operation: 'quote',
+          context: 'emergency',
+          phase: '',
+        },
         status: 'ok',
         percentile: 'p95',
         observedMs: judged.verdicts[0]!.observedMs,
@@ -146,7 +152,7 @@ describe('SpanIngest: clock skew', () => {
     ]);
     const [verdict] = agent.tick().verdicts;
     expect(verdict).toEqual({
-      series: { service: 'checkout', operation: 'quote', context: 'emergency', phase: '' },
+      series: { namespace: 'shop', service: 'checkout', operation: 'quote', context: 'emergency', phase: '' },
       status: 'violated',
       percentile: 'p95',
       observedMs: verdict!.observedMs,
