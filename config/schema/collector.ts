@@ -3,7 +3,7 @@
  * that serves levels, verdicts and overrides back to them.
  */
 import { z } from 'zod';
-import { duration, port, size } from './units.ts';
+import { duration, formatMs, port, size, whenValid } from './units.ts';
 
 /** A bearer token OTLP senders present to the receiver, optionally bound to one tenant. */
 export const receiverTokenSchema = z.strictObject({
@@ -31,6 +31,21 @@ export const receiverSchema = z.strictObject({
     description:
       "Largest offset of a sender's clock the receiver corrects by re-timing its spans to arrival; 0s turns re-timing off.",
   }),
+  headersTimeout: duration()
+    .prefault('10s')
+    .meta({ description: 'Request line and headers must arrive within this; else 408.' }),
+  bodyTimeout: duration()
+    .prefault('30s')
+    .meta({ description: 'The whole body must arrive within this after the headers; else 408.' }),
+  minBodyRate: size().prefault('1KiB').meta({
+    description: 'Bytes per second a body must average once bodyRateGracePeriod has passed; else 408.',
+  }),
+  bodyRateGracePeriod: duration()
+    .prefault('2s')
+    .meta({ description: 'Time a body may take before minBodyRate applies.' }),
+  maxConnections: z.number().int().min(1).optional().meta({
+    description: "Most open connections; default: three quarters of the process's file descriptors.",
+  }),
 });
 
 export const SCOPES = ['read', 'override'] as const;
@@ -45,14 +60,45 @@ export const tokenSchema = z.strictObject({
     .meta({ description: 'Binds the token to one service.namespace (tenant).' }),
 });
 
-export const apiSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  host: z.string().min(1).prefault('127.0.0.1'),
-  port: port.default(4320),
-  tokens: z.array(tokenSchema).default([]),
-  anonymous: z
-    .array(z.enum(SCOPES))
-    .default([])
-    .meta({ description: 'Scopes granted without a token; empty means no token, no access.' }),
-  historySize: z.number().int().min(1).default(1000),
-});
+export const apiSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().min(1).prefault('127.0.0.1'),
+    port: port.default(4320),
+    tokens: z.array(tokenSchema).default([]),
+    anonymous: z
+      .array(z.enum(SCOPES))
+      .default([])
+      .meta({ description: 'Scopes granted without a token; empty means no token, no access.' }),
+    historySize: z.number().int().min(1).default(1000),
+    headersTimeout: duration()
+      .prefault('10s')
+      .meta({ description: 'Request line and headers must arrive within this; else 408.' }),
+    requestTimeout: duration()
+      .prefault('30s')
+      .meta({ description: 'The whole request (headers and body) must arrive within this; else 408.' }),
+    keepAliveTimeout: duration()
+      .prefault('5s')
+      .meta({ description: 'An idle keep-alive connection is closed after this.' }),
+    maxStreams: z.number().int().min(1).optional().meta({
+      description: "Most decision streams open at once; default: from the process's file descriptors.",
+    }),
+    maxStreamsPerToken: z
+      .number()
+      .int()
+      .min(1)
+      .default(64)
+      .meta({ description: 'Most decision streams one token (or anonymous access) may hold open.' }),
+  })
+  .superRefine(
+    (api, ctx) => {
+      if (api.headersTimeout > api.requestTimeout) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headersTimeout'],
+          message: `api.headersTimeout (${formatMs(api.headersTimeout)}) must be at most api.requestTimeout (${formatMs(api.requestTimeout)})`,
+        });
+      }
+    },
+    whenValid('headersTimeout', 'requestTimeout'),
+  );

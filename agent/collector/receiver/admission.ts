@@ -1,7 +1,10 @@
 /**
- * Overload protection of the receiver, decided from the request line and headers alone (before a
- * byte of the body is read): too many requests in flight gets a 429, a heap above the configured
- * ceiling a 503, both with `Retry-After` so OTLP clients back off instead of piling on.
+ * Overload protection of the receiver. Memory is what requests hold, so admission is counted in
+ * body bytes, as Envoy's buffer accounting does, not in requests: the bodies being received and
+ * processed share a budget (`maxQueuedRequests` x `maxBodySize`), each holding what it has received
+ * so far. A sender that trickles its body holds a connection (bounded by `maxConnections` and the
+ * body deadlines), not room others need. A heap above the ceiling refuses with 503 and a full budget
+ * with 429, both with `Retry-After`, before a byte of the body is read when the headers tell.
  */
 
 /** Why a request was refused for overload. */
@@ -9,47 +12,74 @@ export type OverloadReason = 'queue_full' | 'memory';
 
 /** Options of {@link Admission}. */
 export interface AdmissionOptions {
-  /** Most requests in flight at once; one more is refused. */
-  readonly maxInFlight: number;
+  /** Most body bytes held at once, all requests together (after decompression). */
+  readonly maxBufferedBytes: number;
   /** Heap use above which requests are refused, bytes. */
   readonly maxHeapBytes: number;
   /** Current heap use, bytes. @default () => process.memoryUsage().heapUsed */
   readonly heapUsedBytes?: () => number;
 }
 
+/** One admitted request's share of the budget. */
+export interface AdmissionTicket {
+  /** Counts `bytes` more of the body; false, counting nothing, when they would pass the budget. */
+  hold(bytes: number): boolean;
+  /** Gives back the request's bytes once it is answered or gone. Idempotent. */
+  release(): void;
+}
+
 export class Admission {
-  readonly #maxInFlight: number;
+  readonly #maxBufferedBytes: number;
   readonly #maxHeapBytes: number;
   readonly #heapUsedBytes: () => number;
   #inFlight = 0;
+  #bufferedBytes = 0;
   #drained: (() => void) | undefined;
 
   constructor(options: AdmissionOptions) {
-    this.#maxInFlight = options.maxInFlight;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#maxHeapBytes = options.maxHeapBytes;
     this.#heapUsedBytes = options.heapUsedBytes ?? (() => process.memoryUsage().heapUsed);
   }
 
-  /** Requests admitted and not finished. */
+  /** Requests admitted and not finished (bodies being received included). */
   get inFlight(): number {
     return this.#inFlight;
   }
 
+  /** Body bytes held now, all requests together. */
+  get bufferedBytes(): number {
+    return this.#bufferedBytes;
+  }
+
   /**
-   * Admits a request (the caller must call the returned function once it is answered or gone),
-   * or says why not. Memory is checked first: it is the harder limit.
+   * Admits a request whose headers declare `declaredBytes` (0 when unknown), or says why not:
+   * memory first (the harder limit), then a budget that cannot take the declared body now.
+   * The caller must release the ticket once the request is answered or gone.
    */
-  admit(): { readonly refused: OverloadReason } | { readonly release: () => void } {
+  admit(declaredBytes = 0): { readonly refused: OverloadReason } | { readonly ticket: AdmissionTicket } {
     if (this.#heapUsedBytes() > this.#maxHeapBytes) return { refused: 'memory' };
-    if (this.#inFlight >= this.#maxInFlight) return { refused: 'queue_full' };
+    if (this.#bufferedBytes + Math.max(1, declaredBytes) > this.#maxBufferedBytes)
+      return { refused: 'queue_full' };
     this.#inFlight++;
+    let held = 0;
     let released = false;
     return {
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#inFlight--;
-        if (this.#inFlight === 0) this.#drained?.();
+      ticket: {
+        hold: (bytes) => {
+          if (released) return false;
+          if (this.#bufferedBytes + bytes > this.#maxBufferedBytes) return false;
+          held += bytes;
+          this.#bufferedBytes += bytes;
+          return true;
+        },
+        release: () => {
+          if (released) return;
+          released = true;
+          this.#bufferedBytes -= held;
+          this.#inFlight--;
+          if (this.#inFlight === 0) this.#drained?.();
+        },
       },
     };
   }

@@ -2,9 +2,12 @@
  * Reads a request body under a size limit that holds while the bytes stream in and after gzip
  * decompression: inflation runs chunk by chunk as the compressed bytes arrive and stops as soon as
  * the output passes the limit, so a gzip bomb costs at most the limit plus one zlib chunk (16 KiB).
+ * Each chunk kept is first counted against the admission budget, and the body must arrive within
+ * its deadlines (total time and minimum rate).
  */
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, type Gunzip } from 'node:zlib';
+import { BodyDeadline, type BodyDeadlineOptions } from './body-deadline.ts';
 
 /** Options of {@link readBody}. */
 export interface ReadBodyOptions {
@@ -12,12 +15,21 @@ export interface ReadBodyOptions {
   readonly maxBodyBytes: number;
   /** Whether the body is gzip-compressed (`Content-Encoding: gzip`). */
   readonly gzip: boolean;
+  /** Total time and minimum rate of the body; none when absent. */
+  readonly deadline?: BodyDeadlineOptions;
+  /** Counts bytes about to be kept (after decompression); false refuses them. @default () => true */
+  readonly hold?: (bytes: number) => boolean;
 }
+
+/** Why a body was not read to the end. */
+export type BodyProblem = 'too_large' | 'bad_gzip' | 'aborted' | 'timeout' | 'over_budget';
 
 /** The body, or why it was not read to the end. */
 export type BodyOutcome =
   | { readonly ok: true; readonly body: Buffer }
-  | { readonly ok: false; readonly problem: 'too_large' | 'bad_gzip' | 'aborted'; readonly reason: string };
+  | { readonly ok: false; readonly problem: BodyProblem; readonly reason: string };
+
+const OVER_BUDGET = 'too many request bytes in flight: retry later';
 
 /**
  * Largest gzip stream a body of `maxBodyBytes` can compress to (zlib's `deflateBound` for stored
@@ -40,10 +52,18 @@ export function readBody(request: IncomingMessage, options: ReadBodyOptions): Pr
     let bodyBytes = 0;
     let settled = false;
     const gunzip: Gunzip | undefined = options.gzip ? createGunzip() : undefined;
+    const hold = options.hold ?? (() => true);
+    const deadline =
+      options.deadline === undefined
+        ? undefined
+        : new BodyDeadline(options.deadline, (miss) =>
+            finish({ ok: false, problem: 'timeout', reason: miss.reason }),
+          );
 
     const finish = (outcome: BodyOutcome): void => {
       if (settled) return;
       settled = true;
+      deadline?.stop();
       request.off('data', onWireData);
       request.off('end', onWireEnd);
       request.pause();
@@ -55,11 +75,13 @@ export function readBody(request: IncomingMessage, options: ReadBodyOptions): Pr
     const onBodyData = (chunk: Buffer): void => {
       bodyBytes += chunk.length;
       if (bodyBytes > maxBodyBytes) tooLarge();
+      else if (!hold(chunk.length)) finish({ ok: false, problem: 'over_budget', reason: OVER_BUDGET });
       else chunks.push(chunk);
     };
     const onBodyEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, bodyBytes) });
     function onWireData(chunk: Buffer): void {
       wireBytes += chunk.length;
+      deadline?.add(chunk.length);
       if (wireBytes > maxWireBytes) tooLarge();
       else if (gunzip !== undefined) gunzip.write(chunk);
       else onBodyData(chunk);

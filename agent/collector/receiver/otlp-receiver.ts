@@ -14,6 +14,7 @@ import type { Agent } from '../../agent.ts';
 import type { RuleMatcher } from '../../rules/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { Admission } from './admission.ts';
+import { answerClientError } from './client-error.ts';
 import { ReceiverCounters } from './receiver-counters.ts';
 import { type OtlpPassThrough, RequestHandler } from './request-handler.ts';
 import { type ReceiverTokens, SenderAuth } from './sender-auth.ts';
@@ -41,6 +42,11 @@ export interface ReceiverOptions {
   readonly drainTimeoutMs?: number;
   /** Heap use, bytes, checked against `config.maxMemory`. @default process.memoryUsage().heapUsed */
   readonly heapUsedBytes?: () => number;
+  /**
+   * Most open connections (more are closed at once), e.g. derived from the descriptor limit.
+   * @default config.maxConnections; no limit when that is unset
+   */
+  readonly maxConnections?: number | undefined;
 }
 
 /** A running receiver. */
@@ -63,9 +69,6 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-/** Whole request (headers and body) must arrive within this, ms: bounds slow senders. */
-const REQUEST_TIMEOUT_MS = 30_000;
-const HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
 
 /**
@@ -79,7 +82,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
   const { config } = options;
   const counters = new ReceiverCounters();
   const admission = new Admission({
-    maxInFlight: config.maxQueuedRequests,
+    maxBufferedBytes: config.maxQueuedRequests * config.maxBodySize,
     maxHeapBytes: config.maxMemory,
     heapUsedBytes: options.heapUsedBytes,
   });
@@ -97,13 +100,20 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     auth,
     maxBodyBytes: config.maxBodySize,
     retryAfterMs: config.retryAfter,
+    bodyDeadline: {
+      timeoutMs: config.bodyTimeout,
+      minBytesPerSecond: config.minBodyRate,
+      graceMs: config.bodyRateGracePeriod,
+    },
     onTraces: options.onTraces,
     onMetrics: options.onMetrics,
   });
-  const server = createServer(
-    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
-    (request, response) => handler.handle(request, response),
+  const server = createServer(serverTimeouts(config), (request, response) =>
+    handler.handle(request, response),
   );
+  const maxConnections = options.maxConnections ?? config.maxConnections;
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
+  server.on('clientError', (error, socket) => answerClientError(error, socket, counters, config));
   // Expect: 100-continue: refuse before the client even sends the body.
   server.on('checkContinue', (request, response) => handler.handle(request, response, true));
   const port = await listen(server, config.host, config.port);
@@ -111,13 +121,30 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
-    stats: () => counters.snapshot(admission.inFlight, ingest.clocks.skews.list(options.agent.clock.now())),
+    stats: () => ({
+      ...counters.snapshot(admission.inFlight, ingest.clocks.skews.list(options.agent.clock.now())),
+      bufferedBodyBytes: admission.bufferedBytes,
+    }),
     setRules: (rules) => ingest.setRules(rules),
     setTokens: (tokens) => auth.setTokens(tokens),
     close: () => {
       closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
       return closed;
     },
+  };
+}
+
+/**
+ * Node's own timers for the parts before the body: headers within `headersTimeout`, and a backstop
+ * on the whole request a second past the body deadline (the body reader answers first). Node checks
+ * them every `connectionsCheckingInterval`, 30 s by default, which let slow headers live ~48 s;
+ * checking at most every second bounds a timeout's overshoot.
+ */
+function serverTimeouts(config: ReceiverConfig) {
+  return {
+    headersTimeout: config.headersTimeout,
+    requestTimeout: config.headersTimeout + config.bodyTimeout + 1000,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeout / 4))),
   };
 }
 

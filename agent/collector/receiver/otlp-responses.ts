@@ -71,6 +71,8 @@ export function grpcCodeOf(httpStatus: number): number {
       return 7; // PERMISSION_DENIED
     case 404:
       return 5; // NOT_FOUND
+    case 408:
+      return 4; // DEADLINE_EXCEEDED
     case 405:
       return 12; // UNIMPLEMENTED
     case 413:

@@ -23,6 +23,7 @@ export class ReceiverCounters {
     queue_full: 0,
     memory: 0,
     closing: 0,
+    timeout: 0,
   };
 
   /** A copy of the counters, with the requests in flight and the clock skews now. */

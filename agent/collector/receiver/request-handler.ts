@@ -1,13 +1,16 @@
 /**
  * One OTLP/HTTP request, from headers to reply: screened on its headers (404, 405, 415, 503, 413),
- * its sender authenticated when `receiver.tokens` are set (401), admitted or refused for overload (429, 503) before any body byte is read, its body read under the
- * size limit (413), decoded (400), checked against its sender's namespace (403), then its spans fed to the agent (200, with a partial success
- * when some are rejected) or its metric data points counted, and the body passed on.
+ * its sender authenticated when `receiver.tokens` are set (401), admitted or refused for overload
+ * (429, 503) before any body byte is read, its body read under the size limit (413), the admission
+ * budget (429) and its deadlines (408), decoded (400), checked against its sender's namespace
+ * (403), then its spans fed to the agent (200, with a partial success when some are rejected) or
+ * its metric data points counted, and the body passed on.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { Admission, OverloadReason } from './admission.ts';
-import { maxCompressedBytes, readBody } from './body-reader.ts';
+import type { BodyDeadlineOptions } from './body-deadline.ts';
+import { type BodyProblem, maxCompressedBytes, readBody } from './body-reader.ts';
 import { DISCARD_MAX_MS, DISCARD_WIRE_BODIES, discardRest } from './discard-rest.ts';
 import { decodeTracesJson } from './json-trace-decoder.ts';
 import { countDataPointsJson, countDataPointsProtobuf } from './metrics-decoder.ts';
@@ -36,13 +39,25 @@ export interface RequestHandlerOptions {
   readonly maxBodyBytes: number;
   /** Sent as `Retry-After` with 429 and 503, ms (rounded up to whole seconds, at least 1). */
   readonly retryAfterMs: number;
+  /** Total time and minimum rate of each body (408 when missed). */
+  readonly bodyDeadline: BodyDeadlineOptions;
   readonly onTraces?: OtlpPassThrough | undefined;
   readonly onMetrics?: OtlpPassThrough | undefined;
 }
 
 const OVERLOAD: Readonly<Record<OverloadReason, { status: number; message: string }>> = {
   memory: { status: 503, message: 'the collector is low on memory: retry later' },
-  queue_full: { status: 429, message: 'too many requests in flight: retry later' },
+  queue_full: { status: 429, message: 'too many request bytes in flight: retry later' },
+};
+
+/** How a body that was not read to the end is answered (`aborted` is not: the client is gone). */
+const BODY_REFUSALS: Readonly<
+  Record<Exclude<BodyProblem, 'aborted'>, { status: number; reason: Refusal['reason'] }>
+> = {
+  too_large: { status: 413, reason: 'too_large' },
+  bad_gzip: { status: 400, reason: 'bad_request' },
+  timeout: { status: 408, reason: 'timeout' },
+  over_budget: { status: 429, reason: 'queue_full' },
 };
 
 const INTERNAL_ERROR: Refusal = {
@@ -84,22 +99,24 @@ export class RequestHandler {
       const refusal = { status: 401, encoding: screened.encoding, message, reason: 'unauthorized', headers };
       return this.#refuse(response, refusal as Refusal);
     }
-    const admitted = this.#options.admission.admit();
+    const admitted = this.#options.admission.admit(declaredLength(request));
     if ('refused' in admitted)
       return this.#refuse(response, this.#overload(admitted.refused, screened.encoding));
-    response.once('close', admitted.release);
+    const { ticket } = admitted;
+    response.once('close', ticket.release);
     if (expectsContinue) response.writeContinue();
-    const body = await readBody(request, { maxBodyBytes: this.#options.maxBodyBytes, gzip: screened.gzip });
+    const body = await readBody(request, {
+      maxBodyBytes: this.#options.maxBodyBytes,
+      gzip: screened.gzip,
+      deadline: this.#options.bodyDeadline,
+      hold: ticket.hold,
+    });
     if (body.ok) return this.#process(response, screened, body.body, authenticated.sender);
     if (body.problem === 'aborted') return void response.destroy();
-    const tooLarge = body.problem === 'too_large';
-    this.#refuse(response, {
-      status: tooLarge ? 413 : 400,
-      encoding: screened.encoding,
-      message: body.reason,
-      reason: tooLarge ? 'too_large' : 'bad_request',
-      headers: CLOSE, // the rest of the body was not read
-    });
+    const { status, reason } = BODY_REFUSALS[body.problem];
+    // The rest of the body was not read: #refuse throws it away within bounds (a 408 ends the connection).
+    const headers = status === 429 ? { ...CLOSE, 'retry-after': this.#retryAfter } : CLOSE;
+    this.#refuse(response, { status, encoding: screened.encoding, message: body.reason, reason, headers });
   }
 
   #process(
@@ -204,6 +221,11 @@ export class RequestHandler {
     const headers =
       refusal.status === 503 ? { ...refusal.headers, 'retry-after': this.#retryAfter } : refusal.headers;
     const body = statusResponse(refusal.encoding, grpcCodeOf(refusal.status), refusal.message);
+    // A sender that missed its body deadline is waited for no longer: the answer ends the connection.
+    if (refusal.status === 408) {
+      send(response, 408, refusal.encoding, body, { ...headers, ...CLOSE });
+      return;
+    }
     // No `Connection: close` for a refusal (unless the receiver is closing): Node would cut the
     // connection under a client still sending its body, which could lose this answer; the rest of
     // the body is thrown away instead, within bounds.
@@ -219,6 +241,12 @@ export class RequestHandler {
   #closeIfClosing(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
     return this.closing ? { ...headers, ...CLOSE } : headers;
   }
+}
+
+/** The `Content-Length` of a request, 0 when absent or not a number. */
+function declaredLength(request: IncomingMessage): number {
+  const length = Number(request.headers['content-length'] ?? 0);
+  return Number.isFinite(length) && length > 0 ? length : 0;
 }
 
 function send(

@@ -91,7 +91,8 @@ export type RefusalReason =
   | 'bad_request'
   | 'queue_full'
   | 'memory'
-  | 'closing';
+  | 'closing'
+  | 'timeout';
 
 /** Counters of the receiver, for the agent's own metrics. All totals are since start. */
 export interface ReceiverStats {
@@ -113,6 +114,8 @@ export interface ReceiverStats {
   readonly refused: Readonly<Record<RefusalReason, number>>;
   /** Requests admitted and not answered yet. */
   readonly inFlight: number;
+  /** Body bytes held by those requests (the admission budget in use), after decompression. */
+  readonly bufferedBodyBytes?: number;
   /** Time spent decoding bodies, seconds. */
   readonly decodeSecondsTotal: number;
 }
