@@ -4,6 +4,7 @@ import type { Agent } from '../../agent.ts';
 import type { ServiceId } from '../../service-id.ts';
 import type { DecisionStream } from './decision-stream.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
+import type { StreamQuota } from './stream-quota.ts';
 import type { Principal, TokenAuth } from './token-auth.ts';
 import type { ApiConfig, ApiErrorBody, Scope } from './types.ts';
 import type { VerdictCache } from './verdict-cache.ts';
@@ -18,6 +19,8 @@ export interface ApiContext {
   readonly stream: DecisionStream;
   /** Why the agent is saturated now (memory, caps); empty when it can take more. */
   readonly saturation: () => readonly string[];
+  /** Caps on open decision streams, per token and in all. */
+  readonly quota: StreamQuota;
 }
 
 const CODES: Readonly<Record<number, string>> = {
@@ -28,6 +31,7 @@ const CODES: Readonly<Record<number, string>> = {
   405: 'method_not_allowed',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  429: 'too_many_requests',
   503: 'unavailable',
 };
 

@@ -112,6 +112,15 @@ export class DecisionStream {
     }
   }
 
+  /** Ends the streams of callers `keep` no longer lets in (e.g. a token removed by a reload). */
+  endUnless(keep: (principal: Principal) => boolean): void {
+    for (const subscriber of this.#subscribers) {
+      if (keep(subscriber.principal)) continue;
+      subscriber.response.end();
+      this.#drop(subscriber);
+    }
+  }
+
   /**
    * Sends the last `state` of an evicted service (level NONE, no override), marked
    * `"evicted": true`, to every stream that sees it: clients learn that the agent forgot it.

@@ -24,6 +24,9 @@ export type Parsed<T> =
 const LEVELS_HINT = `one of ${DEGRADATION_LEVELS.join(', ')}`;
 const UNTIL_HINT = 'an ISO 8601 time such as 2030-01-01T12:00:00Z or a duration such as 30m or 2h';
 
+/** The latest time a JavaScript `Date` can hold, ms since the epoch (+275760-09-13T00:00:00Z). */
+const MAX_DATE_MS = 8.64e15;
+
 /** Parses a PUT body; `nowMs` turns a duration `until` into an absolute time. */
 export function parseOverride(body: unknown, nowMs: number): Parsed<OverrideRequest> {
   if (!isRecord(body)) return invalid(`the body must be a JSON object { level, reason, until? }`);
@@ -58,12 +61,25 @@ function parseUntil(value: unknown, nowMs: number): Parsed<number> {
   const untilMs = durationMs === undefined ? parseIsoTime(value) : nowMs + durationMs;
   if (untilMs === undefined) return invalid(`until must be ${UNTIL_HINT}; got ${show(value)}`);
   if (!(untilMs > nowMs)) return invalid(`until must be in the future; got ${show(value)}`);
+  if (!(untilMs <= MAX_DATE_MS)) {
+    const latest = new Date(MAX_DATE_MS).toISOString();
+    return invalid(
+      `until must end by ${latest}, the latest time a date can hold (omit until for an override without an end); got ${show(value)}`,
+    );
+  }
   return valid(untilMs);
 }
 
-/** Accepts only ISO-like dates (`2030-01-01`, `2030-01-01T12:00:00Z`), not everything `Date.parse` guesses at. */
+/**
+ * Accepts only ISO-like dates (`2030-01-01`, `2030-01-01T12:00:00Z`) of real calendar days, not
+ * everything `Date.parse` guesses at (it reads 2030-02-31 as March 3).
+ */
 function parseIsoTime(text: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text.trim())) return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text.trim());
+  if (match === null) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
 }

@@ -3,6 +3,7 @@
  * (`DELETE .../override`). The caller's token name is appended to the reason, so the audit log
  * says who acted, not only why.
  */
+import { diag } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { DegradationManager } from '../../degradation/index.ts';
 import { formatService } from '../../service-id.ts';
@@ -39,8 +40,12 @@ export function registerOverrideRoutes(app: FastifyInstance, context: ApiContext
       const { level, reason, untilMs } = parsed.value;
       const options = untilMs === undefined ? {} : { untilMs };
       const decision = manager.override(level, signedReason(reason, principal), options);
-      if (decision === undefined)
+      if (decision === undefined) {
+        diag.error(
+          `headroom: the override of "${formatService(id)}" to ${level} was refused by its degradation manager`,
+        );
         return sendError(reply, 500, `the override of "${formatService(id)}" failed; see the agent's log`);
+      }
       return resultOf(manager, decision);
     });
 

@@ -2,9 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type ApiContext, guard, sendError } from './api-context.ts';
 
-/** Most decision streams open at once; more get a 503 with `Retry-After`. */
-export const MAX_STREAMS = 1000;
-
 /** Seconds a refused stream is told to wait. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -14,15 +11,18 @@ type StreamRoute = { Querystring: { namespace?: string; service?: string } };
  * Registers the decision stream. `?namespace=` (empty: the empty namespace) and `?service=` filter
  * it; they may name a service that does not exist (yet) or that the caller may not see: the stream
  * then carries nothing about it, the same answer in both cases.
+ * Streams over the caller's or the global cap get a 429 with `Retry-After` and the reason.
  */
 export function registerStreamRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get<StreamRoute>('/api/v1/decisions/stream', async (request, reply) => {
     const principal = guard(context, request, reply, 'read');
     if (principal === undefined) return reply;
-    if (context.stream.size >= MAX_STREAMS) {
+    const quota = context.quota.take(principal);
+    if ('refused' in quota) {
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return sendError(reply, 503, `too many open decision streams (${MAX_STREAMS}); retry later`);
+      return sendError(reply, 429, quota.refused, 'too_many_streams');
     }
+    reply.raw.once('close', quota.release);
     const { namespace, service } = request.query;
     const lastEventId = request.headers['last-event-id'];
     context.stream.open(reply, {

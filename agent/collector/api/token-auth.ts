@@ -2,7 +2,8 @@
  * Bearer-token authorization of the decision API: tokens from the `api.tokens` config, each with
  * scopes and optionally a namespace (tenant); anonymous access gets the `api.anonymous` scopes.
  * Tokens are compared as SHA-256 digests with `timingSafeEqual`, against every configured token,
- * so neither a token's length nor its position leaks through timing.
+ * so neither a token's length nor its position leaks through timing. A reload replaces the tokens
+ * in place ({@link TokenAuth.replace}): a removed token fails from the next request on.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiConfig, Scope } from './types.ts';
@@ -37,21 +38,48 @@ function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+type TokenConfig = Pick<ApiConfig, 'tokens' | 'anonymous'>;
+
+interface KnownToken {
+  readonly digest: Buffer;
+  readonly principal: Principal;
+}
+
 /** Checks `Authorization` headers against the configured tokens. */
 export class TokenAuth {
-  readonly #tokens: readonly { readonly digest: Buffer; readonly principal: Principal }[];
-  readonly #anonymous: Principal;
+  #tokens: readonly KnownToken[] = [];
+  #anonymous: Principal = Object.freeze({ name: 'anonymous', scopes: new Set<Scope>() });
 
-  constructor(config: Pick<ApiConfig, 'tokens' | 'anonymous'>) {
-    this.#tokens = config.tokens.map((token) => ({
-      digest: digest(token.token),
-      principal: Object.freeze({
+  constructor(config: TokenConfig) {
+    this.replace(config);
+  }
+
+  /**
+   * Takes the tokens and anonymous scopes of a reloaded configuration. A token whose secret, name,
+   * scopes and namespace are unchanged keeps its {@link Principal} object, so {@link isCurrent}
+   * tells which callers the new configuration still lets in as they were.
+   */
+  replace(config: TokenConfig): void {
+    const previous = this.#tokens;
+    this.#tokens = config.tokens.map((token) => {
+      const principal = Object.freeze({
         name: token.name,
         scopes: new Set(token.scopes),
         ...(token.namespace === undefined ? {} : { namespace: token.namespace }),
-      }),
-    }));
-    this.#anonymous = Object.freeze({ name: 'anonymous', scopes: new Set(config.anonymous) });
+      });
+      const known = { digest: digest(token.token), principal };
+      const kept = previous.find(
+        (old) => old.digest.equals(known.digest) && samePrincipal(old.principal, principal),
+      );
+      return kept ?? known;
+    });
+    const anonymous = Object.freeze({ name: 'anonymous', scopes: new Set(config.anonymous) });
+    if (!samePrincipal(this.#anonymous, anonymous)) this.#anonymous = anonymous;
+  }
+
+  /** Whether `principal` is still one the configuration grants (false once its token was removed or changed). */
+  isCurrent(principal: Principal): boolean {
+    return principal === this.#anonymous || this.#tokens.some((token) => token.principal === principal);
   }
 
   /** Authorizes a request needing `scope` from its `Authorization` header. */
@@ -83,6 +111,15 @@ export class TokenAuth {
     }
     return found;
   }
+}
+
+function samePrincipal(a: Principal, b: Principal): boolean {
+  return (
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.scopes.size === b.scopes.size &&
+    [...a.scopes].every((scope) => b.scopes.has(scope))
+  );
 }
 
 function fail(status: 401 | 403, message: string, challenge: string): AuthOutcome {

@@ -75,6 +75,19 @@ describe('PUT /api/v1/services/:service/override', () => {
     ).toEqual(['manual-override', 'override-expired']);
   });
 
+  it.each([
+    ['8638300000000000ms', '+275760-09-13T00:00:00.000Z'],
+    ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z'],
+    ['2028-02-29', '2028-02-29T00:00:00.000Z'],
+  ])('should take until %s, at the edge of what a date holds, as %s', async (until, expiry) => {
+    const { request } = await start();
+    const put = await request(path, { method: 'PUT', token, body: { level: 'SEVERE', reason: 'r', until } });
+    expect([put.status, put.body.decision.message]).toEqual([
+      200,
+      `manual override NONE -> SEVERE until ${expiry}: r (by admin)`,
+    ]);
+  });
+
   it('should take until as an ISO 8601 time', async () => {
     const { request } = await start();
     const until = '2030-01-01T00:00:00Z';
@@ -90,6 +103,8 @@ describe('PUT /api/v1/services/:service/override', () => {
 
   const LEVELS = 'one of NONE, MINIMAL, MODERATE, SEVERE, CRITICAL';
   const UNTIL = 'an ISO 8601 time such as 2030-01-01T12:00:00Z or a duration such as 30m or 2h';
+  const beyondDates = (got: string) =>
+    `until must end by +275760-09-13T00:00:00.000Z, the latest time a date can hold (omit until for an override without an end); got ${got}`;
   it.each([
     [{ level: 'HIGH', reason: 'r' }, `level must be ${LEVELS}; got "HIGH"`],
     [{ reason: 'r' }, `level must be ${LEVELS}; got nothing`],
@@ -107,6 +122,17 @@ describe('PUT /api/v1/services/:service/override', () => {
       'until must be in the future; got "2020-01-01T00:00:00Z"',
     ],
     [['SEVERE'], 'the body must be a JSON object { level, reason, until? }'],
+    [{ level: 'SEVERE', reason: 'r', until: '99999999d' }, beyondDates('"99999999d"')],
+    // One ms past the latest date from T0; 8638300000000000ms lands on it exactly (accepted below).
+    [{ level: 'SEVERE', reason: 'r', until: '8638300000000001ms' }, beyondDates('"8638300000000001ms"')],
+    [{ level: 'SEVERE', reason: 'r', until: `${'9'.repeat(400)}d` }, beyondDates(`"${'9'.repeat(400)}d"`)],
+    [{ level: 'SEVERE', reason: 'r', until: '-5m' }, `until must be ${UNTIL}; got "-5m"`],
+    [{ level: 'SEVERE', reason: 'r', until: '0s' }, 'until must be in the future; got "0s"'],
+    [
+      { level: 'SEVERE', reason: 'r', until: '+275760-09-14T00:00:00Z' },
+      `until must be ${UNTIL}; got "+275760-09-14T00:00:00Z"`,
+    ],
+    [{ level: 'SEVERE', reason: 'r', until: '2030-02-31' }, `until must be ${UNTIL}; got "2030-02-31"`],
   ])('should refuse %j with 400: %s', async (body, message) => {
     const { agent, request } = await start();
     const put = await request(path, { method: 'PUT', token, body });
