@@ -47,6 +47,24 @@ export class ConfigReadError extends HeadroomError {
   }
 }
 
+/**
+ * At a reload, a configuration file was empty or held only whitespace: most likely caught in the
+ * middle of a write, so it is refused rather than read as "all defaults". (At start an empty file
+ * is a valid all-defaults configuration.)
+ */
+export class ConfigEmptyError extends HeadroomError {
+  readonly file: string;
+
+  constructor(file: string, options?: ErrorOptions) {
+    super(
+      'HEADROOM_ERR_CONFIG_EMPTY',
+      `${file} is empty, likely a partial write; to reset to the defaults on purpose, write {}`,
+      options,
+    );
+    this.file = file;
+  }
+}
+
 /** Renders issues as `file:line:column path: message`, one per line, as compilers do. */
 export function formatIssues(issues: readonly ConfigIssue[]): string {
   const lines = issues.map((issue) => {

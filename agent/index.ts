@@ -31,6 +31,7 @@ export {
   type ServiceSummary,
   startDecisionApi,
 } from './collector/api/index.ts';
+export { type FdBudget, fdBudget, readFdLimit } from './collector/fd-budget.ts';
 export {
   connectDirectory,
   ServiceDirectory,

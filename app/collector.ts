@@ -11,8 +11,11 @@ import {
   type Clock,
   connectDirectory,
   type DecisionApi,
+  type FdBudget,
+  fdBudget,
   type LoadSampler,
   RuleMatcher,
+  readFdLimit,
   ServiceDirectory,
   startDecisionApi,
 } from '../agent/index.ts';
@@ -23,6 +26,7 @@ import { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
 import { type Alerting, startAlerting } from './alerting.ts';
+import { describeFds, sectionsNeedingRestart } from './collector-notes.ts';
 import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
 import type { Logger } from './logging.ts';
 import { tenancyLine } from './tenancy-line.ts';
@@ -35,6 +39,8 @@ export interface CollectorOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly loadSampler?: LoadSampler;
+  /** The process's descriptor limit, shared between the listeners. @default readFdLimit (Linux /proc/self/limits) */
+  readonly fdLimit?: () => number | undefined;
 }
 
 /** service.name of the collector itself (its own metrics' target_info). */
@@ -48,6 +54,7 @@ export class Collector {
   readonly alerting: Alerting;
   readonly #options: CollectorOptions;
   readonly #forwarders: OtlpForwarder[];
+  readonly #fds: FdBudget;
   #config: ResolvedConfig;
   #stopping: Promise<ShutdownReport> | undefined;
 
@@ -60,6 +67,7 @@ export class Collector {
     prometheus: PrometheusExporterHandle | undefined;
     alerting: Alerting;
     forwarders: OtlpForwarder[];
+    fds: FdBudget;
   }) {
     this.#options = parts.options;
     this.#config = parts.config;
@@ -69,6 +77,7 @@ export class Collector {
     this.prometheus = parts.prometheus;
     this.alerting = parts.alerting;
     this.#forwarders = parts.forwarders;
+    this.#fds = parts.fds;
   }
 
   /**
@@ -89,12 +98,18 @@ export class Collector {
     const otlp = config.exporters.otlp;
     const traces = otlp.enabled ? new OtlpForwarder(otlp, 'traces') : undefined;
     const metrics = otlp.enabled ? new OtlpForwarder(otlp, 'metrics') : undefined;
+    // Streams and receiver connections share the descriptors: neither may take the other's.
+    const fds = fdBudget((options.fdLimit ?? readFdLimit)(), {
+      receiverConnections: config.receiver.maxConnections,
+      streams: config.api.maxStreams,
+    });
     const receiver = await listening('OTLP receiver', config.receiver, () =>
       startReceiver({
         agent,
         rules: new RuleMatcher(config.rules),
         directory,
         config: config.receiver,
+        maxConnections: fds.receiverConnections,
         onTraces: traces && ((body, type, spans) => traces.forward(body, type, spans)),
         onMetrics: metrics && ((body, type, points) => metrics.forward(body, type, points)),
         // Half the shutdown bound lets accepted requests finish; the rest flushes the exporters.
@@ -108,6 +123,8 @@ export class Collector {
             directory,
             config: config.api,
             saturation: () => saturation(agent, directory, config.receiver.maxMemory),
+            maxStreams: fds.streams,
+            maxConnections: fds.apiConnections,
           }),
         )
       : undefined;
@@ -144,6 +161,7 @@ export class Collector {
       prometheus,
       alerting,
       forwarders,
+      fds,
     });
     collector.#announce();
     return collector;
@@ -156,13 +174,14 @@ export class Collector {
 
   /**
    * Reads the configuration files again. A valid configuration takes effect at once (budgets,
-   * rules, adaptive scaling, degradation); an invalid one is refused with every reason and the
-   * running one stays. Listener addresses, limits and tokens need a restart.
+   * rules, adaptive scaling, degradation, API tokens); an invalid one, or an empty file (a likely
+   * partial write), is refused with every reason and the running one stays. Listener addresses and
+   * limits need a restart.
    */
   reload(): boolean {
     let config: ResolvedConfig;
     try {
-      config = loadConfig({ files: this.#options.files, env: this.#options.env });
+      config = loadConfig({ files: this.#options.files, env: this.#options.env, refuseEmpty: true });
     } catch (error) {
       const reason = error instanceof HeadroomError ? `${error.code}: ${error.message}` : String(error);
       this.#options.logger.warn(
@@ -175,18 +194,9 @@ export class Collector {
     this.receiver.setRules(new RuleMatcher(config.rules));
     this.receiver.setTokens(config.receiver.tokens);
     this.alerting.reconfigure(config);
-    // Sender tokens apply at once (a revoked token stops working); the rest of `receiver` needs a restart.
-    const { tokens: _next, ...receiver } = config.receiver;
-    const { tokens: _running, ...runningReceiver } = this.#config.receiver;
-    const sections = {
-      receiver: [receiver, runningReceiver],
-      api: [config.api, this.#config.api],
-      exporters: [config.exporters, this.#config.exporters],
-      'alerting.channels': [config.alerting.channels, this.#config.alerting.channels],
-    };
-    const restartNeeded = Object.entries(sections)
-      .filter(([, [next, running]]) => JSON.stringify(next) !== JSON.stringify(running))
-      .map(([name]) => name);
+    // Sender and API tokens apply at once (a revoked token stops working); see sectionsNeedingRestart.
+    this.api?.reconfigure(config.api);
+    const restartNeeded = sectionsNeedingRestart(config, this.#config);
     this.#config = config;
     const note =
       restartNeeded.length === 0
@@ -220,6 +230,7 @@ export class Collector {
     logger.info(`receiving OTLP/HTTP on ${this.receiver.url} (POST /v1/traces, /v1/metrics)`);
     logger.info(tenancyLine(this.#config.receiver.tokens));
     if (this.api !== undefined) logger.info(`decision API on ${this.api.url}`);
+    logger.info(describeFds(this.#fds));
     if (this.prometheus?.listening) logger.info(`metrics on ${this.prometheus.url}`);
     else if (this.prometheus?.error !== undefined)
       logger.warn({ err: this.prometheus.error }, 'metrics endpoint not serving');

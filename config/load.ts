@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { ConfigInvalidError, type ConfigIssue, ConfigReadError } from '../errors.ts';
+import { ConfigEmptyError, ConfigInvalidError, type ConfigIssue, ConfigReadError } from '../errors.ts';
 import { type DeepReadonly, deepFreeze } from './deep-freeze.ts';
 import { type Environment, otelEnvLayer, sdkDisabled } from './otel-env.ts';
 import { configSchema, type HeadroomConfig } from './schema.ts';
@@ -25,6 +25,12 @@ export interface LoadConfigOptions {
   readonly files?: readonly string[];
   /** Environment for `${NAME}` substitution and OTEL_* variables. @default process.env */
   readonly env?: Environment;
+  /**
+   * Refuse a file that is empty or only whitespace, as a reload should (a likely partial write);
+   * `{}` is the way to ask for all defaults then. At start an empty file means all defaults.
+   * @default false
+   */
+  readonly refuseEmpty?: boolean;
 }
 
 const ENV_SOURCE = '<environment>';
@@ -33,13 +39,18 @@ const ENV_SOURCE = '<environment>';
  * Reads and validates configuration files.
  * @throws {ConfigReadError} when a file cannot be read
  * @throws {ConfigInvalidError} listing every problem, each with its file, YAML path, line and column
+ * @throws {ConfigEmptyError} with `refuseEmpty`, when a file is empty or only whitespace
  * @example
  * const config = loadConfig({ files: ['headroom.yaml'] });
  * config.contexts.emergency.budget; // 50 (ms)
  */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
-  return parseConfig(readConfigSources(options.files, env), env);
+  const sources = readConfigSources(options.files, env);
+  const empty =
+    options.refuseEmpty === true ? sources.find((source) => source.text.trim() === '') : undefined;
+  if (empty !== undefined) throw new ConfigEmptyError(empty.file);
+  return parseConfig(sources, env);
 }
 
 /**

@@ -19,6 +19,7 @@ describe('error codes', () => {
     const codes = classes.map((cls) => instanceOf(cls).code).sort();
     expect(codes).toEqual([
       'HEADROOM_ERR_COLLECTOR_LISTEN',
+      'HEADROOM_ERR_CONFIG_EMPTY',
       'HEADROOM_ERR_CONFIG_INVALID',
       'HEADROOM_ERR_CONFIG_READ',
     ]);

@@ -1,9 +1,9 @@
-import { watch } from 'node:fs';
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigInvalidError, HeadroomError } from '../../errors.ts';
 import { Collector } from '../collector.ts';
 import { createJsonLogger, type Logger, registerDiagLogger } from '../logging.ts';
+import { watchConfig } from './config-watcher.ts';
 import type { CliIo } from './io.ts';
 
 /** What the process waits for before shutting down. */
@@ -15,8 +15,8 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * SIGTERM or SIGINT, then drains and flushes within `shutdown.timeout` (default 10 s) and exits
  * 0, logging `stopped (N spans dropped)`; what was not delivered by then is counted as dropped.
  * A second SIGTERM/SIGINT during shutdown exits at once with 128 + the signal number (130, 143).
- * SIGHUP — or a change to a config file with --watch — reloads the configuration, keeping the
- * running one when the new one is invalid.
+ * SIGHUP — or a change to a config file with --watch, atomic saves included — reloads the
+ * configuration, keeping the running one when the new one is invalid or empty.
  */
 export async function agentCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -46,14 +46,18 @@ export async function agentCommand(args: string[], io: CliIo): Promise<number> {
     logger.error({ code: error.code, issues }, `${error.code}: ${error.message}`);
     return 1;
   }
-  const watchers = values.watch
-    ? files.map((file) => watch(file, { persistent: false }, () => collector.reload()))
-    : [];
+  const watcher = values.watch
+    ? watchConfig({
+        files,
+        onChange: () => collector.reload(),
+        onError: (error) => logger.warn({ err: error }, 'watching the configuration failed'),
+      })
+    : undefined;
   const onHangup = () => collector.reload();
   process.on('SIGHUP', onHangup);
   const signal = await stopping.signal;
   process.off('SIGHUP', onHangup);
-  for (const watcher of watchers) watcher.close();
+  watcher?.close();
   return stop(collector, signal, logger);
 }
 

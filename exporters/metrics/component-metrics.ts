@@ -39,6 +39,9 @@ export function receiverMetrics(stats: () => ReceiverStats, servicesRefused?: ()
       Object.entries(s.refused).map(([reason, value]) => ({ attributes: { reason }, value })),
     );
     sink.gauge(METRICS.receiverInFlight, [{ attributes: {}, value: s.inFlight }]);
+    if (s.bufferedBodyBytes !== undefined) {
+      sink.gauge(METRICS.receiverBufferedBodyBytes, [{ attributes: {}, value: s.bufferedBodyBytes }]);
+    }
     sink.counter(METRICS.receiverDecodeSeconds, [{ attributes: {}, value: s.decodeSecondsTotal }]);
     if (servicesRefused !== undefined) {
       sink.counter(METRICS.receiverServicesRefused, [{ attributes: {}, value: servicesRefused() }]);

@@ -105,11 +105,16 @@ export const METRICS = Object.freeze({
   ),
   receiverRefused: metric(
     'headroom_receiver_refused_requests_total',
-    'OTLP requests refused as a whole, by reason (unauthorized, forbidden, too_large, unsupported_media_type, bad_request, queue_full, memory).',
+    'OTLP requests refused as a whole, by reason (unauthorized, forbidden, too_large, unsupported_media_type, bad_request, queue_full, memory, closing, timeout).',
   ),
   receiverInFlight: metric(
     'headroom_receiver_requests_in_flight',
     'OTLP requests admitted and not answered yet.',
+  ),
+  receiverBufferedBodyBytes: metric(
+    'headroom_receiver_buffered_body_bytes',
+    'Body bytes held by OTLP requests being received or processed (admission budget in use).',
+    'bytes',
   ),
   receiverDecodeSeconds: metric(
     'headroom_receiver_decode_seconds_total',

@@ -22,10 +22,32 @@ export function killAgents(): void {
   for (const child of running.splice(0)) child.kill('SIGKILL');
 }
 
+/** More of how to start the agent. */
+export interface AgentProcessOptions {
+  /** Arguments after the `--config` ones, e.g. `['--watch']`. */
+  readonly args?: readonly string[];
+  /** Soft descriptor limit of the child (`ulimit -n`, through /bin/sh); the inherited one when absent. */
+  readonly fdLimit?: number;
+}
+
 /** Starts `headroom agent --config FILE...` with exactly `env` (plus PATH). */
-export function startAgentProcess(files: readonly string[], env: Record<string, string> = {}): AgentProcess {
-  const args = ['test/helpers/run-cli.ts', 'agent', ...files.flatMap((file) => ['--config', file])];
-  const child = spawn(process.execPath, args, {
+export function startAgentProcess(
+  files: readonly string[],
+  env: Record<string, string> = {},
+  options: AgentProcessOptions = {},
+): AgentProcess {
+  const args = [
+    'test/helpers/run-cli.ts',
+    'agent',
+    ...files.flatMap((file) => ['--config', file]),
+    ...(options.args ?? []),
+  ];
+  const quoted = [process.execPath, ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+  const [command, argv] =
+    options.fdLimit === undefined
+      ? [process.execPath, args]
+      : ['/bin/sh', ['-c', `ulimit -n ${options.fdLimit} && exec ${quoted}`]];
+  const child = spawn(command, argv, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,6 +80,27 @@ export function startAgentProcess(files: readonly string[], env: Record<string, 
     }
   };
   return { child, exited, records, raw: () => stderr, waitFor };
+}
+
+/** Resolves once `count` records have the message `msg`. */
+export async function waitForCount(
+  agent: AgentProcess,
+  msg: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (agent.records().filter((record) => record.msg === msg).length < count) {
+    if (Date.now() > deadline)
+      throw new Error(`"${msg}" not logged ${count} times; log so far:\n${agent.raw()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The decision API URL an agent logged at start. */
+export async function apiUrl(agent: AgentProcess): Promise<string> {
+  const record = await agent.waitFor((r) => r.msg.startsWith('decision API on '), 'decision API');
+  return /on (http:\/\/\S+)/.exec(record.msg)?.[1] ?? '';
 }
 
 /** The receiver URL an agent logged at start. */
