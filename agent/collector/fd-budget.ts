@@ -32,7 +32,7 @@ export const DEFAULT_MAX_STREAMS = 1000;
 /**
  * Splits `fdLimit` descriptors: 10 % (at least 64) stay with the process; of the rest, a quarter
  * goes to the decision API (its streams get all but {@link API_REQUEST_CONNECTIONS} of them) and
- * three quarters to the receiver. With `ulimit -n 1024`: receiver 692 connections, API 230, 214
+ * three quarters to the receiver. With `ulimit -n 1024`: receiver 691 connections, API 230, 214
  * streams. `configured` values win over derived ones.
  */
 export function fdBudget(
