@@ -24,7 +24,10 @@ export const receiverSchema = z.strictObject({
   host: z.string().min(1).prefault('127.0.0.1'),
   port: port.default(4318),
   maxBodySize: size().prefault('4MiB').meta({ description: 'Largest request body, after decompression.' }),
-  maxQueuedRequests: z.number().int().min(1).default(64),
+  maxQueuedRequests: z.number().int().min(1).default(64).meta({
+    description:
+      'Room for this many full-size bodies in memory at once (maxQueuedRequests x maxBodySize bytes).',
+  }),
   maxMemory: size().prefault('512MiB').meta({ description: 'Refuse with 503 above this heap use.' }),
   retryAfter: duration().prefault('1s'),
   maxClockSkew: duration({ minMs: 0 }).prefault('24h').meta({
