@@ -36,10 +36,19 @@ export async function agentCommand(args: string[], io: CliIo): Promise<number> {
   registerDiagLogger(logger, level);
   // Listening from the start: a signal during startup stops the agent as soon as it is up.
   const stopping = stopSignal();
+  // From the start too: SIGHUP's default action would kill an agent still starting up.
+  let started: Collector | undefined;
+  const onHangup = () => {
+    if (started === undefined) logger.info('SIGHUP during start-up: the configuration just read stays');
+    else started.reload();
+  };
+  process.on('SIGHUP', onHangup);
   let collector: Collector;
   try {
     collector = await Collector.start({ files, env: io.env, logger });
+    started = collector;
   } catch (error) {
+    process.off('SIGHUP', onHangup);
     stopping.cancel();
     if (!(error instanceof HeadroomError)) throw error;
     const issues = error instanceof ConfigInvalidError ? error.issues : undefined;
@@ -53,8 +62,6 @@ export async function agentCommand(args: string[], io: CliIo): Promise<number> {
         onError: (error) => logger.warn({ err: error }, 'watching the configuration failed'),
       })
     : undefined;
-  const onHangup = () => collector.reload();
-  process.on('SIGHUP', onHangup);
   const signal = await stopping.signal;
   process.off('SIGHUP', onHangup);
   watcher?.close();

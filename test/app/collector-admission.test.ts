@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Collector } from '../../app/collector.ts';
 import { family } from '../exporters/metrics/families.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
+import { memoryLogger } from '../helpers/log.ts';
 import { postHead, rawConnect } from '../helpers/raw-http.ts';
 
 let collector: Collector | undefined;
@@ -23,15 +24,15 @@ async function start(fdLimit: number | undefined) {
     file,
     'receiver: { port: 0, bodyRateGracePeriod: 100ms }\napi: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n',
   );
-  const log: string[] = [];
+  const log = memoryLogger();
   collector = await Collector.start({
     files: [file],
     env: {},
-    log: (line) => log.push(line),
+    logger: log.logger,
     loadSampler: new ScriptedLoad(),
     fdLimit: () => fdLimit,
   });
-  return { collector, log };
+  return { collector, log: log.messages() };
 }
 
 describe('Collector admission', () => {
