@@ -94,7 +94,7 @@ export {
   serviceLabels,
 } from './service-id.ts';
 export type { ServiceActivity } from './service-sweep.ts';
-export { type SloStatus, SloTracker } from './slo/index.ts';
+export { type SloEvents, type SloStatus, SloTracker } from './slo/index.ts';
 export {
   DEFAULT_BOUNDS_MS,
   histogramBounds,

@@ -8,6 +8,7 @@ export {
   BURN_WINDOWS_MS,
   type BurnWindow,
   type EventCounts,
+  type SloEvents,
   type SloSeries,
   type SloStatus,
   type SloTotals,

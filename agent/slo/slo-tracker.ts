@@ -14,7 +14,7 @@ import type { SampleTier } from './sample-ring.ts';
 import { SeriesDeltas } from './series-deltas.ts';
 import { burnRate, errorRatio } from './slo-math.ts';
 import { sloStatus } from './slo-status.ts';
-import type { SloSeries, SloStatus } from './types.ts';
+import type { SloEvents, SloSeries, SloStatus } from './types.ts';
 
 type SloConfig = ResolvedConfig['slos'][number];
 
@@ -41,8 +41,11 @@ interface SloState {
   readonly history: CumulativeHistory;
   /** How far back the history reaches, ms: idle longer than this, the state is dropped. */
   readonly reachMs: number;
+  /** Events counted since `startMs` (cumulative, never decreasing). */
   good: number;
   total: number;
+  /** The observation that created the state, ms: its counters start from zero there. */
+  readonly startMs: number;
 }
 
 /**
@@ -93,8 +96,9 @@ export class SloTracker {
 
   /**
    * Adds what the series gained since the previous call and samples every history at `nowMs`;
-   * call it every tick with every series. The first call only takes a baseline; a series first
-   * seen later counts from zero. Never throws.
+   * call it every tick with every series. A series seen for the first time counts from zero
+   * (its totals count from its creation), the first call included; only a series seen earlier
+   * without matching any SLO (before a reload added one) starts from now. Never throws.
    */
   observe(series: Iterable<SloSeries>, nowMs: number = this.#clock.now()): void {
     if (!Number.isFinite(nowMs)) {
@@ -126,6 +130,20 @@ export class SloTracker {
     return all;
   }
 
+  /**
+   * The cumulative event counters of every (SLO, service) tracked, in the order of {@link list}:
+   * what `headroom_slo_events_total` exports, so that rules reading them see the agent's SLI.
+   */
+  events(): SloEvents[] {
+    const all: SloEvents[] = [];
+    for (const byService of this.#states.values()) {
+      for (const { slo, id, good, total, startMs } of byService.values()) {
+        all.push({ slo: slo.name, namespace: id.namespace, service: id.service, good, total, startMs });
+      }
+    }
+    return all;
+  }
+
   /** Drops the history of every SLO for `service` (the agent evicted it). */
   forgetService(service: SloService): void {
     const key = serviceKey(idOf(service));
@@ -151,11 +169,16 @@ export class SloTracker {
   #add(series: SloSeries, atMs: number): void {
     if (series.phase !== '') return;
     const slos = this.#matching(series);
-    if (slos.length === 0) return;
-    const budgetMs = this.#customBudget?.(series) ?? this.#targets.of(series)?.baseBudgetMs;
-    if (budgetMs === undefined) return;
+    const budgetMs =
+      slos.length === 0
+        ? undefined
+        : (this.#customBudget?.(series) ?? this.#targets.of(series)?.baseBudgetMs);
+    if (budgetMs === undefined) {
+      this.#deltas.skip(series.totals);
+      return;
+    }
     const states = slos.map((slo) => this.#state(slo, series, atMs));
-    const delta = this.#deltas.delta(series.totals, budgetMs, this.#lastMs > -Infinity);
+    const delta = this.#deltas.delta(series.totals, budgetMs);
     if (delta === undefined) return;
     for (const state of states) {
       state.good += delta.good;
@@ -180,11 +203,11 @@ export class SloTracker {
       const tiers = this.#tiers(slo.window);
       const reachMs = Math.max(slo.window, ...tiers.map((tier) => tier.spanMs));
       const id = serviceId(series.namespace, series.service);
-      state = { slo, id, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0 };
-      // Starts at the previous observation, so what this one adds shows as an increase.
-      if (Number.isFinite(this.#lastMs) && this.#lastMs < atMs) {
-        state.history.push(this.#lastMs, { good: 0, total: 0 });
-      }
+      state = { slo, id, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0, startMs: atMs };
+      // Starts from zero at the previous observation (at this one for the first), so what this
+      // one adds shows as an increase.
+      const originMs = Number.isFinite(this.#lastMs) ? Math.min(this.#lastMs, atMs) : atMs;
+      state.history.push(originMs, { good: 0, total: 0 });
       byService.set(key, state);
     }
     return state;

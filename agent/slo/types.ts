@@ -75,3 +75,20 @@ export interface SloStatus {
    */
   readonly timeToExhaustionMs: number | undefined;
 }
+
+/**
+ * The cumulative event counters of one (SLO, service) since the agent started tracking it: the
+ * same events {@link SloStatus} windows are computed from.
+ */
+export interface SloEvents {
+  readonly slo: string;
+  /** `service.namespace` of the service; '' when none. */
+  readonly namespace: string;
+  readonly service: string;
+  /** Good events (within the series' base budget and not failed) counted since `startMs`. */
+  readonly good: number;
+  /** Events counted since `startMs`. */
+  readonly total: number;
+  /** When the counters started from zero, ms since the epoch (the observation that created them). */
+  readonly startMs: number;
+}

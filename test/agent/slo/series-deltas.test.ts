@@ -27,32 +27,43 @@ describe('goodEvents', () => {
 });
 
 describe('SeriesDeltas', () => {
-  it('should baseline a first sighting unless told to count it, then give what was added', () => {
+  it('should count a first sighting from zero, then give what was added', () => {
     const deltas = new SeriesDeltas();
-    const seen = new SeriesTotals(BOUNDS);
-    const fresh = new SeriesTotals(BOUNDS);
-    record(seen, 5);
-    record(fresh, 3, 1);
-    expect(deltas.delta(seen, 200, false)).toBeUndefined();
-    expect(deltas.delta(fresh, 200, true)).toEqual({ good: 3, total: 4 });
-    record(seen, 7, 2, 1);
-    expect(deltas.delta(seen, 200, true)).toEqual({ good: 7, total: 10 });
-    expect(deltas.delta(seen, 200, true)).toEqual({ good: 0, total: 0 });
+    const totals = new SeriesTotals(BOUNDS);
+    record(totals, 5);
+    expect(deltas.delta(totals, 200)).toEqual({ good: 5, total: 5 });
+    record(totals, 7, 2, 1);
+    expect(deltas.delta(totals, 200)).toEqual({ good: 7, total: 10 });
+    expect(deltas.delta(totals, 200)).toEqual({ good: 0, total: 0 });
+  });
+
+  it('should baseline a series skipped before (it matched no SLO) and count it from then on', () => {
+    const deltas = new SeriesDeltas();
+    const totals = new SeriesTotals(BOUNDS);
+    record(totals, 5, 5);
+    deltas.skip(totals);
+    record(totals, 1);
+    expect(deltas.delta(totals, 200)).toBeUndefined();
+    record(totals, 2, 1);
+    expect(deltas.delta(totals, 200)).toEqual({ good: 2, total: 3 });
+    deltas.skip(totals);
+    record(totals, 4);
+    expect(deltas.delta(totals, 200)).toBeUndefined();
   });
 
   it('should count an event bad when slow or failed, once when both', () => {
     const deltas = new SeriesDeltas();
     const totals = new SeriesTotals(BOUNDS);
-    deltas.delta(totals, 200, true);
+    deltas.delta(totals, 200);
     for (let i = 0; i < 10; i++) totals.record(SLOW_MS, true);
-    expect(deltas.delta(totals, 200, true)).toEqual({ good: 0, total: 10 });
+    expect(deltas.delta(totals, 200)).toEqual({ good: 0, total: 10 });
     // 4 slow failures among 10: errors are counted per bucket, so exactly 4 bad.
     for (let i = 0; i < 4; i++) totals.record(SLOW_MS, true);
     record(totals, 6);
-    expect(deltas.delta(totals, 200, true)).toEqual({ good: 6, total: 10 });
+    expect(deltas.delta(totals, 200)).toEqual({ good: 6, total: 10 });
     record(totals, 0, 0, 3);
     totals.record(GOOD_MS, false);
-    expect(deltas.delta(totals, 200, true)).toEqual({ good: 1, total: 4 });
+    expect(deltas.delta(totals, 200)).toEqual({ good: 1, total: 4 });
   });
 
   it('should treat a counter that went down as reset, like increase() does', () => {
@@ -64,20 +75,21 @@ describe('SeriesDeltas', () => {
       count: 100,
       errorCount: 0,
     };
-    deltas.delta(totals, 200, true);
+    deltas.delta(totals, 200);
     totals.bucketCounts = new Float64Array([0, 6, 0, 1]);
     totals.count = 7;
-    expect(deltas.delta(totals, 200, true)).toEqual({ good: 6, total: 7 });
+    expect(deltas.delta(totals, 200)).toEqual({ good: 6, total: 7 });
   });
 
-  it('should baseline again when the budget of a series changes', () => {
+  it('should split the events since the previous call exactly when the budget changed in between', () => {
     const deltas = new SeriesDeltas();
     const totals = new SeriesTotals(BOUNDS);
     record(totals, 4, 4);
-    deltas.delta(totals, 200, true);
+    deltas.delta(totals, 200);
+    // 1 at 100 ms, 1 at 300 ms: within a 1000 ms budget both are good.
     record(totals, 1, 1);
-    expect(deltas.delta(totals, 1000, true)).toBeUndefined();
+    expect(deltas.delta(totals, 1000)).toEqual({ good: 2, total: 2 });
     record(totals, 1, 1);
-    expect(deltas.delta(totals, 1000, true)).toEqual({ good: 2, total: 2 });
+    expect(deltas.delta(totals, 200)).toEqual({ good: 1, total: 2 });
   });
 });

@@ -25,7 +25,7 @@ describe('SloTracker', () => {
     const pay = routineSeries();
     const other = { ...routineSeries('checkout', 'report'), context: 'deliberative' };
     const phase = routineSeries('checkout', 'pay', 'execution');
-    record(pay.totals, 40, 10); // before the first observation: the baseline, not counted
+    record(pay.totals, 40, 10); // before the first observation: counted too (in the 30 d window only)
     const minutes = 4329; // ends on a 10-minute sample, so the 1 d and 3 d windows start on one
     tracker.observe([pay, other, phase], clock.now());
     for (let minute = 1; minute <= minutes; minute++) {
@@ -42,9 +42,9 @@ describe('SloTracker', () => {
       service: 'checkout',
       objective: 0.95,
       windowMs: 30 * DAY_MS,
-      total: 432_900,
-      good: 432_900 - 6024,
-      errorBudgetRemaining: 1 - burn(6024, 432_900),
+      total: 432_950,
+      good: 432_950 - 6034,
+      errorBudgetRemaining: 1 - burn(6034, 432_950),
       burnRates: {
         '5m': burn(100, 500),
         '30m': burn(225, 3000),
@@ -54,7 +54,7 @@ describe('SloTracker', () => {
         '1d': burn(3135, 144_000),
         '3d': burn(6015, 432_000),
       },
-      timeToExhaustionMs: ((1 - burn(6024, 432_900)) * 30 * DAY_MS) / burn(375, 6000),
+      timeToExhaustionMs: ((1 - burn(6034, 432_950)) * 30 * DAY_MS) / burn(375, 6000),
     };
     expect(tracker.status('checkout-latency', 'checkout')).toEqual(expected);
     expect(tracker.list()).toEqual([expected]);
@@ -150,7 +150,7 @@ describe('SloTracker', () => {
     expect(tracker.status('pay', 'checkout')).toMatchObject({ total: 20, good: 10 });
   });
 
-  it('should use the base budget given by the caller and baseline a series whose budget changed', () => {
+  it('should use the base budget given by the caller, the one in force when events are counted', () => {
     let budgetMs = 200;
     const { clock, tracker } = setup([ROUTINE_SLO], { baseBudgetMs: () => budgetMs });
     const pay = routineSeries();
@@ -165,7 +165,8 @@ describe('SloTracker', () => {
     record(pay.totals, 10);
     clock.advance(MINUTE_MS);
     tracker.observe([pay]);
-    expect(tracker.status('checkout-latency', 'checkout')).toMatchObject({ total: 20, good: 10 });
+    // The 20 events at 100 ms counted under the 50 ms budget are bad.
+    expect(tracker.status('checkout-latency', 'checkout')).toMatchObject({ total: 30, good: 10 });
   });
 
   it('should keep an SLO history across a reload unless its scope changed, with the new objective', () => {
