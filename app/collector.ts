@@ -143,7 +143,12 @@ export class Collector {
       );
       if (forwarders.length > 0)
         prometheus.producer.addSource(forwarderMetrics(() => forwarders.map((f) => f.stats())));
-      prometheus.producer.addSource(sloMetrics(() => alerting.slos.list()));
+      prometheus.producer.addSource(
+        sloMetrics(
+          () => alerting.slos.list(),
+          () => alerting.slos.events(),
+        ),
+      );
       prometheus.producer.addSource(
         alertMetrics(
           () => alerting.router.stats(),

@@ -48,7 +48,10 @@ export function start(options: StartOptions = {}): Headroom {
   const alerting = startAlerting(headroom.agent);
   headroom.addShutdownHook(() => alerting.shutdown(shutdownTimeoutMs));
   const sources = [
-    sloMetrics(() => alerting.slos.list()),
+    sloMetrics(
+      () => alerting.slos.list(),
+      () => alerting.slos.events(),
+    ),
     alertMetrics(
       () => alerting.router.stats(),
       () => alerting.router.unrouted(),

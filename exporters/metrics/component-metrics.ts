@@ -3,7 +3,7 @@
  * the OTLP span exporter. Each is a {@link MetricSource} the producer calls at collection time.
  */
 import type { ReceiverStats } from '../../agent/collector/receiver/index.ts';
-import { type SloStatus, serviceLabels } from '../../agent/index.ts';
+import { type SloEvents, type SloStatus, serviceLabels } from '../../agent/index.ts';
 import type { ChannelStats } from '../alerts/index.ts';
 import type { ForwarderStats, OtlpExportStats } from '../otlp/index.ts';
 import { METRICS } from './metric-descriptors.ts';
@@ -64,9 +64,29 @@ export function otlpExporterMetrics(stats: () => OtlpExportStats): MetricSource 
   };
 }
 
-/** `headroom_slo_*`: per SLO and service, the objective, budget left, burn rates and time to exhaustion. */
-export function sloMetrics(statuses: () => readonly SloStatus[]): MetricSource {
+/**
+ * `headroom_slo_*`: per SLO and service, the objective, budget left, burn rates and time to
+ * exhaustion, and the event counters they are computed from (`headroom_slo_events_total` by
+ * `outcome`, good or bad, with `headroom_slo_events_start_time_seconds`, when they started from 0).
+ */
+export function sloMetrics(
+  statuses: () => readonly SloStatus[],
+  events: () => readonly SloEvents[] = () => [],
+): MetricSource {
   return (sink) => {
+    const counters = events();
+    const labelsOf = (e: SloEvents) => ({ slo: e.slo, ...serviceLabels(e) });
+    sink.counter(
+      METRICS.sloEvents,
+      counters.flatMap((e) => [
+        { attributes: { ...labelsOf(e), outcome: 'good' }, value: e.good },
+        { attributes: { ...labelsOf(e), outcome: 'bad' }, value: e.total - e.good },
+      ]),
+    );
+    sink.gauge(
+      METRICS.sloEventsStartTime,
+      counters.map((e) => ({ attributes: labelsOf(e), value: e.startMs / 1000 })),
+    );
     const all = statuses();
     const point = (status: SloStatus, value: number, extra: Record<string, string> = {}) => ({
       attributes: { slo: status.slo, ...serviceLabels(status), ...extra },

@@ -182,6 +182,15 @@ export const METRICS = Object.freeze({
     'Time until the error budget is spent at the current 1 h burn rate; absent when nothing burns.',
     'seconds',
   ),
+  sloEvents: metric(
+    'headroom_slo_events_total',
+    'Operations an SLO counted for a service, by outcome: bad when slower than the base budget of their series or failed, else good.',
+  ),
+  sloEventsStartTime: metric(
+    'headroom_slo_events_start_time_seconds',
+    'When the headroom_slo_events_total counters of an SLO and service started from zero, Unix time.',
+    'seconds',
+  ),
   exporterQueueCapacity: metric(
     'headroom_exporter_queue_capacity',
     'Most spans the OTLP exporter holds (queue.maxSize).',
