@@ -52,5 +52,5 @@ function pairExpr(target: SloTarget, window: BurnRateWindow): string {
 function describe(target: SloTarget): string {
   const { slo } = target;
   const what = [slo.operation, slo.context].filter((part) => part !== undefined).join(' in ');
-  return `${what}: ${promNumber(target.objective * 100)}% within budget over ${promDuration(slo.window)}`;
+  return `${what}: ${promNumber(target.objective * 100)}% within budget and successful over ${promDuration(slo.window)}`;
 }

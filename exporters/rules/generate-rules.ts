@@ -1,7 +1,8 @@
 /**
  * Prometheus recording and alerting rules for Headroom's metrics, in the shape Sloth generates
- * (https://sloth.dev): per configured SLO, the SLI over every alert window, the SLO metadata, and
- * multi-window multi-burn-rate alerts. Dashboards made for Sloth's series work on them.
+ * (https://sloth.dev): per configured SLO, the SLI over every alert window and the SLO period
+ * (summed from the agent's `headroom_slo_events_total`, so it is the agent's SLI), the SLO
+ * metadata, and multi-window multi-burn-rate alerts. Dashboards made for Sloth's series work on them.
  */
 import { stringify } from 'yaml';
 import type { ResolvedConfig } from '../../config/index.ts';

@@ -37,14 +37,3 @@ export function matchers(labels: Readonly<Record<string, string>>, separator = '
     .map(([name, value]) => `${name}=${quote(value)}`)
     .join(separator);
 }
-
-/**
- * The matcher of the histogram bucket whose upper bound is `seconds`. The JS exporter writes
- * `le="1"` for a whole number of seconds, while Prometheus 3 normalises classic-histogram bucket
- * labels to `le="1.0"` at scrape time, so whole seconds match both spellings; fractions are
- * written the same way by both (`0.05`).
- */
-export function leMatcher(seconds: number): string {
-  const text = promNumber(seconds);
-  return Number.isInteger(seconds) ? `le=~${quote(`${text}(\\.0)?`)}` : `le=${quote(text)}`;
-}

@@ -1,55 +1,75 @@
 /**
  * The SLI recording rules of one SLO, named as Sloth names them: `slo:sli_error:ratio_rate<window>`,
- * the share of whole operations over budget per `service`, for every alert window, plus the whole
- * SLO period averaged from the 5-minute ratio.
+ * bad events / events per service for every alert window and the SLO period, from the agent's own
+ * event counters (`headroom_slo_events_total`), so the rules' SLI is the agent's: an operation is
+ * bad when slower than its base budget or failed.
+ *
+ * Events over a window are summed, never averaged from shorter ratios: an idle window adds 0 events
+ * instead of a 0/0 (Sloth issue 348). A window without any event has an SLI of 0, as in the agent.
  */
 import { METRICS } from '../metrics/index.ts';
-import { CURRENT_WINDOW_MS, SLI_WINDOWS_MS } from './burn-rate-windows.ts';
+import { SLI_WINDOWS_MS } from './burn-rate-windows.ts';
 import { promDuration } from './promql.ts';
 import { type SloTarget, slothSelector } from './slo-target.ts';
 import type { RecordingRule, RuleGroup } from './types.ts';
 
-const DURATION = METRICS.operationDuration.name;
+const EVENTS = METRICS.sloEvents.name;
+const START = METRICS.sloEventsStartTime.name;
 
 /** The name of the SLI recorded over `windowMs`: `slo:sli_error:ratio_rate5m`. */
 export function sliRecord(windowMs: number): string {
   return `slo:sli_error:ratio_rate${promDuration(windowMs)}`;
 }
 
-/** The group `sloth-slo-sli-recordings-<sloth_id>`. */
-export function sliGroup(target: SloTarget): RuleGroup {
-  const rules = SLI_WINDOWS_MS.map((windowMs) => windowRule(target, windowMs));
-  if (!SLI_WINDOWS_MS.includes(target.slo.window)) rules.push(periodRule(target));
-  return { name: `sloth-slo-sli-recordings-${target.labels.sloth_id}`, rules };
+/** The name of the events recorded over `windowMs`, by `outcome`: `slo:sli_events:increase5m`. */
+export function eventsRecord(windowMs: number): string {
+  return `slo:sli_events:increase${promDuration(windowMs)}`;
 }
 
-/** `1 - within budget / all`, from the histogram: the bucket at the budget over `_count`. */
-function windowRule(target: SloTarget, windowMs: number): RecordingRule {
-  const range = `[${promDuration(windowMs)}]`;
-  const good = target.goodMatchers.map((m) => `rate(${DURATION}_bucket{${m}}${range})`);
-  const goodExpr = good.length === 1 ? good[0] : `\n    ${good.join('\n    or\n    ')}\n  `;
+/** The group `sloth-slo-sli-recordings-<sloth_id>`: every window's events, then its SLI. */
+export function sliGroup(target: SloTarget): RuleGroup {
+  const windows = SLI_WINDOWS_MS.includes(target.slo.window)
+    ? SLI_WINDOWS_MS
+    : [...SLI_WINDOWS_MS, target.slo.window];
   return {
-    record: sliRecord(windowMs),
+    name: `sloth-slo-sli-recordings-${target.labels.sloth_id}`,
+    rules: windows.flatMap((windowMs) => [eventsRule(target, windowMs), ratioRule(target, windowMs)]),
+  };
+}
+
+/**
+ * Events per service and outcome over the window: the counter's growth since `window` ago or,
+ * for counters that started from 0 within the window (a new service, an agent restart), the
+ * whole counter. Instant lookups only, however long the window: a 30-day period reads two samples
+ * per series (Prometheus must keep the window: with a shorter retention the period has no value).
+ */
+function eventsRule(target: SloTarget, windowMs: number): RecordingRule {
+  const selector = `{${target.eventsMatchers}}`;
+  const started = `(${START}${selector} > time() - ${windowMs / 1000})`;
+  return {
+    record: eventsRecord(windowMs),
     expr: [
-      '1 - (',
-      `  sum by (service) (${goodExpr})`,
-      '  /',
-      `  sum by (service) (rate(${DURATION}_count{${target.totalMatchers}}${range}))`,
+      'sum by (service_namespace, service, outcome) (',
+      '  (',
+      `    ${EVENTS}${selector} - ${EVENTS}${selector} offset ${promDuration(windowMs)}`,
+      `    unless ignoring (outcome) ${started}`,
+      '  )',
+      '  or',
+      `  (${EVENTS}${selector} and ignoring (outcome) ${started})`,
       ')',
     ].join('\n'),
     labels: { ...target.labels, sloth_window: promDuration(windowMs) },
   };
 }
 
-/**
- * The SLI over the whole period, averaged from the 5-minute SLI (a rate over 30 days would read
- * a month of raw samples at every evaluation).
- */
-function periodRule(target: SloTarget): RecordingRule {
-  const series = `${sliRecord(CURRENT_WINDOW_MS)}${slothSelector(target)}[${promDuration(target.slo.window)}]`;
+/** Bad events / events over the window; 0 without events. */
+function ratioRule(target: SloTarget, windowMs: number): RecordingRule {
+  const events = `${eventsRecord(windowMs)}${slothSelector(target)}`;
+  const bad = `${eventsRecord(windowMs)}${slothSelector(target, { outcome: 'bad' })}`;
+  const all = `sum without (outcome) (${events})`;
   return {
-    record: sliRecord(target.slo.window),
-    expr: `sum_over_time(${series})\n/ ignoring (sloth_window)\ncount_over_time(${series})`,
-    labels: { sloth_window: promDuration(target.slo.window) },
+    record: sliRecord(windowMs),
+    expr: [`sum without (outcome) (${bad})`, `/ (${all} > 0)`, `or ${all} * 0`].join('\n'),
+    labels: { ...target.labels, sloth_window: promDuration(windowMs) },
   };
 }

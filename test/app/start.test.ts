@@ -92,8 +92,12 @@ describe('start() with SLOs', () => {
     );
     expect(text).toContain('headroom_slo_burn_rate{slo="quote-latency",service="checkout",window="1h"} 0');
     // The 5 operations tracked before the first tick are counted.
-    expect(text).toContain('headroom_slo_events_total{slo="quote-latency",service="checkout",outcome="good"} 5');
-    expect(text).toContain('headroom_slo_events_total{slo="quote-latency",service="checkout",outcome="bad"} 0');
+    expect(text).toContain(
+      'headroom_slo_events_total{slo="quote-latency",service="checkout",outcome="good"} 5',
+    );
+    expect(text).toContain(
+      'headroom_slo_events_total{slo="quote-latency",service="checkout",outcome="bad"} 0',
+    );
     expect(text).toMatch(
       /\nheadroom_slo_events_start_time_seconds\{slo="quote-latency",service="checkout"\} \d{10}(\.\d+)?\n/,
     );

@@ -12,19 +12,45 @@ const ONE_SLO =
 const LABELS = { sloth_id: 'shop-emergency-latency', sloth_service: 'shop', sloth_slo: 'emergency-latency' };
 const SELECTOR = '{sloth_id="shop-emergency-latency", sloth_service="shop", sloth_slo="emergency-latency"}';
 
-function sli(window: string) {
-  return {
-    record: `slo:sli_error:ratio_rate${window}`,
-    expr: [
-      '1 - (',
-      `  sum by (service) (rate(headroom_operation_duration_seconds_bucket{context="emergency",phase="",le="0.05"}[${window}]))`,
-      '  /',
-      `  sum by (service) (rate(headroom_operation_duration_seconds_count{context="emergency",phase=""}[${window}]))`,
-      ')',
-    ].join('\n'),
-    labels: { ...LABELS, sloth_window: window },
-  };
+function sli(window: string, seconds: number) {
+  const started = `(headroom_slo_events_start_time_seconds{slo="emergency-latency"} > time() - ${seconds})`;
+  const events = `slo:sli_events:increase${window}`;
+  return [
+    {
+      record: events,
+      expr: [
+        'sum by (service_namespace, service, outcome) (',
+        '  (',
+        `    headroom_slo_events_total{slo="emergency-latency"} - headroom_slo_events_total{slo="emergency-latency"} offset ${window}`,
+        `    unless ignoring (outcome) ${started}`,
+        '  )',
+        '  or',
+        `  (headroom_slo_events_total{slo="emergency-latency"} and ignoring (outcome) ${started})`,
+        ')',
+      ].join('\n'),
+      labels: { ...LABELS, sloth_window: window },
+    },
+    {
+      record: `slo:sli_error:ratio_rate${window}`,
+      expr: [
+        `sum without (outcome) (${events}${SELECTOR.slice(0, -1)}, outcome="bad"})`,
+        `/ (sum without (outcome) (${events}${SELECTOR}) > 0)`,
+        `or sum without (outcome) (${events}${SELECTOR}) * 0`,
+      ].join('\n'),
+      labels: { ...LABELS, sloth_window: window },
+    },
+  ];
 }
+
+const WINDOWS: [string, number][] = [
+  ['5m', 300],
+  ['30m', 1800],
+  ['1h', 3600],
+  ['2h', 7200],
+  ['6h', 21_600],
+  ['1d', 86_400],
+  ['3d', 259_200],
+];
 
 function alert(severity: string, pairs: [string, string, string][]) {
   const above = (window: string, factor: string) =>
@@ -37,7 +63,7 @@ function alert(severity: string, pairs: [string, string, string][]) {
     labels: { severity, sloth_severity: severity },
     annotations: {
       summary:
-        '{{$labels.service}} spends the error budget of SLO emergency-latency too fast (emergency: 99% within budget over 30d)',
+        '{{$labels.service}} spends the error budget of SLO emergency-latency too fast (emergency: 99% within budget and successful over 30d)',
       title: `(${severity}) {{$labels.service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
     },
   };
@@ -50,12 +76,9 @@ describe('generateRules', () => {
         {
           name: 'sloth-slo-sli-recordings-shop-emergency-latency',
           rules: [
-            ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map(sli),
-            {
-              record: 'slo:sli_error:ratio_rate30d',
-              expr: `sum_over_time(slo:sli_error:ratio_rate5m${SELECTOR}[30d])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate5m${SELECTOR}[30d])`,
-              labels: { sloth_window: '30d' },
-            },
+            ...[...WINDOWS, ['30d', 2_592_000] as [string, number]].flatMap(([w, seconds]) =>
+              sli(w, seconds),
+            ),
           ],
         },
         {
@@ -133,28 +156,31 @@ describe('generateRules', () => {
     ]);
   });
 
-  it('should count an operation-only SLO in every context, each at its own budget', () => {
+  it("should read an SLO's own counters whatever its scope (the agent matched the operations)", () => {
     const text = [
       'rules:',
       '  - { match: { spanName: pay }, context: routine, operation: pay, budget: 100ms }',
       'slos:',
       '  - { name: pay, operation: pay, objective: 99% }',
+      '  - { name: eu-routine, namespace: eu, context: routine, objective: 99% }',
     ].join('\n');
-    const [first] = generateRules(config(text)).groups[0]?.rules ?? [];
-    expect(first?.expr).toBe(
-      [
-        '1 - (',
-        '  sum by (service) (',
-        '    rate(headroom_operation_duration_seconds_bucket{operation="pay",context="emergency",phase="",le="0.05"}[5m])',
-        '    or',
-        '    rate(headroom_operation_duration_seconds_bucket{operation="pay",context="routine",phase="",le="0.1"}[5m])',
-        '    or',
-        '    rate(headroom_operation_duration_seconds_bucket{operation="pay",context="deliberative",phase="",le=~"1(\\\\.0)?"}[5m])',
-        '  )',
-        '  /',
-        '  sum by (service) (rate(headroom_operation_duration_seconds_count{operation="pay",phase=""}[5m]))',
-        ')',
-      ].join('\n'),
+    const groups = generateRules(config(text)).groups;
+    const reads = (group: number) =>
+      new Set(
+        (groups[group]?.rules ?? [])
+          .filter((rule) => 'record' in rule && rule.record.startsWith('slo:sli_events:'))
+          .flatMap((rule) =>
+            selectors(rule.expr).map(({ metric }) => metric + rule.expr.match(/\{slo="[^"]*"\}/)?.[0]),
+          ),
+      );
+    expect(reads(0)).toEqual(
+      new Set(['headroom_slo_events_total{slo="pay"}', 'headroom_slo_events_start_time_seconds{slo="pay"}']),
+    );
+    expect(reads(3)).toEqual(
+      new Set([
+        'headroom_slo_events_total{slo="eu-routine"}',
+        'headroom_slo_events_start_time_seconds{slo="eu-routine"}',
+      ]),
     );
   });
 
@@ -162,9 +188,7 @@ describe('generateRules', () => {
     const text =
       'slos:\n  - { name: api_v2-reads, context: routine, operation: \'GET "/x"\', objective: 99% }\n';
     const { groups } = generateRules(config(text));
-    expect(groups[0]?.rules[0]?.expr).toContain(
-      '{operation="GET \\"/x\\"",context="routine",phase="",le="0.2"}',
-    );
+    expect(groups[0]?.rules[0]?.expr).toContain('headroom_slo_events_total{slo="api_v2-reads"}');
     expect(groups[2]?.rules.map((rule) => ('alert' in rule ? rule.alert : ''))).toEqual([
       'ApiV2ReadsHighErrorRate',
       'ApiV2ReadsHighErrorRate',
@@ -180,7 +204,10 @@ describe('generateRules', () => {
     const text = 'slos:\n  - { name: daily, context: routine, objective: 95%, window: 1d }\n';
     const [sliGroup, metaGroup] = generateRules(config(text)).groups;
     expect(sliGroup?.rules.map((rule) => ('record' in rule ? rule.record : ''))).toEqual(
-      ['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((window) => `slo:sli_error:ratio_rate${window}`),
+      ['5m', '30m', '1h', '2h', '6h', '1d', '3d'].flatMap((window) => [
+        `slo:sli_events:increase${window}`,
+        `slo:sli_error:ratio_rate${window}`,
+      ]),
     );
     expect(metaGroup?.rules[2]?.expr).toBe('vector(1)');
     expect(metaGroup?.rules[4]?.expr).toMatch(/^slo:sli_error:ratio_rate1d\{/);
@@ -197,16 +224,14 @@ describe('generateRules', () => {
     );
     const all = rules.groups.flatMap((group) => group.rules);
     const recorded = new Set(all.flatMap((rule) => ('record' in rule ? [rule.record] : [])));
-    const exported = [
-      'headroom_operation_duration_seconds_bucket',
-      'headroom_operation_duration_seconds_count',
-    ];
+    const exported = ['headroom_slo_events_total', 'headroom_slo_events_start_time_seconds'];
     for (const rule of all) {
-      for (const name of metricNames(rule.expr)) expect([...exported, ...recorded]).toContain(name);
-      for (const { metric, labels } of selectors(rule.expr)) {
+      const expr = rule.expr.replace(/offset \w+/g, '').replace(/time\(\)/g, '');
+      for (const name of metricNames(expr)) expect([...exported, ...recorded]).toContain(name);
+      for (const { metric, labels } of selectors(expr)) {
         const allowed = exported.includes(metric)
-          ? ['service', 'operation', 'context', 'phase', 'le']
-          : ['sloth_id', 'sloth_service', 'sloth_slo'];
+          ? ['slo', 'service_namespace', 'service', 'outcome']
+          : ['sloth_id', 'sloth_service', 'sloth_slo', 'outcome'];
         for (const label of labels) expect(allowed).toContain(label);
       }
     }
@@ -218,6 +243,8 @@ describe('generateRules', () => {
       '# Generated by `headroom rules` from the Headroom configuration: regenerate, do not edit.',
     );
     expect(yaml).not.toMatch(/[&*]a\d/);
-    expect(yaml).toContain('      - record: slo:sli_error:ratio_rate5m\n        expr: |-\n          1 - (\n');
+    expect(yaml).toContain(
+      '      - record: slo:sli_events:increase5m\n        expr: |-\n          sum by (service_namespace, service, outcome) (\n',
+    );
   });
 });

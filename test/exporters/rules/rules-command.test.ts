@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describe('headroom rules', () => {
     const out = join(dir, 'headroom-rules.yaml');
     expect(await runCli(['rules', '--config', CONFIG, '--out', out])).toEqual({
       code: 0,
-      stdout: `${out}: 17 rules for 1 SLOs\n`,
+      stdout: `${out}: 25 rules for 1 SLOs\n`,
       stderr: '',
     });
     expect(readFileSync(out, 'utf8')).toBe(EXPECTED);
@@ -39,6 +39,24 @@ describe('headroom rules', () => {
     const { code, stdout, stderr } = await runCli(['rules', '--config', CONFIG, '--out', out]);
     expect([code, stdout]).toEqual([1, '']);
     expect(stderr).toMatch(new RegExp(`^headroom rules: cannot write ${out}: ENOENT`));
+  });
+
+  it('should exit 3 and say so when no SLOs are configured, writing nothing', async () => {
+    const none = join(dir, 'none.yaml');
+    writeFileSync(none, 'service: { name: shop }\n');
+    const out = join(dir, 'none-rules.yaml');
+    expect(await runCli(['rules', '--config', none, '--out', out])).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `headroom rules: no SLOs configured in ${none}: add an entry under \`slos\` (see the README, "SLOs and alerting"); no rules written\n`,
+    });
+    expect(existsSync(out)).toBe(false);
+    expect(await runCli(['rules'])).toEqual({
+      code: 3,
+      stdout: '',
+      stderr:
+        'headroom rules: no SLOs configured in the default configuration: add an entry under `slos` (see the README, "SLOs and alerting"); no rules written\n',
+    });
   });
 
   it('should exit 2 for an unknown option', async () => {

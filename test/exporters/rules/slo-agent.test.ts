@@ -1,0 +1,152 @@
+/**
+ * The generated rules' SLI is the agent's: the four cases of slo-agent-cases.ts run through the
+ * agent's SLO tracker; the counters it exports, minute by minute, become the input series of
+ * test/rules/slo-agent.test.yaml, whose expected values and alerts are the agent's own numbers.
+ * The file is regenerated here (a stale one fails) and run by `promtool test rules`.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../../config/index.ts';
+import { BURN_RATE_WINDOWS, burnRateFactor } from '../../../exporters/rules/index.ts';
+import { promtool } from './promtool.ts';
+import { type AgentRun, CASES, MINUTE_MS, runAgent, type SliCase } from './slo-agent-cases.ts';
+
+const RULES_DIR = 'test/rules';
+const config = loadConfig({ files: [join(RULES_DIR, 'headroom.yaml')], env: {} });
+const slo = config.slos[0] as (typeof config.slos)[number];
+const MINUTE = MINUTE_MS;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** The windows the rules record an SLI over (the SLO period is 30d). */
+const WINDOWS: readonly [string, number][] = [
+  ['5m', 5 * MINUTE],
+  ['30m', 30 * MINUTE],
+  ['1h', HOUR],
+  ['2h', 2 * HOUR],
+  ['6h', 6 * HOUR],
+  ['1d', DAY],
+  ['3d', 3 * DAY],
+  ['30d', 30 * DAY],
+];
+const SLOTH = { sloth_id: 'shop-emergency-latency', sloth_service: 'shop', sloth_slo: 'emergency-latency' };
+const ERROR_BUDGET = 1 - slo.objective;
+
+/** PromQL's round(v, 0.000001), as Prometheus computes it. */
+function round(value: number): number {
+  const inverse = 1 / 0.000001;
+  return Math.floor(value * inverse + 0.5) / inverse;
+}
+
+function labels(extra: Record<string, string>): string {
+  const all: Record<string, string> = { service: 'checkout', ...SLOTH, ...extra };
+  return `{${Object.keys(all)
+    .sort()
+    .map((name) => `${name}="${all[name]}"`)
+    .join(',')}}`;
+}
+
+/** promtool's series notation: one value per minute, `_` where the series does not exist. */
+function values(run: AgentRun, pick: (c: NonNullable<AgentRun['counters'][number]>) => number): string {
+  return run.counters.map((c) => (c === undefined ? '_' : String(pick(c)))).join(' ');
+}
+
+function alertsAt(ratios: ReadonlyMap<number, number>) {
+  const burn = (ms: number) => (ratios.get(ms) as number) / ERROR_BUDGET;
+  const firing = (severity: string) =>
+    BURN_RATE_WINDOWS.some(
+      (w) =>
+        w.severity === severity &&
+        burn(w.shortWindowMs) > burnRateFactor(slo.window, w) &&
+        burn(w.longWindowMs) > burnRateFactor(slo.window, w),
+    );
+  return ['page', 'ticket'].filter(firing).map((severity) => ({
+    exp_labels: { service: 'checkout', severity, ...SLOTH, sloth_severity: severity },
+    exp_annotations: {
+      summary:
+        'checkout spends the error budget of SLO emergency-latency too fast (emergency: 99% within budget and successful over 30d)',
+      title: `(${severity}) checkout emergency-latency SLO error budget burn rate is too fast.`,
+    },
+  }));
+}
+
+function promtoolCase(sliCase: SliCase) {
+  const run = runAgent(
+    config,
+    sliCase,
+    WINDOWS.map(([, ms]) => ms),
+  );
+  const series = (outcome: string) =>
+    `headroom_slo_events_total{slo="emergency-latency",service="checkout",outcome="${outcome}"}`;
+  const promqlExprTest = [...run.at].flatMap(([minute, agent]) => [
+    ...WINDOWS.map(([name, ms]) => ({
+      expr: `round(slo:sli_error:ratio_rate${name}, 0.000001)`,
+      eval_time: `${minute}m`,
+      exp_samples: [{ labels: labels({ sloth_window: name }), value: round(agent.ratios.get(ms) as number) }],
+    })),
+    {
+      expr: 'round(slo:current_burn_rate:ratio, 0.000001)',
+      eval_time: `${minute}m`,
+      exp_samples: [{ labels: labels({ sloth_window: '5m' }), value: round(agent.burn5m) }],
+    },
+    {
+      expr: 'round(slo:period_error_budget_remaining:ratio, 0.000001)',
+      eval_time: `${minute}m`,
+      exp_samples: [{ labels: labels({ sloth_window: '30d' }), value: round(agent.remaining) }],
+    },
+  ]);
+  return {
+    name: sliCase.name,
+    interval: '1m',
+    input_series: [
+      { series: series('good'), values: values(run, (c) => c.good) },
+      { series: series('bad'), values: values(run, (c) => c.bad) },
+      {
+        series: 'headroom_slo_events_start_time_seconds{slo="emergency-latency",service="checkout"}',
+        values: values(run, (c) => c.startMinute * 60),
+      },
+      // Another SLO's counters: never read by this SLO's rules.
+      {
+        series: 'headroom_slo_events_total{slo="other",service="checkout",outcome="bad"}',
+        values: run.counters.map((_, i) => String(i * 1000)).join(' '),
+      },
+    ],
+    promql_expr_test: promqlExprTest,
+    alert_rule_test: [...run.at].map(([minute, agent]) => ({
+      eval_time: `${minute}m`,
+      alertname: 'EmergencyLatencyHighErrorRate',
+      exp_alerts: alertsAt(agent.ratios),
+    })),
+  };
+}
+
+const HEADER = `# Generated by test/exporters/rules/slo-agent.test.ts: regenerate with
+#   npx vitest run test/exporters/rules/slo-agent.test.ts -u
+# Each case ran through the agent's SLO tracker; its exported counters are the input series, and
+# every expected value and alert is the agent's own number (rounded to 6 decimals as PromQL rounds).
+`;
+
+describe('generated rules against the agent', () => {
+  const file = {
+    rule_files: ['headroom-rules.yaml'],
+    evaluation_interval: '1m',
+    group_eval_order: [
+      'sloth-slo-sli-recordings-shop-emergency-latency',
+      'sloth-slo-meta-recordings-shop-emergency-latency',
+      'sloth-slo-alerts-shop-emergency-latency',
+    ],
+    tests: CASES.map(promtoolCase),
+  };
+
+  it('should keep test/rules/slo-agent.test.yaml generated from the agent', async () => {
+    await expect(
+      HEADER + stringify(file, { lineWidth: 0, aliasDuplicateObjects: false }),
+    ).toMatchFileSnapshot('../../rules/slo-agent.test.yaml');
+  });
+
+  it('should give the agent SLI, burn rate, budget left and alerts under promtool', () => {
+    const result = promtool('test', 'rules', join(RULES_DIR, 'slo-agent.test.yaml'));
+    expect(result.output).toContain('SUCCESS');
+    expect(result.code).toBe(0);
+  }, 120_000); // several seconds of promtool CPU on a busy machine
+});
