@@ -60,6 +60,8 @@ export function buildAgentParts(
     clock,
     // The real sampler runs a 10 ms histogram timer: only create it when scaling is on.
     sampler: loadSampler ?? (scaleByLoad ? nodeLoadSampler() : idleSampler),
+    // An injected sampler serves every monitor a reload builds: its creator closes it.
+    ownsSampler: loadSampler === undefined,
   });
   const budgets = new BudgetResolver({ config: config.adaptive, load, modifiers });
   const contextIntervals = Object.values(config.contexts).map(

@@ -30,7 +30,11 @@ export interface AgentOptions {
   readonly config: ResolvedConfig;
   /** @default the system clock */
   readonly clock?: Clock;
-  /** Source of event-loop and CPU signals. @default nodeLoadSampler() */
+  /**
+   * Source of event-loop and CPU signals. An injected sampler stays yours: the agent samples it
+   * across reloads and never closes it; close it after `stop()`. @default nodeLoadSampler(),
+   * created and closed by the agent
+   */
   readonly loadSampler?: LoadSampler;
   /**
    * Whether budgets scale with this process's own load (event loop, CPU). Collector mode turns it

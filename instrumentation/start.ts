@@ -36,7 +36,10 @@ export interface StartOptions {
   readonly registerGlobal?: boolean;
   /** Time source, for tests. @default the system clock */
   readonly clock?: Clock;
-  /** Event-loop and CPU signals, for tests. @default Node's perf_hooks and process.cpuUsage */
+  /**
+   * Event-loop and CPU signals, for tests. Headroom never closes a sampler given here (reloads
+   * keep sampling it); its creator does. @default Node's perf_hooks and process.cpuUsage
+   */
   readonly loadSampler?: LoadSampler;
 }
 

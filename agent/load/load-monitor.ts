@@ -16,8 +16,14 @@ export interface LoadMonitorOptions {
   config: AdaptiveConfig;
   /** Source of `now()` and of the sampling timer. */
   clock: Clock;
-  /** Where the signals come from; the monitor owns it from here on and closes it in `stop()`. */
+  /** Where the signals come from. */
   sampler: LoadSampler;
+  /**
+   * Whether `stop()` closes `sampler`: true when the monitor's creator made the sampler for it,
+   * false when the sampler belongs to someone else (one injected into the agent outlives every
+   * monitor a reload creates; whoever created it closes it). @default true
+   */
+  ownsSampler?: boolean;
 }
 
 /** What the monitor knows after its latest sample. */
@@ -47,6 +53,7 @@ export class LoadMonitor {
   readonly #config: AdaptiveConfig;
   readonly #clock: Clock;
   readonly #sampler: LoadSampler;
+  readonly #ownsSampler: boolean;
   #factor: number;
   #targetFactor: number;
   #level = NORMAL_LEVEL;
@@ -58,10 +65,11 @@ export class LoadMonitor {
   /** True while the sampler keeps failing, so a broken sampler logs once, not every interval. */
   #failing = false;
 
-  constructor({ config, clock, sampler }: LoadMonitorOptions) {
+  constructor({ config, clock, sampler, ownsSampler = true }: LoadMonitorOptions) {
     this.#config = config;
     this.#clock = clock;
     this.#sampler = sampler;
+    this.#ownsSampler = ownsSampler;
     this.#factor = config.enabled ? clampFactor(1, config.load) : 1;
     this.#targetFactor = this.#factor;
     this.#lastSampleMs = clock.now();
@@ -93,12 +101,13 @@ export class LoadMonitor {
     this.#timer = this.#clock.every(this.#config.load.sampleInterval, () => this.tick());
   }
 
-  /** Stops sampling and closes the sampler; the factor keeps its last value. Idempotent. */
+  /** Stops sampling and closes the sampler if it owns it; the factor keeps its last value. Idempotent. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#timer?.cancel();
     this.#timer = undefined;
+    if (!this.#ownsSampler) return;
     try {
       this.#sampler.close();
     } catch (error) {

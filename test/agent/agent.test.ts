@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Agent } from '../../agent/agent.ts';
+import { ManualClock } from '../../agent/clock.ts';
+import type { LoadSampler } from '../../agent/load/index.ts';
 import { configOf, recordMany, testAgent } from '../helpers/agent.ts';
 
 const service = { name: 'checkout' };
@@ -155,5 +158,39 @@ describe('Agent reconfigure', () => {
     recordMany(agent, clock, { operation: 'quote', context: 'emergency' }, 40, 50);
     agent.reconfigure(configOf({ window: { length: '30s' } }));
     expect(agent.registry.list()).toEqual([]);
+  });
+});
+
+describe('Agent load sampler ownership', () => {
+  /** A sampler that counts its calls and refuses to be sampled once closed, as perf_hooks' would. */
+  function countingSampler() {
+    const counts = { samples: 0, closes: 0, sampledAfterClose: 0 };
+    const sampler: LoadSampler = {
+      sample() {
+        if (counts.closes > 0) counts.sampledAfterClose++;
+        counts.samples++;
+        return { eventLoopDelayP99Ms: 250, eventLoopUtilization: 0.99, cpu: 1 };
+      },
+      close() {
+        counts.closes++;
+      },
+    };
+    return { sampler, counts };
+  }
+
+  it('should keep sampling an injected sampler across reloads and stop, and never close it', () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const { sampler, counts } = countingSampler();
+    const config = configOf({ adaptive: { enabled: true } });
+    const agent = new Agent({ config, clock, loadSampler: sampler });
+    agent.start();
+    clock.advance(1000);
+    agent.reconfigure(configOf({ adaptive: { enabled: true }, contexts: { emergency: { budget: '40ms' } } }));
+    clock.advance(1000);
+    agent.reconfigure(config);
+    clock.advance(1000);
+    agent.stop();
+    clock.advance(5000);
+    expect(counts).toEqual({ samples: 3, closes: 0, sampledAfterClose: 0 });
   });
 });

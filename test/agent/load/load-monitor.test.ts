@@ -231,3 +231,20 @@ describe('LoadMonitor failures and lifecycle', () => {
     expect(monitor.factor).toBe(1.5);
   });
 });
+
+describe('LoadMonitor sampler ownership', () => {
+  it('should leave a sampler it does not own open on stop()', () => {
+    const clock = new ManualClock();
+    const sampler = scriptedSampler([OVERLOADED]);
+    const monitor = new LoadMonitor({ config: adaptiveConfig(), clock, sampler, ownsSampler: false });
+    monitor.start();
+    clock.advance(1000);
+    monitor.stop();
+    clock.advance(5000);
+    expect({ calls: sampler.calls, closed: sampler.closed, factor: monitor.factor }).toEqual({
+      calls: 1,
+      closed: false,
+      factor: 2,
+    });
+  });
+});
