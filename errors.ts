@@ -86,3 +86,27 @@ export class ListenError extends HeadroomError {
     this.address = address;
   }
 }
+
+/**
+ * An explicit control call got an argument it cannot act on: an unknown degradation level
+ * (`override`), an unknown modifier name (`modifiers.set`/`clear`). `argument` names the parameter.
+ * Recording paths never throw it.
+ */
+export class InvalidArgumentError extends HeadroomError {
+  readonly argument: string;
+
+  constructor(argument: string, message = `invalid ${argument}`, options?: ErrorOptions) {
+    super('HEADROOM_ERR_API_INVALID_ARGUMENT', message, options);
+    this.argument = argument;
+  }
+}
+
+/** `connectDecisions(options)` got options it cannot follow (a URL that is not http(s), no service, ...). */
+export class ClientOptionsError extends HeadroomError {
+  readonly option: string;
+
+  constructor(option: string, message = `invalid connectDecisions option ${option}`, options?: ErrorOptions) {
+    super('HEADROOM_ERR_CLIENT_OPTIONS_INVALID', message, options);
+    this.option = option;
+  }
+}

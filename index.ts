@@ -24,12 +24,20 @@ export {
   parseConfig,
   type ResolvedConfig,
 } from './config/index.ts';
-export { ConfigInvalidError, type ConfigIssue, ConfigReadError, HeadroomError } from './errors.ts';
+export {
+  ClientOptionsError,
+  ConfigInvalidError,
+  type ConfigIssue,
+  ConfigReadError,
+  HeadroomError,
+  InvalidArgumentError,
+} from './errors.ts';
 export {
   type ConnectDecisionsOptions,
   connectDecisions,
   Headroom,
   type Operation,
   type RemoteDecisions,
+  type RemoteDecisionsState,
   type StartOptions,
 } from './instrumentation/index.ts';

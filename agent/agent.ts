@@ -3,6 +3,7 @@
  * budgets and one degradation manager per service, and ticks them on an injected clock. It holds
  * no policy of its own; each part lives in its folder.
  */
+import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
@@ -62,6 +63,12 @@ const violationChannel = channel('headroom:budget:violation');
 
 export class Agent implements Recorder {
   readonly clock: Clock;
+  /**
+   * This agent's identity: a random UUID drawn when it is created, so new at every process start
+   * (even when state is restored). The decision stream carries it, so a remote client notices a
+   * restart and drops what the previous agent told it.
+   */
+  readonly instanceId: string = randomUUID();
   readonly #loadSampler: LoadSampler | undefined;
   readonly #processLoad: boolean;
   #parts: AgentParts;

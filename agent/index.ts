@@ -52,6 +52,7 @@ export {
   isDegradationLevel,
   type OverrideOptions,
   type ReadonlyAuditLog,
+  unknownLevelMessage,
 } from './degradation/index.ts';
 export {
   CardinalityLimits,

@@ -9,7 +9,12 @@ export {
 export { DECISION_SPAN, decisionAttributes } from './decision-spans.ts';
 export { Headroom, TRACER_NAME } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';
-export { type ConnectDecisionsOptions, connectDecisions, type RemoteDecisions } from './remote/index.ts';
+export {
+  type ConnectDecisionsOptions,
+  connectDecisions,
+  type RemoteDecisions,
+  type RemoteDecisionsState,
+} from './remote/index.ts';
 export { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 export {
   BUDGET_EXCEEDED_EVENT,

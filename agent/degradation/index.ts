@@ -14,6 +14,7 @@ export {
   isDegradationLevel,
   levelAt,
   levelIndex,
+  unknownLevelMessage,
 } from './levels.ts';
 export {
   DEGRADATION_REASONS,

@@ -1,4 +1,5 @@
 /** The degradation levels, in order of severity, and how to compare them. */
+import { didYouMean } from '../../config/did-you-mean.ts';
 
 /** Every level from healthy to the most degraded; a level switches off what the ones before it do, and more. */
 export const DEGRADATION_LEVELS = Object.freeze([
@@ -28,4 +29,15 @@ export function isDegradationLevel(value: unknown): value is DegradationLevel {
 export function levelAt(index: number): DegradationLevel {
   const clamped = Math.min(Math.max(Math.trunc(index), 0), DEGRADATION_LEVELS.length - 1);
   return DEGRADATION_LEVELS[clamped] as DegradationLevel;
+}
+
+/**
+ * Why `value` is not a level, with the closest level when it looks like a typo.
+ * @example unknownLevelMessage('CRITCAL') // 'unknown level "CRITCAL" (did you mean "CRITICAL"?); levels: NONE, MINIMAL, MODERATE, SEVERE, CRITICAL'
+ */
+export function unknownLevelMessage(value: unknown): string {
+  const hint = typeof value === 'string' ? didYouMean(value, DEGRADATION_LEVELS) : undefined;
+  const mean = hint === undefined ? '' : ` (did you mean "${hint}"?)`;
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return `unknown level ${shown}${mean}; levels: ${DEGRADATION_LEVELS.join(', ')}`;
 }

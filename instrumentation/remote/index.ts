@@ -1,3 +1,8 @@
 // Public face of instrumentation/remote: degradation decisions from a collector-mode agent.
 export type { BackoffOptions } from './backoff.ts';
-export { type ConnectDecisionsOptions, connectDecisions, type RemoteDecisions } from './remote-decisions.ts';
+export {
+  type ConnectDecisionsOptions,
+  connectDecisions,
+  type RemoteDecisions,
+  type RemoteDecisionsState,
+} from './remote-decisions.ts';

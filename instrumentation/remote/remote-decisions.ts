@@ -1,7 +1,9 @@
 /**
  * Degradation decisions for a service whose agent runs elsewhere (collector mode): it follows the
- * agent's SSE decision stream, keeps the last known level when the agent is away, and reconnects
- * with backoff, resuming with `Last-Event-ID`. Nothing here throws into the host: failures go to
+ * agent's SSE decision stream, keeps the last known level when the agent is away (reporting
+ * `stale` after `staleAfterMs` of silence, with an optional fallback level), drops it when another
+ * agent instance answers, and reconnects with backoff, resuming with `Last-Event-ID`. Only
+ * `connectDecisions` itself throws, on options it cannot work with; after that failures go to
  * `diag`, timers are unref'd, and `close()` aborts the request.
  */
 import { diag } from '@opentelemetry/api';
@@ -12,47 +14,45 @@ import {
   formatService,
   serviceId,
 } from '../../agent/index.ts';
-import { Backoff, type BackoffOptions } from './backoff.ts';
+import { Backoff } from './backoff.ts';
+import { type ConnectDecisionsOptions, checkConnectOptions } from './connect-options.ts';
 import { RemoteState } from './remote-state.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 import { readStream, streamRequest } from './stream-request.ts';
 
-/** Options of {@link connectDecisions}. */
-export interface ConnectDecisionsOptions {
-  /** Base URL of the decision API, e.g. `http://127.0.0.1:4320`. */
-  readonly url: string;
-  /** service.name whose decisions to follow. */
-  readonly service: string;
-  /**
-   * service.namespace of that service (the same as its resource's); a service is
-   * (namespace, name), so `checkout` in `payments` and in `shop` are two services.
-   * @default '' (a service without a namespace)
-   */
-  readonly namespace?: string;
-  /** Bearer token with the `read` scope. @default none (the API must allow anonymous read) */
-  readonly token?: string;
-  /** Called with each decision as it arrives (also those replayed after a reconnection); a throw is logged. */
-  readonly onDecision?: (decision: DegradationDecision) => void;
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
-  /** Reconnection delays. @default 0.5 s doubling to 30 s, with jitter */
-  readonly backoff?: BackoffOptions;
-  /** A stream silent this long is presumed dead and reopened, ms (the API sends keepalives every 15 s). @default 45000 */
-  readonly idleTimeoutMs?: number;
-  /** Source of `lastUpdateMs`. @default Date.now */
-  readonly now?: () => number;
+export type { ConnectDecisionsOptions } from './connect-options.ts';
+
+/** What a {@link RemoteDecisions} client knows now, as one plain value. */
+export interface RemoteDecisionsState {
+  /** The level the service should act on: the last known one, or `fallbackLevel` while stale. */
+  readonly level: DegradationLevel;
+  /** Features off at that level. */
+  readonly disabledFeatures: readonly string[];
+  readonly connected: boolean;
+  /** Nothing heard from the agent (event or keepalive) for `staleAfterMs`. */
+  readonly stale: boolean;
+  /** When the last state or decision arrived, ms since the epoch; `undefined` before the first. */
+  readonly lastUpdateMs: number | undefined;
+  /** When the agent was last heard from (anything, keepalives included), ms; `undefined` before. */
+  readonly lastHeardMs: number | undefined;
+  /** The instance id of the agent that spoke last; `undefined` before the first word. */
+  readonly agentInstanceId: string | undefined;
 }
 
 /** The last known decisions of one service. */
 export interface RemoteDecisions {
-  /** The last known level; NONE until the agent has said otherwise. */
+  /** The last known level (NONE until the agent has said otherwise), or `fallbackLevel` while stale. */
   readonly level: DegradationLevel;
-  /** O(1) feature switches of the last known level; every feature on at first. */
+  /** O(1) feature switches of {@link level}; every feature on at first. */
   readonly features: FeatureFlags;
   /** Whether the stream is open now. */
   readonly connected: boolean;
+  /** Whether nothing (no event, no keepalive) came from the agent for `staleAfterMs`. */
+  readonly stale: boolean;
   /** When the last state or decision arrived, ms since the epoch; `undefined` before the first. */
   readonly lastUpdateMs: number | undefined;
+  /** Everything above, and the agent's instance id, as one value. */
+  state(): RemoteDecisionsState;
   /** Stops following the stream and aborts the request. Idempotent. */
   close(): void;
 }
@@ -60,11 +60,14 @@ export interface RemoteDecisions {
 /**
  * Starts following the decisions of `options.service`; returns at once (the state is NONE until
  * the first event).
+ * @throws {ClientOptionsError} `HEADROOM_ERR_CLIENT_OPTIONS_INVALID` when `url` is not an http(s)
+ * URL, `service` is empty, or another option is out of range
  * @example
  * const decisions = connectDecisions({ url: 'http://headroom:4320', namespace: 'payments', service: 'checkout', token });
  * if (decisions.features.enabled('recommendations')) page.recommendations = await recommend(user);
  */
 export function connectDecisions(options: ConnectDecisionsOptions): RemoteDecisions {
+  checkConnectOptions(options);
   const client = new RemoteDecisionsClient(options);
   client.start();
   return client;
@@ -75,6 +78,12 @@ class RemoteDecisionsClient implements RemoteDecisions {
   readonly #state: RemoteState;
   readonly #backoff: Backoff;
   readonly #parser: SseParser;
+  readonly #now: () => number;
+  readonly #staleAfterMs: number;
+  readonly #fallback: FallbackState | undefined;
+  /** Start of the current silence: the last time anything arrived, or the client's start. */
+  #silentSinceMs: number;
+  #lastHeardMs: number | undefined;
   #connected = false;
   #closed = false;
   /** A failure was already reported for the current outage (the next ones go to debug). */
@@ -84,20 +93,48 @@ class RemoteDecisionsClient implements RemoteDecisions {
 
   constructor(options: ConnectDecisionsOptions) {
     this.#options = options;
-    this.#state = new RemoteState(
-      serviceId(options.namespace ?? '', options.service),
-      options.now ?? Date.now,
-    );
+    this.#now = options.now ?? Date.now;
+    this.#state = new RemoteState(serviceId(options.namespace ?? '', options.service), this.#now);
+    this.#staleAfterMs = options.staleAfterMs ?? 45_000;
+    this.#fallback = fallbackOf(options);
+    this.#silentSinceMs = this.#now();
+    this.features = Object.freeze({
+      enabled: (name: string) => (this.#fallen() ?? this.#state.features).enabled(name),
+      disabled: () => (this.#fallen() ?? this.#state.features).disabled(),
+    });
     this.#backoff = new Backoff(options.backoff);
     this.#parser = new SseParser({ onEvent: (message) => this.#onEvent(message) });
   }
 
+  readonly features: FeatureFlags;
+
   get level(): DegradationLevel {
-    return this.#state.level;
+    return this.#fallen()?.level ?? this.#state.level;
   }
 
-  get features(): FeatureFlags {
-    return this.#state.features;
+  get stale(): boolean {
+    return this.#now() - this.#silentSinceMs >= this.#staleAfterMs;
+  }
+
+  state(): RemoteDecisionsState {
+    return {
+      level: this.level,
+      disabledFeatures: this.features.disabled(),
+      connected: this.#connected,
+      stale: this.stale,
+      lastUpdateMs: this.#state.lastUpdateMs,
+      lastHeardMs: this.#lastHeardMs,
+      agentInstanceId: this.#state.instanceId,
+    };
+  }
+
+  /** The fallback while it applies (stale, with a fallback level), else `undefined`. */
+  #fallen(): FallbackState | undefined {
+    return this.#fallback !== undefined && this.stale ? this.#fallback : undefined;
+  }
+
+  #heard(): void {
+    this.#lastHeardMs = this.#silentSinceMs = this.#now();
   }
 
   get connected(): boolean {
@@ -137,12 +174,14 @@ class RemoteDecisionsClient implements RemoteDecisions {
       }
       if (this.#closed) return;
       this.#connected = true;
+      this.#heard();
       this.#reported = false;
       this.#backoff.reset();
       const idleTimeoutMs = this.#options.idleTimeoutMs ?? 45_000;
-      const end = await readStream(outcome.body, controller, idleTimeoutMs, (text) =>
-        this.#parser.push(text),
-      );
+      const end = await readStream(outcome.body, controller, idleTimeoutMs, (text) => {
+        this.#heard();
+        this.#parser.push(text);
+      });
       if (this.#closed) return;
       this.#report(
         end === 'idle'
@@ -158,7 +197,8 @@ class RemoteDecisionsClient implements RemoteDecisions {
   }
 
   #onEvent(message: SseMessage): void {
-    if (message.event === 'state') this.#state.applyState(message.data);
+    if (message.event === 'agent') this.#state.applyAgent(message.data);
+    else if (message.event === 'state') this.#state.applyState(message.data);
     else if (message.event === 'decision') {
       const decision = this.#state.applyDecision(message.data);
       if (decision !== undefined) this.#notify(decision);
@@ -196,4 +236,21 @@ class RemoteDecisionsClient implements RemoteDecisions {
       this.#wake = wake;
     });
   }
+}
+
+/** The level and features reported while stale, when `fallbackLevel` names a level. */
+interface FallbackState extends FeatureFlags {
+  readonly level: DegradationLevel;
+}
+
+function fallbackOf(options: ConnectDecisionsOptions): FallbackState | undefined {
+  const { fallbackLevel } = options;
+  if (fallbackLevel === undefined || fallbackLevel === 'last') return undefined;
+  const disabled = Object.freeze([...(options.fallbackDisabledFeatures ?? [])]);
+  const set = new Set(disabled);
+  return Object.freeze({
+    level: fallbackLevel,
+    enabled: (name: string) => !set.has(name),
+    disabled: () => disabled,
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * The last known degradation of one service, as the decision stream describes it. Updates arrive
  * as JSON text and are checked before use; anything malformed is reported and ignored, so the
- * state only ever moves to another valid state. Starts at NONE with every feature on.
+ * state only ever moves to another valid state. Starts at NONE with every feature on, and goes
+ * back there when another agent instance speaks: what a previous agent said no longer holds.
  */
 import { diag } from '@opentelemetry/api';
 import {
@@ -30,6 +31,7 @@ export class RemoteState {
   #disabledList: readonly string[] = Object.freeze([]);
   #disabledSet: ReadonlySet<string> = new Set();
   #lastUpdateMs: number | undefined;
+  #instanceId: string | undefined;
   /** O(1) feature switches reflecting the last known level. */
   readonly features: FeatureFlags;
 
@@ -51,10 +53,25 @@ export class RemoteState {
     return this.#lastUpdateMs;
   }
 
+  /** The agent instance that spoke last (`agent` and `state` events); `undefined` before (or from an old agent). */
+  get instanceId(): string | undefined {
+    return this.#instanceId;
+  }
+
+  /** Applies an `agent` event's data: a new instance id resets the state to NONE. */
+  applyAgent(data: string): void {
+    const value = parse(data);
+    if (isRecord(value) && typeof value.instanceId === 'string') this.#noteInstance(value.instanceId);
+    else this.#reject('agent');
+  }
+
   /** Applies a `state` event's data; returns whether it was this service's valid state. */
   applyState(data: string): boolean {
     const value = parse(data);
-    const state = isRecord(value) ? applicable(value, value.level, value.disabledFeatures) : undefined;
+    if (!isRecord(value)) return this.#apply(undefined, 'state');
+    const state = applicable(value, value.level, value.disabledFeatures);
+    if (state !== undefined && typeof value.instanceId === 'string' && this.#mine(state))
+      this.#noteInstance(value.instanceId);
     return this.#apply(state, 'state');
   }
 
@@ -68,13 +85,33 @@ export class RemoteState {
 
   #apply(update: Applicable | undefined, what: string): boolean {
     if (update === undefined) return this.#reject(what) ?? false;
-    if (update.service !== this.#id.service) return false;
-    if (update.namespace !== undefined && update.namespace !== this.#id.namespace) return false;
-    this.#level = update.level;
-    this.#disabledList = Object.freeze([...update.disabledFeatures]);
-    this.#disabledSet = new Set(update.disabledFeatures);
+    if (!this.#mine(update)) return false;
+    this.#set(update.level, update.disabledFeatures);
     this.#lastUpdateMs = this.#now();
     return true;
+  }
+
+  #mine(update: Applicable): boolean {
+    return (
+      update.service === this.#id.service &&
+      (update.namespace === undefined || update.namespace === this.#id.namespace)
+    );
+  }
+
+  #noteInstance(instanceId: string): void {
+    if (this.#instanceId !== undefined && this.#instanceId !== instanceId) {
+      diag.info(
+        `headroom: the decision agent of ${formatService(this.#id)} restarted (instance ${instanceId}); level ${this.#level} dropped to NONE until it says otherwise`,
+      );
+      this.#set('NONE', []);
+    }
+    this.#instanceId = instanceId;
+  }
+
+  #set(level: DegradationLevel, disabledFeatures: readonly string[]): void {
+    this.#level = level;
+    this.#disabledList = Object.freeze([...disabledFeatures]);
+    this.#disabledSet = new Set(disabledFeatures);
   }
 
   #reject(what: string): undefined {

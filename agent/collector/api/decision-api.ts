@@ -68,7 +68,11 @@ const DEFAULT_MAX_STREAMS = 1000;
 export async function startDecisionApi(options: DecisionApiOptions): Promise<DecisionApi> {
   const { agent, config } = options;
   const catalog = new ServiceCatalog({ agent, directory: options.directory });
-  const stream = new DecisionStream({ catalog, keepaliveMs: options.keepaliveMs });
+  const stream = new DecisionStream({
+    catalog,
+    instanceId: agent.instanceId,
+    keepaliveMs: options.keepaliveMs,
+  });
   const verdicts = new VerdictCache(agent);
   const quota = new StreamQuota({
     maxStreams: options.maxStreams ?? config.maxStreams ?? DEFAULT_MAX_STREAMS,

@@ -4,7 +4,10 @@
  * order: the decisions it missed when it sends a `Last-Event-ID` naming one service (replayed from
  * that service's audit log), then one `state` event per visible service (authoritative, so a client
  * is correct even when the replay was incomplete or the agent restarted), then each new `decision`
- * as it happens and a `: keepalive` comment every `keepaliveMs`.
+ * as it happens and a `: keepalive` comment every `keepaliveMs`. The stream opens with an `agent`
+ * event naming the agent instance (also in the `x-headroom-instance` header and in every `state`),
+ * and a stream that names one service always gets its state, `unknown` at NONE when the agent does
+ * not know it: a client never keeps a level that no agent holds.
  */
 import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
@@ -12,12 +15,15 @@ import type { FastifyReply } from 'fastify';
 import type { DegradationDecision, DegradationManager, DegradationState } from '../../degradation/index.ts';
 import type { ServiceId } from '../../service-id.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
-import { decisionEventId, formatSseComment, formatSseEvent, parseDecisionEventId } from './sse-format.ts';
+import { formatSseComment, parseDecisionEventId } from './sse-format.ts';
+import { agentEvent, decisionEvent, stateEvent, unknownStateEvent } from './stream-events.ts';
 import type { Principal } from './token-auth.ts';
 
 /** Options of {@link DecisionStream}. */
 export interface DecisionStreamOptions {
   readonly catalog: ServiceCatalog;
+  /** The agent's instance id (`Agent.instanceId`), sent first on every stream and in every `state`. */
+  readonly instanceId: string;
   /** Interval of `: keepalive` comments, ms. @default 15000 */
   readonly keepaliveMs?: number;
 }
@@ -64,11 +70,13 @@ const HEADERS = {
 export class DecisionStream {
   readonly #catalog: ServiceCatalog;
   readonly #keepaliveMs: number;
+  readonly #instanceId: string;
   readonly #subscribers = new Set<Subscriber>();
 
   constructor(options: DecisionStreamOptions) {
     this.#catalog = options.catalog;
     this.#keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.#instanceId = options.instanceId;
   }
 
   /** Streams open now. */
@@ -80,7 +88,7 @@ export class DecisionStream {
   open(reply: FastifyReply, request: StreamRequest): void {
     reply.hijack();
     const response = reply.raw;
-    response.writeHead(200, HEADERS);
+    response.writeHead(200, { ...HEADERS, 'x-headroom-instance': this.#instanceId });
     response.flushHeaders();
     const keepalive = setInterval(
       () => this.#write(subscriber, formatSseComment('keepalive')),
@@ -99,7 +107,8 @@ export class DecisionStream {
     response.on('error', (error) => diag.debug('headroom: decision stream write failed', error));
     // The client may have gone already: no 'close' would come to drop it.
     if (response.socket === null || response.socket.destroyed) this.#drop(subscriber);
-    else this.#write(subscriber, this.#missed(request) + this.#states(request));
+    else
+      this.#write(subscriber, agentEvent(this.#instanceId) + this.#missed(request) + this.#states(request));
   }
 
   /** Sends `decision` to every stream that sees its service. */
@@ -130,11 +139,8 @@ export class DecisionStream {
     let text: string | undefined;
     for (const subscriber of this.#subscribers) {
       if (!wanted(subscriber, id) || !this.#catalog.visible(subscriber.principal, id)) continue;
-      text ??= formatSseEvent({
-        event: 'state',
-        id: decisionEventId(id, finalState.lastDecision?.seq ?? 0),
-        data: JSON.stringify({ ...this.#catalog.summaryOf(finalState), evicted: true }),
-      });
+      const summary = this.#catalog.summaryOf(finalState);
+      text ??= stateEvent(summary, finalState.lastDecision?.seq ?? 0, this.#instanceId, { evicted: true });
       this.#write(subscriber, text);
     }
   }
@@ -159,19 +165,22 @@ export class DecisionStream {
 
   #states(request: StreamRequest): string {
     const { principal, namespace, service } = request;
-    // One named service is answered even before it has sent anything, as its own request asks.
-    const ids =
-      namespace !== undefined && service !== undefined
-        ? [{ namespace, service }]
-        : this.#catalog.list(principal).filter((id) => wanted(request, id));
-    let text = '';
-    for (const id of ids) {
+    // One named service is always answered, unknown (or hidden) ones as unknown at NONE.
+    if (namespace !== undefined && service !== undefined) {
+      const id = { namespace, service };
       const manager = this.#catalog.find(principal, id);
-      if (manager === undefined) continue;
-      const data = JSON.stringify(this.#catalog.summary(manager));
-      text += formatSseEvent({ event: 'state', id: decisionEventId(id, lastSeq(manager)), data });
+      return manager === undefined ? unknownStateEvent(id, this.#instanceId) : this.#stateOf(manager);
+    }
+    let text = '';
+    for (const id of this.#catalog.list(principal).filter((id) => wanted(request, id))) {
+      const manager = this.#catalog.find(principal, id);
+      if (manager !== undefined) text += this.#stateOf(manager);
     }
     return text;
+  }
+
+  #stateOf(manager: DegradationManager): string {
+    return stateEvent(this.#catalog.summary(manager), lastSeq(manager), this.#instanceId);
   }
 
   /** Never throws: it runs from timers and from the agent's decision path. */
@@ -196,9 +205,4 @@ export class DecisionStream {
 
 function lastSeq(manager: DegradationManager): number {
   return manager.state().lastDecision?.seq ?? 0;
-}
-
-function decisionEvent(decision: DegradationDecision): string {
-  const id = decisionEventId(decision, decision.seq);
-  return formatSseEvent({ event: 'decision', id, data: JSON.stringify(decision) });
 }

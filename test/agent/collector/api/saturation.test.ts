@@ -68,13 +68,13 @@ describe('eviction on the decision stream', () => {
       authorization: `Bearer ${TOKENS.reader}`,
     });
     streams.push(stream);
-    await vi.waitFor(() => expect(stream.events).toHaveLength(1));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
 
     clock.advance(60_000);
     agent.tick();
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
 
-    expect(stream.parsed()[1]).toEqual([
+    expect(stream.parsed()[2]).toEqual([
       'state',
       'payments/checkout:0',
       {
@@ -85,6 +85,7 @@ describe('eviction on the decision stream', () => {
         since: sinceMs,
         disabledFeatures: [],
         evicted: true,
+        instanceId: agent.instanceId,
       },
     ]);
     expect([agent.services(), directory.list()]).toEqual([[], []]);

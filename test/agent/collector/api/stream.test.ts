@@ -21,13 +21,14 @@ afterEach(async () => {
   current = undefined;
 });
 
-const state = (service: string, namespace: string) => ({
+const state = (service: string, namespace: string, instanceId: string) => ({
   service,
   namespace,
   level: 'NONE',
   overridden: false,
   since: T0,
   disabledFeatures: [],
+  instanceId,
 });
 
 describe('GET /api/v1/decisions/stream', () => {
@@ -38,12 +39,14 @@ describe('GET /api/v1/decisions/stream', () => {
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(stream.response.headers.get('cache-control')).toBe('no-cache, no-transform');
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
-    const decision = agent.degradation('checkout', 'payments').override('MODERATE', 'incident 9');
+    expect(stream.response.headers.get('x-headroom-instance')).toBe(agent.instanceId);
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    const decision = agent.degradation('checkout', 'payments').override('MODERATE', 'incident 9');
+    await vi.waitFor(() => expect(stream.events).toHaveLength(4));
     expect(stream.parsed()).toEqual([
-      ['state', 'payments/checkout:0', state('checkout', 'payments')],
-      ['state', 'search/search:0', state('search', 'search')],
+      ['agent', '', { instanceId: agent.instanceId }],
+      ['state', 'payments/checkout:0', state('checkout', 'payments', agent.instanceId)],
+      ['state', 'search/search:0', state('search', 'search', agent.instanceId)],
       ['decision', 'payments/checkout:1', JSON.parse(JSON.stringify(decision))],
     ]);
   });
@@ -51,11 +54,12 @@ describe('GET /api/v1/decisions/stream', () => {
   it('should follow only the service named by ?service=', async () => {
     const { agent } = await start();
     const stream = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(1));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
     agent.degradation('checkout', 'payments').override('SEVERE', 'not for search');
     agent.degradation('search', 'search').override('MINIMAL', 'for search');
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([
+      ['agent', ''],
       ['state', 'search/search:0'],
       ['decision', 'search/search:1'],
     ]);
@@ -66,15 +70,42 @@ describe('GET /api/v1/decisions/stream', () => {
     const all = await open('/api/v1/decisions/stream', auth(TOKENS.paymentsOps));
     const named = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.paymentsOps));
     expect(named.response.status).toBe(200);
-    await vi.waitFor(() => expect(all.events).toHaveLength(1));
+    await vi.waitFor(() => expect(all.events).toHaveLength(2));
     agent.degradation('search', 'search').override('CRITICAL', 'hidden');
     agent.degradation('checkout', 'payments').override('MINIMAL', 'visible');
-    await vi.waitFor(() => expect(all.events).toHaveLength(2));
+    await vi.waitFor(() => expect(all.events).toHaveLength(3));
     expect(all.parsed().map(([event, id]) => [event, id])).toEqual([
+      ['agent', ''],
       ['state', 'payments/checkout:0'],
       ['decision', 'payments/checkout:1'],
     ]);
-    expect(named.events).toEqual([]);
+    expect(named.parsed()).toEqual([['agent', '', { instanceId: agent.instanceId }]]);
+  });
+
+  it('should answer a service named in full that the agent does not know as unknown at NONE', async () => {
+    const { agent } = await start();
+    const stream = await open(
+      '/api/v1/decisions/stream?namespace=payments&service=refunds',
+      auth(TOKENS.reader),
+    );
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    expect(stream.parsed()).toEqual([
+      ['agent', '', { instanceId: agent.instanceId }],
+      [
+        'state',
+        'payments/refunds:0',
+        {
+          namespace: 'payments',
+          service: 'refunds',
+          level: 'NONE',
+          overridden: false,
+          since: null,
+          disabledFeatures: [],
+          unknown: true,
+          instanceId: agent.instanceId,
+        },
+      ],
+    ]);
   });
 
   it('should replay the decisions after Last-Event-ID before the state', async () => {
@@ -85,8 +116,9 @@ describe('GET /api/v1/decisions/stream', () => {
       ...auth(TOKENS.reader),
       'last-event-id': 'payments/checkout:1',
     });
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(4));
     expect(stream.parsed().map(([event, id, data]) => [event, id, data.level ?? data.to])).toEqual([
+      ['agent', '', undefined],
       ['decision', 'payments/checkout:2', 'SEVERE'],
       ['decision', 'payments/checkout:3', 'NONE'],
       ['state', 'payments/checkout:3', 'NONE'],
@@ -100,8 +132,11 @@ describe('GET /api/v1/decisions/stream', () => {
       ...auth(TOKENS.reader),
       'last-event-id': 'payments/checkout:42',
     });
-    await vi.waitFor(() => expect(stream.events).toHaveLength(1));
-    expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([['state', 'payments/checkout:1']]);
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([
+      ['agent', ''],
+      ['state', 'payments/checkout:1'],
+    ]);
   });
 
   it('should send a keepalive comment every keepaliveMs', async () => {
@@ -123,7 +158,7 @@ describe('GET /api/v1/decisions/stream', () => {
   it('should end open streams and stop listening on close()', async () => {
     const { server } = await start();
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     await server.close();
     expect(await stream.done).toBe('ended');
     await expect(fetch(`${server.url}/-/healthy`)).rejects.toThrow();
@@ -135,7 +170,7 @@ describe('GET /api/v1/decisions/stream', () => {
     const setSpy = vi.spyOn(globalThis, 'setInterval');
     const clearSpy = vi.spyOn(globalThis, 'clearInterval');
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     const index = setSpy.mock.calls.findIndex((call) => call[1] === 10_000);
     const keepalive = setSpy.mock.results[index]?.value;
     expect(keepalive?.hasRef()).toBe(false);
@@ -149,7 +184,7 @@ describe('GET /api/v1/decisions/stream', () => {
     const baseline = resourceCounts();
     const { server } = await start();
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     await server.close();
     await stream.done;
     await settle();

@@ -167,19 +167,30 @@ describe('decision API: a service is (namespace, name)', () => {
       streams.push(stream);
       opened.push(stream);
     }
-    await vi.waitFor(() => expect(opened[1]!.events).toHaveLength(1));
+    await vi.waitFor(() => expect(opened[4]!.events).toHaveLength(2));
     agent.degradation('checkout', 'payments').override('CRITICAL', 'not for shop');
     agent.degradation('checkout').override('CRITICAL', 'not for shop either');
     agent.degradation('checkout', 'shop').override('MINIMAL', 'for shop');
-    await vi.waitFor(() => expect(opened[0]!.events).toHaveLength(2));
-    await vi.waitFor(() => expect(opened[1]!.events).toHaveLength(2));
+    await vi.waitFor(() => expect(opened[0]!.events).toHaveLength(3));
+    await vi.waitFor(() => expect(opened[1]!.events).toHaveLength(3));
+    // A hidden service named in full is answered as an unknown one: NONE, nothing about it leaks.
     expect(opened.map((stream) => stream.parsed().map(([event, id]) => `${event} ${id}`))).toEqual([
-      ['state shop/checkout:0', 'decision shop/checkout:1'],
-      ['state shop/checkout:0', 'decision shop/checkout:1'],
-      [],
-      [],
-      [],
+      ['agent ', 'state shop/checkout:0', 'decision shop/checkout:1'],
+      ['agent ', 'state shop/checkout:0', 'decision shop/checkout:1'],
+      ['agent '],
+      ['agent ', 'state payments/checkout:0'],
+      ['agent ', 'state checkout:0'],
     ]);
+    expect(opened[3]!.parsed()[1]?.[2]).toEqual({
+      namespace: 'payments',
+      service: 'checkout',
+      level: 'NONE',
+      overridden: false,
+      since: null,
+      disabledFeatures: [],
+      unknown: true,
+      instanceId: agent.instanceId,
+    });
   });
 
   it("should not replay another namespace's history through Last-Event-ID", async () => {
@@ -189,15 +200,19 @@ describe('decision API: a service is (namespace, name)', () => {
     const headers = { authorization: `Bearer ${SHOP_OPS}`, 'last-event-id': 'payments/checkout:0' };
     const stream = await openStream(`${server.url}/api/v1/decisions/stream`, headers);
     streams.push(stream);
-    await vi.waitFor(() => expect(stream.events).toHaveLength(1));
-    expect(stream.parsed().map(([event, id]) => `${event} ${id}`)).toEqual(['state shop/checkout:0']);
+    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    expect(stream.parsed().map(([event, id]) => `${event} ${id}`)).toEqual([
+      'agent ',
+      'state shop/checkout:0',
+    ]);
     const admin = await openStream(`${server.url}/api/v1/decisions/stream?namespace=payments`, {
       ...headers,
       authorization: `Bearer ${TOKENS.admin}`,
     });
     streams.push(admin);
-    await vi.waitFor(() => expect(admin.events).toHaveLength(3));
+    await vi.waitFor(() => expect(admin.events).toHaveLength(4));
     expect(admin.parsed().map(([event, id]) => `${event} ${id}`)).toEqual([
+      'agent ',
       'decision payments/checkout:1',
       'decision payments/checkout:2',
       'state payments/checkout:2',
