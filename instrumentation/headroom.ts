@@ -6,6 +6,7 @@ import { diag, ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/ap
 import type { Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type {
   Agent,
+  Clock,
   DecisionListener,
   DegradationLevel,
   DegradationManager,
@@ -16,8 +17,10 @@ import type {
   TickResult,
   Verdict,
 } from '../agent/index.ts';
-import { RuleMatcher, sameService } from '../agent/index.ts';
+import { isDegradationLevel, RuleMatcher, sameService, unknownLevelMessage } from '../agent/index.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { traceDecisions } from './decision-spans.ts';
+import { ExternalSdkCheck } from './external-sdk-check.ts';
 import type { Operation } from './operation-handle.ts';
 import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 import { HeadroomSpanProcessor } from './span-processor.ts';
@@ -47,6 +50,8 @@ export class Headroom {
   readonly #tracker: Tracker;
   readonly #manager: DegradationManager;
   #stopping: Promise<void> | undefined;
+  /** Set with `sdk: 'external'` until the first check is over. */
+  #externalCheck: ExternalSdkCheck | undefined;
   readonly #shutdownHooks: (() => Promise<void> | void)[] = [];
 
   constructor(parts: HeadroomParts, service: string, namespace = '') {
@@ -80,12 +85,33 @@ export class Headroom {
 
   /** Runs `fn` as a tracked operation; see {@link Tracker.track}. */
   track<R>(operation: string, context: string, fn: (operation: Operation) => R): R {
+    if (this.#externalCheck !== undefined) return this.#tracker.track(operation, context, this.#checked(fn));
     return this.#tracker.track(operation, context, fn);
   }
 
   /** Wraps `fn` so every call is tracked; see {@link Tracker.wrap}. */
   wrap<A extends unknown[], R>(operation: string, context: string, fn: (...args: A) => R): (...args: A) => R {
-    return this.#tracker.wrap(operation, context, fn);
+    return this.#tracker.wrap(operation, context, this.#externalCheck === undefined ? fn : this.#checked(fn));
+  }
+
+  /**
+   * With `sdk: 'external'`: reports once, from inside the first tracked span (started by now),
+   * when the span did not reach `spanProcessor`. Never throws.
+   */
+  watchExternalSdk(clock: Clock): void {
+    this.#externalCheck = new ExternalSdkCheck(this.spanProcessor as HeadroomSpanProcessor, clock);
+  }
+
+  #checked<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    const self = this;
+    return function checked(this: unknown, ...args: A): R {
+      const check = self.#externalCheck;
+      if (check !== undefined) {
+        check.verify();
+        self.#externalCheck = undefined;
+      }
+      return fn.apply(this, args);
+    };
   }
 
   /** Feature switches at the current degradation level: `features.enabled('recommendations')`. */
@@ -103,8 +129,20 @@ export class Headroom {
     return this.#manager.level;
   }
 
-  /** Pins the level until {@link clearOverride} (or `untilMs`); audited. */
+  /**
+   * Pins the level until {@link clearOverride} (or `untilMs`); audited.
+   * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` when `level` is not a level
+   * (with the closest one when it looks like a typo) or `untilMs` is not a representable time
+   */
   override(level: DegradationLevel, reason: string, options?: OverrideOptions): void {
+    if (!isDegradationLevel(level))
+      throw new InvalidArgumentError('level', `headroom.override: ${unknownLevelMessage(level)}`);
+    const untilMs = options?.untilMs;
+    if (untilMs !== undefined && Number.isNaN(new Date(untilMs).getTime()))
+      throw new InvalidArgumentError(
+        'untilMs',
+        `headroom.override: untilMs must be a time in ms since the epoch, got ${String(untilMs)}`,
+      );
     this.#manager.override(level, reason, options);
   }
 
@@ -144,6 +182,7 @@ export class Headroom {
 
   async #shutdown(): Promise<void> {
     this.agent.stop();
+    this.#externalCheck?.cancel();
     const timeoutMs = this.agent.config.shutdown.timeout;
     const steps = [() => this.tracerProvider?.shutdown(), ...this.#shutdownHooks].map(runSafely);
     // Created after the steps started, so an exporter bounded by the same timeout counts its
@@ -215,5 +254,7 @@ export function wireHeadroom(options: WiringOptions): Headroom {
     // A proxy provider with no delegate hands out no-op tracers: tracking costs next to nothing.
     tracer = new ProxyTracerProvider().getTracer(TRACER_NAME);
   }
-  return new Headroom({ agent, tracerProvider, spanProcessor, tracer }, service, namespace);
+  const headroom = new Headroom({ agent, tracerProvider, spanProcessor, tracer }, service, namespace);
+  if (options.sdk === 'external') headroom.watchExternalSdk(agent.clock);
+  return headroom;
 }

@@ -42,6 +42,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   #lastResource: unknown;
   #lastService: string;
   #lastNamespace: string;
+  #sawSpan = false;
 
   constructor(options: HeadroomSpanProcessorOptions) {
     this.#recorder = options.recorder;
@@ -53,7 +54,14 @@ export class HeadroomSpanProcessor implements SpanProcessor {
     this.#budgets = options.budgets;
   }
 
-  onStart(): void {}
+  /** Whether a span has started on a provider this processor is part of (see `sdk: 'external'`). */
+  get sawSpan(): boolean {
+    return this.#sawSpan;
+  }
+
+  onStart(): void {
+    this.#sawSpan = true;
+  }
 
   /**
    * Before the span is sealed (its duration is known, it is still writable): a tracked span that

@@ -33,7 +33,7 @@ export class Tracker {
    */
   track<R>(operation: string, context: string, fn: (operation: Operation) => R): R {
     const binding = this.#binding(operation, context);
-    return this.#services.tracer.startActiveSpan(operation, binding.spanOptions, (span) =>
+    return this.#services.tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) =>
       runInSpan(span, () => fn(new OperationHandle(span, binding))),
     );
   }
@@ -47,13 +47,16 @@ export class Tracker {
     const binding = this.#binding(operation, context);
     const tracer = this.#services.tracer;
     return function tracked(this: unknown, ...args: A): R {
-      return tracer.startActiveSpan(operation, binding.spanOptions, (span) =>
+      return tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) =>
         runInSpan(span, () => fn.apply(this, args)),
       );
     };
   }
 
-  #binding(operation: string, context: string): OperationBinding {
+  #binding(operationName: string, contextName: string): OperationBinding {
+    // Untyped callers may pass anything: bookkeeping must not throw into the host.
+    const operation = typeof operationName === 'string' ? operationName : String(operationName);
+    const context = typeof contextName === 'string' ? contextName : String(contextName);
     const found = this.#bindings.get(context)?.get(operation);
     if (found !== undefined) return found;
     if (this.#bindingCount >= this.#maxBindings) {

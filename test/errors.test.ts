@@ -18,6 +18,8 @@ describe('error codes', () => {
   it('should have exactly the pinned set of codes, each documented in docs/errors.md', () => {
     const codes = classes.map((cls) => instanceOf(cls).code).sort();
     expect(codes).toEqual([
+      'HEADROOM_ERR_API_INVALID_ARGUMENT',
+      'HEADROOM_ERR_CLIENT_OPTIONS_INVALID',
       'HEADROOM_ERR_COLLECTOR_LISTEN',
       'HEADROOM_ERR_CONFIG_EMPTY',
       'HEADROOM_ERR_CONFIG_INVALID',

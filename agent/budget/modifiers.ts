@@ -1,5 +1,6 @@
-import { diag } from '@opentelemetry/api';
+import { didYouMean } from '../../config/did-you-mean.ts';
 import type { DeepReadonly, HeadroomConfig } from '../../config/index.ts';
+import { InvalidArgumentError } from '../../errors.ts';
 
 type AdaptiveConfig = DeepReadonly<HeadroomConfig['adaptive']>;
 type Modifier = AdaptiveConfig['modifiers'][string];
@@ -34,11 +35,12 @@ export class ModifierSet {
   }
 
   /**
-   * Activates a configured modifier. An unknown name is a host bug: it is logged with the known
-   * names and ignored. Returns whether the name is known (true also when it was already active).
+   * Activates a configured modifier. Returns true (also when it was already active).
+   * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` for a name not under
+   * `adaptive.modifiers` (a host bug), with the known names and the closest one
    */
   set(name: string): boolean {
-    if (!this.#isKnown(name)) return false;
+    this.#check(name);
     if (!this.#active.has(name)) {
       this.#active.add(name);
       this.#recompute();
@@ -48,7 +50,7 @@ export class ModifierSet {
 
   /** Deactivates a configured modifier; same contract as {@link ModifierSet.set}. */
   clear(name: string): boolean {
-    if (!this.#isKnown(name)) return false;
+    this.#check(name);
     if (this.#active.delete(name)) this.#recompute();
     return true;
   }
@@ -68,11 +70,15 @@ export class ModifierSet {
     return this.#byContext.get(context) ?? this.#allContexts;
   }
 
-  #isKnown(name: string): boolean {
-    if (this.#known.has(name)) return true;
-    const known = [...this.#known.keys()].join(', ') || '(none configured)';
-    diag.warn(`headroom: unknown adaptive modifier "${name}" ignored; adaptive.modifiers has: ${known}`);
-    return false;
+  #check(name: string): void {
+    if (this.#known.has(name)) return;
+    const names = [...this.#known.keys()];
+    const hint = typeof name === 'string' ? didYouMean(name, names) : undefined;
+    const mean = hint === undefined ? '' : ` (did you mean "${hint}"?)`;
+    throw new InvalidArgumentError(
+      'name',
+      `unknown adaptive modifier ${JSON.stringify(name)}${mean}; adaptive.modifiers has: ${names.join(', ') || '(none configured)'}`,
+    );
   }
 
   #recompute(): void {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BudgetResolver } from '../../../agent/budget/budget-resolver.ts';
 import { ModifierSet } from '../../../agent/budget/modifiers.ts';
 import { configSchema, type HeadroomConfigInput } from '../../../config/index.ts';
+import type { InvalidArgumentError } from '../../../errors.ts';
 
 type AdaptiveInput = NonNullable<HeadroomConfigInput['adaptive']>;
 
@@ -196,27 +197,47 @@ describe('ModifierSet', () => {
     expect(Object.isFrozen(modifiers.active())).toBe(true);
   });
 
-  it('should warn with the known names and return false for an unknown modifier', () => {
-    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+  /** What `fn` threw, as the fields a caller sees. */
+  function thrown(fn: () => unknown): unknown {
+    try {
+      fn();
+    } catch (error) {
+      const e = error as InvalidArgumentError;
+      return { class: e.constructor.name, code: e.code, argument: e.argument, message: e.message };
+    }
+    return 'nothing thrown';
+  }
+
+  it('should throw a coded error naming the known modifiers and the closest one for an unknown name', () => {
     const { modifiers } = setup();
     modifiers.set('maintenance');
+    const error = {
+      class: 'InvalidArgumentError',
+      code: 'HEADROOM_ERR_API_INVALID_ARGUMENT',
+      argument: 'name',
+      message:
+        'unknown adaptive modifier "maintenence" (did you mean "maintenance"?); adaptive.modifiers has: black-friday, maintenance, slow-replica',
+    };
     expect([
-      modifiers.set('maintenence'),
-      modifiers.clear('maintenence'),
+      thrown(() => modifiers.set('maintenence')),
+      thrown(() => modifiers.clear('maintenence')),
       modifiers.has('maintenence'),
-    ]).toEqual([false, false, false]);
+    ]).toEqual([error, error, false]);
+    expect(thrown(() => modifiers.set('nope'))).toEqual({
+      ...error,
+      message:
+        'unknown adaptive modifier "nope"; adaptive.modifiers has: black-friday, maintenance, slow-replica',
+    });
     expect(modifiers.active()).toEqual(['maintenance']);
-    const message =
-      'headroom: unknown adaptive modifier "maintenence" ignored; adaptive.modifiers has: black-friday, maintenance, slow-replica';
-    expect(warn.mock.calls).toEqual([[message], [message]]);
   });
 
   it('should say when no modifier is configured', () => {
-    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
     const modifiers = new ModifierSet({ config: configSchema.parse({}).adaptive });
-    expect(modifiers.set('anything')).toBe(false);
-    expect(warn.mock.calls).toEqual([
-      ['headroom: unknown adaptive modifier "anything" ignored; adaptive.modifiers has: (none configured)'],
-    ]);
+    expect(thrown(() => modifiers.set('anything'))).toEqual({
+      class: 'InvalidArgumentError',
+      code: 'HEADROOM_ERR_API_INVALID_ARGUMENT',
+      argument: 'name',
+      message: 'unknown adaptive modifier "anything"; adaptive.modifiers has: (none configured)',
+    });
   });
 });
