@@ -4,52 +4,13 @@
  * retrying forever.
  */
 import {
-  type DegradationDecision,
   type DegradationLevel,
+  type FeatureFlags,
   isDegradationLevel,
   unknownLevelMessage,
 } from '../../agent/index.ts';
 import { ClientOptionsError } from '../../errors.ts';
-import type { BackoffOptions } from './backoff.ts';
-
-/** Options of `connectDecisions`. */
-export interface ConnectDecisionsOptions {
-  /** Base URL of the decision API, e.g. `http://127.0.0.1:4320` (http or https). */
-  readonly url: string;
-  /** service.name whose decisions to follow (not empty). */
-  readonly service: string;
-  /**
-   * service.namespace of that service (the same as its resource's); a service is
-   * (namespace, name), so `checkout` in `payments` and in `shop` are two services.
-   * @default '' (a service without a namespace)
-   */
-  readonly namespace?: string;
-  /** Bearer token with the `read` scope. @default none (the API must allow anonymous read) */
-  readonly token?: string;
-  /** Called with each decision as it arrives (also those replayed after a reconnection); a throw is logged. */
-  readonly onDecision?: (decision: DegradationDecision) => void;
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
-  /** Reconnection delays. @default 0.5 s doubling to 30 s, with jitter */
-  readonly backoff?: BackoffOptions;
-  /** A stream silent this long is presumed dead and reopened, ms (the API sends keepalives every 15 s). @default 45000 */
-  readonly idleTimeoutMs?: number;
-  /**
-   * The client is `stale` when it has heard nothing from the agent (no event, no keepalive) for
-   * this long, ms, connected or not; also from its start until the first word. @default 45000
-   */
-  readonly staleAfterMs?: number;
-  /**
-   * The level reported while `stale`: `'last'` keeps the last known level (and its features);
-   * a level (e.g. `'NONE'`, fail open, or `'SEVERE'`, fail safe) replaces it, with
-   * `fallbackDisabledFeatures` off. @default 'last'
-   */
-  readonly fallbackLevel?: DegradationLevel | 'last';
-  /** Features off while `fallbackLevel` (a level) applies. @default [] (every feature on) */
-  readonly fallbackDisabledFeatures?: readonly string[];
-  /** Source of `lastUpdateMs` and of staleness, ms since the epoch. @default Date.now */
-  readonly now?: () => number;
-}
+import type { ConnectDecisionsOptions } from './types.ts';
 
 /**
  * Checks what `connectDecisions` cannot work without.
@@ -111,4 +72,21 @@ function checkPositive(name: string, value: unknown): void {
 
 function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** The level and features reported while stale, when `fallbackLevel` names a level. */
+export interface FallbackState extends FeatureFlags {
+  readonly level: DegradationLevel;
+}
+
+export function fallbackOf(options: ConnectDecisionsOptions): FallbackState | undefined {
+  const { fallbackLevel } = options;
+  if (fallbackLevel === undefined || fallbackLevel === 'last') return undefined;
+  const disabled = Object.freeze([...(options.fallbackDisabledFeatures ?? [])]);
+  const set = new Set(disabled);
+  return Object.freeze({
+    level: fallbackLevel,
+    enabled: (name: string) => !set.has(name),
+    disabled: () => disabled,
+  });
 }

@@ -15,47 +15,13 @@ import {
   serviceId,
 } from '../../agent/index.ts';
 import { Backoff } from './backoff.ts';
-import { type ConnectDecisionsOptions, checkConnectOptions } from './connect-options.ts';
+import { checkConnectOptions, type FallbackState, fallbackOf } from './connect-options.ts';
 import { RemoteState } from './remote-state.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 import { readStream, streamRequest } from './stream-request.ts';
+import type { ConnectDecisionsOptions, RemoteDecisions, RemoteDecisionsState } from './types.ts';
 
-export type { ConnectDecisionsOptions } from './connect-options.ts';
-
-/** What a {@link RemoteDecisions} client knows now, as one plain value. */
-export interface RemoteDecisionsState {
-  /** The level the service should act on: the last known one, or `fallbackLevel` while stale. */
-  readonly level: DegradationLevel;
-  /** Features off at that level. */
-  readonly disabledFeatures: readonly string[];
-  readonly connected: boolean;
-  /** Nothing heard from the agent (event or keepalive) for `staleAfterMs`. */
-  readonly stale: boolean;
-  /** When the last state or decision arrived, ms since the epoch; `undefined` before the first. */
-  readonly lastUpdateMs: number | undefined;
-  /** When the agent was last heard from (anything, keepalives included), ms; `undefined` before. */
-  readonly lastHeardMs: number | undefined;
-  /** The instance id of the agent that spoke last; `undefined` before the first word. */
-  readonly agentInstanceId: string | undefined;
-}
-
-/** The last known decisions of one service. */
-export interface RemoteDecisions {
-  /** The last known level (NONE until the agent has said otherwise), or `fallbackLevel` while stale. */
-  readonly level: DegradationLevel;
-  /** O(1) feature switches of {@link level}; every feature on at first. */
-  readonly features: FeatureFlags;
-  /** Whether the stream is open now. */
-  readonly connected: boolean;
-  /** Whether nothing (no event, no keepalive) came from the agent for `staleAfterMs`. */
-  readonly stale: boolean;
-  /** When the last state or decision arrived, ms since the epoch; `undefined` before the first. */
-  readonly lastUpdateMs: number | undefined;
-  /** Everything above, and the agent's instance id, as one value. */
-  state(): RemoteDecisionsState;
-  /** Stops following the stream and aborts the request. Idempotent. */
-  close(): void;
-}
+export type { ConnectDecisionsOptions, RemoteDecisions, RemoteDecisionsState } from './types.ts';
 
 /**
  * Starts following the decisions of `options.service`; returns at once (the state is NONE until
@@ -236,21 +202,4 @@ class RemoteDecisionsClient implements RemoteDecisions {
       this.#wake = wake;
     });
   }
-}
-
-/** The level and features reported while stale, when `fallbackLevel` names a level. */
-interface FallbackState extends FeatureFlags {
-  readonly level: DegradationLevel;
-}
-
-function fallbackOf(options: ConnectDecisionsOptions): FallbackState | undefined {
-  const { fallbackLevel } = options;
-  if (fallbackLevel === undefined || fallbackLevel === 'last') return undefined;
-  const disabled = Object.freeze([...(options.fallbackDisabledFeatures ?? [])]);
-  const set = new Set(disabled);
-  return Object.freeze({
-    level: fallbackLevel,
-    enabled: (name: string) => !set.has(name),
-    disabled: () => disabled,
-  });
 }
