@@ -29,6 +29,7 @@ export class ServiceDirectory {
   readonly #namespaces = new Map<string, number>();
   readonly #limits: CardinalityLimits;
   #refused = 0;
+  readonly #evictListeners = new Set<(id: ServiceId) => void>();
 
   constructor(options: ServiceDirectoryOptions = {}) {
     this.#limits = options.limits ?? new CardinalityLimits({ max: { service: 1000, namespace: 100 } });
@@ -37,27 +38,46 @@ export class ServiceDirectory {
   /**
    * Records that `service` (in `namespace`) sent data at `nowMs`, names truncated to the limits;
    * returns false, and counts it, when the service is new and the services or the namespaces are
-   * at their cap.
+   * at their cap. {@link admit} says under which identity it is kept.
    */
   note(service: string, namespace: string, nowMs: number): boolean {
+    return this.admit(service, namespace, nowMs) !== undefined;
+  }
+
+  /**
+   * As {@link note}, returning the identity the service is kept under (its names cut to
+   * `limits.nameLength`), or `undefined` when it was refused. Whatever the receiver keeps about a
+   * sender (series, clock skew) must use this identity, never the sender's raw names.
+   */
+  admit(service: string, namespace: string, nowMs: number): ServiceId | undefined {
     service = this.#limits.name('service', service);
     namespace = this.#limits.name('namespace', namespace);
     const key = serviceKey({ namespace, service });
     const known = this.#services.get(key);
     if (known !== undefined) {
       if (known.lastSeenMs !== nowMs) this.#services.set(key, { ...known, lastSeenMs: nowMs });
-      return true;
+      return known;
     }
     if (
       this.#limits.admit('service', this.#services, key) === OVERFLOW ||
       (namespace !== '' && this.#limits.admit('namespace', this.#namespaces, namespace) === OVERFLOW)
     ) {
       this.#refused++;
-      return false;
+      return undefined;
     }
     this.#namespaces.set(namespace, (this.#namespaces.get(namespace) ?? 0) + 1);
-    this.#services.set(key, { namespace, service, lastSeenMs: nowMs });
-    return true;
+    const info = { namespace, service, lastSeenMs: nowMs };
+    this.#services.set(key, info);
+    return info;
+  }
+
+  /**
+   * Calls `listener` with each service {@link evictIdle} forgets, so that what others keep per
+   * service (e.g. the receiver's clock-skew estimates) goes with it. Returns the unsubscribe function.
+   */
+  onEvict(listener: (id: ServiceId) => void): () => void {
+    this.#evictListeners.add(listener);
+    return () => this.#evictListeners.delete(listener);
   }
 
   /** A known service, or `undefined`. */
@@ -96,6 +116,7 @@ export class ServiceDirectory {
       this.#leave(info.namespace);
       evicted.push(info);
     }
+    for (const info of evicted) for (const listener of this.#evictListeners) listener(info);
     return evicted;
   }
 

@@ -81,6 +81,7 @@ export class ClockSkewEstimator {
         arrivalsMs: new Float64Array(this.#batches),
         next: 0,
       };
+      this.#forgetStale(arrivalMs);
       if (this.#entries.size >= this.#maxServices) this.#forgetOldest();
     } else this.#entries.delete(key);
     this.#entries.set(key, entry);
@@ -89,6 +90,16 @@ export class ClockSkewEstimator {
     entry.arrivalsMs[entry.next] = arrivalMs;
     entry.next = (entry.next + 1) % this.#batches;
     return this.#estimate(entry, arrivalMs);
+  }
+
+  /** Forgets a service's estimate (the service was evicted); a later batch starts a new one. */
+  forget(service: string, namespace: string): void {
+    this.#entries.delete(`${namespace}\u0000${service}`);
+  }
+
+  /** Services with an estimate kept, heard from within the horizon or not. */
+  get size(): number {
+    return this.#entries.size;
   }
 
   /** The estimate of every service heard from within the horizon before `nowMs`. */
@@ -119,6 +130,14 @@ export class ClockSkewEstimator {
       if (!Number.isNaN(entry.delaysMs[i]!) && entry.arrivalsMs[i]! > nowMs - this.#horizonMs) return true;
     }
     return false;
+  }
+
+  /** Drops the least recently heard services whose batches are all past the horizon. */
+  #forgetStale(nowMs: number): void {
+    for (const [key, entry] of this.#entries) {
+      if (this.#hasRecent(entry, nowMs)) return;
+      this.#entries.delete(key);
+    }
   }
 
   #forgetOldest(): void {

@@ -92,6 +92,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     directory: options.directory,
     maxClockSkewMs: config.maxClockSkew,
   });
+  // An evicted service's skew estimate goes with it (its series in the exposition too).
+  const stopForgetting = options.directory.onEvict(({ service, namespace }) =>
+    ingest.clocks.skews.forget(service, namespace),
+  );
   const auth = new SenderAuth(config.tokens);
   const handler = new RequestHandler({
     ingest,
@@ -128,6 +132,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     setRules: (rules) => ingest.setRules(rules),
     setTokens: (tokens) => auth.setTokens(tokens),
     close: () => {
+      stopForgetting();
       closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
       return closed;
     },

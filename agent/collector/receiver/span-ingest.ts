@@ -103,11 +103,21 @@ export class SpanIngest {
     };
     const tally: Tally = { accepted: 0, retimed: 0, rejected: noRejections() };
     for (const resource of traces.resources) {
-      if (this.#directory.note(resource.service, resource.namespace, nowMs)) {
-        this.#ingestResource(resource, bounds, tally);
-      } else {
+      const kept = this.#directory.admit(resource.service, resource.namespace, nowMs);
+      if (kept === undefined) {
         for (const scope of resource.scopes) tally.rejected.service_limit += scope.spans.length;
+        continue;
       }
+      // From here on the service is known by the names kept (cut to limits.nameLength): a sender's
+      // 4 MB service.name must not be held, keyed or exported anywhere.
+      const { service, namespace } = kept;
+      this.#ingestResource(
+        service === resource.service && namespace === resource.namespace
+          ? resource
+          : { ...resource, service, namespace },
+        bounds,
+        tally,
+      );
     }
     const rejectedTotal = Object.values(tally.rejected).reduce((sum, count) => sum + count, 0);
     return {

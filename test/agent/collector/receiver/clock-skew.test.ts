@@ -69,4 +69,16 @@ describe('ClockSkewEstimator', () => {
       { service: 'cart', namespace: 'shop', skewMs: 30_002 },
     ]);
   });
+  it('should hold no service past the horizon once another is heard from, and forget one on demand', () => {
+    const skews = new ClockSkewEstimator();
+    for (let i = 0; i < 500; i++) skews.observe(`burst-${i}`, 'shop', NOW, NOW - 1000, NOW - 1000);
+    skews.observe('checkout', 'shop', NOW + 300_000, NOW + 299_000, NOW + 299_000);
+    expect([skews.size, skews.list(NOW + 300_000)]).toEqual([
+      1,
+      [{ service: 'checkout', namespace: 'shop', skewMs: 1000 }],
+    ]);
+    skews.forget('checkout', 'shop');
+    skews.forget('checkout', 'unknown');
+    expect([skews.size, skews.list(NOW + 300_000)]).toEqual([0, []]);
+  });
 });

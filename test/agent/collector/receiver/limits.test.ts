@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HeadroomMetricProducer } from '../../../../exporters/metrics/index.ts';
+import { connectDirectory } from '../../../../agent/index.ts';
+import { HeadroomMetricProducer, receiverMetrics } from '../../../../exporters/metrics/index.ts';
 import { exposition } from '../../../../exporters/prometheus/index.ts';
-import { jsonPayload, protobufPayload, spansOf } from './otlp-fixtures.ts';
+import { jsonPayload, protobufPayload, rawRequest, spansOf } from './otlp-fixtures.ts';
 import { JSON_TYPE, PROTOBUF, post, startTestReceiver, statusOf } from './receiver-harness.ts';
 
 let stop: (() => Promise<void>) | undefined;
@@ -98,5 +99,61 @@ describe('limits on received spans', () => {
       ],
     ]);
     expect([directory.size, directory.refused, agent.health().overflowed.service]).toEqual([2, 1, 1]);
+  });
+  it('should keep and export a sender with a 4 MB service.name or service.namespace only under its cut names, and forget its clock skew with it', async () => {
+    const {
+      receiver: r,
+      agent,
+      clock,
+      directory,
+    } = await receiver({
+      receiver: { maxBodySize: '32MiB' },
+      limits: { idleTime: '1m' },
+      window: { length: '1m' },
+    });
+    connectDirectory(agent, directory);
+    const now = clock.now();
+    const huge = (c: string) => c.repeat(4 * 1024 * 1024);
+    const resources = [
+      { service: huge('s'), namespace: 'shop' },
+      { service: 'checkout', namespace: huge('n') },
+      { service: huge('b'), namespace: huge('m') },
+    ].map((id) => ({
+      ...id,
+      spans: [
+        {
+          name: 'op',
+          startMs: now - 2005,
+          endMs: now - 2000,
+          attributes: { 'headroom.budget.context': 'routine' },
+        },
+      ],
+    }));
+
+    const response = await post(r.url, PROTOBUF, rawRequest(resources));
+
+    expect([response.status, statusOf(response)]).toEqual([200, ok]);
+    const kept = [
+      { namespace: 'shop', service: 's'.repeat(256) },
+      { namespace: 'n'.repeat(256), service: 'checkout' },
+      { namespace: 'm'.repeat(256), service: 'b'.repeat(256) },
+    ];
+    expect(directory.list().map(({ namespace, service }) => ({ namespace, service }))).toEqual(kept);
+    expect(r.stats().clockSkews).toEqual(
+      kept.map((id) => ({ service: id.service, namespace: id.namespace, skewMs: 2000 })),
+    );
+    const producer = new HeadroomMetricProducer({
+      agent,
+      maxSeries: 2000,
+      sources: [receiverMetrics(() => r.stats())],
+    });
+    expect((await exposition(producer)).length).toBeLessThan(100_000);
+
+    // Idle for limits.idleTime: the services are forgotten, their skew estimates with them.
+    for (let t = 0; t <= 62_000; t += 1000) {
+      clock.advance(1000);
+      agent.tick();
+    }
+    expect([directory.size, r.stats().clockSkews]).toEqual([0, []]);
   });
 });
