@@ -6,6 +6,7 @@
  * tokens the receiver is single-tenant: anyone who reaches it may send for any namespace.
  */
 import type { ResolvedConfig } from '../../../config/index.ts';
+import { truncate } from '../../limits/index.ts';
 import { BearerTokenSet } from '../bearer-token-set.ts';
 import type { DecodedTraces } from './types.ts';
 
@@ -104,6 +105,14 @@ export function checkMetricNamespaces(
   return { ok: false, message: foreignMessage(sender as Sender, index, namespaces[index] as string) };
 }
 
+/** Longest part of a sender's namespace quoted back in a refusal, characters. */
+const QUOTED_LENGTH = 256;
+
 function foreignMessage(sender: Sender, index: number, namespace: string): string {
-  return `token "${sender.name}" may only send for service.namespace "${sender.namespace}"; resource ${index} has service.namespace "${namespace}": nothing in this request was accepted`;
+  // The namespace is the sender's: quote a bounded part, never megabytes back into the reply.
+  const quoted =
+    namespace.length <= QUOTED_LENGTH
+      ? `"${namespace}"`
+      : `"${truncate(namespace, QUOTED_LENGTH)}..." (${namespace.length} characters)`;
+  return `token "${sender.name}" may only send for service.namespace "${sender.namespace}"; resource ${index} has service.namespace ${quoted}: nothing in this request was accepted`;
 }

@@ -178,6 +178,24 @@ describe('OTLP receiver with receiver.tokens', () => {
     },
   );
 
+  it('should quote at most 256 characters of a 3 MB foreign namespace in the 403 reply', async () => {
+    const { receiver, clock } = await start();
+    const namespace = `b${'x'.repeat(3 * 1024 * 1024)}`;
+    const response = await post(
+      receiver.url,
+      request(clock.now(), { service: 'payments', namespace }),
+      `Bearer ${TOKEN_A}`,
+    );
+    expect(outcome(response)).toEqual([
+      403,
+      undefined,
+      {
+        code: PERMISSION_DENIED,
+        message: `token "tenant-a" may only send for service.namespace "a"; resource 0 has service.namespace "b${'x'.repeat(255)}..." (3145729 characters): nothing in this request was accepted`,
+      },
+    ]);
+  });
+
   it('should not let a re-announcement move a service into another tenant: it is another service', async () => {
     const { receiver, agent, clock } = await start();
     const auth = { a: `Bearer ${TOKEN_A}`, b: `Bearer ${TOKEN_B}` };
