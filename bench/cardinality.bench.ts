@@ -4,10 +4,12 @@
 // during the attack, the scrape size right after, and the time from the attack's end until RSS is
 // back within 10 % of the baseline AND a span of a never-seen service is accepted in full. The
 // baseline is taken after a warm-up of the same volume from one legitimate service.
+// heapUsed after a full GC (bench/heap-probe.ts) at the baseline and 60 s after the attack tells a
+// leak (objects kept) from memory the allocators keep mapped after the peak (RSS only).
 // The agent runs with window.length 10s and limits.idleTime 10s so a run takes about 2 minutes.
 //   node bench/cardinality.bench.ts [dimension ...]
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -113,6 +115,18 @@ async function send(url: string, spans: readonly SpanSpec[]): Promise<{ status: 
   return { status: response.status, body: await response.text() };
 }
 
+/** heapUsed after a full GC in the agent, MiB (see bench/heap-probe.ts). */
+async function heapUsedMiB(pid: number, dir: string): Promise<number> {
+  const file = join(dir, 'heap.jsonl');
+  const before = existsSync(file) ? readFileSync(file, 'utf8').length : 0;
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100 && (existsSync(file) ? readFileSync(file, 'utf8').length : 0) === before; i++) {
+    await sleep(50);
+  }
+  const last = readFileSync(file, 'utf8').trim().split('\n').at(-1) as string;
+  return (JSON.parse(last) as NodeJS.MemoryUsage).heapUsed / 1024 / 1024;
+}
+
 function rssMiB(pid: number): number {
   const kiB = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kiB) / 1024;
@@ -126,10 +140,19 @@ function startAgent(
 ): Promise<{ child: ChildProcess; url: string; metricsUrl: string; apiUrl: string }> {
   const child = spawn(
     process.execPath,
-    ['test/helpers/run-cli.ts', 'agent', '--config', join(dir, 'headroom.yaml')],
+    [
+      '--expose-gc',
+      '--import',
+      './bench/heap-probe.ts',
+      'test/helpers/run-cli.ts',
+      'agent',
+      '--config',
+      join(dir, 'headroom.yaml'),
+    ],
     {
       cwd: join(import.meta.dirname, '..'),
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, HEADROOM_BENCH_HEAP_FILE: join(dir, 'heap.jsonl') },
     },
   );
   let output = '';
@@ -165,6 +188,7 @@ async function attack(dimension: Dimension) {
       );
     }
     await sleep(3000);
+    const baselineHeap = await heapUsedMiB(pid, dir);
     const baseline = rssMiB(pid);
     let peak = baseline;
     const sampler = setInterval(() => {
@@ -195,6 +219,8 @@ async function attack(dimension: Dimension) {
       await sleep(250);
     }
     clearInterval(sampler);
+    await sleep(Math.max(0, 60_000 - (performance.now() - ended)));
+    const finalHeap = await heapUsedMiB(pid, dir);
     const readyAfter = (await fetch(`${apiUrl}/-/ready`)).status;
     return {
       dimension,
@@ -209,6 +235,8 @@ async function attack(dimension: Dimension) {
       rssBackS,
       readyAfter,
       finalMiB: rssMiB(pid),
+      baselineHeap,
+      finalHeap,
     };
   } finally {
     child.kill('SIGKILL');
@@ -223,12 +251,12 @@ console.log(
   `cardinality attacks: ${VALUES} distinct values per dimension, limits.idleTime ${IDLE_S}s, ticks 1s`,
 );
 console.log(
-  '| dimension | baseline RSS | peak RSS | attack | replies | scrape after | /-/ready during | new service accepted after | RSS within 10 % after | /-/ready after |',
+  '| dimension | baseline RSS | peak RSS | attack | replies | scrape after | /-/ready during | new service accepted after | RSS within 10 % after | /-/ready after | heapUsed after GC, baseline -> 60 s after |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const dimension of chosen.length > 0 ? chosen : DIMENSIONS) {
   const r = await attack(dimension);
   console.log(
-    `| ${r.dimension} | ${r.baselineMiB.toFixed(0)} MiB | ${r.peakMiB.toFixed(0)} MiB | ${r.attackS.toFixed(1)} s | ${JSON.stringify(r.statuses)} | ${r.scrapeStatus}, ${(r.scrapeBytes / 1024).toFixed(0)} KiB | ${r.readyDuring} | ${seconds(r.acceptedS)} | ${seconds(r.rssBackS)} (RSS ${r.finalMiB.toFixed(0)} MiB) | ${r.readyAfter} |`,
+    `| ${r.dimension} | ${r.baselineMiB.toFixed(0)} MiB | ${r.peakMiB.toFixed(0)} MiB | ${r.attackS.toFixed(1)} s | ${JSON.stringify(r.statuses)} | ${r.scrapeStatus}, ${(r.scrapeBytes / 1024).toFixed(0)} KiB | ${r.readyDuring} | ${seconds(r.acceptedS)} | ${seconds(r.rssBackS)} (RSS ${r.finalMiB.toFixed(0)} MiB) | ${r.readyAfter} | ${r.baselineHeap.toFixed(1)} -> ${r.finalHeap.toFixed(1)} MiB |`,
   );
 }
