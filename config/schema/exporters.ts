@@ -19,6 +19,13 @@ export const prometheusSchema = z.strictObject({
   maxScrapeSize: size()
     .prefault('32MiB')
     .meta({ description: 'Largest exposition served; a bigger scrape is answered 503 and counted.' }),
+  maxConnections: z.number().int().min(1).default(16).meta({
+    description:
+      "Most connections the endpoint holds at once; further ones are closed at once, so scrapers cannot take the descriptors of the process (the host service, or the collector's receiver).",
+  }),
+  headersTimeout: duration({ minMs: 1000 }).prefault('10s').meta({
+    description: 'A scrape request must send its headers within this, else it is answered 408 and closed.',
+  }),
 });
 
 const url = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });

@@ -17,7 +17,19 @@ export interface MetricsServerOptions {
   readonly path: string;
   /** Writes the exposition to `response` (status, body). */
   readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
+  /**
+   * Most connections held at once; Node closes further ones as soon as they are accepted, so
+   * idle or slow clients cannot exhaust the process's file descriptors. @default 16
+   */
+  readonly maxConnections?: number;
+  /** Time for a request's headers, ms; then 408 and the connection closed. @default 10000 */
+  readonly headersTimeoutMs?: number;
 }
+
+/** A scrape request (headers and body) must be complete within this, ms. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Idle keep-alive connections between scrapes are closed after this, ms (Prometheus reconnects). */
+const KEEP_ALIVE_TIMEOUT_MS = 5000;
 
 /** A listening server, or why it is not listening. */
 export type ListenResult =
@@ -29,7 +41,18 @@ export type ListenResult =
  * rejects. The server is unref'd: it never keeps the process alive on its own.
  */
 export function listenMetricsServer(options: MetricsServerOptions): Promise<ListenResult> {
-  const server = createServer((request, response) => route(options, request, response));
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(headersTimeout, REQUEST_TIMEOUT_MS),
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks the timeouts every connectionsCheckingInterval (30 s by default): too coarse.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4)),
+    },
+    (request, response) => route(options, request, response),
+  );
+  server.maxConnections = options.maxConnections ?? 16;
   server.unref();
   return new Promise((resolve) => {
     const onError = (error: Error) => resolve({ listening: false, error });

@@ -84,6 +84,8 @@ export async function startPrometheusExporter(
     port: config.port,
     path: config.path,
     handle: scrapeHandler(exporter, bounded),
+    maxConnections: config.maxConnections,
+    headersTimeoutMs: config.headersTimeout,
   });
   if (!result.listening) {
     diag.error(

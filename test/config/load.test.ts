@@ -57,6 +57,8 @@ describe('defaults', () => {
       path: '/metrics',
       maxSeries: 2000,
       maxScrapeSize: 32 * 1024 * 1024,
+      maxConnections: 16,
+      headersTimeout: 10_000,
     });
     expect(config.limits).toEqual({
       nameLength: 256,

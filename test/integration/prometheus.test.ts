@@ -69,6 +69,8 @@ describe('Prometheus scraping the agent', () => {
         path: '/metrics',
         maxSeries: 2000,
         maxScrapeSize: 32 * 1024 * 1024,
+        maxConnections: 16,
+        headersTimeout: 10_000,
       },
     });
     if (!exporter.listening) throw new Error(`exporter not listening: ${exporter.error}`);

@@ -19,6 +19,8 @@ const config = {
   path: '/metrics',
   maxSeries: 2000,
   maxScrapeSize: 32 * 1024 * 1024,
+  maxConnections: 16,
+  headersTimeout: 10_000,
 };
 const handles: PrometheusExporterHandle[] = [];
 

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,8 @@ const config = {
   path: '/metrics',
   maxSeries: 2000,
   maxScrapeSize: 32 * 1024 * 1024,
+  maxConnections: 16,
+  headersTimeout: 10_000,
 };
 const handles: PrometheusExporterHandle[] = [];
 
@@ -86,5 +89,47 @@ describe('startPrometheusExporter', () => {
     const { agent } = testAgent();
     const handle = await started({ agent, config: { ...config, enabled: false } });
     expect(handle).toEqual({ listening: false, error: undefined, shutdown: expect.any(Function) });
+  });
+});
+
+/** A raw connection that sent a request line and one header, then nothing: what a slow client holds. */
+function slowClient(port: number): Promise<{ socket: Socket; reply: Promise<string> }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk;
+      });
+      socket.on('error', () => {});
+      const reply = new Promise<string>((done) => socket.on('close', () => done(received)));
+      resolve({ socket, reply });
+    });
+  });
+}
+
+describe('the Prometheus endpoint under slow or many clients', () => {
+  it('should hold at most maxConnections connections, close further ones at once, and serve again once they leave', async () => {
+    const { agent } = testAgent();
+    const handle = listening(await started({ agent, config: { ...config, maxConnections: 3 } }));
+    const held = await Promise.all([1, 2, 3].map(() => slowClient(handle.port)));
+    // The server counts a connection when it accepts it: wait until all three are counted.
+    const extra = await slowClient(handle.port);
+    expect(await extra.reply).toBe('');
+    for (const client of held) client.socket.destroy();
+    await Promise.all(held.map((client) => client.reply));
+    const response = await fetch(handle.url);
+    expect(response.status).toBe(200);
+    await response.text();
+  });
+
+  it('should answer 408 and close a connection whose headers are not complete within headersTimeout', async () => {
+    const { agent } = testAgent();
+    const handle = listening(await started({ agent, config: { ...config, headersTimeout: 1000 } }));
+    const startedMs = performance.now();
+    const client = await slowClient(handle.port);
+    const reply = await client.reply;
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+    expect(performance.now() - startedMs).toBeLessThan(1000 + 1000);
   });
 });
