@@ -18,6 +18,7 @@ export {
 export { type BudgetResolution, BudgetResolver } from './budget/budget-resolver.ts';
 export { configuredBudgetsMs } from './budget/configured-budgets.ts';
 export { Evaluator } from './budget/evaluator.ts';
+export { exactMs, msToSeconds, shareOfMs } from './budget/exact-decimal.ts';
 export { ModifierSet } from './budget/modifiers.ts';
 export { type SeriesTarget, SeriesTargets } from './budget/series-targets.ts';
 export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';

@@ -3,7 +3,14 @@
  * first call and reused: span options with the budget attributes, the base budget, phase options.
  */
 import { diag, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import { ATTR_BUDGET_CONTEXT, ATTR_BUDGET_MS, ATTR_OPERATION, ATTR_PHASE, truncate } from '../agent/index.ts';
+import {
+  ATTR_BUDGET_CONTEXT,
+  ATTR_BUDGET_MS,
+  ATTR_OPERATION,
+  ATTR_PHASE,
+  shareOfMs,
+  truncate,
+} from '../agent/index.ts';
 import { runInSpan } from './run-in-span.ts';
 
 /** What bindings need from the agent. */
@@ -86,7 +93,7 @@ export class OperationBinding {
       [ATTR_PHASE]: name,
     };
     if (share !== undefined && Number.isFinite(this.#baseBudgetMs))
-      attributes[ATTR_BUDGET_MS] = this.#baseBudgetMs * share;
+      attributes[ATTR_BUDGET_MS] = shareOfMs(this.#baseBudgetMs, share);
     const options = { attributes };
     if (cache) this.#phases.set(name, options);
     return options;

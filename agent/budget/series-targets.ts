@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { Percentile } from '../window/index.ts';
+import { shareOfMs } from './exact-decimal.ts';
 import type { SeriesKey } from './types.ts';
 
 /** The budget a series is judged against. */
@@ -59,7 +60,8 @@ export class SeriesTargets {
     const share = series.phase === '' ? 1 : context.phases[series.phase];
     if (share === undefined) return undefined;
     return {
-      baseBudgetMs: operationBudgetMs * share,
+      // The same exact decimal as the histogram bound of this budget (configuredBudgetsMs).
+      baseBudgetMs: shareOfMs(operationBudgetMs, share),
       percentile: context.percentile,
       warningRatio: context.warningRatio,
       minSamples: context.minSamples ?? this.#config.evaluation.minSamples,

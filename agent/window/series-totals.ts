@@ -1,3 +1,5 @@
+import { exactMs } from '../budget/exact-decimal.ts';
+
 /**
  * Cumulative counts of one series since it was created, for exporters: a histogram over fixed
  * bounds (every configured budget is a bound, so "within budget" is exact in PromQL), the count,
@@ -64,12 +66,17 @@ export const DEFAULT_BOUNDS_MS: readonly number[] = Object.freeze([
   1, 2.5, 5, 10, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000, 10_000,
 ]);
 
-/** Sorted, de-duplicated bounds: the defaults plus every budget given. */
+/**
+ * Bounds, ms, strictly increasing and unique as exact decimals: the defaults plus every finite,
+ * positive budget given, each rounded by {@link exactMs} first, so float noise (`225 x 0.28`)
+ * neither adds a second bound beside an equal one (`63`) nor prints as a long fraction.
+ */
 export function histogramBounds(
   budgetsMs: Iterable<number>,
   defaults: readonly number[] = DEFAULT_BOUNDS_MS,
 ): number[] {
-  const all = new Set<number>(defaults);
-  for (const budget of budgetsMs) if (Number.isFinite(budget) && budget > 0) all.add(budget);
+  const all = new Set<number>();
+  for (const bound of [...defaults, ...budgetsMs])
+    if (Number.isFinite(bound) && bound > 0) all.add(exactMs(bound));
   return [...all].sort((a, b) => a - b);
 }

@@ -3,7 +3,7 @@
  * an `le` bound), operation and error counters and budget violations.
  */
 import type { Histogram } from '@opentelemetry/sdk-metrics';
-import type { Agent, Series } from '../../agent/index.ts';
+import { type Agent, msToSeconds, type Series } from '../../agent/index.ts';
 import { SERIES_FOLD, sum } from './capped-points.ts';
 import { METRICS } from './metric-descriptors.ts';
 import type { MetricSink } from './metric-sink.ts';
@@ -15,11 +15,12 @@ export function addTotalsMetrics(sink: MetricSink, agent: Agent, seriesList: rea
   const operations = sink.capped(SERIES_FOLD, sum);
   const errors = sink.capped(SERIES_FOLD, sum);
   const violations = sink.capped(SERIES_FOLD, sum);
-  // Every series of a registry shares one set of bounds: convert them once per collection.
+  // Every series of a registry shares one set of bounds: convert them once per collection, as
+  // exact decimals (44.1 ms is 0.0441 s), the same numbers in the exposition and over OTLP.
   let boundariesSeconds: number[] | undefined;
   for (const series of seriesList) {
     const { totals } = series;
-    boundariesSeconds ??= totals.boundsMs.map((ms) => ms / 1000);
+    boundariesSeconds ??= totals.boundsMs.map(msToSeconds);
     const attributes = seriesAttributes(series);
     durations.add(series, attributes, {
       buckets: { boundaries: boundariesSeconds, counts: Array.from(totals.bucketCounts) },

@@ -2,7 +2,7 @@
  * Per-series gauges read from the sliding windows at collection time: latency percentiles, the
  * effective and base budgets, and the budget utilization at the percentile each context is judged at.
  */
-import { type Agent, PERCENTILES, percentileValue, type Series } from '../../agent/index.ts';
+import { type Agent, msToSeconds, PERCENTILES, percentileValue, type Series } from '../../agent/index.ts';
 import { max, SERIES_FOLD } from './capped-points.ts';
 import { METRICS } from './metric-descriptors.ts';
 import type { MetricSink } from './metric-sink.ts';
@@ -30,8 +30,8 @@ export function addWindowMetrics(
     const target = agent.targets.of(series);
     if (target === undefined) continue;
     const budgetMs = agent.budgets.effectiveBudgetMs(target.baseBudgetMs, series.context);
-    budget.add(series, attributes, budgetMs / 1000);
-    budgetBase.add(series, attributes, target.baseBudgetMs / 1000);
+    budget.add(series, attributes, msToSeconds(budgetMs));
+    budgetBase.add(series, attributes, msToSeconds(target.baseBudgetMs));
     const observedMs = percentileValue(snapshot, target.percentile);
     if (observedMs !== undefined && budgetMs > 0) utilization.add(series, attributes, observedMs / budgetMs);
   }

@@ -106,7 +106,21 @@ describe('decodeOtlpRequest', () => {
     expect(fromProto.map((m) => [m.name, m.unit, m.type, m.temporality, m.points])).toEqual([
       ['headroom_operations_total', '', 'sum', 2, [{ attributes: { context: 'emergency' }, value: 3 }]],
       ['headroom_level', '1', 'gauge', undefined, [{ attributes: {}, value: -2 }]],
-      ['headroom_duration_seconds', 's', 'histogram', 2, [{ attributes: { op: 'quote' }, value: 1 }]],
+      [
+        'headroom_duration_seconds',
+        's',
+        'histogram',
+        2,
+        [
+          {
+            attributes: { op: 'quote' },
+            value: 1,
+            // The SDK's default bounds; packed doubles and fixed64 counts decoded as JSON spells them.
+            explicitBounds: [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10_000],
+            bucketCounts: [0, 1, ...Array<number>(14).fill(0)],
+          },
+        ],
+      ],
       ['headroom_inflight', '', 'sum', 2, [{ attributes: {}, value: 1.5 }]],
     ]);
   });

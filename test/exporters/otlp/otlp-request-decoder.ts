@@ -45,7 +45,13 @@ const NUMBER_POINT: Schema = {
   4: ['asDouble', 'double'],
   6: ['asInt', 'sfixed64'],
 };
-const HISTOGRAM_POINT: Schema = { ...ATTRIBUTES(9), 4: ['count', 'fixed64'], 5: ['sum', 'double'] };
+const HISTOGRAM_POINT: Schema = {
+  ...ATTRIBUTES(9),
+  4: ['count', 'fixed64'],
+  5: ['sum', 'double'],
+  6: ['bucketCounts', 'fixed64', true],
+  7: ['explicitBounds', 'double', true],
+};
 const METRIC: Schema = {
   1: ['name', 'string'],
   2: ['description', 'string'],
@@ -123,12 +129,27 @@ function scalar(kind: Exclude<Kind, Schema>, wire: number, reader: WireReader): 
   return kind === 'hex' ? bytes.toString('hex') : bytes.toString('utf8');
 }
 
+/** A packed repeated field of 8-byte values (doubles, or fixed64 as decimal strings like OTLP/JSON). */
+function packed64(kind: 'double' | 'fixed64', bytes: Buffer): unknown[] {
+  const values: unknown[] = [];
+  for (let at = 0; at + 8 <= bytes.length; at += 8)
+    values.push(kind === 'double' ? bytes.readDoubleLE(at) : bytes.readBigUInt64LE(at).toString());
+  return values;
+}
+
 function decodeMessage(buf: Buffer, schema: Schema): Decoded {
   const reader = new WireReader(buf);
   const out: Decoded = {};
   while (!reader.done) {
     const tag = Number(reader.varint());
     const [name, kind, repeated] = schema[tag >>> 3] ?? ['', 'string'];
+    if (repeated && (kind === 'double' || kind === 'fixed64') && (tag & 7) === 2) {
+      out[name] = [
+        ...((out[name] as unknown[]) ?? []),
+        ...packed64(kind, reader.take(Number(reader.varint()))),
+      ];
+      continue;
+    }
     const value =
       typeof kind === 'object'
         ? decodeMessage(reader.take(Number(reader.varint())), kind)
@@ -174,7 +195,15 @@ export interface ReceivedMetric {
   readonly type: 'gauge' | 'sum' | 'histogram';
   /** 1 delta, 2 cumulative; undefined for gauges. */
   readonly temporality: number | undefined;
-  readonly points: readonly { readonly attributes: FlatAttributes; readonly value: number }[];
+  readonly points: readonly ReceivedPoint[];
+}
+
+/** One data point; a histogram point also has its bounds and per-bucket (not cumulative) counts. */
+export interface ReceivedPoint {
+  readonly attributes: FlatAttributes;
+  readonly value: number;
+  readonly explicitBounds?: readonly number[];
+  readonly bucketCounts?: readonly number[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: OTLP/JSON is walked by field name
@@ -220,10 +249,16 @@ export function receivedMetrics(request: Json): ReceivedMetric[] {
     ((rm.scopeMetrics ?? []) as Json[]).flatMap((sm) =>
       ((sm.metrics ?? []) as Json[]).map((metric) => {
         const type = (['gauge', 'sum', 'histogram'] as const).find((t) => metric[t] !== undefined) ?? 'gauge';
-        const points = ((metric[type]?.dataPoints ?? []) as Json[]).map((p) => ({
-          attributes: flatAttributes(p.attributes),
-          value: Number(type === 'histogram' ? p.count : (p.asDouble ?? p.asInt ?? 0)),
-        }));
+        const points = ((metric[type]?.dataPoints ?? []) as Json[]).map((p): ReceivedPoint => {
+          const attributes = flatAttributes(p.attributes);
+          if (type !== 'histogram') return { attributes, value: Number(p.asDouble ?? p.asInt ?? 0) };
+          return {
+            attributes,
+            value: Number(p.count),
+            explicitBounds: ((p.explicitBounds ?? []) as unknown[]).map(Number),
+            bucketCounts: ((p.bucketCounts ?? []) as unknown[]).map(Number),
+          };
+        });
         return {
           resource: flatAttributes(rm.resource?.attributes),
           scope: sm.scope?.name ?? '',
