@@ -55,7 +55,8 @@ describe('Prometheus scraping the agent', () => {
   beforeAll(async () => {
     ensurePrometheus();
     headroom = start({
-      config: { service: { name: 'checkout' } },
+      // lookup's execution phase (70 % of 63 ms) is the bound 44.1 ms, 44.099999999999994 in binary.
+      config: { service: { name: 'checkout' }, contexts: { lookup: { budget: '63ms' } } },
       env: {},
       registerGlobal: false,
       loadSampler: new ScriptedLoad(),
@@ -132,6 +133,18 @@ describe('Prometheus scraping the agent', () => {
     );
     expect(load.withinBudget / load.total).toBe(0.8);
     expect(ratio?.value).toBeCloseTo(load.withinBudget / load.total, 3);
+  });
+
+  it('should match the exact decimal selector le="0.0441", one series per bucket', async () => {
+    const buckets = await prometheus.query(
+      `headroom_operation_duration_seconds_bucket${series.replace('}', ',le="0.0441"}')}`,
+    );
+    expect(buckets.map((sample) => sample.metric.le)).toEqual(['0.0441']);
+    expect(buckets[0]?.value).toBeGreaterThan(0);
+    // Every bound of the agent's totals is one stored series (a duplicate le would be dropped).
+    const bounds = headroom.agent.registry.list()[0]?.totals.boundsMs.length ?? 0;
+    const [stored] = await prometheus.query(`count(headroom_operation_duration_seconds_bucket${series})`);
+    expect([bounds, stored?.value]).toEqual([23, bounds + 1]);
   });
 
   it('should show the degradation level, and an override within a few scrapes', async () => {
