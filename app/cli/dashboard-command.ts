@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import {
   DASHBOARD_FILE,
+  DEFAULT_DASHBOARDS_PATH,
   generateDashboard,
   generateProvisioning,
   PROVISIONING_FILE,
@@ -13,11 +14,13 @@ import type { CliIo } from './io.ts';
 
 /**
  * `headroom dashboard --config FILE [--out DIR [--grafana-path PATH]]`: the Grafana dashboard JSON,
- * printed, or written to DIR with a provisioning file whose provider reads it from PATH (DIR as an
- * absolute path by default: give the path Grafana sees when it runs elsewhere, e.g. in a
- * container). 0 when done, 1 for an invalid configuration or an unwritable DIR, 2 for bad arguments.
+ * printed, or written to DIR with a provisioning file whose provider reads it from PATH, the folder
+ * as the Grafana host sees it (default {@link DEFAULT_DASHBOARDS_PATH}, under Grafana's
+ * conventional `/var/lib/grafana/dashboards`; never the local DIR, which breaks once the files are
+ * copied to Grafana). 0 when done, 1 for an invalid configuration or an unwritable DIR, 2 for bad
+ * arguments.
  * @example
- * headroom dashboard --config headroom.yaml --out ./grafana --grafana-path /var/lib/grafana/dashboards/headroom
+ * headroom dashboard --config headroom.yaml --out ./grafana --grafana-path /srv/grafana/dashboards
  */
 export function dashboardCommand(args: string[], io: CliIo): number {
   const { values } = parseArgs({
@@ -39,7 +42,8 @@ export function dashboardCommand(args: string[], io: CliIo): number {
     io.stdout(json);
     return 0;
   }
-  const provisioning = generateProvisioning({ path: values['grafana-path'] ?? resolve(values.out) });
+  const grafanaPath = values['grafana-path'] ?? DEFAULT_DASHBOARDS_PATH;
+  const provisioning = generateProvisioning({ path: grafanaPath });
   const files = [join(values.out, DASHBOARD_FILE), join(values.out, PROVISIONING_FILE)];
   try {
     mkdirSync(values.out, { recursive: true });
@@ -49,6 +53,10 @@ export function dashboardCommand(args: string[], io: CliIo): number {
     io.stderr(`headroom dashboard: cannot write to ${values.out}: ${(error as Error).message}\n`);
     return 1;
   }
-  io.stdout(`wrote ${files.join(' and ')}\n`);
+  io.stdout(
+    `wrote ${files.join(' and ')}\n` +
+      `copy ${DASHBOARD_FILE} to ${grafanaPath} on the Grafana host (--grafana-path to change it) and ` +
+      `${PROVISIONING_FILE} to Grafana's provisioning/dashboards folder\n`,
+  );
   return 0;
 }

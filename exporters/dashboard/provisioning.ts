@@ -8,7 +8,10 @@ import { stringify } from 'yaml';
 /** File name of the provisioning file that `headroom dashboard --out DIR` writes. */
 export const PROVISIONING_FILE = 'headroom-dashboards.yaml';
 
-/** Where Grafana reads the dashboard from, when nothing else is said. */
+/**
+ * Where Grafana reads the dashboard from, when nothing else is said: a folder of its own under
+ * Grafana's conventional dashboards path (a provider per folder, so no dashboard is loaded twice).
+ */
 export const DEFAULT_DASHBOARDS_PATH = '/var/lib/grafana/dashboards/headroom';
 
 export interface ProvisioningOptions {

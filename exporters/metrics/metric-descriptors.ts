@@ -21,9 +21,10 @@ export const METRICS = Object.freeze({
   ),
   operations: metric('headroom_operations_total', 'Operations recorded (samples the agent accepted).'),
   operationErrors: metric('headroom_operation_errors_total', 'Recorded operations that ended in error.'),
+  // Counts evaluations (ticks), not operations: slow operations are in the duration histogram.
   budgetViolations: metric(
-    'headroom_budget_violations_total',
-    'Evaluation ticks that found the series over its effective budget.',
+    'headroom_budget_violated_evaluations_total',
+    'Evaluations (one per series per evaluation interval, once it has enough samples) whose verdict was violated: the judged percentile over the effective budget. Counts ticks, not operations.',
   ),
   latency: metric(
     'headroom_latency_seconds',

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../../config/index.ts';
@@ -20,17 +20,34 @@ describe('headroom dashboard', () => {
     });
   });
 
-  it('should write the dashboard and a provisioning file that points at --out', async () => {
+  it("should write the dashboard and a provisioning file that points at Grafana's dashboards path, not --out", async () => {
     const out = join(dir, 'grafana');
     const json = join(out, 'headroom-dashboard.json');
     const yaml = join(out, 'headroom-dashboards.yaml');
     expect(await runCli(['dashboard', '--config', CONFIG, '--out', out])).toEqual({
       code: 0,
-      stdout: `wrote ${json} and ${yaml}\n`,
+      stdout:
+        `wrote ${json} and ${yaml}\n` +
+        'copy headroom-dashboard.json to /var/lib/grafana/dashboards/headroom on the Grafana host ' +
+        "(--grafana-path to change it) and headroom-dashboards.yaml to Grafana's provisioning/dashboards folder\n",
       stderr: '',
     });
     expect(readFileSync(json, 'utf8')).toBe(EXPECTED);
-    expect(parse(readFileSync(yaml, 'utf8')).providers[0].options.path).toBe(resolve(out));
+    expect(parse(readFileSync(yaml, 'utf8'))).toEqual({
+      apiVersion: 1,
+      providers: [
+        {
+          name: 'headroom',
+          orgId: 1,
+          folder: 'Headroom',
+          type: 'file',
+          disableDeletion: false,
+          allowUiUpdates: false,
+          updateIntervalSeconds: 30,
+          options: { path: '/var/lib/grafana/dashboards/headroom', foldersFromFilesStructure: false },
+        },
+      ],
+    });
   });
 
   it('should point the provider at --grafana-path when Grafana sees the folder elsewhere', async () => {
@@ -44,7 +61,12 @@ describe('headroom dashboard', () => {
       '--grafana-path',
       '/var/lib/grafana/dashboards',
     ];
-    expect((await runCli(args)).code).toBe(0);
+    const { code, stdout } = await runCli(args);
+    expect([code, stdout.split('\n')[1]]).toEqual([
+      0,
+      'copy headroom-dashboard.json to /var/lib/grafana/dashboards on the Grafana host ' +
+        "(--grafana-path to change it) and headroom-dashboards.yaml to Grafana's provisioning/dashboards folder",
+    ]);
     const provisioning = parse(readFileSync(join(out, 'headroom-dashboards.yaml'), 'utf8'));
     expect(provisioning.providers[0].options.path).toBe('/var/lib/grafana/dashboards');
   });

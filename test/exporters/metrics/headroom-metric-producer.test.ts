@@ -57,11 +57,11 @@ describe('HeadroomMetricProducer', () => {
       `headroom_operation_errors_total{${labels},phase="execution"} 0`,
     ]);
     // p95 is 70 ms against 50 ms: one violated evaluation; the phase (20 ms of 35 ms) is fine.
-    expect(family(text, 'headroom_budget_violations_total')).toEqual([
-      '# HELP headroom_budget_violations_total Evaluation ticks that found the series over its effective budget.',
-      '# TYPE headroom_budget_violations_total counter',
-      `headroom_budget_violations_total{${labels}} 1`,
-      `headroom_budget_violations_total{${labels},phase="execution"} 0`,
+    expect(family(text, 'headroom_budget_violated_evaluations_total')).toEqual([
+      '# HELP headroom_budget_violated_evaluations_total Evaluations (one per series per evaluation interval, once it has enough samples) whose verdict was violated: the judged percentile over the effective budget. Counts ticks, not operations.',
+      '# TYPE headroom_budget_violated_evaluations_total counter',
+      `headroom_budget_violated_evaluations_total{${labels}} 1`,
+      `headroom_budget_violated_evaluations_total{${labels},phase="execution"} 0`,
     ]);
   });
 
