@@ -129,6 +129,24 @@ describe('the operation handle', () => {
     ]);
   });
 
+  it('should give a phase span its budget as the exact decimal the histogram bound has', () => {
+    const { headroom, exporter } = setup({
+      contexts: { lookup: { budget: '63ms', phases: { query: '70%', render: '10%' } } },
+    });
+    headroom.track('find', 'lookup', (op) => {
+      op.phase('query', () => 1);
+      op.phase('render', () => 2);
+    });
+    const phases = exporter.getFinishedSpans().filter((s) => s.name !== 'find');
+    // 63 x 0.7 is 44.099999999999994 and 63 x 0.1 is 6.300000000000001 in binary.
+    expect(phases.map((s) => [s.name, s.attributes['headroom.budget.ms']])).toEqual([
+      ['query', 44.1],
+      ['render', 6.3],
+    ]);
+    const bounds = headroom.agent.registry.list()[0]?.totals.boundsMs ?? [];
+    expect([bounds.includes(44.1), bounds.includes(6.3)]).toEqual([true, true]);
+  });
+
   it('should report the effective budget and the time remaining', () => {
     const { headroom } = setup();
     headroom.track('quote', 'deliberative', (op) => {
