@@ -1,7 +1,9 @@
 import { isScalar, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import type { ConfigIssue } from '../errors.ts';
 import type { ConfigPath } from './location.ts';
 import { formatPath } from './location.ts';
+import { targetTyped } from './target-type.ts';
 import { isMapping } from './tree.ts';
 import type { YamlSource } from './yaml-source.ts';
 
@@ -17,10 +19,23 @@ export interface Expansion {
   readonly problems: readonly string[];
 }
 
+/** One scalar that took a value from the environment: what the file says, and what it became. */
+export interface Substitution {
+  readonly path: ConfigPath;
+  /** The scalar as written, e.g. `${TOKEN}` or `Bearer ${TOKEN}`: what messages show. */
+  readonly reference: string;
+  /** The expanded text: what messages must not show. */
+  readonly text: string;
+  /** The value given to validation (the text, or a number or boolean). */
+  readonly value: unknown;
+}
+
 /** The substituted data of one source and the references that could not be expanded. */
 export interface SubstitutionResult {
   readonly value: unknown;
   readonly issues: readonly ConfigIssue[];
+  /** Every scalar whose text came (in part) from the environment. */
+  readonly substitutions: readonly Substitution[];
 }
 
 // `$$` first, so that `$${A}` is an escaped `$` followed by the literal text `{A}`.
@@ -72,37 +87,59 @@ function unsupported(body: string): string {
 
 /**
  * Expands environment references in every string value of a parsed source, before
- * validation. A value that is exactly one reference takes the YAML type of what it expands
- * to (`port: ${PORT}` with `PORT=9464` gives the number 9464) unless it was quoted in the
- * file; partial substitutions stay strings. Each unexpandable reference becomes an issue at
+ * validation. A value that is exactly one reference takes the type the field at its path
+ * expects (`port: ${PORT}` with `PORT=9464` gives the number 9464; `token: ${TOKEN}` with
+ * `TOKEN=0123` gives the string "0123"), read as YAML when the field takes a number or a
+ * boolean, unless it was quoted in the file; partial substitutions stay strings. Without
+ * `schema`, a whole value takes its YAML type. Each unexpandable reference becomes an issue at
  * its scalar; the scalar then keeps its text. Keys are not expanded.
  */
-export function substituteEnv(source: YamlSource, env: EnvVars): SubstitutionResult {
+export function substituteEnv(
+  source: YamlSource,
+  env: EnvVars,
+  schema?: z.core.$ZodType,
+): SubstitutionResult {
   const issues: ConfigIssue[] = [];
+  const substitutions: Substitution[] = [];
+  const scalar = { source, env, schema, issues, substitutions };
   const visit = (value: unknown, path: ConfigPath): unknown => {
-    if (typeof value === 'string') return substituteScalar(source, value, path, env, issues);
+    if (typeof value === 'string') return substituteScalar(scalar, value, path);
     if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, index]));
     if (!isMapping(value)) return value;
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, visit(item, [...path, key])]));
   };
-  return { value: visit(source.value, []), issues };
+  return { value: visit(source.value, []), issues, substitutions };
 }
 
-function substituteScalar(
-  source: YamlSource,
-  value: string,
-  path: ConfigPath,
-  env: EnvVars,
-  issues: ConfigIssue[],
-): unknown {
-  const expansion = expandString(value, env);
+interface ScalarContext {
+  readonly source: YamlSource;
+  readonly env: EnvVars;
+  readonly schema: z.core.$ZodType | undefined;
+  readonly issues: ConfigIssue[];
+  readonly substitutions: Substitution[];
+}
+
+function substituteScalar(context: ScalarContext, value: string, path: ConfigPath): unknown {
+  const { source, issues } = context;
+  const expansion = expandString(value, context.env);
   if (expansion.problems.length > 0) {
     const at = source.locate(path, 'value');
     for (const message of expansion.problems)
       issues.push({ file: source.file, path: formatPath(path), ...at, message });
     return value;
   }
-  return expansion.whole && !source.isQuoted(path) ? typedScalar(expansion.text) : expansion.text;
+  const text = expansion.text;
+  const typed =
+    expansion.whole && !source.isQuoted(path)
+      ? targetTyped(context.schema, path, text, typedScalar(text))
+      : text;
+  if (hasReference(value)) context.substitutions.push({ path, reference: value, text, value: typed });
+  return typed;
+}
+
+/** True when the scalar holds a `${...}` reference (not only `$$` escapes). */
+function hasReference(value: string): boolean {
+  return value.replaceAll('$$', '').includes('${');
 }
 
 /** A number or boolean when the text is a plain YAML scalar of that type; otherwise the text. */

@@ -4,6 +4,7 @@ import type { EnvVars } from './env-substitution.ts';
 import { substituteEnv } from './env-substitution.ts';
 import { sortIssues, toConfigIssues, zodParseOptions } from './issues.ts';
 import { mergeSources } from './merge.ts';
+import { redactIssues } from './redact.ts';
 import { parseYamlSource } from './yaml-source.ts';
 
 /** One configuration file's name (as shown in messages) and text. */
@@ -22,7 +23,8 @@ export type ValidationResult<T> =
  * references, merge (later files win), then `schema.safeParse`. Reports every problem at
  * once, each located in the file that caused it. Syntax errors stop before validation
  * (after all files are parsed); unexpandable references do not, but validation problems at
- * those same values are dropped as duplicates. No sources validates `{}`, so defaults apply.
+ * those same values are dropped as duplicates. A substituted value takes the type its field
+ * expects, and messages show its reference (`${TOKEN}`), never the value. No sources validates `{}`, so defaults apply.
  * Never throws.
  * @example
  * const result = validateSources([{ file: 'headroom.yaml', text }], ConfigSchema, process.env);
@@ -37,7 +39,10 @@ export function validateSources<T>(
   const syntaxIssues = parsed.flatMap((source) => source.issues);
   if (syntaxIssues.length > 0) return { ok: false, issues: sortIssues(syntaxIssues) };
 
-  const substituted = parsed.map((source) => ({ ...source, ...substituteEnv(source, env) }));
+  const substituted = parsed.map((source) => ({ ...source, ...substituteEnv(source, env, schema) }));
+  const fromEnv = substituted.flatMap((source) =>
+    source.substitutions.map((s) => ({ ...s, file: source.file })),
+  );
   const envIssues = substituted.flatMap((source) => source.issues);
   const merged = mergeSources(substituted);
   const result = schema.safeParse(merged.value, zodParseOptions);
@@ -49,5 +54,5 @@ export function validateSources<T>(
   const fresh = schemaIssues.filter(
     (issue) => !envIssues.some((e) => e.file === issue.file && e.path === issue.path),
   );
-  return { ok: false, issues: sortIssues([...envIssues, ...fresh]) };
+  return { ok: false, issues: sortIssues(redactIssues([...envIssues, ...fresh], fromEnv)) };
 }

@@ -211,25 +211,25 @@ describe('validateSources', () => {
     });
   });
 
-  it('should keep a number substituted into a string field a validation error', () => {
-    const result = validateSources([{ file: 'app.yaml', text: 'service:\n  name: ${NAME}\n' }], schema, {
-      NAME: '42',
+  it('should give a substituted value the type its field expects, and show the reference in errors', () => {
+    const text = 'service:\n  name: ${NAME}\nwindow:\n  slots: ${SLOTS}\n';
+    expect(validateSources([{ file: 'app.yaml', text }], schema, { NAME: '42', SLOTS: '7' })).toEqual({
+      ok: true,
+      value: { ...DEFAULTS, service: { name: '42' }, window: { sizeMs: 60_000, slots: 7 } },
     });
-    expect(result).toStrictEqual({
+    expect(
+      validateSources([{ file: 'app.yaml', text }], schema, { NAME: '42', SLOTS: 'seven' }),
+    ).toStrictEqual({
       ok: false,
       issues: [
         {
           file: 'app.yaml',
-          path: 'service.name',
-          line: 2,
-          column: 9,
-          message: 'expected a string, got number 42',
+          path: 'window.slots',
+          line: 4,
+          column: 10,
+          message: 'expected a number, got ${SLOTS}',
         },
       ],
     });
-    const quoted = validateSources([{ file: 'app.yaml', text: 'service:\n  name: "${NAME}"\n' }], schema, {
-      NAME: '42',
-    });
-    expect(quoted).toEqual({ ok: true, value: { ...DEFAULTS, service: { name: '42' } } });
   });
 });
