@@ -1,6 +1,7 @@
 import type { Document, Node, YAMLError } from 'yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { ConfigIssue } from '../errors.ts';
+import { expandedSize, MAX_EXPANDED_VALUES } from './alias-expansion.ts';
 import type { Anchor, ConfigPath, Position } from './location.ts';
 
 /** One configuration file, parsed: its data, its problems, and a way back to its text. */
@@ -32,7 +33,8 @@ interface Found {
  */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // `<<` merge keys as YAML 1.1 defined them, which most YAML tools (and the Collector) accept.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -93,14 +95,20 @@ function toMapping(
     });
     return {};
   }
+  if (expandedSize(doc) > MAX_EXPANDED_VALUES) {
+    issues.push({ file, path: '', ...at, message: ALIAS_BOMB });
+    return {};
+  }
   try {
-    return doc.toJS() ?? {};
+    // Our own bound above replaces yaml's alias count, which refuses linear reuse (100 aliases of one scalar).
+    return doc.toJS({ maxAliasCount: -1 }) ?? {};
   } catch (error) {
-    // toJS throws on alias bombs ("Excessive alias count"); report it like a syntax error.
     issues.push({ file, path: '', ...at, message: error instanceof Error ? error.message : String(error) });
     return {};
   }
 }
+
+const ALIAS_BOMB = `aliases expand to more than ${MAX_EXPANDED_VALUES} values (aliases of aliases multiply, as in a "billion laughs" file); reuse an anchor as often as you like, but do not nest aliases of aliases this deep`;
 
 function find(doc: Document, path: ConfigPath): Found {
   let node: unknown = doc.contents;
