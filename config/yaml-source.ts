@@ -2,6 +2,7 @@ import type { Document, Node, YAMLError } from 'yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { ConfigIssue } from '../errors.ts';
 import { expandedSize, MAX_EXPANDED_VALUES } from './alias-expansion.ts';
+import { withFlowReferenceHints } from './flow-reference-hint.ts';
 import type { Anchor, ConfigPath, Position } from './location.ts';
 
 /** One configuration file, parsed: its data, its problems, and a way back to its text. */
@@ -39,7 +40,12 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const issues = doc.errors.map((error) => yamlIssue(file, doc, error, position));
+  const issues = withFlowReferenceHints(
+    file,
+    text,
+    doc.errors.map((error) => yamlIssue(file, doc, error, position)),
+    position,
+  );
   const value = issues.length === 0 ? toMapping(file, doc, issues, position) : {};
   return {
     file,

@@ -85,8 +85,8 @@ describe('headroom schema', () => {
   it('should describe durations and percentiles as a user writes them', () => {
     const schema = jsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
     expect(schema.properties.evaluation?.properties?.interval).toMatchObject({
-      type: 'string',
       default: '1s',
+      anyOf: [{ type: 'string' }, { $ref: '#/$defs/envReference' }],
     });
   });
 });
