@@ -36,6 +36,7 @@ export {
   type ConnectDecisionsOptions,
   connectDecisions,
   Headroom,
+  type MetricsEndpoint,
   type Operation,
   type RemoteDecisions,
   type RemoteDecisionsState,

@@ -78,6 +78,11 @@ function startMetricExport(
       },
     );
     headroom.addShutdownHook(async () => (await pending).shutdown());
+    headroom.setMetricsEndpoint(
+      pending.then((handle) =>
+        handle.listening ? { url: handle.url } : { url: undefined, error: handle.error },
+      ),
+    );
   }
   if (otlp.enabled) {
     const producer = new HeadroomMetricProducer({

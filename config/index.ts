@@ -25,5 +25,5 @@ export {
   sdkDisabled,
 } from './otel-env.ts';
 export { DEGRADATION_LEVEL_KEYS } from './schema/degradation.ts';
-export { formatMs, PERCENTILES, parseDurationMs } from './schema/units.ts';
+export { formatDuration, formatMs, PERCENTILES, parseDurationMs } from './schema/units.ts';
 export { configSchema, type HeadroomConfig, type HeadroomConfigInput } from './schema.ts';

@@ -94,7 +94,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const headroom = start({ configFiles: [options.configFile], env: options.env });
   const startedMs = headroom.agent.clock.now();
   const configFile = relative(process.cwd(), options.configFile) || options.configFile;
-  io.stdout(formatHeader(headroom, { configFile, durationMs, slowdown }));
+  const metrics = await headroom.metricsEndpoint();
+  io.stdout(formatHeader(headroom, { configFile, durationMs, slowdown, metrics }));
 
   // React to decisions as they happen: here, print them. A service could also log, page or
   // shed load; most just read `headroom.features.enabled(...)` where it matters.
@@ -111,7 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await stopTraffic();
     stopDecisions();
     stopStatus();
-    io.stdout(formatSummary(headroom));
+    io.stdout(formatSummary(headroom, startedMs));
     await headroom.shutdown();
   }
   return { decisions: headroom.auditLog.entries(), finalLevel: headroom.level };

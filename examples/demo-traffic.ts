@@ -30,9 +30,9 @@ export const STEP_MS = 100;
  * it, and x3 during the slowdown about 180 %: over MODERATE's 1.25x, under CRITICAL's 2x.
  */
 export const DEMO_OPERATIONS: readonly DemoOperation[] = Object.freeze([
-  // emergency, 50 ms budget: 40 runs/s
+  // emergency, 50ms budget: 40 runs/s
   { name: 'price-quote', context: 'emergency', runsPerStep: 4, routingMs: 0, workMs: 20, optionalMs: 0 },
-  // routine, 200 ms budget: 30 runs/s; routing (10 % share) + execution (70 %) with recommendations
+  // routine, 200ms budget: 30 runs/s; routing (10 % share) + execution (70 %) with recommendations
   { name: 'checkout', context: 'routine', runsPerStep: 3, routingMs: 8, workMs: 62, optionalMs: 10 },
   // deliberative, 1 s budget: 20 runs/s; never slowed down
   {

@@ -37,6 +37,14 @@ export interface HeadroomParts {
   readonly tracer: Tracer;
 }
 
+/** Where the Prometheus endpoint serves: its URL, or why there is none. */
+export interface MetricsEndpoint {
+  /** e.g. `http://127.0.0.1:9464/metrics` (the port actually bound); undefined when not serving. */
+  readonly url: string | undefined;
+  /** Why it is not serving (EADDRINUSE, ...); undefined when serving or turned off. */
+  readonly error?: Error;
+}
+
 /** A running embedded Headroom. Create it with `start()`. */
 export class Headroom {
   /** service.name this instance judges and degrades. */
@@ -53,6 +61,7 @@ export class Headroom {
   /** Set with `sdk: 'external'` until the first check is over. */
   #externalCheck: ExternalSdkCheck | undefined;
   readonly #shutdownHooks: (() => Promise<void> | void)[] = [];
+  #metricsEndpoint: Promise<MetricsEndpoint> = Promise.resolve({ url: undefined });
 
   constructor(parts: HeadroomParts, service: string, namespace = '') {
     this.service = service;
@@ -200,6 +209,23 @@ export class Headroom {
   /** Runs `hook` during {@link shutdown}, beside the tracer provider's shutdown (exporters use it). */
   addShutdownHook(hook: () => Promise<void> | void): void {
     this.#shutdownHooks.push(hook);
+  }
+
+  /**
+   * Where the Prometheus endpoint (`exporters.prometheus`) serves, once it has started or failed
+   * to; `{ url: undefined }` when it is turned off. Never rejects.
+   * @example const { url } = await headroom.metricsEndpoint(); // 'http://127.0.0.1:9464/metrics'
+   */
+  metricsEndpoint(): Promise<MetricsEndpoint> {
+    return this.#metricsEndpoint;
+  }
+
+  /** Records the endpoint {@link metricsEndpoint} reports (start() calls it with the exporter's). */
+  setMetricsEndpoint(endpoint: Promise<MetricsEndpoint>): void {
+    this.#metricsEndpoint = endpoint.catch((error: unknown) => ({
+      url: undefined,
+      error: error instanceof Error ? error : new Error(String(error)),
+    }));
   }
 }
 

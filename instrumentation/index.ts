@@ -7,7 +7,7 @@ export {
   ATTR_PHASE,
 } from '../agent/index.ts';
 export { DECISION_SPAN, decisionAttributes } from './decision-spans.ts';
-export { Headroom, TRACER_NAME } from './headroom.ts';
+export { Headroom, type MetricsEndpoint, TRACER_NAME } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';
 export {
   type ConnectDecisionsOptions,

@@ -1,15 +1,9 @@
 /** The human sentences of decisions: every number that drove the decision, in the units users write. */
-import { formatMs } from '../../config/index.ts';
+import { formatDuration } from '../../config/index.ts';
 import type { Verdict } from '../budget/types.ts';
 import type { LevelRow } from './level-table.ts';
 import type { DegradationLevel } from './levels.ts';
 import type { DecisionEvidence } from './types.ts';
-
-/** `82.1`, `50`, `0.042`: one decimal from 1 up, two significant digits below. */
-function formatValue(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return String(Math.abs(value) >= 1 ? Number(value.toFixed(1)) : Number(value.toPrecision(2)));
-}
 
 /** `1.64x`, `2x`, `0.75x`. */
 function formatRatio(ratio: number): string {
@@ -35,10 +29,10 @@ export function seriesLabel(evidence: DecisionEvidence): string {
   return phase === '' || phase === undefined ? `${operation}/${context}` : `${operation}/${context}/${phase}`;
 }
 
-/** `p95 of checkout/emergency 82.1 ms is 1.64x its 50 ms budget`. */
+/** `p95 of checkout/emergency 82.1ms is 1.64x its 50ms budget`. */
 export function describeEvidence(evidence: DecisionEvidence): string {
   const { percentile, observedMs, budgetMs, ratio } = evidence;
-  return `${percentile} of ${seriesLabel(evidence)} ${formatValue(observedMs)} ms is ${formatRatio(ratio)} its ${formatValue(budgetMs)} ms budget`;
+  return `${percentile} of ${seriesLabel(evidence)} ${formatDuration(observedMs)} is ${formatRatio(ratio)} its ${formatDuration(budgetMs)} budget`;
 }
 
 /** Escalation: the weakest worst verdict of the run, held for `ticks` ticks. */
@@ -53,12 +47,12 @@ export function recoveryMessage(
   evidence: DecisionEvidence | undefined,
 ): string {
   const latest = evidence === undefined ? 'no data this tick' : `now ${describeEvidence(evidence)}`;
-  return `worst ratio stayed at or below ${formatRatio(left.exitRatio)} (exit threshold of ${left.level}, entered at ${formatRatio(left.enterRatio)}) for ${formatMs(heldMs)}; ${latest}`;
+  return `worst ratio stayed at or below ${formatRatio(left.exitRatio)} (exit threshold of ${left.level}, entered at ${formatRatio(left.enterRatio)}) for ${formatDuration(heldMs)}; ${latest}`;
 }
 
 /** Forced recovery: how long the level was held against `recovery.maxDuration`. */
 export function forcedRecoveryMessage(left: DegradationLevel, heldMs: number, maxDurationMs: number): string {
-  return `held ${left} for ${formatMs(heldMs)} (recovery.maxDuration ${formatMs(maxDurationMs)}); trying one level down`;
+  return `held ${left} for ${formatDuration(heldMs)} (recovery.maxDuration ${formatDuration(maxDurationMs)}); trying one level down`;
 }
 
 /** Manual override, with its expiry when it has one. */

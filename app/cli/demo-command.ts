@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatMs, parseDurationMs } from '../../config/index.ts';
+import { formatDuration, parseDurationMs } from '../../config/index.ts';
 import type { CliIo } from './io.ts';
 
 /**
@@ -41,7 +41,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   // Loaded on demand: the other commands never pay for the OpenTelemetry SDK the demo starts.
   const { runDemo, DEFAULT_DURATION_MS } = await import('../../examples/demo-service.ts');
   if (durationMs !== undefined && durationMs < DEFAULT_DURATION_MS - 5000) {
-    io.stdout(`(a ${formatMs(durationMs)} run may end before Headroom has recovered back to NONE)\n`);
+    io.stdout(`(a ${formatDuration(durationMs)} run may end before Headroom has recovered back to NONE)\n`);
   }
   await runDemo({ configFile, io, durationMs, env: io.env });
   return 0;

@@ -73,6 +73,29 @@ export function formatMs(ms: number): string {
   return `${ms}ms`;
 }
 
+/**
+ * A measured duration in one style for messages, rounded to what a reader can use: `0.042ms`,
+ * `59.7ms`, `5s` (for 5001 ms), `1.5s`, `1m30s`, `1h`. The output is a valid config duration.
+ * @example formatDuration(5001) // '5s'
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  if (ms < 1) return `${Number(ms.toPrecision(2))}ms`;
+  if (Math.round(ms * 10) / 10 < 1000) return `${Number(ms.toFixed(1))}ms`;
+  if (Math.round(ms / 100) / 10 < 60) return `${Number((ms / 1000).toFixed(1))}s`;
+  const seconds = Math.round(ms / 1000);
+  const parts: [number, string][] = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor(seconds / 60) % 60, 'm'],
+    [seconds % 60, 's'],
+  ];
+  return parts
+    .filter(([amount]) => amount > 0)
+    .map(([amount, unit]) => `${amount}${unit}`)
+    .join('');
+}
+
 const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
 
 /** A percentage string (`20%`) in YAML, a fraction (0.2) once parsed; 0 % and 100 % inclusive. */

@@ -46,7 +46,7 @@ describe('Agent', () => {
       agent.tick();
       levels.push(manager.level);
     }
-    // 80 ms against 50 ms is a ratio of 1.6: SEVERE (enterRatio 1.5), after exactly 3 ticks.
+    // 80 ms against 50ms is a ratio of 1.6: SEVERE (enterRatio 1.5), after exactly 3 ticks.
     expect(levels).toEqual(['NONE', 'NONE', 'SEVERE', 'SEVERE']);
     const decision = manager.auditLog.entries()[0];
     expect(decision?.reason).toBe('escalation');
@@ -61,7 +61,7 @@ describe('Agent', () => {
 
   it('should judge phases against their share of the budget without degrading on them', () => {
     const { agent, clock } = testAgent({ service });
-    // routing has 10 % of the 200 ms routine budget: 20 ms. 30 ms is a violation of the phase.
+    // routing has 10 % of the 200 ms routine budget: 20 ms. 30ms is a violation of the phase.
     recordMany(
       agent,
       clock,

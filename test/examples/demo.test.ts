@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEGRADATION_LEVELS, type DegradationDecision, ManualClock } from '../../agent/index.ts';
 import { bundledDemoConfig, demoCommand } from '../../app/cli/demo-command.ts';
-import { formatDecision, formatSummary } from '../../examples/demo-report.ts';
+import { parseConfig } from '../../config/index.ts';
+import { formatDecision, formatMetricsLines, formatSummary } from '../../examples/demo-report.ts';
 import { DEFAULT_DURATION_MS, DEFAULT_SLOWDOWN } from '../../examples/demo-service.ts';
 import { DemoTraffic, type PlannedRun, type Slowdown, STEP_MS } from '../../examples/demo-traffic.ts';
 import { type Headroom, start } from '../../index.ts';
@@ -35,7 +37,12 @@ function recordRun(headroom: Headroom, run: PlannedRun, endMs: number): void {
 function simulateDemo(options: { durationMs?: number; slowdown?: Slowdown; seed?: number } = {}) {
   const { durationMs = DEFAULT_DURATION_MS, slowdown = DEFAULT_SLOWDOWN, seed = 1 } = options;
   const clock = new ManualClock();
-  const headroom = start({ configFiles: [configFile], clock, registerGlobal: false, env: {} });
+  const headroom = start({
+    configFiles: [configFile],
+    clock,
+    registerGlobal: false,
+    env: { HEADROOM_DEMO_PORT: '0' },
+  });
   running = headroom;
   const startedMs = clock.now();
   const decisions: DegradationDecision[] = [];
@@ -85,7 +92,7 @@ describe('the demo', () => {
       to: 'SEVERE',
       reason: 'escalation',
       message: expect.stringMatching(
-        /^p95 of price-quote\/emergency [\d.]+ ms is 1\.[5-9]\d*x its 50 ms budget for 2 ticks$/,
+        /^p95 of price-quote\/emergency [\d.]+ms is 1\.[5-9]\d*x its 50ms budget for 2 ticks$/,
       ),
       evidence: {
         series: {
@@ -149,38 +156,32 @@ describe('the demo', () => {
     const { decisions, startedMs } = simulateDemo();
     const lines = decisions.map((decision) => formatDecision(decision, startedMs));
     expect([lines[0], lines[4]]).toEqual([
-      ' +12.0s  NONE -> MINIMAL  escalation: p95 of price-quote/emergency 59.7 ms is 1.19x its 50 ms budget for 2 ticks; off: recommendations',
-      ' +49.0s  MINIMAL -> NONE  recovery: worst ratio stayed at or below 0.75x (exit threshold of MINIMAL, entered at 1x) for 5s; now p95 of price-quote/emergency 30.3 ms is 0.61x its 50 ms budget; off: none',
+      ' +12.0s  NONE -> MINIMAL  escalation: p95 of price-quote/emergency 59.7ms is 1.19x its 50ms budget for 2 ticks; off: recommendations',
+      ' +49.0s  MINIMAL -> NONE  recovery: worst ratio stayed at or below 0.75x (exit threshold of MINIMAL, entered at 1x) for 5s; now p95 of price-quote/emergency 30.3ms is 0.61x its 50ms budget; off: none',
     ]);
   });
 
-  it('should sum up with the last verdicts and the audit log as CSV', () => {
-    const { headroom } = simulateDemo();
-    const lines = formatSummary(headroom).split('\n');
-    expect(lines.slice(0, 4)).toEqual([
+  it('should sum up with the last verdicts and the audit log as CSV, numbers rounded as printed', () => {
+    const { headroom, startedMs } = simulateDemo();
+    expect(formatSummary(headroom, startedMs).split('\n')).toEqual([
       '',
       'Final level: NONE',
       'Last verdicts (CSV):',
       'series,status,percentile,observed_ms,budget_ms,ratio,samples',
-    ]);
-    const verdictRows = lines.slice(4, lines.indexOf('', 4)).map((line) => line.split(',').slice(0, 3));
-    expect(verdictRows).toEqual([
-      ['price-quote/emergency', 'ok', 'p95'],
-      ['checkout/routine/routing', 'ok', 'p95'],
-      ['checkout/routine/execution', 'ok', 'p95'],
-      ['checkout/routine', 'ok', 'p95'],
-      ['monthly-report/deliberative', 'ok', 'p95'],
-    ]);
-    const audit = lines.slice(lines.indexOf('Audit log (CSV):') + 1).filter((line) => line !== '');
-    expect(audit[0]).toBe(
-      'seq,at,service,from,to,reason,message,series,percentile,observed_ms,budget_ms,ratio,disabled,enabled',
-    );
-    expect(audit.slice(1).map((row) => row.split(',').slice(3, 6))).toEqual([
-      ['NONE', 'MINIMAL', 'escalation'],
-      ['MINIMAL', 'SEVERE', 'escalation'],
-      ['SEVERE', 'MODERATE', 'recovery'],
-      ['MODERATE', 'MINIMAL', 'recovery'],
-      ['MINIMAL', 'NONE', 'recovery'],
+      'price-quote/emergency,ok,p95,32.1,50,0.64,360',
+      'checkout/routine/routing,ok,p95,11.8,20,0.59,270',
+      'checkout/routine/execution,ok,p95,102.5,140,0.73,270',
+      'checkout/routine,ok,p95,111.1,200,0.56,270',
+      'monthly-report/deliberative,ok,p95,645.6,1000,0.65,180',
+      '',
+      'Audit log (CSV; headroom.auditLog.toCSV() has every field at full precision):',
+      'seq,at,from,to,reason,series,percentile,observed_ms,budget_ms,ratio,disabled,enabled',
+      '1,+12.0s,NONE,MINIMAL,escalation,price-quote/emergency,p95,59.7,50,1.19,recommendations,',
+      '2,+14.0s,MINIMAL,SEVERE,escalation,price-quote/emergency,p95,79.1,50,1.58,personalization;search_suggestions,',
+      '3,+39.0s,SEVERE,MODERATE,recovery,monthly-report/deliberative,p95,608,1000,0.61,,search_suggestions',
+      '4,+44.0s,MODERATE,MINIMAL,recovery,price-quote/emergency,p95,30.3,50,0.61,,personalization',
+      '5,+49.0s,MINIMAL,NONE,recovery,price-quote/emergency,p95,30.3,50,0.61,,recommendations',
+      '',
     ]);
   });
 });
@@ -198,16 +199,59 @@ describe('headroom demo', () => {
   });
 
   // The one test on real time (half a second): the real service, timers and shutdown.
-  it('should run with real timers, print its header and summary, and leave no timer behind', async () => {
+  it('should run with real timers, serve /metrics, say where to look, and leave no timer behind', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
     const before = timers();
     let stdout = '';
-    const io = { stdout: (text: string) => (stdout += text), stderr: () => {}, env: {} };
+    let scrape: Promise<string> | undefined;
+    const stdoutWrite = (text: string) => {
+      stdout += text;
+      const url = /^Metrics: (\S+) /m.exec(text)?.[1];
+      if (url !== undefined) scrape = fetch(url).then((response) => response.text());
+    };
+    const io = { stdout: stdoutWrite, stderr: () => {}, env: { HEADROOM_DEMO_PORT: '0' } };
     expect(await demoCommand(['--duration', '500ms'], io)).toBe(0);
-    expect(stdout).toMatch(/^\(a 500ms run may end before Headroom has recovered back to NONE\)\n/);
-    expect(stdout).toContain('Headroom demo: service demo-checkout, config examples/demo.yaml, 1 s\n');
+    const port = /127\.0\.0\.1:(\d+)\/metrics/.exec(stdout)?.[1];
+    expect(stdout.split('\n').slice(0, 14)).toEqual([
+      '(a 500ms run may end before Headroom has recovered back to NONE)',
+      'Headroom demo: service demo-checkout, config examples/demo.yaml, 500ms',
+      '  price-quote     emergency     budget 50ms at p95, 40 runs/s',
+      '  checkout        routine       budget 200ms at p95, 30 runs/s',
+      '  monthly-report  deliberative  budget 1s at p95, 20 runs/s',
+      'Timeline: traffic is normal for 10s; from 10s to 25s',
+      'a slow dependency makes emergency and routine work 3x slower. Headroom escalates once the',
+      'budgets are violated for 2 evaluations in a row, then recovers one level at a time once',
+      "latency has stayed 25% under a level's threshold for 5s.",
+      'Lines with "->" are degradation decisions (time, from -> to, reason, why, features off);',
+      'the others show the level and each p95 every 5s.',
+      `Metrics: http://127.0.0.1:${port}/metrics (what Prometheus scrapes from an embedded Headroom), e.g.`,
+      `  curl -s http://127.0.0.1:${port}/metrics | grep -E '^headroom_(degradation_level|budget_utilization_ratio)'`,
+      '',
+    ]);
+    expect(await scrape).toContain('\nheadroom_degradation_level{service="demo-checkout"} 0\n');
     expect(stdout).toContain('\nFinal level: NONE\n');
-    expect(stdout).toContain('\nAudit log (CSV):\nseq,at,service,');
+    expect(stdout).not.toMatch(/\d\.\d{4,}/); // no 15-digit floats anywhere
     expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it('should serve the metrics where embedded Headroom does by default (127.0.0.1:9464/metrics)', () => {
+    const demo = parseConfig([{ file: configFile, text: readFileSync(configFile, 'utf8') }], {});
+    expect(demo.exporters.prometheus).toEqual(parseConfig([], {}).exporters.prometheus);
+    expect([
+      demo.exporters.prometheus.host,
+      demo.exporters.prometheus.port,
+      demo.exporters.prometheus.path,
+    ]).toEqual(['127.0.0.1', 9464, '/metrics']);
+  });
+
+  it('should say why the metrics are not served, and what to do', () => {
+    expect(
+      formatMetricsLines({
+        url: undefined,
+        error: new Error('listen EADDRINUSE: address already in use 127.0.0.1:9464'),
+      }),
+    ).toEqual([
+      'Metrics: not served (listen EADDRINUSE: address already in use 127.0.0.1:9464); set HEADROOM_DEMO_PORT to a free port, or 0 for any.',
+    ]);
   });
 });

@@ -48,7 +48,7 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP round trip over %s'
       op.phase('routing', () => 'eu-west');
       await op.phase('execution', async () => 'ok');
     });
-    // An operation that took 80 ms against its 50 ms budget (explicit times: no sleeping).
+    // An operation that took 80 ms against its 50ms budget (explicit times: no sleeping).
     const startMs = Date.now() - 1000;
     headroom.tracerProvider
       ?.getTracer('headroom-otel')

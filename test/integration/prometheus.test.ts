@@ -18,7 +18,7 @@ const bucketRate = (le?: string) =>
 /**
  * Every 100 ms, 200 samples: 160 uniform in [5, 50] ms and 40 in [60, 140] ms. Each batch has the
  * same mix and a scrape always sees whole batches, so any scrape window holds exactly 80 % within
- * the 50 ms budget, and p95 (the 75th percentile of the slow fifth, about 120 ms) sits in the
+ * the 50ms budget, and p95 (the 75th percentile of the slow fifth, about 120 ms) sits in the
  * middle of the (0.1, 0.14] bucket.
  */
 class Load {
@@ -127,7 +127,7 @@ describe('Prometheus scraping the agent', () => {
     expect(promql?.value).toBeLessThanOrEqual(upperMs / 1000);
   });
 
-  it('should give the exact within-budget share from the bucket at the 50 ms budget', async () => {
+  it('should give the exact within-budget share from the bucket at the 50ms budget', async () => {
     const [ratio] = await prometheus.query(
       `sum(${bucketRate('0.05')}) / sum(rate(headroom_operation_duration_seconds_count{context="emergency"}[30s]))`,
     );

@@ -38,7 +38,7 @@ describe('AuditLog', () => {
     expect(manager.auditLog.toCSV()).toBe(
       [
         'seq,at,service,from,to,reason,message,series,percentile,observed_ms,budget_ms,ratio,disabled,enabled',
-        '1,2023-11-14T22:13:23.000Z,checkout,NONE,SEVERE,escalation,p95 of checkout/emergency 82.1 ms is 1.64x its 50 ms budget for 3 ticks,checkout/emergency,p95,82.1,50,1.642,recommendations;personalization;search_suggestions;analytics_events,',
+        '1,2023-11-14T22:13:23.000Z,checkout,NONE,SEVERE,escalation,p95 of checkout/emergency 82.1ms is 1.64x its 50ms budget for 3 ticks,checkout/emergency,p95,82.1,50,1.642,recommendations;personalization;search_suggestions;analytics_events,',
         '2,2023-11-14T22:13:23.250Z,checkout,SEVERE,CRITICAL,manual-override,"manual override SEVERE -> CRITICAL: ops said ""hold"",\nthen left",,,,,,non_essential_writes,',
         '3,2023-11-14T22:13:23.250Z,checkout,CRITICAL,MINIMAL,manual-override,manual override CRITICAL -> MINIMAL: calmer,,,,,,,personalization;search_suggestions;analytics_events;non_essential_writes',
         '',

@@ -19,7 +19,7 @@ describe('DegradationManager escalation', () => {
       from: 'NONE',
       to: 'SEVERE',
       reason: 'escalation',
-      message: 'p95 of checkout/emergency 82.1 ms is 1.64x its 50 ms budget for 3 ticks',
+      message: 'p95 of checkout/emergency 82.1ms is 1.64x its 50ms budget for 3 ticks',
       evidence: {
         series: CHECKOUT_EMERGENCY,
         percentile: 'p95',
@@ -74,7 +74,7 @@ describe('DegradationManager escalation', () => {
       from: 'MODERATE',
       to: 'SEVERE',
       reason: 'escalation',
-      message: 'p95 of checkout/emergency 80 ms is 1.6x its 50 ms budget for 3 ticks',
+      message: 'p95 of checkout/emergency 80ms is 1.6x its 50ms budget for 3 ticks',
       evidence: {
         series: CHECKOUT_EMERGENCY,
         percentile: 'p95',
@@ -99,7 +99,7 @@ describe('DegradationManager escalation', () => {
       verdictOf(Number.NaN),
     ]);
     expect(decision?.to).toBe('CRITICAL');
-    expect(decision?.message).toBe('p95 of search/routine 450 ms is 2.25x its 200 ms budget for 1 tick');
+    expect(decision?.message).toBe('p95 of search/routine 450ms is 2.25x its 200ms budget for 1 tick');
     expect(decision?.evidence).toEqual({
       series: search,
       percentile: 'p95',
@@ -118,7 +118,7 @@ describe('DegradationManager escalation', () => {
     const [decision] = ticks(1, Number.POSITIVE_INFINITY);
     expect(decision?.to).toBe('CRITICAL');
     expect(decision?.message).toBe(
-      'p95 of checkout/emergency Infinity ms is Infinityx its 50 ms budget for 1 tick',
+      'p95 of checkout/emergency Infinity is Infinityx its 50ms budget for 1 tick',
     );
     expect(manager.level).toBe('CRITICAL');
   });

@@ -17,7 +17,7 @@ const FIVE_MS = {
   ratio: 0.1,
   samples: 200,
 };
-const NOW_FIVE_MS = 'now p95 of checkout/emergency 5 ms is 0.1x its 50 ms budget';
+const NOW_FIVE_MS = 'now p95 of checkout/emergency 5ms is 0.1x its 50ms budget';
 
 describe('DegradationManager recovery', () => {
   it('should wait the full sustain time, then step down one level at a time from CRITICAL to NONE', () => {
@@ -127,7 +127,7 @@ describe('DegradationManager recovery', () => {
       from: 'MINIMAL',
       to: 'NONE',
       reason: 'recovery',
-      message: `worst ratio stayed at or below 0.75x (exit threshold of MINIMAL, entered at 1x) for 19s; now p95 of checkout/emergency 30 ms is 0.6x its 50 ms budget`,
+      message: `worst ratio stayed at or below 0.75x (exit threshold of MINIMAL, entered at 1x) for 19s; now p95 of checkout/emergency 30ms is 0.6x its 50ms budget`,
       evidence: { ...FIVE_MS, observedMs: 30, ratio: 0.6 },
       actions: { disabled: [], enabled: ['recommendations'] },
       disabledFeatures: [],

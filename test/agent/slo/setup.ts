@@ -20,7 +20,7 @@ export const SLOW_MS = 300;
 /** One SLO, `checkout-latency`: routine operations, 95 % within budget, 30-day window. */
 export const ROUTINE_SLO = { name: 'checkout-latency', context: 'routine', objective: '95%' };
 
-/** A phase-less routine series with real cumulative totals (bounds include the 200 ms budget). */
+/** A phase-less routine series with real cumulative totals (bounds include the 200ms budget). */
 export function routineSeries(
   service = 'checkout',
   operation = 'pay',

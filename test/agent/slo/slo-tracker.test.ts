@@ -142,7 +142,7 @@ describe('SloTracker', () => {
     const all: SloSeries[] = [routine, emergency, unknown, phase];
     tracker.observe(all);
     record(routine.totals, 10);
-    record(emergency.totals, 10); // 100 ms is over the emergency budget (50 ms)
+    record(emergency.totals, 10); // 100ms is over the emergency budget (50 ms)
     record(unknown.totals, 10);
     record(phase.totals, 10);
     clock.advance(MINUTE_MS);

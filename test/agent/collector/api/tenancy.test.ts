@@ -58,7 +58,7 @@ describe('decision API: a service is (namespace, name)', () => {
       clock.advance(1000);
       agent.tick();
     }
-    expect(agent.degradation('checkout', 'payments').level).toBe('SEVERE'); // 90 ms is 1.8x the 50 ms budget
+    expect(agent.degradation('checkout', 'payments').level).toBe('SEVERE'); // 90ms is 1.8x the 50ms budget
     expect(agent.degradation('checkout', 'shop').level).toBe('NONE');
     const { body } = await request('/api/v1/services', { token: TOKENS.admin });
     expect(
