@@ -49,7 +49,7 @@ describe('headroom agent', () => {
     agent.child.kill('SIGTERM');
     const { code, atMs } = await agent.exited;
     expect(code).toBe(0);
-    expect(atMs - signalledMs).toBeLessThan(2000);
+    expect(atMs - signalledMs).toBeLessThan(4000); // not the 10 s bound: nothing to drain
     const records = agent.records();
     for (const record of records) {
       expect(record).toMatchObject({

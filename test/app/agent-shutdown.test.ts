@@ -72,7 +72,7 @@ describe('headroom agent shutdown', () => {
       const { code, ms } = await stop(agent, signal);
       expect(code).toBe(0);
       expect(ms).toBeGreaterThan(1500);
-      expect(ms).toBeLessThan(2000 + 500);
+      expect(ms).toBeLessThan(2000 + 1500); // the bound, plus slack for a loaded CI box
       const records = agent.records(); // throws on a line that is not JSON (e.g. a Node warning)
       expect(records.at(-2)).toMatchObject({
         level: 'warn',
@@ -100,7 +100,7 @@ describe('headroom agent shutdown', () => {
     const { code, ms } = await stop(agent, 'SIGTERM');
     expect(code).toBe(0);
     expect(ms).toBeGreaterThan(9000);
-    expect(ms).toBeLessThan(10_000 + 500);
+    expect(ms).toBeLessThan(10_000 + 1500);
     expect(agent.records().at(-1)).toMatchObject({ msg: 'stopped (4 spans dropped)', timedOut: true });
   }, 30_000);
 
@@ -110,7 +110,7 @@ describe('headroom agent shutdown', () => {
     expect(await postSpans(await receiverUrl(agent), 5)).toBe(200);
     const { code, ms } = await stop(agent, 'SIGINT');
     expect([code, sink.spans.length]).toEqual([0, 5]);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(4000); // the 10 s bound not used
     expect(agent.records().at(-1)).toMatchObject({
       msg: 'stopped (0 spans dropped)',
       spansDroppedByReason: NONE,
@@ -130,7 +130,7 @@ describe('headroom agent shutdown', () => {
       await agent.waitFor((r) => r.msg.startsWith('shutting down'), 'shutting down');
       const { code, ms } = await stop(agent, signal);
       expect(code).toBe(exitCode);
-      expect(ms).toBeLessThan(2000);
+      expect(ms).toBeLessThan(4000); // not the 10 s bound
       expect(agent.records().at(-1)).toMatchObject({
         level: 'warn',
         msg: `${signal} received again: exiting now`,

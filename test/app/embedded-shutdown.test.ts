@@ -105,9 +105,11 @@ describe('embedded shutdown()', () => {
       const [settledMs, exitMs] = [ms(stdout[0]), ms(stdout[1])];
       // One bound for the whole shutdown, not one per exporter in sequence (it was ~2x).
       expect(settledMs).toBeGreaterThanOrEqual(1400);
-      expect(settledMs).toBeLessThan(1500 + 400);
+      // Well under 2x the bound (the old sequence of timeouts); slack for a loaded CI box.
+      expect(settledMs).toBeLessThan(1500 + 900);
       // Nothing Headroom left behind keeps the process alive after shutdown() settled.
-      expect(exitMs - settledMs).toBeLessThan(300);
+      // (a held timer would keep it for seconds: the exporters' own timeouts are >= the bound).
+      expect(exitMs - settledMs).toBeLessThan(1000);
       expect(records).toContainEqual(
         expect.objectContaining({
           level: 'warn',
