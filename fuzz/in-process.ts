@@ -4,6 +4,7 @@
  * then an evaluation tick and a Prometheus exposition. Any exception, or a decoder outcome that
  * breaks its contract, is a problem; the status it predicts is what the HTTP receiver must answer.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { maxCompressedBytes } from '../agent/collector/receiver/body-reader.ts';
 import { decodeTracesJson } from '../agent/collector/receiver/json-trace-decoder.ts';
@@ -16,6 +17,7 @@ import { ServiceDirectory } from '../agent/collector/service-directory.ts';
 import { Agent, ManualClock, RuleMatcher } from '../agent/index.ts';
 import { HeadroomMetricProducer } from '../exporters/metrics/index.ts';
 import { exposition } from '../exporters/prometheus/index.ts';
+import { decodeTracesProtobufjs } from '../test/agent/collector/receiver/protobufjs-trace-decoder.ts';
 import type { FuzzCase } from './cases.ts';
 import { fuzzConfig } from './fuzz-config.ts';
 
@@ -94,6 +96,12 @@ export class InProcessTarget {
     }
     const decoded = encoding === 'protobuf' ? decodeTracesWire(body) : decodeTracesJson(body);
     if (!checked(decoded, problems)) return [400];
+    if (encoding === 'protobuf') {
+      // Where protobufjs (the reference) accepts the body too, both must read the same spans.
+      const reference = decodeTracesProtobufjs(body);
+      if (reference.ok && !isDeepStrictEqual(decoded.value, reference.value))
+        problems.push('the wire decoder and protobufjs read different spans');
+    }
     this.#ingestSpans(decoded.value, problems);
     return [200];
   }

@@ -91,10 +91,12 @@ function readResource(reader: WireReader, end: number, service: { name: string; 
       reader.skip(tag & 7, end);
       continue;
     }
-    const attribute = readKeyValue(reader, reader.end(end));
-    if (typeof attribute.value !== 'string') continue;
-    if (attribute.key === SERVICE_NAME) service.name = attribute.value;
-    else if (attribute.key === SERVICE_NAMESPACE) service.namespace = attribute.value;
+    // As in the JSON decoder: a repeated key's last scalar value wins, and one that is not a string
+    // leaves the resource without it (the encoding must never change a service's identity).
+    const { key, value } = readKeyValue(reader, reader.end(end));
+    if (value === undefined) continue;
+    if (key === SERVICE_NAME) service.name = typeof value === 'string' ? value : UNKNOWN_SERVICE;
+    else if (key === SERVICE_NAMESPACE) service.namespace = typeof value === 'string' ? value : '';
   }
 }
 
@@ -158,7 +160,8 @@ function readStatusCode(reader: WireReader, end: number): number {
   let code = 0;
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === STATUS_CODE) code = reader.uint32(end);
+    // An enum is an int32: the low 32 bits of its varint, signed (as protobufjs and Go read it).
+    if (tag === STATUS_CODE) code = reader.uint32(end) | 0;
     else reader.skip(tag & 7, end);
   }
   return code;

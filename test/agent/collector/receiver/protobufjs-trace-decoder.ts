@@ -127,8 +127,11 @@ function nanosToMs(value: Int64 | number): number {
   return typeof value === 'number' ? value / 1e6 : unixNanosToMs(value.high >>> 0, value.low >>> 0);
 }
 
+/** The last scalar value of `key` if it is a string (a repeated key's last scalar value wins). */
 function stringAttribute(attributes: readonly KeyValueMessage[], key: string): string | undefined {
-  const found = attributes.find((attribute) => attribute.key === key);
+  const found = attributes.findLast(
+    (attribute) => attribute.key === key && attribute.value != null && scalarOf(attribute.value) !== undefined,
+  );
   return found?.value?.value === 'stringValue' ? found.value.stringValue : undefined;
 }
 
