@@ -6,7 +6,7 @@
  */
 import { type FuzzCase, generateCase } from './cases.ts';
 import { HttpTarget } from './http-target.ts';
-import { InProcessTarget } from './in-process.ts';
+import { describe, InProcessTarget } from './in-process.ts';
 import { judge } from './judge.ts';
 
 /** Options of {@link runFuzz}. */
@@ -63,26 +63,26 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const hangs: Finding[] = [];
   const statuses: Record<number, number> = {};
   const inFlight = new Set<Promise<void>>();
-  const finding = (index: number, target: Finding['target'], name: string, detail: string) =>
-    (detail === 'no answer: deadline' ? hangs : crashes).push({ index, target, name, detail });
+  const finding = (index: number, target: Finding['target'], name: string, detail: string, hang = false) => {
+    (hang || detail === 'no answer: deadline' ? hangs : crashes).push({ index, target, name, detail });
+    options.progress?.(`fuzz: case ${index} [${target}] ${name}: ${detail.split('\n')[0]}`);
+  };
   let done = 0;
   for (const index of indexes) {
-    const fuzzCase = generateCase(seed, index, {
-      maxBodyBytes: local.maxBodyBytes,
-      nowMs: local.clock.now(),
-    });
+    let fuzzCase: FuzzCase;
+    try {
+      fuzzCase = generateCase(seed, index, { maxBodyBytes: local.maxBodyBytes, nowMs: local.clock.now() });
+    } catch (error) {
+      finding(index, 'in-process', 'generator', `the case generator threw: ${describe(error)}`);
+      continue;
+    }
     options.onCase?.(fuzzCase);
     const before = performance.now();
     const prediction = local.run(fuzzCase);
     const elapsedMs = performance.now() - before;
     for (const problem of prediction.problems) finding(index, 'in-process', fuzzCase.name, problem);
     if (elapsedMs > deadlineMs)
-      hangs.push({
-        index,
-        target: 'in-process',
-        name: fuzzCase.name,
-        detail: `took ${Math.round(elapsedMs)} ms`,
-      });
+      finding(index, 'in-process', fuzzCase.name, `took ${Math.round(elapsedMs)} ms`, true);
     if (http !== undefined) {
       while (inFlight.size >= concurrency) await Promise.race(inFlight);
       if (!http.running) {
@@ -100,7 +100,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     done++;
     if (done % TICK_EVERY === 0) {
       for (const problem of await local.advance(done % RENDER_EVERY === 0))
-        crashes.push({ index, target: 'in-process', name: 'tick', detail: problem });
+        finding(index, 'in-process', 'tick', problem);
     }
     if (http !== undefined && done % SCRAPE_EVERY === 0) {
       await Promise.all(inFlight);

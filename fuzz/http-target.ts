@@ -96,13 +96,16 @@ export class HttpTarget {
     const child = this.#child;
     if (child === undefined || !child.connected) return Promise.resolve();
     return new Promise((resolve) => {
-      const onMessage = (message: ReceiverMessage) => {
-        if (message.type !== 'memory') return;
+      const done = () => {
         child.off('message', onMessage);
+        child.off('exit', done);
         resolve();
       };
+      const onMessage = (message: ReceiverMessage) => {
+        if (message.type === 'memory') done();
+      };
       child.on('message', onMessage);
-      child.once('exit', () => resolve());
+      child.once('exit', done);
       child.send({ type: 'memory' });
     });
   }

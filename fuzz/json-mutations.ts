@@ -104,7 +104,8 @@ const RAW_NUMBERS = [
 type Mutation = (rng: Rng, slot: Slot, raws: RawTokens) => string;
 
 const MUTATIONS: readonly Mutation[] = [
-  (rng, slot) => set(slot, rng.pick(WRONG_TYPES), 'wrong-type'),
+  // A copy: a later mutation inside it must not change the shared constant for later cases.
+  (rng, slot) => set(slot, structuredClone(rng.pick(WRONG_TYPES)), 'wrong-type'),
   (rng, slot) => {
     const value = get(slot);
     if (typeof value === 'number') return set(slot, String(value), 'number-as-string');
