@@ -22,6 +22,13 @@ export interface HttpOutcome {
 }
 
 const READY_TIMEOUT_MS = 60_000;
+/**
+ * Pooled connections idle longer than this are dropped before a request. The receiver closes
+ * connections idle for 5 s (Node's keepAliveTimeout); after a pause of the fuzzer (a slow case, a
+ * busy machine) a pooled one could be closing just as it is reused: the client's race (Node's docs
+ * on `request.reusedSocket`), not a receiver fault.
+ */
+const IDLE_DROP_MS = 1000;
 
 export class HttpTarget {
   readonly #dir = mkdtempSync(join(tmpdir(), 'headroom-fuzz-'));
@@ -29,6 +36,7 @@ export class HttpTarget {
   #child: ChildProcess | undefined;
   #urls: { receiverUrl: string; metricsUrl: string | undefined } | undefined;
   #peakRssBytes = 0;
+  #lastAnswerMs = performance.now();
   /** Exits of the child while it should have been running, with their code or signal. */
   readonly exits: string[] = [];
 
@@ -133,12 +141,17 @@ export class HttpTarget {
     base = this.#urls?.receiverUrl,
   ): Promise<HttpOutcome> {
     if (base === undefined) return Promise.resolve({ error: 'receiver not running' });
+    if (performance.now() - this.#lastAnswerMs > IDLE_DROP_MS) {
+      for (const sockets of Object.values(this.#agent.freeSockets))
+        for (const socket of sockets ?? []) socket.destroy();
+    }
     return new Promise((resolve) => {
       let settled = false;
       const finish = (outcome: HttpOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.#lastAnswerMs = performance.now();
         resolve(outcome);
       };
       // The path as given (`new URL` would resolve `/v1/traces/../metrics` to `/v1/metrics`).
