@@ -16,7 +16,7 @@ export function statusMessage(body: Buffer, contentType: string | undefined): st
       const message = (parsed as { message?: unknown }).message;
       return typeof message === 'string' ? message : undefined;
     }
-    // code = 1 (varint), message = 2 (length-delimited, short enough for a one-byte length... or two)
+    // google.rpc.Status: code = 1 (varint), message = 2 (length-delimited); details are never sent.
     let pos = 0;
     while (pos < body.length) {
       const tag = body[pos++]!;
@@ -45,7 +45,7 @@ export function judge(prediction: Prediction, outcome: HttpOutcome): string | un
   // When the in-process run threw it predicts nothing; that is reported there, and only a 500 here.
   const expected = prediction.statuses.length === 0 ? (status < 500 ? [status] : []) : prediction.statuses;
   if (!overload && !expected.includes(status))
-    return `expected ${expected.join(' or ')}, got ${status}${reasonOf(outcome)}`;
+    return `expected ${expected.join(' or ') || 'a status below 500'}, got ${status}${reasonOf(outcome)}`;
   if (status < 400) return undefined;
   const type = outcome.headers?.['content-type'];
   const contentType = typeof type === 'string' ? type : undefined;
