@@ -41,6 +41,8 @@ export interface FuzzReport {
   readonly cases: number;
   readonly crashes: readonly Finding[];
   readonly hangs: readonly Finding[];
+  /** Requests sent again because they failed while this process stalled (not the receiver's fault). */
+  readonly stallRetries: number;
   /** HTTP answers by status. */
   readonly statuses: Readonly<Record<number, number>>;
   /** Peak RSS, bytes: this process (in-process target and generator), and the receiver process. */
@@ -68,6 +70,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     options.progress?.(`fuzz: case ${index} [${target}] ${name}: ${detail.split('\n')[0]}`);
   };
   let done = 0;
+  let stallRetries = 0;
   for (const index of indexes) {
     let fuzzCase: FuzzCase;
     try {
@@ -89,7 +92,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         reportExits(http, index, crashes);
         await http.start();
       }
-      const sent: Promise<void> = http.send(fuzzCase, deadlineMs).then((outcome) => {
+      const sent: Promise<void> = send(http, fuzzCase, deadlineMs, () => stallRetries++).then((outcome) => {
         inFlight.delete(sent);
         if (outcome.status !== undefined) statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
         const wrong = judge(prediction, outcome);
@@ -121,9 +124,18 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     crashes,
     hangs,
     statuses,
+    stallRetries,
     peakRssBytes: { fuzzer: process.resourceUsage().maxRSS * 1024, receiver: http?.peakRssBytes ?? 0 },
     durationMs: performance.now() - startedMs,
   };
+}
+
+/** Sends a case; one that failed across a stall of this process is sent once more. */
+async function send(http: HttpTarget, fuzzCase: FuzzCase, deadlineMs: number, onRetry: () => void) {
+  const outcome = await http.send(fuzzCase, deadlineMs);
+  if (outcome.stalled !== true) return outcome;
+  onRetry();
+  return http.send(fuzzCase, deadlineMs);
 }
 
 /** Reports the receiver's exits not reported yet: each is a crash of the cases sent just before. */

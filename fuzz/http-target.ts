@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { FuzzCase } from './cases.ts';
 import { FUZZ_CONFIG_YAML } from './fuzz-config.ts';
 import type { ReceiverMessage } from './receiver-process.ts';
+import { StallWatch } from './stall-watch.ts';
 
 /** What came back for one request. */
 export interface HttpOutcome {
@@ -19,6 +20,8 @@ export interface HttpOutcome {
   readonly body?: Buffer;
   /** A transport error before a response arrived, or `deadline` when it took too long. */
   readonly error?: string;
+  /** Whether this process stalled while the request was out (the error may be the client's). */
+  readonly stalled?: boolean;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -37,6 +40,7 @@ export class HttpTarget {
   #urls: { receiverUrl: string; metricsUrl: string | undefined } | undefined;
   #peakRssBytes = 0;
   #lastAnswerMs = performance.now();
+  readonly #stalls = new StallWatch();
   /** Exits of the child while it should have been running, with their code or signal. */
   readonly exits: string[] = [];
 
@@ -124,6 +128,7 @@ export class HttpTarget {
     this.#child = undefined;
     this.#urls = undefined;
     this.#agent.destroy();
+    this.#stalls.stop();
     if (child !== undefined && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send({ type: 'stop' });
@@ -147,12 +152,14 @@ export class HttpTarget {
     }
     return new Promise((resolve) => {
       let settled = false;
+      const mark = this.#stalls.mark();
       const finish = (outcome: HttpOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         this.#lastAnswerMs = performance.now();
-        resolve(outcome);
+        const stalled = outcome.error !== undefined && this.#stalls.stalledSince(mark);
+        resolve(stalled ? { ...outcome, stalled } : outcome);
       };
       // The path as given (`new URL` would resolve `/v1/traces/../metrics` to `/v1/metrics`).
       const { hostname, port } = new URL(base);

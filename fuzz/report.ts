@@ -23,6 +23,7 @@ export function formatReport(report: FuzzReport, limitBytes: number): string {
     `hangs:       ${report.hangs.length}`,
     `peak RSS:    receiver ${mib(report.peakRssBytes.receiver)}, fuzzer ${mib(report.peakRssBytes.fuzzer)} (limit ${mib(limitBytes)})`,
     `duration:    ${(report.durationMs / 1000).toFixed(1)} s`,
+    `retries:     ${report.stallRetries} (requests that failed while the fuzzer itself stalled, sent again)`,
     `HTTP status: ${statuses || 'none'}`,
   ];
   for (const [title, findings] of [
