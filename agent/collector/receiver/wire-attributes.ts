@@ -58,7 +58,8 @@ function readAnyValue(reader: WireReader, end: number): string | number | boolea
     if (tag === ANY_STRING) value = reader.internedString(end, strings);
     else if (tag === ANY_INT) value = reader.int64(end);
     else if (tag === ANY_DOUBLE) value = reader.double(end);
-    else if (tag === ANY_BOOL) value = reader.uint32(end) !== 0;
+    // A bool is true when any of its varint's 64 bits is set (2^32 is true, as in protobufjs and Go).
+    else if (tag === ANY_BOOL) value = reader.int64(end) !== 0;
     else {
       reader.skip(tag & 7, end);
       // A later array, kvlist or bytes member of the oneof wins, as in protobuf; unknown fields do not.

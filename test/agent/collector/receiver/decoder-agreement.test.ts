@@ -6,7 +6,7 @@ import { writeJson } from '../../../../fuzz/json-mutations.ts';
 import { tracesJson } from '../../../../fuzz/otlp-json.ts';
 import type { KeyValue, SpanModel, TracesModel } from '../../../../fuzz/otlp-model.ts';
 import { tracesFields } from '../../../../fuzz/otlp-protobuf.ts';
-import { serialize } from '../../../../fuzz/protobuf-tree.ts';
+import { type PbField, serialize } from '../../../../fuzz/protobuf-tree.ts';
 import { decodeTracesProtobufjs } from './protobufjs-trace-decoder.ts';
 
 const SPAN: SpanModel = {
@@ -94,4 +94,32 @@ describe('OTLP decoders agreeing on a service identity', () => {
     );
     expect(codes).toEqual([expected, expected]);
   });
+
+  it.each([1n, 2n ** 32n, 2n ** 35n, 2n ** 63n, 0n])(
+    'should read a bool attribute whose varint is %s as protobufjs does',
+    (bits) => {
+      const span = { ...SPAN, attributes: [{ key: 'flag', value: { int: bits } }] };
+      const fields = tracesFields(model([name({ string: 'a' })], span));
+      // The attribute's AnyValue holds int_value = 3; make it bool_value = 2, same varint.
+      const anyValue = findField(fields, [1, 2, 2, 9, 2]);
+      anyValue.no = 2;
+      const body = serialize(fields);
+      const flags = [decodeTracesWire(body), decodeTracesProtobufjs(body)].map((result) =>
+        result.ok ? result.value.resources[0]!.scopes[0]!.spans[0]!.attributes.flag : result.reason,
+      );
+      expect(flags).toEqual([bits !== 0n, bits !== 0n]);
+    },
+  );
 });
+
+/** The first field along a path of field numbers (the last one is a field inside the last message). */
+function findField(fields: PbField[], path: readonly number[]): PbField {
+  let list = fields;
+  for (const [i, no] of path.entries()) {
+    const field = list.find((candidate) => candidate.no === no)!;
+    if (i === path.length - 1) return field.value.type === 'message' ? field.value.fields[0]! : field;
+    if (field.value.type !== 'message') throw new Error(`field ${no} is not a message`);
+    list = field.value.fields;
+  }
+  throw new Error('empty path');
+}
