@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FuzzCase } from './cases.ts';
@@ -27,9 +28,9 @@ export interface HttpOutcome {
 const READY_TIMEOUT_MS = 60_000;
 /**
  * Pooled connections idle longer than this are dropped before a request. The receiver closes
- * connections idle for 5 s (Node's keepAliveTimeout); after a pause of the fuzzer (a slow case, a
- * busy machine) a pooled one could be closing just as it is reused: the client's race (Node's docs
- * on `request.reusedSocket`), not a receiver fault.
+ * connections idle for 5 s (Node's keepAliveTimeout), and one reused just as it closes fails with
+ * ECONNRESET: the client's race (Node's docs on `request.reusedSocket`), not a receiver fault.
+ * (Node's agent only honours the server's `Keep-Alive: timeout` hint when given a `timeout`.)
  */
 const IDLE_DROP_MS = 1000;
 
@@ -39,13 +40,15 @@ export class HttpTarget {
   #child: ChildProcess | undefined;
   #urls: { receiverUrl: string; metricsUrl: string | undefined } | undefined;
   #peakRssBytes = 0;
-  #lastAnswerMs = performance.now();
+  /** When each pooled connection was last released. */
+  readonly #freedAtMs = new WeakMap<Socket, number>();
   readonly #stalls = new StallWatch();
   /** Exits of the child while it should have been running, with their code or signal. */
   readonly exits: string[] = [];
 
   constructor(concurrency: number) {
     this.#agent = new HttpAgent({ keepAlive: true, maxSockets: concurrency });
+    this.#agent.on('free', (socket: Socket) => this.#freedAtMs.set(socket, performance.now()));
     writeFileSync(join(this.#dir, 'fuzz.yaml'), FUZZ_CONFIG_YAML);
   }
 
@@ -137,6 +140,15 @@ export class HttpTarget {
     rmSync(this.#dir, { recursive: true, force: true });
   }
 
+  #dropIdleConnections(): void {
+    const nowMs = performance.now();
+    for (const sockets of Object.values(this.#agent.freeSockets)) {
+      for (const socket of sockets ?? []) {
+        if (nowMs - (this.#freedAtMs.get(socket) ?? 0) > IDLE_DROP_MS) socket.destroy();
+      }
+    }
+  }
+
   #request(
     method: string,
     path: string,
@@ -146,10 +158,7 @@ export class HttpTarget {
     base = this.#urls?.receiverUrl,
   ): Promise<HttpOutcome> {
     if (base === undefined) return Promise.resolve({ error: 'receiver not running' });
-    if (performance.now() - this.#lastAnswerMs > IDLE_DROP_MS) {
-      for (const sockets of Object.values(this.#agent.freeSockets))
-        for (const socket of sockets ?? []) socket.destroy();
-    }
+    this.#dropIdleConnections();
     return new Promise((resolve) => {
       let settled = false;
       const mark = this.#stalls.mark();
@@ -157,7 +166,6 @@ export class HttpTarget {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        this.#lastAnswerMs = performance.now();
         const stalled = outcome.error !== undefined && this.#stalls.stalledSince(mark);
         resolve(stalled ? { ...outcome, stalled } : outcome);
       };
