@@ -130,7 +130,8 @@ function nanosToMs(value: Int64 | number): number {
 /** The last scalar value of `key` if it is a string (a repeated key's last scalar value wins). */
 function stringAttribute(attributes: readonly KeyValueMessage[], key: string): string | undefined {
   const found = attributes.findLast(
-    (attribute) => attribute.key === key && attribute.value != null && scalarOf(attribute.value) !== undefined,
+    (attribute) =>
+      attribute.key === key && attribute.value != null && scalarOf(attribute.value) !== undefined,
   );
   return found?.value?.value === 'stringValue' ? found.value.stringValue : undefined;
 }
