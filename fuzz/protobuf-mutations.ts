@@ -4,7 +4,7 @@
  * well enough to reach the decoder's deeper paths.
  */
 
-import { type PbField, WIRE } from './protobuf-tree.ts';
+import { type PbField, serialize, WIRE } from './protobuf-tree.ts';
 import type { Rng } from './rng.ts';
 
 /** Byte sequences that are not UTF-8: stray continuation, truncated sequences, surrogates, > U+10FFFF. */
@@ -33,6 +33,8 @@ const LYING_LENGTHS = [
   2n ** 64n - 1n,
 ];
 const EDGE_VARINTS = [-1n, -(2n ** 63n), 2n ** 63n, 2n ** 64n - 1n, 2n ** 70n, 2n ** 32n, 2n ** 31n];
+/** Most bytes the copies of one repeated field add up to (a few times the fuzz body limit). */
+const MAX_REPEATED_BYTES = 4 << 20;
 const EDGE_FIELD_NUMBERS = [0, 1, 2, 15, 16, 19000, 2 ** 29 - 1, 2 ** 29, 2 ** 32];
 
 /** Every field of the tree with the list that holds it, depth first. */
@@ -71,7 +73,9 @@ const MUTATIONS: readonly Mutation[] = [
     return 'drop-field';
   },
   (rng, field, list, index) => {
-    const copies = rng.size(rng.chance(0.1) ? 50_000 : 8);
+    // At most about MAX_REPEATED_BYTES in all: a huge field repeated would make a body of gigabytes.
+    const most = Math.max(1, Math.floor(MAX_REPEATED_BYTES / serialize([field]).length));
+    const copies = Math.min(most, rng.size(rng.chance(0.1) ? 50_000 : 8));
     list.splice(index, 0, ...Array.from({ length: copies }, () => field));
     return `repeat-field-${copies}`;
   },
