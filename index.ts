@@ -13,7 +13,7 @@ export {
   type FeatureFlags,
   type Verdict,
 } from './agent/index.ts';
-export { start } from './app/start.ts';
+export { start } from './app/index.ts';
 export {
   type ConfigSource,
   type HeadroomConfig,

@@ -24,22 +24,6 @@ export { type SeriesTarget, SeriesTargets } from './budget/series-targets.ts';
 export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
 export { type Clock, ManualClock, systemClock, type TimerHandle } from './clock.ts';
 export {
-  type DecisionApi,
-  type DecisionApiOptions,
-  type OverrideResult,
-  type SeriesView,
-  type ServiceDetail,
-  type ServiceSummary,
-  startDecisionApi,
-} from './collector/api/index.ts';
-export { type FdBudget, fdBudget, readFdLimit } from './collector/fd-budget.ts';
-export {
-  connectDirectory,
-  ServiceDirectory,
-  type ServiceDirectoryOptions,
-  type ServiceInfo,
-} from './collector/service-directory.ts';
-export {
   AuditLog,
   DEGRADATION_DECISION_CHANNEL,
   DEGRADATION_LEVELS,

@@ -1,5 +1,5 @@
 /** What collector mode says about itself: its descriptor budget at start, what a reload could not change. */
-import type { FdBudget } from '../agent/index.ts';
+import type { FdBudget } from '../collector/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
 
 /** `file descriptors: limit 1024; receiver up to 691 connections, decision API up to 230 (214 streams)`. */

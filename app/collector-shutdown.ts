@@ -4,8 +4,9 @@
  * within one bound. At the bound, whatever was not delivered is given up and counted as dropped;
  * the report (and the last log line) says how much.
  */
-import type { OtlpReceiver } from '../agent/collector/receiver/index.ts';
-import type { Agent, DecisionApi } from '../agent/index.ts';
+
+import type { Agent } from '../agent/index.ts';
+import type { DecisionApi, OtlpReceiver } from '../collector/index.ts';
 import type { OtlpForwarder } from '../exporters/otlp/index.ts';
 import type { PrometheusExporterHandle } from '../exporters/prometheus/index.ts';
 import type { Alerting } from './alerting.ts';

@@ -5,20 +5,18 @@
  * configuration when the new one is invalid; shutdown drains within a bounded time.
  */
 
-import { type OtlpReceiver, startReceiver } from '../agent/collector/receiver/index.ts';
+import { Agent, type Clock, type LoadSampler, RuleMatcher } from '../agent/index.ts';
 import {
-  Agent,
-  type Clock,
   connectDirectory,
   type DecisionApi,
   type FdBudget,
   fdBudget,
-  type LoadSampler,
-  RuleMatcher,
+  type OtlpReceiver,
   readFdLimit,
   ServiceDirectory,
   startDecisionApi,
-} from '../agent/index.ts';
+  startReceiver,
+} from '../collector/index.ts';
 import { type Environment, loadConfig, type ResolvedConfig } from '../config/index.ts';
 import { HeadroomError, ListenError } from '../errors.ts';
 import { alertMetrics, forwarderMetrics, receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';

@@ -8,7 +8,7 @@
 import { Agent, request } from 'node:http';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { protobufPayload, type SpanSpec, spansOf } from '../test/agent/collector/receiver/otlp-fixtures.ts';
+import { protobufPayload, type SpanSpec, spansOf } from '../test/collector/receiver/otlp-fixtures.ts';
 
 /** Options of {@link LoadGenerator}. */
 export interface LoadGeneratorOptions {

@@ -4,22 +4,22 @@
 // Payloads: batches of 100 HTTP server spans (10 attributes and one event each) from a real
 // TracerProvider, serialized by the official @opentelemetry/otlp-transformer serializers.
 // The baseline is option (a), protobufjs with the OTLP .proto subset
-// (test/agent/collector/receiver/protobufjs-trace-decoder.ts); option (b) is the hand-written wire
-// decoder the receiver uses (agent/collector/receiver/wire-trace-decoder.ts). Times are main-thread
+// (test/collector/receiver/protobufjs-trace-decoder.ts); option (b) is the hand-written wire
+// decoder the receiver uses (collector/receiver/wire-trace-decoder.ts). Times are main-thread
 // CPU time (process.threadCpuUsage), so waiting for a core on a shared machine does not count;
 // ratios are medians of per-round ratios. The end-to-end cases classify half the spans by their
 // headroom.* attributes and half by a YAML rule, and record them into an Agent.
 import { parseArgs } from 'node:util';
-import { decodeTracesJson } from '../agent/collector/receiver/json-trace-decoder.ts';
-import { otlpType } from '../agent/collector/receiver/otlp-proto-schema.ts';
-import { SpanIngest } from '../agent/collector/receiver/span-ingest.ts';
-import type { TraceDecoder } from '../agent/collector/receiver/types.ts';
-import { decodeTracesWire } from '../agent/collector/receiver/wire-trace-decoder.ts';
-import { ServiceDirectory } from '../agent/collector/service-directory.ts';
 import { Agent, ManualClock, RuleMatcher } from '../agent/index.ts';
+import { decodeTracesJson } from '../collector/receiver/json-trace-decoder.ts';
+import { otlpType } from '../collector/receiver/otlp-proto-schema.ts';
+import { SpanIngest } from '../collector/receiver/span-ingest.ts';
+import type { TraceDecoder } from '../collector/receiver/types.ts';
+import { decodeTracesWire } from '../collector/receiver/wire-trace-decoder.ts';
+import { ServiceDirectory } from '../collector/service-directory.ts';
 import { parseConfig } from '../config/index.ts';
-import { httpBatch, jsonPayload, protobufPayload } from '../test/agent/collector/receiver/otlp-fixtures.ts';
-import { decodeTracesProtobufjs } from '../test/agent/collector/receiver/protobufjs-trace-decoder.ts';
+import { httpBatch, jsonPayload, protobufPayload } from '../test/collector/receiver/otlp-fixtures.ts';
+import { decodeTracesProtobufjs } from '../test/collector/receiver/protobufjs-trace-decoder.ts';
 import { type BenchCase, formatTable, measureRounds, median, pairedRatios, quantile } from './harness.ts';
 
 const SPANS_PER_BATCH = 100;

@@ -6,18 +6,18 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { maxCompressedBytes } from '../agent/collector/receiver/body-reader.ts';
-import { decodeTracesJson } from '../agent/collector/receiver/json-trace-decoder.ts';
-import { countDataPointsJson, countDataPointsProtobuf } from '../agent/collector/receiver/metrics-decoder.ts';
-import { encodingOf, isGzipped } from '../agent/collector/receiver/request-screen.ts';
-import { SpanIngest } from '../agent/collector/receiver/span-ingest.ts';
-import type { DecodeResult } from '../agent/collector/receiver/types.ts';
-import { decodeTracesWire } from '../agent/collector/receiver/wire-trace-decoder.ts';
-import { ServiceDirectory } from '../agent/collector/service-directory.ts';
 import { Agent, ManualClock, RuleMatcher } from '../agent/index.ts';
+import { maxCompressedBytes } from '../collector/receiver/body-reader.ts';
+import { decodeTracesJson } from '../collector/receiver/json-trace-decoder.ts';
+import { countDataPointsJson, countDataPointsProtobuf } from '../collector/receiver/metrics-decoder.ts';
+import { encodingOf, isGzipped } from '../collector/receiver/request-screen.ts';
+import { SpanIngest } from '../collector/receiver/span-ingest.ts';
+import type { DecodeResult } from '../collector/receiver/types.ts';
+import { decodeTracesWire } from '../collector/receiver/wire-trace-decoder.ts';
+import { ServiceDirectory } from '../collector/service-directory.ts';
 import { HeadroomMetricProducer } from '../exporters/metrics/index.ts';
 import { exposition } from '../exporters/prometheus/index.ts';
-import { decodeTracesProtobufjs } from '../test/agent/collector/receiver/protobufjs-trace-decoder.ts';
+import { decodeTracesProtobufjs } from '../test/collector/receiver/protobufjs-trace-decoder.ts';
 import type { FuzzCase } from './cases.ts';
 import { fuzzConfig } from './fuzz-config.ts';
 

@@ -1,5 +1,5 @@
-import { didYouMean } from '../../config/did-you-mean.ts';
 import type { DeepReadonly, HeadroomConfig } from '../../config/index.ts';
+import { didYouMean } from '../../config/index.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 
 type AdaptiveConfig = DeepReadonly<HeadroomConfig['adaptive']>;

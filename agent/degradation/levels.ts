@@ -1,5 +1,5 @@
 /** The degradation levels, in order of severity, and how to compare them. */
-import { didYouMean } from '../../config/did-you-mean.ts';
+import { didYouMean } from '../../config/index.ts';
 
 /** Every level from healthy to the most degraded; a level switches off what the ones before it do, and more. */
 export const DEGRADATION_LEVELS = Object.freeze([

@@ -39,7 +39,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   // Loaded on demand: the other commands never pay for the OpenTelemetry SDK the demo starts.
-  const { runDemo, DEFAULT_DURATION_MS } = await import('../../examples/demo-service.ts');
+  const { runDemo, DEFAULT_DURATION_MS } = await import('../demo/demo-service.ts');
   if (durationMs !== undefined && durationMs < DEFAULT_DURATION_MS - 5000) {
     io.stdout(`(a ${formatDuration(durationMs)} run may end before Headroom has recovered back to NONE)\n`);
   }

@@ -4,7 +4,7 @@
  */
 import { didYouMean } from '../../config/index.ts';
 import { HeadroomError } from '../../errors.ts';
-import { agentCommand } from './agent-command.ts';
+import { collectorCommand } from './collector-command.ts';
 import { dashboardCommand } from './dashboard-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -26,7 +26,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   agent: {
     summary:
       'collector mode: receive OTLP from many services, serve decisions (headroom agent --config FILE)',
-    run: agentCommand,
+    run: collectorCommand,
   },
   rules: {
     summary: 'print Prometheus SLO recording and alerting rules: headroom rules --config FILE [--out FILE]',

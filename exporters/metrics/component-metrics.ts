@@ -2,12 +2,35 @@
  * Metrics of Headroom's own components beside the agent: the OTLP receiver of collector mode and
  * the OTLP span exporter. Each is a {@link MetricSource} the producer calls at collection time.
  */
-import type { ReceiverStats } from '../../agent/collector/receiver/index.ts';
-import { type SloEvents, type SloStatus, serviceLabels } from '../../agent/index.ts';
+
+import { type ServiceId, type SloEvents, type SloStatus, serviceLabels } from '../../agent/index.ts';
 import type { ChannelStats } from '../alerts/index.ts';
 import type { ForwarderStats, OtlpExportStats } from '../otlp/index.ts';
 import { METRICS } from './metric-descriptors.ts';
 import type { MetricSink } from './metric-sink.ts';
+
+/**
+ * What {@link receiverMetrics} reads from collector mode's OTLP receiver. Declared here, by the
+ * reader, so exporters/ never imports collector/ (DESIGN.md: `collector -> agent`,
+ * `exporters -> agent`); the receiver's `ReceiverStats` satisfies it. Totals are since start.
+ */
+export interface ReceiverStatsView {
+  readonly requests: number;
+  readonly spansReceived: number;
+  /** Spans refused one by one, by reason. */
+  readonly spansRejectedBy: Readonly<Record<string, number>>;
+  readonly spansRetimed: number;
+  /** Estimated clock skew of each recently heard service, ms (positive: the sender runs ahead). */
+  readonly clockSkews: readonly (ServiceId & { readonly skewMs: number })[];
+  readonly dataPointsReceived: number;
+  /** Requests refused as a whole, by reason. */
+  readonly refused: Readonly<Record<string, number>>;
+  readonly inFlight: number;
+  /** Body bytes held by admitted requests, after decompression. */
+  readonly bufferedBodyBytes?: number;
+  /** Time spent decoding bodies, seconds. */
+  readonly decodeSecondsTotal: number;
+}
 
 /** Adds metrics to a collection; called once per collection, must not throw (errors are reported). */
 export type MetricSource = (sink: MetricSink) => void;
@@ -16,7 +39,10 @@ export type MetricSource = (sink: MetricSink) => void;
  * `headroom_receiver_*`: requests, spans, refusals by reason, re-timed spans, clock skew per
  * service, requests in flight, decode time.
  */
-export function receiverMetrics(stats: () => ReceiverStats, servicesRefused?: () => number): MetricSource {
+export function receiverMetrics(
+  stats: () => ReceiverStatsView,
+  servicesRefused?: () => number,
+): MetricSource {
   return (sink) => {
     const s = stats();
     sink.counter(METRICS.receiverRequests, [{ attributes: {}, value: s.requests }]);

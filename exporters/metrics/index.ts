@@ -5,6 +5,7 @@ export {
   forwarderMetrics,
   type MetricSource,
   otlpExporterMetrics,
+  type ReceiverStatsView,
   receiverMetrics,
   sloMetrics,
 } from './component-metrics.ts';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  connectDirectory,
-  type DegradationState,
-  formatService,
-  ServiceDirectory,
-} from '../../agent/index.ts';
+import { type DegradationState, formatService } from '../../agent/index.ts';
+import { connectDirectory, ServiceDirectory } from '../../collector/index.ts';
 import { recordMany, testAgent } from '../helpers/agent.ts';
 
 const IDLE_MS = 120_000;

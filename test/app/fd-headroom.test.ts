@@ -7,16 +7,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStream } from '../agent/collector/api/setup.ts';
-import { protobufPayload, spansOf } from '../agent/collector/receiver/otlp-fixtures.ts';
-import { PROTOBUF, post } from '../agent/collector/receiver/receiver-harness.ts';
-import { apiUrl, killAgents, receiverUrl, startAgentProcess } from '../helpers/agent-process.ts';
+import { openStream } from '../collector/api/setup.ts';
+import { protobufPayload, spansOf } from '../collector/receiver/otlp-fixtures.ts';
+import { PROTOBUF, post } from '../collector/receiver/receiver-harness.ts';
+import { apiUrl, killCollectors, receiverUrl, startCollectorProcess } from '../helpers/collector-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'headroom-fds-'));
 const streams: Awaited<ReturnType<typeof openStream>>[] = [];
 afterEach(async () => {
   for (const stream of streams.splice(0)) await stream.close();
-  killAgents();
+  killCollectors();
 });
 
 const TOKEN = 'reader-token-0123456789';
@@ -29,7 +29,7 @@ describe('headroom agent under ulimit -n 256', () => {
       'receiver: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n' +
         `api:\n  port: 0\n  maxStreamsPerToken: 1000\n  tokens: [{ name: reader, token: ${TOKEN}, scopes: [read] }]\n`,
     );
-    const agent = startAgentProcess([file], {}, { fdLimit: 256 });
+    const agent = startCollectorProcess([file], {}, { fdLimit: 256 });
     const streamUrl = `${await apiUrl(agent)}/api/v1/decisions/stream`;
     const fds = await agent.waitFor((r) => r.msg.startsWith('file descriptors'), 'descriptor budget');
     expect(fds.msg).toBe(

@@ -7,10 +7,10 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiUrl, killAgents, startAgentProcess, waitForCount } from '../helpers/agent-process.ts';
+import { apiUrl, killCollectors, startCollectorProcess, waitForCount } from '../helpers/collector-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'headroom-reload-'));
-afterEach(killAgents);
+afterEach(killCollectors);
 
 const started = (msg: string) => msg.startsWith('decision API on ');
 
@@ -24,7 +24,7 @@ describe('headroom agent --watch', () => {
   it('should reload on every atomic save, not only the first', async () => {
     const file = join(dir, 'watched.yaml');
     writeFileSync(file, PORTS);
-    const agent = startAgentProcess([file], {}, { args: ['--watch'] });
+    const agent = startCollectorProcess([file], {}, { args: ['--watch'] });
     await agent.waitFor((r) => started(r.msg), 'started');
     for (const save of [1, 2, 3]) {
       const temporary = join(dir, `.watched.yaml.${save}.tmp`);
@@ -43,7 +43,7 @@ describe('headroom agent reload of an empty file', () => {
     const budgets = join(dir, 'budgets.yaml');
     writeFileSync(ports, PORTS);
     writeFileSync(budgets, '');
-    const agent = startAgentProcess([ports, budgets]);
+    const agent = startCollectorProcess([ports, budgets]);
     await agent.waitFor((r) => started(r.msg), 'started');
     const refused = `reload refused, keeping the running configuration: HEADROOM_ERR_CONFIG_EMPTY: ${budgets} is empty, likely a partial write; to reset to the defaults on purpose, write {}`;
     for (const [count, text] of [
@@ -77,7 +77,7 @@ describe('headroom agent reload of tokens', () => {
       file,
       `receiver: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n${tokens(['reader', READER])}`,
     );
-    const agent = startAgentProcess([file]);
+    const agent = startCollectorProcess([file]);
     const services = `${await apiUrl(agent)}/api/v1/services`;
     const statusWith = async (token: string) =>
       (await fetch(services, { headers: { authorization: `Bearer ${token}` } })).status;

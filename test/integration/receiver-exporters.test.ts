@@ -4,9 +4,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OtlpReceiver, startReceiver } from '../../agent/collector/receiver/index.ts';
-import { ServiceDirectory } from '../../agent/collector/service-directory.ts';
 import { Agent, ManualClock, RuleMatcher } from '../../agent/index.ts';
+import { type OtlpReceiver, startReceiver } from '../../collector/receiver/index.ts';
+import { ServiceDirectory } from '../../collector/service-directory.ts';
 import { configOf, ScriptedLoad } from '../helpers/agent.ts';
 
 const CLIENT = join(import.meta.dirname, '..', 'helpers', 'otlp-client.ts');

@@ -1,8 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type DecisionApi, startDecisionApi } from '../../../agent/collector/api/index.ts';
-import { ServiceDirectory } from '../../../agent/collector/service-directory.ts';
 import type { Agent, DegradationDecision } from '../../../agent/index.ts';
+import { type DecisionApi, startDecisionApi } from '../../../collector/api/index.ts';
+import { ServiceDirectory } from '../../../collector/service-directory.ts';
 import {
   type ConnectDecisionsOptions,
   connectDecisions,

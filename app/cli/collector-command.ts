@@ -1,0 +1,108 @@
+import { constants } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ConfigInvalidError, HeadroomError } from '../../errors.ts';
+import { Collector } from '../collector.ts';
+import { createJsonLogger, type Logger, registerDiagLogger } from '../logging.ts';
+import { watchConfig } from './config-watcher.ts';
+import type { CliIo } from './io.ts';
+
+/** What the process waits for before shutting down. */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * `headroom agent --config FILE [--config FILE] [--watch]`: collector mode. Logs JSON lines on
+ * stderr at OTEL_LOG_LEVEL (default info), OpenTelemetry diag messages included. Runs until
+ * SIGTERM or SIGINT, then drains and flushes within `shutdown.timeout` (default 10 s) and exits
+ * 0, logging `stopped (N spans dropped)`; what was not delivered by then is counted as dropped.
+ * A second SIGTERM/SIGINT during shutdown exits at once with 128 + the signal number (130, 143).
+ * SIGHUP — or a change to a config file with --watch, atomic saves included — reloads the
+ * configuration, keeping the running one when the new one is invalid or empty.
+ */
+export async function collectorCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c', multiple: true },
+      watch: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const files = values.config ?? [];
+  const { logger, level } = createJsonLogger({
+    env: io.env,
+    base: { name: 'headroom-agent' },
+    destination: { write: (line) => io.stderr(line) },
+  });
+  registerDiagLogger(logger, level);
+  // Listening from the start: a signal during startup stops the agent as soon as it is up.
+  const stopping = stopSignal();
+  // From the start too: SIGHUP's default action would kill an agent still starting up.
+  let started: Collector | undefined;
+  const onHangup = () => {
+    if (started === undefined) logger.info('SIGHUP during start-up: the configuration just read stays');
+    else started.reload();
+  };
+  process.on('SIGHUP', onHangup);
+  let collector: Collector;
+  try {
+    collector = await Collector.start({ files, env: io.env, logger });
+    started = collector;
+  } catch (error) {
+    process.off('SIGHUP', onHangup);
+    stopping.cancel();
+    if (!(error instanceof HeadroomError)) throw error;
+    const issues = error instanceof ConfigInvalidError ? error.issues : undefined;
+    logger.error({ code: error.code, issues }, `${error.code}: ${error.message}`);
+    return 1;
+  }
+  const watcher = values.watch
+    ? watchConfig({
+        files,
+        onChange: () => collector.reload(),
+        onError: (error) => logger.warn({ err: error }, 'watching the configuration failed'),
+      })
+    : undefined;
+  const signal = await stopping.signal;
+  process.off('SIGHUP', onHangup);
+  watcher?.close();
+  return stop(collector, signal, logger);
+}
+
+/** The first stop signal; until then (or `cancel()`) the default handlers are replaced. */
+function stopSignal(): { signal: Promise<NodeJS.Signals>; cancel: () => void } {
+  let cancel = () => {};
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    const handlers = STOP_SIGNALS.map((name) => [name, () => finish(name)] as const);
+    const remove = () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    };
+    const finish = (name: NodeJS.Signals) => {
+      remove();
+      resolve(name);
+    };
+    for (const [name, handler] of handlers) process.on(name, handler);
+    cancel = remove;
+  });
+  return { signal, cancel };
+}
+
+/**
+ * Shuts down within `shutdown.timeout`. A few milliseconds of the bound are kept for the last log
+ * line; a backstop at the bound exits even if a foreign handle (a stuck socket) kept the process.
+ */
+async function stop(collector: Collector, signal: NodeJS.Signals, logger: Logger): Promise<number> {
+  const boundMs = collector.config.shutdown.timeout;
+  logger.info({ signal, timeoutMs: boundMs }, `${signal} received`);
+  const forceExit = (second: NodeJS.Signals) => {
+    const code = 128 + constants.signals[second];
+    logger.warn({ signal: second, exitCode: code }, `${second} received again: exiting now`);
+    process.exit(code);
+  };
+  for (const name of STOP_SIGNALS) process.once(name, forceExit);
+  let code = 1;
+  // Unref'd: it only fires when something else keeps the process past the bound.
+  setTimeout(() => process.exit(code), boundMs).unref();
+  await collector.shutdown(Math.max(0, boundMs - Math.min(200, boundMs / 10)));
+  code = 0;
+  return code;
+}

@@ -1,0 +1,72 @@
+/** Server-Sent Events framing (WHATWG HTML, "Server-sent events"): one event as the text on the wire. */
+import type { ServiceId } from '../../agent/index.ts';
+
+/** One event to send. */
+export interface SseEvent {
+  /** The `event:` field; the client's default is `message`. */
+  readonly event?: string;
+  /** The `id:` field; dropped when it holds CR, LF or NUL, which the format cannot carry. */
+  readonly id?: string;
+  /** The payload; each line becomes one `data:` line. */
+  readonly data: string;
+}
+
+const UNSENDABLE = /[\r\n\0]/;
+
+/**
+ * `event: decision\nid: checkout:3\ndata: {...}\n\n`.
+ * @example res.write(formatSseEvent({ event: 'state', data: JSON.stringify(state) }))
+ */
+export function formatSseEvent(event: SseEvent): string {
+  let text = '';
+  if (event.event !== undefined && !UNSENDABLE.test(event.event)) text += `event: ${event.event}\n`;
+  if (event.id !== undefined && !UNSENDABLE.test(event.id)) text += `id: ${event.id}\n`;
+  for (const line of event.data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
+  return `${text}\n`;
+}
+
+/** A comment line (`: keepalive`), ignored by clients; keeps proxies from closing an idle stream. */
+export function formatSseComment(comment: string): string {
+  return `: ${comment.replace(/[\r\n]+/g, ' ')}\n\n`;
+}
+
+/**
+ * The event id of a decision: `{service}:{seq}` in the empty namespace, `{namespace}/{service}:{seq}`
+ * otherwise; names are percent-encoded as URL path segments are (`encodeURIComponent`), so `/` and
+ * `:` inside a name cannot be mistaken for separators.
+ * @example decisionEventId({ namespace: 'payments', service: 'checkout' }, 3) // 'payments/checkout:3'
+ */
+export function decisionEventId(id: ServiceId, seq: number): string {
+  const service = encodeURIComponent(id.service);
+  return id.namespace === '' ? `${service}:${seq}` : `${encodeURIComponent(id.namespace)}/${service}:${seq}`;
+}
+
+/** A `Last-Event-ID` read back: the service and the seq of its last decision seen. */
+export interface DecisionEventId extends ServiceId {
+  readonly seq: number;
+}
+
+/** Reads a `Last-Event-ID` written by {@link decisionEventId}; `undefined` when it is not one of ours. */
+export function parseDecisionEventId(id: string | undefined): DecisionEventId | undefined {
+  if (id === undefined) return undefined;
+  const colon = id.lastIndexOf(':');
+  const digits = id.slice(colon + 1);
+  const seq = Number(digits);
+  if (colon <= 0 || !/^\d+$/.test(digits) || !Number.isSafeInteger(seq)) return undefined;
+  const names = id.slice(0, colon).split('/');
+  if (names.length > 2 || names.some((name) => name === '')) return undefined;
+  const decoded = names.map(decodeName);
+  if (decoded.includes(undefined)) return undefined;
+  const [first, second] = decoded as string[];
+  return second === undefined
+    ? { namespace: '', service: first as string, seq }
+    : { namespace: first as string, service: second, seq };
+}
+
+function decodeName(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Deadlines of a request body, as Kestrel's `MinRequestBodyDataRate` and nginx's
+ * `client_body_timeout` set them: the whole body within a total time, and, once a grace period has
+ * passed, an average rate since the headers of at least a minimum. A sender that trickles one byte
+ * every few seconds misses the rate at the end of the grace period, whatever the total allows.
+ * One timer per body, re-armed only when it fires (never per chunk).
+ */
+import { formatMs } from '../../config/index.ts';
+
+/** Limits of one body. */
+export interface BodyDeadlineOptions {
+  /** The whole body must arrive within this after the headers, ms. */
+  readonly timeoutMs: number;
+  /** Bytes per second the body must average once `graceMs` has passed. */
+  readonly minBytesPerSecond: number;
+  /** Time before the minimum rate applies, ms. */
+  readonly graceMs: number;
+  /** Monotonic time, ms. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** Why a body missed its deadline. */
+export interface DeadlineMiss {
+  readonly kind: 'timeout' | 'too_slow';
+  /** The sentence a 408 carries. */
+  readonly reason: string;
+}
+
+/** Watches one body's progress; calls `onMiss` at most once, unless stopped first. */
+export class BodyDeadline {
+  readonly #options: BodyDeadlineOptions;
+  readonly #now: () => number;
+  readonly #onMiss: (miss: DeadlineMiss) => void;
+  readonly #startedMs: number;
+  #bytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: BodyDeadlineOptions, onMiss: (miss: DeadlineMiss) => void) {
+    this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
+    this.#onMiss = onMiss;
+    this.#startedMs = this.#now();
+    this.#arm(Math.min(options.timeoutMs, options.graceMs));
+  }
+
+  /** Counts `bytes` more received (as sent, before decompression). */
+  add(bytes: number): void {
+    this.#bytes += bytes;
+  }
+
+  /** Stops watching: the body is complete or the request is gone. Idempotent. */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #arm(atMs: number): void {
+    const delayMs = Math.max(1, Math.ceil(atMs - (this.#now() - this.#startedMs)));
+    this.#timer = setTimeout(() => this.#check(), delayMs);
+    // A body still arriving must not be what keeps the process alive.
+    this.#timer.unref();
+  }
+
+  #check(): void {
+    const { timeoutMs, minBytesPerSecond, graceMs } = this.#options;
+    const elapsedMs = this.#now() - this.#startedMs;
+    // The time at which the bytes so far stop meeting the minimum average rate.
+    const enoughUntilMs = (this.#bytes / minBytesPerSecond) * 1000;
+    if (elapsedMs >= timeoutMs) {
+      this.#miss('timeout', `request body not received within ${formatMs(timeoutMs)}`);
+    } else if (elapsedMs >= graceMs && enoughUntilMs < elapsedMs) {
+      this.#miss('too_slow', `request body arrived slower than ${minBytesPerSecond} bytes per second`);
+    } else {
+      this.#arm(Math.min(timeoutMs, Math.max(graceMs, enoughUntilMs)));
+    }
+  }
+
+  #miss(kind: DeadlineMiss['kind'], reason: string): void {
+    this.#timer = undefined;
+    this.#onMiss({ kind, reason });
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The OTLP/HTTP receiver of collector mode: POST /v1/traces and /v1/metrics, binary protobuf or
+ * JSON, optionally gzipped. Spans feed the agent's windows; metrics are counted and passed on.
+ *
+ * Built on `node:http` rather than fastify (which the decision API uses): the receiver must refuse
+ * on headers alone before any body byte is read, inflate gzip under a limit while streaming, and
+ * answer every failure (404, 405, 413, 415 included) with an OTLP `Status` in the request's
+ * encoding; with two routes, that is less code than overriding fastify's parsers and built-in errors.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agent, RuleMatcher } from '../../agent/index.ts';
+import type { ResolvedConfig } from '../../config/index.ts';
+import type { ServiceDirectory } from '../service-directory.ts';
+import { Admission } from './admission.ts';
+import { answerClientError } from './client-error.ts';
+import { ReceiverCounters } from './receiver-counters.ts';
+import { type OtlpPassThrough, RequestHandler } from './request-handler.ts';
+import { type ReceiverTokens, SenderAuth } from './sender-auth.ts';
+import { SpanIngest } from './span-ingest.ts';
+import type { ReceiverStats } from './types.ts';
+
+/** The `receiver` section of the config. */
+export type ReceiverConfig = ResolvedConfig['receiver'];
+
+/** Options of {@link startReceiver}. */
+export interface ReceiverOptions {
+  /** Records the spans; its clock bounds end times (at most one window ahead). */
+  readonly agent: Agent;
+  /** Maps spans without `headroom.*` attributes to contexts; replace with `setRules` on reload. */
+  readonly rules: RuleMatcher;
+  /** Notes every service that sends spans, with its namespace; caps the number of services. */
+  readonly directory: ServiceDirectory;
+  /** Host, port (0 picks a free one), sender tokens, body and overload limits. `enabled` is the caller's business. */
+  readonly config: ReceiverConfig;
+  /** Gets each metrics request that decoded, decompressed, e.g. to forward it. */
+  readonly onMetrics?: OtlpPassThrough;
+  /** Gets each trace request that decoded, decompressed, e.g. to forward it to a tracing backend. */
+  readonly onTraces?: OtlpPassThrough;
+  /** Longest `close()` waits for requests in flight before cutting them off, ms. @default 5000 */
+  readonly drainTimeoutMs?: number;
+  /** Heap use, bytes, checked against `config.maxMemory`. @default process.memoryUsage().heapUsed */
+  readonly heapUsedBytes?: () => number;
+  /**
+   * Most open connections (more are closed at once), e.g. derived from the descriptor limit.
+   * @default config.maxConnections; no limit when that is unset
+   */
+  readonly maxConnections?: number | undefined;
+}
+
+/** A running receiver. */
+export interface OtlpReceiver {
+  /** Base URL, e.g. `http://127.0.0.1:4318` (append `/v1/traces`). */
+  readonly url: string;
+  /** The port listened on (the one picked when the config said 0). */
+  readonly port: number;
+  /** Counters for the agent's own metrics. */
+  stats(): ReceiverStats;
+  /** Replaces the span rules (config reload); limits and address need a restart. */
+  setRules(rules: RuleMatcher): void;
+  /** Replaces `receiver.tokens` (config reload): a removed token is refused from the next request on. */
+  setTokens(tokens: ReceiverTokens): void;
+  /**
+   * Stops accepting; requests already accepted (on keep-alive connections too) get their response
+   * for at most `drainTimeoutMs`, then every connection is closed. Idempotent; afterwards nothing
+   * of the receiver keeps the process alive.
+   */
+  close(): Promise<void>;
+}
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * Starts listening; rejects when the address cannot be bound (e.g. `EADDRINUSE`).
+ * @example
+ * const receiver = await startReceiver({ agent, rules: new RuleMatcher(config.rules),
+ *   directory: new ServiceDirectory(), config: config.receiver });
+ * // OTEL_EXPORTER_OTLP_ENDPOINT=${receiver.url} in the services
+ */
+export async function startReceiver(options: ReceiverOptions): Promise<OtlpReceiver> {
+  const { config } = options;
+  const counters = new ReceiverCounters();
+  const admission = new Admission({
+    maxBufferedBytes: config.maxQueuedRequests * config.maxBodySize,
+    maxHeapBytes: config.maxMemory,
+    heapUsedBytes: options.heapUsedBytes,
+  });
+  const ingest = new SpanIngest({
+    agent: options.agent,
+    rules: options.rules,
+    directory: options.directory,
+    maxClockSkewMs: config.maxClockSkew,
+  });
+  // An evicted service's skew estimate goes with it (its series in the exposition too).
+  const stopForgetting = options.directory.onEvict(({ service, namespace }) =>
+    ingest.clocks.skews.forget(service, namespace),
+  );
+  const auth = new SenderAuth(config.tokens);
+  const handler = new RequestHandler({
+    ingest,
+    admission,
+    counters,
+    auth,
+    maxBodyBytes: config.maxBodySize,
+    retryAfterMs: config.retryAfter,
+    bodyDeadline: {
+      timeoutMs: config.bodyTimeout,
+      minBytesPerSecond: config.minBodyRate,
+      graceMs: config.bodyRateGracePeriod,
+    },
+    onTraces: options.onTraces,
+    onMetrics: options.onMetrics,
+  });
+  const server = createServer(serverTimeouts(config), (request, response) =>
+    handler.handle(request, response),
+  );
+  const maxConnections = options.maxConnections ?? config.maxConnections;
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
+  server.on('clientError', (error, socket) => answerClientError(error, socket, counters, config));
+  // Expect: 100-continue: refuse before the client even sends the body.
+  server.on('checkContinue', (request, response) => handler.handle(request, response, true));
+  const port = await listen(server, config.host, config.port);
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    port,
+    stats: () => ({
+      ...counters.snapshot(admission.inFlight, ingest.clocks.skews.list(options.agent.clock.now())),
+      bufferedBodyBytes: admission.bufferedBytes,
+    }),
+    setRules: (rules) => ingest.setRules(rules),
+    setTokens: (tokens) => auth.setTokens(tokens),
+    close: () => {
+      stopForgetting();
+      closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+      return closed;
+    },
+  };
+}
+
+/**
+ * Node's own timers for the parts before the body: headers within `headersTimeout`, and a backstop
+ * on the whole request a second past the body deadline (the body reader answers first). Node checks
+ * them every `connectionsCheckingInterval`, 30 s by default, which let slow headers live ~48 s;
+ * checking at most every second bounds a timeout's overshoot.
+ */
+function serverTimeouts(config: ReceiverConfig) {
+  return {
+    headersTimeout: config.headersTimeout,
+    requestTimeout: config.headersTimeout + config.bodyTimeout + 1000,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeout / 4))),
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Stops listening and lets every accepted request get its response: idle keep-alive connections
+ * close at once, busy ones after their response (which says `Connection: close`, see
+ * RequestHandler); only once `drainTimeoutMs` has passed are the remaining connections cut.
+ */
+async function shutdown(
+  server: Server,
+  handler: RequestHandler,
+  admission: Admission,
+  drainTimeoutMs: number,
+) {
+  handler.closing = true;
+  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, drainTimeoutMs);
+    timer.unref(); // the open connections hold the process; closing never does on its own
+  });
+  await Promise.race([serverClosed, expired]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  await serverClosed;
+  // Cut-off requests release their slot when their response closes, just after their socket.
+  await admission.drain(drainTimeoutMs);
+}

@@ -1,0 +1,183 @@
+/**
+ * Feeds decoded spans to the agent: checks each span, notes its service in the directory, classifies
+ * it with the YAML rules (or its `headroom.*` attributes) and records its own duration and end time,
+ * re-timed to arrival when the sender's clock is off (see clock-skew.ts). Spans that cannot be
+ * trusted are rejected one by one and reported back as a partial success.
+ */
+import type { Agent } from '../../agent/index.ts';
+import { classifySpan, type RuleMatcher } from '../../agent/index.ts';
+import type { ServiceDirectory } from '../service-directory.ts';
+import { SenderClocks } from './sender-clocks.ts';
+import { noRejections, problemOf, rejectionMessage, type SpanRejectionReason } from './span-rejections.ts';
+import type { DecodedResourceSpans, DecodedSpan, DecodedTraces } from './types.ts';
+
+/** What a request's spans came to. */
+export interface IngestOutcome {
+  /**
+   * Spans checked and accepted: recorded, skipped because no rule judges them, or dropped by the
+   * agent as late (counted in `headroom_samples_dropped_total{reason="late"}`).
+   */
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Rejected spans by reason (the keys of {@link SPAN_REJECTIONS}). */
+  readonly rejectedBy: Readonly<Record<SpanRejectionReason, number>>;
+  /** Accepted spans whose end time was moved by their sender's estimated clock skew. */
+  readonly retimed: number;
+  /** Why spans were rejected, for `partialSuccess.errorMessage`; '' when none was. */
+  readonly message: string;
+}
+
+/** Options of {@link SpanIngest}. */
+export interface SpanIngestOptions {
+  /** Records the spans; its clock and window length bound end times. */
+  readonly agent: Agent;
+  readonly rules: RuleMatcher;
+  readonly directory: ServiceDirectory;
+  /**
+   * Largest sender clock offset corrected, ms; 0 turns re-timing off.
+   * @default the agent's `receiver.maxClockSkew` (24 h)
+   */
+  readonly maxClockSkewMs?: number;
+}
+
+const OTLP_STATUS_ERROR = 2;
+
+/** Per request: the bounds every span is checked against, all ms since the epoch. */
+interface Bounds {
+  readonly nowMs: number;
+  /** The first end time whose slot would push the slot holding `nowMs` out of the window. */
+  readonly endLimitMs: number;
+  /** The oldest end time whose slot is still inside the window at `nowMs`. */
+  readonly notBeforeMs: number;
+  readonly maxDurationMs: number;
+}
+
+/** Counts of one request, filled span by span. */
+interface Tally {
+  accepted: number;
+  retimed: number;
+  readonly rejected: Record<SpanRejectionReason, number>;
+}
+
+export class SpanIngest {
+  readonly #agent: Agent;
+  readonly #directory: ServiceDirectory;
+  /** The senders' clock skews and the re-timing they call for. */
+  readonly clocks: SenderClocks;
+  #rules: RuleMatcher;
+
+  constructor(options: SpanIngestOptions) {
+    this.#agent = options.agent;
+    this.#rules = options.rules;
+    this.#directory = options.directory;
+    this.clocks = new SenderClocks({
+      maxClockSkewMs: options.maxClockSkewMs ?? options.agent.config.receiver.maxClockSkew,
+      resolutionMs: () => options.agent.config.window.resolution,
+    });
+  }
+
+  /** Replaces the rules (after a config reload); spans already recorded stay where they are. */
+  setRules(rules: RuleMatcher): void {
+    this.#rules = rules;
+  }
+
+  /**
+   * Checks, classifies and records every span of a request. Never throws for any span content.
+   * A span is rejected when its trace or span id is invalid, a time is missing, it ends before it
+   * starts, it lasts longer than `window.maxSpanDuration`, it ends a window or more after the
+   * agent's clock (rounded down to a slot: a single such timestamp would drag its series' window
+   * past the present and drop every current sample as late), or its service is new while the
+   * directory is full. When the sender's estimated clock skew exceeds one slot, end times within
+   * `maxClockSkewMs` of the present are moved by it first (never past the present). An accepted
+   * span that still ends before the window is dropped by the agent as late, counted.
+   */
+  ingest(traces: DecodedTraces): IngestOutcome {
+    const nowMs = this.#agent.clock.now();
+    const { length: windowMs, resolution: resolutionMs, maxSpanDuration } = this.#agent.config.window;
+    const slotStartMs = Math.floor(nowMs / resolutionMs) * resolutionMs;
+    const bounds: Bounds = {
+      nowMs,
+      endLimitMs: slotStartMs + windowMs,
+      notBeforeMs: slotStartMs + resolutionMs - windowMs,
+      maxDurationMs: maxSpanDuration,
+    };
+    const tally: Tally = { accepted: 0, retimed: 0, rejected: noRejections() };
+    for (const resource of traces.resources) {
+      const kept = this.#directory.admit(resource.service, resource.namespace, nowMs);
+      if (kept === undefined) {
+        for (const scope of resource.scopes) tally.rejected.service_limit += scope.spans.length;
+        continue;
+      }
+      // From here on the service is known by the names kept (cut to limits.nameLength): a sender's
+      // 4 MB service.name must not be held, keyed or exported anywhere.
+      const { service, namespace } = kept;
+      this.#ingestResource(
+        service === resource.service && namespace === resource.namespace
+          ? resource
+          : { ...resource, service, namespace },
+        bounds,
+        tally,
+      );
+    }
+    const rejectedTotal = Object.values(tally.rejected).reduce((sum, count) => sum + count, 0);
+    return {
+      accepted: tally.accepted,
+      rejected: rejectedTotal,
+      rejectedBy: tally.rejected,
+      retimed: tally.retimed,
+      message:
+        rejectedTotal === 0
+          ? ''
+          : rejectionMessage(
+              tally.rejected,
+              rejectedTotal,
+              tally.accepted + rejectedTotal,
+              this.#agent.config,
+            ),
+    };
+  }
+
+  #ingestResource(resource: DecodedResourceSpans, bounds: Bounds, tally: Tally): void {
+    const shiftMs = this.clocks.shiftOf(resource, bounds.nowMs, bounds.maxDurationMs);
+    for (const scope of resource.scopes) {
+      for (const span of scope.spans) {
+        const problem = problemOf(span, bounds.maxDurationMs);
+        if (problem !== undefined) {
+          tally.rejected[problem]++;
+          continue;
+        }
+        const endMs = this.clocks.endOf(span.endTimeMs, shiftMs, bounds.nowMs, bounds.endLimitMs);
+        if (endMs >= bounds.endLimitMs) {
+          tally.rejected.future++;
+          continue;
+        }
+        tally.accepted++;
+        if (endMs !== span.endTimeMs) tally.retimed++;
+        this.#record(resource, scope.scopeName, span, endMs, bounds.notBeforeMs);
+      }
+    }
+  }
+
+  #record(
+    resource: DecodedResourceSpans,
+    scopeName: string,
+    span: DecodedSpan,
+    endTimeMs: number,
+    notBeforeMs: number,
+  ): void {
+    const { namespace, service } = resource;
+    const target = classifySpan(service, span, scopeName, this.#rules, namespace);
+    if (target === undefined) return;
+    this.#agent.record(
+      service,
+      target.operation,
+      target.context,
+      target.phase,
+      span.endTimeMs - span.startTimeMs,
+      span.statusCode === OTLP_STATUS_ERROR,
+      endTimeMs,
+      namespace,
+      notBeforeMs,
+    );
+  }
+}
