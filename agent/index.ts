@@ -22,7 +22,7 @@ export { exactMs, msToSeconds, shareOfMs } from './budget/exact-decimal.ts';
 export { ModifierSet } from './budget/modifiers.ts';
 export { type SeriesTarget, SeriesTargets } from './budget/series-targets.ts';
 export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
-export { type Clock, ManualClock, systemClock, type TimerHandle } from './clock.ts';
+export { type Clock, ManualClock, sleep, systemClock, type TimerHandle } from './clock.ts';
 export {
   AuditLog,
   DEGRADATION_DECISION_CHANNEL,
