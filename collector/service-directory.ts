@@ -1,5 +1,5 @@
 /**
- * The services a collector-mode agent has heard from, by identity (`service.namespace`,
+ * The services collector mode has heard from, by identity (`service.namespace`,
  * `service.name`: the namespace is the tenant a decision-API token may be bound to), and when they
  * were last seen. A resource announcing a known name with another namespace is another service: it
  * never moves the existing one. Bounded through the agent's

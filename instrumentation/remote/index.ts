@@ -1,4 +1,4 @@
-// Public face of instrumentation/remote: degradation decisions from a collector-mode agent.
+// Public face of instrumentation/remote: degradation decisions from collector mode.
 export type { BackoffOptions } from './backoff.ts';
 export {
   type ConnectDecisionsOptions,
