@@ -1,5 +1,8 @@
 /**
- * Headroom: an OpenTelemetry-native latency-budget agent for Node.js services.
+ * Headroom: an OpenTelemetry-native latency-budget agent for Node.js services. This is the whole
+ * public API (docs/api.md documents every symbol; a test holds the two together): `start()` and
+ * the `Headroom` it returns, `connectDecisions()` for a service judged by collector mode, config
+ * loading, and the errors they throw. Everything else is internal and may change in any release.
  * @example
  * import { start } from 'headroom-otel';
  * const headroom = start({ configFiles: ['headroom.yaml'] });
@@ -8,14 +11,25 @@
  */
 export {
   DEGRADATION_LEVELS,
+  type DecisionActions,
+  type DecisionEvidence,
+  type DecisionListener,
   type DegradationDecision,
   type DegradationLevel,
+  type DegradationReason,
   type FeatureFlags,
+  type OverrideOptions,
+  type Percentile,
+  type ReadonlyAuditLog,
+  type SeriesKey,
+  type TickResult,
   type Verdict,
+  type VerdictStatus,
 } from './agent/index.ts';
-export { start } from './app/index.ts';
+export { type StartOptions, start } from './app/index.ts';
 export {
   type ConfigSource,
+  type Environment,
   type HeadroomConfig,
   type HeadroomConfigInput,
   jsonSchema,
@@ -33,12 +47,13 @@ export {
   InvalidArgumentError,
 } from './errors.ts';
 export {
+  type BackoffOptions,
+  type BudgetModifiers,
   type ConnectDecisionsOptions,
   connectDecisions,
-  Headroom,
+  type Headroom,
   type MetricsEndpoint,
   type Operation,
   type RemoteDecisions,
   type RemoteDecisionsState,
-  type StartOptions,
 } from './instrumentation/index.ts';

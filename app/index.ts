@@ -3,4 +3,4 @@
  * (instrumentation, agent, exporters). The `headroom` CLI (`app/cli/main.ts`) is reached through
  * bin/headroom.js only, so an embedded import never loads collector mode.
  */
-export { start } from './start.ts';
+export { type StartOptions, start } from './start.ts';

@@ -6,7 +6,13 @@
  */
 import { diag } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { type Environment, processEnvironment, type ResolvedConfig } from '../config/index.ts';
+import {
+  type ConfigOptions,
+  type Environment,
+  processEnvironment,
+  type ResolvedConfig,
+  resolveConfig,
+} from '../config/index.ts';
 import {
   alertMetrics,
   HeadroomMetricProducer,
@@ -17,32 +23,47 @@ import {
 import { createOtlpMetricReader, createOtlpTraceProcessor } from '../exporters/otlp/index.ts';
 import { startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import {
+  type EmbeddedHeadroom,
   type Headroom,
-  resolveStartConfig,
-  type StartOptions,
+  type InstrumentationOptions,
   serviceResource,
-  start as startInstrumentation,
+  startInstrumentation,
 } from '../instrumentation/index.ts';
 import { startAlerting } from './alerting.ts';
 import { createJsonLogger, hasDiagLogger, registerDiagLogger } from './logging.ts';
 
+/** What `start()` takes: where the configuration comes from and how Headroom meets OpenTelemetry. */
+export interface StartOptions extends ConfigOptions, Omit<InstrumentationOptions, 'clock' | 'loadSampler'> {}
+
+/** {@link StartOptions} plus the test doubles (clock, load sampler) the package's own tests and demo use. */
+export interface EmbeddedStartOptions extends StartOptions, InstrumentationOptions {}
+
 /**
- * Starts embedded Headroom with the exporters its configuration enables.
+ * Starts embedded Headroom: loads and validates the configuration, sets up OpenTelemetry, starts
+ * the agent and the exporters the configuration enables (Prometheus endpoint, OTLP traces and
+ * metrics), SLOs and alerting; `headroom.shutdown()` stops them all.
+ * @throws {ConfigReadError} `HEADROOM_ERR_CONFIG_READ` when a config file cannot be read
+ * @throws {ConfigInvalidError} `HEADROOM_ERR_CONFIG_INVALID` with every problem of the configuration
  * @example
  * import { start } from 'headroom-otel';
  * const headroom = start({ configFiles: ['headroom.yaml'] });
  * await headroom.track('checkout', 'emergency', async (op) => checkout({ signal: op.signal }));
+ * if (headroom.features.enabled('recommendations')) addRecommendations();
  */
 export function start(options: StartOptions = {}): Headroom {
-  const config = resolveStartConfig(options);
-  if (!config.enabled) return startInstrumentation({ ...options, resolvedConfig: config });
+  return startEmbedded(options);
+}
+
+/** {@link start}, returning the whole {@link EmbeddedHeadroom} (its agent, shutdown hooks). */
+export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadroom {
+  const config = resolveConfig(options);
+  if (!config.enabled) return startInstrumentation(config, options);
   useDiagLoggerUnlessRegistered(options.env ?? processEnvironment());
   const otlp = config.exporters.otlp;
   const shutdownTimeoutMs = config.shutdown.timeout;
   const traceProcessor = otlp.enabled ? createOtlpTraceProcessor(otlp, { shutdownTimeoutMs }) : undefined;
-  const headroom = startInstrumentation({
+  const headroom = startInstrumentation(config, {
     ...options,
-    resolvedConfig: config,
     spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
   });
   const alerting = startAlerting(headroom.agent);
@@ -64,7 +85,7 @@ export function start(options: StartOptions = {}): Headroom {
 
 /** Starts the Prometheus endpoint (in the background: start() stays synchronous) and OTLP metrics. */
 function startMetricExport(
-  headroom: Headroom,
+  headroom: EmbeddedHeadroom,
   config: ResolvedConfig,
   sources: readonly MetricSource[],
 ): void {

@@ -6,11 +6,12 @@
 import { context, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { resolveConfig } from '../config/index.ts';
 import {
   createTracerProvider,
-  type Headroom,
+  type EmbeddedHeadroom,
   serviceResource,
-  start,
+  startInstrumentation,
   TRACER_NAME,
 } from '../instrumentation/index.ts';
 
@@ -34,7 +35,7 @@ export class StandInExporter implements SpanProcessor {
 }
 
 export interface BenchSetups {
-  readonly headroom: Headroom;
+  readonly headroom: EmbeddedHeadroom;
   readonly headroomExporter: StandInExporter;
   /** Provider without Headroom; shut it down at the end. */
   readonly rawProvider: TracerProvider;
@@ -54,9 +55,7 @@ export function createSetups(): BenchSetups {
     contextManagerSet = true;
   }
   const headroomExporter = new StandInExporter();
-  const headroom = start({
-    config: { service: { name: 'bench' } },
-    env: {},
+  const headroom = startInstrumentation(resolveConfig({ config: { service: { name: 'bench' } }, env: {} }), {
     registerGlobal: false,
     spanProcessors: [headroomExporter],
   });
@@ -85,7 +84,7 @@ export function createSetups(): BenchSetups {
  * with the same three keys measured about 10 % slower per span, which would flatter Headroom.
  * The SDK Tracer's prototype is patched for that one call, before anything is warmed up.
  */
-function trackSpanOptions(headroom: Headroom): SpanOptions {
+function trackSpanOptions(headroom: EmbeddedHeadroom): SpanOptions {
   const tracer = headroom.tracerProvider?.getTracer(TRACER_NAME);
   if (tracer === undefined) throw new Error('bench: Headroom did not create its TracerProvider');
   const prototype = Object.getPrototypeOf(tracer) as { startActiveSpan: (...args: unknown[]) => unknown };

@@ -1,7 +1,7 @@
 /**
  * Configuration: YAML -> environment -> zod schema -> deep-frozen typed config.
  * @example
- * import { loadConfig } from 'headroom-otel/config';
+ * import { loadConfig } from 'headroom-otel';
  * const config = loadConfig({ files: ['headroom.yaml'] });
  */
 export { type DeepReadonly, deepFreeze } from './deep-freeze.ts';
@@ -24,6 +24,7 @@ export {
   processEnvironment,
   sdkDisabled,
 } from './otel-env.ts';
+export { type ConfigOptions, resolveConfig } from './resolve-config.ts';
 export { DEGRADATION_LEVEL_KEYS } from './schema/degradation.ts';
 export { formatDuration, formatMs, PERCENTILES, parseDurationMs } from './schema/units.ts';
 export { configSchema, type HeadroomConfig, type HeadroomConfigInput } from './schema.ts';

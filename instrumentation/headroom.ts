@@ -25,6 +25,7 @@ import type { Operation } from './operation-handle.ts';
 import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 import { HeadroomSpanProcessor } from './span-processor.ts';
 import { Tracker } from './tracker.ts';
+import type { Headroom, MetricsEndpoint } from './types.ts';
 
 /** Instrumentation scope of Headroom's own spans. */
 export const TRACER_NAME = 'headroom-otel';
@@ -37,16 +38,11 @@ export interface HeadroomParts {
   readonly tracer: Tracer;
 }
 
-/** Where the Prometheus endpoint serves: its URL, or why there is none. */
-export interface MetricsEndpoint {
-  /** e.g. `http://127.0.0.1:9464/metrics` (the port actually bound); undefined when not serving. */
-  readonly url: string | undefined;
-  /** Why it is not serving (EADDRINUSE, ...); undefined when serving or turned off. */
-  readonly error?: Error;
-}
-
-/** A running embedded Headroom. Create it with `start()`. */
-export class Headroom {
+/**
+ * A running embedded Headroom: the public {@link Headroom} plus what the composition root and tests
+ * use (the agent, shutdown hooks, the metrics endpoint's setter). Created by `wireHeadroom()`.
+ */
+export class EmbeddedHeadroom implements Headroom {
   /** service.name this instance judges and degrades. */
   readonly service: string;
   /** service.namespace of this service; '' when none (the config's `service.namespace`). */
@@ -253,7 +249,7 @@ export interface WiringOptions {
 }
 
 /** Wires an agent to OpenTelemetry and returns the running Headroom. */
-export function wireHeadroom(options: WiringOptions): Headroom {
+export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
   const { agent } = options;
   const service = agent.config.service.name ?? UNKNOWN_SERVICE;
   const namespace = agent.config.service.namespace ?? '';
@@ -280,7 +276,7 @@ export function wireHeadroom(options: WiringOptions): Headroom {
     // A proxy provider with no delegate hands out no-op tracers: tracking costs next to nothing.
     tracer = new ProxyTracerProvider().getTracer(TRACER_NAME);
   }
-  const headroom = new Headroom({ agent, tracerProvider, spanProcessor, tracer }, service, namespace);
+  const headroom = new EmbeddedHeadroom({ agent, tracerProvider, spanProcessor, tracer }, service, namespace);
   if (options.sdk === 'external') headroom.watchExternalSdk(agent.clock);
   return headroom;
 }

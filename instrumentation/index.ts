@@ -1,4 +1,4 @@
-// Public face of instrumentation/: what a service imports.
+// Face of instrumentation/ for the other folders; the package root (index.ts) picks the public API.
 export {
   ATTR_BUDGET_CONTEXT,
   ATTR_BUDGET_MS,
@@ -7,9 +7,10 @@ export {
   ATTR_PHASE,
 } from '../agent/index.ts';
 export { DECISION_SPAN, decisionAttributes } from './decision-spans.ts';
-export { Headroom, type MetricsEndpoint, TRACER_NAME } from './headroom.ts';
+export { type EmbeddedHeadroom, TRACER_NAME } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';
 export {
+  type BackoffOptions,
   type ConnectDecisionsOptions,
   connectDecisions,
   type RemoteDecisions,
@@ -21,4 +22,5 @@ export {
   HeadroomSpanProcessor,
   type HeadroomSpanProcessorOptions,
 } from './span-processor.ts';
-export { resolveStartConfig, type StartOptions, start } from './start.ts';
+export { type InstrumentationOptions, startInstrumentation } from './start-instrumentation.ts';
+export type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';

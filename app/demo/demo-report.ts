@@ -6,7 +6,7 @@
 
 import type { DegradationDecision, Verdict } from '../../agent/index.ts';
 import { formatDuration } from '../../config/index.ts';
-import type { Headroom, MetricsEndpoint } from '../../instrumentation/index.ts';
+import type { EmbeddedHeadroom, MetricsEndpoint } from '../../instrumentation/index.ts';
 import { DEMO_OPERATIONS, type Slowdown, STEP_MS } from './demo-traffic.ts';
 
 /** `+12.0s`: time since the demo started. */
@@ -59,7 +59,7 @@ export interface HeaderOptions {
 }
 
 /** What the demo is about to do, with the budgets it will be judged against. */
-export function formatHeader(headroom: Headroom, options: HeaderOptions): string {
+export function formatHeader(headroom: EmbeddedHeadroom, options: HeaderOptions): string {
   const { durationMs, slowdown } = options;
   const seconds = formatDuration;
   const config = headroom.agent.config;
@@ -98,7 +98,7 @@ export function formatMetricsLines(metrics: MetricsEndpoint): string[] {
 }
 
 /** The last verdicts and the audit log, as CSV. */
-export function formatSummary(headroom: Headroom, startedMs: number): string {
+export function formatSummary(headroom: EmbeddedHeadroom, startedMs: number): string {
   const verdicts = headroom.verdicts().map((v) => {
     const { operation, context, phase } = v.series;
     const series = phase === '' ? `${operation}/${context}` : `${operation}/${context}/${phase}`;

@@ -14,8 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // A service imports all of this from 'headroom-otel'; the demo is part of the package, so it
 // reaches the same exports from inside.
 import type { DegradationDecision, DegradationLevel } from '../../agent/index.ts';
-import type { Headroom, StartOptions } from '../../instrumentation/index.ts';
-import { start } from '../start.ts';
+import type { EmbeddedHeadroom, Headroom } from '../../instrumentation/index.ts';
+import { type StartOptions, startEmbedded } from '../start.ts';
 import { formatDecision, formatHeader, formatOffset, formatStatus, formatSummary } from './demo-report.ts';
 import { DemoTraffic, type PlannedRun, type Slowdown, STEP_MS } from './demo-traffic.ts';
 
@@ -88,7 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { io } = options;
   const durationMs = options.durationMs ?? DEFAULT_DURATION_MS;
   const slowdown = options.slowdown ?? DEFAULT_SLOWDOWN;
-  const headroom = start({ configFiles: [options.configFile], env: options.env });
+  const headroom = startEmbedded({ configFiles: [options.configFile], env: options.env });
   const startedMs = headroom.agent.clock.now();
   const configFile = relative(process.cwd(), options.configFile) || options.configFile;
   const metrics = await headroom.metricsEndpoint();
@@ -119,7 +119,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
  * Every STEP_MS, starts the runs `traffic` plans, and marks the start and end of its slowdown.
  * Returns the function that stops the traffic and waits for the runs in flight.
  */
-function startTraffic(headroom: Headroom, traffic: DemoTraffic, io: DemoOptions['io']): () => Promise<void> {
+function startTraffic(
+  headroom: EmbeddedHeadroom,
+  traffic: DemoTraffic,
+  io: DemoOptions['io'],
+): () => Promise<void> {
   const operations = createOperations(headroom);
   const startedMs = headroom.agent.clock.now();
   const inFlight = new Set<Promise<void>>();
@@ -145,7 +149,7 @@ function startTraffic(headroom: Headroom, traffic: DemoTraffic, io: DemoOptions[
 /** Prints the level and each operation's p95 every `ticks` evaluation ticks; returns the stop function. */
 function printStatusEvery(
   ticks: number,
-  headroom: Headroom,
+  headroom: EmbeddedHeadroom,
   startedMs: number,
   io: DemoOptions['io'],
 ): () => void {

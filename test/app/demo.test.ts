@@ -6,8 +6,9 @@ import { bundledDemoConfig, demoCommand } from '../../app/cli/demo-command.ts';
 import { formatDecision, formatMetricsLines, formatSummary } from '../../app/demo/demo-report.ts';
 import { DEFAULT_DURATION_MS, DEFAULT_SLOWDOWN } from '../../app/demo/demo-service.ts';
 import { DemoTraffic, type PlannedRun, type Slowdown, STEP_MS } from '../../app/demo/demo-traffic.ts';
+import { startEmbedded as start } from '../../app/start.ts';
 import { parseConfig } from '../../config/index.ts';
-import { type Headroom, start } from '../../index.ts';
+import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 
 const configFile = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { start } from '../../app/start.ts';
-import type { Headroom } from '../../instrumentation/index.ts';
+import { startEmbedded as start } from '../../app/start.ts';
+import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { OtlpSink, until } from '../helpers/otlp-sink.ts';

@@ -2,11 +2,20 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, type Sampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ManualClock } from '../../agent/index.ts';
-import type { HeadroomConfigInput } from '../../config/index.ts';
-import { start } from '../../instrumentation/index.ts';
+import { type ConfigOptions, type HeadroomConfigInput, resolveConfig } from '../../config/index.ts';
+import {
+  type EmbeddedHeadroom,
+  type InstrumentationOptions,
+  startInstrumentation,
+} from '../../instrumentation/index.ts';
 import { ScriptedLoad } from './agent.ts';
 
 let contextManagerSet = false;
+
+/** The instrumentation half of `start()` (no exporters, no alerting): config and SDK options in one object. */
+export function startInstrumented(options: ConfigOptions & InstrumentationOptions): EmbeddedHeadroom {
+  return startInstrumentation(resolveConfig(options), options);
+}
 
 /**
  * An embedded Headroom as a service would start it, but not registered globally, with an
@@ -23,7 +32,7 @@ export function testHeadroom(
   }
   const exporter = new InMemorySpanExporter();
   const clock = new ManualClock(Date.now());
-  const headroom = start({
+  const headroom = startInstrumented({
     config: { service: { name: 'checkout' }, ...config },
     env: options.env ?? {},
     registerGlobal: false,

@@ -2,10 +2,10 @@ import { diag, trace } from '@opentelemetry/api';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../agent/clock.ts';
-import { start } from '../../app/start.ts';
+import { startEmbedded as start } from '../../app/start.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { EXTERNAL_SDK_WARNING } from '../../instrumentation/external-sdk-check.ts';
-import type { Headroom } from '../../instrumentation/headroom.ts';
+import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/headroom.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 
 const running: Headroom[] = [];

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Headroom } from '../../instrumentation/index.ts';
+import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 import { testHeadroom } from '../helpers/headroom.ts';
 
 let running: Headroom | undefined;

@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../config/index.ts';
 import { createOtlpTraceProcessor, type OtlpExportStats } from '../../exporters/otlp/index.ts';
-import { type Headroom, start } from '../../instrumentation/index.ts';
+import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 import { configOf, ScriptedLoad } from '../helpers/agent.ts';
+import { startInstrumented } from '../helpers/headroom.ts';
 import { OtlpSink, until } from '../helpers/otlp-sink.ts';
 
 const MAX_QUEUE = 500;
@@ -56,7 +57,7 @@ describe('OTLP export while the backend goes down and comes back', () => {
     };
     const otlp = createOtlpTraceProcessor(configOf(input).exporters.otlp, { scheduledDelayMs: 20 });
     const produced = new CountingProcessor();
-    headroom = start({
+    headroom = startInstrumented({
       config: input,
       env: {},
       registerGlobal: false,

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DegradationDecision, ManualClock } from '../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../config/index.ts';
 import { createOtlpTraceProcessor } from '../../exporters/otlp/index.ts';
-import { DECISION_SPAN, decisionAttributes, start } from '../../instrumentation/index.ts';
+import { DECISION_SPAN, decisionAttributes } from '../../instrumentation/index.ts';
 import { configOf, ScriptedLoad } from '../helpers/agent.ts';
+import { startInstrumented } from '../helpers/headroom.ts';
 import { OtlpSink } from '../helpers/otlp-sink.ts';
 
 const contextManager = new AsyncLocalStorageContextManager();
@@ -25,7 +26,7 @@ function startExporting(sink: OtlpSink, protocol: 'http/protobuf' | 'http/json')
     exporters: { otlp: { endpoint: sink.endpoint, protocol } },
   };
   const otlp = createOtlpTraceProcessor(configOf(input).exporters.otlp);
-  const headroom = start({
+  const headroom = startInstrumented({
     config: input,
     env: {},
     registerGlobal: false,

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEGRADATION_LEVELS } from '../../agent/index.ts';
 import { METRICS } from '../../exporters/metrics/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../../exporters/prometheus/index.ts';
-import { type Headroom, start } from '../../instrumentation/index.ts';
+import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
+import { startInstrumented } from '../helpers/headroom.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { ensurePrometheus, type PrometheusServer, startPrometheus } from './helpers/prometheus.ts';
 
@@ -54,7 +55,7 @@ describe('Prometheus scraping the agent', () => {
 
   beforeAll(async () => {
     ensurePrometheus();
-    headroom = start({
+    headroom = startInstrumented({
       // lookup's execution phase (70 % of 63 ms) is the bound 44.1 ms, 44.099999999999994 in binary.
       config: { service: { name: 'checkout' }, contexts: { lookup: { budget: '63ms' } } },
       env: {},

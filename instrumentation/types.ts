@@ -1,0 +1,90 @@
+/**
+ * The contract of embedded Headroom as a service sees it: what `start()` returns. The class behind
+ * it (`EmbeddedHeadroom`) has more (the agent, shutdown hooks) for the composition root and tests.
+ */
+import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type {
+  DecisionListener,
+  DegradationLevel,
+  FeatureFlags,
+  OverrideOptions,
+  ReadonlyAuditLog,
+  TickResult,
+  Verdict,
+} from '../agent/index.ts';
+import type { Operation } from './operation-handle.ts';
+
+/** Where the Prometheus endpoint serves: its URL, or why there is none. */
+export interface MetricsEndpoint {
+  /** e.g. `http://127.0.0.1:9464/metrics` (the port actually bound); undefined when not serving. */
+  readonly url: string | undefined;
+  /** Why it is not serving (EADDRINUSE, ...); undefined when serving or turned off. */
+  readonly error?: Error;
+}
+
+/** The named budget modifiers of `adaptive.modifiers`, switched on and off at run time. */
+export interface BudgetModifiers {
+  /**
+   * Activates a configured modifier; true (also when it was already active).
+   * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` for a name not under `adaptive.modifiers`
+   */
+  set(name: string): boolean;
+  /** Deactivates a configured modifier; same contract as `set`. */
+  clear(name: string): boolean;
+  /** Whether the modifier is active now; false for unknown names. */
+  has(name: string): boolean;
+  /** The active modifier names, in activation order. */
+  active(): readonly string[];
+}
+
+/** A running embedded Headroom. Create it with `start()`. */
+export interface Headroom {
+  /** service.name this instance judges and degrades. */
+  readonly service: string;
+  /** service.namespace of this service; '' when none (the config's `service.namespace`). */
+  readonly namespace: string;
+  /** Add this to your own TracerProvider when you set up the SDK yourself (`sdk: 'external'`). */
+  readonly spanProcessor: SpanProcessor;
+  /** The provider Headroom created (`sdk: 'own'`); undefined with `sdk: 'external'` or when disabled. */
+  readonly tracerProvider: TracerProvider | undefined;
+  /**
+   * Runs `fn` as the tracked operation `operation` in budget context `context`: a span judged against
+   * the context's budget. Returns what `fn` returns (a promise too) and lets its errors through
+   * untouched; never throws anything of its own.
+   */
+  track<R>(operation: string, context: string, fn: (operation: Operation) => R): R;
+  /** Wraps `fn` so every call is tracked as by {@link Headroom.track}; `this` and arguments pass through. */
+  wrap<A extends unknown[], R>(operation: string, context: string, fn: (...args: A) => R): (...args: A) => R;
+  /** Feature switches at the current degradation level: `features.enabled('recommendations')`. */
+  readonly features: FeatureFlags;
+  /** Named budget modifiers from `adaptive.modifiers`, switched on and off at run time. */
+  readonly modifiers: BudgetModifiers;
+  /** Current degradation level of this service. */
+  readonly level: DegradationLevel;
+  /**
+   * Pins the level until {@link Headroom.clearOverride} (or `untilMs`); audited.
+   * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` when `level` is not a level or
+   * `untilMs` is not a representable time
+   */
+  override(level: DegradationLevel, reason: string, options?: OverrideOptions): void;
+  /** Releases a manual override; the level follows the verdicts again. Audited. */
+  clearOverride(reason: string): void;
+  /** Calls `listener` with every degradation decision; returns the unsubscribe function. */
+  onDecision(listener: DecisionListener): () => void;
+  /** The bounded audit log of decisions: `entries()`, `toJSON()`, `toCSV()`. */
+  readonly auditLog: ReadonlyAuditLog;
+  /** Verdicts of the last evaluation tick; empty before the first. */
+  verdicts(): readonly Verdict[];
+  /** Runs one evaluation now (Headroom also evaluates on its own every `evaluation.interval`). */
+  tick(): TickResult;
+  /**
+   * Where the Prometheus endpoint (`exporters.prometheus`) serves, once it has started or failed
+   * to; `{ url: undefined }` when it is turned off. Never rejects.
+   */
+  metricsEndpoint(): Promise<MetricsEndpoint>;
+  /**
+   * Stops evaluating and shuts down the provider Headroom created and every exporter, within
+   * `shutdown.timeout` (default 10 s) whatever the backends do. Idempotent; never rejects.
+   */
+  shutdown(): Promise<void>;
+}
