@@ -14,7 +14,7 @@ const modules = {
 function serviceScript(otlpInput: object, body: string): string {
   return `
     import { createOtlpTraceProcessor } from '${modules.otlp}';
-    import { start } from '${modules.instrumentation}';
+    import { startInstrumentation } from '${modules.instrumentation}';
     import { parseConfig } from '${modules.config}';
     import { TracerProvider } from '${modules.sdk}';
     const input = { service: { name: 'exit-check' }, exporters: { otlp: ${JSON.stringify(otlpInput)} } };
@@ -67,7 +67,7 @@ describe('OTLP export and the process lifecycle', () => {
   it('should flush the queue on shutdown and let the process exit', async () => {
     const script = serviceScript(
       { endpoint: sink.endpoint },
-      `const headroom = start({ config: input, env: {}, registerGlobal: false, spanProcessors: [otlp] });
+      `const headroom = startInstrumentation(config, { registerGlobal: false, spanProcessors: [otlp] });
        for (let i = 0; i < 10; i++) headroom.track('quote', 'emergency', () => i);
        await headroom.shutdown();`,
     );
