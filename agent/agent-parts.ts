@@ -65,9 +65,9 @@ export function buildAgentParts(
   });
   const budgets = new BudgetResolver({ config: config.adaptive, load, modifiers });
   const contextIntervals = Object.values(config.contexts).map(
-    (c) => c.evaluationInterval ?? config.evaluation.interval,
+    (c) => c.evaluationIntervalMs ?? config.evaluation.intervalMs,
   );
-  const intervalsMs = [...new Set([config.evaluation.interval, ...contextIntervals])];
+  const intervalsMs = [...new Set([config.evaluation.intervalMs, ...contextIntervals])];
   return {
     config,
     registry,
@@ -78,7 +78,7 @@ export function buildAgentParts(
     evaluator: new Evaluator({ targets, budgets }),
     schedule: new TickSchedule(intervalsMs),
     intervalsMs,
-    maxDurationMs: config.window.maxSpanDuration,
+    maxDurationMs: config.window.maxSpanDurationMs,
   };
 }
 
@@ -87,8 +87,8 @@ function newRegistry(config: ResolvedConfig, limits: CardinalityLimits): SeriesR
     limits,
     maxSeries: config.window.maxSeries,
     window: {
-      windowMs: config.window.length,
-      resolutionMs: config.window.resolution,
+      windowMs: config.window.lengthMs,
+      resolutionMs: config.window.resolutionMs,
       relativeAccuracy: config.window.relativeAccuracy,
     },
     totalsBoundsMs: histogramBounds(configuredBudgetsMs(config)),
@@ -101,11 +101,11 @@ function newRegistry(config: ResolvedConfig, limits: CardinalityLimits): SeriesR
  */
 function sameShape(config: ResolvedConfig, previous: ResolvedConfig | undefined): boolean {
   if (previous === undefined) return false;
-  const { length, resolution, relativeAccuracy } = config.window;
+  const { lengthMs, resolutionMs, relativeAccuracy } = config.window;
   const before = previous.window;
   return (
-    length === before.length &&
-    resolution === before.resolution &&
+    lengthMs === before.lengthMs &&
+    resolutionMs === before.resolutionMs &&
     relativeAccuracy === before.relativeAccuracy
   );
 }

@@ -341,7 +341,7 @@ export class Agent implements Recorder {
   }
 
   #evictIdle(nowMs: number): void {
-    const swept = this.#sweep.sweep(this.registry, this.#managers, nowMs, this.config.limits.idleTime);
+    const swept = this.#sweep.sweep(this.registry, this.#managers, nowMs, this.config.limits.idleTimeMs);
     this.#seriesEvicted += swept.series;
     for (const key of swept.services) {
       const manager = this.#managers.get(key) as DegradationManager;

@@ -111,7 +111,7 @@ export class Collector {
         onTraces: traces && ((body, type, spans) => traces.forward(body, type, spans)),
         onMetrics: metrics && ((body, type, points) => metrics.forward(body, type, points)),
         // Half the shutdown bound lets accepted requests finish; the rest flushes the exporters.
-        drainTimeoutMs: config.shutdown.timeout / 2,
+        drainTimeoutMs: config.shutdown.timeoutMs / 2,
       }),
     );
     const api = config.api.enabled
@@ -120,7 +120,7 @@ export class Collector {
             agent,
             directory,
             config: config.api,
-            saturation: () => saturation(agent, directory, config.receiver.maxMemory),
+            saturation: () => saturation(agent, directory, config.receiver.maxMemoryBytes),
             maxStreams: fds.streams,
             maxConnections: fds.apiConnections,
           }),
@@ -218,7 +218,7 @@ export class Collector {
    * is dropped and counted. Logs and resolves with what was dropped. Idempotent; never rejects.
    * @param timeoutMs @default `shutdown.timeout` of the configuration in force (10 s)
    */
-  shutdown(timeoutMs = this.#config.shutdown.timeout): Promise<ShutdownReport> {
+  shutdown(timeoutMs = this.#config.shutdown.timeoutMs): Promise<ShutdownReport> {
     this.#stopping ??= stopCollector(this, timeoutMs, this.#options.logger);
     return this.#stopping;
   }

@@ -60,7 +60,7 @@ export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadr
   if (!config.enabled) return startInstrumentation(config, options);
   useDiagLoggerUnlessRegistered(options.env ?? processEnvironment());
   const otlp = config.exporters.otlp;
-  const shutdownTimeoutMs = config.shutdown.timeout;
+  const shutdownTimeoutMs = config.shutdown.timeoutMs;
   const traceProcessor = otlp.enabled ? createOtlpTraceProcessor(otlp, { shutdownTimeoutMs }) : undefined;
   const headroom = startInstrumentation(config, {
     ...options,
@@ -116,14 +116,14 @@ function startMetricExport(
       readers: [
         createOtlpMetricReader(otlp, {
           producers: [producer],
-          shutdownTimeoutMs: config.shutdown.timeout,
+          shutdownTimeoutMs: config.shutdown.timeoutMs,
         }),
       ],
     });
     headroom.addShutdownHook(async () => {
       producer.shutdown();
       await meterProvider
-        .shutdown({ timeoutMillis: config.shutdown.timeout })
+        .shutdown({ timeoutMillis: config.shutdown.timeoutMs })
         .catch((error: unknown) => diag.error('headroom: metric export shutdown failed', error));
     });
   }

@@ -136,7 +136,7 @@ export function connectDirectory(agent: Agent, directory: ServiceDirectory): () 
     (id) => directory.get(id)?.lastSeenMs ?? Number.NEGATIVE_INFINITY,
   );
   const stopSweeping = agent.onTick(({ at }) => {
-    directory.evictIdle(at - agent.config.limits.idleTime, (id) =>
+    directory.evictIdle(at - agent.config.limits.idleTimeMs, (id) =>
       agent.holdsService(id.service, id.namespace),
     );
   });

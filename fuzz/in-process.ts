@@ -38,7 +38,7 @@ export class InProcessTarget {
   constructor(nowMs: number) {
     const config = fuzzConfig();
     this.clock = new ManualClock(nowMs);
-    this.maxBodyBytes = config.receiver.maxBodySize;
+    this.maxBodyBytes = config.receiver.maxBodyBytes;
     this.#agent = new Agent({ config, clock: this.clock });
     const rules = new RuleMatcher(config.rules);
     this.#ingest = new SpanIngest({ agent: this.#agent, rules, directory: new ServiceDirectory() });

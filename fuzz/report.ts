@@ -7,7 +7,7 @@ const MAX_LISTED = 20;
 
 /** Highest peak RSS a run may reach: `receiver.maxMemory` + 64 MiB, bytes. */
 export function rssLimitBytes(config: ResolvedConfig): number {
-  return config.receiver.maxMemory + 64 * MIB;
+  return config.receiver.maxMemoryBytes + 64 * MIB;
 }
 
 /** The report as text. */

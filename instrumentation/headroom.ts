@@ -188,7 +188,7 @@ export class EmbeddedHeadroom implements Headroom {
   async #shutdown(): Promise<void> {
     this.agent.stop();
     this.#externalCheck?.cancel();
-    const timeoutMs = this.agent.config.shutdown.timeout;
+    const timeoutMs = this.agent.config.shutdown.timeoutMs;
     const steps = [() => this.tracerProvider?.shutdown(), ...this.#shutdownHooks].map(runSafely);
     // Created after the steps started, so an exporter bounded by the same timeout counts its
     // drops first. Ref'd on purpose: the caller awaits this, so it must settle even when only

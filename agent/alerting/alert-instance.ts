@@ -71,12 +71,12 @@ export class AlertInstance {
     if (this.#firing === undefined) return [];
     const resolved = this.#resolved(this.#firing, observation, atMs);
     this.#firing = undefined;
-    this.#quietUntilMs = atMs + this.rule.cooldown;
+    this.#quietUntilMs = atMs + this.rule.cooldownMs;
     return [resolved];
   }
 
   #escalated(severity: AlertSeverity, atMs: number): AlertSeverity {
-    const afterMs = this.rule.escalateAfter;
+    const afterMs = this.rule.escalateAfterMs;
     if (afterMs === undefined || atMs - this.#episodeStartMs < afterMs) return severity;
     return ESCALATED[severity] ?? severity;
   }
@@ -87,7 +87,7 @@ export class AlertInstance {
     let description = observation.description;
     if (severity !== wanted) {
       const forMs = formatSpan(atMs - this.#episodeStartMs);
-      const afterMs = formatSpan(this.rule.escalateAfter as number);
+      const afterMs = formatSpan(this.rule.escalateAfterMs as number);
       description += ` Escalated from ${wanted} to ${severity}: firing for ${forMs} (escalateAfter ${afterMs}).`;
     }
     return {

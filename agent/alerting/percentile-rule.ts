@@ -44,13 +44,13 @@ export function observePercentile(
 function observation(rule: PercentileRule, series: SeriesKey, valueMs: number): Observation {
   const { operation, context } = series;
   const service = formatService(series);
-  const critical = rule.critical === undefined ? '' : `, critical at ${formatLatency(rule.critical)}`;
+  const critical = rule.criticalMs === undefined ? '' : `, critical at ${formatLatency(rule.criticalMs)}`;
   return {
     labels: { ...serviceLabels(series), context, operation },
-    severity: severityOf(valueMs, rule.warning, rule.critical),
+    severity: severityOf(valueMs, rule.warningMs, rule.criticalMs),
     value: valueMs,
     summary: `${rule.percentile} latency of ${service} ${operation} (${context}) is ${formatLatency(valueMs)}`,
-    description: `${rule.percentile} of ${operation} in ${service}, context ${context}, is ${formatLatency(valueMs)} over the window; warning at ${formatLatency(rule.warning)}${critical}.`,
+    description: `${rule.percentile} of ${operation} in ${service}, context ${context}, is ${formatLatency(valueMs)} over the window; warning at ${formatLatency(rule.warningMs)}${critical}.`,
   };
 }
 

@@ -11,10 +11,10 @@ export function configuredBudgetsMs(config: ResolvedConfig): number[] {
     budgets.push(budgetMs);
     for (const share of Object.values(phases)) budgets.push(shareOfMs(budgetMs, share));
   };
-  for (const context of Object.values(config.contexts)) withPhases(context.budget, context.phases);
+  for (const context of Object.values(config.contexts)) withPhases(context.budgetMs, context.phases);
   for (const rule of config.rules) {
     const context = config.contexts[rule.context];
-    if (rule.budget !== undefined && context !== undefined) withPhases(rule.budget, context.phases);
+    if (rule.budgetMs !== undefined && context !== undefined) withPhases(rule.budgetMs, context.phases);
   }
   return budgets;
 }

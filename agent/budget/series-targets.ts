@@ -30,10 +30,10 @@ export class SeriesTargets {
     for (const rule of config.rules) {
       if (
         rule.operation !== undefined &&
-        rule.budget !== undefined &&
+        rule.budgetMs !== undefined &&
         !this.#operationBudgets.has(rule.operation)
       ) {
-        this.#operationBudgets.set(rule.operation, rule.budget);
+        this.#operationBudgets.set(rule.operation, rule.budgetMs);
       }
     }
   }
@@ -50,7 +50,7 @@ export class SeriesTargets {
 
   /** Base budget of an operation in a context, ms: a rule's override or the context's budget. */
   baseBudgetMs(operation: string, context: string): number | undefined {
-    return this.#operationBudgets.get(operation) ?? this.#config.contexts[context]?.budget;
+    return this.#operationBudgets.get(operation) ?? this.#config.contexts[context]?.budgetMs;
   }
 
   #compute(series: SeriesKey): SeriesTarget | undefined {
@@ -65,7 +65,7 @@ export class SeriesTargets {
       percentile: context.percentile,
       warningRatio: context.warningRatio,
       minSamples: context.minSamples ?? this.#config.evaluation.minSamples,
-      evaluationIntervalMs: context.evaluationInterval ?? this.#config.evaluation.interval,
+      evaluationIntervalMs: context.evaluationIntervalMs ?? this.#config.evaluation.intervalMs,
     };
   }
 }

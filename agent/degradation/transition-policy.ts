@@ -93,8 +93,8 @@ export class TransitionPolicy {
   #recover(level: DegradationLevel, worst: Verdict | undefined, nowMs: number, heldSinceMs: number) {
     const since = this.#improvedSinceMs;
     if (level === 'NONE' || since === undefined) return undefined;
-    const { sustain, minDwell } = this.#config.recovery;
-    if (nowMs - since < sustain || nowMs - heldSinceMs < minDwell) return undefined;
+    const { sustainMs, minDwellMs } = this.#config.recovery;
+    if (nowMs - since < sustainMs || nowMs - heldSinceMs < minDwellMs) return undefined;
     const evidence = worst === undefined ? undefined : evidenceOf(worst);
     const message = recoveryMessage(this.#table.row(level), nowMs - since, evidence);
     const proposal: Proposal = { to: levelAt(levelIndex(level) - 1), reason: 'recovery', message };
@@ -102,9 +102,9 @@ export class TransitionPolicy {
   }
 
   #force(level: DegradationLevel, nowMs: number, heldSinceMs: number): Proposal | undefined {
-    const { maxDuration } = this.#config.recovery;
-    if (level === 'NONE' || nowMs - heldSinceMs < maxDuration) return undefined;
-    const message = forcedRecoveryMessage(level, nowMs - heldSinceMs, maxDuration);
+    const { maxDurationMs } = this.#config.recovery;
+    if (level === 'NONE' || nowMs - heldSinceMs < maxDurationMs) return undefined;
+    const message = forcedRecoveryMessage(level, nowMs - heldSinceMs, maxDurationMs);
     return { to: levelAt(levelIndex(level) - 1), reason: 'forced-recovery', message };
   }
 }

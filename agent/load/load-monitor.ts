@@ -98,7 +98,7 @@ export class LoadMonitor {
       return;
     }
     this.#lastSampleMs = this.#clock.now();
-    this.#timer = this.#clock.every(this.#config.load.sampleInterval, () => this.tick());
+    this.#timer = this.#clock.every(this.#config.load.sampleIntervalMs, () => this.tick());
   }
 
   /** Stops sampling and closes the sampler if it owns it; the factor keeps its last value. Idempotent. */
@@ -159,7 +159,7 @@ function levelFor(levels: readonly LoadLevel[], signals: LoadSignals): LoadLevel
 /** A level applies when any one of its thresholds is reached (NaN signals reach none). */
 function applies(level: LoadLevel, signals: LoadSignals): boolean {
   return (
-    reached(signals.eventLoopDelayP99Ms, level.eventLoopDelayP99) ||
+    reached(signals.eventLoopDelayP99Ms, level.eventLoopDelayP99Ms) ||
     reached(signals.eventLoopUtilization, level.eventLoopUtilization) ||
     reached(signals.cpu, level.cpu)
   );

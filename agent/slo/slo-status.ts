@@ -10,12 +10,12 @@ export interface SloTarget {
   /** Fraction, e.g. 0.99. */
   readonly objective: number;
   /** The SLO window, ms. */
-  readonly window: number;
+  readonly windowMs: number;
 }
 
 /** The status of `slo` for the service `id`, as of the newest sample of `history`. */
 export function sloStatus(slo: SloTarget, id: ServiceId, history: CumulativeHistory): SloStatus {
-  const overWindow = history.increase(slo.window);
+  const overWindow = history.increase(slo.windowMs);
   const burnRates = {} as Record<BurnWindow, number>;
   for (const window of BURN_WINDOWS) {
     burnRates[window] = burnRate(history.increase(BURN_WINDOWS_MS[window]), slo.objective);
@@ -26,11 +26,11 @@ export function sloStatus(slo: SloTarget, id: ServiceId, history: CumulativeHist
     namespace: id.namespace,
     service: id.service,
     objective: slo.objective,
-    windowMs: slo.window,
+    windowMs: slo.windowMs,
     total: overWindow.total,
     good: overWindow.good,
     errorBudgetRemaining: remaining,
     burnRates,
-    timeToExhaustionMs: timeToExhaustionMs(remaining, burnRates['1h'], slo.window),
+    timeToExhaustionMs: timeToExhaustionMs(remaining, burnRates['1h'], slo.windowMs),
   };
 }

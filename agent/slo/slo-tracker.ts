@@ -200,8 +200,8 @@ export class SloTracker {
     const key = serviceKey(series);
     let state = byService.get(key);
     if (state === undefined) {
-      const tiers = this.#tiers(slo.window);
-      const reachMs = Math.max(slo.window, ...tiers.map((tier) => tier.spanMs));
+      const tiers = this.#tiers(slo.windowMs);
+      const reachMs = Math.max(slo.windowMs, ...tiers.map((tier) => tier.spanMs));
       const id = serviceId(series.namespace, series.service);
       state = { slo, id, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0, startMs: atMs };
       // Starts from zero at the previous observation (at this one for the first), so what this
@@ -233,7 +233,7 @@ function sameScope(a: SloConfig, b: SloConfig): boolean {
     a.namespace === b.namespace &&
     a.context === b.context &&
     a.operation === b.operation &&
-    a.window === b.window
+    a.windowMs === b.windowMs
   );
 }
 

@@ -91,7 +91,7 @@ function stopSignal(): { signal: Promise<NodeJS.Signals>; cancel: () => void } {
  * line; a backstop at the bound exits even if a foreign handle (a stuck socket) kept the process.
  */
 async function stop(collector: Collector, signal: NodeJS.Signals, logger: Logger): Promise<number> {
-  const boundMs = collector.config.shutdown.timeout;
+  const boundMs = collector.config.shutdown.timeoutMs;
   logger.info({ signal, timeoutMs: boundMs }, `${signal} received`);
   const forceExit = (second: NodeJS.Signals) => {
     const code = 128 + constants.signals[second];

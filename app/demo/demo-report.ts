@@ -77,7 +77,7 @@ export function formatHeader(headroom: EmbeddedHeadroom, options: HeaderOptions)
     `Timeline: traffic is normal for ${seconds(slowdown.startMs)}; from ${seconds(slowdown.startMs)} to ${seconds(slowdown.endMs)}`,
     `a slow dependency makes ${slowed} work ${slowdown.factor}x slower. Headroom escalates once the`,
     `budgets are violated for ${config.degradation.escalation.ticks} evaluations in a row, then recovers one level at a time once`,
-    `latency has stayed ${Math.round(recovery.improvement * 100)}% under a level's threshold for ${seconds(recovery.sustain)}.`,
+    `latency has stayed ${Math.round(recovery.improvement * 100)}% under a level's threshold for ${seconds(recovery.sustainMs)}.`,
     'Lines with "->" are degradation decisions (time, from -> to, reason, why, features off);',
     'the others show the level and each p95 every 5s.',
     ...formatMetricsLines(options.metrics),

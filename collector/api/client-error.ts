@@ -16,10 +16,10 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 /** Builds the `clientErrorHandler` for the API's timeouts (ms, for the message). */
 export function clientErrorHandler(limits: {
-  readonly headersTimeout: number;
-  readonly requestTimeout: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }) {
-  const timeoutMessage = `request not received in time: headers within ${formatMs(limits.headersTimeout)}, whole request within ${formatMs(limits.requestTimeout)}`;
+  const timeoutMessage = `request not received in time: headers within ${formatMs(limits.headersTimeoutMs)}, whole request within ${formatMs(limits.requestTimeoutMs)}`;
   return (error: Error & { code?: string }, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || socket.destroyed) {
       socket.destroy();

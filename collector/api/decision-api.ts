@@ -113,17 +113,17 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
 }
 
 function buildApp(context: ApiContext): FastifyInstance {
-  const { headersTimeout, requestTimeout, keepAliveTimeout } = context.config;
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = context.config;
   const app = Fastify({
     logger: false,
     // Slow senders are closed with a 408 within these bounds (Node checks them every second at most).
-    requestTimeout,
-    keepAliveTimeout,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
     http: {
-      headersTimeout,
-      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4))),
+      headersTimeout: headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
     },
-    clientErrorHandler: clientErrorHandler({ headersTimeout, requestTimeout }),
+    clientErrorHandler: clientErrorHandler({ headersTimeoutMs, requestTimeoutMs }),
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: true,
     // A HEAD of the stream would hold a connection open for nothing.

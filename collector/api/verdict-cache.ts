@@ -19,7 +19,7 @@ export class VerdictCache {
 
   /** Seeds from the agent's last tick and follows every later one until {@link close}. */
   constructor(agent: Agent) {
-    this.#maxAgeMs = agent.config.window.length;
+    this.#maxAgeMs = agent.config.window.lengthMs;
     if (agent.lastTick !== undefined) this.#update(agent.lastTick);
     this.#unsubscribe = agent.onTick((tick) => this.#update(tick));
   }

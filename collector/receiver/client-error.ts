@@ -21,7 +21,7 @@ export function answerClientError(
   error: Error & { code?: string },
   socket: Duplex,
   counters: ReceiverCounters,
-  limits: { readonly headersTimeout: number; readonly bodyTimeout: number },
+  limits: { readonly headersTimeoutMs: number; readonly bodyTimeoutMs: number },
 ): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) {
     socket.destroy();
@@ -32,7 +32,7 @@ export function answerClientError(
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     counters.refused.timeout++;
     status = 408;
-    message = `request not received in time: headers within ${formatMs(limits.headersTimeout)}, body within ${formatMs(limits.bodyTimeout)}`;
+    message = `request not received in time: headers within ${formatMs(limits.headersTimeoutMs)}, body within ${formatMs(limits.bodyTimeoutMs)}`;
   } else if (error.code === 'HPE_HEADER_OVERFLOW') {
     status = 431;
     message = 'request headers too large';

@@ -81,15 +81,15 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
   const { config } = options;
   const counters = new ReceiverCounters();
   const admission = new Admission({
-    maxBufferedBytes: config.maxQueuedRequests * config.maxBodySize,
-    maxHeapBytes: config.maxMemory,
+    maxBufferedBytes: config.maxQueuedRequests * config.maxBodyBytes,
+    maxHeapBytes: config.maxMemoryBytes,
     heapUsedBytes: options.heapUsedBytes,
   });
   const ingest = new SpanIngest({
     agent: options.agent,
     rules: options.rules,
     directory: options.directory,
-    maxClockSkewMs: config.maxClockSkew,
+    maxClockSkewMs: config.maxClockSkewMs,
   });
   // An evicted service's skew estimate goes with it (its series in the exposition too).
   const stopForgetting = options.directory.onEvict(({ service, namespace }) =>
@@ -101,12 +101,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     admission,
     counters,
     auth,
-    maxBodyBytes: config.maxBodySize,
-    retryAfterMs: config.retryAfter,
+    maxBodyBytes: config.maxBodyBytes,
+    retryAfterMs: config.retryAfterMs,
     bodyDeadline: {
-      timeoutMs: config.bodyTimeout,
-      minBytesPerSecond: config.minBodyRate,
-      graceMs: config.bodyRateGracePeriod,
+      timeoutMs: config.bodyTimeoutMs,
+      minBytesPerSecond: config.minBodyBytesPerSecond,
+      graceMs: config.bodyRateGracePeriodMs,
     },
     onTraces: options.onTraces,
     onMetrics: options.onMetrics,
@@ -146,9 +146,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
  */
 function serverTimeouts(config: ReceiverConfig) {
   return {
-    headersTimeout: config.headersTimeout,
-    requestTimeout: config.headersTimeout + config.bodyTimeout + 1000,
-    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeout / 4))),
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs + 1000,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
   };
 }
 

@@ -71,8 +71,8 @@ export class SpanIngest {
     this.#rules = options.rules;
     this.#directory = options.directory;
     this.clocks = new SenderClocks({
-      maxClockSkewMs: options.maxClockSkewMs ?? options.agent.config.receiver.maxClockSkew,
-      resolutionMs: () => options.agent.config.window.resolution,
+      maxClockSkewMs: options.maxClockSkewMs ?? options.agent.config.receiver.maxClockSkewMs,
+      resolutionMs: () => options.agent.config.window.resolutionMs,
     });
   }
 
@@ -93,13 +93,13 @@ export class SpanIngest {
    */
   ingest(traces: DecodedTraces): IngestOutcome {
     const nowMs = this.#agent.clock.now();
-    const { length: windowMs, resolution: resolutionMs, maxSpanDuration } = this.#agent.config.window;
+    const { lengthMs: windowMs, resolutionMs, maxSpanDurationMs } = this.#agent.config.window;
     const slotStartMs = Math.floor(nowMs / resolutionMs) * resolutionMs;
     const bounds: Bounds = {
       nowMs,
       endLimitMs: slotStartMs + windowMs,
       notBeforeMs: slotStartMs + resolutionMs - windowMs,
-      maxDurationMs: maxSpanDuration,
+      maxDurationMs: maxSpanDurationMs,
     };
     const tally: Tally = { accepted: 0, retimed: 0, rejected: noRejections() };
     for (const resource of traces.resources) {

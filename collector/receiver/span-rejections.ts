@@ -12,9 +12,9 @@ export const SPAN_REJECTIONS = Object.freeze({
   missing_time: () => 'without start or end time',
   end_before_start: () => 'with end time before start time',
   duration: (config: ResolvedConfig) =>
-    `lasting longer than window.maxSpanDuration (${formatMs(config.window.maxSpanDuration)})`,
+    `lasting longer than window.maxSpanDuration (${formatMs(config.window.maxSpanDurationMs)})`,
   future: (config: ResolvedConfig) =>
-    `with end time one window (${config.window.length / 1000}s) or more ahead of the collector's clock`,
+    `with end time one window (${config.window.lengthMs / 1000}s) or more ahead of the collector's clock`,
   service_limit: () =>
     'from a new service or namespace while limits.services or limits.namespaces is reached',
 });

@@ -4,23 +4,27 @@
  * utilization) and process CPU.
  */
 import { z } from 'zod';
+import { withUnitNames } from './unit-names.ts';
 import { duration, percent, whenValid } from './units.ts';
 
 /** A load level applies when any one of its thresholds is reached. */
-export const loadLevelSchema = z.strictObject({
-  name: z.string().min(1),
-  eventLoopDelayP99: duration().optional().meta({ description: 'Event-loop delay p99 at or above this.' }),
-  eventLoopUtilization: percent()
-    .optional()
-    .meta({ description: 'Event-loop utilization at or above this.' }),
-  cpu: percent({ max: 6400 })
-    .optional()
-    .meta({ description: 'Process CPU (100% = one core) at or above this.' }),
-  factor: z
-    .number()
-    .positive()
-    .meta({ description: 'Budgets are multiplied by this while the level holds.' }),
-});
+export const loadLevelSchema = withUnitNames(
+  z.strictObject({
+    name: z.string().min(1),
+    eventLoopDelayP99: duration().optional().meta({ description: 'Event-loop delay p99 at or above this.' }),
+    eventLoopUtilization: percent()
+      .optional()
+      .meta({ description: 'Event-loop utilization at or above this.' }),
+    cpu: percent({ max: 6400 })
+      .optional()
+      .meta({ description: 'Process CPU (100% = one core) at or above this.' }),
+    factor: z
+      .number()
+      .positive()
+      .meta({ description: 'Budgets are multiplied by this while the level holds.' }),
+  }),
+  { eventLoopDelayP99: 'eventLoopDelayP99Ms' },
+);
 
 const DEFAULT_LOAD_LEVELS = [
   { name: 'elevated', eventLoopDelayP99: '20ms', eventLoopUtilization: '70%', factor: 1.2 },
@@ -28,40 +32,43 @@ const DEFAULT_LOAD_LEVELS = [
   { name: 'overloaded', eventLoopDelayP99: '200ms', eventLoopUtilization: '95%', factor: 2 },
 ];
 
-export const loadSchema = z
-  .strictObject({
-    sampleInterval: duration({ minMs: 100 }).prefault('1s'),
-    levels: z.array(loadLevelSchema).prefault(DEFAULT_LOAD_LEVELS),
-    minFactor: z.number().positive().default(1),
-    maxFactor: z.number().positive().default(2),
-    maxChangePerSecond: z
-      .number()
-      .positive()
-      .default(0.25)
-      .meta({ description: 'Rate limit: how far the load factor may move per second.' }),
-  })
-  .superRefine(
-    (load, ctx) => {
-      if (load.minFactor > load.maxFactor) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['minFactor'],
-          message: `adaptive.load.minFactor (${load.minFactor}) must be at most adaptive.load.maxFactor (${load.maxFactor})`,
-        });
-      }
-      load.levels.forEach((level, index) => {
-        const none = level.eventLoopDelayP99 === undefined && level.eventLoopUtilization === undefined;
-        if (none && level.cpu === undefined) {
+export const loadSchema = withUnitNames(
+  z
+    .strictObject({
+      sampleInterval: duration({ minMs: 100 }).prefault('1s'),
+      levels: z.array(loadLevelSchema).prefault(DEFAULT_LOAD_LEVELS),
+      minFactor: z.number().positive().default(1),
+      maxFactor: z.number().positive().default(2),
+      maxChangePerSecond: z
+        .number()
+        .positive()
+        .default(0.25)
+        .meta({ description: 'Rate limit: how far the load factor may move per second.' }),
+    })
+    .superRefine(
+      (load, ctx) => {
+        if (load.minFactor > load.maxFactor) {
           ctx.addIssue({
             code: 'custom',
-            path: ['levels', index],
-            message: 'a load level needs at least one of eventLoopDelayP99, eventLoopUtilization, cpu',
+            path: ['minFactor'],
+            message: `adaptive.load.minFactor (${load.minFactor}) must be at most adaptive.load.maxFactor (${load.maxFactor})`,
           });
         }
-      });
-    },
-    whenValid('minFactor', 'maxFactor', 'levels'),
-  );
+        load.levels.forEach((level, index) => {
+          const none = level.eventLoopDelayP99Ms === undefined && level.eventLoopUtilization === undefined;
+          if (none && level.cpu === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['levels', index],
+              message: 'a load level needs at least one of eventLoopDelayP99, eventLoopUtilization, cpu',
+            });
+          }
+        });
+      },
+      whenValid('minFactor', 'maxFactor', 'levels'),
+    ),
+  { sampleInterval: 'sampleIntervalMs' },
+);
 
 /** A named modifier the service switches on at run time (e.g. during a sale or maintenance). */
 export const modifierSchema = z.strictObject({

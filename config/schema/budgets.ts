@@ -3,33 +3,37 @@
  * window and evaluation cadence they are judged over.
  */
 import { z } from 'zod';
+import { withUnitNames } from './unit-names.ts';
 import { duration, percent, percentile } from './units.ts';
 
 /** The phases every seed context shares out its budget to. */
 const SEED_PHASES = { signal_processing: '20%', routing: '10%', execution: '70%' };
 
 /** One latency context: its budget, the percentile it is judged at, and the phase shares. */
-export const contextSchema = z.strictObject({
-  budget: duration().meta({ description: 'Latency budget of one operation, e.g. 50ms.' }),
-  percentile: percentile.prefault('p95').meta({ description: 'Percentile the budget is judged at.' }),
-  warningRatio: percent()
-    .prefault('80%')
-    .meta({ description: 'A verdict is "warning" once the percentile reaches this share of the budget.' }),
-  phases: z.record(z.string().min(1), percent()).superRefine(checkPhaseShares).prefault(SEED_PHASES).meta({
-    description: 'Share of the budget each named phase may use; the shares add up to at most 100%.',
+export const contextSchema = withUnitNames(
+  z.strictObject({
+    budget: duration().meta({ description: 'Latency budget of one operation, e.g. 50ms.' }),
+    percentile: percentile.prefault('p95').meta({ description: 'Percentile the budget is judged at.' }),
+    warningRatio: percent()
+      .prefault('80%')
+      .meta({ description: 'A verdict is "warning" once the percentile reaches this share of the budget.' }),
+    phases: z.record(z.string().min(1), percent()).superRefine(checkPhaseShares).prefault(SEED_PHASES).meta({
+      description: 'Share of the budget each named phase may use; the shares add up to at most 100%.',
+    }),
+    hardDeadlineFactor: z
+      .number()
+      .min(1)
+      .default(2)
+      .meta({ description: 'An operation is aborted (its AbortSignal fires) at budget x this factor.' }),
+    minSamples: z.number().int().min(1).optional().meta({
+      description: 'Fewest samples a window needs for a verdict; defaults to evaluation.minSamples.',
+    }),
+    evaluationInterval: duration()
+      .optional()
+      .meta({ description: 'How often this context is evaluated; defaults to evaluation.interval.' }),
   }),
-  hardDeadlineFactor: z
-    .number()
-    .min(1)
-    .default(2)
-    .meta({ description: 'An operation is aborted (its AbortSignal fires) at budget x this factor.' }),
-  minSamples: z.number().int().min(1).optional().meta({
-    description: 'Fewest samples a window needs for a verdict; defaults to evaluation.minSamples.',
-  }),
-  evaluationInterval: duration()
-    .optional()
-    .meta({ description: 'How often this context is evaluated; defaults to evaluation.interval.' }),
-});
+  { budget: 'budgetMs', evaluationInterval: 'evaluationIntervalMs' },
+);
 
 function checkPhaseShares(phases: Record<string, number>, ctx: z.core.$RefinementCtx): void {
   const total = Object.values(phases).reduce((sum, share) => sum + share, 0);
@@ -96,35 +100,44 @@ export const matchSchema = z.strictObject({
 });
 
 /** Maps spans (from track() or auto-instrumentation) to a context; the first matching rule wins. */
-export const ruleSchema = z.strictObject({
-  match: matchSchema,
-  context: z.string().meta({ description: 'Name of the context the matched spans are judged in.' }),
-  operation: z
-    .string()
-    .optional()
-    .meta({ description: 'Operation name for the series; defaults to the span name.' }),
-  budget: duration().optional().meta({ description: "Overrides the context's budget for this operation." }),
-});
+export const ruleSchema = withUnitNames(
+  z.strictObject({
+    match: matchSchema,
+    context: z.string().meta({ description: 'Name of the context the matched spans are judged in.' }),
+    operation: z
+      .string()
+      .optional()
+      .meta({ description: 'Operation name for the series; defaults to the span name.' }),
+    budget: duration().optional().meta({ description: "Overrides the context's budget for this operation." }),
+  }),
+  { budget: 'budgetMs' },
+);
 
 /** The sliding window percentiles are computed over. */
-export const windowSchema = z.strictObject({
-  length: duration({ minMs: 1000, maxMs: 3_600_000 }).prefault('60s'),
-  resolution: duration({ minMs: 100 }).prefault('1s'),
-  relativeAccuracy: percent({ max: 10 })
-    .prefault('1%')
-    .meta({ description: 'Relative error bound of the quantile sketches (DDSketch).' }),
-  maxSeries: z.number().int().min(1).default(1000).meta({
-    description:
-      'Cap on (service, operation, context, phase) series; extra ones share an overflow series. A busy series holds up to about 300 KB.',
+export const windowSchema = withUnitNames(
+  z.strictObject({
+    length: duration({ minMs: 1000, maxMs: 3_600_000 }).prefault('60s'),
+    resolution: duration({ minMs: 100 }).prefault('1s'),
+    relativeAccuracy: percent({ max: 10 })
+      .prefault('1%')
+      .meta({ description: 'Relative error bound of the quantile sketches (DDSketch).' }),
+    maxSeries: z.number().int().min(1).default(1000).meta({
+      description:
+        'Cap on (service, operation, context, phase) series; extra ones share an overflow series. A busy series holds up to about 300 KB.',
+    }),
+    maxSpanDuration: duration().prefault('1h').meta({
+      description:
+        'Longest span judged: longer ones are refused by the receiver (partial success) and dropped in embedded mode, counted with reason "duration".',
+    }),
   }),
-  maxSpanDuration: duration().prefault('1h').meta({
-    description:
-      'Longest span judged: longer ones are refused by the receiver (partial success) and dropped in embedded mode, counted with reason "duration".',
-  }),
-});
+  { length: 'lengthMs', resolution: 'resolutionMs', maxSpanDuration: 'maxSpanDurationMs' },
+);
 
 /** How often verdicts are computed, and from how many samples. */
-export const evaluationSchema = z.strictObject({
-  interval: duration({ minMs: 10 }).prefault('1s'),
-  minSamples: z.number().int().min(1).default(20),
-});
+export const evaluationSchema = withUnitNames(
+  z.strictObject({
+    interval: duration({ minMs: 10 }).prefault('1s'),
+    minSamples: z.number().int().min(1).default(20),
+  }),
+  { interval: 'intervalMs' },
+);

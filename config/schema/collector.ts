@@ -3,6 +3,7 @@
  * that serves levels, verdicts and overrides back to them.
  */
 import { z } from 'zod';
+import { withUnitNames } from './unit-names.ts';
 import { duration, formatMs, port, size, whenValid } from './units.ts';
 
 /** A bearer token OTLP senders present to the receiver, optionally bound to one tenant. */
@@ -15,41 +16,53 @@ export const receiverTokenSchema = z.strictObject({
   }),
 });
 
-export const receiverSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  tokens: z.array(receiverTokenSchema).default([]).meta({
-    description:
-      'Bearer tokens OTLP senders must present (Authorization: Bearer <token>); empty: no authentication, single-tenant.',
+export const receiverSchema = withUnitNames(
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    tokens: z.array(receiverTokenSchema).default([]).meta({
+      description:
+        'Bearer tokens OTLP senders must present (Authorization: Bearer <token>); empty: no authentication, single-tenant.',
+    }),
+    host: z.string().min(1).prefault('127.0.0.1'),
+    port: port.default(4318),
+    maxBodySize: size().prefault('4MiB').meta({ description: 'Largest request body, after decompression.' }),
+    maxQueuedRequests: z.number().int().min(1).default(64).meta({
+      description:
+        'Room for this many full-size bodies in memory at once (maxQueuedRequests x maxBodySize bytes).',
+    }),
+    maxMemory: size().prefault('512MiB').meta({ description: 'Refuse with 503 above this heap use.' }),
+    retryAfter: duration().prefault('1s'),
+    maxClockSkew: duration({ minMs: 0 }).prefault('24h').meta({
+      description:
+        "Largest offset of a sender's clock the receiver corrects by re-timing its spans to arrival; 0s turns re-timing off.",
+    }),
+    headersTimeout: duration()
+      .prefault('10s')
+      .meta({ description: 'Request line and headers must arrive within this; else 408.' }),
+    bodyTimeout: duration()
+      .prefault('30s')
+      .meta({ description: 'The whole body must arrive within this after the headers; else 408.' }),
+    minBodyRate: size().prefault('1KiB').meta({
+      description: 'Bytes per second a body must average once bodyRateGracePeriod has passed; else 408.',
+    }),
+    bodyRateGracePeriod: duration()
+      .prefault('2s')
+      .meta({ description: 'Time a body may take before minBodyRate applies.' }),
+    maxConnections: z.number().int().min(1).optional().meta({
+      description: "Most open connections; default: three quarters of the process's file descriptors.",
+    }),
   }),
-  host: z.string().min(1).prefault('127.0.0.1'),
-  port: port.default(4318),
-  maxBodySize: size().prefault('4MiB').meta({ description: 'Largest request body, after decompression.' }),
-  maxQueuedRequests: z.number().int().min(1).default(64).meta({
-    description:
-      'Room for this many full-size bodies in memory at once (maxQueuedRequests x maxBodySize bytes).',
-  }),
-  maxMemory: size().prefault('512MiB').meta({ description: 'Refuse with 503 above this heap use.' }),
-  retryAfter: duration().prefault('1s'),
-  maxClockSkew: duration({ minMs: 0 }).prefault('24h').meta({
-    description:
-      "Largest offset of a sender's clock the receiver corrects by re-timing its spans to arrival; 0s turns re-timing off.",
-  }),
-  headersTimeout: duration()
-    .prefault('10s')
-    .meta({ description: 'Request line and headers must arrive within this; else 408.' }),
-  bodyTimeout: duration()
-    .prefault('30s')
-    .meta({ description: 'The whole body must arrive within this after the headers; else 408.' }),
-  minBodyRate: size().prefault('1KiB').meta({
-    description: 'Bytes per second a body must average once bodyRateGracePeriod has passed; else 408.',
-  }),
-  bodyRateGracePeriod: duration()
-    .prefault('2s')
-    .meta({ description: 'Time a body may take before minBodyRate applies.' }),
-  maxConnections: z.number().int().min(1).optional().meta({
-    description: "Most open connections; default: three quarters of the process's file descriptors.",
-  }),
-});
+  {
+    maxBodySize: 'maxBodyBytes',
+    maxMemory: 'maxMemoryBytes',
+    retryAfter: 'retryAfterMs',
+    maxClockSkew: 'maxClockSkewMs',
+    headersTimeout: 'headersTimeoutMs',
+    bodyTimeout: 'bodyTimeoutMs',
+    minBodyRate: 'minBodyBytesPerSecond',
+    bodyRateGracePeriod: 'bodyRateGracePeriodMs',
+  },
+);
 
 export const SCOPES = ['read', 'override'] as const;
 
@@ -63,45 +76,52 @@ export const tokenSchema = z.strictObject({
     .meta({ description: 'Binds the token to one service.namespace (tenant).' }),
 });
 
-export const apiSchema = z
-  .strictObject({
-    enabled: z.boolean().default(true),
-    host: z.string().min(1).prefault('127.0.0.1'),
-    port: port.default(4320),
-    tokens: z.array(tokenSchema).default([]),
-    anonymous: z
-      .array(z.enum(SCOPES))
-      .default([])
-      .meta({ description: 'Scopes granted without a token; empty means no token, no access.' }),
-    historySize: z.number().int().min(1).default(1000),
-    headersTimeout: duration()
-      .prefault('10s')
-      .meta({ description: 'Request line and headers must arrive within this; else 408.' }),
-    requestTimeout: duration()
-      .prefault('30s')
-      .meta({ description: 'The whole request (headers and body) must arrive within this; else 408.' }),
-    keepAliveTimeout: duration()
-      .prefault('5s')
-      .meta({ description: 'An idle keep-alive connection is closed after this.' }),
-    maxStreams: z.number().int().min(1).optional().meta({
-      description: "Most decision streams open at once; default: from the process's file descriptors.",
-    }),
-    maxStreamsPerToken: z
-      .number()
-      .int()
-      .min(1)
-      .default(64)
-      .meta({ description: 'Most decision streams one token (or anonymous access) may hold open.' }),
-  })
-  .superRefine(
-    (api, ctx) => {
-      if (api.headersTimeout > api.requestTimeout) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['headersTimeout'],
-          message: `api.headersTimeout (${formatMs(api.headersTimeout)}) must be at most api.requestTimeout (${formatMs(api.requestTimeout)})`,
-        });
-      }
-    },
-    whenValid('headersTimeout', 'requestTimeout'),
-  );
+export const apiSchema = withUnitNames(
+  z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().min(1).prefault('127.0.0.1'),
+      port: port.default(4320),
+      tokens: z.array(tokenSchema).default([]),
+      anonymous: z
+        .array(z.enum(SCOPES))
+        .default([])
+        .meta({ description: 'Scopes granted without a token; empty means no token, no access.' }),
+      historySize: z.number().int().min(1).default(1000),
+      headersTimeout: duration()
+        .prefault('10s')
+        .meta({ description: 'Request line and headers must arrive within this; else 408.' }),
+      requestTimeout: duration()
+        .prefault('30s')
+        .meta({ description: 'The whole request (headers and body) must arrive within this; else 408.' }),
+      keepAliveTimeout: duration()
+        .prefault('5s')
+        .meta({ description: 'An idle keep-alive connection is closed after this.' }),
+      maxStreams: z.number().int().min(1).optional().meta({
+        description: "Most decision streams open at once; default: from the process's file descriptors.",
+      }),
+      maxStreamsPerToken: z
+        .number()
+        .int()
+        .min(1)
+        .default(64)
+        .meta({ description: 'Most decision streams one token (or anonymous access) may hold open.' }),
+    })
+    .superRefine(
+      (api, ctx) => {
+        if (api.headersTimeout > api.requestTimeout) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['headersTimeout'],
+            message: `api.headersTimeout (${formatMs(api.headersTimeout)}) must be at most api.requestTimeout (${formatMs(api.requestTimeout)})`,
+          });
+        }
+      },
+      whenValid('headersTimeout', 'requestTimeout'),
+    ),
+  {
+    headersTimeout: 'headersTimeoutMs',
+    requestTimeout: 'requestTimeoutMs',
+    keepAliveTimeout: 'keepAliveTimeoutMs',
+  },
+);

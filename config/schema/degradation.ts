@@ -3,6 +3,7 @@
  * switches off, and the hysteresis that keeps it from flapping.
  */
 import { z } from 'zod';
+import { withUnitNames } from './unit-names.ts';
 import { duration, formatMs, percent, whenValid } from './units.ts';
 
 /** Levels above NONE, in order. */
@@ -42,8 +43,8 @@ export const degradationSchema = z
           .meta({ description: 'Consecutive violating evaluations before escalating.' }),
       })
       .prefault({}),
-    recovery: z
-      .strictObject({
+    recovery: withUnitNames(
+      z.strictObject({
         improvement: percent()
           .prefault('25%')
           .meta({ description: 'Ratio must fall this far below the level entry ratio to recover.' }),
@@ -54,8 +55,9 @@ export const degradationSchema = z
         maxDuration: duration()
           .prefault('10m')
           .meta({ description: 'After this long at a level, a recovery attempt is forced.' }),
-      })
-      .prefault({}),
+      }),
+      { sustain: 'sustainMs', minDwell: 'minDwellMs', maxDuration: 'maxDurationMs' },
+    ).prefault({}),
   })
   .superRefine(
     (degradation, ctx) => {
@@ -71,7 +73,7 @@ export const degradationSchema = z
           });
         }
       }
-      const { minDwell, maxDuration } = degradation.recovery;
+      const { minDwellMs: minDwell, maxDurationMs: maxDuration } = degradation.recovery;
       if (minDwell > maxDuration) {
         ctx.addIssue({
           code: 'custom',

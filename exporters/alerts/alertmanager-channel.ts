@@ -47,7 +47,7 @@ export class AlertmanagerChannel extends QueuedChannel<AlertmanagerAlertState> {
     this.#url = alertsUrl(config.url);
     this.#generatorUrl = deps.generatorUrl ?? '';
     this.#capacity = deps.queueCapacity ?? DEFAULT_QUEUE_CAPACITY;
-    this.#resendTimer = this.clock.every(config.resendInterval, () => this.#resend());
+    this.#resendTimer = this.clock.every(config.resendIntervalMs, () => this.#resend());
   }
 
   /** Alerts firing now, as Alertmanager will see them (labels), for diagnostics. */
@@ -72,10 +72,10 @@ export class AlertmanagerChannel extends QueuedChannel<AlertmanagerAlertState> {
 
   protected attempt(batch: readonly AlertmanagerAlertState[], signal: AbortSignal): Promise<PostResult> {
     const nowMs = this.clock.now();
-    const { resendInterval, timeout } = this.#config;
-    const alerts = batch.map((state) => alertmanagerAlert(state, nowMs, resendInterval, this.#generatorUrl));
+    const { resendIntervalMs, timeoutMs } = this.#config;
+    const alerts = batch.map((state) => alertmanagerAlert(state, nowMs, resendIntervalMs, this.#generatorUrl));
     const headers = new Headers({ 'Content-Type': 'application/json' });
-    return post({ url: this.#url, body: JSON.stringify(alerts), headers, timeoutMs: timeout, signal, nowMs });
+    return post({ url: this.#url, body: JSON.stringify(alerts), headers, timeoutMs, signal, nowMs });
   }
 
   #fire(fingerprint: string, state: AlertmanagerAlertState): void {

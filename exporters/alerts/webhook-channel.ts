@@ -58,7 +58,7 @@ export class WebhookChannel extends QueuedChannel<WebhookItem> {
       url: this.#config.url,
       body: item.body,
       headers: this.#headers(item, nowMs),
-      timeoutMs: this.#config.timeout,
+      timeoutMs: this.#config.timeoutMs,
       signal,
       nowMs,
     });

@@ -26,7 +26,7 @@ export class ExponentialBackoff {
     this.#retry = retry;
     this.#startMs = startMs;
     this.#random = random;
-    this.#intervalMs = retry.initialInterval;
+    this.#intervalMs = retry.initialIntervalMs;
   }
 
   /**
@@ -39,9 +39,9 @@ export class ExponentialBackoff {
     if (!this.#retry.enabled) return undefined;
     const delta = RANDOMIZATION_FACTOR * this.#intervalMs;
     const randomized = this.#intervalMs - delta + this.#random() * 2 * delta;
-    this.#intervalMs = Math.min(this.#intervalMs * this.#retry.multiplier, this.#retry.maxInterval);
+    this.#intervalMs = Math.min(this.#intervalMs * this.#retry.multiplier, this.#retry.maxIntervalMs);
     const delayMs = Math.max(randomized, retryAfterMs ?? 0);
-    if (nowMs - this.#startMs + delayMs > this.#retry.maxElapsedTime) return undefined;
+    if (nowMs - this.#startMs + delayMs > this.#retry.maxElapsedTimeMs) return undefined;
     return delayMs;
   }
 }

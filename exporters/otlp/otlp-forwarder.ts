@@ -198,7 +198,7 @@ export class OtlpForwarder {
         headers: this.#config.headers,
         contentType,
         compression: this.#config.compression,
-        timeoutMs: this.#config.timeout,
+        timeoutMs: this.#config.timeoutMs,
       });
       this.#transports.set(contentType, transport);
     }

@@ -38,7 +38,7 @@ export function createOtlpMetricReader(
   options: OtlpMetricReaderOptions = {},
 ): PeriodicExportingMetricReader {
   // The SDK requires timeout <= interval; an export never outlives its interval, nor a shutdown.
-  const timeoutMs = Math.min(config.timeout, config.exportInterval, options.shutdownTimeoutMs ?? Infinity);
+  const timeoutMs = Math.min(config.timeoutMs, config.exportIntervalMs, options.shutdownTimeoutMs ?? Infinity);
   const exporterConfig = {
     url: resolveOtlpUrl(config, 'metrics'),
     headers: { ...config.headers },
@@ -52,7 +52,7 @@ export function createOtlpMetricReader(
       : new ProtobufMetricExporter(exporterConfig);
   return new PeriodicExportingMetricReader({
     exporter,
-    exportIntervalMillis: config.exportInterval,
+    exportIntervalMillis: config.exportIntervalMs,
     exportTimeoutMillis: timeoutMs,
     metricProducers: [...(options.producers ?? [])],
   });

@@ -43,14 +43,14 @@ export function createOtlpTraceProcessor(
     headers: config.headers,
     contentType: json ? 'application/json' : 'application/x-protobuf',
     compression: config.compression,
-    timeoutMs: config.timeout,
+    timeoutMs: config.timeoutMs,
   });
   return new ResilientSpanProcessor({
     sender: new OtlpTraceSender(json ? JsonTraceSerializer : ProtobufTraceSerializer, transport),
     maxQueueSize: config.queue.maxSize,
     batchSize: config.queue.batchSize,
     retry: config.retry,
-    timeoutMs: config.timeout,
+    timeoutMs: config.timeoutMs,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     scheduledDelayMs: options.scheduledDelayMs,
   });

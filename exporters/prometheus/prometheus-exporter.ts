@@ -61,7 +61,7 @@ export async function startPrometheusExporter(
 ): Promise<PrometheusExporterHandle> {
   const { agent, config } = options;
   if (!config.enabled) return notListening(undefined);
-  const bounded = new BoundedExposition(config.maxScrapeSize);
+  const bounded = new BoundedExposition(config.maxScrapeBytes);
   const producer = new HeadroomMetricProducer({
     agent,
     maxSeries: config.maxSeries,
@@ -85,7 +85,7 @@ export async function startPrometheusExporter(
     path: config.path,
     handle: scrapeHandler(exporter, bounded),
     maxConnections: config.maxConnections,
-    headersTimeoutMs: config.headersTimeout,
+    headersTimeoutMs: config.headersTimeoutMs,
   });
   if (!result.listening) {
     diag.error(

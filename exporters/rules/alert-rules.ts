@@ -43,7 +43,7 @@ function alertRule(target: SloTarget, severity: BurnSeverity): AlertingRule {
  * the alert keeps one identity whichever pair fires.
  */
 function pairExpr(target: SloTarget, window: BurnRateWindow): string {
-  const threshold = `(${promNumber(burnRateFactor(target.slo.window, window))} * ${promNumber(target.errorBudget)})`;
+  const threshold = `(${promNumber(burnRateFactor(target.slo.windowMs, window))} * ${promNumber(target.errorBudget)})`;
   const above = (windowMs: number) =>
     `max(${sliRecord(windowMs)}${slothSelector(target)} > ${threshold}) without (sloth_window)`;
   return `(\n  ${above(window.shortWindowMs)}\n  and\n  ${above(window.longWindowMs)}\n)`;
@@ -52,5 +52,5 @@ function pairExpr(target: SloTarget, window: BurnRateWindow): string {
 function describe(target: SloTarget): string {
   const { slo } = target;
   const what = [slo.operation, slo.context].filter((part) => part !== undefined).join(' in ');
-  return `${what}: ${promNumber(target.objective * 100)}% within budget and successful over ${promDuration(slo.window)}`;
+  return `${what}: ${promNumber(target.objective * 100)}% within budget and successful over ${promDuration(slo.windowMs)}`;
 }

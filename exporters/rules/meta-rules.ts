@@ -23,11 +23,11 @@ export function metaGroup(target: SloTarget): RuleGroup {
       { record: 'slo:error_budget:ratio', expr: `vector(1-${promNumber(target.objective)})`, labels },
       {
         record: 'slo:time_period:days',
-        expr: `vector(${promNumber(target.slo.window / DAY_MS)})`,
+        expr: `vector(${promNumber(target.slo.windowMs / DAY_MS)})`,
         labels,
       },
       { record: 'slo:current_burn_rate:ratio', expr: perBudget(sliRecord(CURRENT_WINDOW_MS)), labels },
-      { record: 'slo:period_burn_rate:ratio', expr: perBudget(sliRecord(target.slo.window)), labels },
+      { record: 'slo:period_burn_rate:ratio', expr: perBudget(sliRecord(target.slo.windowMs)), labels },
       {
         record: 'slo:period_error_budget_remaining:ratio',
         expr: `1 - slo:period_burn_rate:ratio${selector}`,

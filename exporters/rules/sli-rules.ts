@@ -28,9 +28,9 @@ export function eventsRecord(windowMs: number): string {
 
 /** The group `sloth-slo-sli-recordings-<sloth_id>`: every window's events, then its SLI. */
 export function sliGroup(target: SloTarget): RuleGroup {
-  const windows = SLI_WINDOWS_MS.includes(target.slo.window)
+  const windows = SLI_WINDOWS_MS.includes(target.slo.windowMs)
     ? SLI_WINDOWS_MS
-    : [...SLI_WINDOWS_MS, target.slo.window];
+    : [...SLI_WINDOWS_MS, target.slo.windowMs];
   return {
     name: `sloth-slo-sli-recordings-${target.labels.sloth_id}`,
     rules: windows.flatMap((windowMs) => [eventsRule(target, windowMs), ratioRule(target, windowMs)]),

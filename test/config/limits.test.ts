@@ -26,7 +26,7 @@ describe('limits', () => {
   });
 
   it('should accept an idle time equal to the window and refuse caps below 1 and name lengths below 16', () => {
-    expect(parseConfig([{ file: 'a.yaml', text: 'limits:\n  idleTime: 60s\n' }], {}).limits.idleTime).toBe(
+    expect(parseConfig([{ file: 'a.yaml', text: 'limits:\n  idleTime: 60s\n' }], {}).limits.idleTimeMs).toBe(
       60_000,
     );
     expect(issuesOf('limits:\n  services: 0\n  nameLength: 15\n').map((i) => [i.path, i.message])).toEqual([

@@ -84,9 +84,9 @@ describe('defaults', () => {
       {},
     );
     expect(Object.keys(config.contexts)).toEqual(['emergency', 'routine', 'deliberative', 'batch']);
-    expect(config.contexts.emergency?.budget).toBe(30);
+    expect(config.contexts.emergency?.budgetMs).toBe(30);
     expect(config.contexts.emergency?.percentile).toBe('p95');
-    expect(config.contexts.batch?.budget).toBe(5000);
+    expect(config.contexts.batch?.budgetMs).toBe(5000);
   });
 
   it('should parse durations, percentages and sizes into ms, fractions and bytes', () => {
@@ -96,9 +96,9 @@ describe('defaults', () => {
       ),
       {},
     );
-    expect([config.window.length, config.window.resolution]).toEqual([120_000, 1500]);
-    expect(config.receiver.maxBodySize).toBe(524_288);
-    expect([config.contexts.x?.budget, config.contexts.x?.warningRatio]).toEqual([5_400_000, 0.9]);
+    expect([config.window.lengthMs, config.window.resolutionMs]).toEqual([120_000, 1500]);
+    expect(config.receiver.maxBodyBytes).toBe(524_288);
+    expect([config.contexts.x?.budgetMs, config.contexts.x?.warningRatio]).toEqual([5_400_000, 0.9]);
   });
 });
 
@@ -316,7 +316,7 @@ describe('several files', () => {
     writeFileSync(prod, 'contexts:\n  emergency:\n    budget: 30ms\n');
     const config = loadConfig({ files: [base, prod], env: {} });
     expect(config.contexts.emergency).toMatchObject({ budget: 30, percentile: 'p99' });
-    expect(config.evaluation.interval).toBe(2000);
+    expect(config.evaluation.intervalMs).toBe(2000);
 
     writeFileSync(prod, 'evaluation:\n  minSamples: 0\n');
     expect(issuesOf(() => loadConfig({ files: [base, prod], env: {} }))).toEqual([
@@ -334,7 +334,7 @@ describe('several files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'headroom-config-'));
     const file = join(dir, 'h.yaml');
     writeFileSync(file, 'evaluation:\n  interval: 5s\n');
-    expect(loadConfig({ env: { HEADROOM_CONFIG: file } }).evaluation.interval).toBe(5000);
+    expect(loadConfig({ env: { HEADROOM_CONFIG: file } }).evaluation.intervalMs).toBe(5000);
   });
 
   it('should fail with HEADROOM_ERR_CONFIG_READ for a missing file', () => {

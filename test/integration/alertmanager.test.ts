@@ -33,13 +33,13 @@ describe('Alertmanager receiving alerts from AlertmanagerChannel', () => {
   let notifications: Receiver;
   const channels: AlertmanagerChannel[] = [];
 
-  const channel = (resendInterval: number) => {
+  const channel = (resendIntervalMs: number) => {
     const config: AlertmanagerChannelConfig = {
       name: 'am',
       type: 'alertmanager',
       url: alertmanager.url,
-      resendInterval,
-      timeout: 5000,
+      resendIntervalMs,
+      timeoutMs: 5000,
     };
     const created = new AlertmanagerChannel(config, { generatorUrl: GENERATOR_URL });
     channels.push(created);

@@ -70,9 +70,9 @@ describe('Prometheus scraping the agent', () => {
         port: 0,
         path: '/metrics',
         maxSeries: 2000,
-        maxScrapeSize: 32 * 1024 * 1024,
+        maxScrapeBytes: 32 * 1024 * 1024,
         maxConnections: 16,
-        headersTimeout: 10_000,
+        headersTimeoutMs: 10_000,
       },
     });
     if (!exporter.listening) throw new Error(`exporter not listening: ${exporter.error}`);

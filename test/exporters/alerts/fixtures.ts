@@ -31,7 +31,7 @@ export function webhookConfig(
   url: string,
   overrides: Partial<WebhookChannelConfig> = {},
 ): WebhookChannelConfig {
-  return { name: 'ops', type: 'webhook', url, headers: {}, timeout: 5000, maxRetries: 5, ...overrides };
+  return { name: 'ops', type: 'webhook', url, headers: {}, timeoutMs: 5000, maxRetries: 5, ...overrides };
 }
 
 /** A sleep that records each requested delay (ms) and returns at once. */

@@ -144,7 +144,7 @@ describe('WebhookChannel', () => {
     const url = closed.url;
     await closed.stop();
     const unreachable = new WebhookChannel(webhookConfig(url, { maxRetries: 1 }), { sleep });
-    channel = new WebhookChannel(webhookConfig(receiver.url, { timeout: 100, maxRetries: 0 }), { sleep });
+    channel = new WebhookChannel(webhookConfig(receiver.url, { timeoutMs: 100, maxRetries: 0 }), { sleep });
     receiver.script('hold');
     unreachable.send(firing());
     channel.send(firing());

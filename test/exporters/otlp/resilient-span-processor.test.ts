@@ -13,10 +13,10 @@ const BUSY: SendResult = { status: 'retryable', error: new Error('503') };
 const BAD: SendResult = { status: 'failure', error: new Error('400') };
 const FAST_RETRY = {
   enabled: true,
-  initialInterval: 5,
-  maxInterval: 20,
+  initialIntervalMs: 5,
+  maxIntervalMs: 20,
   multiplier: 2,
-  maxElapsedTime: 1000,
+  maxElapsedTimeMs: 1000,
 };
 const NONE = { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 };
 
@@ -129,7 +129,7 @@ describe('ResilientSpanProcessor', () => {
   });
 
   it('should drop a batch as retries_exhausted once maxElapsedTime would be passed', async () => {
-    const { sender, processor, emit } = setup({ retry: { ...FAST_RETRY, maxElapsedTime: 60 } });
+    const { sender, processor, emit } = setup({ retry: { ...FAST_RETRY, maxElapsedTimeMs: 60 } });
     sender.script(...Array(50).fill(BUSY));
     emit(4);
     await until(() => processor.stats().dropped.retries_exhausted === 4);

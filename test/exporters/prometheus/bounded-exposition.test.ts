@@ -18,9 +18,9 @@ const config = {
   port: 0,
   path: '/metrics',
   maxSeries: 2000,
-  maxScrapeSize: 32 * 1024 * 1024,
+  maxScrapeBytes: 32 * 1024 * 1024,
   maxConnections: 16,
-  headersTimeout: 10_000,
+  headersTimeoutMs: 10_000,
 };
 const handles: PrometheusExporterHandle[] = [];
 
@@ -60,7 +60,7 @@ describe('bounded exposition', () => {
   it('should answer 503 with the reason and Retry-After when the exposition is over maxScrapeSize, and count it', async () => {
     const { agent, clock } = testAgent();
     recordMany(agent, clock, { operation: 'checkout', context: 'routine' }, 10, 5);
-    const handle = await serving({ agent, config: { ...config, maxScrapeSize: 1000 } });
+    const handle = await serving({ agent, config: { ...config, maxScrapeBytes: 1000 } });
 
     const response = await fetch(handle.url);
     const body = await response.text();

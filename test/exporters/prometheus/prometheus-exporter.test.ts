@@ -14,9 +14,9 @@ const config = {
   port: 0,
   path: '/metrics',
   maxSeries: 2000,
-  maxScrapeSize: 32 * 1024 * 1024,
+  maxScrapeBytes: 32 * 1024 * 1024,
   maxConnections: 16,
-  headersTimeout: 10_000,
+  headersTimeoutMs: 10_000,
 };
 const handles: PrometheusExporterHandle[] = [];
 
@@ -125,7 +125,7 @@ describe('the Prometheus endpoint under slow or many clients', () => {
 
   it('should answer 408 and close a connection whose headers are not complete within headersTimeout', async () => {
     const { agent } = testAgent();
-    const handle = listening(await started({ agent, config: { ...config, headersTimeout: 1000 } }));
+    const handle = listening(await started({ agent, config: { ...config, headersTimeoutMs: 1000 } }));
     const startedMs = performance.now();
     const client = await slowClient(handle.port);
     const reply = await client.reply;

@@ -72,7 +72,7 @@ export function runAgent(config: ResolvedConfig, sliCase: SliCase, windowsMs: re
   const slo = config.slos[0]?.name as string;
   const clock = new ManualClock(ORIGIN_MS);
   const tracker = new SloTracker({ config, clock });
-  const budgetMs = config.contexts.emergency?.budget as number;
+  const budgetMs = config.contexts.emergency?.budgetMs as number;
   const totals = new SeriesTotals(histogramBounds([budgetMs]));
   const series = {
     namespace: '',

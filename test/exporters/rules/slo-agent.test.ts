@@ -57,8 +57,8 @@ function alertsAt(ratios: ReadonlyMap<number, number>) {
     BURN_RATE_WINDOWS.some(
       (w) =>
         w.severity === severity &&
-        burn(w.shortWindowMs) > burnRateFactor(slo.window, w) &&
-        burn(w.longWindowMs) > burnRateFactor(slo.window, w),
+        burn(w.shortWindowMs) > burnRateFactor(slo.windowMs, w) &&
+        burn(w.longWindowMs) > burnRateFactor(slo.windowMs, w),
     );
   return ['page', 'ticket'].filter(firing).map((severity) => ({
     exp_labels: { service: 'checkout', severity, ...SLOTH, sloth_severity: severity },
