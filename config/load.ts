@@ -42,7 +42,7 @@ const ENV_SOURCE = '<environment>';
  * @throws {ConfigEmptyError} with `refuseEmpty`, when a file is empty or only whitespace
  * @example
  * const config = loadConfig({ files: ['headroom.yaml'] });
- * config.contexts.emergency.budget; // 50 (ms)
+ * config.contexts.emergency.budgetMs; // 50
  */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;

@@ -65,8 +65,9 @@ export function checkReferences(config: unknown, ctx: Context): void {
 }
 
 function checkWindow(window: Record<string, unknown>, ctx: Context): void {
-  const { length, resolution } = window;
-  if (typeof length !== 'number' || typeof resolution !== 'number') return;
+  const length = msOf(window, 'length');
+  const resolution = msOf(window, 'resolution');
+  if (length === undefined || resolution === undefined) return;
   const slots = length / resolution;
   if (!Number.isInteger(slots) || slots < 2 || slots > 3600) {
     ctx.addIssue({
@@ -79,14 +80,24 @@ function checkWindow(window: Record<string, unknown>, ctx: Context): void {
 
 /** An idle series must have left the window before it is evicted: its verdicts are then moot. */
 function checkIdleTime(window: Record<string, unknown>, limits: Record<string, unknown>, ctx: Context): void {
-  const length = typeof window.length === 'number' ? window.length : 60_000;
-  const { idleTime } = limits;
-  if (typeof idleTime !== 'number' || idleTime >= length) return;
+  const length = msOf(window, 'length') ?? 60_000;
+  const idleTime = msOf(limits, 'idleTime');
+  if (idleTime === undefined || idleTime >= length) return;
   ctx.addIssue({
     code: 'custom',
     path: ['limits', 'idleTime'],
     message: `limits.idleTime (${formatMs(idleTime)}) must be at least window.length (${formatMs(length)})`,
   });
+}
+
+/**
+ * A duration field of a section, ms: under its parsed name (`lengthMs`) when the whole section is
+ * valid, under its YAML name (`length`) when another field of the section failed; `undefined`
+ * when the field itself did not parse.
+ */
+function msOf(section: Record<string, unknown>, yamlKey: string): number | undefined {
+  const value = section[`${yamlKey}Ms`] ?? section[yamlKey];
+  return typeof value === 'number' ? value : undefined;
 }
 
 function record(value: unknown): Record<string, unknown> {

@@ -73,7 +73,9 @@ export class AlertmanagerChannel extends QueuedChannel<AlertmanagerAlertState> {
   protected attempt(batch: readonly AlertmanagerAlertState[], signal: AbortSignal): Promise<PostResult> {
     const nowMs = this.clock.now();
     const { resendIntervalMs, timeoutMs } = this.#config;
-    const alerts = batch.map((state) => alertmanagerAlert(state, nowMs, resendIntervalMs, this.#generatorUrl));
+    const alerts = batch.map((state) =>
+      alertmanagerAlert(state, nowMs, resendIntervalMs, this.#generatorUrl),
+    );
     const headers = new Headers({ 'Content-Type': 'application/json' });
     return post({ url: this.#url, body: JSON.stringify(alerts), headers, timeoutMs, signal, nowMs });
   }

@@ -38,7 +38,11 @@ export function createOtlpMetricReader(
   options: OtlpMetricReaderOptions = {},
 ): PeriodicExportingMetricReader {
   // The SDK requires timeout <= interval; an export never outlives its interval, nor a shutdown.
-  const timeoutMs = Math.min(config.timeoutMs, config.exportIntervalMs, options.shutdownTimeoutMs ?? Infinity);
+  const timeoutMs = Math.min(
+    config.timeoutMs,
+    config.exportIntervalMs,
+    options.shutdownTimeoutMs ?? Infinity,
+  );
   const exporterConfig = {
     url: resolveOtlpUrl(config, 'metrics'),
     headers: { ...config.headers },

@@ -23,8 +23,8 @@ describe('defaults', () => {
     const config = parseConfig([], {});
     expect(config.enabled).toBe(true);
     expect(config.service).toEqual({ resourceAttributes: {} });
-    const seed = (budget: number) => ({
-      budget,
+    const seed = (budgetMs: number) => ({
+      budgetMs,
       percentile: 'p95',
       warningRatio: 0.8,
       phases: { signal_processing: 0.2, routing: 0.1, execution: 0.7 },
@@ -32,13 +32,13 @@ describe('defaults', () => {
     });
     expect(config.contexts).toEqual({ emergency: seed(50), routine: seed(200), deliberative: seed(1000) });
     expect(config.window).toEqual({
-      length: 60_000,
-      resolution: 1000,
+      lengthMs: 60_000,
+      resolutionMs: 1000,
       relativeAccuracy: 0.01,
       maxSeries: 1000,
-      maxSpanDuration: 3_600_000,
+      maxSpanDurationMs: 3_600_000,
     });
-    expect(config.evaluation).toEqual({ interval: 1000, minSamples: 20 });
+    expect(config.evaluation).toEqual({ intervalMs: 1000, minSamples: 20 });
     expect(config.degradation).toEqual({
       enabled: true,
       levels: {
@@ -48,7 +48,7 @@ describe('defaults', () => {
         critical: { disable: [], enterRatio: 2 },
       },
       escalation: { ticks: 3 },
-      recovery: { improvement: 0.25, sustain: 30_000, minDwell: 10_000, maxDuration: 600_000 },
+      recovery: { improvement: 0.25, sustainMs: 30_000, minDwellMs: 10_000, maxDurationMs: 600_000 },
     });
     expect(config.exporters.prometheus).toEqual({
       enabled: true,
@@ -56,9 +56,9 @@ describe('defaults', () => {
       port: 9464,
       path: '/metrics',
       maxSeries: 2000,
-      maxScrapeSize: 32 * 1024 * 1024,
+      maxScrapeBytes: 32 * 1024 * 1024,
       maxConnections: 16,
-      headersTimeout: 10_000,
+      headersTimeoutMs: 10_000,
     });
     expect(config.limits).toEqual({
       nameLength: 256,
@@ -66,7 +66,7 @@ describe('defaults', () => {
       services: 1000,
       operations: 200,
       phases: 16,
-      idleTime: 300_000,
+      idleTimeMs: 300_000,
     });
     expect(config.exporters.otlp.enabled).toBe(false);
     expect(config.alerting).toEqual({ channels: [{ name: 'log', type: 'log' }], rules: [] });
@@ -315,7 +315,7 @@ describe('several files', () => {
     );
     writeFileSync(prod, 'contexts:\n  emergency:\n    budget: 30ms\n');
     const config = loadConfig({ files: [base, prod], env: {} });
-    expect(config.contexts.emergency).toMatchObject({ budget: 30, percentile: 'p99' });
+    expect(config.contexts.emergency).toMatchObject({ budgetMs: 30, percentile: 'p99' });
     expect(config.evaluation.intervalMs).toBe(2000);
 
     writeFileSync(prod, 'evaluation:\n  minSamples: 0\n');

@@ -97,7 +97,12 @@ describe('YAML merge keys', () => {
       '',
     ].join('\n');
     const { fast, slow } = parseConfig([{ file: 'm.yaml', text }], {}).contexts;
-    expect([fast?.percentile, fast?.budgetMs, slow?.percentile, slow?.budgetMs]).toEqual(['p99', 50, 'p99', 500]);
+    expect([fast?.percentile, fast?.budgetMs, slow?.percentile, slow?.budgetMs]).toEqual([
+      'p99',
+      50,
+      'p99',
+      500,
+    ]);
   });
 
   it('should merge a list of mappings, the first one winning', () => {

@@ -22,7 +22,13 @@ describe('AlertmanagerChannel', () => {
 
   const start = (deps: ChannelDeps = {}, config: Partial<AlertmanagerChannelConfig> = {}) => {
     const url = receiver.url;
-    const base = { name: 'am', type: 'alertmanager' as const, url, resendIntervalMs: RESEND_MS, timeoutMs: 5000 };
+    const base = {
+      name: 'am',
+      type: 'alertmanager' as const,
+      url,
+      resendIntervalMs: RESEND_MS,
+      timeoutMs: 5000,
+    };
     channel = new AlertmanagerChannel(
       { ...base, ...config },
       { clock, generatorUrl: GENERATOR_URL, ...deps },

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExponentialBackoff } from '../../../exporters/otlp/index.ts';
 
-const retry = { enabled: true, initialIntervalMs: 100, maxIntervalMs: 400, multiplier: 2, maxElapsedTimeMs: 1000 };
+const retry = {
+  enabled: true,
+  initialIntervalMs: 100,
+  maxIntervalMs: 400,
+  multiplier: 2,
+  maxElapsedTimeMs: 1000,
+};
 
 function delays(random: () => number, config = retry, retryAfterMs?: number): (number | undefined)[] {
   const backoff = new ExponentialBackoff(config, 0, random);
