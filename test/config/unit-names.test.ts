@@ -55,7 +55,8 @@ const UNIT_NAME = /(Ms|Bytes|BytesPerSecond)$/;
  */
 function unitRenames(input: unknown, output: unknown, at: string, found: string[]): void {
   if (Array.isArray(input)) {
-    input.forEach((item, i) => unitRenames(item, (output as unknown[])[i], `${at}[${i}]`, found));
+    for (const [i, item] of input.entries())
+      unitRenames(item, (output as unknown[])[i], `${at}[${i}]`, found);
     return;
   }
   if (input === null || typeof input !== 'object') return;
