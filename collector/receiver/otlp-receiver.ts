@@ -39,7 +39,7 @@ export interface ReceiverOptions {
   readonly onTraces?: OtlpPassThrough;
   /** Longest `close()` waits for requests in flight before cutting them off, ms. @default 5000 */
   readonly drainTimeoutMs?: number;
-  /** Heap use, bytes, checked against `config.maxMemory`. @default process.memoryUsage().heapUsed */
+  /** Heap use, bytes, checked against `config.maxMemoryBytes`. @default process.memoryUsage().heapUsed */
   readonly heapUsedBytes?: () => number;
   /**
    * Most open connections (more are closed at once), e.g. derived from the descriptor limit.

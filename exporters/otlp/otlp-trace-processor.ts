@@ -21,7 +21,7 @@ type TraceSerializer = ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
 export interface OtlpTraceProcessorOptions {
   /** Longest a finished span waits for its batch to fill before it is sent anyway, ms. @default 5000 */
   readonly scheduledDelayMs?: number;
-  /** Bound of shutdown(), ms (`shutdown.timeout`). @default `config.timeout` */
+  /** Bound of shutdown(), ms (`shutdown.timeout`). @default `config.timeoutMs` */
   readonly shutdownTimeoutMs?: number;
 }
 
