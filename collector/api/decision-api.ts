@@ -25,7 +25,7 @@ export interface DecisionApiOptions {
   readonly directory?: ServiceDirectory;
   /** The `api` config section; `enabled` is the caller's to check. */
   readonly config: ApiConfig;
-  /** Interval of the stream's `: keepalive` comments, ms. @default 15000 */
+  /** Interval of the stream's `: keepalive` comments, ms, on the agent's clock. @default 15000 */
   readonly keepaliveMs?: number;
   /** Why the agent is saturated now; `/-/ready` answers 503 with them while any. @default none */
   readonly saturation?: () => readonly string[];
@@ -72,6 +72,7 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
     catalog,
     instanceId: agent.instanceId,
     keepaliveMs: options.keepaliveMs,
+    clock: agent.clock,
   });
   const verdicts = new VerdictCache(agent);
   const quota = new StreamQuota({

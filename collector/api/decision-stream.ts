@@ -13,10 +13,12 @@ import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
 import type {
+  Clock,
   DegradationDecision,
   DegradationManager,
   DegradationState,
   ServiceId,
+  TimerHandle,
 } from '../../agent/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { formatSseComment, parseDecisionEventId } from './sse-format.ts';
@@ -30,6 +32,8 @@ export interface DecisionStreamOptions {
   readonly instanceId: string;
   /** Interval of `: keepalive` comments, ms. @default 15000 */
   readonly keepaliveMs?: number;
+  /** Schedules the keepalives (the agent's clock). */
+  readonly clock: Clock;
 }
 
 /** What a stream asked for. */
@@ -48,7 +52,7 @@ interface Subscriber {
   readonly principal: Principal;
   readonly namespace: string | undefined;
   readonly service: string | undefined;
-  readonly keepalive: NodeJS.Timeout;
+  readonly keepalive: TimerHandle;
 }
 
 /** Whether a stream's filters let the service `id` through (the caller's namespace is checked apart). */
@@ -74,12 +78,14 @@ const HEADERS = {
 export class DecisionStream {
   readonly #catalog: ServiceCatalog;
   readonly #keepaliveMs: number;
+  readonly #clock: Clock;
   readonly #instanceId: string;
   readonly #subscribers = new Set<Subscriber>();
 
   constructor(options: DecisionStreamOptions) {
     this.#catalog = options.catalog;
     this.#keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.#clock = options.clock;
     this.#instanceId = options.instanceId;
   }
 
@@ -94,11 +100,10 @@ export class DecisionStream {
     const response = reply.raw;
     response.writeHead(200, { ...HEADERS, 'x-headroom-instance': this.#instanceId });
     response.flushHeaders();
-    const keepalive = setInterval(
-      () => this.#write(subscriber, formatSseComment('keepalive')),
-      this.#keepaliveMs,
+    // Never what keeps the process alive: the clock's timers are unref'd.
+    const keepalive = this.#clock.every(this.#keepaliveMs, () =>
+      this.#write(subscriber, formatSseComment('keepalive')),
     );
-    keepalive.unref();
     const subscriber: Subscriber = {
       response,
       principal: request.principal,
@@ -202,7 +207,7 @@ export class DecisionStream {
   }
 
   #drop(subscriber: Subscriber): void {
-    clearInterval(subscriber.keepalive);
+    subscriber.keepalive.cancel();
     this.#subscribers.delete(subscriber);
   }
 }

@@ -86,4 +86,13 @@ describe('sleep', () => {
     await sleep(systemClock, 1);
     expect(Date.now()).toBeGreaterThanOrEqual(started);
   });
+
+  it('should never let a timer of the system clock keep the process alive', () => {
+    const timeouts = () => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+    const baseline = timeouts();
+    const handles = [systemClock.every(10_000, () => {}), systemClock.after(10_000, () => {})];
+    expect(timeouts()).toBe(baseline);
+    for (const handle of handles) handle.cancel();
+    expect(timeouts()).toBe(baseline);
+  });
 });

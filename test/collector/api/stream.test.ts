@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_API, openStream, startTestApi, TOKENS } from './setup.ts';
 
@@ -139,11 +140,16 @@ describe('GET /api/v1/decisions/stream', () => {
     ]);
   });
 
-  it('should send a keepalive comment every keepaliveMs', async () => {
-    await start(20);
+  it('should send a keepalive comment every keepaliveMs of the agent clock', async () => {
+    const { clock } = await start(20);
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.comments.length).toBeGreaterThanOrEqual(2));
-    expect(new Set(stream.comments)).toEqual(new Set(['keepalive']));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    clock.advance(19);
+    expect(stream.comments).toEqual([]);
+    clock.advance(1);
+    await vi.waitFor(() => expect(stream.comments).toEqual(['keepalive']));
+    clock.advance(40);
+    await vi.waitFor(() => expect(stream.comments).toEqual(['keepalive', 'keepalive', 'keepalive']));
   });
 
   it('should refuse a stream without a token with 401', async () => {
@@ -166,41 +172,48 @@ describe('GET /api/v1/decisions/stream', () => {
   });
 
   it('should stop the keepalive timer of a stream when its client goes away', async () => {
-    await start(10_000);
-    const setSpy = vi.spyOn(globalThis, 'setInterval');
-    const clearSpy = vi.spyOn(globalThis, 'clearInterval');
+    const { clock } = await start(10_000);
+    const baseline = clock.pendingTimers;
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
-    const index = setSpy.mock.calls.findIndex((call) => call[1] === 10_000);
-    const keepalive = setSpy.mock.results[index]?.value;
-    expect(keepalive?.hasRef()).toBe(false);
+    expect(clock.pendingTimers).toBe(baseline + 1);
     await stream.close();
-    await vi.waitFor(() => expect(clearSpy).toHaveBeenCalledWith(keepalive));
-    vi.restoreAllMocks();
+    await vi.waitFor(() => expect(clock.pendingTimers).toBe(baseline));
   });
 
   it('should leave no handle open after close() with streams open', async () => {
-    await settle();
-    const baseline = resourceCounts();
+    const baseline = await pollCounts(
+      (counts) => !Object.keys(counts).some((type) => type.startsWith('TCP')),
+    );
     const { server } = await start();
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     await server.close();
     await stream.done;
-    await settle();
-    const after = resourceCounts();
-    for (const [type, count] of Object.entries(after))
-      expect([type, count]).toEqual([type, baseline[type] ?? 0]);
+    const after = await pollCounts((counts) => isDeepStrictEqual(counts, baseline));
+    expect(after).toEqual(baseline);
   });
 });
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 /** Handles and requests that keep the event loop alive, counted by type. */
 function resourceCounts(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Real sockets close asynchronously: polls the counts until `done` holds or 2 s have passed (a
+ * bound for a loaded machine), on immediates so the polling itself adds no timer handle.
+ */
+async function pollCounts(
+  done: (counts: Record<string, number>) => boolean,
+): Promise<Record<string, number>> {
+  const deadlineMs = Date.now() + 2000;
+  let counts = resourceCounts();
+  while (!done(counts) && Date.now() < deadlineMs) {
+    await new Promise((resolve) => setImmediate(resolve));
+    counts = resourceCounts();
+  }
   return counts;
 }
