@@ -6,6 +6,7 @@
  * body deadlines), not room others need. A heap above the ceiling refuses with 503 and a full budget
  * with 429, both with `Retry-After`, before a byte of the body is read when the headers tell.
  */
+import type { Clock } from '../../agent/index.ts';
 
 /** Why a request was refused for overload. */
 export type OverloadReason = 'queue_full' | 'memory';
@@ -18,6 +19,8 @@ export interface AdmissionOptions {
   readonly maxHeapBytes: number;
   /** Current heap use, bytes. @default () => process.memoryUsage().heapUsed */
   readonly heapUsedBytes?: () => number;
+  /** Bounds {@link Admission.drain} (the agent's clock; its timers never keep the process alive). */
+  readonly clock: Clock;
 }
 
 /** One admitted request's share of the budget. */
@@ -32,6 +35,7 @@ export class Admission {
   readonly #maxBufferedBytes: number;
   readonly #maxHeapBytes: number;
   readonly #heapUsedBytes: () => number;
+  readonly #clock: Clock;
   #inFlight = 0;
   #bufferedBytes = 0;
   #drained: (() => void) | undefined;
@@ -40,6 +44,7 @@ export class Admission {
     this.#maxBufferedBytes = options.maxBufferedBytes;
     this.#maxHeapBytes = options.maxHeapBytes;
     this.#heapUsedBytes = options.heapUsedBytes ?? (() => process.memoryUsage().heapUsed);
+    this.#clock = options.clock;
   }
 
   /** Requests admitted and not finished (bodies being received included). */
@@ -84,17 +89,16 @@ export class Admission {
     };
   }
 
-  /** Resolves once nothing is in flight, or after `timeoutMs`; true when drained. */
+  /** Resolves once nothing is in flight, or after `timeoutMs` of the clock; true when drained. */
   drain(timeoutMs: number): Promise<boolean> {
     if (this.#inFlight === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.#clock.after(timeoutMs, () => {
         this.#drained = undefined;
         resolve(false);
-      }, timeoutMs);
-      timer.unref(); // closing must never be what keeps the process alive
+      });
       this.#drained = () => {
-        clearTimeout(timer);
+        timer.cancel();
         this.#drained = undefined;
         resolve(true);
       };

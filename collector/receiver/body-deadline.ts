@@ -5,6 +5,7 @@
  * every few seconds misses the rate at the end of the grace period, whatever the total allows.
  * One timer per body, re-armed only when it fires (never per chunk).
  */
+import type { Clock, TimerHandle } from '../../agent/index.ts';
 import { formatMs } from '../../config/index.ts';
 
 /** Limits of one body. */
@@ -15,8 +16,8 @@ export interface BodyDeadlineOptions {
   readonly minBytesPerSecond: number;
   /** Time before the minimum rate applies, ms. */
   readonly graceMs: number;
-  /** Monotonic time, ms. @default performance.now */
-  readonly now?: () => number;
+  /** Reads the time and runs the timer (the agent's clock). */
+  readonly clock: Clock;
 }
 
 /** Why a body missed its deadline. */
@@ -29,17 +30,17 @@ export interface DeadlineMiss {
 /** Watches one body's progress; calls `onMiss` at most once, unless stopped first. */
 export class BodyDeadline {
   readonly #options: BodyDeadlineOptions;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #onMiss: (miss: DeadlineMiss) => void;
   readonly #startedMs: number;
   #bytes = 0;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: TimerHandle | undefined;
 
   constructor(options: BodyDeadlineOptions, onMiss: (miss: DeadlineMiss) => void) {
     this.#options = options;
-    this.#now = options.now ?? (() => performance.now());
+    this.#clock = options.clock;
     this.#onMiss = onMiss;
-    this.#startedMs = this.#now();
+    this.#startedMs = this.#clock.now();
     this.#arm(Math.min(options.timeoutMs, options.graceMs));
   }
 
@@ -50,20 +51,19 @@ export class BodyDeadline {
 
   /** Stops watching: the body is complete or the request is gone. Idempotent. */
   stop(): void {
-    clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
   }
 
   #arm(atMs: number): void {
-    const delayMs = Math.max(1, Math.ceil(atMs - (this.#now() - this.#startedMs)));
-    this.#timer = setTimeout(() => this.#check(), delayMs);
-    // A body still arriving must not be what keeps the process alive.
-    this.#timer.unref();
+    const delayMs = Math.max(1, Math.ceil(atMs - (this.#clock.now() - this.#startedMs)));
+    // The clock's timers are unref'd: a body still arriving never keeps the process alive.
+    this.#timer = this.#clock.after(delayMs, () => this.#check());
   }
 
   #check(): void {
     const { timeoutMs, minBytesPerSecond, graceMs } = this.#options;
-    const elapsedMs = this.#now() - this.#startedMs;
+    const elapsedMs = this.#clock.now() - this.#startedMs;
     // The time at which the bytes so far stop meeting the minimum average rate.
     const enoughUntilMs = (this.#bytes / minBytesPerSecond) * 1000;
     if (elapsedMs >= timeoutMs) {

@@ -11,6 +11,7 @@
  * lingering close do the same.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Clock } from '../../agent/index.ts';
 
 /** Bounds of {@link discardRest}. */
 export interface DiscardOptions {
@@ -18,6 +19,8 @@ export interface DiscardOptions {
   readonly maxBytes: number;
   /** Longest time spent on it, ms. */
   readonly maxMs: number;
+  /** Runs the `maxMs` timer (the agent's clock; its timers never keep the process alive). */
+  readonly clock: Clock;
 }
 
 /** Longest a refused body is read and thrown away before the connection is cut, ms. */
@@ -34,16 +37,15 @@ export function discardRest(request: IncomingMessage, options: DiscardOptions): 
   if (request.complete) return;
   let discardedBytes = 0;
   const cut = (): void => {
-    clearTimeout(timer);
+    timer.cancel();
     request.socket.destroy();
   };
-  const timer = setTimeout(cut, options.maxMs);
-  timer.unref(); // never what keeps the process alive
+  const timer = options.clock.after(options.maxMs, cut);
   request.on('data', (chunk: Buffer) => {
     discardedBytes += chunk.length;
     if (discardedBytes > options.maxBytes) cut();
   });
-  request.once('end', () => clearTimeout(timer));
-  request.once('close', () => clearTimeout(timer));
+  request.once('end', () => timer.cancel());
+  request.once('close', () => timer.cancel());
   request.resume();
 }

@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Agent, RuleMatcher } from '../../agent/index.ts';
+import type { Agent, Clock, RuleMatcher, TimerHandle } from '../../agent/index.ts';
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { Admission } from './admission.ts';
@@ -25,7 +25,7 @@ export type ReceiverConfig = ResolvedConfig['receiver'];
 
 /** Options of {@link startReceiver}. */
 export interface ReceiverOptions {
-  /** Records the spans; its clock bounds end times (at most one window ahead). */
+  /** Records the spans; its clock bounds end times (at most one window ahead) and times the bodies. */
   readonly agent: Agent;
   /** Maps spans without `headroom.*` attributes to contexts; replace with `setRules` on reload. */
   readonly rules: RuleMatcher;
@@ -37,7 +37,7 @@ export interface ReceiverOptions {
   readonly onMetrics?: OtlpPassThrough;
   /** Gets each trace request that decoded, decompressed, e.g. to forward it to a tracing backend. */
   readonly onTraces?: OtlpPassThrough;
-  /** Longest `close()` waits for requests in flight before cutting them off, ms. @default 5000 */
+  /** Longest `close()` waits for requests in flight before cutting them off, ms of the agent's clock. @default 5000 */
   readonly drainTimeoutMs?: number;
   /** Heap use, bytes, checked against `config.maxMemoryBytes`. @default process.memoryUsage().heapUsed */
   readonly heapUsedBytes?: () => number;
@@ -84,6 +84,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     maxBufferedBytes: config.maxQueuedRequests * config.maxBodyBytes,
     maxHeapBytes: config.maxMemoryBytes,
     heapUsedBytes: options.heapUsedBytes,
+    clock: options.agent.clock,
   });
   const ingest = new SpanIngest({
     agent: options.agent,
@@ -108,6 +109,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
       minBytesPerSecond: config.minBodyBytesPerSecond,
       graceMs: config.bodyRateGracePeriodMs,
     },
+    clock: options.agent.clock,
     onTraces: options.onTraces,
     onMetrics: options.onMetrics,
   });
@@ -132,7 +134,8 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     setTokens: (tokens) => auth.setTokens(tokens),
     close: () => {
       stopForgetting();
-      closed ??= shutdown(server, handler, admission, options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+      const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+      closed ??= shutdown(server, handler, admission, { drainTimeoutMs, clock: options.agent.clock });
       return closed;
     },
   };
@@ -171,18 +174,18 @@ async function shutdown(
   server: Server,
   handler: RequestHandler,
   admission: Admission,
-  drainTimeoutMs: number,
+  { drainTimeoutMs, clock }: { readonly drainTimeoutMs: number; readonly clock: Clock },
 ) {
   handler.closing = true;
   const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
+  // Unref'd (a clock's timers are): the open connections hold the process; closing never does on its own.
   const expired = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, drainTimeoutMs);
-    timer.unref(); // the open connections hold the process; closing never does on its own
+    timer = clock.after(drainTimeoutMs, resolve);
   });
   await Promise.race([serverClosed, expired]);
-  clearTimeout(timer);
+  timer?.cancel();
   server.closeAllConnections();
   await serverClosed;
   // Cut-off requests release their slot when their response closes, just after their socket.

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
+import type { Clock } from '../../agent/index.ts';
 import type { Admission, OverloadReason } from './admission.ts';
 import type { BodyDeadlineOptions } from './body-deadline.ts';
 import { type BodyProblem, maxCompressedBytes, readBody } from './body-reader.ts';
@@ -40,7 +41,9 @@ export interface RequestHandlerOptions {
   /** Sent as `Retry-After` with 429 and 503, ms (rounded up to whole seconds, at least 1). */
   readonly retryAfterMs: number;
   /** Total time and minimum rate of each body (408 when missed). */
-  readonly bodyDeadline: BodyDeadlineOptions;
+  readonly bodyDeadline: Omit<BodyDeadlineOptions, 'clock'>;
+  /** Times the bodies and the throwing away of refused ones (the agent's clock). */
+  readonly clock: Clock;
   readonly onTraces?: OtlpPassThrough | undefined;
   readonly onMetrics?: OtlpPassThrough | undefined;
 }
@@ -108,7 +111,7 @@ export class RequestHandler {
     const body = await readBody(request, {
       maxBodyBytes: this.#options.maxBodyBytes,
       gzip: screened.gzip,
-      deadline: this.#options.bodyDeadline,
+      deadline: { ...this.#options.bodyDeadline, clock: this.#options.clock },
       hold: ticket.hold,
     });
     if (body.ok) return this.#process(response, screened, body.body, authenticated.sender);
@@ -234,6 +237,7 @@ export class RequestHandler {
     discardRest(response.req, {
       maxBytes: DISCARD_WIRE_BODIES * maxCompressedBytes(this.#options.maxBodyBytes),
       maxMs: DISCARD_MAX_MS,
+      clock: this.#options.clock,
     });
   }
 

@@ -4,7 +4,7 @@
 import { Agent as HttpAgent, request } from 'node:http';
 import { startTestReceiver } from './receiver-harness.ts';
 
-const { receiver } = await startTestReceiver({}, { drainTimeoutMs: 200 });
+const { receiver, clock } = await startTestReceiver({}, { drainTimeoutMs: 200 });
 const keepAlive = new HttpAgent({ keepAlive: true });
 await new Promise<void>((resolve) => {
   request(`${receiver.url}/v1/traces`, {
@@ -21,6 +21,10 @@ const held = request(`${receiver.url}/v1/traces`, {
 });
 held.on('error', () => {});
 held.flushHeaders();
+// Waits for the real socket: the request reaches the receiver in its own time.
 while (receiver.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-await receiver.close();
+const closed = receiver.close();
+// The drain timeout runs on the agent's manual clock: moved past it, the held request is cut off.
+await clock.advanceAsync(200);
+await closed;
 console.log(JSON.stringify(receiver.stats()));

@@ -3,8 +3,9 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxCompressedBytes } from '../../../collector/receiver/body-reader.ts';
-import { DISCARD_WIRE_BODIES } from '../../../collector/receiver/discard-rest.ts';
+import { DISCARD_MAX_MS, DISCARD_WIRE_BODIES } from '../../../collector/receiver/discard-rest.ts';
 import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
+import { postHead, rawConnect } from '../../helpers/raw-http.ts';
 import { httpBatch, protobufPayload } from './otlp-fixtures.ts';
 import { PROTOBUF, startTestReceiver } from './receiver-harness.ts';
 
@@ -133,5 +134,23 @@ describe('OTLP/HTTP receiver refusing a body it did not read to the end', () => 
     const boundBytes = DISCARD_WIRE_BODIES * maxCompressedBytes(LIMIT);
     expect(writtenBytes).toBeGreaterThan(boundBytes);
     expect(writtenBytes).toBeLessThan(declaredBytes / 2);
+  });
+
+  it('should cut the connection of a refused body that stops arriving once DISCARD_MAX_MS of the clock has passed', async () => {
+    const { receiver, clock } = await start();
+    const connection = await rawConnect(receiver.url);
+    const answered = new Promise((resolve) => connection.socket.once('data', resolve));
+    connection.write(postHead('/v1/traces', { 'content-type': PROTOBUF, 'content-length': LIMIT * 2 }));
+    connection.write(Buffer.alloc(1024));
+    await answered;
+    let closed = false;
+    void connection.response.then(() => {
+      closed = true;
+    });
+    await clock.advanceAsync(DISCARD_MAX_MS - 1);
+    expect(closed).toBe(false);
+    await clock.advanceAsync(1);
+    const reply = await connection.response;
+    expect([reply.status, reply.headers.connection, closed]).toEqual([413, 'keep-alive', true]);
   });
 });

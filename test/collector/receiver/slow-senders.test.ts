@@ -1,22 +1,27 @@
 /**
  * Slow senders over real sockets (issue 9, fault 7): bodies that trickle, bodies that take too long,
  * headers that never end. Each is answered 408 within its configured bound and counted, and none of
- * them keeps a legitimate client out while it lasts. Timeouts are configured small so the tests are
- * quick; the trickles are the attack itself, not waits.
+ * them keeps a legitimate client out while it lasts. The body deadlines run on the agent's manual
+ * clock, which the tests advance (the trickles too); only the header timeout is Node's own and runs
+ * on real time, configured small so the test is quick.
  */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ManualClock, TimerHandle } from '../../../agent/index.ts';
 import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
 import { postHead, type RawConnection, type RawResponse, rawConnect } from '../../helpers/raw-http.ts';
 import { protobufPayload, spansOf } from './otlp-fixtures.ts';
 import { PROTOBUF, post, startTestReceiver } from './receiver-harness.ts';
 
 const open: OtlpReceiver[] = [];
-const timers: NodeJS.Timeout[] = [];
+const timers: (NodeJS.Timeout | TimerHandle)[] = [];
 
 afterEach(async () => {
-  for (const timer of timers.splice(0)) clearInterval(timer);
+  for (const timer of timers.splice(0)) {
+    if ('cancel' in timer) timer.cancel();
+    else clearInterval(timer);
+  }
   await Promise.all(open.splice(0).map((receiver) => receiver.close()));
 });
 
@@ -28,7 +33,7 @@ async function start(receiver: Record<string, unknown>) {
   return started;
 }
 
-/** Polls `condition` every 5 ms for at most 10 s (a bound for loaded machines, not a wait). */
+/** Polls `condition` every 5 ms for at most 10 s: waits for real sockets (a bound for loaded machines). */
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {
@@ -37,9 +42,14 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-/** Writes `next()` every `everyMs` until the connection closes. */
-function trickle(connection: RawConnection, everyMs: number, next: () => string | Uint8Array): void {
-  timers.push(setInterval(() => connection.write(next()), everyMs));
+/** Writes `next()` every `everyMs` of `clock` until the connection closes. */
+function trickle(
+  connection: RawConnection,
+  everyMs: number,
+  next: () => string | Uint8Array,
+  clock: ManualClock,
+): void {
+  timers.push(clock.every(everyMs, () => connection.write(next())));
 }
 
 type Kind = 'plain' | 'gzip' | 'chunked';
@@ -50,8 +60,13 @@ type Kind = 'plain' | 'gzip' | 'chunked';
  */
 const GZIP_BODY = gzipSync(randomBytes(1000));
 
-/** Headers then one body byte (a chunk of one byte when chunked), then one more every `everyMs`. */
-async function slowSender(url: string, kind: Kind, everyMs: number): Promise<RawConnection> {
+/** Headers then one body byte (a chunk of one byte when chunked), then one more every `everyMs` of `clock`. */
+async function slowSender(
+  url: string,
+  kind: Kind,
+  everyMs: number,
+  clock: ManualClock,
+): Promise<RawConnection> {
   const connection = await rawConnect(url);
   let sent = 0;
   const byte: Record<Kind, () => string | Uint8Array> = {
@@ -66,7 +81,7 @@ async function slowSender(url: string, kind: Kind, everyMs: number): Promise<Raw
   };
   connection.write(postHead('/v1/traces', { 'content-type': 'application/json', ...framing[kind] }));
   connection.write(byte[kind]());
-  trickle(connection, everyMs, byte[kind]);
+  trickle(connection, everyMs, byte[kind], clock);
   return connection;
 }
 
@@ -96,12 +111,10 @@ function withoutDate(response: RawResponse) {
 
 describe('OTLP/HTTP receiver against slow senders', () => {
   it('should answer 408 to 80 trickling bodies after the grace period while admitting a legitimate client', async () => {
-    // The grace period leaves room to connect 80 senders even on a loaded machine.
     const { receiver, clock } = await start({ minBodyRate: '1KiB', bodyRateGracePeriod: '3s' });
-    const startedMs = Date.now();
     const kinds: Kind[] = ['plain', 'gzip', 'chunked'];
     const attackers = await Promise.all(
-      Array.from({ length: 80 }, (_, i) => slowSender(receiver.url, kinds[i % 3] as Kind, 50)),
+      Array.from({ length: 80 }, (_, i) => slowSender(receiver.url, kinds[i % 3] as Kind, 50, clock)),
     );
     await until(() => receiver.stats().inFlight === 80);
 
@@ -112,12 +125,13 @@ describe('OTLP/HTTP receiver against slow senders', () => {
       80, 0, 200, 0,
     ]);
 
+    // Each is cut at the end of its grace period, not before.
+    await clock.advanceAsync(2999);
+    expect(receiver.stats()).toMatchObject({ inFlight: 80, refused: { timeout: 0 } });
+    await clock.advanceAsync(1);
     const replies = await Promise.all(attackers.map((attacker) => attacker.response));
     const expected = timeoutReply('request body arrived slower than 1024 bytes per second');
     expect(replies.map(withoutDate)).toEqual(new Array(80).fill(expected));
-    // Each is cut at the end of its grace period (plus Node's scheduling on a busy machine).
-    expect(Date.now() - startedMs).toBeGreaterThanOrEqual(3000);
-    expect(Date.now() - startedMs).toBeLessThan(8000);
     expect(receiver.stats()).toMatchObject({
       inFlight: 0,
       spansReceived: 1,
@@ -126,17 +140,18 @@ describe('OTLP/HTTP receiver against slow senders', () => {
   });
 
   it('should answer 408 to a body that keeps the minimum rate but passes bodyTimeout', async () => {
-    const { receiver } = await start({
+    const { receiver, clock } = await start({
       bodyTimeout: '400ms',
       minBodyRate: '1B',
       bodyRateGracePeriod: '100ms',
     });
-    const startedMs = Date.now();
-    const sender = await slowSender(receiver.url, 'plain', 20);
+    const sender = await slowSender(receiver.url, 'plain', 20, clock);
+    await until(() => receiver.stats().inFlight === 1);
+    await clock.advanceAsync(399);
+    expect(receiver.stats()).toMatchObject({ inFlight: 1, refused: { timeout: 0 } });
+    await clock.advanceAsync(1);
     const reply = await sender.response;
     expect(withoutDate(reply)).toEqual(timeoutReply('request body not received within 400ms'));
-    expect(Date.now() - startedMs).toBeGreaterThanOrEqual(390);
-    expect(Date.now() - startedMs).toBeLessThan(4000);
     expect(receiver.stats().refused.timeout).toBe(1);
   });
 
@@ -145,7 +160,8 @@ describe('OTLP/HTTP receiver against slow senders', () => {
     const startedMs = Date.now();
     const partial = await rawConnect(receiver.url);
     partial.write('POST /v1/traces HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: app');
-    trickle(partial, 50, () => 'l');
+    // Real time: headersTimeout is Node's own timer, which no clock of ours drives.
+    timers.push(setInterval(() => partial.write('l'), 50));
     const silent = await rawConnect(receiver.url);
     const replies = await Promise.all([partial.response, silent.response]);
     const expected = timeoutReply('request not received in time: headers within 200ms, body within 1s');
@@ -168,7 +184,7 @@ describe('OTLP/HTTP receiver against slow senders', () => {
       }),
     );
     connection.write(body.subarray(0, 10));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await clock.advanceAsync(50);
     connection.write(body.subarray(10));
     const reply = await connection.response;
     expect([reply.status, reply.body]).toEqual([200, '']);
