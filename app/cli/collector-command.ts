@@ -59,6 +59,7 @@ export async function collectorCommand(args: string[], io: CliIo): Promise<numbe
     ? watchConfig({
         files,
         onChange: () => collector.reload(),
+        clock: collector.agent.clock,
         onError: (error) => logger.warn({ err: error }, 'watching the configuration failed'),
       })
     : undefined;

@@ -8,6 +8,7 @@
  */
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { type Clock, systemClock, type TimerHandle } from '../../agent/index.ts';
 
 /** Options of {@link watchConfig}. */
 export interface ConfigWatcherOptions {
@@ -18,6 +19,8 @@ export interface ConfigWatcherOptions {
   readonly onError?: (error: Error) => void;
   /** Quiet time after the last event before the content is compared, ms. @default 200 */
   readonly debounceMs?: number;
+  /** Runs the debounce timer. @default systemClock */
+  readonly clock?: Clock;
 }
 
 /** A running watch. */
@@ -37,7 +40,8 @@ export function watchConfig(options: ConfigWatcherOptions): ConfigWatcher {
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const paths = options.files.map((file) => resolve(file));
   let seen = fingerprint(paths);
-  let timer: NodeJS.Timeout | undefined;
+  const clock = options.clock ?? systemClock;
+  let timer: TimerHandle | undefined;
   const check = (): void => {
     timer = undefined;
     const now = fingerprint(paths);
@@ -46,17 +50,16 @@ export function watchConfig(options: ConfigWatcherOptions): ConfigWatcher {
     options.onChange();
   };
   const schedule = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(check, debounceMs);
-    // A pending check must not keep the process alive.
-    timer.unref();
+    timer?.cancel();
+    // A pending check never keeps the process alive: the clock's timers are unref'd.
+    timer = clock.after(debounceMs, check);
   };
   const watchers = [...namesByDirectory(paths)].map(([directory, names]) =>
     watchDirectory(directory, names, schedule, options.onError),
   );
   return {
     close: () => {
-      clearTimeout(timer);
+      timer?.cancel();
       for (const watcher of watchers.splice(0)) watcher.close();
     },
   };

@@ -2,13 +2,16 @@
  * `--watch` against the ways editors and orchestrators really save a file: in place, by an atomic
  * rename over it (vim, Ansible), and by a Kubernetes ConfigMap's `..data` symlink swap; each more
  * than once, since a watch on the file's inode goes deaf after the first rename. Events come from
- * the real file system, with a 20 ms debounce.
+ * the real file system (waited for by bounded polling); the 20 ms debounce runs on a manual clock.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../agent/index.ts';
 import { type ConfigWatcher, watchConfig } from '../../app/cli/config-watcher.ts';
+
+const DEBOUNCE_MS = 20;
 
 const watchers: ConfigWatcher[] = [];
 afterEach(() => {
@@ -17,12 +20,23 @@ afterEach(() => {
 
 function start(files: string[]) {
   let changes = 0;
-  watchers.push(watchConfig({ files, onChange: () => changes++, debounceMs: 20 }));
+  const clock = new ManualClock();
+  watchers.push(watchConfig({ files, onChange: () => changes++, debounceMs: DEBOUNCE_MS, clock }));
   return {
+    clock,
     changes: () => changes,
-    /** Waits until `count` changes were reported (at most 2 s). */
+    /**
+     * Waits until `count` changes were reported (at most 2 s for the file system's events), each
+     * poll a debounce period later on the clock.
+     */
     reaches: (count: number) =>
-      vi.waitFor(() => expect(changes).toBe(count), { timeout: 2000, interval: 10 }),
+      vi.waitFor(
+        () => {
+          clock.advance(DEBOUNCE_MS);
+          expect(changes).toBe(count);
+        },
+        { timeout: 2000, interval: 10 },
+      ),
   };
 }
 
@@ -83,8 +97,9 @@ describe('watchConfig', () => {
     const watched = start([file]);
     writeFileSync(join(dir, 'other.yaml'), 'x: 1\n');
     writeFileSync(file, '{}\n');
-    // Five debounce periods: any check those events caused has run.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The save of the file is seen (a check is pending); the other file's event schedules none.
+    await vi.waitFor(() => expect(watched.clock.pendingTimers).toBe(1), { timeout: 2000, interval: 10 });
+    watched.clock.advance(DEBOUNCE_MS);
     expect(watched.changes()).toBe(0);
     writeFileSync(file, 'enabled: true\n');
     await watched.reaches(1);
