@@ -76,6 +76,7 @@ export class EmbeddedHeadroom implements Headroom {
     this.#tracker = new Tracker(
       {
         tracer: parts.tracer,
+        clock: parts.agent.clock,
         baseBudgetMs: (operation, context) => parts.agent.targets.baseBudgetMs(operation, context),
         effectiveBudgetMs: (base, context) => parts.agent.budgets.effectiveBudgetMs(base, context),
         hardDeadlineFactor: (context) => config.contexts[context]?.hardDeadlineFactor ?? 2,

@@ -8,6 +8,7 @@ import {
   ATTR_BUDGET_MS,
   ATTR_OPERATION,
   ATTR_PHASE,
+  type Clock,
   shareOfMs,
   truncate,
 } from '../agent/index.ts';
@@ -16,6 +17,8 @@ import { runInSpan } from './run-in-span.ts';
 /** What bindings need from the agent. */
 export interface BindingServices {
   readonly tracer: Tracer;
+  /** Runs the hard-deadline timers (the agent's clock). */
+  readonly clock: Clock;
   /** Base budget of an operation, ms; `undefined` for an unknown context. */
   baseBudgetMs(operation: string, context: string): number | undefined;
   effectiveBudgetMs(baseBudgetMs: number, context: string): number;
@@ -40,6 +43,8 @@ export class OperationBinding {
   readonly context: string;
   readonly spanOptions: SpanOptions;
   readonly hardDeadlineFactor: number;
+  /** Runs the hard-deadline timers of the operation's calls. */
+  readonly clock: Clock;
   readonly #baseBudgetMs: number;
   readonly #services: BindingServices;
   readonly #phases = new Map<string, SpanOptions>();
@@ -63,6 +68,7 @@ export class OperationBinding {
     }
     this.#baseBudgetMs = base ?? Number.POSITIVE_INFINITY;
     this.hardDeadlineFactor = services.hardDeadlineFactor(context);
+    this.clock = services.clock;
     // The span is named after the operation, so `headroom.operation` is left out: each attribute
     // costs the SDK about 5 % of a span.
     const attributes: Record<string, string | number> = { [ATTR_BUDGET_CONTEXT]: context };

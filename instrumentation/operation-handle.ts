@@ -17,7 +17,10 @@ export interface Operation {
   budgetMs(): number;
   /** Budget left, ms (negative once over budget). */
   remainingMs(): number;
-  /** Fires when the hard deadline (budget x hardDeadlineFactor) passes; created on first access. */
+  /**
+   * Fires with a `TimeoutError` when the hard deadline (budget x hardDeadlineFactor) passes: the
+   * time left when it is first read runs out on the agent's clock. Created on first access.
+   */
   readonly signal: AbortSignal;
   /**
    * Runs `fn` as a phase of the operation: a child span judged against the phase's share of the
@@ -32,6 +35,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Milliseconds since the epoch, from the same clock the SDK stamps spans with. */
 function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** The reason `AbortSignal.timeout()` aborts with, so callers see the error they know. */
+function timeoutError(): DOMException {
+  return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
 }
 
 export class OperationHandle implements Operation {
@@ -65,9 +73,11 @@ export class OperationHandle implements Operation {
     if (this.#signal === undefined) {
       const deadlineMs = this.budgetMs() * this.#binding.hardDeadlineFactor;
       const leftMs = Math.max(0, Math.ceil(deadlineMs - (nowEpochMs() - this.#start())));
-      // AbortSignal.timeout's timer does not keep the process alive. An operation without a
-      // budget (unknown context) has no deadline: its signal never fires.
-      this.#signal = leftMs <= MAX_TIMER_MS ? AbortSignal.timeout(leftMs) : new AbortController().signal;
+      const controller = new AbortController();
+      // An operation without a budget (unknown context) has no deadline: its signal never fires.
+      // The clock's timers never keep the process alive (as AbortSignal.timeout's).
+      if (leftMs <= MAX_TIMER_MS) this.#binding.clock.after(leftMs, () => controller.abort(timeoutError()));
+      this.#signal = controller.signal;
     }
     return this.#signal;
   }

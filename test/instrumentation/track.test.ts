@@ -158,15 +158,27 @@ describe('the operation handle', () => {
     });
   });
 
-  it('should abort the signal with a TimeoutError once budget x hardDeadlineFactor has passed', async () => {
-    const { headroom } = setup({ contexts: { tight: { budget: '5ms', hardDeadlineFactor: 2 } } });
-    const reason = await headroom.track('slow', 'tight', (op) => {
-      expect(op.signal.aborted).toBe(false);
+  it('should abort the signal with a TimeoutError once budget x hardDeadlineFactor has passed on the clock', async () => {
+    const { headroom, clock } = setup({ contexts: { tight: { budget: '5ms', hardDeadlineFactor: 2 } } });
+    const seen: unknown[] = [];
+    let signal: AbortSignal | undefined;
+    const aborted = headroom.track('slow', 'tight', (op) => {
+      signal = op.signal;
+      seen.push(op.signal.aborted);
       return new Promise<unknown>((resolve) =>
         op.signal.addEventListener('abort', () => resolve(op.signal.reason)),
       );
     });
-    expect((reason as Error).name).toBe('TimeoutError');
+    clock.advance(5);
+    seen.push(signal?.aborted);
+    // The real microseconds between the span's start and the first read count as spent too.
+    clock.advance(5);
+    const reason = (await aborted) as Error;
+    expect([seen, reason.name, reason.message]).toEqual([
+      [false, false],
+      'TimeoutError',
+      'The operation was aborted due to timeout',
+    ]);
   });
 });
 
