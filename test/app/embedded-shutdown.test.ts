@@ -37,6 +37,7 @@ function run(body: string, env: Record<string, string> = {}): Promise<Run> {
   child.stderr.on('data', (chunk) => {
     err += chunk;
   });
+  // A real child process: a backstop on real time, never reached when the test passes.
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);

@@ -22,6 +22,7 @@ async function scrape(url: string): Promise<string> {
     } catch {
       // not listening yet
     }
+    // A real listener that starts in its own time: bounded polling (100 x 20 ms).
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`no answer from ${url}`);

@@ -76,6 +76,7 @@ export function startCollectorProcess(
       const found = records().find(match);
       if (found !== undefined) return found;
       if (Date.now() > deadline) throw new Error(`no log line ${what}; log so far:\n${stderr}`);
+      // A real child process logs in its own time: bounded polling.
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
@@ -93,6 +94,7 @@ export async function waitForCount(
   while (agent.records().filter((record) => record.msg === msg).length < count) {
     if (Date.now() > deadline)
       throw new Error(`"${msg}" not logged ${count} times; log so far:\n${agent.raw()}`);
+    // A real child process logs in its own time: bounded polling.
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

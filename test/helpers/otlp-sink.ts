@@ -128,6 +128,7 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    // The sink is a real socket: requests reach it in their own time (bounded polling).
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -39,6 +39,7 @@ function runService(script: string): Promise<{ code: number | null; stats: OtlpE
   child.stderr.on('data', (chunk) => {
     err += chunk;
   });
+  // A real child process: a backstop on real time, never reached when the test passes.
   const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);

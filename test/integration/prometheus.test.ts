@@ -29,6 +29,7 @@ class Load {
   withinBudget = 0;
 
   constructor(headroom: Headroom) {
+    // Real time: a real Prometheus scrapes the agent on its own wall-clock schedule.
     this.#timer = setInterval(() => this.#batch(headroom), 100);
   }
 

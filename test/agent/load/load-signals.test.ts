@@ -13,6 +13,7 @@ describe('nodeLoadSampler', () => {
   it('should see a 60 ms synchronous block in event-loop delay, utilization and cpu', async () => {
     const sampler = nodeLoadSampler();
     try {
+      // Real time: the sampler measures the real event loop (its delay timer, CPU, utilization).
       await sleep(30);
       sampler.sample(); // starts a fresh interval
       // Node drops the delay-timer interval that spans a reset: let one tick pass before blocking.

@@ -64,6 +64,7 @@ describe('OTLP/HTTP receiver lifecycle', () => {
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
       });
+      // A real child process: a backstop on real time, never reached when the test passes.
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       child.on('exit', (exitCode) => {
         clearTimeout(killer);

@@ -38,6 +38,7 @@ export function ensureDebianPackage<T>(pkg: string, find: () => T | undefined, h
 export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
+    // A real child process: SIGKILL on real time if SIGTERM does not end it.
     const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
       clearTimeout(kill);
@@ -62,6 +63,7 @@ export async function waitUntil(
       // not up yet
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${state()}`);
+    // Real servers in child processes come up in their own time: bounded polling.
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
