@@ -110,3 +110,52 @@ export class ClientOptionsError extends HeadroomError {
     this.option = option;
   }
 }
+
+/**
+ * A sliding window (`SlidingWindow`, or the `window` options of a `SeriesRegistry`) got an option
+ * it cannot work with: `windowMs`, `resolutionMs` or `maxBins` not a positive integer, a window
+ * that is not a whole multiple of its resolution or holds more than 3600 slots, a
+ * `relativeAccuracy` outside (0, 1). `option` names it. The configuration schema refuses these
+ * before a window is built: code that builds windows itself meets this error.
+ */
+export class WindowOptionsError extends HeadroomError {
+  readonly option: string;
+
+  constructor(option: string, message = `invalid window option ${option}`, options?: ErrorOptions) {
+    super('HEADROOM_ERR_WINDOW_OPTIONS_INVALID', message, options);
+    this.option = option;
+  }
+}
+
+/** A `SeriesRegistry` got an option it cannot work with (`maxSeries` not a positive integer). */
+export class SeriesOptionsError extends HeadroomError {
+  readonly option: string;
+
+  constructor(option: string, message = `invalid series registry option ${option}`, options?: ErrorOptions) {
+    super('HEADROOM_ERR_SERIES_OPTIONS_INVALID', message, options);
+    this.option = option;
+  }
+}
+
+/**
+ * `CardinalityLimits` (built or reconfigured) got a maximum or `nameLength` that is not a positive
+ * integer. `option` names it (`service`, `operation`, ..., `nameLength`).
+ */
+export class LimitsOptionsError extends HeadroomError {
+  readonly option: string;
+
+  constructor(option: string, message = `invalid cardinality limit ${option}`, options?: ErrorOptions) {
+    super('HEADROOM_ERR_LIMITS_OPTIONS_INVALID', message, options);
+    this.option = option;
+  }
+}
+
+/** A `HeadroomMetricProducer` got an option it cannot work with (`maxSeries` not a positive integer). */
+export class MetricsOptionsError extends HeadroomError {
+  readonly option: string;
+
+  constructor(option: string, message = `invalid metric producer option ${option}`, options?: ErrorOptions) {
+    super('HEADROOM_ERR_METRICS_OPTIONS_INVALID', message, options);
+    this.option = option;
+  }
+}

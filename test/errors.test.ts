@@ -1,6 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CardinalityLimits } from '../agent/limits/index.ts';
+import { SeriesRegistry, SlidingWindow } from '../agent/window/index.ts';
 import * as errors from '../errors.ts';
+import { HeadroomMetricProducer } from '../exporters/metrics/index.ts';
+import { testAgent } from './helpers/agent.ts';
 
 const classes = Object.values(errors).filter(
   (value): value is typeof errors.HeadroomError =>
@@ -24,6 +29,10 @@ describe('error codes', () => {
       'HEADROOM_ERR_CONFIG_EMPTY',
       'HEADROOM_ERR_CONFIG_INVALID',
       'HEADROOM_ERR_CONFIG_READ',
+      'HEADROOM_ERR_LIMITS_OPTIONS_INVALID',
+      'HEADROOM_ERR_METRICS_OPTIONS_INVALID',
+      'HEADROOM_ERR_SERIES_OPTIONS_INVALID',
+      'HEADROOM_ERR_WINDOW_OPTIONS_INVALID',
     ]);
     const doc = readFileSync('docs/errors.md', 'utf8');
     for (const code of codes) expect(doc).toContain(`\`${code}\``);
@@ -58,5 +67,79 @@ describe('ListenError', () => {
       'cannot listen on 127.0.0.1:4318 for the OTLP receiver (EADDRINUSE)',
       cause,
     ]);
+  });
+});
+
+describe('constructor options', () => {
+  const cases: [string, () => unknown, errors.HeadroomError][] = [
+    [
+      'SlidingWindow windowMs 0',
+      () => new SlidingWindow({ windowMs: 0 }),
+      new errors.WindowOptionsError('windowMs', 'SlidingWindow: windowMs must be a positive integer, got 0'),
+    ],
+    [
+      'SeriesRegistry maxSeries 0',
+      () => new SeriesRegistry({ maxSeries: 0 }),
+      new errors.SeriesOptionsError(
+        'maxSeries',
+        'SeriesRegistry: maxSeries must be a positive integer, got 0',
+      ),
+    ],
+    [
+      'CardinalityLimits nameLength 0',
+      () => new CardinalityLimits({ nameLength: 0 }),
+      new errors.LimitsOptionsError(
+        'nameLength',
+        'CardinalityLimits: nameLength must be a positive integer, got 0',
+      ),
+    ],
+    [
+      'HeadroomMetricProducer maxSeries 0',
+      () => new HeadroomMetricProducer({ agent: testAgent().agent, maxSeries: 0 }),
+      new errors.MetricsOptionsError(
+        'maxSeries',
+        'HeadroomMetricProducer: maxSeries must be a positive integer, got 0',
+      ),
+    ],
+  ];
+  for (const [name, build, expected] of cases) {
+    it(`should refuse ${name} with ${expected.code}`, () => {
+      // toThrow(error) compares the class, the message and the own fields (code, option).
+      expect(build).toThrow(expected);
+    });
+  }
+});
+
+/** Product folders: everything a user's process runs. */
+const PRODUCT = ['agent', 'app', 'collector', 'config', 'exporters', 'instrumentation'];
+
+/**
+ * Throws of other classes that never leave their module: each is caught a few lines away and turned
+ * into a value (a 400 reason, a logged sampling failure).
+ */
+const INTERNAL_THROWS = [
+  'agent/load/load-monitor.ts TypeError', // caught in #read(): logged, the load factor is kept
+  'collector/receiver/json-shape.ts JsonShapeError', // caught by the JSON decoder: a 400 reason
+  'collector/receiver/wire-reader.ts MalformedPayload', // caught by the protobuf decoder: a 400 reason
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('every throw in the product', () => {
+  it('should throw a coded HeadroomError, but for the internal throws listed', () => {
+    const coded = new Set(classes.map((cls) => cls.name));
+    const uncoded: string[] = [];
+    for (const file of [...PRODUCT.flatMap(sourceFiles), 'index.ts', 'errors.ts']) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/throw new (\w+)\(/g)) {
+        if (!coded.has(match[1]!)) uncoded.push(`${file} ${match[1]}`);
+      }
+    }
+    expect([...new Set(uncoded)].sort()).toEqual(INTERNAL_THROWS);
   });
 });

@@ -6,6 +6,8 @@
  * `nameLength` are truncated and counted, as OpenTelemetry's SpanLimits truncate attribute values.
  */
 
+import { LimitsOptionsError } from '../../errors.ts';
+
 /** The value a dimension's refused values are folded into (series) or reported as (refusals). */
 export const OVERFLOW = '__overflow__';
 
@@ -49,7 +51,7 @@ export class CardinalityLimits {
   readonly #overflowed = zeroCounts();
   readonly #truncated = zeroCounts();
 
-  /** @throws RangeError when `nameLength` or a maximum is not a positive integer. */
+  /** @throws LimitsOptionsError (`HEADROOM_ERR_LIMITS_OPTIONS_INVALID`) when `nameLength` or a maximum is not a positive integer. */
   constructor(options: CardinalityLimitsOptions = {}) {
     this.reconfigure(options);
   }
@@ -135,6 +137,6 @@ function zeroCounts(): Record<Dimension, number> {
 
 function requirePositive(name: string, value: number): void {
   if (!(Number.isSafeInteger(value) && value > 0)) {
-    throw new RangeError(`CardinalityLimits: ${name} must be a positive integer, got ${value}`);
+    throw new LimitsOptionsError(name, `CardinalityLimits: ${name} must be a positive integer, got ${value}`);
   }
 }

@@ -1,3 +1,4 @@
+import { SeriesOptionsError } from '../../errors.ts';
 import { CardinalityLimits, OVERFLOW } from '../limits/cardinality-limits.ts';
 import { serviceKey } from '../service-id.ts';
 import { SeriesTotals } from './series-totals.ts';
@@ -78,11 +79,17 @@ export class SeriesRegistry {
   #retiredInvalid = 0;
   #retiredLate = 0;
 
-  /** @throws RangeError when `maxSeries` is not a positive integer or a window option is invalid. */
+  /**
+   * @throws SeriesOptionsError (`HEADROOM_ERR_SERIES_OPTIONS_INVALID`) when `maxSeries` is not a
+   * positive integer; WindowOptionsError (`HEADROOM_ERR_WINDOW_OPTIONS_INVALID`) for a window option.
+   */
   constructor(options: SeriesRegistryOptions = {}) {
     const { maxSeries = 2000 } = options;
     if (!(Number.isSafeInteger(maxSeries) && maxSeries > 0)) {
-      throw new RangeError(`SeriesRegistry: maxSeries must be a positive integer, got ${maxSeries}`);
+      throw new SeriesOptionsError(
+        'maxSeries',
+        `SeriesRegistry: maxSeries must be a positive integer, got ${maxSeries}`,
+      );
     }
     this.maxSeries = maxSeries;
     this.limits = options.limits ?? new CardinalityLimits();

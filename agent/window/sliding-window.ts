@@ -1,3 +1,4 @@
+import { WindowOptionsError } from '../../errors.ts';
 import { clearSketch, createSketch, mergeSketchInto, type Sketch, valueAtQuantile } from './sketch.ts';
 import { EMPTY_LATENCIES, QUANTILES, type WindowSnapshot } from './types.ts';
 
@@ -20,7 +21,8 @@ export type ResolvedSlidingWindowOptions = Readonly<Required<SlidingWindowOption
 export const MAX_SLOTS = 3600;
 
 /**
- * Applies defaults and validates; throws a `RangeError` naming the offending field(s).
+ * Applies defaults and validates.
+ * @throws WindowOptionsError (`HEADROOM_ERR_WINDOW_OPTIONS_INVALID`) naming the offending option
  * @example resolveSlidingWindowOptions({ windowMs: 10_000 }).resolutionMs // 1000
  */
 export function resolveSlidingWindowOptions(
@@ -30,17 +32,20 @@ export function resolveSlidingWindowOptions(
   requirePositiveInteger('windowMs', windowMs);
   requirePositiveInteger('resolutionMs', resolutionMs);
   if (windowMs % resolutionMs !== 0) {
-    throw new RangeError(
+    throw new WindowOptionsError(
+      'windowMs',
       `SlidingWindow: windowMs (${windowMs}) must be a whole multiple of resolutionMs (${resolutionMs})`,
     );
   }
   if (windowMs / resolutionMs > MAX_SLOTS) {
-    throw new RangeError(
+    throw new WindowOptionsError(
+      'windowMs',
       `SlidingWindow: windowMs / resolutionMs must be at most ${MAX_SLOTS} slots, got ${windowMs / resolutionMs}`,
     );
   }
   if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
-    throw new RangeError(
+    throw new WindowOptionsError(
+      'relativeAccuracy',
       `SlidingWindow: relativeAccuracy must be between 0 and 1 exclusive, got ${relativeAccuracy}`,
     );
   }
@@ -50,7 +55,7 @@ export function resolveSlidingWindowOptions(
 
 function requirePositiveInteger(name: string, value: number): void {
   if (!(Number.isSafeInteger(value) && value > 0)) {
-    throw new RangeError(`SlidingWindow: ${name} must be a positive integer, got ${value}`);
+    throw new WindowOptionsError(name, `SlidingWindow: ${name} must be a positive integer, got ${value}`);
   }
 }
 
@@ -86,7 +91,7 @@ export class SlidingWindow {
   #droppedInvalid = 0;
   #droppedLate = 0;
 
-  /** @throws RangeError when an option is invalid (see {@link resolveSlidingWindowOptions}). */
+  /** @throws WindowOptionsError when an option is invalid (see {@link resolveSlidingWindowOptions}). */
   constructor(options: SlidingWindowOptions = {}) {
     const resolved = resolveSlidingWindowOptions(options);
     this.windowMs = resolved.windowMs;

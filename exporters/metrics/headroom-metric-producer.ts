@@ -7,6 +7,7 @@ import { millisToHrTime } from '@opentelemetry/core';
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Agent, Clock } from '../../agent/index.ts';
+import { MetricsOptionsError } from '../../errors.ts';
 import type { MetricSource } from './component-metrics.ts';
 import { addDegradationMetrics, TransitionCounts } from './degradation-metrics.ts';
 import { addHealthMetrics } from './health-metrics.ts';
@@ -52,11 +53,17 @@ export class HeadroomMetricProducer implements MetricProducer {
   #exporterOverflowed = 0;
   readonly #sources: MetricSource[];
 
-  /** @throws RangeError when `maxSeries` is not a positive integer (the config schema prevents it). */
+  /**
+   * @throws MetricsOptionsError (`HEADROOM_ERR_METRICS_OPTIONS_INVALID`) when `maxSeries` is not a
+   * positive integer (the config schema prevents it).
+   */
   constructor(options: HeadroomMetricProducerOptions) {
     const { agent, maxSeries } = options;
     if (!(Number.isSafeInteger(maxSeries) && maxSeries > 0)) {
-      throw new RangeError(`HeadroomMetricProducer: maxSeries must be a positive integer, got ${maxSeries}`);
+      throw new MetricsOptionsError(
+        'maxSeries',
+        `HeadroomMetricProducer: maxSeries must be a positive integer, got ${maxSeries}`,
+      );
     }
     this.#agent = agent;
     this.#resource = options.resource ?? emptyResource();

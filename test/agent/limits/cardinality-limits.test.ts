@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CardinalityLimits, OVERFLOW, truncate } from '../../../agent/index.ts';
+import { LimitsOptionsError } from '../../../errors.ts';
 
 const ZERO = { namespace: 0, service: 0, operation: 0, context: 0, phase: 0, series: 0 };
 
@@ -63,11 +64,16 @@ describe('CardinalityLimits', () => {
     expect(limits.max('service')).toBe(5);
     expect(limits.max('namespace')).toBe(Number.POSITIVE_INFINITY);
     expect(limits.overflowed().service).toBe(1);
+    // toThrow(error) compares class, message and own fields: the code and the option too.
     expect(() => limits.reconfigure({ max: { service: 0 } })).toThrow(
-      new RangeError('CardinalityLimits: service must be a positive integer, got 0'),
+      new LimitsOptionsError('service', 'CardinalityLimits: service must be a positive integer, got 0'),
     );
     expect(() => new CardinalityLimits({ nameLength: 1.5 })).toThrow(
-      new RangeError('CardinalityLimits: nameLength must be a positive integer, got 1.5'),
+      new LimitsOptionsError(
+        'nameLength',
+        'CardinalityLimits: nameLength must be a positive integer, got 1.5',
+      ),
     );
+    expect(new LimitsOptionsError('service').code).toBe('HEADROOM_ERR_LIMITS_OPTIONS_INVALID');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CardinalityLimits } from '../../../agent/limits/index.ts';
 import { OVERFLOW_OPERATION, type Series, SeriesRegistry } from '../../../agent/window/index.ts';
+import { SeriesOptionsError, WindowOptionsError } from '../../../errors.ts';
 
 function keyOf(series: Series): string[] {
   return [series.service, series.operation, series.context];
@@ -122,12 +123,19 @@ describe('SeriesRegistry', () => {
   });
 
   it('should refuse an invalid maxSeries or window option at construction', () => {
-    expect(thrownBy(() => new SeriesRegistry({ maxSeries: 0 }))).toStrictEqual(
-      new RangeError('SeriesRegistry: maxSeries must be a positive integer, got 0'),
+    const maxSeries = thrownBy(() => new SeriesRegistry({ maxSeries: 0 }));
+    expect(maxSeries).toStrictEqual(
+      new SeriesOptionsError('maxSeries', 'SeriesRegistry: maxSeries must be a positive integer, got 0'),
     );
-    expect(thrownBy(() => new SeriesRegistry({ window: { resolutionMs: 7 } }))).toStrictEqual(
-      new RangeError('SlidingWindow: windowMs (60000) must be a whole multiple of resolutionMs (7)'),
+    expect((maxSeries as SeriesOptionsError).code).toBe('HEADROOM_ERR_SERIES_OPTIONS_INVALID');
+    const window = thrownBy(() => new SeriesRegistry({ window: { resolutionMs: 7 } }));
+    expect(window).toStrictEqual(
+      new WindowOptionsError(
+        'windowMs',
+        'SlidingWindow: windowMs (60000) must be a whole multiple of resolutionMs (7)',
+      ),
     );
+    expect((window as WindowOptionsError).code).toBe('HEADROOM_ERR_WINDOW_OPTIONS_INVALID');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SlidingWindow, type WindowSnapshot } from '../../../agent/window/index.ts';
+import { WindowOptionsError } from '../../../errors.ts';
 
 const edgeLatencies = [0, 1, Infinity, NaN, -1];
 
@@ -185,40 +186,60 @@ describe('SlidingWindow options', () => {
     expect([window.windowMs, window.resolutionMs, window.slotCount]).toStrictEqual([60_000, 1_000, 60]);
   });
 
-  const invalid: [string, ConstructorParameters<typeof SlidingWindow>[0], string][] = [
-    ['windowMs 0', { windowMs: 0 }, 'SlidingWindow: windowMs must be a positive integer, got 0'],
-    ['windowMs 1.5', { windowMs: 1.5 }, 'SlidingWindow: windowMs must be a positive integer, got 1.5'],
-    ['windowMs NaN', { windowMs: NaN }, 'SlidingWindow: windowMs must be a positive integer, got NaN'],
+  const invalid: [string, ConstructorParameters<typeof SlidingWindow>[0], string, string][] = [
+    ['windowMs 0', { windowMs: 0 }, 'SlidingWindow: windowMs must be a positive integer, got 0', 'windowMs'],
+    [
+      'windowMs 1.5',
+      { windowMs: 1.5 },
+      'SlidingWindow: windowMs must be a positive integer, got 1.5',
+      'windowMs',
+    ],
+    [
+      'windowMs NaN',
+      { windowMs: NaN },
+      'SlidingWindow: windowMs must be a positive integer, got NaN',
+      'windowMs',
+    ],
     [
       'resolutionMs -1',
       { resolutionMs: -1 },
       'SlidingWindow: resolutionMs must be a positive integer, got -1',
+      'resolutionMs',
     ],
     [
       'a window that is not a multiple of the resolution',
       { windowMs: 1_500, resolutionMs: 1_000 },
       'SlidingWindow: windowMs (1500) must be a whole multiple of resolutionMs (1000)',
+      'windowMs',
     ],
     [
       'too many slots',
       { windowMs: 3_601_000 },
       'SlidingWindow: windowMs / resolutionMs must be at most 3600 slots, got 3601',
+      'windowMs',
     ],
     [
       'relativeAccuracy 0',
       { relativeAccuracy: 0 },
       'SlidingWindow: relativeAccuracy must be between 0 and 1 exclusive, got 0',
+      'relativeAccuracy',
     ],
     [
       'relativeAccuracy 1',
       { relativeAccuracy: 1 },
       'SlidingWindow: relativeAccuracy must be between 0 and 1 exclusive, got 1',
+      'relativeAccuracy',
     ],
-    ['maxBins 0', { maxBins: 0 }, 'SlidingWindow: maxBins must be a positive integer, got 0'],
+    ['maxBins 0', { maxBins: 0 }, 'SlidingWindow: maxBins must be a positive integer, got 0', 'maxBins'],
   ];
-  for (const [name, options, message] of invalid) {
-    it(`should refuse ${name} with a RangeError`, () => {
-      expect(thrownBy(() => new SlidingWindow(options))).toStrictEqual(new RangeError(message));
+  for (const [name, options, message, option] of invalid) {
+    it(`should refuse ${name} with HEADROOM_ERR_WINDOW_OPTIONS_INVALID naming ${option}`, () => {
+      const error = thrownBy(() => new SlidingWindow(options));
+      expect(error).toStrictEqual(new WindowOptionsError(option, message));
+      expect([(error as WindowOptionsError).code, (error as WindowOptionsError).option]).toEqual([
+        'HEADROOM_ERR_WINDOW_OPTIONS_INVALID',
+        option,
+      ]);
     });
   }
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { MetricsOptionsError } from '../../../errors.ts';
 import { HeadroomMetricProducer } from '../../../exporters/metrics/index.ts';
 import { exposition } from '../../../exporters/prometheus/index.ts';
 import { recordMany, testAgent } from '../../helpers/agent.ts';
@@ -89,7 +90,15 @@ describe('HeadroomMetricProducer health metrics', () => {
   it('should refuse a maxSeries that is not a positive integer at construction', () => {
     const { agent } = testAgent();
     for (const maxSeries of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => new HeadroomMetricProducer({ agent, maxSeries })).toThrow(RangeError);
+      expect(() => new HeadroomMetricProducer({ agent, maxSeries })).toThrow(
+        new MetricsOptionsError(
+          'maxSeries',
+          `HeadroomMetricProducer: maxSeries must be a positive integer, got ${maxSeries}`,
+        ),
+      );
+      expect(() => new HeadroomMetricProducer({ agent, maxSeries })).toThrow(
+        expect.objectContaining({ code: 'HEADROOM_ERR_METRICS_OPTIONS_INVALID', option: 'maxSeries' }),
+      );
     }
   });
 });
