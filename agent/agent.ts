@@ -23,6 +23,7 @@ import {
 import { OVERFLOW, truncate } from './limits/index.ts';
 import type { LoadMonitor, LoadSampler } from './load/index.ts';
 import type { Recorder } from './recorder.ts';
+import { BUDGET_VIOLATION_CHANNEL } from './semconv.ts';
 import { type ServiceId, serviceId, serviceKey } from './service-id.ts';
 import { type ServiceActivity, ServiceSweep } from './service-sweep.ts';
 import type { SeriesRegistry } from './window/index.ts';
@@ -59,7 +60,7 @@ export type TickListener = (result: TickResult) => void;
 /** Called when a service's state is dropped, with its last state (level NONE, no override). */
 export type EvictionListener = (id: ServiceId, finalState: DegradationState) => void;
 
-const violationChannel = channel('headroom:budget:violation');
+const violationChannel = channel(BUDGET_VIOLATION_CHANNEL);
 
 export class Agent implements Recorder {
   readonly clock: Clock;

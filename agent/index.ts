@@ -8,7 +8,6 @@ export {
 } from './agent.ts';
 export type { AgentHealth } from './agent-health.ts';
 export {
-  ALERT_EVENT_CHANNEL,
   AlertEvaluator,
   type AlertEvent,
   type AlertListener,
@@ -25,7 +24,6 @@ export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
 export { type Clock, ManualClock, sleep, systemClock, type TimerHandle } from './clock.ts';
 export {
   AuditLog,
-  DEGRADATION_DECISION_CHANNEL,
   DEGRADATION_LEVELS,
   type DecisionActions,
   type DecisionEvidence,
@@ -60,18 +58,37 @@ export {
 } from './load/index.ts';
 export type { Recorder } from './recorder.ts';
 export {
-  ATTR_BUDGET_CONTEXT,
-  ATTR_BUDGET_MS,
-  ATTR_DEGRADATION_LEVEL,
-  ATTR_OPERATION,
-  ATTR_PHASE,
   classifySpan,
-  HEADROOM_SCOPE,
   type MatchableSpan,
   type RuleMatch,
   RuleMatcher,
   type SpanTarget,
 } from './rules/index.ts';
+export {
+  ALERT_EVENT_CHANNEL,
+  ATTR_BUDGET_CONTEXT,
+  ATTR_BUDGET_MS,
+  ATTR_BUDGET_OBSERVED_MS,
+  ATTR_BUDGET_PERCENTILE,
+  ATTR_BUDGET_RATIO,
+  ATTR_DEGRADATION_DISABLED_FEATURES,
+  ATTR_DEGRADATION_FROM,
+  ATTR_DEGRADATION_LEVEL,
+  ATTR_DEGRADATION_MESSAGE,
+  ATTR_DEGRADATION_REASON,
+  ATTR_DEGRADATION_TO,
+  ATTR_DURATION_MS,
+  ATTR_OPERATION,
+  ATTR_PHASE,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_NAMESPACE,
+  ATTR_SERVICE_VERSION,
+  BUDGET_EXCEEDED_EVENT,
+  DECISION_SPAN,
+  DEGRADATION_DECISION_CHANNEL,
+  DEGRADATION_DECISION_EVENT,
+  HEADROOM_SCOPE,
+} from './semconv.ts';
 export {
   formatService,
   NAMESPACE_LABEL,

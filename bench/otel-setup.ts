@@ -10,9 +10,9 @@ import { resolveConfig } from '../config/index.ts';
 import {
   createTracerProvider,
   type EmbeddedHeadroom,
+  HEADROOM_SCOPE,
   serviceResource,
   startInstrumentation,
-  TRACER_NAME,
 } from '../instrumentation/index.ts';
 
 /** Operation and budget context every benchmarked span uses. */
@@ -85,7 +85,7 @@ export function createSetups(): BenchSetups {
  * The SDK Tracer's prototype is patched for that one call, before anything is warmed up.
  */
 function trackSpanOptions(headroom: EmbeddedHeadroom): SpanOptions {
-  const tracer = headroom.tracerProvider?.getTracer(TRACER_NAME);
+  const tracer = headroom.tracerProvider?.getTracer(HEADROOM_SCOPE);
   if (tracer === undefined) throw new Error('bench: Headroom did not create its TracerProvider');
   const prototype = Object.getPrototypeOf(tracer) as { startActiveSpan: (...args: unknown[]) => unknown };
   const original = prototype.startActiveSpan;

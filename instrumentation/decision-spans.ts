@@ -1,8 +1,22 @@
 import { diag, type Tracer } from '@opentelemetry/api';
-import type { DegradationDecision, DegradationManager } from '../agent/index.ts';
-
-/** Span name of the short span that carries each degradation decision as an event. */
-export const DECISION_SPAN = 'headroom.degradation';
+import {
+  ATTR_BUDGET_CONTEXT,
+  ATTR_BUDGET_MS,
+  ATTR_BUDGET_OBSERVED_MS,
+  ATTR_BUDGET_PERCENTILE,
+  ATTR_BUDGET_RATIO,
+  ATTR_DEGRADATION_DISABLED_FEATURES,
+  ATTR_DEGRADATION_FROM,
+  ATTR_DEGRADATION_LEVEL,
+  ATTR_DEGRADATION_MESSAGE,
+  ATTR_DEGRADATION_REASON,
+  ATTR_DEGRADATION_TO,
+  ATTR_OPERATION,
+  DECISION_SPAN,
+  DEGRADATION_DECISION_EVENT,
+  type DegradationDecision,
+  type DegradationManager,
+} from '../agent/index.ts';
 
 /**
  * Makes each degradation decision visible in traces: a short span with one
@@ -12,9 +26,9 @@ export function traceDecisions(manager: DegradationManager, tracer: Tracer): () 
   return manager.subscribe((decision) => {
     try {
       const span = tracer.startSpan(DECISION_SPAN, {
-        attributes: { 'headroom.degradation.level': decision.to },
+        attributes: { [ATTR_DEGRADATION_LEVEL]: decision.to },
       });
-      span.addEvent('headroom.degradation.decision', decisionAttributes(decision));
+      span.addEvent(DEGRADATION_DECISION_EVENT, decisionAttributes(decision));
       span.end();
     } catch (error) {
       diag.error('headroom: could not trace a decision', error);
@@ -27,20 +41,20 @@ export function decisionAttributes(
   decision: DegradationDecision,
 ): Record<string, string | number | string[]> {
   const attributes: Record<string, string | number | string[]> = {
-    'headroom.degradation.from': decision.from,
-    'headroom.degradation.to': decision.to,
-    'headroom.degradation.reason': decision.reason,
-    'headroom.degradation.message': decision.message,
-    'headroom.degradation.disabled_features': [...decision.disabledFeatures],
+    [ATTR_DEGRADATION_FROM]: decision.from,
+    [ATTR_DEGRADATION_TO]: decision.to,
+    [ATTR_DEGRADATION_REASON]: decision.reason,
+    [ATTR_DEGRADATION_MESSAGE]: decision.message,
+    [ATTR_DEGRADATION_DISABLED_FEATURES]: [...decision.disabledFeatures],
   };
   const evidence = decision.evidence;
   if (evidence !== undefined) {
-    attributes['headroom.operation'] = evidence.series.operation;
-    attributes['headroom.budget.context'] = evidence.series.context;
-    attributes['headroom.budget.percentile'] = evidence.percentile;
-    attributes['headroom.budget.observed_ms'] = evidence.observedMs;
-    attributes['headroom.budget.ms'] = evidence.budgetMs;
-    attributes['headroom.budget.ratio'] = evidence.ratio;
+    attributes[ATTR_OPERATION] = evidence.series.operation;
+    attributes[ATTR_BUDGET_CONTEXT] = evidence.series.context;
+    attributes[ATTR_BUDGET_PERCENTILE] = evidence.percentile;
+    attributes[ATTR_BUDGET_OBSERVED_MS] = evidence.observedMs;
+    attributes[ATTR_BUDGET_MS] = evidence.budgetMs;
+    attributes[ATTR_BUDGET_RATIO] = evidence.ratio;
   }
   return attributes;
 }

@@ -17,7 +17,13 @@ import type {
   TickResult,
   Verdict,
 } from '../agent/index.ts';
-import { isDegradationLevel, RuleMatcher, sameService, unknownLevelMessage } from '../agent/index.ts';
+import {
+  HEADROOM_SCOPE,
+  isDegradationLevel,
+  RuleMatcher,
+  sameService,
+  unknownLevelMessage,
+} from '../agent/index.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { traceDecisions } from './decision-spans.ts';
 import { ExternalSdkCheck } from './external-sdk-check.ts';
@@ -26,9 +32,6 @@ import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts
 import { HeadroomSpanProcessor } from './span-processor.ts';
 import { Tracker } from './tracker.ts';
 import type { Headroom, MetricsEndpoint } from './types.ts';
-
-/** Instrumentation scope of Headroom's own spans. */
-export const TRACER_NAME = 'headroom-otel';
 
 export interface HeadroomParts {
   readonly agent: Agent;
@@ -270,12 +273,12 @@ export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
       sampler: options.sampler,
       registerGlobal: options.registerGlobal,
     });
-    tracer = tracerProvider.getTracer(TRACER_NAME);
+    tracer = tracerProvider.getTracer(HEADROOM_SCOPE);
   } else if (options.sdk === 'external') {
-    tracer = trace.getTracer(TRACER_NAME);
+    tracer = trace.getTracer(HEADROOM_SCOPE);
   } else {
     // A proxy provider with no delegate hands out no-op tracers: tracking costs next to nothing.
-    tracer = new ProxyTracerProvider().getTracer(TRACER_NAME);
+    tracer = new ProxyTracerProvider().getTracer(HEADROOM_SCOPE);
   }
   const headroom = new EmbeddedHeadroom({ agent, tracerProvider, spanProcessor, tracer }, service, namespace);
   if (options.sdk === 'external') headroom.watchExternalSdk(agent.clock);

@@ -5,9 +5,12 @@ export {
   ATTR_DEGRADATION_LEVEL,
   ATTR_OPERATION,
   ATTR_PHASE,
+  BUDGET_EXCEEDED_EVENT,
+  DECISION_SPAN,
+  HEADROOM_SCOPE,
 } from '../agent/index.ts';
-export { DECISION_SPAN, decisionAttributes } from './decision-spans.ts';
-export { type EmbeddedHeadroom, TRACER_NAME } from './headroom.ts';
+export { decisionAttributes } from './decision-spans.ts';
+export type { EmbeddedHeadroom } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';
 export {
   type BackoffOptions,
@@ -17,10 +20,6 @@ export {
   type RemoteDecisionsState,
 } from './remote/index.ts';
 export { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
-export {
-  BUDGET_EXCEEDED_EVENT,
-  HeadroomSpanProcessor,
-  type HeadroomSpanProcessorOptions,
-} from './span-processor.ts';
+export { HeadroomSpanProcessor, type HeadroomSpanProcessorOptions } from './span-processor.ts';
 export { type InstrumentationOptions, startInstrumentation } from './start-instrumentation.ts';
 export type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';

@@ -15,6 +15,7 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE, ATTR_SERVICE_VERSION } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
 
 /** service.name when neither the config nor OTEL_SERVICE_NAME gives one, as the spec says. */
@@ -23,9 +24,9 @@ export const UNKNOWN_SERVICE = 'unknown_service:node';
 /** The resource of the service, from the resolved config (which already folded in OTEL_*). */
 export function serviceResource(service: ResolvedConfig['service']): Resource {
   const attributes: Record<string, string | number | boolean> = { ...service.resourceAttributes };
-  attributes['service.name'] = service.name ?? UNKNOWN_SERVICE;
-  if (service.namespace !== undefined) attributes['service.namespace'] = service.namespace;
-  if (service.version !== undefined) attributes['service.version'] = service.version;
+  attributes[ATTR_SERVICE_NAME] = service.name ?? UNKNOWN_SERVICE;
+  if (service.namespace !== undefined) attributes[ATTR_SERVICE_NAMESPACE] = service.namespace;
+  if (service.version !== undefined) attributes[ATTR_SERVICE_VERSION] = service.version;
   return defaultResource().merge(resourceFromAttributes(attributes));
 }
 

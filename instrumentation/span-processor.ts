@@ -10,16 +10,15 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import {
   ATTR_BUDGET_CONTEXT,
   ATTR_BUDGET_MS,
+  ATTR_BUDGET_RATIO,
+  ATTR_DURATION_MS,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_NAMESPACE,
+  BUDGET_EXCEEDED_EVENT,
   classifySpan,
   type Recorder,
   type RuleMatcher,
 } from '../agent/index.ts';
-
-const SERVICE_NAME = 'service.name';
-const SERVICE_NAMESPACE = 'service.namespace';
-
-/** Event added to an operation (or phase) span that ended over its effective budget. */
-export const BUDGET_EXCEEDED_EVENT = 'headroom.budget.exceeded';
 
 export interface HeadroomSpanProcessorOptions {
   readonly recorder: Recorder;
@@ -79,8 +78,8 @@ export class HeadroomSpanProcessor implements SpanProcessor {
       if (durationMs <= budgetMs) return;
       span.addEvent(BUDGET_EXCEEDED_EVENT, {
         [ATTR_BUDGET_MS]: budgetMs,
-        'headroom.duration_ms': durationMs,
-        'headroom.budget.ratio': durationMs / budgetMs,
+        [ATTR_DURATION_MS]: durationMs,
+        [ATTR_BUDGET_RATIO]: durationMs / budgetMs,
       });
     } catch (error) {
       diag.error('headroom: failed to mark a span over budget', error);
@@ -130,8 +129,8 @@ export class HeadroomSpanProcessor implements SpanProcessor {
     const resource = span.resource;
     if (resource !== this.#lastResource) {
       this.#lastResource = resource;
-      this.#lastService = stringOr(resource?.attributes[SERVICE_NAME], this.#defaultService);
-      this.#lastNamespace = stringOr(resource?.attributes[SERVICE_NAMESPACE], this.#defaultNamespace);
+      this.#lastService = stringOr(resource?.attributes[ATTR_SERVICE_NAME], this.#defaultService);
+      this.#lastNamespace = stringOr(resource?.attributes[ATTR_SERVICE_NAMESPACE], this.#defaultNamespace);
     }
     return this.#lastService;
   }

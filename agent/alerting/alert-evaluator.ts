@@ -8,6 +8,7 @@ import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { Clock } from '../clock.ts';
+import { ALERT_EVENT_CHANNEL } from '../semconv.ts';
 import { NAMESPACE_LABEL, type ServiceId, serviceLabels } from '../service-id.ts';
 import type { SloTracker } from '../slo/index.ts';
 import { AlertInstance, instanceKey } from './alert-instance.ts';
@@ -19,9 +20,6 @@ import type { AlertRule, Observation } from './observation.ts';
 import { observePercentile } from './percentile-rule.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 import type { AlertEvent, AlertListener, AlertTick } from './types.ts';
-
-/** The diagnostics channel every alert event is also published on. */
-export const ALERT_EVENT_CHANNEL = 'headroom:alert:event';
 
 const alertChannel = channel(ALERT_EVENT_CHANNEL);
 

@@ -1,5 +1,5 @@
 // Public face of agent/alerting: alert rules evaluated each tick, and the events channels deliver.
-export { ALERT_EVENT_CHANNEL, AlertEvaluator, type AlertEvaluatorOptions } from './alert-evaluator.ts';
+export { AlertEvaluator, type AlertEvaluatorOptions } from './alert-evaluator.ts';
 export {
   type BurnRateAlertWindows,
   type BurnRateMatch,

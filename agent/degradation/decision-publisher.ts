@@ -4,10 +4,8 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
+import { DEGRADATION_DECISION_CHANNEL } from '../semconv.ts';
 import type { DecisionListener, DegradationDecision } from './types.ts';
-
-/** The `node:diagnostics_channel` name every decision is published on (when someone subscribes). */
-export const DEGRADATION_DECISION_CHANNEL = 'headroom:degradation:decision';
 
 const decisionChannel = channel(DEGRADATION_DECISION_CHANNEL);
 

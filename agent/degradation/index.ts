@@ -5,7 +5,6 @@ export {
   DEFAULT_AUDIT_LOG_SIZE,
   type ReadonlyAuditLog,
 } from './audit-log.ts';
-export { DEGRADATION_DECISION_CHANNEL } from './decision-publisher.ts';
 export { DegradationManager, type DegradationManagerOptions } from './degradation-manager.ts';
 export { type DegradationConfig, type LevelRow, LevelTable } from './level-table.ts';
 export {

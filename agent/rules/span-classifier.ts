@@ -5,7 +5,7 @@
  * YAML rules; Headroom's own decision spans are never judged.
  */
 import type { AttributeValue } from '@opentelemetry/api';
-import { ATTR_BUDGET_CONTEXT, ATTR_OPERATION, ATTR_PHASE, HEADROOM_SCOPE } from './attributes.ts';
+import { ATTR_BUDGET_CONTEXT, ATTR_OPERATION, ATTR_PHASE, HEADROOM_SCOPE } from '../semconv.ts';
 import type { MatchableSpan, RuleMatcher } from './rule-matcher.ts';
 
 /** Where a span's sample goes. */

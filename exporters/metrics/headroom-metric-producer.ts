@@ -6,7 +6,7 @@
 import { millisToHrTime } from '@opentelemetry/core';
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
-import type { Agent, Clock } from '../../agent/index.ts';
+import { type Agent, type Clock, HEADROOM_SCOPE } from '../../agent/index.ts';
 import { MetricsOptionsError } from '../../errors.ts';
 import type { MetricSource } from './component-metrics.ts';
 import { addDegradationMetrics, TransitionCounts } from './degradation-metrics.ts';
@@ -14,9 +14,6 @@ import { addHealthMetrics } from './health-metrics.ts';
 import { MetricSink } from './metric-sink.ts';
 import { addTotalsMetrics } from './totals-metrics.ts';
 import { addWindowMetrics } from './window-metrics.ts';
-
-/** Instrumentation scope of the produced metrics. */
-export const METER_NAME = 'headroom-otel';
 
 /** Options of a {@link HeadroomMetricProducer}. */
 export interface HeadroomMetricProducerOptions {
@@ -98,7 +95,7 @@ export class HeadroomMetricProducer implements MetricProducer {
     return {
       resourceMetrics: {
         resource: this.#resource,
-        scopeMetrics: [{ scope: { name: METER_NAME }, metrics: sink.metrics }],
+        scopeMetrics: [{ scope: { name: HEADROOM_SCOPE }, metrics: sink.metrics }],
       },
       errors,
     };

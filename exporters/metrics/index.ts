@@ -9,9 +9,5 @@ export {
   receiverMetrics,
   sloMetrics,
 } from './component-metrics.ts';
-export {
-  HeadroomMetricProducer,
-  type HeadroomMetricProducerOptions,
-  METER_NAME,
-} from './headroom-metric-producer.ts';
+export { HeadroomMetricProducer, type HeadroomMetricProducerOptions } from './headroom-metric-producer.ts';
 export { METRICS, OVERFLOW_SERVICE } from './metric-descriptors.ts';

@@ -1,7 +1,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ALERT_EVENT_CHANNEL, type AlertEvent } from '../../../agent/alerting/index.ts';
+import type { AlertEvent } from '../../../agent/alerting/index.ts';
+import { ALERT_EVENT_CHANNEL } from '../../../agent/semconv.ts';
 import { levels, MINUTE_MS, setup, snapshotOf, stubSeries } from './setup.ts';
 
 const DEGRADED = { name: 'degraded', kind: 'degradation' as const, level: 'MINIMAL' as const };

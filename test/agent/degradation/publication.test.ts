@@ -1,7 +1,8 @@
 import { channel, subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEGRADATION_DECISION_CHANNEL, type DegradationDecision } from '../../../agent/degradation/index.ts';
+import type { DegradationDecision } from '../../../agent/degradation/index.ts';
+import { DEGRADATION_DECISION_CHANNEL } from '../../../agent/semconv.ts';
 import { setup } from './setup.ts';
 
 afterEach(() => {
