@@ -5,6 +5,7 @@
  * A value of the wrong type makes the whole request malformed, with its path in the reason.
  */
 import type { Attributes } from '@opentelemetry/api';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from '../../agent/index.ts';
 import { type JsonObject, JsonShape, parseJsonObject } from './json-shape.ts';
 import {
   type DecodedResourceSpans,
@@ -41,8 +42,8 @@ function readResourceSpans(shape: JsonShape, message: JsonObject, path: string):
   const resource = shape.object(message, 'resource', path);
   const attributes: Attributes = {};
   if (resource !== undefined) readAttributesInto(shape, resource, `${path}.resource`, attributes);
-  const service = attributes['service.name'];
-  const namespace = attributes['service.namespace'];
+  const service = attributes[ATTR_SERVICE_NAME];
+  const namespace = attributes[ATTR_SERVICE_NAMESPACE];
   const scopes = shape
     .array(message, 'scopeSpans', path)
     .map((scopeSpans, i) => readScopeSpans(shape, scopeSpans, `${path}.scopeSpans[${i}]`));

@@ -4,6 +4,7 @@
  * interval per service, far from the span hot path, so the binary form goes through `protobufjs`
  * (the house rule: the library unless measured too slow).
  */
+import { ATTR_SERVICE_NAMESPACE } from '../../agent/index.ts';
 import { type JsonObject, JsonShape, parseJsonObject } from './json-shape.ts';
 import { otlpType } from './otlp-proto-schema.ts';
 import type { DecodeResult } from './types.ts';
@@ -23,8 +24,6 @@ interface MetricsRequestMessage {
     readonly scopeMetrics: readonly { readonly metrics: readonly MetricMessage[] }[];
   }[];
 }
-
-const SERVICE_NAMESPACE = 'service.namespace';
 
 const requestType = otlpType('ExportMetricsServiceRequest');
 /** The members of `Metric.data`, each holding its points in `dataPoints`. */
@@ -48,7 +47,7 @@ export function countDataPointsProtobuf(body: Uint8Array, namespaces?: string[])
   for (const resourceMetrics of message.resourceMetrics) {
     if (namespaces !== undefined) {
       const values = (resourceMetrics.resource?.attributes ?? [])
-        .filter((attribute) => attribute.key === SERVICE_NAMESPACE)
+        .filter((attribute) => attribute.key === ATTR_SERVICE_NAMESPACE)
         .map((attribute) => attribute.value?.stringValue ?? '');
       namespaces.push(...(values.length === 0 ? [''] : values));
     }
@@ -93,7 +92,7 @@ export function countDataPointsJson(body: Uint8Array, namespaces?: string[]): De
 function jsonNamespaces(resourceMetrics: JsonObject): string[] {
   const attributes = (resourceMetrics.resource as JsonObject | undefined)?.attributes;
   const values = (Array.isArray(attributes) ? attributes : [])
-    .filter((attribute) => (attribute as JsonObject | null)?.key === SERVICE_NAMESPACE)
+    .filter((attribute) => (attribute as JsonObject | null)?.key === ATTR_SERVICE_NAMESPACE)
     .map((attribute) => {
       const value = ((attribute as JsonObject).value as JsonObject | undefined)?.stringValue;
       return typeof value === 'string' ? value : String(JSON.stringify(value));

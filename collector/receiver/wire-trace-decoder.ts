@@ -8,6 +8,7 @@
  * `common/v1/common.proto` and `resource/v1/resource.proto`; tags below are `field << 3 | wire type`.
  */
 import type { Attributes } from '@opentelemetry/api';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from '../../agent/index.ts';
 import {
   type DecodedResourceSpans,
   type DecodedScopeSpans,
@@ -36,8 +37,6 @@ const SPAN_STATUS = 0x7a;
 // Status.code = 3 (varint).
 const STATUS_CODE = 0x18;
 
-const SERVICE_NAME = 'service.name';
-const SERVICE_NAMESPACE = 'service.namespace';
 const MAX_OTLP_KIND = 5;
 
 /** Decodes a binary OTLP trace request; never throws. */
@@ -95,8 +94,8 @@ function readResource(reader: WireReader, end: number, service: { name: string; 
     // leaves the resource without it (the encoding must never change a service's identity).
     const { key, value } = readKeyValue(reader, reader.end(end));
     if (value === undefined) continue;
-    if (key === SERVICE_NAME) service.name = typeof value === 'string' ? value : UNKNOWN_SERVICE;
-    else if (key === SERVICE_NAMESPACE) service.namespace = typeof value === 'string' ? value : '';
+    if (key === ATTR_SERVICE_NAME) service.name = typeof value === 'string' ? value : UNKNOWN_SERVICE;
+    else if (key === ATTR_SERVICE_NAMESPACE) service.namespace = typeof value === 'string' ? value : '';
   }
 }
 
