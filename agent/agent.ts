@@ -22,7 +22,8 @@ import {
 } from './degradation/index.ts';
 import { OVERFLOW, truncate } from './limits/index.ts';
 import type { LoadMonitor, LoadSampler } from './load/index.ts';
-import type { Recorder } from './recorder.ts';
+import { RecordPath } from './record-path.ts';
+import type { Recorder, SeriesHandle, SeriesNames } from './recorder.ts';
 import { BUDGET_VIOLATION_CHANNEL } from './semconv.ts';
 import { type ServiceId, serviceId, serviceKey } from './service-id.ts';
 import { type ServiceActivity, ServiceSweep } from './service-sweep.ts';
@@ -85,15 +86,14 @@ export class Agent implements Recorder {
   #evaluationMsTotal = 0;
   #timer: TimerHandle | undefined;
   #lastTick: TickResult | undefined;
-  /** Samples dropped before reaching a series: over `window.maxSpanDuration`, or behind the window. */
-  #droppedDuration = 0;
-  #droppedLate = 0;
+  readonly #path: RecordPath;
 
   constructor(options: AgentOptions) {
     this.clock = options.clock ?? systemClock;
     this.#loadSampler = options.loadSampler;
     this.#processLoad = options.processLoad ?? true;
     this.#parts = buildAgentParts(options.config, this.clock, options.loadSampler, this.#processLoad);
+    this.#path = new RecordPath(this.#parts.registry, this.#parts.maxDurationMs);
   }
 
   /** The configuration in force. */
@@ -132,37 +132,20 @@ export class Agent implements Recorder {
     const running = this.#timer !== undefined;
     this.stop();
     this.#parts = buildAgentParts(config, this.clock, this.#loadSampler, this.#processLoad, this.#parts);
+    this.#path.rebind(this.#parts.registry, this.#parts.maxDurationMs);
     for (const manager of this.#managers.values()) manager.reconfigure(config.degradation);
     if (running) this.start();
   }
 
   /**
-   * Records one finished operation; never throws. A duration over `window.maxSpanDuration` is
-   * dropped (reason `duration`: a span that started at 1 ns would otherwise drag the percentiles
-   * for a whole window), and so is an end time before `notBeforeMs` (reason `late`: the caller's
-   * oldest end time still inside the window at its present). Other refusals are the window's.
+   * The handle of one series, for recording finished operations; never throws when recording. A
+   * duration over `window.maxSpanDuration` is dropped (reason `duration`: a span that started at
+   * 1 ns would otherwise drag the percentiles for a whole window), and so is an end time before
+   * the `notBeforeMs` given to `record` (reason `late`: the caller's oldest end time still inside
+   * the window at its present). Other refusals are the window's. See {@link Recorder.series}.
    */
-  record(
-    service: string,
-    operation: string,
-    context: string,
-    phase: string,
-    durationMs: number,
-    isError: boolean,
-    endTimeMs: number,
-    namespace = '',
-    notBeforeMs = Number.NEGATIVE_INFINITY,
-  ): void {
-    if (durationMs > this.#parts.maxDurationMs) {
-      this.#droppedDuration++;
-      return;
-    }
-    if (endTimeMs < notBeforeMs) {
-      this.#droppedLate++;
-      return;
-    }
-    const series = this.registry.resolve(service, operation, context, phase, namespace);
-    if (series.window.record(durationMs, isError, endTimeMs)) series.totals.record(durationMs, isError);
+  series(names: SeriesNames): SeriesHandle {
+    return this.#path.series(names);
   }
 
   /**
@@ -238,7 +221,7 @@ export class Agent implements Recorder {
   health(): AgentHealth {
     const retired = this.registry.retiredDrops;
     let droppedInvalid = retired.invalid;
-    let droppedLate = this.#droppedLate + retired.late;
+    let droppedLate = this.#path.droppedLate + retired.late;
     for (const series of this.registry.list()) {
       droppedInvalid += series.window.droppedInvalid;
       droppedLate += series.window.droppedLate;
@@ -252,7 +235,7 @@ export class Agent implements Recorder {
       truncated: this.registry.limits.truncated(),
       samplesDroppedInvalid: droppedInvalid,
       samplesDroppedLate: droppedLate,
-      samplesDroppedDuration: this.#droppedDuration,
+      samplesDroppedDuration: this.#path.droppedDuration,
       ticks: this.#ticks,
       evaluationSecondsTotal: this.#evaluationMsTotal / 1000,
       lastEvaluationSeconds: (this.#lastTick?.durationMs ?? 0) / 1000,

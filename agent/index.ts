@@ -56,14 +56,14 @@ export {
   type LoadState,
   nodeLoadSampler,
 } from './load/index.ts';
-export type { Recorder } from './recorder.ts';
+export type { Recorder, SeriesHandle, SeriesNames } from './recorder.ts';
 export {
   classifySpan,
   type MatchableSpan,
   type RuleMatch,
   RuleMatcher,
-  type SpanTarget,
 } from './rules/index.ts';
+export { SeriesHandles, type SeriesHandlesOptions, type ServiceHandles } from './series-handles.ts';
 export {
   ATTR_BUDGET_CONTEXT,
   ATTR_BUDGET_MS,

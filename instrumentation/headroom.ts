@@ -263,6 +263,7 @@ export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
     rules: new RuleMatcher(agent.config.rules),
     defaultService: service,
     defaultNamespace: namespace,
+    maxHandles: 2 * agent.config.window.maxSeries,
   });
   let tracerProvider: TracerProvider | undefined;
   let tracer: Tracer;

@@ -18,6 +18,8 @@ import {
   classifySpan,
   type Recorder,
   type RuleMatcher,
+  SeriesHandles,
+  type ServiceHandles,
 } from '../agent/index.ts';
 
 export interface HeadroomSpanProcessorOptions {
@@ -29,27 +31,30 @@ export interface HeadroomSpanProcessorOptions {
   readonly defaultService: string;
   /** service.namespace used when a span's resource has none. @default '' (none) */
   readonly defaultNamespace?: string;
+  /**
+   * Most series handles kept (one per service, operation, context and phase seen); past it the
+   * cache starts over. @default 10000
+   */
+  readonly maxHandles?: number;
 }
 
 /** Feeds finished spans to the agent. Never throws into the SDK. */
 export class HeadroomSpanProcessor implements SpanProcessor {
-  readonly #recorder: Recorder;
+  readonly #handles: SeriesHandles;
   readonly #rules: RuleMatcher;
   readonly #defaultService: string;
   readonly #defaultNamespace: string;
   readonly #budgets: HeadroomSpanProcessorOptions['budgets'];
   #lastResource: unknown;
-  #lastService: string;
-  #lastNamespace: string;
+  #lastService: ServiceHandles;
   #sawSpan = false;
 
   constructor(options: HeadroomSpanProcessorOptions) {
-    this.#recorder = options.recorder;
+    this.#handles = new SeriesHandles(options.recorder, { maxHandles: options.maxHandles });
     this.#rules = options.rules;
     this.#defaultService = options.defaultService;
-    this.#lastService = options.defaultService;
     this.#defaultNamespace = options.defaultNamespace ?? '';
-    this.#lastNamespace = this.#defaultNamespace;
+    this.#lastService = this.#handles.of(this.#defaultService, this.#defaultNamespace);
     this.#budgets = options.budgets;
   }
 
@@ -103,34 +108,27 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   }
 
   #record(span: ReadableSpan): void {
-    const service = this.#serviceOf(span);
-    const namespace = this.#lastNamespace;
     // The same mapping the collector's receiver applies: headroom.* attributes, else YAML rules.
-    const target = classifySpan(service, span, span.instrumentationScope.name, this.#rules, namespace);
-    if (target === undefined) return;
-    const isError = span.status.code === SpanStatusCode.ERROR;
-    this.#recorder.record(
-      service,
-      target.operation,
-      target.context,
-      target.phase,
+    const handle = classifySpan(this.#serviceOf(span), span, span.instrumentationScope.name, this.#rules);
+    handle?.record(
       hrTimeToMilliseconds(span.duration),
-      isError,
+      span.status.code === SpanStatusCode.ERROR,
       hrTimeToMilliseconds(span.endTime),
-      namespace,
     );
   }
 
   /**
-   * service.name of the span's resource, caching its service.namespace in `#lastNamespace`; the
-   * resource object is the same for every span of a provider.
+   * The series handles of the span's service (service.name and service.namespace of its
+   * resource); the resource object is the same for every span of a provider.
    */
-  #serviceOf(span: ReadableSpan): string {
+  #serviceOf(span: ReadableSpan): ServiceHandles {
     const resource = span.resource;
     if (resource !== this.#lastResource) {
       this.#lastResource = resource;
-      this.#lastService = stringOr(resource?.attributes[ATTR_SERVICE_NAME], this.#defaultService);
-      this.#lastNamespace = stringOr(resource?.attributes[ATTR_SERVICE_NAMESPACE], this.#defaultNamespace);
+      this.#lastService = this.#handles.of(
+        stringOr(resource?.attributes[ATTR_SERVICE_NAME], this.#defaultService),
+        stringOr(resource?.attributes[ATTR_SERVICE_NAMESPACE], this.#defaultNamespace),
+      );
     }
     return this.#lastService;
   }

@@ -1,3 +1,3 @@
 // Public face of agent/rules: how finished spans are mapped to series.
 export { type MatchableSpan, type RuleMatch, RuleMatcher } from './rule-matcher.ts';
-export { classifySpan, type SpanTarget } from './span-classifier.ts';
+export { classifySpan } from './span-classifier.ts';

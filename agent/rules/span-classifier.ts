@@ -5,42 +5,32 @@
  * YAML rules; Headroom's own decision spans are never judged.
  */
 import type { AttributeValue } from '@opentelemetry/api';
+import type { SeriesHandle } from '../recorder.ts';
 import { ATTR_BUDGET_CONTEXT, ATTR_OPERATION, ATTR_PHASE, HEADROOM_SCOPE } from '../semconv.ts';
+import type { ServiceHandles } from '../series-handles.ts';
 import type { MatchableSpan, RuleMatcher } from './rule-matcher.ts';
 
-/** Where a span's sample goes. */
-export interface SpanTarget {
-  readonly operation: string;
-  readonly context: string;
-  /** '' for the whole operation. */
-  readonly phase: string;
-}
-
 /**
- * The series of a span, or `undefined` when nothing judges it. Allocates only the result.
+ * The handle of the series a span of `handles.service` feeds, or `undefined` when nothing judges
+ * it. Allocates nothing once the handle is bound: the handles are kept by the names found here.
  * @param scopeName instrumentation scope name of the span's tracer
- * @param namespace `service.namespace` of the span's service; '' when none
  */
 export function classifySpan(
-  service: string,
+  handles: ServiceHandles,
   span: MatchableSpan,
   scopeName: string | undefined,
   rules: RuleMatcher,
-  namespace = '',
-): SpanTarget | undefined {
+): SeriesHandle | undefined {
   const attributes = span.attributes;
   const context = attributes[ATTR_BUDGET_CONTEXT];
   if (typeof context === 'string') {
-    return {
-      operation: stringOr(attributes[ATTR_OPERATION], span.name),
-      context,
-      phase: stringOr(attributes[ATTR_PHASE], ''),
-    };
+    const operation = stringOr(attributes[ATTR_OPERATION], span.name);
+    return handles.handle(operation, context, stringOr(attributes[ATTR_PHASE], ''));
   }
   if (rules.empty || scopeName === HEADROOM_SCOPE) return undefined;
-  const match = rules.match(service, span, namespace);
+  const match = rules.match(handles.service, span, handles.namespace);
   if (match === undefined) return undefined;
-  return { operation: match.operation ?? span.name, context: match.context, phase: '' };
+  return handles.handle(match.operation ?? span.name, match.context, '');
 }
 
 function stringOr(value: AttributeValue | undefined, fallback: string): string {

@@ -1,10 +1,6 @@
 // Public face of agent/window: per-series sliding windows of DDSketches and their registry.
-export {
-  OVERFLOW_OPERATION,
-  type Series,
-  SeriesRegistry,
-  type SeriesRegistryOptions,
-} from './series-registry.ts';
+export type { Series } from './series.ts';
+export { OVERFLOW_OPERATION, SeriesRegistry, type SeriesRegistryOptions } from './series-registry.ts';
 export { DEFAULT_BOUNDS_MS, histogramBounds, SeriesTotals } from './series-totals.ts';
 export {
   MAX_SLOTS,

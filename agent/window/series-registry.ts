@@ -1,6 +1,7 @@
 import { SeriesOptionsError } from '../../errors.ts';
 import { CardinalityLimits, OVERFLOW } from '../limits/cardinality-limits.ts';
 import { serviceKey } from '../service-id.ts';
+import { RegisteredSeries, type Series } from './series.ts';
 import { SeriesTotals } from './series-totals.ts';
 import {
   type ResolvedSlidingWindowOptions,
@@ -28,25 +29,9 @@ export interface SeriesRegistryOptions {
   limits?: CardinalityLimits;
 }
 
-/** One series: the samples of one operation (or one phase of it) of one service in one budget context. */
-export interface Series {
-  /** `service.namespace` of the service; '' when none (see agent/service-id.ts). */
-  readonly namespace: string;
-  readonly service: string;
-  /** The operation name, or {@link OVERFLOW_OPERATION}. */
-  readonly operation: string;
-  /** The budget context (`emergency`, `routine`, ... or a configured one). */
-  readonly context: string;
-  /** The phase of the operation (`routing`, `execution`, ...); '' for the whole operation. */
-  readonly phase: string;
-  readonly window: SlidingWindow;
-  /** Cumulative counts since the series was created, for exporters. */
-  readonly totals: SeriesTotals;
-}
-
 // namespace -> service -> context -> operation -> phase: lookups never build a combined string key.
 // Each level is one capped dimension (see CardinalityLimits); services are capped over all namespaces.
-type ByPhase = Map<string, Series>;
+type ByPhase = Map<string, RegisteredSeries>;
 type ByOperation = Map<string, ByPhase>;
 type ByContext = Map<string, ByOperation>;
 type ByService = Map<string, ByContext>;
@@ -143,7 +128,11 @@ export class SeriesRegistry {
 
   /** Every series, overflow series included, in creation order per (service, context). */
   list(): Series[] {
-    const all: Series[] = [];
+    return this.#all();
+  }
+
+  #all(): RegisteredSeries[] {
+    const all: RegisteredSeries[] = [];
     for (const byService of this.#byNamespace.values()) {
       for (const byContext of byService.values()) {
         for (const byOperation of byContext.values()) {
@@ -170,8 +159,8 @@ export class SeriesRegistry {
   }
 
   /**
-   * Forgets one series; returns whether it existed. A holder of the removed `Series` still writes
-   * to its window, which no longer shows in {@link list}: resolve again after a delete or prune.
+   * Forgets one series; returns whether it existed. The removed `Series` turns `retired`: its
+   * window no longer shows in {@link list}, so a holder resolves again before writing to it.
    */
   delete(service: string, operation: string, context: string, phase = '', namespace = ''): boolean {
     const series = this.#find([namespace, service, operation, context, phase]);
@@ -183,14 +172,14 @@ export class SeriesRegistry {
   /**
    * Forgets every series whose newest sample ended at or before `nowMs - idleMs` (or that never
    * accepted one), freeing its window and its room under the caps; returns how many were removed.
-   * Same caveat for held `Series` as {@link delete}.
+   * Removed series turn `retired`, as with {@link delete}.
    */
   prune(idleMs: number, nowMs: number): number {
     const cutoffMs = nowMs - idleMs;
     // A NaN cutoff would compare false everywhere and remove everything.
     if (Number.isNaN(cutoffMs)) return 0;
     let removed = 0;
-    for (const series of this.list()) {
+    for (const series of this.#all()) {
       if (series.window.lastRecordMs > cutoffMs) continue;
       this.#forget(series);
       removed++;
@@ -240,20 +229,17 @@ export class SeriesRegistry {
     return admitted === OVERFLOW ? OVERFLOW : service;
   }
 
-  #find([namespace, service, operation, context, phase]: Key): Series | undefined {
+  #find([namespace, service, operation, context, phase]: Key): RegisteredSeries | undefined {
     return this.#byNamespace.get(namespace)?.get(service)?.get(context)?.get(operation)?.get(phase);
   }
 
-  #add([namespace, service, operation, context, phase]: Key): Series {
-    const series: Series = Object.freeze({
-      namespace,
-      service,
-      operation,
-      context,
-      phase,
-      window: new SlidingWindow(this.#windowOptions),
-      totals: new SeriesTotals(this.#totalsBoundsMs),
-    });
+  #add(key: Key): Series {
+    const [namespace, service, operation, context, phase] = key;
+    const series = new RegisteredSeries(
+      key,
+      new SlidingWindow(this.#windowOptions),
+      new SeriesTotals(this.#totalsBoundsMs),
+    );
     const byService = getOrAdd(this.#byNamespace, namespace);
     if (service !== OVERFLOW) this.#services.set(serviceKey({ namespace, service }), true);
     const byContext = getOrAdd(byService, service);
@@ -264,7 +250,7 @@ export class SeriesRegistry {
     return series;
   }
 
-  #forget(series: Series): void {
+  #forget(series: RegisteredSeries): void {
     const { namespace, service, operation, context, phase } = series;
     const byService = this.#byNamespace.get(namespace) as ByService;
     const byContext = byService.get(service) as ByContext;
@@ -282,6 +268,7 @@ export class SeriesRegistry {
     else this.#regularCount--;
     this.#retiredInvalid += series.window.droppedInvalid;
     this.#retiredLate += series.window.droppedLate;
+    series.retire();
   }
 }
 

@@ -5,7 +5,7 @@
  * trusted are rejected one by one and reported back as a partial success.
  */
 import type { Agent } from '../../agent/index.ts';
-import { classifySpan, type RuleMatcher } from '../../agent/index.ts';
+import { classifySpan, type RuleMatcher, SeriesHandles, type ServiceHandles } from '../../agent/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { SenderClocks } from './sender-clocks.ts';
 import { noRejections, problemOf, rejectionMessage, type SpanRejectionReason } from './span-rejections.ts';
@@ -65,9 +65,14 @@ export class SpanIngest {
   /** The senders' clock skews and the re-timing they call for. */
   readonly clocks: SenderClocks;
   #rules: RuleMatcher;
+  /** Series handles by service and span names, bound once and kept across requests. */
+  readonly #handles: SeriesHandles;
 
   constructor(options: SpanIngestOptions) {
     this.#agent = options.agent;
+    this.#handles = new SeriesHandles(options.agent, {
+      maxHandles: 2 * options.agent.config.window.maxSeries,
+    });
     this.#rules = options.rules;
     this.#directory = options.directory;
     this.clocks = new SenderClocks({
@@ -139,6 +144,7 @@ export class SpanIngest {
 
   #ingestResource(resource: DecodedResourceSpans, bounds: Bounds, tally: Tally): void {
     const shiftMs = this.clocks.shiftOf(resource, bounds.nowMs, bounds.maxDurationMs);
+    const handles = this.#handles.of(resource.service, resource.namespace);
     for (const scope of resource.scopes) {
       for (const span of scope.spans) {
         const problem = problemOf(span, bounds.maxDurationMs);
@@ -153,30 +159,22 @@ export class SpanIngest {
         }
         tally.accepted++;
         if (endMs !== span.endTimeMs) tally.retimed++;
-        this.#record(resource, scope.scopeName, span, endMs, bounds.notBeforeMs);
+        this.#record(handles, scope.scopeName, span, endMs, bounds.notBeforeMs);
       }
     }
   }
 
   #record(
-    resource: DecodedResourceSpans,
+    handles: ServiceHandles,
     scopeName: string,
     span: DecodedSpan,
     endTimeMs: number,
     notBeforeMs: number,
   ): void {
-    const { namespace, service } = resource;
-    const target = classifySpan(service, span, scopeName, this.#rules, namespace);
-    if (target === undefined) return;
-    this.#agent.record(
-      service,
-      target.operation,
-      target.context,
-      target.phase,
+    classifySpan(handles, span, scopeName, this.#rules)?.record(
       span.endTimeMs - span.startTimeMs,
       span.statusCode === OTLP_STATUS_ERROR,
       endTimeMs,
-      namespace,
       notBeforeMs,
     );
   }

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SeriesNames } from '../../agent/index.ts';
 import { classifySpan, RuleMatcher } from '../../agent/rules/index.ts';
 import * as semconv from '../../agent/semconv.ts';
+import { SeriesHandles } from '../../agent/series-handles.ts';
 import { renderAttributesDoc, TELEMETRY_NAMES } from '../../scripts/attributes-doc.ts';
 
 /** Every string constant of agent/semconv.ts, by export name. */
@@ -108,11 +110,18 @@ describe('names on the wire', () => {
         'headroom.phase': 'routing',
       },
     };
-    expect(classifySpan('pricing', span, 'io.opentelemetry.python', new RuleMatcher([]))).toEqual({
-      operation: 'price-quote',
-      context: 'emergency',
-      phase: 'routing',
+    const bound: SeriesNames[] = [];
+    const handles = new SeriesHandles({
+      series: (names) => {
+        bound.push(names);
+        return { record: () => {} };
+      },
     });
+    const handle = classifySpan(handles.of('pricing'), span, 'io.opentelemetry.python', new RuleMatcher([]));
+    expect(handle).toBeDefined();
+    expect(bound).toEqual([
+      { namespace: '', service: 'pricing', operation: 'price-quote', context: 'emergency', phase: 'routing' },
+    ]);
   });
 });
 

@@ -26,7 +26,9 @@ function recordRun(headroom: Headroom, run: PlannedRun, endMs: number): void {
   const { name, context } = run.operation;
   const executionMs = run.workMs + (headroom.features.enabled('recommendations') ? run.optionalMs : 0);
   const record = (phase: string, durationMs: number) =>
-    headroom.agent.record(headroom.service, name, context, phase, durationMs, false, endMs);
+    headroom.agent
+      .series({ service: headroom.service, operation: name, context, phase })
+      .record(durationMs, false, endMs);
   if (name === 'checkout') {
     record('routing', run.routingMs);
     record('execution', executionMs);

@@ -37,7 +37,9 @@ class Load {
     const now = Date.now();
     for (let i = 0; i < 200; i++) {
       const durationMs = i < 160 ? 5 + this.#next() * 45 : 60 + this.#next() * 80;
-      headroom.agent.record('checkout', 'charge', 'emergency', '', durationMs, false, now);
+      headroom.agent
+        .series({ service: 'checkout', operation: 'charge', context: 'emergency' })
+        .record(durationMs, false, now);
       this.total++;
       if (durationMs <= 50) this.withinBudget++;
     }

@@ -16,7 +16,9 @@ const QUOTES = { name: 'quotes', context: 'emergency', objective: '90%' };
 function burst(agent: Agent, clock: ManualClock, service: string, count: number): void {
   const end = clock.now();
   for (let i = 0; i < count; i++) {
-    agent.record(service, 'quote', 'emergency', '', 10, i % 2 === 1, end - (i * 400) / count, '');
+    agent
+      .series({ service, operation: 'quote', context: 'emergency' })
+      .record(10, i % 2 === 1, end - (i * 400) / count);
   }
 }
 
@@ -51,7 +53,9 @@ describe('SLO coverage', () => {
     clock.advance(1000);
     burst(agent, clock, 'checkout', 20);
     burst(agent, clock, 'search', 40);
-    agent.record('checkout', 'refund', 'emergency', '', 80, false, clock.now(), '');
+    agent
+      .series({ service: 'checkout', operation: 'refund', context: 'emergency' })
+      .record(80, false, clock.now());
     agent.tick();
     expect(slos.list().map(({ service, good, total }) => ({ service, good, total }))).toEqual([
       { service: 'checkout', good: 15, total: 31 },

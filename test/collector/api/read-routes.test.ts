@@ -153,7 +153,9 @@ describe('decision API read routes', () => {
 
   it('should fold a series in an unconfigured context into context "__overflow__", unbudgeted', async () => {
     const context = await start();
-    context.agent.record('checkout', 'export', 'batch', '', 7, false, context.clock.now() - 1, 'payments');
+    context.agent
+      .series({ namespace: 'payments', service: 'checkout', operation: 'export', context: 'batch' })
+      .record(7, false, context.clock.now() - 1);
     context.agent.tick();
     const { body } = await context.request('/api/v1/namespaces/payments/services/checkout', {
       token: TOKENS.reader,

@@ -11,24 +11,17 @@ describe('HeadroomMetricProducer health metrics', () => {
   it("should expose the agent's dropped samples, series, evaluations and load factor", async () => {
     const { agent, clock } = testAgent({ service: { name: 'svc' }, window: { maxSeries: 1 } });
     recordMany(agent, clock, checkout, 30, 5);
-    agent.record('svc', 'checkout', 'emergency', '', Number.NaN, false, clock.now());
-    agent.record('svc', 'checkout', 'emergency', '', -1, false, clock.now());
-    agent.record('svc', 'checkout', 'emergency', '', 30, false, clock.now() - 120_000);
+    const series = agent.series({ service: 'svc', operation: 'checkout', context: 'emergency' });
+    series.record(Number.NaN, false, clock.now());
+    series.record(-1, false, clock.now());
+    series.record(30, false, clock.now() - 120_000);
     // Behind the caller's present window (the receiver passes it), and over window.maxSpanDuration (1 h).
-    agent.record(
-      'svc',
-      'checkout',
-      'emergency',
-      '',
-      30,
-      false,
-      clock.now() - 60_001,
-      '',
-      clock.now() - 60_000,
-    );
-    agent.record('svc', 'checkout', 'emergency', '', 3_600_000.001, false, clock.now());
-    agent.record('svc', 'checkout', 'emergency', '', 3_600_000, false, clock.now());
-    agent.record('svc', 'refund', 'emergency', '', 30, false, clock.now());
+    series.record(30, false, clock.now() - 60_001, clock.now() - 60_000);
+    series.record(3_600_000.001, false, clock.now());
+    series.record(3_600_000, false, clock.now());
+    agent
+      .series({ service: 'svc', operation: 'refund', context: 'emergency' })
+      .record(30, false, clock.now());
     agent.tick();
     agent.tick();
     const text = await expositionOf(agent);

@@ -44,7 +44,7 @@ describe('bounded exposition', () => {
     const { agent, clock } = testAgent();
     for (let i = 0; i < 6; i++) {
       const huge = `${String(i)}${'x'.repeat(4 * 1024 * 1024)}`;
-      agent.record(huge, huge, 'routine', '', 5, false, clock.now());
+      agent.series({ service: huge, operation: huge, context: 'routine' }).record(5, false, clock.now());
     }
     const handle = await serving({ agent, config });
     const response = await fetch(handle.url);

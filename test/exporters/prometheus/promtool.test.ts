@@ -13,7 +13,9 @@ describe('exposition under promtool', () => {
     recordMany(agent, clock, { operation: 'report', context: 'batch' }, 900, 5);
     recordMany(agent, clock, { operation: 'search', context: 'routine' }, 150, 30);
     recordMany(agent, clock, { operation: 'refund', context: 'routine' }, 150, 30);
-    agent.record('svc', 'checkout', 'emergency', '', Number.NaN, false, clock.now());
+    agent
+      .series({ service: 'svc', operation: 'checkout', context: 'emergency' })
+      .record(Number.NaN, false, clock.now());
     agent.tick();
     agent.degradation('svc').override('SEVERE', 'test');
     agent.degradation('other');
