@@ -1,5 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CardinalityLimits, HEADROOM_SCOPE, RuleMatcher } from '../../../agent/index.ts';
 import { SpanIngest } from '../../../collector/receiver/span-ingest.ts';
 import type { DecodedSpan, DecodedTraces } from '../../../collector/receiver/types.ts';
@@ -132,5 +132,31 @@ describe('SpanIngest', () => {
     );
     ingest.ingest(traces([span(clock.now(), 1, { name: 'x', attributes: {} })]));
     expect(agent.registry.list().map((s) => [s.operation, s.context])).toEqual([['x', 'routine']]);
+  });
+});
+
+describe('SpanIngest series handles', () => {
+  it('should bind one series handle per service and span target, kept across requests', () => {
+    const { agent, clock, ingest } = setup({
+      rules: [{ match: { spanName: 'GET /health' }, context: 'routine', operation: 'health' }],
+    });
+    const series = vi.spyOn(agent, 'series');
+    const now = clock.now();
+    const health = { name: 'GET /health', attributes: {} };
+    for (let request = 0; request < 3; request++) {
+      ingest.ingest(traces([span(now, 5), span(now, 6, health), span(now, 7)], 'checkout'));
+      ingest.ingest(traces([span(now, 8)], 'cart'));
+    }
+
+    expect(series.mock.calls).toStrictEqual([
+      [{ namespace: 'shop', service: 'checkout', operation: 'quote', context: 'emergency', phase: '' }],
+      [{ namespace: 'shop', service: 'checkout', operation: 'health', context: 'routine', phase: '' }],
+      [{ namespace: 'shop', service: 'cart', operation: 'quote', context: 'emergency', phase: '' }],
+    ]);
+    expect(agent.registry.list().map((s) => [s.service, s.operation, s.totals.count])).toStrictEqual([
+      ['checkout', 'quote', 6],
+      ['checkout', 'health', 3],
+      ['cart', 'quote', 3],
+    ]);
   });
 });
