@@ -63,7 +63,6 @@ export {
   type RuleMatch,
   RuleMatcher,
 } from './rules/index.ts';
-export { SeriesHandles, type SeriesHandlesOptions, type ServiceHandles } from './series-handles.ts';
 export {
   ATTR_BUDGET_CONTEXT,
   ATTR_BUDGET_MS,
@@ -87,6 +86,7 @@ export {
   DEGRADATION_DECISION_EVENT,
   HEADROOM_SCOPE,
 } from './semconv.ts';
+export { SeriesHandles, type SeriesHandlesOptions, type ServiceHandles } from './series-handles.ts';
 export {
   formatService,
   NAMESPACE_LABEL,
