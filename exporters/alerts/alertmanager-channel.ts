@@ -5,6 +5,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import type { AlertEvent, TimerHandle } from '../../agent/index.ts';
+import { type DeliveryResult, HttpTransport, isRetryableAlertStatus } from '../delivery/index.ts';
 import {
   type AlertmanagerAlertState,
   alertmanagerAlert,
@@ -12,7 +13,6 @@ import {
   alertsUrl,
   resolvedState,
 } from './alertmanager-payload.ts';
-import { type PostResult, post } from './http-post.ts';
 import { DEFAULT_QUEUE_CAPACITY, QueuedChannel } from './queued-channel.ts';
 import type { AlertmanagerChannelConfig, ChannelDeps } from './types.ts';
 
@@ -29,12 +29,12 @@ export const DEFAULT_ALERTMANAGER_RETRIES = 5;
  * resolved. Shutdown does not resolve firing alerts: they expire in Alertmanager after
  * 4 x `resendInterval`, as a dead Prometheus' alerts do.
  * @example
- * const channel = new AlertmanagerChannel({ name: 'am', type: 'alertmanager', url: 'http://localhost:9093', resendInterval: 60_000, timeout: 5000 });
+ * const channel = new AlertmanagerChannel({ name: 'am', type: 'alertmanager', url: 'http://localhost:9093', resendIntervalMs: 60_000, timeoutMs: 5000 });
  * channel.send(event);
  */
 export class AlertmanagerChannel extends QueuedChannel<AlertmanagerAlertState> {
   readonly #config: AlertmanagerChannelConfig;
-  readonly #url: string;
+  readonly #transport: HttpTransport;
   readonly #generatorUrl: string;
   readonly #capacity: number;
   readonly #firing = new Map<string, AlertmanagerAlertState>();
@@ -44,7 +44,14 @@ export class AlertmanagerChannel extends QueuedChannel<AlertmanagerAlertState> {
     const maxRetries = deps.maxRetries ?? DEFAULT_ALERTMANAGER_RETRIES;
     super({ name: config.name, batchSize: ALERTMANAGER_BATCH_SIZE, maxRetries, keyOf: (s) => s.key }, deps);
     this.#config = config;
-    this.#url = alertsUrl(config.url);
+    this.#transport = new HttpTransport({
+      url: alertsUrl(config.url),
+      headers: {},
+      contentType: 'application/json',
+      timeoutMs: config.timeoutMs,
+      retryableStatus: isRetryableAlertStatus,
+      clock: this.clock,
+    });
     this.#generatorUrl = deps.generatorUrl ?? '';
     this.#capacity = deps.queueCapacity ?? DEFAULT_QUEUE_CAPACITY;
     this.#resendTimer = this.clock.every(config.resendIntervalMs, () => this.#resend());
@@ -70,14 +77,17 @@ export class AlertmanagerChannel extends QueuedChannel<AlertmanagerAlertState> {
     this.#resendTimer.cancel();
   }
 
-  protected attempt(batch: readonly AlertmanagerAlertState[], signal: AbortSignal): Promise<PostResult> {
+  protected override onStopped(): void {
+    this.#transport.shutdown();
+  }
+
+  protected attempt(batch: readonly AlertmanagerAlertState[], signal: AbortSignal): Promise<DeliveryResult> {
     const nowMs = this.clock.now();
-    const { resendIntervalMs, timeoutMs } = this.#config;
+    const { resendIntervalMs } = this.#config;
     const alerts = batch.map((state) =>
       alertmanagerAlert(state, nowMs, resendIntervalMs, this.#generatorUrl),
     );
-    const headers = new Headers({ 'Content-Type': 'application/json' });
-    return post({ url: this.#url, body: JSON.stringify(alerts), headers, timeoutMs, signal, nowMs });
+    return this.#transport.send(JSON.stringify(alerts), signal);
   }
 
   #fire(fingerprint: string, state: AlertmanagerAlertState): void {

@@ -6,15 +6,15 @@ export {
   DEFAULT_ALERTMANAGER_RETRIES,
 } from './alertmanager-channel.ts';
 export { type AlertmanagerAlert, ENDS_AT_RESEND_FACTOR } from './alertmanager-payload.ts';
-export {
-  DEFAULT_BACKOFF_BASE_MS,
-  DEFAULT_BACKOFF_CAP_MS,
-  MAX_RETRY_AFTER_MS,
-  retryDelayMs,
-} from './backoff.ts';
 export { createChannel, createChannels } from './create-channels.ts';
 export { LogChannel, logLine } from './log-channel.ts';
-export { DEFAULT_QUEUE_CAPACITY, DEFAULT_SHUTDOWN_TIMEOUT_MS } from './queued-channel.ts';
+export {
+  ALERT_MAX_ELAPSED_MS,
+  DEFAULT_BACKOFF_BASE_MS,
+  DEFAULT_BACKOFF_CAP_MS,
+  DEFAULT_QUEUE_CAPACITY,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from './queued-channel.ts';
 export {
   ALERT_DROP_REASONS,
   type AlertChannel,

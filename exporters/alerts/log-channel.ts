@@ -4,8 +4,8 @@
  */
 import { diag } from '@opentelemetry/api';
 import type { AlertEvent } from '../../agent/index.ts';
+import type { DeliveryResult } from '../delivery/index.ts';
 import { alertJson, isoTime } from './alert-json.ts';
-import type { PostResult } from './http-post.ts';
 import { QueuedChannel } from './queued-channel.ts';
 import type { ChannelDeps, LogChannelConfig } from './types.ts';
 
@@ -50,12 +50,12 @@ export class LogChannel extends QueuedChannel<string> {
     this.enqueue(line);
   }
 
-  protected async attempt(batch: readonly string[]): Promise<PostResult> {
+  protected async attempt(batch: readonly string[]): Promise<DeliveryResult> {
     try {
       this.#write(batch[0] as string);
-      return { status: 'ok' };
+      return { status: 'success', rejected: 0 };
     } catch (error) {
-      return { status: 'failed', error: error instanceof Error ? error.message : String(error) };
+      return { status: 'failure', error: error instanceof Error ? error : new Error(String(error)) };
     }
   }
 }

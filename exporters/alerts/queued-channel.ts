@@ -1,27 +1,26 @@
 /**
- * What every channel shares: a bounded queue drained by one worker in batches, retries with
- * backoff, counters, and a shutdown that flushes within a deadline. Subclasses turn events into
- * queue items (`send`) and make one delivery attempt of a batch (`attempt`).
+ * What every channel shares, on the one delivery engine ({@link DeliveryQueue}): a bounded queue
+ * that evicts its oldest items (optionally keyed, a newer state replacing a queued one), drained
+ * by one worker in batches, retries with the shared backoff, counters, and a shutdown that flushes
+ * within a deadline. Subclasses turn events into queue items (`send`) and make one delivery
+ * attempt of a batch (`attempt`).
  */
 import { diag } from '@opentelemetry/api';
-import type { AlertEvent } from '../../agent/index.ts';
-import { type Clock, systemClock } from '../../agent/index.ts';
-import {
-  type BackoffOptions,
-  clockSleep,
-  DEFAULT_BACKOFF_BASE_MS,
-  DEFAULT_BACKOFF_CAP_MS,
-  retryDelayMs,
-} from './backoff.ts';
-import { BoundedQueue } from './bounded-queue.ts';
-import type { PostResult } from './http-post.ts';
-import type { AlertChannel, AlertDropReason, ChannelDeps, ChannelStats, Sleep } from './types.ts';
-import { ALERT_DROP_REASONS } from './types.ts';
+import type { AlertEvent, Clock, RetryPolicy } from '../../agent/index.ts';
+import { systemClock } from '../../agent/index.ts';
+import { DeliveryQueue, type DeliveryResult } from '../delivery/index.ts';
+import type { AlertChannel, AlertDropReason, ChannelDeps, ChannelStats } from './types.ts';
 
 /** Items a channel holds by default. */
 export const DEFAULT_QUEUE_CAPACITY = 1000;
 /** How long shutdown() waits for the queue to drain by default, ms. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
+/** First retry interval of alert deliveries, ms (+/-50 %): alerts are urgent, unlike telemetry's 5 s. */
+export const DEFAULT_BACKOFF_BASE_MS = 500;
+/** Largest retry interval of alert deliveries, ms. */
+export const DEFAULT_BACKOFF_CAP_MS = 30_000;
+/** Alert deliveries stop retrying when the next attempt would start later than this, ms. */
+export const ALERT_MAX_ELAPSED_MS = 300_000;
 
 /** How a subclass configures its queue and retries. */
 export interface QueueOptions<T> {
@@ -35,51 +34,53 @@ export interface QueueOptions<T> {
 }
 
 /**
- * Base of the channels: `send` converts and calls `enqueue`; one worker takes batches from the
- * queue on a microtask and calls `attempt` until it succeeds, fails for good or runs out of
- * retries; `shutdown` stops new items, flushes within its timeout and drops the rest (counted).
+ * Base of the channels: `send` converts and calls `enqueue`; the queue's worker takes batches on
+ * a microtask and calls `attempt` until it succeeds, fails for good or runs out of retries;
+ * `shutdown` stops new items, flushes within its timeout and drops the rest (counted).
  */
 export abstract class QueuedChannel<T> implements AlertChannel {
   readonly name: string;
   protected readonly clock: Clock;
-  readonly #queue: BoundedQueue<T>;
-  readonly #options: QueueOptions<T>;
-  readonly #backoff: BackoffOptions;
-  readonly #sleep: Sleep;
-  // Aborted once the shutdown deadline passes: in-flight requests and backoff waits stop.
-  readonly #stop = new AbortController();
-  readonly #dropped = Object.fromEntries(ALERT_DROP_REASONS.map((r) => [r, 0])) as Record<
-    AlertDropReason,
-    number
-  >;
-  #sent = 0;
-  #failed = 0;
-  #retries = 0;
-  #inFlight = 0;
-  #draining: Promise<void> | undefined;
+  readonly #queue: DeliveryQueue<T>;
+  #invalid = 0;
   #shutdown: Promise<void> | undefined;
 
   constructor(options: QueueOptions<T>, deps: ChannelDeps) {
     this.name = options.name;
-    this.#options = options;
     this.clock = deps.clock ?? systemClock;
-    this.#queue = new BoundedQueue(deps.queueCapacity ?? DEFAULT_QUEUE_CAPACITY, options.keyOf);
-    this.#sleep = deps.sleep ?? clockSleep(this.clock);
-    this.#backoff = {
-      baseMs: deps.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
-      capMs: deps.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
-      random: deps.random ?? Math.random,
+    const retry: RetryPolicy = {
+      enabled: true,
+      initialIntervalMs: deps.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
+      maxIntervalMs: deps.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
+      multiplier: 2,
+      maxElapsedTimeMs: ALERT_MAX_ELAPSED_MS,
     };
+    this.#queue = new DeliveryQueue<T>({
+      name: `alert channel ${options.name}`,
+      send: (batch, signal) => this.attempt(batch, signal),
+      capacity: deps.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
+      overflow: 'drop_oldest',
+      keyOf: options.keyOf,
+      batchSize: options.batchSize,
+      retry,
+      maxRetries: options.maxRetries,
+      clock: this.clock,
+      random: deps.random,
+      sleep: deps.sleep,
+    });
   }
 
   /** Queues `event`; never throws. */
   abstract send(event: AlertEvent): void;
 
   /** One delivery attempt of `batch`; resolves (never rejects) with its outcome. */
-  protected abstract attempt(batch: readonly T[], signal: AbortSignal): Promise<PostResult>;
+  protected abstract attempt(batch: readonly T[], signal: AbortSignal): Promise<DeliveryResult>;
 
   /** Called once when shutdown starts, before the final flush: stop producing items. */
   protected onShutdown(): void {}
+
+  /** Called once when shutdown has ended: release connections. */
+  protected onStopped(): void {}
 
   /** true once shutdown() was called. */
   protected get closed(): boolean {
@@ -87,10 +88,17 @@ export abstract class QueuedChannel<T> implements AlertChannel {
   }
 
   stats(): ChannelStats {
-    const droppedBy = { ...this.#dropped };
+    const s = this.#queue.stats();
+    const droppedBy = { ...s.dropped, invalid: this.#invalid };
     const dropped = Object.values(droppedBy).reduce((sum, n) => sum + n, 0);
-    const queued = this.#queue.size + this.#inFlight;
-    return { sent: this.#sent, failed: this.#failed, retries: this.#retries, dropped, droppedBy, queued };
+    return {
+      sent: s.sentItems,
+      failed: s.failedAttempts,
+      retries: s.retries,
+      dropped,
+      droppedBy,
+      queued: s.queuedItems,
+    };
   }
 
   shutdown(timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS): Promise<void> {
@@ -98,95 +106,23 @@ export abstract class QueuedChannel<T> implements AlertChannel {
       diag.debug(`headroom: alert channel ${this.name}: shutdown() called again; ignored`);
       return this.#shutdown;
     }
-    this.#shutdown = this.#close(timeoutMs);
-    return this.#shutdown;
-  }
-
-  /** Queues `item` for delivery; after shutdown, drops it. */
-  protected enqueue(item: T): void {
-    if (this.closed) {
-      this.drop('shutdown', 1);
-      return;
-    }
-    if (this.#queue.push(item)) this.drop('queue_full', 1);
-    this.#schedule();
-  }
-
-  /** Counts `count` items given up for `reason`. */
-  protected drop(reason: AlertDropReason, count: number): void {
-    this.#dropped[reason] += count;
-  }
-
-  #schedule(): void {
-    if (this.#draining !== undefined || this.#stop.signal.aborted) return;
-    // Drains on a microtask: the caller's synchronous work goes first, and the events it emits
-    // in the same tick share a batch. #drain never rejects.
-    this.#draining = Promise.resolve()
-      .then(() => this.#drain())
-      .finally(() => {
-        this.#draining = undefined;
-        if (this.#queue.size > 0) this.#schedule();
-      });
-  }
-
-  async #drain(): Promise<void> {
-    while (this.#queue.size > 0 && !this.#stop.signal.aborted) {
-      const batch = this.#queue.take(this.#options.batchSize);
-      this.#inFlight = batch.length;
-      const outcome = await this.#deliver(batch).catch((error: unknown) => {
-        diag.error(`headroom: alert channel ${this.name}: delivery failed unexpectedly`, error);
-        return 'non_retryable' as const;
-      });
-      this.#inFlight = 0;
-      if (outcome === 'sent') this.#sent += batch.length;
-      else this.drop(outcome, batch.length);
-    }
-  }
-
-  /** Attempts `batch` until it is sent or given up (and why). */
-  async #deliver(batch: readonly T[]): Promise<'sent' | AlertDropReason> {
-    const signal = this.#stop.signal;
-    for (let retry = 0; ; retry++) {
-      const result = await this.attempt(batch, signal);
-      if (result.status === 'ok') return 'sent';
-      if (signal.aborted) return 'shutdown';
-      this.#failed++;
-      if (result.status === 'failed') return this.#giveUp('non_retryable', batch.length, result.error);
-      if (retry >= this.#options.maxRetries) {
-        return this.#giveUp('retries_exhausted', batch.length, result.error);
-      }
-      await this.#sleep(retryDelayMs(retry, this.#backoff, result.retryAfterMs), signal);
-      if (signal.aborted) return 'shutdown';
-      this.#retries++;
-    }
-  }
-
-  #giveUp(reason: AlertDropReason, count: number, error: string): AlertDropReason {
-    diag.warn(`headroom: alert channel ${this.name}: ${count} alert(s) dropped (${reason}): ${error}`);
-    return reason;
-  }
-
-  async #close(timeoutMs: number): Promise<void> {
     try {
       this.onShutdown();
     } catch (error) {
       diag.error(`headroom: alert channel ${this.name}: shutdown hook failed`, error);
     }
-    // A real, ref'd timer: the host asked to wait this long, so code after `await shutdown()`
-    // must run even when only unref'd work (a backoff wait) is pending; it is cleared below.
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([this.#flush(), expired]);
-    clearTimeout(timer);
-    this.#stop.abort();
-    await this.#draining;
-    const left = this.#queue.clear();
-    if (left > 0) this.drop('shutdown', left);
+    this.#shutdown = this.#queue.shutdown(timeoutMs).then(() => this.onStopped());
+    return this.#shutdown;
   }
 
-  async #flush(): Promise<void> {
-    while (this.#draining !== undefined) await this.#draining;
+  /** Queues `item` for delivery; after shutdown, drops it. */
+  protected enqueue(item: T): void {
+    this.#queue.offer(item);
+  }
+
+  /** Counts `count` items given up for `reason`. */
+  protected drop(reason: AlertDropReason, count: number): void {
+    if (reason === 'invalid') this.#invalid += count;
+    else this.#queue.drop(reason, count);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import type { AlertEvent } from '../../agent/index.ts';
-import { type PostResult, post } from './http-post.ts';
+import { type DeliveryResult, HttpTransport, isRetryableAlertStatus } from '../delivery/index.ts';
 import { QueuedChannel } from './queued-channel.ts';
 import type { ChannelDeps, WebhookChannelConfig } from './types.ts';
 import {
@@ -27,16 +27,25 @@ interface WebhookItem {
  * `X-Headroom-Signature`. Network errors, timeouts, 408, 429 (after its Retry-After) and 5xx are
  * retried up to `maxRetries` times; other replies drop the event. Every drop is counted.
  * @example
- * const channel = new WebhookChannel({ name: 'ops', type: 'webhook', url, headers: {}, timeout: 5000, maxRetries: 5 });
+ * const channel = new WebhookChannel({ name: 'ops', type: 'webhook', url, headers: {}, timeoutMs: 5000, maxRetries: 5 });
  * channel.send(event);
  * await channel.shutdown(2000);
  */
 export class WebhookChannel extends QueuedChannel<WebhookItem> {
   readonly #config: WebhookChannelConfig;
+  readonly #transport: HttpTransport;
 
   constructor(config: WebhookChannelConfig, deps: ChannelDeps = {}) {
     super({ name: config.name, batchSize: 1, maxRetries: config.maxRetries }, deps);
     this.#config = config;
+    this.#transport = new HttpTransport({
+      url: config.url,
+      headers: config.headers,
+      contentType: 'application/json',
+      timeoutMs: config.timeoutMs,
+      retryableStatus: isRetryableAlertStatus,
+      clock: this.clock,
+    });
   }
 
   send(event: AlertEvent): void {
@@ -51,26 +60,20 @@ export class WebhookChannel extends QueuedChannel<WebhookItem> {
     this.enqueue(item);
   }
 
-  protected attempt(batch: readonly WebhookItem[], signal: AbortSignal): Promise<PostResult> {
+  protected attempt(batch: readonly WebhookItem[], signal: AbortSignal): Promise<DeliveryResult> {
     const item = batch[0] as WebhookItem;
-    const nowMs = this.clock.now();
-    return post({
-      url: this.#config.url,
-      body: item.body,
-      headers: this.#headers(item, nowMs),
-      timeoutMs: this.#config.timeoutMs,
-      signal,
-      nowMs,
-    });
+    return this.#transport.send(item.body, signal, this.#headers(item, this.clock.now()));
   }
 
-  #headers(item: WebhookItem, nowMs: number): Headers {
-    const headers = new Headers(this.#config.headers as Record<string, string>);
-    headers.set('Content-Type', 'application/json');
-    headers.set(EVENT_ID_HEADER, item.eventId);
+  protected override onStopped(): void {
+    this.#transport.shutdown();
+  }
+
+  #headers(item: WebhookItem, nowMs: number): Record<string, string> {
+    const headers: Record<string, string> = { [EVENT_ID_HEADER]: item.eventId };
     const secret = this.#config.secret;
     if (secret !== undefined) {
-      headers.set(SIGNATURE_HEADER, webhookSignature(secret, Math.floor(nowMs / 1000), item.body));
+      headers[SIGNATURE_HEADER] = webhookSignature(secret, Math.floor(nowMs / 1000), item.body);
     }
     return headers;
   }

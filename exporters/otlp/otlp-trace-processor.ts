@@ -11,7 +11,8 @@ import {
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { OtlpHttpTransport } from './http-transport.ts';
+import type { Clock } from '../../agent/index.ts';
+import { HttpTransport } from '../delivery/index.ts';
 import { resolveOtlpUrl } from './otlp-url.ts';
 import { ResilientSpanProcessor } from './resilient-span-processor.ts';
 import type { OtlpExporterConfig, SendResult, SpanBatchSender } from './types.ts';
@@ -23,6 +24,8 @@ export interface OtlpTraceProcessorOptions {
   readonly scheduledDelayMs?: number;
   /** Bound of shutdown(), ms (`shutdown.timeout`). @default `config.timeoutMs` */
   readonly shutdownTimeoutMs?: number;
+  /** Timers and time (backoff, batch delay, request timeout, bounds). @default systemClock */
+  readonly clock?: Clock;
 }
 
 /**
@@ -38,12 +41,13 @@ export function createOtlpTraceProcessor(
   options: OtlpTraceProcessorOptions = {},
 ): ResilientSpanProcessor {
   const json = config.protocol === 'http/json';
-  const transport = new OtlpHttpTransport({
+  const transport = new HttpTransport({
     url: resolveOtlpUrl(config, 'traces'),
     headers: config.headers,
     contentType: json ? 'application/json' : 'application/x-protobuf',
     compression: config.compression,
     timeoutMs: config.timeoutMs,
+    clock: options.clock,
   });
   return new ResilientSpanProcessor({
     sender: new OtlpTraceSender(json ? JsonTraceSerializer : ProtobufTraceSerializer, transport),
@@ -53,15 +57,16 @@ export function createOtlpTraceProcessor(
     timeoutMs: config.timeoutMs,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     scheduledDelayMs: options.scheduledDelayMs,
+    clock: options.clock,
   });
 }
 
 /** Serializes a batch with the official serializer and posts it once. */
 class OtlpTraceSender implements SpanBatchSender {
   readonly #serializer: TraceSerializer;
-  readonly #transport: OtlpHttpTransport;
+  readonly #transport: HttpTransport;
 
-  constructor(serializer: TraceSerializer, transport: OtlpHttpTransport) {
+  constructor(serializer: TraceSerializer, transport: HttpTransport) {
     this.#serializer = serializer;
     this.#transport = transport;
   }
@@ -71,12 +76,8 @@ class OtlpTraceSender implements SpanBatchSender {
     const body = this.#serializer.serializeRequest([...spans]);
     if (body === undefined) return { status: 'failure', error: new Error('spans could not be serialized') };
     const response = await this.#transport.send(body, signal);
-    if (response.status === 'retryable') {
-      const error = response.error ?? new Error('retryable OTLP export failure');
-      return { status: 'retryable', retryAfterMs: response.retryInMillis, error };
-    }
-    if (response.status === 'failure') return response;
-    return { status: 'success', rejected: this.#rejected(response.data) };
+    if (response.status !== 'success') return response;
+    return { status: 'success', rejected: this.#rejected(response.body) };
   }
 
   shutdown(): void {

@@ -4,21 +4,13 @@
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../../config/index.ts';
+import type { DeliveryResult, DropReason } from '../delivery/index.ts';
 
 /** The resolved `exporters.otlp` section; config/ already folded OTEL_EXPORTER_OTLP_* into it. */
 export type OtlpExporterConfig = ResolvedConfig['exporters']['otlp'];
 
-/** The `exporters.otlp.retry` section (durations in ms). */
+/** The `exporters.otlp.retry` section (durations in ms): the delivery engine's `RetryPolicy`. */
 export type OtlpRetryConfig = OtlpExporterConfig['retry'];
-
-/** Why spans were dropped; the `reason` label of `headroom_exporter_dropped_spans_total`. */
-export const DROP_REASONS = Object.freeze([
-  'queue_full',
-  'retries_exhausted',
-  'non_retryable',
-  'shutdown',
-] as const);
-export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
  * Counters of a span export pipeline. Every span the processor accepted for export is in exactly
@@ -38,19 +30,7 @@ export interface OtlpExportStats {
 }
 
 /** Outcome of one request (no retry), as a value: sending never throws. */
-export type SendResult =
-  | {
-      readonly status: 'success';
-      /** Items the backend refused in a partial success (they must not be retried). */
-      readonly rejected: number;
-    }
-  | {
-      readonly status: 'retryable';
-      /** Delay the backend asked for with Retry-After, ms. */
-      readonly retryAfterMs?: number;
-      readonly error: Error;
-    }
-  | { readonly status: 'failure'; readonly error: Error };
+export type SendResult = DeliveryResult;
 
 /** Sends one batch of spans once; the resilient processor owns queueing and retries. */
 export interface SpanBatchSender {

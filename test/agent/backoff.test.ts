@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExponentialBackoff } from '../../../exporters/otlp/index.ts';
+import { DEFAULT_RETRY_POLICY, ExponentialBackoff } from '../../agent/index.ts';
 
 const retry = {
   enabled: true,
@@ -45,5 +45,26 @@ describe('ExponentialBackoff', () => {
 
   it('should never retry when retry is disabled', () => {
     expect(delays(() => 0.5, { ...retry, enabled: false })).toEqual(Array(6).fill(undefined));
+  });
+
+  it('should start over from initialInterval, and count elapsed time anew, after reset', () => {
+    const backoff = new ExponentialBackoff(retry, 0, () => 0.5);
+    expect([backoff.nextDelayMs(0), backoff.nextDelayMs(0), backoff.nextDelayMs(900)]).toEqual([
+      100,
+      200,
+      undefined,
+    ]);
+    backoff.reset(5_000);
+    expect([backoff.nextDelayMs(5_000), backoff.nextDelayMs(5_800)]).toEqual([100, 200]);
+  });
+
+  it('should default to the Collector retry_on_failure settings', () => {
+    expect(DEFAULT_RETRY_POLICY).toEqual({
+      enabled: true,
+      initialIntervalMs: 5000,
+      maxIntervalMs: 30_000,
+      multiplier: 1.5,
+      maxElapsedTimeMs: 300_000,
+    });
   });
 });
