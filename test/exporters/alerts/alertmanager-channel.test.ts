@@ -43,7 +43,9 @@ describe('AlertmanagerChannel', () => {
     clock = new ManualClock(STARTS_AT_MS + 5000);
   });
   afterEach(async () => {
-    await channel?.shutdown(100);
+    const closing = channel?.shutdown(100);
+    await clock.advanceAsync(100);
+    await closing;
     await receiver.stop();
   });
 
@@ -163,7 +165,7 @@ describe('AlertmanagerChannel', () => {
     channel?.send(firing());
     await receiver.waitFor(2);
     await idle(channel as AlertmanagerChannel);
-    expect(sleep.delaysMs).toEqual([500]);
+    expect(sleep.delaysMs).toEqual([750]); // the one backoff: 500 ms +50 % at random 1
     expect(channel?.stats()).toMatchObject({
       sent: 0,
       failed: 2,

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../../agent/index.ts';
 import { type ChannelStats, WebhookChannel, webhookEventId } from '../../../exporters/alerts/index.ts';
 import { firing, idle, recordingSleep, resolved, STARTS_AT_MS, webhookConfig } from './fixtures.ts';
 import { Receiver } from './receiver.ts';
@@ -88,7 +89,8 @@ describe('WebhookChannel', () => {
     const requests = await receiver.waitFor(3);
     await idle(channel);
 
-    expect(sleep.delaysMs).toEqual([250, 500]);
+    // The one backoff (Collector-style, +/-50 % around 500 ms, doubling): midpoints at random 0.5.
+    expect(sleep.delaysMs).toEqual([500, 1000]);
     expect(new Set(requests.map((r) => r.body)).size).toBe(1);
     expect(new Set(requests.map((r) => r.headers['x-headroom-event-id'])).size).toBe(1);
     for (const r of requests)
@@ -107,12 +109,20 @@ describe('WebhookChannel', () => {
     expect(channel.stats()).toEqual(stats({ sent: 1, failed: 2, retries: 2 }));
   });
 
-  it('should honour Retry-After on the real clock', async () => {
-    channel = new WebhookChannel(webhookConfig(receiver.url));
+  it('should honour Retry-After on its clock', async () => {
+    const clock = new ManualClock();
+    channel = new WebhookChannel(webhookConfig(receiver.url), { clock, random: () => 0 });
     receiver.script({ status: 503, retryAfter: '1' });
     channel.send(firing());
-    const [first, second] = await receiver.waitFor(2);
-    expect((second?.atMs ?? 0) - (first?.atMs ?? 0)).toBeGreaterThanOrEqual(990);
+    await receiver.waitFor(1);
+    // The reply arrives over a real socket: a bounded real-time poll until the retry is scheduled.
+    await vi.waitFor(() => expect(channel?.stats().failed).toBe(1), { timeout: 5000, interval: 2 });
+    await clock.advanceAsync(999);
+    expect(receiver.requests).toHaveLength(1);
+    await clock.advanceAsync(1);
+    await receiver.waitFor(2);
+    await idle(channel);
+    expect(channel.stats()).toEqual(stats({ sent: 1, failed: 1, retries: 1 }));
   });
 
   it('should drop an event the receiver refuses with 400, without retrying, and go on', async () => {
@@ -134,7 +144,7 @@ describe('WebhookChannel', () => {
     channel.send(firing());
     await receiver.waitFor(3);
     await idle(channel);
-    expect(sleep.delaysMs).toEqual([500, 1000]);
+    expect(sleep.delaysMs).toEqual([750, 1500]); // +50 % of 500 and 1000 ms at random 1
     expect(channel.stats()).toEqual(stats({ failed: 3, retries: 2 }, { retries_exhausted: 1 }));
   });
 

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../../agent/index.ts';
 import { parseConfig } from '../../../config/index.ts';
 import { type ForwarderStats, OtlpForwarder } from '../../../exporters/otlp/index.ts';
 import { OtlpSink, until } from '../../helpers/otlp-sink.ts';
@@ -17,14 +18,30 @@ const body = (tag: string) => Buffer.from(JSON.stringify({ resourceSpans: [], ta
 
 let sink: OtlpSink;
 let forwarder: OtlpForwarder | undefined;
+let clock: ManualClock;
 beforeEach(async () => {
   sink = await OtlpSink.start();
+  clock = new ManualClock();
 });
 afterEach(async () => {
-  await forwarder?.shutdown(100);
+  const closing = forwarder?.shutdown(100);
+  await clock.advanceAsync(100);
+  await closing;
   await sink.stop();
   forwarder = undefined;
 });
+
+/** Shuts `forwarder` down with a bound of `boundMs` on the clock; checks it waits exactly that long. */
+async function shutdownAtBound(boundMs: number): Promise<boolean> {
+  let done = false;
+  const closing = forwarder?.shutdown(boundMs).finally(() => {
+    done = true;
+  });
+  await clock.advanceAsync(boundMs - 1);
+  expect(done).toBe(false);
+  await clock.advanceAsync(1);
+  return (await closing) ?? true;
+}
 
 function stats(partial: Partial<ForwarderStats>): ForwarderStats {
   return {
@@ -93,30 +110,25 @@ describe('OtlpForwarder', () => {
 
   it('should give up at the shutdown bound, with the backend hanging, and count every held span', async () => {
     sink.script('hang', 'hang');
-    forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 100 } }), 'traces');
+    const config = otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 100 } });
+    forwarder = new OtlpForwarder(config, 'traces', { clock });
     forwarder.forward(body('a'), JSON_TYPE, 5);
     forwarder.forward(body('b'), JSON_TYPE, 7);
-    const startedMs = Date.now();
-    await forwarder.shutdown(300);
-    const tookMs = Date.now() - startedMs;
+    expect(await shutdownAtBound(300)).toBe(false);
     forwarder.forward(body('c'), JSON_TYPE, 2);
     expect(forwarder.stats()).toEqual(stats({ dropped: { ...NONE, shutdown: 14 } }));
-    expect(tookMs).toBeGreaterThanOrEqual(290);
-    expect(tookMs).toBeLessThan(1000);
   });
 
   it('should give up at the shutdown bound while waiting out a backoff, with the backend down', async () => {
     const down = await OtlpSink.start();
     const endpoint = down.endpoint;
     await down.stop();
-    forwarder = new OtlpForwarder(otlpConfig({ endpoint, queue: { maxSize: 100 } }), 'traces');
+    forwarder = new OtlpForwarder(otlpConfig({ endpoint, queue: { maxSize: 100 } }), 'traces', { clock });
     forwarder.forward(body('a'), JSON_TYPE, 3);
-    // The connection is refused at once; the first backoff (2.5 s to 7.5 s) is then under way.
-    const startedMs = Date.now();
-    await forwarder.shutdown(200);
-    const tookMs = Date.now() - startedMs;
+    // The connection is refused (real I/O, hence a bounded real-time poll); the first backoff
+    // (2.5 s to 7.5 s on the clock) is then the one timer pending.
+    await vi.waitFor(() => expect(clock.pendingTimers).toBe(1), { timeout: 5000, interval: 5 });
+    expect(await shutdownAtBound(200)).toBe(false);
     expect(forwarder.stats()).toEqual(stats({ dropped: { ...NONE, shutdown: 3 } }));
-    expect(tookMs).toBeGreaterThanOrEqual(190);
-    expect(tookMs).toBeLessThan(1000);
   });
 });

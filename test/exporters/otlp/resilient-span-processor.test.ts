@@ -1,12 +1,12 @@
 import { AlwaysOffSampler, createAlwaysRecordSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../agent/index.ts';
 import {
   ResilientSpanProcessor,
   type ResilientSpanProcessorOptions,
   type SendResult,
   type SpanBatchSender,
 } from '../../../exporters/otlp/index.ts';
-import { until } from '../../helpers/otlp-sink.ts';
 
 const OK: SendResult = { status: 'success', rejected: 0 };
 const BUSY: SendResult = { status: 'retryable', error: new Error('503') };
@@ -27,13 +27,15 @@ class ScriptedSender implements SpanBatchSender {
   shutdowns = 0;
   readonly #script: (SendResult | 'hang' | 'throw')[] = [];
 
+  constructor(readonly clock: ManualClock) {}
+
   script(...results: (SendResult | 'hang' | 'throw')[]): void {
     this.#script.push(...results);
   }
 
   send(spans: readonly unknown[], signal: AbortSignal): Promise<SendResult> {
     this.batches.push(spans.length);
-    this.sentAtMs.push(Date.now());
+    this.sentAtMs.push(this.clock.now());
     const next = this.#script.shift() ?? OK;
     if (next === 'throw') return Promise.reject(new Error('sender bug'));
     if (next !== 'hang') return Promise.resolve(next);
@@ -46,13 +48,26 @@ class ScriptedSender implements SpanBatchSender {
 }
 
 let processors: ResilientSpanProcessor[] = [];
+let clock = new ManualClock();
 afterEach(async () => {
-  await Promise.all(processors.map((p) => p.shutdown()));
+  const closing = Promise.all(processors.map((p) => p.shutdown()));
+  await clock.advanceAsync(1000);
+  await closing;
   processors = [];
+  clock = new ManualClock();
 });
 
+/** Moves the clock in 1 ms steps (promise chains run between them) until `done()`, at most `maxMs`. */
+async function until(done: () => boolean, maxMs = 10_000): Promise<void> {
+  await clock.advanceAsync(0);
+  for (let ms = 0; !done(); ms++) {
+    if (ms >= maxMs) throw new Error(`not done after ${maxMs} ms on the clock`);
+    await clock.advanceAsync(1);
+  }
+}
+
 function setup(options: Partial<ResilientSpanProcessorOptions> = {}, recordOnly = false) {
-  const sender = new ScriptedSender();
+  const sender = new ScriptedSender(clock);
   const processor = new ResilientSpanProcessor({
     sender,
     maxQueueSize: 10,
@@ -61,6 +76,7 @@ function setup(options: Partial<ResilientSpanProcessorOptions> = {}, recordOnly 
     timeoutMs: 1000,
     scheduledDelayMs: 20,
     random: () => 0.5,
+    clock,
     ...options,
   });
   processors.push(processor);
@@ -98,7 +114,9 @@ describe('ResilientSpanProcessor', () => {
       queueSize: 10,
       queueCapacity: 10,
     });
-    await processor.shutdown();
+    const closing = processor.shutdown();
+    await clock.advanceAsync(50);
+    await closing;
     expect(processor.stats()).toEqual({
       exported: 0,
       dropped: { ...NONE, queue_full: 20, shutdown: 10 },
@@ -125,7 +143,7 @@ describe('ResilientSpanProcessor', () => {
     sender.script({ status: 'retryable', retryAfterMs: 150, error: new Error('429') });
     emit(4);
     await until(() => processor.stats().exported === 4);
-    expect((sender.sentAtMs[1] ?? 0) - (sender.sentAtMs[0] ?? 0)).toBeGreaterThanOrEqual(145);
+    expect((sender.sentAtMs[1] ?? 0) - (sender.sentAtMs[0] ?? 0)).toBe(150);
   });
 
   it('should drop a batch as retries_exhausted once maxElapsedTime would be passed', async () => {
@@ -135,7 +153,7 @@ describe('ResilientSpanProcessor', () => {
     await until(() => processor.stats().dropped.retries_exhausted === 4);
     const { retries, queueSize, exported } = processor.stats();
     expect([exported, queueSize, retries]).toEqual([0, 0, sender.batches.length - 1]);
-    expect(retries).toBeGreaterThanOrEqual(3); // 5 + 10 + 20 + 20 ms <= 60 ms
+    expect(retries).toBe(4); // 5 + 10 + 20 + 20 ms <= 60 ms; a fifth 20 ms would end at 75 ms
   });
 
   it('should drop non-retryable failures at once, and retryable ones when retry is disabled', async () => {
@@ -164,6 +182,7 @@ describe('ResilientSpanProcessor', () => {
     const { sender, processor, emit } = setup();
     sender.script('throw');
     emit(5);
+    await until(() => processor.stats().queueSize === 1);
     await processor.forceFlush();
     expect([processor.stats().exported, processor.stats().dropped]).toEqual([
       1,
@@ -189,9 +208,16 @@ describe('ResilientSpanProcessor', () => {
     const { sender, processor, emit } = setup({ timeoutMs: 50 });
     sender.script('hang');
     emit(2);
-    const startedMs = Date.now();
-    await processor.forceFlush();
-    expect(Date.now() - startedMs).toBeLessThan(1000);
+    const startedMs = clock.now();
+    let flushed = false;
+    const flushing = processor.forceFlush().then(() => {
+      flushed = true;
+    });
+    await clock.advanceAsync(49);
+    expect(flushed).toBe(false);
+    await clock.advanceAsync(1);
+    await flushing;
+    expect(clock.now() - startedMs).toBe(50);
     expect(processor.stats().queueSize).toBe(2);
   });
 
