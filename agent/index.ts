@@ -14,6 +14,12 @@ export {
   type AlertSeverity,
   connectAlerting,
 } from './alerting/index.ts';
+export {
+  DEFAULT_RETRY_POLICY,
+  ExponentialBackoff,
+  RANDOMIZATION_FACTOR,
+  type RetryPolicy,
+} from './backoff.ts';
 export { type BudgetResolution, BudgetResolver } from './budget/budget-resolver.ts';
 export { configuredBudgetsMs } from './budget/configured-budgets.ts';
 export { Evaluator } from './budget/evaluator.ts';
@@ -21,12 +27,6 @@ export { exactMs, msToSeconds, shareOfMs } from './budget/exact-decimal.ts';
 export { ModifierSet } from './budget/modifiers.ts';
 export { type SeriesTarget, SeriesTargets } from './budget/series-targets.ts';
 export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
-export {
-  DEFAULT_RETRY_POLICY,
-  ExponentialBackoff,
-  RANDOMIZATION_FACTOR,
-  type RetryPolicy,
-} from './backoff.ts';
 export { type Clock, ManualClock, sleep, systemClock, type TimerHandle } from './clock.ts';
 export {
   AuditLog,

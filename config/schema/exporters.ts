@@ -78,7 +78,10 @@ export const otlpSchema = withUnitNames(
         batchSize: z.number().int().min(1).default(512),
       })
       .prefault({}),
-    retry: retrySchema.prefault({}),
+    retry: retrySchema.prefault({}).meta({
+      description:
+        'Retries of span export and of collector-mode forwarding (traces and metrics). Metrics pushed every exportInterval are not retried by it: the official OTLP metric exporter retries within timeout, and the next push carries the cumulative totals again.',
+    }),
   }),
   { timeout: 'timeoutMs', exportInterval: 'exportIntervalMs' },
 );

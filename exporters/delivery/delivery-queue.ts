@@ -58,8 +58,10 @@ export class DeliveryQueue<T> {
   /** Queues `item` (holding `size.items` items, `size.bytes` bytes), or counts it as dropped. */
   offer(item: T, size: EntrySize = {}): void {
     const entry = { item, items: size.items ?? 1, bytes: size.bytes ?? 0 };
-    if (this.closed) return this.drop('shutdown', entry.items);
-    if (!this.#makeRoom(entry)) return this.drop('queue_full', entry.items);
+    if (this.closed || !this.#makeRoom(entry)) {
+      this.drop(this.closed ? 'shutdown' : 'queue_full', entry.items);
+      return;
+    }
     this.#waiting.push(entry);
     if (this.#waiting.items >= this.#options.batchSize || (this.#options.batchDelayMs ?? 0) === 0) {
       this.#startDraining(false);
@@ -188,7 +190,10 @@ export class DeliveryQueue<T> {
         result.status === 'retryable' && attempt < maxRetries
           ? backoff.nextDelayMs(clock.now(), result.retryAfterMs)
           : undefined;
-      if (delayMs === undefined) return this.#settle(batch, result);
+      if (delayMs === undefined) {
+        this.#settle(batch, result);
+        return;
+      }
       const wait = this.#options.sleep ?? ((ms, abort) => sleep(clock, ms, abort));
       await wait(delayMs, signal).catch(() => undefined);
       if (this.#inFlight !== batch) return;

@@ -1,7 +1,7 @@
 /**
  * The contract of the delivery engine: the outcome of one attempt, why items are dropped, the
  * counters it keeps, and how each consumer sets it up. Settings where consumers differ, and why,
- * are in one place: the `DELIVERY_PROFILES` doc in delivery-queue.ts.
+ * are in one place: the table in the module doc of delivery-queue.ts.
  */
 import type { Clock, RetryPolicy } from '../../agent/index.ts';
 

@@ -1,48 +1,41 @@
 /**
- * Exponential backoff with "equal jitter": the n-th delay is a random point in the upper half of
- * min(maxMs, initialMs x 2^n), so many services cut off by the same agent restart do not all come
- * back at the same instant, yet none retries sooner than half the nominal delay.
+ * Reconnection delays of the remote-decisions client: the one backoff of Headroom
+ * ({@link ExponentialBackoff}, +/-50 % jitter as the Collector's), doubling from `initialMs` up to
+ * `maxMs`, never giving up (a service follows its agent for as long as it runs). The jitter keeps
+ * many services cut off by the same agent restart from all coming back at the same instant.
  */
+import { ExponentialBackoff, type RetryPolicy } from '../../agent/index.ts';
 
-/** Options of {@link Backoff}. */
+/** Options of the reconnection backoff (`connectDecisions({ backoff })`). */
 export interface BackoffOptions {
-  /** First nominal delay, ms. @default 500 */
+  /** First interval, ms (each delay is 50 % to 150 % of its interval). @default 500 */
   readonly initialMs?: number;
-  /** Largest nominal delay, ms. @default 30000 */
+  /** Largest interval, ms. @default 30000 */
   readonly maxMs?: number;
   /** Source of jitter in [0, 1). @default Math.random */
   readonly random?: () => number;
 }
 
+/** The reconnection policy of `options`; invalid values fall back to the defaults. */
+export function reconnectPolicy(options: BackoffOptions = {}): RetryPolicy {
+  const initialIntervalMs = positive(options.initialMs, 500);
+  return {
+    enabled: true,
+    initialIntervalMs,
+    maxIntervalMs: Math.max(initialIntervalMs, positive(options.maxMs, 30_000)),
+    multiplier: 2,
+    maxElapsedTimeMs: Number.POSITIVE_INFINITY,
+  };
+}
+
 /**
+ * The reconnection backoff of `options`, counting from `nowMs`.
  * @example
- * const backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
- * setTimeout(reconnect, backoff.next()); // 250..500 ms, then 500..1000 ms, ...
+ * const backoff = reconnectBackoff({ initialMs: 500 }, clock.now());
+ * await sleep(clock, backoff.nextDelayMs(clock.now()) ?? 0, signal); // 250..750 ms, then 500..1500 ms, ...
  */
-export class Backoff {
-  readonly #initialMs: number;
-  readonly #maxMs: number;
-  readonly #random: () => number;
-  #attempt = 0;
-
-  constructor(options: BackoffOptions = {}) {
-    this.#initialMs = positive(options.initialMs, 500);
-    this.#maxMs = Math.max(this.#initialMs, positive(options.maxMs, 30_000));
-    this.#random = options.random ?? Math.random;
-  }
-
-  /** The delay before the next attempt, ms; each call doubles the nominal delay up to `maxMs`. */
-  next(): number {
-    // 2^attempt overflows to Infinity long after it passed maxMs; min() keeps it bounded.
-    const nominalMs = Math.min(this.#maxMs, this.#initialMs * 2 ** this.#attempt);
-    this.#attempt++;
-    return nominalMs / 2 + (nominalMs / 2) * this.#random();
-  }
-
-  /** Back to the first delay (after a connection that worked). */
-  reset(): void {
-    this.#attempt = 0;
-  }
+export function reconnectBackoff(options: BackoffOptions | undefined, nowMs: number): ExponentialBackoff {
+  return new ExponentialBackoff(reconnectPolicy(options), nowMs, options?.random);
 }
 
 function positive(value: number | undefined, fallback: number): number {

@@ -8,13 +8,17 @@
  */
 import { diag } from '@opentelemetry/api';
 import {
+  type Clock,
   type DegradationDecision,
   type DegradationLevel,
+  type ExponentialBackoff,
   type FeatureFlags,
   formatService,
   serviceId,
+  sleep,
+  systemClock,
 } from '../../agent/index.ts';
-import { Backoff } from './backoff.ts';
+import { reconnectBackoff } from './backoff.ts';
 import { checkConnectOptions, type FallbackState, fallbackOf } from './connect-options.ts';
 import { RemoteState } from './remote-state.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
@@ -42,9 +46,12 @@ export function connectDecisions(options: ConnectDecisionsOptions): RemoteDecisi
 class RemoteDecisionsClient implements RemoteDecisions {
   readonly #options: ConnectDecisionsOptions;
   readonly #state: RemoteState;
-  readonly #backoff: Backoff;
+  readonly #backoff: ExponentialBackoff;
   readonly #parser: SseParser;
+  readonly #clock: Clock;
   readonly #now: () => number;
+  /** Aborted by close(): cancels the request and the reconnection wait. */
+  readonly #closing = new AbortController();
   readonly #staleAfterMs: number;
   readonly #fallback: FallbackState | undefined;
   /** Start of the current silence: the last time anything arrived, or the client's start. */
@@ -55,11 +62,11 @@ class RemoteDecisionsClient implements RemoteDecisions {
   /** A failure was already reported for the current outage (the next ones go to debug). */
   #reported = false;
   #controller: AbortController | undefined;
-  #wake: (() => void) | undefined;
 
   constructor(options: ConnectDecisionsOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
+    this.#now = options.now ?? (() => this.#clock.now());
     this.#state = new RemoteState(serviceId(options.namespace ?? '', options.service), this.#now);
     this.#staleAfterMs = options.staleAfterMs ?? 45_000;
     this.#fallback = fallbackOf(options);
@@ -68,7 +75,7 @@ class RemoteDecisionsClient implements RemoteDecisions {
       enabled: (name: string) => (this.#fallen() ?? this.#state.features).enabled(name),
       disabled: () => (this.#fallen() ?? this.#state.features).disabled(),
     });
-    this.#backoff = new Backoff(options.backoff);
+    this.#backoff = reconnectBackoff(options.backoff, this.#clock.now());
     this.#parser = new SseParser({ onEvent: (message) => this.#onEvent(message) });
   }
 
@@ -119,13 +126,15 @@ class RemoteDecisionsClient implements RemoteDecisions {
   close(): void {
     this.#closed = true;
     this.#controller?.abort();
-    this.#wake?.();
+    this.#closing.abort();
   }
 
   async #run(): Promise<void> {
     while (!this.#closed) {
       await this.#connectOnce();
-      if (!this.#closed) await this.#sleep(this.#backoff.next());
+      // Never undefined: the reconnection policy has no elapsed-time limit.
+      const delayMs = this.#backoff.nextDelayMs(this.#clock.now()) ?? 0;
+      if (!this.#closed) await sleep(this.#clock, delayMs, this.#closing.signal).catch(() => undefined);
     }
   }
 
@@ -142,12 +151,17 @@ class RemoteDecisionsClient implements RemoteDecisions {
       this.#connected = true;
       this.#heard();
       this.#reported = false;
-      this.#backoff.reset();
+      this.#backoff.reset(this.#clock.now());
       const idleTimeoutMs = this.#options.idleTimeoutMs ?? 45_000;
-      const end = await readStream(outcome.body, controller, idleTimeoutMs, (text) => {
-        this.#heard();
-        this.#parser.push(text);
-      });
+      const end = await readStream(
+        outcome.body,
+        controller,
+        { idleTimeoutMs, clock: this.#clock },
+        (text) => {
+          this.#heard();
+          this.#parser.push(text);
+        },
+      );
       if (this.#closed) return;
       this.#report(
         end === 'idle'
@@ -188,18 +202,5 @@ class RemoteDecisionsClient implements RemoteDecisions {
     if (this.#reported) diag.debug(message, error);
     else diag.warn(message, error);
     this.#reported = true;
-  }
-
-  #sleep(delayMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(wake, delayMs);
-      timer.unref();
-      this.#wake = wake;
-    });
   }
 }

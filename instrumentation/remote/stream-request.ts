@@ -1,4 +1,5 @@
 /** The HTTP side of the remote client: open the decision stream with `fetch`, read it as text. */
+import type { Clock } from '../../agent/index.ts';
 
 /** Where and how to open the stream. */
 export interface StreamTarget {
@@ -48,36 +49,45 @@ export async function streamRequest(
 /** Why {@link readStream} returned. */
 export type StreamEnd = 'ended' | 'aborted' | 'idle';
 
+/** How long a stream may stay silent, on which clock. */
+export interface IdleBound {
+  /** A stream silent this long is presumed dead, ms. */
+  readonly idleTimeoutMs: number;
+  readonly clock: Clock;
+}
+
 /**
  * Reads `body` as text into `onText` until it ends or `controller` aborts (close, or silence for
- * `idleTimeoutMs`: a half-open connection would otherwise look alive forever). The reader is
+ * `idle.idleTimeoutMs`: a half-open connection would otherwise look alive forever). The reader is
  * cancelled on abort, so this returns even when a `fetch` ignores its signal; the request is
  * aborted on every way out, so nothing stays open.
  */
 export async function readStream(
   body: ReadableStream<Uint8Array>,
   controller: AbortController,
-  idleTimeoutMs: number,
+  idle: IdleBound,
   onText: (text: string) => void,
 ): Promise<StreamEnd> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   const cancel = () => reader.cancel().catch(() => {});
   controller.signal.addEventListener('abort', cancel, { once: true });
-  let idle = false;
-  const timer = setTimeout(() => {
-    idle = true;
-    controller.abort();
-  }, idleTimeoutMs);
-  timer.unref();
+  let silent = false;
+  const arm = () =>
+    idle.clock.after(idle.idleTimeoutMs, () => {
+      silent = true;
+      controller.abort();
+    });
+  let timer = arm();
   const end = (): StreamEnd => {
-    if (idle) return 'idle';
+    if (silent) return 'idle';
     return controller.signal.aborted ? 'aborted' : 'ended';
   };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return end();
-      timer.refresh();
+      timer.cancel();
+      timer = arm();
       onText(value);
     }
   } catch (error) {
@@ -85,7 +95,7 @@ export async function readStream(
     if (controller.signal.aborted) return end();
     throw error;
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
     controller.signal.removeEventListener('abort', cancel);
     controller.abort();
   }

@@ -1,5 +1,5 @@
 /** The contract of the remote-decisions client: its options and what it reports. */
-import type { DegradationDecision, DegradationLevel, FeatureFlags } from '../../agent/index.ts';
+import type { Clock, DegradationDecision, DegradationLevel, FeatureFlags } from '../../agent/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 
 /** Options of `connectDecisions`. */
@@ -20,7 +20,7 @@ export interface ConnectDecisionsOptions {
   readonly onDecision?: (decision: DegradationDecision) => void;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
-  /** Reconnection delays. @default 0.5 s doubling to 30 s, with jitter */
+  /** Reconnection delays. @default 0.5 s doubling to 30 s, each +/-50 % */
   readonly backoff?: BackoffOptions;
   /** A stream silent this long is presumed dead and reopened, ms (the API sends keepalives every 15 s). @default 45000 */
   readonly idleTimeoutMs?: number;
@@ -37,8 +37,10 @@ export interface ConnectDecisionsOptions {
   readonly fallbackLevel?: DegradationLevel | 'last';
   /** Features off while `fallbackLevel` (a level) applies. @default [] (every feature on) */
   readonly fallbackDisabledFeatures?: readonly string[];
-  /** Source of `lastUpdateMs` and of staleness, ms since the epoch. @default Date.now */
+  /** Source of `lastUpdateMs` and of staleness, ms since the epoch. @default `clock.now` */
   readonly now?: () => number;
+  /** Time and timers: reconnection waits, the idle timeout, staleness. @default systemClock */
+  readonly clock?: Clock;
 }
 
 /** What a {@link RemoteDecisions} client knows now, as one plain value. */

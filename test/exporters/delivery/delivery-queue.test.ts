@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../agent/index.ts';
+import { EntryQueue } from '../../../exporters/delivery/entry-queue.ts';
 import {
   DeliveryQueue,
   type DeliveryQueueOptions,
   type DeliveryResult,
   type DeliveryStats,
 } from '../../../exporters/delivery/index.ts';
-import { EntryQueue } from '../../../exporters/delivery/entry-queue.ts';
 
 const OK: DeliveryResult = { status: 'success', rejected: 0 };
 const BUSY: DeliveryResult = { status: 'retryable', error: new Error('503') };
 const NONE = { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 };
-const RETRY = { enabled: true, initialIntervalMs: 100, maxIntervalMs: 400, multiplier: 2, maxElapsedTimeMs: 1000 };
+const RETRY = {
+  enabled: true,
+  initialIntervalMs: 100,
+  maxIntervalMs: 400,
+  multiplier: 2,
+  maxElapsedTimeMs: 1000,
+};
 
 function setup<T>(options: Partial<DeliveryQueueOptions<T>>, script: (DeliveryResult | 'hang')[] = []) {
   const clock = new ManualClock();
@@ -65,7 +71,9 @@ describe('DeliveryQueue', () => {
     queue.offer('b', { items: 3, bytes: 10 }); // 2 + 3 > 4 items
     queue.offer('c', { items: 1, bytes: 91 }); // 10 + 91 > 100 bytes
     queue.offer('d', { items: 2, bytes: 90 });
-    expect(queue.stats()).toEqual(stats({ dropped: { ...NONE, queue_full: 4 }, queuedItems: 4, queuedBytes: 100 }));
+    expect(queue.stats()).toEqual(
+      stats({ dropped: { ...NONE, queue_full: 4 }, queuedItems: 4, queuedBytes: 100 }),
+    );
   });
 
   it('should evict the oldest waiting items under drop_oldest and replace a waiting item by key in place', async () => {

@@ -34,7 +34,10 @@ describe('classifyReply', () => {
   });
 
   it.each([429, 502, 503, 504])('should retry %i, honouring Retry-After', (status) => {
-    const response = classifyReply({ status, statusMessage: 'busy', retryAfter: '2', body: Buffer.alloc(0) }, now);
+    const response = classifyReply(
+      { status, statusMessage: 'busy', retryAfter: '2', body: Buffer.alloc(0) },
+      now,
+    );
     expect(response).toMatchObject({ status: 'retryable', retryAfterMs: 2000 });
   });
 

@@ -27,7 +27,11 @@ class ScriptedSender implements SpanBatchSender {
   shutdowns = 0;
   readonly #script: (SendResult | 'hang' | 'throw')[] = [];
 
-  constructor(readonly clock: ManualClock) {}
+  readonly #clock: ManualClock;
+
+  constructor(clock: ManualClock) {
+    this.#clock = clock;
+  }
 
   script(...results: (SendResult | 'hang' | 'throw')[]): void {
     this.#script.push(...results);
@@ -35,7 +39,7 @@ class ScriptedSender implements SpanBatchSender {
 
   send(spans: readonly unknown[], signal: AbortSignal): Promise<SendResult> {
     this.batches.push(spans.length);
-    this.sentAtMs.push(this.clock.now());
+    this.sentAtMs.push(this.#clock.now());
     const next = this.#script.shift() ?? OK;
     if (next === 'throw') return Promise.reject(new Error('sender bug'));
     if (next !== 'hang') return Promise.resolve(next);

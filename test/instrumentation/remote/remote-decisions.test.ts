@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Agent, DegradationDecision } from '../../../agent/index.ts';
+import { type Agent, type DegradationDecision, ManualClock } from '../../../agent/index.ts';
 import { type DecisionApi, startDecisionApi } from '../../../collector/api/index.ts';
 import { ServiceDirectory } from '../../../collector/service-directory.ts';
 import {
@@ -126,17 +126,25 @@ describe('connectDecisions', () => {
     const manager = agent.degradation('checkout');
     const first = await serve(agent);
     const decisions: DegradationDecision[] = [];
-    const client = connect({ url: first.url, onDecision: (d) => decisions.push(d) });
+    const clock = new ManualClock();
+    const client = connect({ url: first.url, onDecision: (d) => decisions.push(d), clock });
     await vi.waitFor(() => expect(client.connected).toBe(true));
     manager.override('MODERATE', 'incident');
     await vi.waitFor(() => expect(client.level).toBe('MODERATE'));
     await first.close();
-    await vi.waitFor(() => expect(client.connected).toBe(false));
-    await new Promise((resolve) => setTimeout(resolve, 60)); // a few failed reconnections
+    // Three failed reconnections: each is refused over a real socket (a bounded real-time poll
+    // until its backoff wait is the one timer pending), then the clock ends that wait.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await vi.waitFor(() => expect([client.connected, clock.pendingTimers]).toEqual([false, 1]));
+      await clock.advanceAsync(FAST.maxMs * 1.5);
+    }
     expect([client.level, client.features.enabled('personalization')]).toEqual(['MODERATE', false]);
     manager.override('SEVERE', 'while the API was down');
     await serve(agent, first.port);
-    await vi.waitFor(() => expect(client.level).toBe('SEVERE'));
+    await vi.waitFor(async () => {
+      await clock.advanceAsync(FAST.maxMs * 1.5);
+      expect(client.level).toBe('SEVERE');
+    });
     expect(client.connected).toBe(true);
     // Resumed after checkout:1 with Last-Event-ID: the decision taken meanwhile is replayed.
     expect(decisions.map((d) => [d.seq, d.to])).toEqual([
@@ -198,8 +206,15 @@ describe('connectDecisions', () => {
   it('should reopen a stream that stays silent longer than idleTimeoutMs', async () => {
     vi.spyOn(diag, 'warn').mockImplementation(() => {});
     const fetchSpy = vi.fn(fetchOf(': hello\n\n'));
-    connect({ url: 'http://agent.invalid', fetch: fetchSpy, idleTimeoutMs: 20 });
-    await vi.waitFor(() => expect(fetchSpy.mock.calls.length).toBeGreaterThanOrEqual(3));
+    const clock = new ManualClock();
+    const backoff = { ...FAST, random: () => 0.5 }; // reconnects after exactly 10 ms
+    connect({ url: 'http://agent.invalid', fetch: fetchSpy, idleTimeoutMs: 20_000, clock, backoff });
+    for (let calls = 1; calls <= 3; calls++) {
+      await vi.waitFor(() => expect(fetchSpy.mock.calls.length).toBe(calls));
+      await clock.advanceAsync(19_999);
+      expect(fetchSpy.mock.calls.length).toBe(calls); // still open: silent for less than 20 s
+      await clock.advanceAsync(1 + 10); // silent 20 s: closed, and reopened 10 ms later
+    }
     const [url, init] = fetchSpy.mock.calls[0] ?? [];
     expect(String(url)).toBe('http://agent.invalid/api/v1/decisions/stream?namespace=&service=checkout');
     expect(init?.headers).toEqual({
