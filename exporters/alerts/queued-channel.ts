@@ -9,7 +9,13 @@ import { diag } from '@opentelemetry/api';
 import type { AlertEvent, Clock, RetryPolicy } from '../../agent/index.ts';
 import { systemClock } from '../../agent/index.ts';
 import { DeliveryQueue, type DeliveryResult } from '../delivery/index.ts';
-import type { AlertChannel, AlertDropReason, ChannelDeps, ChannelStats } from './types.ts';
+import {
+  ALERT_DROP_REASONS,
+  type AlertChannel,
+  type AlertDropReason,
+  type ChannelDeps,
+  type ChannelStats,
+} from './types.ts';
 
 /** Items a channel holds by default. */
 export const DEFAULT_QUEUE_CAPACITY = 1000;
@@ -57,6 +63,7 @@ export abstract class QueuedChannel<T> implements AlertChannel {
     };
     this.#queue = new DeliveryQueue<T>({
       name: `alert channel ${options.name}`,
+      itemsLabel: 'alert(s)',
       send: (batch, signal) => this.attempt(batch, signal),
       capacity: deps.queueCapacity ?? DEFAULT_QUEUE_CAPACITY,
       overflow: 'drop_oldest',
@@ -89,7 +96,9 @@ export abstract class QueuedChannel<T> implements AlertChannel {
 
   stats(): ChannelStats {
     const s = this.#queue.stats();
-    const droppedBy = { ...s.dropped, invalid: this.#invalid };
+    const counts: Record<AlertDropReason, number> = { ...s.dropped, invalid: this.#invalid };
+    // In ALERT_DROP_REASONS order: the order of the metric's series.
+    const droppedBy = Object.fromEntries(ALERT_DROP_REASONS.map((r) => [r, counts[r]])) as typeof counts;
     const dropped = Object.values(droppedBy).reduce((sum, n) => sum + n, 0);
     return {
       sent: s.sentItems,

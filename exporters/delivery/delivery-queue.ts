@@ -74,7 +74,8 @@ export class DeliveryQueue<T> {
     if (this.#warned.has(reason)) return;
     this.#warned.add(reason);
     const detail = why === undefined ? '' : `: ${why}`;
-    diag.warn(`headroom: ${this.#options.name}: dropped ${count} item(s) (${reason}${detail})`);
+    const items = this.#options.itemsLabel ?? 'item(s)';
+    diag.warn(`headroom: dropped ${count} ${items} for ${this.#options.name} (${reason}${detail})`);
   }
 
   stats(): DeliveryStats {
@@ -208,7 +209,7 @@ export class DeliveryQueue<T> {
         signal,
       );
     } catch (error) {
-      diag.error(`headroom: ${this.#options.name}: delivery failed unexpectedly`, error);
+      diag.error(`headroom: ${this.#options.name} failed unexpectedly`, error);
       return { status: 'failure', error: error instanceof Error ? error : new Error(String(error)) };
     }
   }

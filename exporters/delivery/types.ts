@@ -64,8 +64,10 @@ export interface DeliveryStats {
 
 /** How one consumer sets up its queue. */
 export interface DeliveryQueueOptions<T> {
-  /** For diagnostics, e.g. `OTLP span export`. */
+  /** For diagnostics: `headroom: dropped 5 span(s) for <name> (<reason>)`, e.g. `OTLP export`. */
   readonly name: string;
+  /** What an item is, for diagnostics. @default 'item(s)' */
+  readonly itemsLabel?: string;
   /** One attempt of `batch`; resolves (a rejection counts as `non_retryable`) when done or aborted. */
   readonly send: (batch: readonly T[], signal: AbortSignal) => Promise<DeliveryResult>;
   /** Most items held; with `drop_newest` the batch in flight counts, with `drop_oldest` only waiting ones. */

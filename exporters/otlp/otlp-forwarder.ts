@@ -61,6 +61,7 @@ export class OtlpForwarder {
     this.#url = resolveOtlpUrl(config, signal);
     this.#queue = new DeliveryQueue<Pending>({
       name: `OTLP ${signal} forwarding`,
+      itemsLabel: signal === 'traces' ? 'span(s)' : 'data point(s)',
       send: ([pending], abort) => this.#send(pending as Pending, abort),
       capacity: config.queue.maxSize,
       maxBytes: options.maxQueueBytes ?? 32 * 1024 * 1024,

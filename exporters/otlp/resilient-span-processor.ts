@@ -46,7 +46,8 @@ export class ResilientSpanProcessor implements SpanProcessor {
     this.#timeoutMs = options.timeoutMs;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? options.timeoutMs;
     this.#queue = new DeliveryQueue<ReadableSpan>({
-      name: 'OTLP span export',
+      name: 'OTLP export',
+      itemsLabel: 'span(s)',
       send: (spans, signal) => this.#sender.send(spans, signal),
       capacity: options.maxQueueSize,
       overflow: 'drop_newest',
@@ -86,18 +87,20 @@ export class ResilientSpanProcessor implements SpanProcessor {
     if (this.#shutdown !== undefined) return this.#shutdown;
     const inTime = await within(this.#clock, this.#timeoutMs, this.#queue.flush());
     if (!inTime)
-      diag.warn(`headroom: OTLP span export: forceFlush did not finish within ${this.#timeoutMs} ms`);
+      diag.warn(`headroom OTLP span processor: forceFlush did not finish within ${this.#timeoutMs} ms`);
   }
 
   /** Flushes within `shutdownTimeoutMs`, drops (and counts) the rest, then closes connections. Idempotent. */
   shutdown(): Promise<void> {
     if (this.#shutdown !== undefined) {
-      diag.debug('headroom: OTLP span export: shutdown() called again; ignored');
+      diag.debug('headroom OTLP span processor: shutdown() called again; ignored');
       return this.#shutdown;
     }
     this.#shutdown = this.#queue.shutdown(this.#shutdownTimeoutMs).then((inTime) => {
       if (!inTime)
-        diag.warn(`headroom: OTLP span export: shutdown did not finish within ${this.#shutdownTimeoutMs} ms`);
+        diag.warn(
+          `headroom OTLP span processor: shutdown did not finish within ${this.#shutdownTimeoutMs} ms`,
+        );
       this.#sender.shutdown();
     });
     return this.#shutdown;
