@@ -3,6 +3,7 @@ export type { BackoffOptions } from './backoff.ts';
 export {
   type ConnectDecisionsOptions,
   connectDecisions,
+  followDecisions,
   type RemoteDecisions,
   type RemoteDecisionsState,
 } from './remote-decisions.ts';

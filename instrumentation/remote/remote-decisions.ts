@@ -37,8 +37,17 @@ export type { ConnectDecisionsOptions, RemoteDecisions, RemoteDecisionsState } f
  * if (decisions.features.enabled('recommendations')) page.recommendations = await recommend(user);
  */
 export function connectDecisions(options: ConnectDecisionsOptions): RemoteDecisions {
+  return followDecisions(options, systemClock);
+}
+
+/**
+ * {@link connectDecisions} on `clock` (time, reconnection waits, the idle timeout): internal, for
+ * tests on a manual clock. `options.now`, when set, still wins for time.
+ * @throws {ClientOptionsError} as {@link connectDecisions}
+ */
+export function followDecisions(options: ConnectDecisionsOptions, clock: Clock): RemoteDecisions {
   checkConnectOptions(options);
-  const client = new RemoteDecisionsClient(options);
+  const client = new RemoteDecisionsClient(options, clock);
   client.start();
   return client;
 }
@@ -63,9 +72,9 @@ class RemoteDecisionsClient implements RemoteDecisions {
   #reported = false;
   #controller: AbortController | undefined;
 
-  constructor(options: ConnectDecisionsOptions) {
+  constructor(options: ConnectDecisionsOptions, clock: Clock) {
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = clock;
     this.#now = options.now ?? (() => this.#clock.now());
     this.#state = new RemoteState(serviceId(options.namespace ?? '', options.service), this.#now);
     this.#staleAfterMs = options.staleAfterMs ?? 45_000;

@@ -1,5 +1,5 @@
 /** The contract of the remote-decisions client: its options and what it reports. */
-import type { Clock, DegradationDecision, DegradationLevel, FeatureFlags } from '../../agent/index.ts';
+import type { DegradationDecision, DegradationLevel, FeatureFlags } from '../../agent/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 
 /** Options of `connectDecisions`. */
@@ -37,10 +37,8 @@ export interface ConnectDecisionsOptions {
   readonly fallbackLevel?: DegradationLevel | 'last';
   /** Features off while `fallbackLevel` (a level) applies. @default [] (every feature on) */
   readonly fallbackDisabledFeatures?: readonly string[];
-  /** Source of `lastUpdateMs` and of staleness, ms since the epoch. @default `clock.now` */
+  /** Source of `lastUpdateMs` and of staleness, ms since the epoch. @default Date.now */
   readonly now?: () => number;
-  /** Time and timers: reconnection waits, the idle timeout, staleness. @default systemClock */
-  readonly clock?: Clock;
 }
 
 /** What a {@link RemoteDecisions} client knows now, as one plain value. */

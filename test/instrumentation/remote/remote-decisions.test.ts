@@ -6,6 +6,7 @@ import { ServiceDirectory } from '../../../collector/service-directory.ts';
 import {
   type ConnectDecisionsOptions,
   connectDecisions,
+  followDecisions,
   type RemoteDecisions,
 } from '../../../instrumentation/remote/index.ts';
 import { testAgent } from '../../helpers/agent.ts';
@@ -43,8 +44,12 @@ async function serve(agent: Agent, port = 0): Promise<DecisionApi> {
   return server;
 }
 
-function connect(options: Partial<ConnectDecisionsOptions> & { url: string }): RemoteDecisions {
-  const client = connectDecisions({ service: 'checkout', token: TOKEN, backoff: FAST, ...options });
+function connect(
+  options: Partial<ConnectDecisionsOptions> & { url: string; clock?: ManualClock },
+): RemoteDecisions {
+  const { clock, ...rest } = options;
+  const settings = { service: 'checkout', token: TOKEN, backoff: FAST, ...rest };
+  const client = clock === undefined ? connectDecisions(settings) : followDecisions(settings, clock);
   clients.push(client);
   return client;
 }
