@@ -2,20 +2,12 @@
  * Writes the OTLP model in the OTLP/HTTP JSON encoding (proto3 JSON mapping, lowerCamelCase keys,
  * hex ids, 64-bit integers as decimal strings) as mutable plain objects, ready to be mutated.
  */
-import type {
-  AnyValue,
-  KeyValue,
-  MetricModel,
-  MetricsModel,
-  ResourceModel,
-  SpanModel,
-  TracesModel,
-} from './otlp-model.ts';
+import type * as Otlp from './otlp-model.ts';
 
 /** A mutable JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-function anyValue(value: AnyValue): Json {
+function anyValue(value: Otlp.AnyValue): Json {
   if ('string' in value) return { stringValue: value.string };
   if ('bool' in value) return { boolValue: value.bool };
   if ('int' in value) return { intValue: String(value.int) };
@@ -26,11 +18,11 @@ function anyValue(value: AnyValue): Json {
   return { kvlistValue: { values: value.kvlist.map(keyValue) } };
 }
 
-function keyValue(kv: KeyValue): Json {
+function keyValue(kv: Otlp.KeyValue): Json {
   return kv.value === undefined ? { key: kv.key } : { key: kv.key, value: anyValue(kv.value) };
 }
 
-function span(model: SpanModel): Json {
+function span(model: Otlp.SpanModel): Json {
   return {
     traceId: Buffer.from(model.traceId).toString('hex'),
     spanId: Buffer.from(model.spanId).toString('hex'),
@@ -43,7 +35,7 @@ function span(model: SpanModel): Json {
   };
 }
 
-function metric(model: MetricModel): Json {
+function metric(model: Otlp.MetricModel): Json {
   const dataPoints = model.points.map((point) => ({
     attributes: point.attributes.map(keyValue),
     timeUnixNano: String(point.timeNs),
@@ -51,7 +43,11 @@ function metric(model: MetricModel): Json {
   return { name: model.name, [model.kind]: { dataPoints } };
 }
 
-function resources<T>(models: readonly ResourceModel<T>[], items: string, item: (model: T) => Json): Json[] {
+function resources<T>(
+  models: readonly Otlp.ResourceModel<T>[],
+  items: string,
+  item: (model: T) => Json,
+): Json[] {
   return models.map((resource) => ({
     resource: { attributes: resource.attributes.map(keyValue) },
     [`scope${items[0]!.toUpperCase()}${items.slice(1)}`]: resource.scopes.map((scope) => ({
@@ -62,11 +58,11 @@ function resources<T>(models: readonly ResourceModel<T>[], items: string, item: 
 }
 
 /** An `ExportTraceServiceRequest` as JSON. */
-export function tracesJson(model: TracesModel): { [key: string]: Json } {
+export function tracesJson(model: Otlp.TracesModel): { [key: string]: Json } {
   return { resourceSpans: resources(model, 'spans', span) };
 }
 
 /** An `ExportMetricsServiceRequest` as JSON. */
-export function metricsJson(model: MetricsModel): { [key: string]: Json } {
+export function metricsJson(model: Otlp.MetricsModel): { [key: string]: Json } {
   return { resourceMetrics: resources(model, 'metrics', metric) };
 }

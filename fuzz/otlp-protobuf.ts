@@ -3,18 +3,10 @@
  * `collector/{trace,metrics}/v1`, `trace/v1/trace.proto`, `metrics/v1/metrics.proto`,
  * `common/v1/common.proto`), ready to be mutated before serialization.
  */
-import type {
-  AnyValue,
-  KeyValue,
-  MetricModel,
-  MetricsModel,
-  ResourceModel,
-  SpanModel,
-  TracesModel,
-} from './otlp-model.ts';
+import type * as Otlp from './otlp-model.ts';
 import { type PbField, pb } from './protobuf-tree.ts';
 
-function anyValue(value: AnyValue): PbField[] {
+function anyValue(value: Otlp.AnyValue): PbField[] {
   if ('string' in value) return [pb.string(1, value.string)];
   if ('bool' in value) return [pb.varint(2, value.bool)];
   if ('int' in value) return [pb.varint(3, value.int)];
@@ -35,13 +27,13 @@ function anyValue(value: AnyValue): PbField[] {
   ];
 }
 
-function keyValue(no: number, kv: KeyValue): PbField {
+function keyValue(no: number, kv: Otlp.KeyValue): PbField {
   const fields = [pb.string(1, kv.key)];
   if (kv.value !== undefined) fields.push(pb.message(2, anyValue(kv.value)));
   return pb.message(no, fields);
 }
 
-function span(model: SpanModel): PbField[] {
+function span(model: Otlp.SpanModel): PbField[] {
   return [
     pb.bytes(1, model.traceId),
     pb.bytes(2, model.spanId),
@@ -55,14 +47,14 @@ function span(model: SpanModel): PbField[] {
 }
 
 /** Data point fields by metric kind: the attributes field number differs (7, 9, 1, 7). */
-const POINT_ATTRIBUTES: Readonly<Record<MetricModel['kind'], number>> = {
+const POINT_ATTRIBUTES: Readonly<Record<Otlp.MetricModel['kind'], number>> = {
   gauge: 7,
   sum: 7,
   histogram: 9,
   exponentialHistogram: 1,
   summary: 7,
 };
-const DATA_FIELD: Readonly<Record<MetricModel['kind'], number>> = {
+const DATA_FIELD: Readonly<Record<Otlp.MetricModel['kind'], number>> = {
   gauge: 5,
   sum: 7,
   histogram: 9,
@@ -70,7 +62,7 @@ const DATA_FIELD: Readonly<Record<MetricModel['kind'], number>> = {
   summary: 11,
 };
 
-function metric(model: MetricModel): PbField[] {
+function metric(model: Otlp.MetricModel): PbField[] {
   const points = model.points.map((point) =>
     pb.message(1, [
       pb.fixed64(3, point.timeNs),
@@ -80,7 +72,7 @@ function metric(model: MetricModel): PbField[] {
   return [pb.string(1, model.name), pb.message(DATA_FIELD[model.kind], points)];
 }
 
-function resources<T>(models: readonly ResourceModel<T>[], item: (model: T) => PbField[]): PbField[] {
+function resources<T>(models: readonly Otlp.ResourceModel<T>[], item: (model: T) => PbField[]): PbField[] {
   return models.map((resource) =>
     pb.message(1, [
       pb.message(
@@ -98,11 +90,11 @@ function resources<T>(models: readonly ResourceModel<T>[], item: (model: T) => P
 }
 
 /** The fields of an `ExportTraceServiceRequest`. */
-export function tracesFields(model: TracesModel): PbField[] {
+export function tracesFields(model: Otlp.TracesModel): PbField[] {
   return resources(model, span);
 }
 
 /** The fields of an `ExportMetricsServiceRequest`. */
-export function metricsFields(model: MetricsModel): PbField[] {
+export function metricsFields(model: Otlp.MetricsModel): PbField[] {
   return resources(model, metric);
 }

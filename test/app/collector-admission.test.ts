@@ -2,14 +2,10 @@
  * Collector mode's admission as an SRE sees it: the descriptor budget in the start-up log, and a
  * slow sender's 408 counted on the Prometheus endpoint beside the body bytes in flight.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Collector } from '../../app/collector.ts';
+import type { Collector } from '../../app/collector.ts';
 import { family } from '../exporters/metrics/families.ts';
-import { ScriptedLoad } from '../helpers/agent.ts';
-import { memoryLogger } from '../helpers/log.ts';
+import { startTestCollector } from '../helpers/collector.ts';
 import { postHead, rawConnect } from '../helpers/raw-http.ts';
 
 let collector: Collector | undefined;
@@ -19,19 +15,16 @@ afterEach(async () => {
 });
 
 async function start(fdLimit: number | undefined) {
-  const file = join(mkdtempSync(join(tmpdir(), 'headroom-admission-')), 'agent.yaml');
-  writeFileSync(
-    file,
-    'receiver: { port: 0, bodyRateGracePeriod: 100ms }\napi: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n',
+  const started = await startTestCollector(
+    [
+      'receiver: { port: 0, bodyRateGracePeriod: 100ms }',
+      'api: { port: 0 }',
+      'exporters: { prometheus: { port: 0 } }',
+    ],
+    { fdLimit: () => fdLimit },
   );
-  const log = memoryLogger();
-  collector = await Collector.start({
-    files: [file],
-    env: {},
-    logger: log.logger,
-    loadSampler: new ScriptedLoad(),
-    fdLimit: () => fdLimit,
-  });
+  collector = started.collector;
+  const log = started.log;
   return { collector, log: log.messages() };
 }
 

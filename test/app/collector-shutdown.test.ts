@@ -17,7 +17,7 @@ const EXAMPLE = 'examples/headroom.yaml';
 const NONE = { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 };
 let sink: OtlpSink | undefined;
 afterEach(async () => {
-  killCollectors();
+  await killCollectors();
   await sink?.stop();
   sink = undefined;
 });

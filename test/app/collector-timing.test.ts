@@ -2,15 +2,12 @@
  * Collector mode judges remote services by their own spans: the collector's event-loop and CPU
  * load do not scale their budgets, and a sender's clock skew is corrected and exposed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../agent/index.ts';
-import { Collector } from '../../app/collector.ts';
+import type { Collector } from '../../app/collector.ts';
 import { family } from '../exporters/metrics/families.ts';
 import { recordMany, ScriptedLoad, testAgent } from '../helpers/agent.ts';
-import { memoryLogger } from '../helpers/log.ts';
+import { startTestCollector } from '../helpers/collector.ts';
 import { checkMetrics } from '../integration/helpers/prometheus.ts';
 
 let collector: Collector | undefined;
@@ -48,12 +45,8 @@ function traceRequest(service: string, count: number, durationMs: number, endMs:
 }
 
 async function startCollector(clock: ManualClock, load: ScriptedLoad): Promise<Collector> {
-  const file = join(mkdtempSync(join(tmpdir(), 'headroom-timing-')), 'agent.yaml');
-  writeFileSync(
-    file,
-    'receiver: { port: 0 }\napi: { enabled: false }\nexporters: { prometheus: { port: 0 } }\n',
-  );
-  return Collector.start({ files: [file], env: {}, logger: memoryLogger().logger, clock, loadSampler: load });
+  const yaml = ['receiver: { port: 0 }', 'api: { enabled: false }', 'exporters: { prometheus: { port: 0 } }'];
+  return (await startTestCollector(yaml, { clock, loadSampler: load })).collector;
 }
 
 async function postTraces(body: string): Promise<[number, unknown]> {

@@ -1,11 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Collector } from '../../app/collector.ts';
-import { ScriptedLoad } from '../helpers/agent.ts';
-import { memoryLogger } from '../helpers/log.ts';
+import type { Collector } from '../../app/collector.ts';
+import { startTestCollector } from '../helpers/collector.ts';
 import { OtlpSink, until } from '../helpers/otlp-sink.ts';
+import { otlpJsonTraces } from '../helpers/spans.ts';
 import { checkMetrics } from '../integration/helpers/prometheus.ts';
 
 let collector: Collector | undefined;
@@ -16,57 +13,24 @@ afterEach(async () => {
   collector = sink = undefined;
 });
 
-/** One OTLP/JSON trace request: `count` spans of `durationMs` from `service`, ending now. */
-function traceRequest(service: string, count: number, durationMs: number): string {
-  const endNs = BigInt(Date.now()) * 1_000_000n;
-  const spans = Array.from({ length: count }, (_, i) => ({
-    traceId: '5b8efff798038103d269b633813fc60c',
-    spanId: (0x1000 + i).toString(16).padStart(16, '0'),
-    name: 'GET /quote',
-    kind: 2,
-    startTimeUnixNano: String(endNs - BigInt(durationMs * 1_000_000)),
-    endTimeUnixNano: String(endNs),
-    attributes: [{ key: 'http.route', value: { stringValue: '/quote' } }],
-  }));
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeSpans: [{ scope: { name: 'test' }, spans }],
-      },
-    ],
-  });
-}
-
 describe('Collector', () => {
   it('should judge received spans per service, forward them, and expose its own metrics cleanly', async () => {
     sink = await OtlpSink.start();
-    const dir = mkdtempSync(join(tmpdir(), 'headroom-collector-'));
-    const file = join(dir, 'agent.yaml');
-    writeFileSync(
-      file,
-      [
-        'receiver: { port: 0 }',
-        'api: { port: 0, anonymous: [read] }',
-        'exporters:',
-        '  prometheus: { port: 0 }',
-        `  otlp: { endpoint: "${sink.endpoint}", compression: none }`,
-        'rules:',
-        '  - { match: { attributes: { http.route: /quote } }, context: emergency, operation: quote }',
-        '',
-      ].join('\n'),
-    );
-    const log = memoryLogger();
-    collector = await Collector.start({
-      files: [file],
-      env: {},
-      logger: log.logger,
-      loadSampler: new ScriptedLoad(),
-    });
+    const started = await startTestCollector([
+      'receiver: { port: 0 }',
+      'api: { port: 0, anonymous: [read] }',
+      'exporters:',
+      '  prometheus: { port: 0 }',
+      `  otlp: { endpoint: "${sink.endpoint}", compression: none }`,
+      'rules:',
+      '  - { match: { attributes: { http.route: /quote } }, context: emergency, operation: quote }',
+    ]);
+    collector = started.collector;
+    const log = started.log;
     const response = await fetch(`${collector.receiver.url}/v1/traces`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: traceRequest('pricing', 30, 80),
+      body: otlpJsonTraces('pricing', 30, 80),
     });
     expect([response.status, await response.json()]).toEqual([200, {}]);
 

@@ -1,9 +1,9 @@
 // Fault class: embedded `await headroom.shutdown()` with an OTLP backend that is down or hangs,
 // with and without something else holding the event loop; and embedded diag logging. Each case
 // runs in a fresh Node process, the only way to see "nothing else holds the loop".
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childEnv, runNode } from '../helpers/child-process.ts';
 import type { LogRecord } from '../helpers/log.ts';
 import { OtlpSink } from '../helpers/otlp-sink.ts';
 
@@ -23,38 +23,22 @@ interface Run {
 }
 
 /** Runs `body` after `start` is imported, in a new process with exactly `env`. */
-function run(body: string, env: Record<string, string> = {}): Promise<Run> {
+async function run(body: string, env: Record<string, string> = {}): Promise<Run> {
   const script = `import { start } from '${START}';\nimport { diag } from '${API}';\n${body}`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { code, stdout, stderr } = await runNode(['--input-type=module', '-e', script], {
+    env: childEnv(env),
+    timeoutMs: 20_000,
   });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  // A real child process: a backstop on real time, never reached when the test passes.
-  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-      try {
-        resolve({
-          code,
-          stdout: lines(out),
-          records: lines(err).map((line) => JSON.parse(line) as LogRecord),
-        });
-      } catch {
-        reject(new Error(`stderr is not JSON lines (exit ${code}):\n${err}`));
-      }
-    });
-  });
+  const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+  try {
+    return {
+      code,
+      stdout: lines(stdout),
+      records: lines(stderr).map((line) => JSON.parse(line) as LogRecord),
+    };
+  } catch {
+    throw new Error(`stderr is not JSON lines (exit ${code}):\n${stderr}`);
+  }
 }
 
 /** A service that tracks 5 operations, then awaits shutdown() and prints how long it took. */

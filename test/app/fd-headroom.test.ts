@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'headroom-fds-'));
 const streams: Awaited<ReturnType<typeof openStream>>[] = [];
 afterEach(async () => {
   for (const stream of streams.splice(0)) await stream.close();
-  killCollectors();
+  await killCollectors();
 });
 
 const TOKEN = 'reader-token-0123456789';

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/index.ts';
-import { ConfigInvalidError, type ConfigIssue } from '../../errors.ts';
+import { issuesOf as issuesOfAction } from '../helpers/config-issues.ts';
 
-function issuesOf(text: string): readonly ConfigIssue[] {
-  try {
-    parseConfig([{ file: 'headroom.yaml', text }], {});
-  } catch (error) {
-    if (error instanceof ConfigInvalidError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected HEADROOM_ERR_CONFIG_INVALID');
-}
+const issuesOf = (text: string) => issuesOfAction(() => parseConfig([{ file: 'headroom.yaml', text }], {}));
 
 describe('limits', () => {
   it('should refuse an idle time shorter than the window, naming both fields', () => {

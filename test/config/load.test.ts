@@ -3,17 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../config/index.ts';
-import { ConfigInvalidError, type ConfigIssue } from '../../errors.ts';
-
-function issuesOf(action: () => unknown): readonly ConfigIssue[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigInvalidError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected HEADROOM_ERR_CONFIG_INVALID');
-}
+import { ConfigInvalidError } from '../../errors.ts';
+import { issuesOf } from '../helpers/config-issues.ts';
 
 const yaml = (text: string, file = 'headroom.yaml') => [{ file, text }];
 

@@ -2,19 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/index.ts';
-import { ConfigInvalidError, type ConfigIssue } from '../../errors.ts';
+import { issuesOf } from '../helpers/config-issues.ts';
 
 const SECRET = '1234567890123456789';
-
-function issuesOf(action: () => unknown): readonly ConfigIssue[] {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigInvalidError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected HEADROOM_ERR_CONFIG_INVALID');
-}
 
 const load = (text: string, env: Record<string, string>) => parseConfig([{ file: 'f.yaml', text }], env);
 const header = (value: string) =>

@@ -1,5 +1,6 @@
 // `headroom agent` in a child process (from source), with its JSON-lines log parsed as it comes.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { childEnv, stopProcess } from './child-process.ts';
 import type { LogRecord } from './log.ts';
 
 /** A running `headroom agent`. */
@@ -17,9 +18,12 @@ export interface CollectorProcess {
 
 const running: ChildProcess[] = [];
 
-/** Kills every agent still running (call in afterEach). */
-export function killCollectors(): void {
-  for (const child of running.splice(0)) child.kill('SIGKILL');
+/**
+ * Stops every agent still running (await it in afterEach): SIGTERM, so that an agent measuring
+ * coverage writes it, and SIGKILL for one that has not exited within 3 s.
+ */
+export async function killCollectors(): Promise<void> {
+  await Promise.all(running.splice(0).map((child) => stopProcess(child, 3000)));
 }
 
 /** More of how to start the agent. */
@@ -30,7 +34,7 @@ export interface CollectorProcessOptions {
   readonly fdLimit?: number;
 }
 
-/** Starts `headroom agent --config FILE...` with exactly `env` (plus PATH). */
+/** Starts `headroom agent --config FILE...` with exactly `env` (plus PATH, see {@link childEnv}). */
 export function startCollectorProcess(
   files: readonly string[],
   env: Record<string, string> = {},
@@ -48,7 +52,7 @@ export function startCollectorProcess(
       ? [process.execPath, args]
       : ['/bin/sh', ['-c', `ulimit -n ${options.fdLimit} && exec ${quoted}`]];
   const child = spawn(command, argv, {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OtlpExportStats } from '../../exporters/otlp/index.ts';
+import { runNode } from '../helpers/child-process.ts';
 import { OtlpSink } from '../helpers/otlp-sink.ts';
 
 const modules = {
@@ -26,33 +26,16 @@ function serviceScript(otlpInput: object, body: string): string {
 }
 
 /** Runs `script` in a fresh Node process; resolves with its exit code, last stdout line and run time. */
-function runService(script: string): Promise<{ code: number | null; stats: OtlpExportStats; ms: number }> {
-  const startedMs = Date.now();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  // A real child process: a backstop on real time, never reached when the test passes.
-  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      const last = out.trim().split('\n').at(-1) ?? '';
-      try {
-        resolve({ code, stats: JSON.parse(last) as OtlpExportStats, ms: Date.now() - startedMs });
-      } catch {
-        reject(new Error(`service exited with ${code}: ${out}${err}`));
-      }
-    });
-  });
+async function runService(
+  script: string,
+): Promise<{ code: number | null; stats: OtlpExportStats; ms: number }> {
+  const { code, stdout, stderr, ms } = await runNode(['--input-type=module', '-e', script]);
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return { code, stats: JSON.parse(last) as OtlpExportStats, ms };
+  } catch {
+    throw new Error(`service exited with ${code}: ${stdout}${stderr}`);
+  }
 }
 
 const NONE = { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 };

@@ -9,6 +9,7 @@ import { type PrometheusExporterHandle, startPrometheusExporter } from '../../ex
 import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 import { startInstrumented } from '../helpers/headroom.ts';
+import { prometheusConfig } from '../helpers/prometheus-exporter.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { ensurePrometheus, type PrometheusServer, startPrometheus } from './helpers/prometheus.ts';
 
@@ -67,16 +68,7 @@ describe('Prometheus scraping the agent', () => {
     });
     exporter = await startPrometheusExporter({
       agent: headroom.agent,
-      config: {
-        enabled: true,
-        host: '127.0.0.1',
-        port: 0,
-        path: '/metrics',
-        maxSeries: 2000,
-        maxScrapeBytes: 32 * 1024 * 1024,
-        maxConnections: 16,
-        headersTimeoutMs: 10_000,
-      },
+      config: prometheusConfig(),
     });
     if (!exporter.listening) throw new Error(`exporter not listening: ${exporter.error}`);
     prometheus = await startPrometheus({ target: `127.0.0.1:${exporter.port}`, metricsPath: '/metrics' });

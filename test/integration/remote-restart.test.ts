@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../agent/clock.ts';
-import { Collector } from '../../app/collector.ts';
+import type { Collector } from '../../app/collector.ts';
 import { connectDecisions, type RemoteDecisions } from '../../instrumentation/remote/index.ts';
-import { ScriptedLoad } from '../helpers/agent.ts';
-import { memoryLogger } from '../helpers/log.ts';
+import { startTestCollector } from '../helpers/collector.ts';
+import { otlpJsonTraces } from '../helpers/spans.ts';
 
 const collectors: Collector[] = [];
 const clients: RemoteDecisions[] = [];
@@ -19,10 +16,8 @@ afterEach(async () => {
 
 /** A collector whose decision API listens on `apiPort` (0: any), on a manual clock, nothing exported. */
 async function startCollector(apiPort: number): Promise<{ collector: Collector; clock: ManualClock }> {
-  const dir = mkdtempSync(join(tmpdir(), 'headroom-restart-'));
-  const file = join(dir, 'agent.yaml');
-  writeFileSync(
-    file,
+  const clock = new ManualClock(Date.now());
+  const { collector } = await startTestCollector(
     [
       'receiver: { port: 0 }',
       `api: { port: ${apiPort}, anonymous: [read] }`,
@@ -33,41 +28,16 @@ async function startCollector(apiPort: number): Promise<{ collector: Collector; 
       '    critical: { disable: [search] }',
       'rules:',
       '  - { match: { attributes: { http.route: /quote } }, context: emergency, operation: quote }',
-      '',
-    ].join('\n'),
+    ],
+    { clock },
   );
-  const clock = new ManualClock(Date.now());
-  const collector = await Collector.start({
-    files: [file],
-    env: {},
-    logger: memoryLogger().logger,
-    clock,
-    loadSampler: new ScriptedLoad(),
-  });
   collectors.push(collector);
   return { collector, clock };
 }
 
 /** Sends `count` spans of `durationMs` from service `checkout`, ending now, over OTLP/JSON. */
 async function traffic(collector: Collector, count: number, durationMs: number): Promise<void> {
-  const endNs = BigInt(Date.now()) * 1_000_000n;
-  const spans = Array.from({ length: count }, (_, i) => ({
-    traceId: '5b8efff798038103d269b633813fc60c',
-    spanId: (0x1000 + i).toString(16).padStart(16, '0'),
-    name: 'GET /quote',
-    kind: 2,
-    startTimeUnixNano: String(endNs - BigInt(durationMs * 1_000_000)),
-    endTimeUnixNano: String(endNs),
-    attributes: [{ key: 'http.route', value: { stringValue: '/quote' } }],
-  }));
-  const body = JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-        scopeSpans: [{ scope: { name: 'test' }, spans }],
-      },
-    ],
-  });
+  const body = otlpJsonTraces('checkout', count, durationMs);
   const response = await fetch(`${collector.receiver.url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -9,6 +9,7 @@ import {
 } from '../../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
 import { configOf } from '../../helpers/agent.ts';
+import { NOISY_BOUNDS_SECONDS, NOISY_CONTEXTS } from '../../helpers/histogram-bounds.ts';
 
 const boundsOf = (input: HeadroomConfigInput) => histogramBounds(configuredBudgetsMs(configOf(input)));
 
@@ -52,40 +53,9 @@ describe('exact budget decimals', () => {
 
 describe('histogramBounds', () => {
   it('should merge a phase share equal to another context budget into one exact bound', () => {
-    const bounds = boundsOf({
-      contexts: {
-        search: { budget: '225ms', phases: { query: '28%', render: '72%' } },
-        lookup: { budget: '63ms' },
-      },
-    });
+    const bounds = boundsOf({ contexts: NOISY_CONTEXTS });
     // lookup's seed phases: 20 %, 10 %, 70 % of 63 ms; the seed contexts (50, 200, 1000 ms) stay.
-    expect(bounds.map(msToSeconds).map(String)).toEqual([
-      '0.001',
-      '0.0025',
-      '0.005',
-      '0.0063',
-      '0.01',
-      '0.0126',
-      '0.02',
-      '0.025',
-      '0.035',
-      '0.04',
-      '0.0441',
-      '0.05',
-      '0.063',
-      '0.1',
-      '0.14',
-      '0.162',
-      '0.2',
-      '0.225',
-      '0.25',
-      '0.5',
-      '0.7',
-      '1',
-      '2.5',
-      '5',
-      '10',
-    ]);
+    expect(bounds.map(msToSeconds).map(String)).toEqual(NOISY_BOUNDS_SECONDS);
     expect(bounds.slice(5, 13)).toEqual([12.6, 20, 25, 35, 40, 44.1, 50, 63]);
   });
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
 import { until } from '../../helpers/otlp-sink.ts';
 import { protobufPayload, spansOf } from './otlp-fixtures.ts';
-import { PROTOBUF, startTestReceiver, type TestResponse } from './receiver-harness.ts';
+import { PROTOBUF, responseOf, startTestReceiver, type TestResponse } from './receiver-harness.ts';
 
 const open: OtlpReceiver[] = [];
 const agents: Agent[] = [];
@@ -29,16 +29,7 @@ function post(url: string, agent: Agent, length: number): Sent {
     agent,
   });
   const socket = new Promise<Socket>((resolve) => request.once('socket', resolve));
-  const response = new Promise<TestResponse>((resolve, reject) => {
-    request.on('error', reject);
-    request.on('response', (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-  });
+  const response = responseOf(request);
   return { request, response, socket, reused: () => request.reusedSocket };
 }
 

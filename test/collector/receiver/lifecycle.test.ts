@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
+import { runNode } from '../../helpers/child-process.ts';
 import { protobufPayload, spansOf } from './otlp-fixtures.ts';
 import { PROTOBUF, startTestReceiver, type TestResponse } from './receiver-harness.ts';
 
@@ -58,19 +58,7 @@ describe('OTLP/HTTP receiver lifecycle', () => {
 
   it('should let its process exit on its own after close, even with a request held open', async () => {
     const fixture = join(import.meta.dirname, 'exit-after-close.fixture.ts');
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      // A real child process: a backstop on real time, never reached when the test passes.
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.on('exit', (exitCode) => {
-        clearTimeout(killer);
-        resolve({ code: exitCode, stdout: output });
-      });
-    });
+    const { code, stdout } = await runNode([fixture], { inheritStderr: true });
     expect(code).toBe(0);
     // Exit code 0 (not the SIGKILL at the killer's deadline) is the proof that nothing held the process.
     expect(JSON.parse(stdout)).toMatchObject({ requests: 2, inFlight: 0 });

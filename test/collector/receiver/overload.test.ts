@@ -2,7 +2,14 @@ import { type ClientRequest, request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
 import { protobufPayload, spansOf } from './otlp-fixtures.ts';
-import { PROTOBUF, post, startTestReceiver, statusOf, type TestResponse } from './receiver-harness.ts';
+import {
+  PROTOBUF,
+  post,
+  responseOf,
+  startTestReceiver,
+  statusOf,
+  type TestResponse,
+} from './receiver-harness.ts';
 
 const MAX_IN_FLIGHT = 4;
 /** Two full-size bodies: the admission budget is maxQueuedRequests x maxBodySize = 2048 bytes. */
@@ -35,16 +42,7 @@ function hold(url: string, body: Uint8Array, withheld = body.length, chunked = f
     headers: { 'content-type': PROTOBUF, ...(chunked ? {} : { 'content-length': String(body.length) }) },
     agent: false,
   });
-  const response = new Promise<TestResponse>((resolve, reject) => {
-    request.on('error', reject);
-    request.on('response', (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-  });
+  const response = responseOf(request);
   const sent = body.length - withheld;
   if (sent > 0) request.write(body.subarray(0, sent));
   else request.flushHeaders();

@@ -2,7 +2,7 @@
  * A receiver on 127.0.0.1 with a free port, an agent on a manual clock, and a plain `node:http`
  * client (no connection pooling, so each request is on its own connection like separate clients).
  */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import protobuf from 'protobufjs';
 import { RuleMatcher } from '../../../agent/index.ts';
 import { type OtlpReceiver, type ReceiverOptions, startReceiver } from '../../../collector/receiver/index.ts';
@@ -44,25 +44,31 @@ export interface TestRequest {
   readonly body?: Uint8Array | string;
 }
 
+/** The whole response to `request` (status, headers, body); rejects on a request or response error. */
+export function responseOf(request: ClientRequest): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    request.on('error', reject);
+    request.on('response', (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () =>
+        resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }),
+      );
+      incoming.on('error', reject);
+    });
+  });
+}
+
 /** Sends one request on a new connection and reads the whole response. */
 export function send(url: string, request: TestRequest = {}): Promise<TestResponse> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(new URL(request.path ?? '/v1/traces', url), {
-      method: request.method ?? 'POST',
-      headers: request.headers,
-      agent: false,
-    });
-    outgoing.on('error', reject);
-    outgoing.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
-      response.on('error', reject);
-    });
-    outgoing.end(request.body);
+  const outgoing = httpRequest(new URL(request.path ?? '/v1/traces', url), {
+    method: request.method ?? 'POST',
+    headers: request.headers,
+    agent: false,
   });
+  const response = responseOf(outgoing);
+  outgoing.end(request.body);
+  return response;
 }
 
 /** POSTs `body` to `/v1/traces` (or `path`) as `contentType`. */

@@ -2,10 +2,10 @@ import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it, vi } from 'vitest';
 import { CardinalityLimits, HEADROOM_SCOPE, RuleMatcher } from '../../../agent/index.ts';
 import { SpanIngest } from '../../../collector/receiver/span-ingest.ts';
-import type { DecodedSpan, DecodedTraces } from '../../../collector/receiver/types.ts';
 import { ServiceDirectory } from '../../../collector/service-directory.ts';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
 import { testAgent } from '../../helpers/agent.ts';
+import { decodedSpan, decodedTraces } from '../../helpers/spans.ts';
 import { rejectedBy } from './span-outcomes.ts';
 
 function setup(input: HeadroomConfigInput = {}, directory = new ServiceDirectory()) {
@@ -14,25 +14,8 @@ function setup(input: HeadroomConfigInput = {}, directory = new ServiceDirectory
   return { agent, clock, ingest, directory };
 }
 
-function span(endTimeMs: number, durationMs: number, overrides: Partial<DecodedSpan> = {}): DecodedSpan {
-  return {
-    name: 'GET /quote',
-    kind: SpanKind.SERVER,
-    startTimeMs: endTimeMs - durationMs,
-    endTimeMs,
-    statusCode: 0,
-    attributes: { 'headroom.budget.context': 'emergency', 'headroom.operation': 'quote' },
-    idsValid: true,
-    ...overrides,
-  };
-}
-
-function traces(spans: DecodedSpan[], service = 'checkout', scopeName = 'app'): DecodedTraces {
-  return {
-    resources: [{ service, namespace: 'shop', scopes: [{ scopeName, spans }] }],
-    spanCount: spans.length,
-  };
-}
+const span = decodedSpan;
+const traces = decodedTraces;
 
 describe('SpanIngest', () => {
   it("should record each span's own duration, error status and end time in its series", () => {

@@ -2,14 +2,14 @@
  * Plausibility and time at ingest: absurd durations are refused, a sender's clock skew is
  * estimated and its spans re-timed to arrival, and spans behind the window end counted as late.
  */
-import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { RuleMatcher } from '../../../agent/index.ts';
 import { SpanIngest } from '../../../collector/receiver/span-ingest.ts';
-import type { DecodedSpan, DecodedTraces } from '../../../collector/receiver/types.ts';
+import type { DecodedSpan } from '../../../collector/receiver/types.ts';
 import { ServiceDirectory } from '../../../collector/service-directory.ts';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
 import { testAgent } from '../../helpers/agent.ts';
+import { decodedSpan, decodedTraces } from '../../helpers/spans.ts';
 import { rejectedBy } from './span-outcomes.ts';
 
 function setup(input: HeadroomConfigInput = {}) {
@@ -18,25 +18,10 @@ function setup(input: HeadroomConfigInput = {}) {
   return { agent, clock, ingest };
 }
 
-function span(endTimeMs: number, durationMs: number, overrides: Partial<DecodedSpan> = {}): DecodedSpan {
-  return {
-    name: 'quote',
-    kind: SpanKind.SERVER,
-    startTimeMs: endTimeMs - durationMs,
-    endTimeMs,
-    statusCode: 0,
-    attributes: { 'headroom.budget.context': 'emergency', 'headroom.operation': 'quote' },
-    idsValid: true,
-    ...overrides,
-  };
-}
-
-function traces(spans: DecodedSpan[]): DecodedTraces {
-  return {
-    resources: [{ service: 'checkout', namespace: 'shop', scopes: [{ scopeName: 'app', spans }] }],
-    spanCount: spans.length,
-  };
-}
+/** A decoded span named `quote` (see decodedSpan). */
+const span = (endTimeMs: number, durationMs: number, overrides: Partial<DecodedSpan> = {}) =>
+  decodedSpan(endTimeMs, durationMs, { name: 'quote', ...overrides });
+const traces = (spans: DecodedSpan[]) => decodedTraces(spans);
 
 /** `count` spans of `durationMs` whose end times spread evenly over `endMs - spreadMs` .. `endMs`. */
 function batch(count: number, durationMs: number, endMs: number, spreadMs = 0): DecodedSpan[] {

@@ -9,41 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HeadroomMetricProducer } from '../../../exporters/metrics/index.ts';
 import { createOtlpMetricReader } from '../../../exporters/otlp/index.ts';
 import { configOf, recordMany, testAgent } from '../../helpers/agent.ts';
+import { NOISY_BOUNDS_SECONDS, NOISY_CONTEXTS } from '../../helpers/histogram-bounds.ts';
 import { OtlpSink } from '../../helpers/otlp-sink.ts';
 import { expositionOf, family } from './families.ts';
 
-const CONTEXTS = {
-  search: { budget: '225ms', phases: { query: '28%', render: '72%' } },
-  lookup: { budget: '63ms' }, // seed phases 20 %, 10 %, 70 %: 12.6, 6.3 and 44.1 ms
-};
-// The defaults, the seed contexts' budgets and shares, and the ones above, once each, in seconds.
-const BOUNDS = [
-  '0.001',
-  '0.0025',
-  '0.005',
-  '0.0063',
-  '0.01',
-  '0.0126',
-  '0.02',
-  '0.025',
-  '0.035',
-  '0.04',
-  '0.0441',
-  '0.05',
-  '0.063',
-  '0.1',
-  '0.14',
-  '0.162',
-  '0.2',
-  '0.225',
-  '0.25',
-  '0.5',
-  '0.7',
-  '1',
-  '2.5',
-  '5',
-  '10',
-];
+const CONTEXTS = NOISY_CONTEXTS;
+const BOUNDS = NOISY_BOUNDS_SECONDS;
 
 /**
  * Samples exactly at the budgets whose products are noisy: 3 at 44.1 ms (63 x 70 %), 2 at 63 ms

@@ -1,39 +1,19 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { CollectionResult } from '@opentelemetry/sdk-metrics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeadroomMetricProducer } from '../../../exporters/metrics/index.ts';
 import {
   BoundedExposition,
   createSerializer,
   estimateExpositionChars,
   exposition,
-  type PrometheusExporterHandle,
-  startPrometheusExporter,
 } from '../../../exporters/prometheus/index.ts';
 import { recordMany, testAgent } from '../../helpers/agent.ts';
+import { listening, prometheusConfig, prometheusExporters } from '../../helpers/prometheus-exporter.ts';
 
-const config = {
-  enabled: true,
-  host: '127.0.0.1',
-  port: 0,
-  path: '/metrics',
-  maxSeries: 2000,
-  maxScrapeBytes: 32 * 1024 * 1024,
-  maxConnections: 16,
-  headersTimeoutMs: 10_000,
-};
-const handles: PrometheusExporterHandle[] = [];
-
-afterEach(async () => {
-  await Promise.all(handles.splice(0).map((handle) => handle.shutdown()));
-});
-
-async function serving(options: Parameters<typeof startPrometheusExporter>[0]) {
-  const handle = await startPrometheusExporter(options);
-  handles.push(handle);
-  if (!handle.listening) throw new Error('not listening');
-  return handle;
-}
+const config = prometheusConfig();
+const started = prometheusExporters();
+const serving = async (options: Parameters<typeof started>[0]) => listening(await started(options));
 
 async function collected(agent: ReturnType<typeof testAgent>['agent']) {
   return (await new HeadroomMetricProducer({ agent, maxSeries: 2000 }).collect()).resourceMetrics;

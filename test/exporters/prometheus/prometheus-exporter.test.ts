@@ -1,39 +1,12 @@
 import { connect, type Socket } from 'node:net';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  EXPOSITION_CONTENT_TYPE,
-  type PrometheusExporterHandle,
-  startPrometheusExporter,
-} from '../../../exporters/prometheus/index.ts';
+import { describe, expect, it } from 'vitest';
+import { EXPOSITION_CONTENT_TYPE } from '../../../exporters/prometheus/index.ts';
 import { recordMany, testAgent } from '../../helpers/agent.ts';
+import { listening, prometheusConfig, prometheusExporters } from '../../helpers/prometheus-exporter.ts';
 
-const config = {
-  enabled: true,
-  host: '127.0.0.1',
-  port: 0,
-  path: '/metrics',
-  maxSeries: 2000,
-  maxScrapeBytes: 32 * 1024 * 1024,
-  maxConnections: 16,
-  headersTimeoutMs: 10_000,
-};
-const handles: PrometheusExporterHandle[] = [];
-
-async function started(options: Parameters<typeof startPrometheusExporter>[0]) {
-  const handle = await startPrometheusExporter(options);
-  handles.push(handle);
-  return handle;
-}
-
-function listening(handle: PrometheusExporterHandle) {
-  if (!handle.listening) throw new Error(`not listening: ${handle.error}`);
-  return handle;
-}
-
-afterEach(async () => {
-  await Promise.all(handles.splice(0).map((handle) => handle.shutdown()));
-});
+const config = prometheusConfig();
+const started = prometheusExporters();
 
 describe('startPrometheusExporter', () => {
   it('should serve the exposition on the port picked for port 0 at the configured path', async () => {

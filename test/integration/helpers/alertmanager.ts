@@ -4,12 +4,13 @@
  * clustering off and a temporary storage path, read through its v2 API and /metrics, and always
  * stopped. Reusable: `const am = await startAlertmanager(); ... await am.stop();`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess } from '../../helpers/child-process.ts';
 import { freePort } from '../../helpers/free-port.ts';
-import { ensureDebianPackage, onPath, stopProcess, waitUntil } from './processes.ts';
+import { awaitReady, ensureDebianPackage, onPath, spawnServer } from './processes.ts';
 
 const INSTALL_HINT =
   'Alertmanager is needed (Debian package "prometheus-alertmanager"): run `apt-get install prometheus-alertmanager` as root, or .ci/run';
@@ -71,31 +72,15 @@ export async function startAlertmanager(options: StartAlertmanagerOptions = {}):
   const dir = await mkdtemp(join(tmpdir(), 'headroom-alertmanager-'));
   await writeFile(join(dir, 'alertmanager.yml'), configYaml(options));
   const port = await freePort();
-  const child = spawn(
-    binary,
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  child.stdout?.on('data', (chunk) => (log += chunk));
-  child.stderr?.on('data', (chunk) => (log += chunk));
-  const server = alertmanagerServer(`http://127.0.0.1:${port}`, child, dir, () => log);
-  try {
-    await waitUntil(
-      async () => (await fetch(`${server.url}/-/ready`)).ok,
-      30_000,
-      () => log,
-    );
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
+  const { child, log } = spawnServer(binary, [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ]);
+  const server = alertmanagerServer(`http://127.0.0.1:${port}`, child, dir, log);
+  await awaitReady(server, log);
   return server;
 }
 

@@ -1,8 +1,8 @@
 /**
  * What the integration helpers share to run real servers from Debian packages: finding a binary
- * on PATH (installing its package when root), stopping a child process, polling with a deadline.
+ * on PATH (installing its package when root), spawning it, polling with a deadline.
  */
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -34,18 +34,26 @@ export function ensureDebianPackage<T>(pkg: string, find: () => T | undefined, h
   return installed;
 }
 
-/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
-export function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    // A real child process: SIGKILL on real time if SIGTERM does not end it.
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+/** Spawns a server `binary`; `log()` is what it wrote on stdout and stderr so far. */
+export function spawnServer(
+  binary: string,
+  args: readonly string[],
+): { child: ChildProcess; log: () => string } {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (chunk) => (log += chunk));
+  child.stderr?.on('data', (chunk) => (log += chunk));
+  return { child, log: () => log };
+}
+
+/** Resolves once `server` answers `GET /-/ready` (30 s at most); stops it and rethrows otherwise. */
+export async function awaitReady(server: { readonly url: string; stop(): Promise<void> }, log: () => string) {
+  try {
+    await waitUntil(async () => (await fetch(`${server.url}/-/ready`)).ok, 30_000, log);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 /** Polls `condition` every `intervalMs` until it holds; a throwing poll counts as not yet. */

@@ -3,12 +3,13 @@
  * running as root (as .ci/run does), started on a free port with a temporary TSDB, queried
  * through the HTTP API, and always stopped.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess } from '../../helpers/child-process.ts';
 import { freePort } from '../../helpers/free-port.ts';
-import { ensureDebianPackage, onPath, stopProcess, waitUntil } from './processes.ts';
+import { awaitReady, ensureDebianPackage, onPath, spawnServer, waitUntil } from './processes.ts';
 
 const INSTALL_HINT =
   'prometheus and promtool are needed (Debian package "prometheus"): run `apt-get install prometheus` as root, or .ci/run';
@@ -80,30 +81,14 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   ].join('\n');
   await writeFile(join(dir, 'prometheus.yml'), `${config}\n`);
   const port = await freePort();
-  const child = spawn(
-    prometheus,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  child.stdout?.on('data', (chunk) => (log += chunk));
-  child.stderr?.on('data', (chunk) => (log += chunk));
+  const { child, log } = spawnServer(prometheus, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
   const server = prometheusServer(`http://127.0.0.1:${port}`, child, dir);
-  try {
-    await waitUntil(
-      async () => (await fetch(`${server.url}/-/ready`)).ok,
-      30_000,
-      () => log,
-    );
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
+  await awaitReady(server, log);
   return server;
 }
 
