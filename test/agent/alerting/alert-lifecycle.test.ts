@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../agent/alerting/index.ts';
-import { levels, MINUTE_MS, setup } from './setup.ts';
+import { DEGRADED_RULE, levels, MINUTE_MS, setup } from './setup.ts';
 
 const DEGRADED = {
-  name: 'degraded',
-  kind: 'degradation' as const,
-  level: 'MODERATE' as const,
-  cooldown: '5m',
-  channels: ['log'],
+  ...DEGRADED_RULE,
   // `alertname` and `severity` belong to the evaluator: a rule cannot override them.
   labels: { team: 'payments', severity: 'low', alertname: 'other' },
 };

@@ -1,15 +1,9 @@
 // What an evicted service keeps of its alerts: a firing alert holds it (firingFor), its cooldowns go (forgetService).
 import { describe, expect, it } from 'vitest';
 import type { ServiceLevel } from '../../../agent/alerting/types.ts';
-import { levels, MINUTE_MS, setup } from './setup.ts';
+import { DEGRADED_RULE, levels, MINUTE_MS, setup } from './setup.ts';
 
-const DEGRADED = {
-  name: 'degraded',
-  kind: 'degradation' as const,
-  level: 'MODERATE' as const,
-  cooldown: '5m',
-  channels: ['log'],
-};
+const DEGRADED = DEGRADED_RULE;
 const at = (namespace: string, service: string, level: ServiceLevel['level']): ServiceLevel => ({
   namespace,
   service,

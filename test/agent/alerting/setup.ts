@@ -13,6 +13,15 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
+/** A degradation rule: warns at MODERATE and above, 5 minutes of cooldown, to the log channel. */
+export const DEGRADED_RULE = {
+  name: 'degraded',
+  kind: 'degradation' as const,
+  level: 'MODERATE' as const,
+  cooldown: '5m',
+  channels: ['log'],
+};
+
 /** 2024-01-01T00:00:00Z. */
 export const MIDNIGHT_MS = Date.UTC(2024, 0, 1);
 
