@@ -5,7 +5,7 @@
  */
 
 /** Jitter of each interval, +/- this fraction, as the Collector's exporterhelper uses. */
-export const RANDOMIZATION_FACTOR = 0.5;
+const RANDOMIZATION_FACTOR = 0.5;
 
 /** When and how long to retry; the shape of the resolved `exporters.otlp.retry` (durations in ms). */
 export interface RetryPolicy {

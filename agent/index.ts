@@ -1,35 +1,26 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
 export {
   Agent,
-  type AgentOptions,
-  type EvictionListener,
-  type TickListener,
   type TickResult,
 } from './agent.ts';
-export type { AgentHealth } from './agent-health.ts';
 export {
   AlertEvaluator,
   type AlertEvent,
   type AlertListener,
-  type AlertSeverity,
   connectAlerting,
 } from './alerting/index.ts';
 export {
   DEFAULT_RETRY_POLICY,
   ExponentialBackoff,
-  RANDOMIZATION_FACTOR,
   type RetryPolicy,
 } from './backoff.ts';
-export { type BudgetResolution, BudgetResolver } from './budget/budget-resolver.ts';
 export { configuredBudgetsMs } from './budget/configured-budgets.ts';
-export { Evaluator } from './budget/evaluator.ts';
 export { exactMs, msToSeconds, shareOfMs } from './budget/exact-decimal.ts';
 export { ModifierSet } from './budget/modifiers.ts';
-export { type SeriesTarget, SeriesTargets } from './budget/series-targets.ts';
+export type { SeriesTarget } from './budget/series-targets.ts';
 export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
 export { type Clock, ManualClock, sleep, systemClock, type TimerHandle } from './clock.ts';
 export {
-  AuditLog,
   DEGRADATION_LEVELS,
   type DecisionActions,
   type DecisionEvidence,
@@ -47,26 +38,19 @@ export {
 } from './degradation/index.ts';
 export {
   CardinalityLimits,
-  type CardinalityLimitsOptions,
   DIMENSIONS,
-  type Dimension,
   type DimensionCounts,
-  limitsOf,
   OVERFLOW,
   truncate,
 } from './limits/index.ts';
-export {
-  LoadMonitor,
-  type LoadSampler,
-  type LoadSignals,
-  type LoadState,
-  nodeLoadSampler,
+export type {
+  LoadSampler,
+  LoadSignals,
 } from './load/index.ts';
 export type { Recorder, SeriesHandle, SeriesNames } from './recorder.ts';
 export {
   classifySpan,
   type MatchableSpan,
-  type RuleMatch,
   RuleMatcher,
 } from './rules/index.ts';
 export {
@@ -92,7 +76,7 @@ export {
   DEGRADATION_DECISION_EVENT,
   HEADROOM_SCOPE,
 } from './semconv.ts';
-export { SeriesHandles, type SeriesHandlesOptions, type ServiceHandles } from './series-handles.ts';
+export { SeriesHandles, type ServiceHandles } from './series-handles.ts';
 export {
   formatService,
   NAMESPACE_LABEL,
@@ -102,7 +86,6 @@ export {
   serviceKey,
   serviceLabels,
 } from './service-id.ts';
-export type { ServiceActivity } from './service-sweep.ts';
 export { type SloEvents, type SloStatus, SloTracker } from './slo/index.ts';
 export {
   DEFAULT_BOUNDS_MS,
@@ -112,7 +95,5 @@ export {
   type Percentile,
   percentileValue,
   type Series,
-  SeriesRegistry,
-  SeriesTotals,
   type WindowSnapshot,
 } from './window/index.ts';

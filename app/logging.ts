@@ -82,7 +82,7 @@ export function hasDiagLogger(): boolean {
 }
 
 /** The diag interface over `logger`: an Error among the arguments becomes `err`, the rest `args`. */
-export function diagLoggerOf(logger: Logger): DiagLogger {
+function diagLoggerOf(logger: Logger): DiagLogger {
   const child = logger.child({ component: 'otel' });
   const write =
     (method: 'error' | 'warn' | 'info' | 'debug' | 'trace') =>

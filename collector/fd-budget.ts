@@ -19,15 +19,15 @@ export interface FdBudget {
 }
 
 /** Descriptors kept for the process itself (files, outbound connections, the metrics endpoint): at least this many. */
-export const MIN_RESERVED_FDS = 64;
+const MIN_RESERVED_FDS = 64;
 /** Share of the limit kept for the process itself, when that is more than {@link MIN_RESERVED_FDS}. */
-export const RESERVED_FD_SHARE = 0.1;
+const RESERVED_FD_SHARE = 0.1;
 /** Share of the remaining descriptors given to the decision API; the receiver gets the rest. */
-export const API_FD_SHARE = 0.25;
+const API_FD_SHARE = 0.25;
 /** API connections kept for ordinary requests (reads, overrides) when the streams are at their cap. */
-export const API_REQUEST_CONNECTIONS = 16;
+const API_REQUEST_CONNECTIONS = 16;
 /** Stream cap when the descriptor limit is unknown (and the fd budget cannot say). */
-export const DEFAULT_MAX_STREAMS = 1000;
+const DEFAULT_MAX_STREAMS = 1000;
 
 /**
  * Splits `fdLimit` descriptors: 10 % (at least 64) stay with the process; of the rest, a quarter

@@ -2,7 +2,7 @@
 type SchemaNode = Record<string, unknown>;
 
 /** The definition every scalar may take instead of its value: a string holding a `${...}` reference. */
-export const ENV_REFERENCE_SCHEMA = {
+const ENV_REFERENCE_SCHEMA = {
   type: 'string',
   pattern: '\\$\\{[^}]*\\}',
   description:

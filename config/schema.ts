@@ -14,7 +14,7 @@ import { limitsSchema } from './schema/limits.ts';
 import { checkReferences } from './schema/references.ts';
 import { checkTenancy } from './schema/tenancy.ts';
 
-export const serviceSchema = z.strictObject({
+const serviceSchema = z.strictObject({
   name: z.string().min(1).optional().meta({ description: 'service.name; OTEL_SERVICE_NAME when omitted.' }),
   namespace: z
     .string()

@@ -9,7 +9,7 @@ import type { Prediction } from './in-process.ts';
 const OVERLOAD = [429, 503];
 
 /** The `message` of a `google.rpc.Status` (JSON, or protobuf field 2), or undefined when unreadable. */
-export function statusMessage(body: Buffer, contentType: string | undefined): string | undefined {
+function statusMessage(body: Buffer, contentType: string | undefined): string | undefined {
   try {
     if (contentType === 'application/json') {
       const parsed: unknown = JSON.parse(body.toString('utf8'));

@@ -113,7 +113,7 @@ export function drawExtremes(rng: Rng, maxBodyBytes: number): Extremes {
 }
 
 /** A string: printable, unicode, control characters, lone surrogates, or long and repetitive. */
-export function randomString(rng: Rng, maxLength: number): string {
+function randomString(rng: Rng, maxLength: number): string {
   const length = rng.size(maxLength);
   switch (rng.int(5)) {
     case 0:
@@ -137,7 +137,7 @@ function randomId(rng: Rng, size: number): Uint8Array {
 }
 
 /** An attribute value; arrays and key-value lists nest at most `depth` levels here. */
-export function randomAnyValue(rng: Rng, extremes: Extremes, depth = 2): AnyValue {
+function randomAnyValue(rng: Rng, extremes: Extremes, depth = 2): AnyValue {
   switch (rng.int(depth > 0 ? 9 : 7)) {
     case 0:
       return { bool: rng.chance(0.5) };
@@ -160,12 +160,7 @@ export function randomAnyValue(rng: Rng, extremes: Extremes, depth = 2): AnyValu
   }
 }
 
-export function randomAttributes(
-  rng: Rng,
-  extremes: Extremes,
-  max = extremes.attributes,
-  depth = 2,
-): KeyValue[] {
+function randomAttributes(rng: Rng, extremes: Extremes, max = extremes.attributes, depth = 2): KeyValue[] {
   return Array.from({ length: rng.size(max) }, () => ({
     key: rng.chance(0.6) ? rng.pick(KEYS) : randomString(rng, extremes.stringLength),
     ...(rng.chance(0.97) ? { value: randomAnyValue(rng, extremes, depth) } : {}),
@@ -173,7 +168,7 @@ export function randomAttributes(
 }
 
 /** A span ending near `nowMs` (or at an edge: 0, before its start, far ahead, 2^64 - 1). */
-export function randomSpan(rng: Rng, extremes: Extremes, nowMs: number): SpanModel {
+function randomSpan(rng: Rng, extremes: Extremes, nowMs: number): SpanModel {
   const endNs = BigInt(nowMs - rng.int(5000)) * 1_000_000n;
   const durationNs = BigInt(rng.size(2_000_000)) * 1000n;
   const odd = rng.chance(0.1);

@@ -38,7 +38,7 @@ const BAD_ENCODINGS = ['deflate', 'br', 'zstd', 'compress', 'gzip, gzip', 'gzip;
 let zerosMember: Buffer | undefined;
 
 /** A gzip bomb: `mebibytes` MiB of zeros in about a thousandth of the bytes. */
-export function gzipBomb(mebibytes: number): Buffer {
+function gzipBomb(mebibytes: number): Buffer {
   zerosMember ??= gzipSync(Buffer.alloc(1 << 20), { level: 9 });
   return Buffer.concat(Array.from({ length: mebibytes }, () => zerosMember!));
 }

@@ -8,7 +8,7 @@ import { diag } from '@opentelemetry/api';
 import type { Clock, TimerHandle } from '../agent/index.ts';
 
 /** How long after `start()` a processor that has seen no span is reported, ms. */
-export const EXTERNAL_SDK_CHECK_MS = 10_000;
+const EXTERNAL_SDK_CHECK_MS = 10_000;
 
 /** The warning, the same from both checks. */
 export const EXTERNAL_SDK_WARNING =

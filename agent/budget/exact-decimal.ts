@@ -12,7 +12,7 @@
  * 1e-16 relative; 12 digits remove that noise and keep any budget a config can spell (budgets
  * differing only beyond the 12th significant digit become one).
  */
-export const BUDGET_SIGNIFICANT_DIGITS = 12;
+const BUDGET_SIGNIFICANT_DIGITS = 12;
 
 /**
  * `ms` rounded to {@link BUDGET_SIGNIFICANT_DIGITS} significant decimal digits: the double nearest

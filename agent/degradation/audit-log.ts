@@ -7,7 +7,7 @@ import type { DegradationDecision } from './types.ts';
 export const DEFAULT_AUDIT_LOG_SIZE = 1000;
 
 /** Columns of {@link AuditLog.toCSV}, in order. */
-export const AUDIT_CSV_COLUMNS = Object.freeze([
+const AUDIT_CSV_COLUMNS = Object.freeze([
   'seq',
   'at',
   'service',

@@ -30,7 +30,7 @@ export function seriesLabel(evidence: DecisionEvidence): string {
 }
 
 /** `p95 of checkout/emergency 82.1ms is 1.64x its 50ms budget`. */
-export function describeEvidence(evidence: DecisionEvidence): string {
+function describeEvidence(evidence: DecisionEvidence): string {
   const { percentile, observedMs, budgetMs, ratio } = evidence;
   return `${percentile} of ${seriesLabel(evidence)} ${formatDuration(observedMs)} is ${formatRatio(ratio)} its ${formatDuration(budgetMs)} budget`;
 }

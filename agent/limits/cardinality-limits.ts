@@ -120,7 +120,7 @@ export class CardinalityLimits {
  * Values in a level, its overflow entry and '' left out ('' is the whole operation among phases;
  * elsewhere one uncounted value is harmless).
  */
-export function heldIn(level: ReadonlyMap<string, unknown>): number {
+function heldIn(level: ReadonlyMap<string, unknown>): number {
   return level.size - (level.has(OVERFLOW) ? 1 : 0) - (level.has('') ? 1 : 0);
 }
 

@@ -1,3 +1,3 @@
 // Public face of agent/load: Node's overload signals and the rate-limited load factor built on them.
-export { LoadMonitor, type LoadMonitorOptions, type LoadState, NORMAL_LEVEL } from './load-monitor.ts';
+export { LoadMonitor } from './load-monitor.ts';
 export { type LoadSampler, type LoadSignals, nodeLoadSampler } from './load-signals.ts';

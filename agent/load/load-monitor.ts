@@ -8,7 +8,7 @@ type LoadConfig = AdaptiveConfig['load'];
 type LoadLevel = LoadConfig['levels'][number];
 
 /** The level a {@link LoadMonitor} reports while no configured level applies. */
-export const NORMAL_LEVEL = 'normal';
+const NORMAL_LEVEL = 'normal';
 
 /** Options of a {@link LoadMonitor}. */
 export interface LoadMonitorOptions {

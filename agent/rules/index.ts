@@ -1,3 +1,3 @@
 // Public face of agent/rules: how finished spans are mapped to series.
-export { type MatchableSpan, type RuleMatch, RuleMatcher } from './rule-matcher.ts';
+export { type MatchableSpan, RuleMatcher } from './rule-matcher.ts';
 export { classifySpan } from './span-classifier.ts';

@@ -18,7 +18,7 @@ export interface SlidingWindowOptions {
 export type ResolvedSlidingWindowOptions = Readonly<Required<SlidingWindowOptions>>;
 
 /** Most slots one window may hold: each slot may hold a sketch of up to `maxBins` bins. */
-export const MAX_SLOTS = 3600;
+const MAX_SLOTS = 3600;
 
 /**
  * Applies defaults and validates.

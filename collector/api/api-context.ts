@@ -35,7 +35,7 @@ const CODES: Readonly<Record<number, string>> = {
 };
 
 /** The error `code` of an HTTP status: `bad_request`, `not_found`, ..., `internal` for 5xx without one. */
-export function codeOf(status: number): string {
+function codeOf(status: number): string {
   return CODES[status] ?? (status >= 500 ? 'internal' : 'bad_request');
 }
 

@@ -7,7 +7,7 @@ import { DEGRADATION_LEVELS, type DegradationLevel, isDegradationLevel } from '.
 import { parseDurationMs } from '../../config/index.ts';
 
 /** Longest accepted reason, characters. */
-export const MAX_REASON_LENGTH = 500;
+const MAX_REASON_LENGTH = 500;
 
 /** A validated `PUT .../override` body. */
 export interface OverrideRequest {

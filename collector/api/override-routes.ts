@@ -16,7 +16,7 @@ import type { OverrideResult } from './types.ts';
 type OverrideRoute = { Params: ServiceParams; Querystring: { reason?: string } };
 
 /** The reason as recorded: `incident 42 (by ops-oncall)`. */
-export function signedReason(reason: string, principal: Principal): string {
+function signedReason(reason: string, principal: Principal): string {
   return `${reason} (by ${principal.name})`;
 }
 

@@ -23,14 +23,3 @@ export function servicePaths(suffix: string): readonly string[] {
 export function serviceIdOf(params: ServiceParams): ServiceId {
   return serviceId(params.namespace ?? '', params.service);
 }
-
-/**
- * The path of a service's resource, e.g. for links and clients.
- * @example servicePath({ namespace: 'payments', service: 'checkout' }, '/override')
- * // '/api/v1/namespaces/payments/services/checkout/override'
- */
-export function servicePath(id: ServiceId, suffix = ''): string {
-  const service = encodeURIComponent(id.service);
-  if (id.namespace === '') return `/api/v1/services/${service}${suffix}`;
-  return `/api/v1/namespaces/${encodeURIComponent(id.namespace)}/services/${service}${suffix}`;
-}

@@ -6,7 +6,7 @@ import { type ServiceParams, serviceIdOf, servicePaths } from './service-path.ts
 import type { DecisionHistory, ServiceDetail, ServiceSummary } from './types.ts';
 
 /** Decisions a history request returns without `?limit=`. */
-export const DEFAULT_HISTORY_LIMIT = 100;
+const DEFAULT_HISTORY_LIMIT = 100;
 
 type ServiceRequest = { Params: ServiceParams };
 type HistoryRequest = ServiceRequest & { Querystring: { limit?: string } };
@@ -63,7 +63,7 @@ export function registerServiceRoutes(app: FastifyInstance, context: ApiContext)
  * `?limit=`: a whole number from 1, clamped to `historySize`; absent means
  * {@link DEFAULT_HISTORY_LIMIT} (also clamped). Returns the error message when invalid.
  */
-export function parseLimit(text: string | undefined, historySize: number): number | string {
+function parseLimit(text: string | undefined, historySize: number): number | string {
   if (text === undefined) return Math.min(DEFAULT_HISTORY_LIMIT, historySize);
   const limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(limit >= 1)) return `limit must be a whole number from 1 to ${historySize}, got "${text}"`;

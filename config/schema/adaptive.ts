@@ -8,7 +8,7 @@ import { withUnitNames } from './unit-names.ts';
 import { duration, percent, whenValid } from './units.ts';
 
 /** A load level applies when any one of its thresholds is reached. */
-export const loadLevelSchema = withUnitNames(
+const loadLevelSchema = withUnitNames(
   z.strictObject({
     name: z.string().min(1),
     eventLoopDelayP99: duration().optional().meta({ description: 'Event-loop delay p99 at or above this.' }),
@@ -32,7 +32,7 @@ const DEFAULT_LOAD_LEVELS = [
   { name: 'overloaded', eventLoopDelayP99: '200ms', eventLoopUtilization: '95%', factor: 2 },
 ];
 
-export const loadSchema = withUnitNames(
+const loadSchema = withUnitNames(
   z
     .strictObject({
       sampleInterval: duration({ minMs: 100 }).prefault('1s'),
@@ -71,7 +71,7 @@ export const loadSchema = withUnitNames(
 );
 
 /** A named modifier the service switches on at run time (e.g. during a sale or maintenance). */
-export const modifierSchema = z.strictObject({
+const modifierSchema = z.strictObject({
   factor: z.number().positive(),
   contexts: z
     .array(z.string())
@@ -79,7 +79,7 @@ export const modifierSchema = z.strictObject({
     .meta({ description: 'Contexts the modifier applies to; all when omitted.' }),
 });
 
-export const qosSchema = z.strictObject({
+const qosSchema = z.strictObject({
   classes: z.record(z.string().min(1), z.number().positive()).default({ standard: 1 }),
   default: z.string().prefault('standard'),
 });

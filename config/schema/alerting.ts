@@ -42,7 +42,7 @@ export const sloSchema = withUnitNames(
 
 const channelBase = { name: z.string().min(1) };
 
-export const channelSchema = z.discriminatedUnion('type', [
+const channelSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...channelBase, type: z.literal('log') }),
   withUnitNames(
     z.strictObject({
@@ -80,7 +80,7 @@ const ruleBase = {
 
 const RULE_UNIT_NAMES = { cooldown: 'cooldownMs', escalateAfter: 'escalateAfterMs' } as const;
 
-export const alertRuleSchema = z.discriminatedUnion('kind', [
+const alertRuleSchema = z.discriminatedUnion('kind', [
   withUnitNames(
     z.strictObject({
       ...ruleBase,

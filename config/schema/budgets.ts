@@ -10,7 +10,7 @@ import { duration, percent, percentile } from './units.ts';
 const SEED_PHASES = { signal_processing: '20%', routing: '10%', execution: '70%' };
 
 /** One latency context: its budget, the percentile it is judged at, and the phase shares. */
-export const contextSchema = withUnitNames(
+const contextSchema = withUnitNames(
   z.strictObject({
     budget: duration().meta({ description: 'Latency budget of one operation, e.g. 50ms.' }),
     percentile: percentile.prefault('p95').meta({ description: 'Percentile the budget is judged at.' }),
@@ -71,7 +71,7 @@ const SEEDS_PARSED = Object.fromEntries(
 );
 
 /** What a rule matches on a finished span; every given field must match. */
-export const matchSchema = z.strictObject({
+const matchSchema = z.strictObject({
   namespace: z.string().optional().meta({
     description: 'service.namespace of the span\'s service (exact); "" matches services without one.',
   }),

@@ -7,7 +7,7 @@ import { withUnitNames } from './unit-names.ts';
 import { duration, formatMs, port, size, whenValid } from './units.ts';
 
 /** A bearer token OTLP senders present to the receiver, optionally bound to one tenant. */
-export const receiverTokenSchema = z.strictObject({
+const receiverTokenSchema = z.strictObject({
   name: z.string().min(1).meta({ description: 'Who holds the token; named in refusals.' }),
   token: z.string().min(16, 'tokens must be at least 16 characters'),
   namespace: z.string().min(1).optional().meta({
@@ -64,9 +64,9 @@ export const receiverSchema = withUnitNames(
   },
 );
 
-export const SCOPES = ['read', 'override'] as const;
+const SCOPES = ['read', 'override'] as const;
 
-export const tokenSchema = z.strictObject({
+const tokenSchema = z.strictObject({
   name: z.string().min(1),
   token: z.string().min(16, 'tokens must be at least 16 characters'),
   scopes: z.array(z.enum(SCOPES)).min(1),

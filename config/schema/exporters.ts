@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { withUnitNames } from './unit-names.ts';
 import { duration, formatMs, port, size, whenValid } from './units.ts';
 
-export const prometheusSchema = withUnitNames(
+const prometheusSchema = withUnitNames(
   z.strictObject({
     enabled: z.boolean().default(true),
     host: z.string().min(1).prefault('127.0.0.1'),
@@ -34,7 +34,7 @@ export const prometheusSchema = withUnitNames(
 
 const url = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
-export const retrySchema = withUnitNames(
+const retrySchema = withUnitNames(
   z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -58,7 +58,7 @@ export const retrySchema = withUnitNames(
   { initialInterval: 'initialIntervalMs', maxInterval: 'maxIntervalMs', maxElapsedTime: 'maxElapsedTimeMs' },
 );
 
-export const otlpSchema = withUnitNames(
+const otlpSchema = withUnitNames(
   z.strictObject({
     enabled: z
       .boolean()

@@ -159,7 +159,7 @@ export const port = z
   .max(65535);
 
 /** A short description of a found value for error messages: `string "abc"`, `number 3`, `a list`. */
-export function describe(input: unknown): string {
+function describe(input: unknown): string {
   if (input === undefined) return 'nothing (the key is missing)';
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';

@@ -17,9 +17,9 @@ import { DEFAULT_QUEUE_CAPACITY, QueuedChannel } from './queued-channel.ts';
 import type { AlertmanagerChannelConfig, ChannelDeps } from './types.ts';
 
 /** Alerts per request (Prometheus' notifier sends at most 64). */
-export const ALERTMANAGER_BATCH_SIZE = 64;
+const ALERTMANAGER_BATCH_SIZE = 64;
 /** Retries of one batch by default; resends cover what is lost beyond them. */
-export const DEFAULT_ALERTMANAGER_RETRIES = 5;
+const DEFAULT_ALERTMANAGER_RETRIES = 5;
 
 /**
  * `alerting.channels[]` of type `alertmanager`. Keeps the alerts firing now (at most

@@ -8,7 +8,7 @@ import type { AlertEvent } from '../../agent/index.ts';
 import { isoTime } from './alert-json.ts';
 
 /** Prometheus sends firing alerts with `endsAt` this many resend intervals ahead. */
-export const ENDS_AT_RESEND_FACTOR = 4;
+const ENDS_AT_RESEND_FACTOR = 4;
 
 /** One element of the `POST /api/v2/alerts` body. */
 export interface AlertmanagerAlert {
@@ -34,13 +34,13 @@ export interface AlertmanagerAlertState {
 }
 
 /** A label name Alertmanager accepts (`[a-zA-Z_][a-zA-Z0-9_]*`): other characters become `_`. */
-export function labelName(name: string): string {
+function labelName(name: string): string {
   const cleaned = name.replace(/[^a-zA-Z0-9_]/g, '_');
   return /^[0-9]/.test(cleaned) || cleaned === '' ? `_${cleaned}` : cleaned;
 }
 
 /** The labels of `event` for Alertmanager: names cleaned, `alertname` always set (the rule's name). */
-export function alertmanagerLabels(event: AlertEvent): Record<string, string> {
+function alertmanagerLabels(event: AlertEvent): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.labels)) labels[labelName(name)] = String(value);
   if (!labels.alertname) labels.alertname = event.rule;

@@ -18,7 +18,7 @@ export function createChannels(
 }
 
 /** The channel `config` describes. */
-export function createChannel(config: AlertChannelConfig, deps: ChannelDeps = {}): AlertChannel {
+function createChannel(config: AlertChannelConfig, deps: ChannelDeps = {}): AlertChannel {
   switch (config.type) {
     case 'log':
       return new LogChannel(config, deps);

@@ -10,7 +10,7 @@ import { QueuedChannel } from './queued-channel.ts';
 import type { ChannelDeps, LogChannelConfig } from './types.ts';
 
 /** The line of `event` logged at `nowMs` (with its trailing newline); throws on an invalid time. */
-export function logLine(event: AlertEvent, nowMs: number): string {
+function logLine(event: AlertEvent, nowMs: number): string {
   const firing = event.status === 'firing';
   const msg = firing
     ? `alert firing: ${event.rule} (${event.severity})`

@@ -22,11 +22,11 @@ export const DEFAULT_QUEUE_CAPACITY = 1000;
 /** How long shutdown() waits for the queue to drain by default, ms. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5000;
 /** First retry interval of alert deliveries, ms (+/-50 %): alerts are urgent, unlike telemetry's 5 s. */
-export const DEFAULT_BACKOFF_BASE_MS = 500;
+const DEFAULT_BACKOFF_BASE_MS = 500;
 /** Largest retry interval of alert deliveries, ms. */
-export const DEFAULT_BACKOFF_CAP_MS = 30_000;
+const DEFAULT_BACKOFF_CAP_MS = 30_000;
 /** Alert deliveries stop retrying when the next attempt would start later than this, ms. */
-export const ALERT_MAX_ELAPSED_MS = 300_000;
+const ALERT_MAX_ELAPSED_MS = 300_000;
 
 /** How a subclass configures its queue and retries. */
 export interface QueueOptions<T> {

@@ -28,7 +28,7 @@ import { alertJson } from './alert-json.ts';
 export const SIGNATURE_HEADER = 'X-Headroom-Signature';
 export const EVENT_ID_HEADER = 'X-Headroom-Event-Id';
 /** Version of the body format. */
-export const WEBHOOK_VERSION = '1';
+const WEBHOOK_VERSION = '1';
 
 /** The JSON body of `event`; throws a RangeError when one of its times is invalid. */
 export function webhookBody(event: AlertEvent): string {

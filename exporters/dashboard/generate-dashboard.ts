@@ -12,13 +12,13 @@ import { trafficSection } from './traffic-panels.ts';
 import { variables } from './variables.ts';
 
 /** The dashboard's uid: links and provisioning find it by this. */
-export const DASHBOARD_UID = 'headroom-overview';
+const DASHBOARD_UID = 'headroom-overview';
 
 /** File name of the dashboard JSON that `headroom dashboard --out DIR` writes. */
 export const DASHBOARD_FILE = 'headroom-dashboard.json';
 
 /** Grafana's dashboard schema version the JSON is written in (Grafana 10.4 / 11). */
-export const SCHEMA_VERSION = 39;
+const SCHEMA_VERSION = 39;
 
 /**
  * The dashboard JSON model. The SLO section is there only when `config` has SLOs: its panels

@@ -9,7 +9,7 @@ import { parseRetryAfterMs } from './retry-after.ts';
 import type { DeliveryResult } from './types.ts';
 
 /** Statuses the OTLP specification lists as retryable. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 /** OTLP: the statuses in {@link RETRYABLE_STATUSES}. */
 export const isRetryableOtlpStatus = (status: number): boolean => RETRYABLE_STATUSES.has(status);
@@ -19,7 +19,7 @@ export const isRetryableAlertStatus = (status: number): boolean =>
   status === 408 || status === 429 || status >= 500;
 
 /** Connection-level error codes worth retrying: the receiver is down, restarting or unreachable. */
-export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',

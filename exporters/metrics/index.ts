@@ -5,9 +5,8 @@ export {
   forwarderMetrics,
   type MetricSource,
   otlpExporterMetrics,
-  type ReceiverStatsView,
   receiverMetrics,
   sloMetrics,
 } from './component-metrics.ts';
-export { HeadroomMetricProducer, type HeadroomMetricProducerOptions } from './headroom-metric-producer.ts';
-export { METRICS, OVERFLOW_SERVICE } from './metric-descriptors.ts';
+export { HeadroomMetricProducer } from './headroom-metric-producer.ts';
+export { METRICS } from './metric-descriptors.ts';

@@ -38,7 +38,7 @@ export function addTotalsMetrics(sink: MetricSink, agent: Agent, seriesList: rea
 }
 
 /** Bucket-wise sum of two histograms over the same bounds. */
-export function mergeHistograms(a: Histogram, b: Histogram): Histogram {
+function mergeHistograms(a: Histogram, b: Histogram): Histogram {
   const counts = a.buckets.counts.map((count, i) => count + (b.buckets.counts[i] ?? 0));
   return {
     buckets: { boundaries: a.buckets.boundaries, counts },

@@ -3,15 +3,10 @@
 export {
   BoundedExposition,
   estimateExpositionChars,
-  type RenderResult,
-  type ScrapeRefusal,
-  type ScrapeStats,
 } from './bounded-exposition.ts';
-export { createSerializer, exposition, SERIALIZER_OPTIONS } from './exposition.ts';
+export { createSerializer, exposition } from './exposition.ts';
 export {
-  type PrometheusConfig,
   type PrometheusExporterHandle,
-  type PrometheusExporterOptions,
   startPrometheusExporter,
 } from './prometheus-exporter.ts';
 export { EXPOSITION_CONTENT_TYPE } from './scrape-handler.ts';

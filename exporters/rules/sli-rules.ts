@@ -22,7 +22,7 @@ export function sliRecord(windowMs: number): string {
 }
 
 /** The name of the events recorded over `windowMs`, by `outcome`: `slo:sli_events:increase5m`. */
-export function eventsRecord(windowMs: number): string {
+function eventsRecord(windowMs: number): string {
   return `slo:sli_events:increase${promDuration(windowMs)}`;
 }
 

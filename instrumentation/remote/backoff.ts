@@ -17,7 +17,7 @@ export interface BackoffOptions {
 }
 
 /** The reconnection policy of `options`; invalid values fall back to the defaults. */
-export function reconnectPolicy(options: BackoffOptions = {}): RetryPolicy {
+function reconnectPolicy(options: BackoffOptions = {}): RetryPolicy {
   const initialIntervalMs = positive(options.initialMs, 500);
   return {
     enabled: true,

@@ -18,7 +18,7 @@ export type StreamOutcome =
   | { readonly ok: false; readonly problem: string };
 
 /** `${url}/api/v1/decisions/stream?namespace=...&service=...`: exactly one service's events. */
-export function streamUrl(base: string, service: string, namespace = ''): URL {
+function streamUrl(base: string, service: string, namespace = ''): URL {
   const url = new URL('api/v1/decisions/stream', base.endsWith('/') ? base : `${base}/`);
   url.searchParams.set('namespace', namespace);
   url.searchParams.set('service', service);

@@ -10,7 +10,7 @@ import type { HeadroomConfigInput } from '../../../config/index.ts';
 import { configOf } from '../../helpers/agent.ts';
 
 export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
+const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
 /** A degradation rule: warns at MODERATE and above, 5 minutes of cooldown, to the log channel. */
@@ -23,7 +23,7 @@ export const DEGRADED_RULE = {
 };
 
 /** 2024-01-01T00:00:00Z. */
-export const MIDNIGHT_MS = Date.UTC(2024, 0, 1);
+const MIDNIGHT_MS = Date.UTC(2024, 0, 1);
 
 type AlertingInput = NonNullable<HeadroomConfigInput['alerting']>;
 type Rules = NonNullable<AlertingInput['rules']>;

@@ -8,7 +8,7 @@ import { verdictOf } from '../../helpers/verdicts.ts';
 export const TICK_MS = 1000;
 
 /** The feature lists of examples/headroom.yaml. */
-export const FEATURE_LEVELS = {
+const FEATURE_LEVELS = {
   minimal: { disable: ['recommendations'] },
   moderate: { disable: ['personalization', 'search_suggestions'] },
   severe: { disable: ['analytics_events'] },

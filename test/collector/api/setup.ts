@@ -7,7 +7,7 @@ import { type SseMessage, SseParser } from '../../../instrumentation/remote/sse-
 import { recordMany, testAgent } from '../../helpers/agent.ts';
 
 /** The feature lists of examples/headroom.yaml. */
-export const FEATURE_LEVELS = {
+const FEATURE_LEVELS = {
   minimal: { disable: ['recommendations'] },
   moderate: { disable: ['personalization', 'search_suggestions'] },
   severe: { disable: ['analytics_events'] },
@@ -33,7 +33,7 @@ export const DEFAULT_API: ApiInput = {
 };
 
 /** Sender tokens: namespace-bound API tokens need authenticated senders (a config rule). */
-export const RECEIVER_TOKENS = [
+const RECEIVER_TOKENS = [
   { name: 'payments-sender', token: 'payments-sender-0123456789', namespace: 'payments' },
   { name: 'search-sender', token: 'search-sender-0123456789', namespace: 'search' },
 ];

@@ -24,7 +24,7 @@ export interface SpanSource {
 }
 
 /** Finished spans of whatever `create` does with a tracer of a fresh provider. */
-export function finishedSpans(source: SpanSource, create: (tracer: Tracer) => void): ReadableSpan[] {
+function finishedSpans(source: SpanSource, create: (tracer: Tracer) => void): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const attributes: Attributes = { 'service.name': source.service ?? 'checkout' };
   if (source.namespace !== undefined) attributes['service.namespace'] = source.namespace;
@@ -189,7 +189,7 @@ function keyValues(attributes: Attributes) {
 }
 
 /** ms since the epoch as unix nanoseconds, exactly, in the shape protobufjs writes a fixed64 from. */
-export function nanos(ms: number): { low: number; high: number; unsigned: true } {
+function nanos(ms: number): { low: number; high: number; unsigned: true } {
   const value = BigInt(Math.trunc(ms)) * 1_000_000n + BigInt(Math.round((ms % 1) * 1e6));
   return { low: Number(value & 0xffffffffn) | 0, high: Number(value >> 32n) | 0, unsigned: true };
 }

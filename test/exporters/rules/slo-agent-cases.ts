@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../../../config/index.ts';
 
 export const MINUTE_MS = 60_000;
 /** Agent time of promtool's time 0: whole minutes, as promtool's samples. */
-export const ORIGIN_MS = Date.UTC(2024, 0, 1);
+const ORIGIN_MS = Date.UTC(2024, 0, 1);
 
 /** One minute of operations: fast successes, slow successes (over the budget), fast and slow failures. */
 export interface Minute {

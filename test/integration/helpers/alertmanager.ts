@@ -58,7 +58,7 @@ export interface StartAlertmanagerOptions {
 }
 
 /** Path of the Alertmanager binary, installing the Debian package when it is missing and root. */
-export function ensureAlertmanager(): string {
+function ensureAlertmanager(): string {
   return ensureDebianPackage(
     'prometheus-alertmanager',
     () => onPath('prometheus-alertmanager') ?? onPath('alertmanager'),
