@@ -7,6 +7,10 @@ export default defineConfig({
     // A hang guard, not a speed check: under coverage (block counters slow hot loops 2-3x) on a
     // loaded 2-core machine the 100,000-name tests took over 20 s.
     testTimeout: 60_000,
+    // Test files and the product run through Node's own import (type stripping), as in the
+    // children: each file then has one instrumentation, and coverage merges in-process and child
+    // counts branch by branch (through Vite's module runner the two differ and both are counted).
+    experimental: { viteModuleRunner: false },
     hookTimeout: 120_000,
     // `npm test` runs with --coverage; `npx vitest run test/x.test.ts` measures nothing.
     coverage: {
