@@ -217,6 +217,11 @@ export class Agent implements Recorder {
     return this.hasService(service, namespace) || this.registry.hasService(service, namespace);
   }
 
+  /** Series removed by idle eviction since the agent was created. */
+  get seriesEvicted(): number {
+    return this.#seriesEvicted;
+  }
+
   /** The agent's own health, for its metrics. */
   health(): AgentHealth {
     const retired = this.registry.retiredDrops;

@@ -76,7 +76,12 @@ export {
   DEGRADATION_DECISION_EVENT,
   HEADROOM_SCOPE,
 } from './semconv.ts';
-export { SeriesHandles, type ServiceHandles } from './series-handles.ts';
+export {
+  type EvictionSource,
+  releaseOnEviction,
+  SeriesHandles,
+  type ServiceHandles,
+} from './series-handles.ts';
 export {
   formatService,
   NAMESPACE_LABEL,

@@ -5,6 +5,26 @@
  */
 import type { Recorder, SeriesHandle } from './recorder.ts';
 
+/** What {@link releaseOnEviction} needs of the agent. */
+export interface EvictionSource {
+  readonly seriesEvicted: number;
+  onTick(listener: () => void): () => void;
+}
+
+/**
+ * Starts `handles` over after every tick that evicted series, so no kept handle holds an evicted
+ * series (and its window) alive: idle eviction gives the memory back. Live series are bound again
+ * at their next span, one lookup each. Returns the unsubscribe function.
+ */
+export function releaseOnEviction(handles: SeriesHandles, agent: EvictionSource): () => void {
+  let evicted = agent.seriesEvicted;
+  return agent.onTick(() => {
+    if (agent.seriesEvicted === evicted) return;
+    evicted = agent.seriesEvicted;
+    handles.clear();
+  });
+}
+
 /** Options of a {@link SeriesHandles}. */
 export interface SeriesHandlesOptions {
   /**
@@ -21,8 +41,8 @@ export class SeriesHandles {
   // namespace -> service: looked up once per resource, not per span.
   #byNamespace = new Map<string, Map<string, ServiceHandles>>();
   #count = 0;
-  /** Bumped when the cache starts over: a {@link ServiceHandles} held since then empties itself. */
-  #epoch = 0;
+  /** `epoch` is bumped when the cache starts over: a {@link ServiceHandles} held since empties itself. */
+  readonly #shared: Shared = { epoch: 0 };
 
   constructor(recorder: Recorder, options: SeriesHandlesOptions = {}) {
     this.#recorder = recorder;
@@ -41,8 +61,16 @@ export class SeriesHandles {
   of(service: string, namespace = ''): ServiceHandles {
     // Attached at its first handle (see `bind`): a service never bound costs nothing kept.
     return (
-      this.#byNamespace.get(namespace)?.get(service) ?? new HandlesOfService(this.#bind, service, namespace)
+      this.#byNamespace.get(namespace)?.get(service) ??
+      new HandlesOfService(this.#bind, this.#shared, service, namespace)
     );
+  }
+
+  /** Drops every handle: a {@link ServiceHandles} held since empties itself at its next lookup. */
+  clear(): void {
+    this.#byNamespace = new Map();
+    this.#count = 0;
+    this.#shared.epoch++;
   }
 
   /** Puts `handles` in the lookup; returns it. */
@@ -61,16 +89,18 @@ export class SeriesHandles {
    * `owner` is (re)attached, emptied, when it was not counted in the current epoch.
    */
   readonly #bind: Bind = (owner, operation, context, phase) => {
-    if (this.#count >= this.#maxHandles) {
-      this.#byNamespace = new Map();
-      this.#count = 0;
-      this.#epoch++;
-    }
-    if (owner.epoch !== this.#epoch) this.#attach(owner).reset(this.#epoch);
+    if (this.#count >= this.#maxHandles) this.clear();
+    const { epoch } = this.#shared;
+    if (owner.epoch !== epoch) this.#attach(owner).reset(epoch);
     this.#count++;
     const { service, namespace } = owner;
     return this.#recorder.series({ namespace, service, operation, context, phase });
   };
+}
+
+/** What a {@link SeriesHandles} shares with its services. */
+interface Shared {
+  epoch: number;
 }
 
 type Bind = (owner: HandlesOfService, operation: string, context: string, phase: string) => SeriesHandle;
@@ -97,12 +127,14 @@ class HandlesOfService implements ServiceHandles {
   readonly service: string;
   readonly namespace: string;
   readonly #bind: Bind;
+  readonly #shared: Shared;
   #byContext = new Map<string, Map<string, OperationHandles>>();
   /** The owner's epoch this service was attached and counted in; -1 before its first handle. */
   epoch = -1;
 
-  constructor(bind: Bind, service: string, namespace: string) {
+  constructor(bind: Bind, shared: Shared, service: string, namespace: string) {
     this.#bind = bind;
+    this.#shared = shared;
     this.service = service;
     this.namespace = namespace;
   }
@@ -114,6 +146,8 @@ class HandlesOfService implements ServiceHandles {
   }
 
   handle(operation: string, context: string, phase: string): SeriesHandle {
+    // Since the owner started over, what this service holds is stale: `bind` empties it.
+    if (this.epoch !== this.#shared.epoch) return this.#add(operation, context, phase);
     const entry = this.#byContext.get(context)?.get(operation);
     const found = phase === '' ? entry?.whole : entry?.phases?.get(phase);
     return found ?? this.#add(operation, context, phase);

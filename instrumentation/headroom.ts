@@ -264,6 +264,7 @@ export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
     defaultService: service,
     defaultNamespace: namespace,
     maxHandles: 2 * agent.config.window.maxSeries,
+    evictions: agent,
   });
   let tracerProvider: TracerProvider | undefined;
   let tracer: Tracer;

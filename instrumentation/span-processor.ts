@@ -16,8 +16,10 @@ import {
   ATTR_SERVICE_NAMESPACE,
   BUDGET_EXCEEDED_EVENT,
   classifySpan,
+  type EvictionSource,
   type Recorder,
   type RuleMatcher,
+  releaseOnEviction,
   SeriesHandles,
   type ServiceHandles,
 } from '../agent/index.ts';
@@ -36,6 +38,11 @@ export interface HeadroomSpanProcessorOptions {
    * cache starts over. @default 10000
    */
   readonly maxHandles?: number;
+  /**
+   * The agent whose idle evictions start the handle cache over, so kept handles never hold evicted
+   * series alive. @default none: the cache only starts over when full
+   */
+  readonly evictions?: EvictionSource;
 }
 
 /** Feeds finished spans to the agent. Never throws into the SDK. */
@@ -51,6 +58,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
 
   constructor(options: HeadroomSpanProcessorOptions) {
     this.#handles = new SeriesHandles(options.recorder, { maxHandles: options.maxHandles });
+    if (options.evictions !== undefined) releaseOnEviction(this.#handles, options.evictions);
     this.#rules = options.rules;
     this.#defaultService = options.defaultService;
     this.#defaultNamespace = options.defaultNamespace ?? '';

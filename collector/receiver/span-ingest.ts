@@ -5,7 +5,13 @@
  * trusted are rejected one by one and reported back as a partial success.
  */
 import type { Agent } from '../../agent/index.ts';
-import { classifySpan, type RuleMatcher, SeriesHandles, type ServiceHandles } from '../../agent/index.ts';
+import {
+  classifySpan,
+  type RuleMatcher,
+  releaseOnEviction,
+  SeriesHandles,
+  type ServiceHandles,
+} from '../../agent/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { SenderClocks } from './sender-clocks.ts';
 import { noRejections, problemOf, rejectionMessage, type SpanRejectionReason } from './span-rejections.ts';
@@ -73,6 +79,7 @@ export class SpanIngest {
     this.#handles = new SeriesHandles(options.agent, {
       maxHandles: 2 * options.agent.config.window.maxSeries,
     });
+    releaseOnEviction(this.#handles, options.agent);
     this.#rules = options.rules;
     this.#directory = options.directory;
     this.clocks = new SenderClocks({

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type Recorder, type SeriesHandle, SeriesHandles, type SeriesNames } from '../../agent/index.ts';
+import {
+  type Recorder,
+  releaseOnEviction,
+  type SeriesHandle,
+  SeriesHandles,
+  type SeriesNames,
+} from '../../agent/index.ts';
 import { testAgent } from '../helpers/agent.ts';
 
 /** A recorder that lists the names of every handle bound; its handles record nothing. */
@@ -49,7 +55,7 @@ describe('SeriesHandles', () => {
     expect([bound.length, largest, handles.size]).toStrictEqual([10_000, 100, 100]);
   });
 
-  it('should let a held service serve its handles after starting over, until its next bind empties it', () => {
+  it('should empty a held service when the cache starts over, binding its handles again', () => {
     const { recorder, bound } = bindingRecorder();
     const handles = new SeriesHandles(recorder, { maxHandles: 3 });
     const a = handles.of('a');
@@ -61,10 +67,10 @@ describe('SeriesHandles', () => {
     const other = b.handle('other', 'routine', ''); // full: starts over, b emptied and attached again
     expect(handles.size).toBe(1);
     expect(b.handle('other', 'routine', '')).toBe(other);
-    expect(a.handle('op', 'routine', '')).toBe(first); // still valid: handles follow their series
-    a.handle('new', 'routine', ''); // a's first bind since: emptied, attached, counted
-    expect(a.handle('op', 'routine', '')).not.toBe(first);
-    expect(handles.size).toBe(3);
+    const again = a.handle('op', 'routine', ''); // a held `first`: emptied, bound again
+    expect(again).not.toBe(first);
+    expect(a.handle('op', 'routine', '')).toBe(again);
+    expect(handles.size).toBe(2);
     expect(handles.of('a')).toBe(a);
     expect(handles.of('b')).toBe(b);
     expect(bound.map((n) => `${n.service}/${n.operation}`)).toStrictEqual([
@@ -72,7 +78,6 @@ describe('SeriesHandles', () => {
       'b/op',
       'b/x',
       'b/other',
-      'a/new',
       'a/op',
     ]);
   });
@@ -96,5 +101,29 @@ describe('SeriesHandles', () => {
           s.totals.errorCount,
         ]),
     ).toStrictEqual([['shop', 'checkout', 'quote', 'routine', 'routing', 1, 1]]);
+  });
+
+  it('should start over after a tick that evicted series, so no kept handle holds an evicted series', () => {
+    const { agent, clock } = testAgent({ limits: { idleTime: '2m' } });
+    const handles = new SeriesHandles(agent);
+    releaseOnEviction(handles, agent);
+    const service = handles.of('checkout');
+    const quote = service.handle('quote', 'routine', '');
+    quote.record(10, false, clock.now());
+    clock.advance(60_000);
+    service.handle('refund', 'routine', '').record(10, false, clock.now());
+    agent.tick(); // evicts nothing: the handles stay
+    expect([handles.size, service.handle('quote', 'routine', '')]).toStrictEqual([2, quote]);
+
+    clock.advance(60_000);
+    agent.tick(); // evicts quote
+    expect([agent.health().seriesEvicted, handles.size]).toStrictEqual([1, 0]);
+    const rebound = service.handle('quote', 'routine', '');
+    expect(rebound).not.toBe(quote);
+    rebound.record(20, false, clock.now());
+    expect(agent.registry.list().map((s) => [s.operation, s.totals.count])).toStrictEqual([
+      ['refund', 1],
+      ['quote', 1],
+    ]);
   });
 });
