@@ -40,6 +40,7 @@ export {
 } from './config/index.ts';
 export {
   ClientOptionsError,
+  ConfigEmptyError,
   ConfigInvalidError,
   type ConfigIssue,
   ConfigReadError,

@@ -337,3 +337,26 @@ describe('several files', () => {
     );
   });
 });
+
+describe('refuseEmpty', () => {
+  it('should refuse an empty or whitespace-only file with the ConfigEmptyError the package exports', async () => {
+    const { ConfigEmptyError, HeadroomError, loadConfig: publicLoadConfig } = await import('../../index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-empty-'));
+    const file = join(dir, 'headroom.yaml');
+    writeFileSync(file, ' \n\t\n');
+    let caught: unknown;
+    try {
+      publicLoadConfig({ files: [file], env: {}, refuseEmpty: true });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigEmptyError);
+    expect(caught).toBeInstanceOf(HeadroomError);
+    expect(caught).toMatchObject({
+      code: 'HEADROOM_ERR_CONFIG_EMPTY',
+      file,
+      message: `${file} is empty, likely a partial write; to reset to the defaults on purpose, write {}`,
+    });
+    expect(publicLoadConfig({ files: [file], env: {} })).toEqual(parseConfig([], {}));
+  });
+});
