@@ -48,17 +48,29 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   });
 }
 
-/** The real clock: `Date.now()` and unref'd timers. */
+/**
+ * Longest delay Node's timers take, ms (2^31 - 1, about 24.8 days); past it Node fires after 1 ms,
+ * which would turn a long wait (a `600h` duration, a receiver's Retry-After) into a tight loop.
+ */
+const TIMER_LIMIT_MS = 2 ** 31 - 1;
+
+/** The real clock: `Date.now()` and unref'd timers; delays past Node's timer limit wait in steps. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   every(intervalMs, fn) {
-    const timer = setInterval(fn, intervalMs);
+    // An interval past the limit never comes in a process's life; the limit stands for it.
+    const timer = setInterval(fn, Math.min(intervalMs, TIMER_LIMIT_MS));
     timer.unref();
     return { cancel: () => clearInterval(timer) };
   },
   after(delayMs, fn) {
-    const timer = setTimeout(fn, delayMs);
-    timer.unref();
+    let timer: NodeJS.Timeout;
+    const arm = (leftMs: number): void => {
+      const stepMs = Math.min(leftMs, TIMER_LIMIT_MS);
+      timer = setTimeout(() => (leftMs > stepMs ? arm(leftMs - stepMs) : fn()), stepMs);
+      timer.unref();
+    };
+    arm(delayMs);
     return { cancel: () => clearTimeout(timer) };
   },
 };

@@ -94,7 +94,7 @@ export class HttpTransport {
       const finish = (result: HttpResult): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timer.cancel();
         signal.removeEventListener('abort', onAbort);
         resolve(result);
       };
@@ -108,12 +108,16 @@ export class HttpTransport {
         request.destroy();
       };
       const timeoutMs = this.#options.timeoutMs;
-      const timer = setTimeout(() => {
+      // The real clock (unref'd, and correct past Node's timer limit), not the injected one.
+      const timer = systemClock.after(timeoutMs, () => {
         finish({ status: 'retryable', error: new Error(`request timed out after ${timeoutMs} ms`) });
         request.destroy();
-      }, timeoutMs);
-      timer.unref();
+      });
       signal.addEventListener('abort', onAbort, { once: true });
+      // Telemetry never keeps the host alive: a request in flight (a receiver that hangs) must not
+      // hold the event loop; a host awaiting shutdown() is held by its bound instead. A reused
+      // keep-alive socket is ref'd again by the agent before this event.
+      request.on('socket', (socket) => socket.unref());
       request.on('error', (error) => finish(classifyNetworkError(error)));
       request.on('response', (reply) => this.#read(reply, finish));
       request.end(payload);

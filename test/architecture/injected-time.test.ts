@@ -22,10 +22,6 @@ const ALLOWED: Readonly<Record<string, readonly [number, string]>> = {
   'app/collector-shutdown.ts': [4, "the shutdown bound: ref'd on purpose, the caller awaits it"],
   'app/cli/collector-command.ts': [1, 'the process-exit backstop of a real process'],
   'app/demo/demo-service.ts': [1, 'the demo plays in real time for a person to watch'],
-  'exporters/delivery/http-transport.ts': [
-    1,
-    'request timeout of a real socket: advancing a test clock must not cut off a request on the wire',
-  ],
   'exporters/delivery/within.ts': [
     1,
     "keeps the process alive while a caller awaits a bound (ref'd on purpose); the bound runs on the clock",
