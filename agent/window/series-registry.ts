@@ -269,6 +269,8 @@ export class SeriesRegistry {
     this.#retiredInvalid += series.window.droppedInvalid;
     this.#retiredLate += series.window.droppedLate;
     series.retire();
+    // Handles cached by span names may hold the series long after: free its samples now.
+    series.window.release();
   }
 }
 

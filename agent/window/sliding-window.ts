@@ -205,6 +205,18 @@ export class SlidingWindow {
     };
   }
 
+  /**
+   * Forgets every sample and frees the slots' sketches (its registry forgot the series: a handle
+   * still holding it must not keep up to ~300 KB alive). Recording afterwards starts afresh.
+   */
+  release(): void {
+    this.#sketches.fill(undefined);
+    this.#epochs.fill(Number.NEGATIVE_INFINITY);
+    this.#counts.fill(0);
+    this.#errorCounts.fill(0);
+    clearSketch(this.#scratch, this.#maxBins);
+  }
+
   #spanSlots(lastMs: number): number {
     if (Number.isNaN(lastMs)) return this.slotCount;
     return Math.min(this.slotCount, Math.max(1, Math.ceil(lastMs / this.resolutionMs)));
