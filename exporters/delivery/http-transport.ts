@@ -114,10 +114,6 @@ export class HttpTransport {
         request.destroy();
       });
       signal.addEventListener('abort', onAbort, { once: true });
-      // Telemetry never keeps the host alive: a request in flight (a receiver that hangs) must not
-      // hold the event loop; a host awaiting shutdown() is held by its bound instead. A reused
-      // keep-alive socket is ref'd again by the agent before this event.
-      request.on('socket', (socket) => socket.unref());
       request.on('error', (error) => finish(classifyNetworkError(error)));
       request.on('response', (reply) => this.#read(reply, finish));
       request.end(payload);
