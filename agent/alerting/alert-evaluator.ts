@@ -8,10 +8,12 @@ import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { Clock } from '../clock.ts';
+import { entriesOf, type RestoreResult } from '../durable-state.ts';
 import { ALERT_EVENT_CHANNEL } from '../semconv.ts';
 import { NAMESPACE_LABEL, type ServiceId, serviceLabels } from '../service-id.ts';
 import type { SloTracker } from '../slo/index.ts';
 import { AlertInstance, instanceKey } from './alert-instance.ts';
+import { ALERT_STATE_VERSION, type AlertEvaluatorState, isInstanceState } from './alert-instance-state.ts';
 import { observeBurnRate } from './burn-rate-rule.ts';
 import { observeDegradation } from './degradation-rule.ts';
 import { observeErrorRate } from './error-rate-rule.ts';
@@ -77,6 +79,40 @@ export class AlertEvaluator {
       if (labels?.service === id.service && (labels[NAMESPACE_LABEL] ?? '') === id.namespace) return true;
     }
     return false;
+  }
+
+  /**
+   * The state to restore after a restart, as JSON-able plain data: every instance firing (with
+   * its `startsAt`) or cooling down.
+   */
+  exportState(): AlertEvaluatorState {
+    return {
+      version: ALERT_STATE_VERSION,
+      entries: [...this.#instances.values()].map((one) => one.export()),
+    };
+  }
+
+  /**
+   * Takes back what {@link exportState} returned (call before the first evaluation): a firing
+   * alert stays firing with its `startsAt` (no second firing event) and resolves when its
+   * condition clears; a cooldown goes on. An instance takes the configured rule of its name (of
+   * the same kind), else its exported rule, so that it still resolves. Never throws: malformed
+   * entries, and every entry of another version, are dropped and counted.
+   */
+  restoreState(state: unknown): RestoreResult {
+    const entries = entriesOf(state, ALERT_STATE_VERSION);
+    if (entries === undefined) return { restored: 0, dropped: 1 };
+    let restored = 0;
+    for (const entry of entries) {
+      if (!isInstanceState(entry)) continue;
+      const configured = this.#config.alerting.rules.find((rule) => rule.name === entry.rule.name);
+      const rule = configured?.kind === entry.rule.kind ? configured : entry.rule;
+      const instance = new AlertInstance(entry.key, rule);
+      instance.restore(entry);
+      this.#instances.set(entry.key, instance);
+      restored++;
+    }
+    return { restored, dropped: entries.length - restored };
   }
 
   /** Forgets the instances of `service` that are not firing (cooldowns): the service was evicted. */

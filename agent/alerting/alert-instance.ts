@@ -4,6 +4,7 @@
  * (receivers such as Alertmanager key alerts on every label, `severity` included), resolves with
  * `endsAt` when the condition clears, then stays quiet for the rule's cooldown.
  */
+import type { AlertInstanceState } from './alert-instance-state.ts';
 import { formatSpan } from './format.ts';
 import { alertLabels, canonicalLabels } from './labels.ts';
 import type { AlertRule, Observation } from './observation.ts';
@@ -35,6 +36,20 @@ export class AlertInstance {
   /** The firing alert, if any. */
   get firing(): AlertEvent | undefined {
     return this.#firing;
+  }
+
+  /** The instance as plain data (see `AlertInstanceState`). */
+  export(): AlertInstanceState {
+    const quietUntilMs = Number.isFinite(this.#quietUntilMs) ? this.#quietUntilMs : null;
+    const { key, rule } = this;
+    return { key, rule, firing: this.#firing ?? null, episodeStartMs: this.#episodeStartMs, quietUntilMs };
+  }
+
+  /** Takes back an exported (and checked) state into this new instance. */
+  restore(state: AlertInstanceState): void {
+    this.#firing = state.firing ?? undefined;
+    this.#episodeStartMs = state.episodeStartMs;
+    this.#quietUntilMs = state.quietUntilMs ?? -Infinity;
   }
 
   /** Neither firing nor cooling down at `atMs`: nothing is lost by forgetting it. */

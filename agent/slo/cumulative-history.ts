@@ -3,7 +3,8 @@
  * observation, kept in rings of decreasing resolution so a 30-day SLO costs about 36 KB. The
  * increase over a window is the newest sample minus the value interpolated at the window's start.
  */
-import { SampleRing, type SampleTier } from './sample-ring.ts';
+import { isFiniteNumber, isRecord } from '../durable-state.ts';
+import { type RingSamples, SampleRing, type SampleTier } from './sample-ring.ts';
 import { BURN_WINDOWS_MS, type EventCounts } from './types.ts';
 
 const MINUTE_MS = 60_000;
@@ -25,6 +26,13 @@ export function defaultTiers(windowMs: number): SampleTier[] {
     { resolutionMs: 10 * MINUTE_MS, spanMs: BURN_WINDOWS_MS['3d'] },
     { resolutionMs: coarseMs, spanMs: Math.max(windowMs, BURN_WINDOWS_MS['3d']) },
   ];
+}
+
+/** A {@link CumulativeHistory} as plain data: its rings (finest first) and when it last changed. */
+export interface HistoryState {
+  /** When the counters last grew, ms since the epoch. */
+  readonly changedMs: number;
+  readonly rings: readonly RingSamples[];
 }
 
 /** Cumulative (good, total) counters over time; the counters never decrease (see `SeriesDeltas`). */
@@ -65,6 +73,34 @@ export class CumulativeHistory {
     this.#latest = counts;
     this.#latestMs = at;
     for (const ring of this.#rings) ring.push(at, counts);
+  }
+
+  /** The history as plain data; call only once it holds a sample. */
+  export(): HistoryState {
+    return { changedMs: this.#changedMs, rings: this.#rings.map((ring) => ring.samples()) };
+  }
+
+  /**
+   * Takes back an exported history into this empty one (same tiers); false when it does not fit
+   * (see `SampleRing.restore`), or holds no sample: the history is then left empty.
+   */
+  restore(state: unknown): boolean {
+    if (!isRecord(state) || !isFiniteNumber(state.changedMs) || !Array.isArray(state.rings)) return false;
+    const rings = state.rings as unknown[];
+    if (rings.length !== this.#rings.length) return false;
+    const restored = this.#rings.every(
+      (ring, i) => isRecord(rings[i]) && ring.restore(rings[i] as unknown as RingSamples),
+    );
+    const finest = rings[0] as RingSamples | undefined;
+    const newest = finest === undefined ? -1 : finest.timesMs.length - 1;
+    if (!restored || finest === undefined || newest < 0) {
+      for (const ring of this.#rings) ring.restore({ ...ring.samples(), timesMs: [], good: [], total: [] });
+      return false;
+    }
+    this.#latest = { good: finest.good[newest] as number, total: finest.total[newest] as number };
+    this.#latestMs = finest.timesMs[newest] as number;
+    this.#changedMs = state.changedMs;
+    return true;
   }
 
   /**

@@ -4,6 +4,7 @@
  * The very first sample is never replaced (it is the history's origin, until it ages out), so a
  * young history still reaches its start. Storage is three Float64Arrays: 24 bytes per sample.
  */
+import { isNumberArray } from '../durable-state.ts';
 import type { EventCounts } from './types.ts';
 
 /** The resolution and reach of one {@link SampleRing}. */
@@ -12,6 +13,14 @@ export interface SampleTier {
   readonly resolutionMs: number;
   /** How far back the ring must reach from its newest sample, ms. */
   readonly spanMs: number;
+}
+
+/** The samples of a {@link SampleRing}, oldest first, as plain data (times in ms since the epoch). */
+export interface RingSamples {
+  readonly resolutionMs: number;
+  readonly timesMs: readonly number[];
+  readonly good: readonly number[];
+  readonly total: readonly number[];
 }
 
 export class SampleRing {
@@ -59,6 +68,45 @@ export class SampleRing {
     this.#timesMs[index] = atMs;
     this.#good[index] = counts.good;
     this.#total[index] = counts.total;
+  }
+
+  /** The samples held, oldest first. */
+  samples(): RingSamples {
+    const timesMs: number[] = [];
+    const good: number[] = [];
+    const total: number[] = [];
+    for (let logical = 0; logical < this.#size; logical++) {
+      const index = this.#physical(logical);
+      timesMs.push(this.#timesMs[index] as number);
+      good.push(this.#good[index] as number);
+      total.push(this.#total[index] as number);
+    }
+    return { resolutionMs: this.resolutionMs, timesMs, good, total };
+  }
+
+  /**
+   * Replaces the content with exported samples; false (content unchanged) when they do not fit:
+   * another resolution, more samples than the capacity, unequal lengths, a time that decreases, or
+   * a count that is negative or not finite.
+   */
+  restore(samples: RingSamples): boolean {
+    const { timesMs, good, total } = samples;
+    const fits =
+      samples.resolutionMs === this.resolutionMs &&
+      isNumberArray(timesMs) &&
+      isNumberArray(good, 0) &&
+      isNumberArray(total, 0) &&
+      timesMs.length <= this.capacity &&
+      good.length === timesMs.length &&
+      total.length === timesMs.length &&
+      timesMs.every((atMs, i) => i === 0 || atMs >= (timesMs[i - 1] as number));
+    if (!fits) return false;
+    this.#timesMs.set(timesMs);
+    this.#good.set(good);
+    this.#total.set(total);
+    this.#start = 0;
+    this.#size = timesMs.length;
+    return true;
   }
 
   /**

@@ -8,12 +8,14 @@ import type { ResolvedConfig } from '../../config/index.ts';
 import { SeriesTargets } from '../budget/series-targets.ts';
 import type { SeriesKey } from '../budget/types.ts';
 import type { Clock } from '../clock.ts';
+import { entriesOf, isFiniteNumber, type RestoreResult } from '../durable-state.ts';
 import { type ServiceId, serviceId, serviceKey } from '../service-id.ts';
 import { CumulativeHistory, defaultTiers } from './cumulative-history.ts';
 import type { SampleTier } from './sample-ring.ts';
 import { SeriesDeltas } from './series-deltas.ts';
 import { burnRate, errorRatio } from './slo-math.ts';
 import { sloStatus } from './slo-status.ts';
+import { matchEntry, SLO_STATE_VERSION, type SloTrackerState, scopeOf } from './slo-tracker-state.ts';
 import type { SloEvents, SloSeries, SloStatus } from './types.ts';
 
 type SloConfig = ResolvedConfig['slos'][number];
@@ -144,6 +146,60 @@ export class SloTracker {
     return all;
   }
 
+  /**
+   * The state to restore after a restart, as JSON-able plain data: per (SLO, service), the
+   * cumulative events and the whole history (about 36 KB of samples at most each).
+   */
+  exportState(): SloTrackerState {
+    const entries = [];
+    for (const byService of this.#states.values()) {
+      for (const { slo, id, good, total, startMs, history } of byService.values()) {
+        const { namespace, service } = id;
+        entries.push({
+          slo: slo.name,
+          namespace,
+          service,
+          scope: scopeOf(slo),
+          good,
+          total,
+          startMs,
+          history: history.export(),
+        });
+      }
+    }
+    return {
+      version: SLO_STATE_VERSION,
+      lastMs: Number.isFinite(this.#lastMs) ? this.#lastMs : null,
+      entries,
+    };
+  }
+
+  /**
+   * Takes back what {@link exportState} returned (call before the first observation): budgets and
+   * burn rates go on from it. Never throws: a malformed entry, or one of an SLO removed or whose
+   * scope or window changed, is dropped and counted; so is every entry of another version.
+   * Series seen afterwards count from zero, as new series do (their totals restarted too).
+   */
+  restoreState(state: unknown): RestoreResult {
+    const entries = entriesOf(state, SLO_STATE_VERSION);
+    if (entries === undefined) return { restored: 0, dropped: 1 };
+    let restored = 0;
+    for (const exported of entries) {
+      const match = matchEntry(exported, this.#slos);
+      if (match === undefined) continue;
+      const { slo, entry } = match;
+      const state = this.#newState(slo, serviceId(entry.namespace, entry.service), entry.startMs);
+      if (!state.history.restore(entry.history)) continue;
+      state.good = entry.good;
+      state.total = entry.total;
+      this.#states.get(slo.name)?.set(serviceKey(state.id), state);
+      restored++;
+    }
+    const lastMs = (state as { lastMs?: unknown }).lastMs;
+    if (isFiniteNumber(lastMs)) this.#lastMs = Math.max(this.#lastMs, lastMs);
+    return { restored, dropped: entries.length - restored };
+  }
+
   /** Drops the history of every SLO for `service` (the agent evicted it). */
   forgetService(service: SloService): void {
     const key = serviceKey(idOf(service));
@@ -200,10 +256,7 @@ export class SloTracker {
     const key = serviceKey(series);
     let state = byService.get(key);
     if (state === undefined) {
-      const tiers = this.#tiers(slo.windowMs);
-      const reachMs = Math.max(slo.windowMs, ...tiers.map((tier) => tier.spanMs));
-      const id = serviceId(series.namespace, series.service);
-      state = { slo, id, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0, startMs: atMs };
+      state = this.#newState(slo, serviceId(series.namespace, series.service), atMs);
       // Starts from zero at the previous observation (at this one for the first), so what this
       // one adds shows as an increase.
       const originMs = Number.isFinite(this.#lastMs) ? Math.min(this.#lastMs, atMs) : atMs;
@@ -211,6 +264,12 @@ export class SloTracker {
       byService.set(key, state);
     }
     return state;
+  }
+
+  #newState(slo: SloConfig, id: ServiceId, startMs: number): SloState {
+    const tiers = this.#tiers(slo.windowMs);
+    const reachMs = Math.max(slo.windowMs, ...tiers.map((tier) => tier.spanMs));
+    return { slo, id, history: new CumulativeHistory(tiers), reachMs, good: 0, total: 0, startMs };
   }
 
   #matching(series: SloSeries): readonly SloConfig[] {
