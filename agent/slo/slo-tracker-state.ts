@@ -5,9 +5,24 @@
  */
 import type { ResolvedConfig } from '../../config/index.ts';
 import { isFiniteNumber, isRecord } from '../durable-state.ts';
-import type { HistoryState } from './cumulative-history.ts';
+import { type ServiceId, serviceId } from '../service-id.ts';
+import type { CumulativeHistory, HistoryState } from './cumulative-history.ts';
 
 type SloConfig = ResolvedConfig['slos'][number];
+
+/** What an `SloTracker` keeps per (SLO, service). */
+export interface SloState {
+  readonly slo: SloConfig;
+  readonly id: ServiceId;
+  readonly history: CumulativeHistory;
+  /** How far back the history reaches, ms: idle longer than this, the state is dropped. */
+  readonly reachMs: number;
+  /** Events counted since `startMs` (cumulative, never decreasing). */
+  good: number;
+  total: number;
+  /** The observation that created the state, ms: its counters start from zero there. */
+  readonly startMs: number;
+}
 
 /** Version of {@link SloTrackerState}; a state of another version is dropped whole. */
 export const SLO_STATE_VERSION = 1;
@@ -43,28 +58,49 @@ export interface SloTrackerState {
   readonly entries: readonly SloEntryState[];
 }
 
-/** The scope of `slo`, as exported. */
-export function scopeOf(slo: SloConfig): SloScope {
+/** One state as plain data. */
+export function exportEntry(state: SloState): SloEntryState {
+  const { slo, id, good, total, startMs, history } = state;
+  const { namespace, service } = id;
+  return {
+    slo: slo.name,
+    namespace,
+    service,
+    scope: scopeOf(slo),
+    good,
+    total,
+    startMs,
+    history: history.export(),
+  };
+}
+
+/**
+ * The state an exported entry restores into (`create` makes it empty, for its configured SLO);
+ * `undefined` when the entry is malformed, its SLO is gone, its scope or window changed (its
+ * history would mislead) or its history does not fit.
+ */
+export function restoreEntry(
+  entry: unknown,
+  slos: readonly SloConfig[],
+  create: (slo: SloConfig, id: ServiceId, startMs: number) => SloState,
+): SloState | undefined {
+  if (!isEntry(entry)) return undefined;
+  const slo = slos.find((one) => one.name === entry.slo);
+  if (slo === undefined || !sameScope(scopeOf(slo), entry.scope)) return undefined;
+  const state = create(slo, serviceId(entry.namespace, entry.service), entry.startMs);
+  if (!state.history.restore(entry.history)) return undefined;
+  state.good = entry.good;
+  state.total = entry.total;
+  return state;
+}
+
+function scopeOf(slo: SloConfig): SloScope {
   return {
     namespace: slo.namespace ?? null,
     context: slo.context ?? null,
     operation: slo.operation ?? null,
     windowMs: slo.windowMs,
   };
-}
-
-/**
- * The configured SLO an exported entry restores into, with its checked entry; `undefined` when
- * the entry is malformed, its SLO is gone or its scope changed (its history would mislead).
- */
-export function matchEntry(
-  entry: unknown,
-  slos: readonly SloConfig[],
-): { readonly slo: SloConfig; readonly entry: SloEntryState } | undefined {
-  if (!isEntry(entry)) return undefined;
-  const slo = slos.find((one) => one.name === entry.slo);
-  if (slo === undefined || !sameScope(scopeOf(slo), entry.scope)) return undefined;
-  return { slo, entry };
 }
 
 function isEntry(value: unknown): value is SloEntryState {

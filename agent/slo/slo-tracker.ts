@@ -15,7 +15,13 @@ import type { SampleTier } from './sample-ring.ts';
 import { SeriesDeltas } from './series-deltas.ts';
 import { burnRate, errorRatio } from './slo-math.ts';
 import { sloStatus } from './slo-status.ts';
-import { matchEntry, SLO_STATE_VERSION, type SloTrackerState, scopeOf } from './slo-tracker-state.ts';
+import {
+  exportEntry,
+  restoreEntry,
+  SLO_STATE_VERSION,
+  type SloState,
+  type SloTrackerState,
+} from './slo-tracker-state.ts';
 import type { SloEvents, SloSeries, SloStatus } from './types.ts';
 
 type SloConfig = ResolvedConfig['slos'][number];
@@ -35,19 +41,6 @@ export type SloService = ServiceId | string;
 
 function idOf(service: SloService): ServiceId {
   return typeof service === 'string' ? serviceId('', service) : service;
-}
-
-interface SloState {
-  readonly slo: SloConfig;
-  readonly id: ServiceId;
-  readonly history: CumulativeHistory;
-  /** How far back the history reaches, ms: idle longer than this, the state is dropped. */
-  readonly reachMs: number;
-  /** Events counted since `startMs` (cumulative, never decreasing). */
-  good: number;
-  total: number;
-  /** The observation that created the state, ms: its counters start from zero there. */
-  readonly startMs: number;
 }
 
 /**
@@ -151,27 +144,11 @@ export class SloTracker {
    * cumulative events and the whole history (about 36 KB of samples at most each).
    */
   exportState(): SloTrackerState {
-    const entries = [];
-    for (const byService of this.#states.values()) {
-      for (const { slo, id, good, total, startMs, history } of byService.values()) {
-        const { namespace, service } = id;
-        entries.push({
-          slo: slo.name,
-          namespace,
-          service,
-          scope: scopeOf(slo),
-          good,
-          total,
-          startMs,
-          history: history.export(),
-        });
-      }
-    }
-    return {
-      version: SLO_STATE_VERSION,
-      lastMs: Number.isFinite(this.#lastMs) ? this.#lastMs : null,
-      entries,
-    };
+    const entries = [...this.#states.values()].flatMap((byService) =>
+      [...byService.values()].map(exportEntry),
+    );
+    const lastMs = Number.isFinite(this.#lastMs) ? this.#lastMs : null;
+    return { version: SLO_STATE_VERSION, lastMs, entries };
   }
 
   /**
@@ -185,14 +162,9 @@ export class SloTracker {
     if (entries === undefined) return { restored: 0, dropped: 1 };
     let restored = 0;
     for (const exported of entries) {
-      const match = matchEntry(exported, this.#slos);
-      if (match === undefined) continue;
-      const { slo, entry } = match;
-      const state = this.#newState(slo, serviceId(entry.namespace, entry.service), entry.startMs);
-      if (!state.history.restore(entry.history)) continue;
-      state.good = entry.good;
-      state.total = entry.total;
-      this.#states.get(slo.name)?.set(serviceKey(state.id), state);
+      const one = restoreEntry(exported, this.#slos, (slo, id, startMs) => this.#newState(slo, id, startMs));
+      if (one === undefined) continue;
+      this.#states.get(one.slo.name)?.set(serviceKey(one.id), one);
       restored++;
     }
     const lastMs = (state as { lastMs?: unknown }).lastMs;
