@@ -1,6 +1,15 @@
 import { WindowOptionsError } from '../../errors.ts';
+import { isFiniteNumber, isRecord, type RestoreResult } from '../durable-state.ts';
 import { clearSketch, createSketch, mergeSketchInto, type Sketch, valueAtQuantile } from './sketch.ts';
 import { EMPTY_LATENCIES, QUANTILES, type WindowSnapshot } from './types.ts';
+import {
+  exportSketch,
+  isSlotState,
+  restoreSketch,
+  type SlotState,
+  WINDOW_STATE_VERSION,
+  type WindowState,
+} from './window-state.ts';
 
 /** Options of a {@link SlidingWindow}; every field is optional. */
 export interface SlidingWindowOptions {
@@ -83,6 +92,9 @@ export class SlidingWindow {
   readonly #counts: Float64Array;
   readonly #errorCounts: Float64Array;
   readonly #sketches: (Sketch | undefined)[];
+  /** The change count when each slot last changed: what an incremental export compares its cursor with. */
+  readonly #changedAt: Float64Array;
+  #changes = 0;
   // Reused by every snapshot(); a slot's sketch is created on the slot's first sample.
   readonly #scratch: Sketch;
   #newestEpoch = -Infinity;
@@ -103,6 +115,7 @@ export class SlidingWindow {
     this.#counts = new Float64Array(this.slotCount);
     this.#errorCounts = new Float64Array(this.slotCount);
     this.#sketches = new Array<Sketch | undefined>(this.slotCount).fill(undefined);
+    this.#changedAt = new Float64Array(this.slotCount);
     this.#scratch = createSketch(resolved.relativeAccuracy, resolved.maxBins);
   }
 
@@ -158,6 +171,7 @@ export class SlidingWindow {
     sketch!.accept(durationMs + 0);
     this.#counts[index]!++;
     if (isError) this.#errorCounts[index]!++;
+    this.#changedAt[index] = ++this.#changes;
     if (endTimeMs > this.#lastRecordMs) this.#lastRecordMs = endTimeMs;
     return true;
   }
@@ -215,6 +229,83 @@ export class SlidingWindow {
     this.#counts.fill(0);
     this.#errorCounts.fill(0);
     clearSketch(this.#scratch, this.#maxBins);
+  }
+
+  /**
+   * The slots as JSON-able plain data, for a restart: all of them, or with `sinceCursor` (the
+   * `cursor` of a previous export) only those changed since (incremental checkpoints: the closed
+   * slots once, the filling one each time it changed). Slots older than the window are left out.
+   */
+  exportState(sinceCursor = 0): WindowState {
+    const slots: SlotState[] = [];
+    for (let index = 0; index < this.slotCount; index++) {
+      const epoch = this.#epochs[index]!;
+      const sketch = this.#sketches[index];
+      if (this.#changedAt[index]! <= sinceCursor || sketch === undefined) continue;
+      if (epoch <= this.#newestEpoch - this.slotCount) continue;
+      slots.push({
+        epoch,
+        count: this.#counts[index]!,
+        errorCount: this.#errorCounts[index]!,
+        sketch: exportSketch(sketch),
+      });
+    }
+    slots.sort((a, b) => a.epoch - b.epoch);
+    return {
+      version: WINDOW_STATE_VERSION,
+      windowMs: this.windowMs,
+      resolutionMs: this.resolutionMs,
+      relativeAccuracy: this.#relativeAccuracy,
+      cursor: this.#changes,
+      lastRecordMs: Number.isFinite(this.#lastRecordMs) ? this.#lastRecordMs : null,
+      slots,
+    };
+  }
+
+  /**
+   * Takes back exported slots (a full export, then incremental ones in order): a slot replaces
+   * one of an older or the same epoch. Never throws: a malformed slot, one older than the window,
+   * and a state of another version or other options (all its slots) are dropped and counted.
+   * Restored slots count as unchanged for the next incremental export.
+   */
+  restoreState(state: unknown): RestoreResult {
+    if (!isRecord(state) || !Array.isArray(state.slots) || !this.#sameOptions(state)) {
+      return { restored: 0, dropped: 1 };
+    }
+    let restored = 0;
+    for (const slot of state.slots) if (this.#restoreSlot(slot)) restored++;
+    if (isFiniteNumber(state.lastRecordMs) && state.lastRecordMs > this.#lastRecordMs) {
+      this.#lastRecordMs = state.lastRecordMs;
+    }
+    return { restored, dropped: state.slots.length - restored };
+  }
+
+  #sameOptions(state: Record<string, unknown>): boolean {
+    return (
+      state.version === WINDOW_STATE_VERSION &&
+      state.windowMs === this.windowMs &&
+      state.resolutionMs === this.resolutionMs &&
+      state.relativeAccuracy === this.#relativeAccuracy
+    );
+  }
+
+  #restoreSlot(slot: unknown): boolean {
+    if (!isSlotState(slot) || slot.epoch <= this.#newestEpoch - this.slotCount) return false;
+    const sketch = restoreSketch(slot.sketch, this.#relativeAccuracy, this.#maxBins);
+    let index = slot.epoch % this.slotCount;
+    if (index < 0) index += this.slotCount;
+    if (sketch === undefined || sketch.count !== slot.count || this.#epochs[index]! > slot.epoch)
+      return false;
+    this.#epochs[index] = slot.epoch;
+    this.#counts[index] = slot.count;
+    this.#errorCounts[index] = slot.errorCount;
+    this.#sketches[index] = sketch;
+    this.#changedAt[index] = 0;
+    if (slot.epoch > this.#newestEpoch) {
+      this.#newestEpoch = slot.epoch;
+      this.#newestIndex = index;
+    }
+    return true;
   }
 
   #spanSlots(lastMs: number): number {
