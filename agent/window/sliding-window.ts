@@ -7,6 +7,7 @@ import {
   isSlotState,
   restoreSketch,
   type SlotState,
+  sameOptions,
   WINDOW_STATE_VERSION,
   type WindowState,
 } from './window-state.ts';
@@ -269,7 +270,12 @@ export class SlidingWindow {
    * Restored slots count as unchanged for the next incremental export.
    */
   restoreState(state: unknown): RestoreResult {
-    if (!isRecord(state) || !Array.isArray(state.slots) || !this.#sameOptions(state)) {
+    const options = {
+      windowMs: this.windowMs,
+      resolutionMs: this.resolutionMs,
+      relativeAccuracy: this.#relativeAccuracy,
+    };
+    if (!isRecord(state) || !Array.isArray(state.slots) || !sameOptions(state, options)) {
       return { restored: 0, dropped: 1 };
     }
     let restored = 0;
@@ -278,15 +284,6 @@ export class SlidingWindow {
       this.#lastRecordMs = state.lastRecordMs;
     }
     return { restored, dropped: state.slots.length - restored };
-  }
-
-  #sameOptions(state: Record<string, unknown>): boolean {
-    return (
-      state.version === WINDOW_STATE_VERSION &&
-      state.windowMs === this.windowMs &&
-      state.resolutionMs === this.resolutionMs &&
-      state.relativeAccuracy === this.#relativeAccuracy
-    );
   }
 
   #restoreSlot(slot: unknown): boolean {

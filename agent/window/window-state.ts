@@ -97,6 +97,19 @@ export function restoreSketch(state: unknown, relativeAccuracy: number, maxBins:
   return sketch;
 }
 
+/** Whether an exported window state is of this version and was taken with these options. */
+export function sameOptions(
+  state: Record<string, unknown>,
+  options: Pick<WindowState, 'windowMs' | 'resolutionMs' | 'relativeAccuracy'>,
+): boolean {
+  return (
+    state.version === WINDOW_STATE_VERSION &&
+    state.windowMs === options.windowMs &&
+    state.resolutionMs === options.resolutionMs &&
+    state.relativeAccuracy === options.relativeAccuracy
+  );
+}
+
 /** Whether `value` is a slot with consistent counts (its sketch is checked by {@link restoreSketch}). */
 export function isSlotState(value: unknown): value is SlotState {
   return (
