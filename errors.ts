@@ -159,3 +159,30 @@ export class MetricsOptionsError extends HeadroomError {
     this.option = option;
   }
 }
+
+/**
+ * Another process holds the state store's lock (`storage.path`) and did not release it within
+ * `storage.lockTimeout`: collector mode exits with it.
+ */
+export class StoreLockedError extends HeadroomError {
+  readonly path: string;
+
+  constructor(path: string, lockTimeoutMs: number, options?: ErrorOptions) {
+    super(
+      'HEADROOM_ERR_STORE_LOCKED',
+      `state store ${path} is locked by another process (waited ${lockTimeoutMs} ms)`,
+      options,
+    );
+    this.path = path;
+  }
+}
+
+/** `headroom state export` could not read the store at `path` (missing, not a store, newer schema). */
+export class StoreReadError extends HeadroomError {
+  readonly path: string;
+
+  constructor(path: string, why: string, options?: ErrorOptions) {
+    super('HEADROOM_ERR_STORE_READ', `cannot read state store ${path}: ${why}`, options);
+    this.path = path;
+  }
+}

@@ -18,6 +18,8 @@ import {
   type DecisionListener,
   type DegradationDecision,
   DegradationManager,
+  type DegradationSnapshot,
+  parseSnapshot,
   type DegradationState,
 } from './degradation/index.ts';
 import { OVERFLOW, truncate } from './limits/index.ts';
@@ -177,6 +179,32 @@ export class Agent implements Recorder {
       });
     }
     return manager;
+  }
+
+  /** Each service's degradation state as plain data, by {@link serviceKey}, for a checkpoint. */
+  degradationSnapshots(): Map<string, DegradationSnapshot> {
+    const snapshots = new Map<string, DegradationSnapshot>();
+    for (const [key, manager] of this.#managers) snapshots.set(key, manager.snapshot());
+    return snapshots;
+  }
+
+  /**
+   * Restores degradation states from a checkpoint, at start before any span. A value that is not a
+   * snapshot this version reads is dropped and reported through `diag`, never thrown.
+   * @returns how many were restored and how many dropped
+   */
+  restoreDegradation(values: readonly unknown[]): { restored: number; dropped: number } {
+    let restored = 0;
+    for (const value of values) {
+      const snapshot = parseSnapshot(value);
+      if (typeof snapshot === 'string') {
+        diag.warn(`headroom: a stored degradation state was dropped: ${snapshot}`);
+        continue;
+      }
+      this.degradation(snapshot.service, snapshot.namespace).restore(snapshot);
+      restored++;
+    }
+    return { restored, dropped: values.length - restored };
   }
 
   /** Every service with a degradation manager, in creation order. */

@@ -102,3 +102,4 @@ export {
   type Series,
   type WindowSnapshot,
 } from './window/index.ts';
+export type { Checkpoint, StateStore, StoredRecord } from './storage/types.ts';

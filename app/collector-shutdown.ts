@@ -11,6 +11,7 @@ import type { OtlpForwarder } from '../exporters/otlp/index.ts';
 import type { PrometheusExporterHandle } from '../exporters/prometheus/index.ts';
 import type { Alerting } from './alerting.ts';
 import type { Logger } from './logging.ts';
+import type { StateCheckpoints } from './state-checkpoints.ts';
 
 /** What a shutdown left undelivered, counted since the collector started. */
 export interface ShutdownReport {
@@ -33,6 +34,7 @@ export interface CollectorParts {
   readonly api: DecisionApi | undefined;
   readonly prometheus: PrometheusExporterHandle | undefined;
   readonly alerting: Alerting;
+  readonly checkpoints: StateCheckpoints | undefined;
   readonly forwarders: readonly OtlpForwarder[];
 }
 
@@ -51,6 +53,7 @@ export async function stopCollector(
   const receiving = Promise.all([parts.receiver.close(), parts.api?.close()]).then(() => true);
   let inTime = await settledWithin(receiving, remainingMs(), logger);
   parts.agent.stop();
+  parts.checkpoints?.close(); // the last checkpoint: synchronous, a few ms
   // Each of these bounds itself by what is left and counts what it gives up before resolving.
   // One budget for all: timers of equal duration fire in creation order, so theirs fire (and
   // count) before the one that stops waiting for them.

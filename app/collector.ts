@@ -27,6 +27,7 @@ import { type Alerting, startAlerting } from './alerting.ts';
 import { describeFds, sectionsNeedingRestart } from './collector-notes.ts';
 import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
 import type { Logger } from './logging.ts';
+import { StateCheckpoints } from './state-checkpoints.ts';
 import { tenancyLine } from './tenancy-line.ts';
 
 export interface CollectorOptions {
@@ -50,6 +51,8 @@ export class Collector {
   readonly api: DecisionApi | undefined;
   readonly prometheus: PrometheusExporterHandle | undefined;
   readonly alerting: Alerting;
+  /** Durable state: restored at start, checkpointed while running; `undefined` without `storage.path`. */
+  readonly checkpoints: StateCheckpoints | undefined;
   readonly #options: CollectorOptions;
   readonly #forwarders: OtlpForwarder[];
   readonly #fds: FdBudget;
@@ -64,6 +67,7 @@ export class Collector {
     api: DecisionApi | undefined;
     prometheus: PrometheusExporterHandle | undefined;
     alerting: Alerting;
+    checkpoints: StateCheckpoints | undefined;
     forwarders: OtlpForwarder[];
     fds: FdBudget;
   }) {
@@ -74,13 +78,16 @@ export class Collector {
     this.api = parts.api;
     this.prometheus = parts.prometheus;
     this.alerting = parts.alerting;
+    this.checkpoints = parts.checkpoints;
     this.#forwarders = parts.forwarders;
     this.#fds = parts.fds;
   }
 
   /**
    * Loads the configuration and starts every listener.
-   * @throws {ConfigInvalidError} / {ConfigReadError} for a bad configuration; {ListenError} when a port is taken
+   * With `storage.path`, the state is restored from the store before the receiver accepts traffic.
+   * @throws {ConfigInvalidError} / {ConfigReadError} for a bad configuration; {ListenError} when a port is taken;
+   *   {StoreLockedError} when another process holds the store past `storage.lockTimeout`
    */
   static async start(options: CollectorOptions): Promise<Collector> {
     const config = loadConfig({ files: options.files, env: options.env });
@@ -91,6 +98,21 @@ export class Collector {
       loadSampler: options.loadSampler,
       processLoad: false,
     });
+    const checkpoints = await StateCheckpoints.open(config, agent, options.logger);
+    try {
+      return await Collector.#startWith(options, config, agent, checkpoints);
+    } catch (error) {
+      checkpoints?.close(); // releases the lock: a failed start never keeps the store
+      throw error;
+    }
+  }
+
+  static async #startWith(
+    options: CollectorOptions,
+    config: ResolvedConfig,
+    agent: Agent,
+    checkpoints: StateCheckpoints | undefined,
+  ): Promise<Collector> {
     const directory = new ServiceDirectory({ limits: agent.registry.limits });
     connectDirectory(agent, directory);
     const otlp = config.exporters.otlp;
@@ -155,6 +177,7 @@ export class Collector {
       );
     }
     agent.start();
+    checkpoints?.start(config.storage.checkpointIntervalMs);
     const collector = new Collector({
       options,
       config,
@@ -163,6 +186,7 @@ export class Collector {
       api,
       prometheus,
       alerting,
+      checkpoints,
       forwarders,
       fds,
     });

@@ -10,6 +10,7 @@ import { apiSchema, receiverSchema } from './schema/collector.ts';
 import { degradationSchema } from './schema/degradation.ts';
 import { exportersSchema } from './schema/exporters.ts';
 import { shutdownSchema } from './schema/lifecycle.ts';
+import { storageSchema } from './schema/storage.ts';
 import { limitsSchema } from './schema/limits.ts';
 import { checkReferences } from './schema/references.ts';
 import { checkTenancy } from './schema/tenancy.ts';
@@ -46,6 +47,7 @@ export const configSchema = z
     slos: z.array(sloSchema).default([]),
     alerting: alertingSchema.prefault({}),
     shutdown: shutdownSchema.prefault({}),
+    storage: storageSchema.prefault({}),
   })
   .superRefine(checkReferences, { when: () => true })
   .superRefine(checkTenancy, { when: () => true })

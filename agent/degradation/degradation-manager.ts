@@ -11,6 +11,7 @@ import { DecisionPublisher } from './decision-publisher.ts';
 import { type DegradationConfig, featureChanges, LevelTable } from './level-table.ts';
 import { type DegradationLevel, isDegradationLevel } from './levels.ts';
 import { overrideClearedMessage, overrideExpiredMessage, overrideMessage } from './messages.ts';
+import { type DegradationSnapshot, versioned } from './snapshot.ts';
 import { type Proposal, TransitionPolicy, worstOf } from './transition-policy.ts';
 import type {
   DecisionListener,
@@ -59,7 +60,7 @@ export class DegradationManager {
   #sinceMs: number;
   /** Baseline of minDwell and maxDuration: the last decision of any kind, ms. */
   #heldSinceMs: number;
-  #override: OverrideOptions | undefined;
+  #override: (OverrideOptions & { readonly reason: string }) | undefined;
   #disabledSet: ReadonlySet<string> = new Set();
   #disabledList: readonly string[] = Object.freeze([]);
   #seq = 0;
@@ -131,7 +132,7 @@ export class DegradationManager {
     }
     return this.#safely('override', () => {
       const message = overrideMessage(this.#level, level, String(reason), untilMs);
-      this.#override = untilMs === undefined ? {} : { untilMs };
+      this.#override = untilMs === undefined ? { reason: String(reason) } : { reason: String(reason), untilMs };
       return this.#decide({ to: level, reason: 'manual-override', message }, this.#clock.now());
     });
   }
@@ -175,6 +176,39 @@ export class DegradationManager {
       disabledFeatures: this.#disabledList,
     };
     return this.#lastDecision === undefined ? state : { ...state, lastDecision: this.#lastDecision };
+  }
+
+  /** The state a checkpoint keeps: level, timers, override, sequence and audit log (plain data). */
+  snapshot(): DegradationSnapshot {
+    const improvedSinceMs = this.#policy.improvedSinceMs;
+    return versioned({
+      namespace: this.id.namespace,
+      service: this.id.service,
+      level: this.#level,
+      sinceMs: this.#sinceMs,
+      heldSinceMs: this.#heldSinceMs,
+      ...(improvedSinceMs === undefined ? {} : { improvedSinceMs }),
+      ...(this.#override === undefined ? {} : { override: { ...this.#override } }),
+      seq: this.#seq,
+      decisions: this.#audit.entries(),
+    });
+  }
+
+  /**
+   * Takes over a {@link snapshot} (validated by the caller) at start, before any decision: the
+   * level, its entry time, dwell and sustain progress, the override and the audit log come back, and
+   * decision numbers continue. Feature switches follow the current config; an escalation run
+   * starts again. Not a decision: nothing is published.
+   */
+  restore(snapshot: DegradationSnapshot): void {
+    this.#enter(snapshot.level, snapshot.sinceMs);
+    this.#heldSinceMs = snapshot.heldSinceMs;
+    this.#override = snapshot.override === undefined ? undefined : { ...snapshot.override };
+    this.#seq = snapshot.seq;
+    for (const decision of snapshot.decisions) this.#audit.add(Object.freeze(decision));
+    this.#lastDecision = snapshot.decisions.at(-1);
+    this.#policy.entered(this.#level, undefined, this.#clock.now());
+    this.#policy.improvedSinceMs = snapshot.improvedSinceMs;
   }
 
   /** Runs `fn`; a throw is reported through `diag` and becomes `undefined` (never reaches the host). */

@@ -21,3 +21,4 @@ export type {
   FeatureFlags,
   OverrideOptions,
 } from './types.ts';
+export { type DegradationSnapshot, parseSnapshot } from './snapshot.ts';

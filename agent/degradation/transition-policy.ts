@@ -34,8 +34,11 @@ export class TransitionPolicy {
   #runTicks = 0;
   /** The weakest worst verdict of the run: its target is the lowest of the run. */
   #runWeakest: Verdict | undefined;
-  /** Since when the worst ratio has stayed at or below the current level's exit threshold, ms. */
-  #improvedSinceMs: number | undefined;
+  /**
+   * Since when the worst ratio has stayed at or below the current level's exit threshold, ms;
+   * read and set by checkpoints (sustain progress).
+   */
+  improvedSinceMs: number | undefined;
 
   constructor(table: LevelTable, config: DegradationConfig) {
     this.#table = table;
@@ -67,7 +70,7 @@ export class TransitionPolicy {
   entered(level: DegradationLevel, worst: Verdict | undefined, nowMs: number): void {
     this.#runTicks = 0;
     this.#runWeakest = undefined;
-    this.#improvedSinceMs = undefined;
+    this.improvedSinceMs = undefined;
     if (worst !== undefined) this.#trackImprovement(level, worst.ratio, nowMs);
   }
 
@@ -86,12 +89,12 @@ export class TransitionPolicy {
   }
 
   #trackImprovement(level: DegradationLevel, ratio: number, nowMs: number): void {
-    if (level === 'NONE' || ratio > this.#table.row(level).exitRatio) this.#improvedSinceMs = undefined;
-    else this.#improvedSinceMs ??= nowMs;
+    if (level === 'NONE' || ratio > this.#table.row(level).exitRatio) this.improvedSinceMs = undefined;
+    else this.improvedSinceMs ??= nowMs;
   }
 
   #recover(level: DegradationLevel, worst: Verdict | undefined, nowMs: number, heldSinceMs: number) {
-    const since = this.#improvedSinceMs;
+    const since = this.improvedSinceMs;
     if (level === 'NONE' || since === undefined) return undefined;
     const { sustainMs, minDwellMs } = this.#config.recovery;
     if (nowMs - since < sustainMs || nowMs - heldSinceMs < minDwellMs) return undefined;

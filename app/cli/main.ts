@@ -10,6 +10,7 @@ import { demoCommand } from './demo-command.ts';
 import { type CliIo, processIo } from './io.ts';
 import { rulesCommand } from './rules-command.ts';
 import { schemaCommand } from './schema-command.ts';
+import { stateCommand } from './state-command.ts';
 import { validateCommand } from './validate-command.ts';
 
 interface Command {
@@ -36,6 +37,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary:
       'write the Grafana dashboard and provisioning file: headroom dashboard --config FILE [--out DIR]',
     run: dashboardCommand,
+  },
+  state: {
+    summary: 'print the stored durable state as JSON: headroom state export --config FILE',
+    run: stateCommand,
   },
   demo: {
     summary:

@@ -1,0 +1,33 @@
+/**
+ * The storage contract: what a checkpoint writes and a restore reads. State is a set of keyed
+ * records grouped by kind (`degradation` per service, later SLO histories, alert instances, ...);
+ * each value is JSON-able plain data owned and validated by its component. A backend (storage/,
+ * SQLite through node:sqlite) implements {@link StateStore}; nothing in agent/ touches a file.
+ */
+
+/** One stored record: `value` is JSON-able plain data, unique per (`kind`, `key`). */
+export interface StoredRecord {
+  /** What the record holds, e.g. `degradation`. */
+  readonly kind: string;
+  /** Which one of its kind, e.g. a service key. */
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/** What one checkpoint changes, written atomically: records upserted, then (kind, key) pairs deleted. */
+export interface Checkpoint {
+  readonly upserts: readonly StoredRecord[];
+  readonly deletes: readonly Pick<StoredRecord, 'kind' | 'key'>[];
+}
+
+/** A durable state store with one writer (the process holding its lock). */
+export interface StateStore {
+  /** The store's file. */
+  readonly path: string;
+  /** Every record of `kind`, in key order. @throws when the store cannot be read */
+  read(kind: string): StoredRecord[];
+  /** Applies `checkpoint` in one transaction: all of it or nothing. @throws when it cannot be written (disk full) */
+  write(checkpoint: Checkpoint): void;
+  /** Releases the store and its lock. Idempotent. */
+  close(): void;
+}

@@ -1,0 +1,43 @@
+/** A read-only view of a store for `headroom state export`: allowed while a writer holds the lock. */
+import { existsSync } from 'node:fs';
+import { StoreReadError } from '../errors.ts';
+import { loadSqlite } from './load-sqlite.ts';
+import { SCHEMA_VERSION, schemaVersionOf } from './schema.ts';
+import { readKind } from './sqlite-store.ts';
+
+/** Everything a store holds: `records[kind][key]` is the stored value. */
+export interface StoredState {
+  readonly path: string;
+  readonly schemaVersion: number;
+  readonly records: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * Reads every record of the store at `path` without writing to it (WAL readers never wait for the
+ * writer), waiting at most `timeoutMs` for a lock.
+ * @throws {StoreReadError} when the file is missing, not a store, or from a newer Headroom
+ */
+export async function exportStoredState(path: string, timeoutMs: number): Promise<StoredState> {
+  if (!existsSync(path)) throw new StoreReadError(path, 'no such file');
+  const { DatabaseSync } = await loadSqlite();
+  let db: InstanceType<typeof DatabaseSync> | undefined;
+  try {
+    db = new DatabaseSync(path, { readOnly: true, timeout: timeoutMs });
+    const schemaVersion = schemaVersionOf(db);
+    if (schemaVersion > SCHEMA_VERSION)
+      throw new StoreReadError(path, `schema version ${schemaVersion} is newer than ${SCHEMA_VERSION}`);
+    const records: Record<string, Record<string, unknown>> = {};
+    const kinds = schemaVersion === 0 ? [] : db.prepare('SELECT DISTINCT kind FROM records ORDER BY kind').all();
+    for (const { kind } of kinds) {
+      const byKey: Record<string, unknown> = {};
+      for (const record of readKind(db, String(kind))) byKey[record.key] = record.value;
+      records[String(kind)] = byKey;
+    }
+    return { path, schemaVersion, records };
+  } catch (error) {
+    if (error instanceof StoreReadError) throw error;
+    throw new StoreReadError(path, (error as Error).message, { cause: error });
+  } finally {
+    db?.close();
+  }
+}

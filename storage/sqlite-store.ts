@@ -1,0 +1,155 @@
+/**
+ * The SQLite state store (node:sqlite, loaded lazily): one file in WAL mode, one writer per store
+ * (an exclusive transaction held open on `<path>.lock` for the process lifetime, released by the
+ * OS even on kill -9), read-only opens always allowed. A store that cannot be read, is corrupt or
+ * comes from a newer Headroom is moved aside (`<path>.corrupt-<ms>` / `.newer-<ms>`) and a clean
+ * one started, so a bad file never crash-loops the process.
+ */
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import type { Checkpoint, StateStore, StoredRecord } from '../agent/index.ts';
+import { StoreLockedError } from '../errors.ts';
+import { loadSqlite } from './load-sqlite.ts';
+import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.ts';
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The store's file; its directory is created when missing. */
+  readonly path: string;
+  /** How long to wait for another process's lock before giving up, ms. */
+  readonly lockTimeoutMs: number;
+  /** Told (once per event) that a bad store was moved aside; the message names both files. */
+  readonly onWarning: (message: string) => void;
+  /** Time of the moved-aside file's suffix, ms since the epoch. */
+  readonly nowMs: number;
+}
+
+/** SQLite's primary result code of a failure (SQLITE_BUSY 5, SQLITE_FULL 13, SQLITE_NOTADB 26, ...). */
+export function sqliteCode(error: unknown): number | undefined {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
+
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+
+/**
+ * Opens `path` for writing: takes the lock (waiting up to `lockTimeoutMs`, the event loop blocked
+ * meanwhile), moves a bad store aside, migrates the schema, turns WAL on.
+ * @throws {StoreLockedError} when another process holds the lock past `lockTimeoutMs`
+ * @throws the system error when the directory or a fresh store cannot be created
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<StateStore> {
+  const { DatabaseSync } = await loadSqlite();
+  mkdirSync(dirname(options.path), { recursive: true });
+  const lock = new DatabaseSync(`${options.path}.lock`, { timeout: options.lockTimeoutMs });
+  try {
+    lock.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    lock.close();
+    const code = sqliteCode(error);
+    if (code === SQLITE_BUSY || code === SQLITE_LOCKED)
+      throw new StoreLockedError(options.path, options.lockTimeoutMs, { cause: error });
+    throw error;
+  }
+  try {
+    return new SqliteStore(openUsable(DatabaseSync, options), lock, options.path);
+  } catch (error) {
+    lock.close();
+    throw error;
+  }
+}
+
+/** Opens the store, moving it aside once when it is unreadable, corrupt or newer. */
+function openUsable(Database: typeof DatabaseSync, options: SqliteStoreOptions): DatabaseSync {
+  const problem = (db: DatabaseSync): string | undefined => {
+    const version = schemaVersionOf(db);
+    if (version > SCHEMA_VERSION) return `newer:schema version ${version}, this Headroom reads up to ${SCHEMA_VERSION}`;
+    const check = db.prepare('PRAGMA quick_check').get() as { quick_check?: unknown } | undefined;
+    return check?.quick_check === 'ok' ? undefined : `corrupt:integrity check says ${String(check?.quick_check)}`;
+  };
+  let db: DatabaseSync | undefined;
+  let why: string | undefined;
+  try {
+    db = new Database(options.path);
+    why = problem(db);
+  } catch (error) {
+    why = `corrupt:${(error as Error).message}`;
+  }
+  if (why !== undefined) {
+    db?.close();
+    moveAside(options, why);
+    db = new Database(options.path);
+  }
+  const usable = db as DatabaseSync;
+  usable.exec('PRAGMA journal_mode = WAL');
+  usable.exec('PRAGMA synchronous = NORMAL');
+  migrate(usable);
+  return usable;
+}
+
+function moveAside(options: SqliteStoreOptions, why: string): void {
+  const [kind, detail] = [why.slice(0, why.indexOf(':')), why.slice(why.indexOf(':') + 1)];
+  const aside = `${options.path}.${kind}-${options.nowMs}`;
+  for (const suffix of ['', '-wal', '-shm'])
+    if (existsSync(options.path + suffix)) renameSync(options.path + suffix, aside + suffix);
+  options.onWarning(
+    `state store ${options.path} is ${kind === 'newer' ? 'from a newer Headroom' : 'unreadable or corrupt'} (${detail}): moved aside to ${aside}, starting with a clean store`,
+  );
+}
+
+class SqliteStore implements StateStore {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #lock: DatabaseSync;
+  #closed = false;
+
+  constructor(db: DatabaseSync, lock: DatabaseSync, path: string) {
+    this.#db = db;
+    this.#lock = lock;
+    this.path = path;
+  }
+
+  read(kind: string): StoredRecord[] {
+    return readKind(this.#db, kind);
+  }
+
+  write(checkpoint: Checkpoint): void {
+    const upsert = this.#db.prepare(
+      'INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value',
+    );
+    const remove = this.#db.prepare('DELETE FROM records WHERE kind = ? AND key = ?');
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const record of checkpoint.upserts)
+        upsert.run(record.kind, record.key, JSON.stringify(record.value));
+      for (const record of checkpoint.deletes) remove.run(record.kind, record.key);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+    this.#lock.close();
+  }
+}
+
+/** The records of `kind` in key order; a row whose value is not JSON is skipped. */
+export function readKind(db: DatabaseSync, kind: string): StoredRecord[] {
+  const rows = db.prepare('SELECT key, value FROM records WHERE kind = ? ORDER BY key').all(kind);
+  const records: StoredRecord[] = [];
+  for (const row of rows) {
+    try {
+      records.push({ kind, key: String(row.key), value: JSON.parse(String(row.value)) });
+    } catch {
+      // Written by JSON.stringify: only a damaged page gets here, and the record is lost, not the store.
+    }
+  }
+  return records;
+}
