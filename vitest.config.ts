@@ -22,6 +22,7 @@ export default defineConfig({
         'config/**/*.ts',
         'exporters/**/*.ts',
         'instrumentation/**/*.ts',
+        'storage/**/*.ts',
         'app/**/*.ts',
         'index.ts',
         'errors.ts',

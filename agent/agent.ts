@@ -19,8 +19,8 @@ import {
   type DegradationDecision,
   DegradationManager,
   type DegradationSnapshot,
-  parseSnapshot,
   type DegradationState,
+  parseSnapshot,
 } from './degradation/index.ts';
 import { OVERFLOW, truncate } from './limits/index.ts';
 import type { LoadMonitor, LoadSampler } from './load/index.ts';

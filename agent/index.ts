@@ -92,6 +92,7 @@ export {
   serviceLabels,
 } from './service-id.ts';
 export { type SloEvents, type SloStatus, SloTracker } from './slo/index.ts';
+export type { Checkpoint, StateStore, StoredRecord } from './storage/types.ts';
 export {
   DEFAULT_BOUNDS_MS,
   histogramBounds,
@@ -102,4 +103,3 @@ export {
   type Series,
   type WindowSnapshot,
 } from './window/index.ts';
-export type { Checkpoint, StateStore, StoredRecord } from './storage/types.ts';

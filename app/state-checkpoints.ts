@@ -41,7 +41,11 @@ export class StateCheckpoints {
    * when no store is configured. Call before the receiver starts.
    * @throws {StoreLockedError} when another process holds the store past `storage.lockTimeout`
    */
-  static async open(config: ResolvedConfig, agent: Agent, logger: Logger): Promise<StateCheckpoints | undefined> {
+  static async open(
+    config: ResolvedConfig,
+    agent: Agent,
+    logger: Logger,
+  ): Promise<StateCheckpoints | undefined> {
     const { path, lockTimeoutMs } = config.storage;
     if (path === undefined) return undefined;
     const store = await openSqliteStore({
@@ -68,11 +72,14 @@ export class StateCheckpoints {
   checkpoint(): boolean {
     if (!this.#enabled) return false;
     const current = new Map<string, string>();
-    for (const [key, snapshot] of this.#agent.degradationSnapshots()) current.set(key, JSON.stringify(snapshot));
+    for (const [key, snapshot] of this.#agent.degradationSnapshots())
+      current.set(key, JSON.stringify(snapshot));
     const upserts: StoredRecord[] = [];
     for (const [key, json] of current)
       if (this.#written.get(key) !== json) upserts.push({ kind: DEGRADATION, key, value: JSON.parse(json) });
-    const deletes = [...this.#written.keys()].filter((key) => !current.has(key)).map((key) => ({ kind: DEGRADATION, key }));
+    const deletes = [...this.#written.keys()]
+      .filter((key) => !current.has(key))
+      .map((key) => ({ kind: DEGRADATION, key }));
     if (upserts.length === 0 && deletes.length === 0) return true;
     try {
       this.#store.write({ upserts, deletes });

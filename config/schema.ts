@@ -10,9 +10,9 @@ import { apiSchema, receiverSchema } from './schema/collector.ts';
 import { degradationSchema } from './schema/degradation.ts';
 import { exportersSchema } from './schema/exporters.ts';
 import { shutdownSchema } from './schema/lifecycle.ts';
-import { storageSchema } from './schema/storage.ts';
 import { limitsSchema } from './schema/limits.ts';
 import { checkReferences } from './schema/references.ts';
+import { storageSchema } from './schema/storage.ts';
 import { checkTenancy } from './schema/tenancy.ts';
 
 const serviceSchema = z.strictObject({

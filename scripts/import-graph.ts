@@ -9,7 +9,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** The product's top-level stages, in data-flow order; `errors.ts` and `index.ts` sit at the root. */
-export const STAGES = ['config', 'agent', 'storage', 'instrumentation', 'exporters', 'collector', 'app'] as const;
+export const STAGES = [
+  'config',
+  'agent',
+  'storage',
+  'instrumentation',
+  'exporters',
+  'collector',
+  'app',
+] as const;
 
 /** What each stage may import (besides itself and the root `errors.ts`). Only app/ wires them together. */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {

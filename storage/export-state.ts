@@ -27,7 +27,8 @@ export async function exportStoredState(path: string, timeoutMs: number): Promis
     if (schemaVersion > SCHEMA_VERSION)
       throw new StoreReadError(path, `schema version ${schemaVersion} is newer than ${SCHEMA_VERSION}`);
     const records: Record<string, Record<string, unknown>> = {};
-    const kinds = schemaVersion === 0 ? [] : db.prepare('SELECT DISTINCT kind FROM records ORDER BY kind').all();
+    const kinds =
+      schemaVersion === 0 ? [] : db.prepare('SELECT DISTINCT kind FROM records ORDER BY kind').all();
     for (const { kind } of kinds) {
       const byKey: Record<string, unknown> = {};
       for (const record of readKind(db, String(kind))) byKey[record.key] = record.value;

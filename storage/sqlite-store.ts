@@ -65,9 +65,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stat
 function openUsable(Database: typeof DatabaseSync, options: SqliteStoreOptions): DatabaseSync {
   const problem = (db: DatabaseSync): string | undefined => {
     const version = schemaVersionOf(db);
-    if (version > SCHEMA_VERSION) return `newer:schema version ${version}, this Headroom reads up to ${SCHEMA_VERSION}`;
+    if (version > SCHEMA_VERSION)
+      return `newer:schema version ${version}, this Headroom reads up to ${SCHEMA_VERSION}`;
     const check = db.prepare('PRAGMA quick_check').get() as { quick_check?: unknown } | undefined;
-    return check?.quick_check === 'ok' ? undefined : `corrupt:integrity check says ${String(check?.quick_check)}`;
+    return check?.quick_check === 'ok'
+      ? undefined
+      : `corrupt:integrity check says ${String(check?.quick_check)}`;
   };
   let db: DatabaseSync | undefined;
   let why: string | undefined;

@@ -32,6 +32,8 @@ describe('error codes', () => {
       'HEADROOM_ERR_LIMITS_OPTIONS_INVALID',
       'HEADROOM_ERR_METRICS_OPTIONS_INVALID',
       'HEADROOM_ERR_SERIES_OPTIONS_INVALID',
+      'HEADROOM_ERR_STORE_LOCKED',
+      'HEADROOM_ERR_STORE_READ',
       'HEADROOM_ERR_WINDOW_OPTIONS_INVALID',
     ]);
     const doc = readFileSync('docs/errors.md', 'utf8');

@@ -132,7 +132,8 @@ export class DegradationManager {
     }
     return this.#safely('override', () => {
       const message = overrideMessage(this.#level, level, String(reason), untilMs);
-      this.#override = untilMs === undefined ? { reason: String(reason) } : { reason: String(reason), untilMs };
+      this.#override =
+        untilMs === undefined ? { reason: String(reason) } : { reason: String(reason), untilMs };
       return this.#decide({ to: level, reason: 'manual-override', message }, this.#clock.now());
     });
   }

@@ -11,6 +11,7 @@ export {
   isDegradationLevel,
   unknownLevelMessage,
 } from './levels.ts';
+export { type DegradationSnapshot, parseSnapshot } from './snapshot.ts';
 export type {
   DecisionActions,
   DecisionEvidence,
@@ -21,4 +22,3 @@ export type {
   FeatureFlags,
   OverrideOptions,
 } from './types.ts';
-export { type DegradationSnapshot, parseSnapshot } from './snapshot.ts';

@@ -53,20 +53,25 @@ function isDecision(value: unknown): value is DegradationDecision {
 function isOverride(value: unknown): boolean {
   return (
     value === undefined ||
-    (isRecord(value) && typeof value.reason === 'string' && (value.untilMs === undefined || isTime(value.untilMs)))
+    (isRecord(value) &&
+      typeof value.reason === 'string' &&
+      (value.untilMs === undefined || isTime(value.untilMs)))
   );
 }
 
 /** `value` as a snapshot this version reads, or the reason it is not one. */
 export function parseSnapshot(value: unknown): DegradationSnapshot | string {
   if (!isRecord(value)) return 'not an object';
-  if (value.version !== SNAPSHOT_VERSION) return `version ${String(value.version)} is not ${SNAPSHOT_VERSION}`;
+  if (value.version !== SNAPSHOT_VERSION)
+    return `version ${String(value.version)} is not ${SNAPSHOT_VERSION}`;
   if (typeof value.namespace !== 'string' || typeof value.service !== 'string') return 'no service';
   if (!isDegradationLevel(value.level)) return `unknown level ${String(value.level)}`;
   if (!isTime(value.sinceMs) || !isTime(value.heldSinceMs)) return 'times are not numbers';
-  if (value.improvedSinceMs !== undefined && !isTime(value.improvedSinceMs)) return 'improvedSinceMs is not a time';
+  if (value.improvedSinceMs !== undefined && !isTime(value.improvedSinceMs))
+    return 'improvedSinceMs is not a time';
   if (!isOverride(value.override)) return 'override is not { reason, untilMs? }';
   if (!Number.isSafeInteger(value.seq) || (value.seq as number) < 0) return 'seq is not a whole number';
-  if (!Array.isArray(value.decisions) || !value.decisions.every(isDecision)) return 'decisions are not decisions';
+  if (!Array.isArray(value.decisions) || !value.decisions.every(isDecision))
+    return 'decisions are not decisions';
   return value as unknown as DegradationSnapshot;
 }

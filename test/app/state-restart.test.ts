@@ -39,7 +39,10 @@ async function send(agent: CollectorProcess): Promise<void> {
   const body = JSON.parse(otlpJsonTraces('checkout', 3, 5)) as {
     resourceSpans: { resource: { attributes: unknown[] } }[];
   };
-  body.resourceSpans[0]?.resource.attributes.push({ key: 'service.namespace', value: { stringValue: 'payments' } });
+  body.resourceSpans[0]?.resource.attributes.push({
+    key: 'service.namespace',
+    value: { stringValue: 'payments' },
+  });
   const reply = await fetch(`${await receiverUrl(agent)}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -58,7 +61,9 @@ async function put(agent: CollectorProcess, body: object): Promise<{ decision: {
   return (await reply.json()) as { decision: { seq: number } };
 }
 
-type Exported = { records: { degradation?: Record<string, { level: string; seq: number; override?: unknown }> } };
+type Exported = {
+  records: { degradation?: Record<string, { level: string; seq: number; override?: unknown }> };
+};
 
 /** `headroom state export --config FILE`, parsed. */
 async function exportState(config: string): Promise<Exported> {
