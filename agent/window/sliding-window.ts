@@ -1,11 +1,10 @@
 import { WindowOptionsError } from '../../errors.ts';
 import { isFiniteNumber, isRecord, type RestoreResult } from '../durable-state.ts';
 import { clearSketch, createSketch, mergeSketchInto, type Sketch, valueAtQuantile } from './sketch.ts';
+import { exportSketch, restoreSketch } from './sketch-state.ts';
 import { EMPTY_LATENCIES, QUANTILES, type WindowSnapshot } from './types.ts';
 import {
-  exportSketch,
   isSlotState,
-  restoreSketch,
   type SlotState,
   sameOptions,
   WINDOW_STATE_VERSION,
