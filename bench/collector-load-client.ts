@@ -9,6 +9,7 @@ import { Agent, request } from 'node:http';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { protobufPayload, type SpanSpec, spansOf } from '../test/collector/receiver/otlp-fixtures.ts';
+import { mulberry32 } from '../test/helpers/random.ts';
 
 /** Options of {@link LoadGenerator}. */
 export interface LoadGeneratorOptions {
@@ -222,16 +223,4 @@ function emptyCounters() {
 /** A standard normal variate (Box-Muller). */
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-/** Small seeded PRNG, so every run sends the same span contents. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
