@@ -17,17 +17,35 @@ export interface Alerting {
   shutdown(timeoutMs: number): Promise<void>;
 }
 
+/** The stateful parts of alerting, before they follow the agent's ticks. */
+export interface AlertState {
+  readonly slos: SloTracker;
+  readonly alerts: AlertEvaluator;
+}
+
 export interface AlertingOptions {
   /** `generatorURL` of Alertmanager alerts: where a human sees the alert's source. */
   readonly generatorUrl?: string;
+  /** The SLO tracker and evaluator to run (e.g. restored from a store). @default createAlertState(agent) */
+  readonly state?: AlertState;
 }
 
-export function startAlerting(agent: Agent, options: AlertingOptions = {}): Alerting {
+/**
+ * An SLO tracker and alert evaluator for `agent`'s configuration, following nothing yet: a store
+ * restores them before {@link startAlerting} connects them to the ticks and channels.
+ */
+export function createAlertState(agent: Agent): AlertState {
   const config = agent.config;
   const baseBudgetMs = (series: Parameters<typeof agent.targets.of>[0]) =>
     agent.targets.of(series)?.baseBudgetMs;
   const slos = new SloTracker({ config, clock: agent.clock, baseBudgetMs });
-  const alerts = new AlertEvaluator({ config, slos, clock: agent.clock });
+  return { slos, alerts: new AlertEvaluator({ config, slos, clock: agent.clock }) };
+}
+
+/** Connects the SLO tracker and alert evaluator to `agent`'s ticks and the configured channels. */
+export function startAlerting(agent: Agent, options: AlertingOptions = {}): Alerting {
+  const config = agent.config;
+  const { slos, alerts } = options.state ?? createAlertState(agent);
   const router = routeAlerts(
     createChannels(config.alerting.channels, { clock: agent.clock, generatorUrl: options.generatorUrl }),
   );

@@ -23,7 +23,7 @@ import { alertMetrics, forwarderMetrics, receiverMetrics, sloMetrics } from '../
 import { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
-import { type Alerting, startAlerting } from './alerting.ts';
+import { type Alerting, type AlertState, createAlertState, startAlerting } from './alerting.ts';
 import { describeFds, sectionsNeedingRestart } from './collector-notes.ts';
 import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
 import type { Logger } from './logging.ts';
@@ -85,7 +85,8 @@ export class Collector {
 
   /**
    * Loads the configuration and starts every listener.
-   * With `storage.path`, the state is restored from the store before the receiver accepts traffic.
+   * With `storage.path`, the state (windows, degradation, SLO histories, alert instances, the
+   * service directory) is restored from the store before the receiver accepts traffic.
    * @throws {ConfigInvalidError} / {ConfigReadError} for a bad configuration; {ListenError} when a port is taken;
    *   {StoreLockedError} when another process holds the store past `storage.lockTimeout`
    */
@@ -98,9 +99,13 @@ export class Collector {
       loadSampler: options.loadSampler,
       processLoad: false,
     });
-    const checkpoints = await StateCheckpoints.open(config, agent, options.logger);
+    const directory = new ServiceDirectory({ limits: agent.registry.limits });
+    connectDirectory(agent, directory);
+    // Everything durable is restored before any listener opens and before the first tick.
+    const state = createAlertState(agent);
+    const checkpoints = await StateCheckpoints.open(config, { agent, ...state, directory }, options.logger);
     try {
-      return await Collector.#startWith(options, config, agent, checkpoints);
+      return await Collector.#startWith(options, config, agent, { directory, state, checkpoints });
     } catch (error) {
       checkpoints?.close(); // releases the lock: a failed start never keeps the store
       throw error;
@@ -111,10 +116,13 @@ export class Collector {
     options: CollectorOptions,
     config: ResolvedConfig,
     agent: Agent,
-    checkpoints: StateCheckpoints | undefined,
+    restored: {
+      directory: ServiceDirectory;
+      state: AlertState;
+      checkpoints: StateCheckpoints | undefined;
+    },
   ): Promise<Collector> {
-    const directory = new ServiceDirectory({ limits: agent.registry.limits });
-    connectDirectory(agent, directory);
+    const { directory, state, checkpoints } = restored;
     const otlp = config.exporters.otlp;
     const traces = otlp.enabled ? new OtlpForwarder(otlp, 'traces') : undefined;
     const metrics = otlp.enabled ? new OtlpForwarder(otlp, 'metrics') : undefined;
@@ -152,7 +160,7 @@ export class Collector {
     const prometheus = config.exporters.prometheus.enabled
       ? await startPrometheusExporter({ agent, config: config.exporters.prometheus, resource })
       : undefined;
-    const alerting = startAlerting(agent, { generatorUrl: api?.url });
+    const alerting = startAlerting(agent, { generatorUrl: api?.url, state });
     const forwarders = [traces, metrics].filter((f): f is OtlpForwarder => f !== undefined);
     if (prometheus?.listening) {
       prometheus.producer.addSource(

@@ -1,49 +1,56 @@
 /**
- * Durable state in collector mode: restore from the store before the receiver accepts traffic,
- * checkpoint what changed every `storage.checkpointInterval` on the agent's clock and once more at
- * shutdown. A checkpoint that cannot be written (disk full, store unwritable) turns checkpoints off
- * with one error log line; the agent keeps running on its memory.
+ * Durable state: restore from the store before the receiver accepts traffic, checkpoint what
+ * changed every `storage.checkpointInterval` on the agent's clock and once more at shutdown. Each
+ * durable component is a section (app/state/) with its record kinds; one checkpoint is one write
+ * transaction of every section's changes. A checkpoint that cannot be written (disk full, store
+ * unwritable) turns checkpoints off with one error log line; the agent keeps running on its memory.
  */
-import type { Agent, StateStore, StoredRecord, TimerHandle } from '../agent/index.ts';
+import type { StateStore, StoredRecord, TimerHandle } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
 import { openSqliteStore } from '../storage/index.ts';
 import type { Logger } from './logging.ts';
+import { type DurableParts, durableSections } from './state/durable-sections.ts';
+import type { SectionChanges, StateSection } from './state/state-section.ts';
 
-/** The record kind of a service's degradation state (key: the service key). */
-const DEGRADATION = 'degradation';
-
-/** Checkpoint counters, for logs and tests. */
+/** Checkpoint counters, for logs, tests and the benchmark. */
 export interface CheckpointStats {
   /** Checkpoints written. */
   readonly written: number;
   /** false once a write failed: nothing more is written until a restart. */
   readonly enabled: boolean;
+  /** Records upserted and deleted, over every checkpoint. */
+  readonly records: number;
+  /** Size of the values written (JSON text), characters (bytes for ASCII), over every checkpoint. */
+  readonly bytes: number;
 }
 
 export class StateCheckpoints {
   readonly #store: StateStore;
-  readonly #agent: Agent;
+  readonly #parts: DurableParts;
+  readonly #sections: readonly StateSection[];
   readonly #logger: Logger;
-  /** What the store holds, as last written: key -> JSON. */
-  readonly #written = new Map<string, string>();
   #timer: TimerHandle | undefined;
   #count = 0;
+  #records = 0;
+  #bytes = 0;
   #enabled = true;
 
-  private constructor(store: StateStore, agent: Agent, logger: Logger) {
+  private constructor(store: StateStore, parts: DurableParts, logger: Logger) {
     this.#store = store;
-    this.#agent = agent;
+    this.#parts = parts;
+    this.#sections = durableSections(parts);
     this.#logger = logger;
   }
 
   /**
-   * Opens `config.storage.path` (when set) and restores the agent's state from it; `undefined`
-   * when no store is configured. Call before the receiver starts.
+   * Opens `config.storage.path` (when set) and restores the parts' state from it (windows,
+   * degradation, SLO histories, alert instances, the service directory: those given); `undefined`
+   * when no store is configured. Call before the receiver starts and before the first tick.
    * @throws {StoreLockedError} when another process holds the store past `storage.lockTimeout`
    */
   static async open(
     config: ResolvedConfig,
-    agent: Agent,
+    parts: DurableParts,
     logger: Logger,
   ): Promise<StateCheckpoints | undefined> {
     const { path, lockTimeoutMs } = config.storage;
@@ -51,38 +58,38 @@ export class StateCheckpoints {
     const store = await openSqliteStore({
       path,
       lockTimeoutMs,
-      nowMs: agent.clock.now(),
+      nowMs: parts.agent.clock.now(),
       onWarning: (message) => logger.error({ path }, message),
     });
-    const checkpoints = new StateCheckpoints(store, agent, logger);
+    const checkpoints = new StateCheckpoints(store, parts, logger);
     checkpoints.#restore();
     return checkpoints;
   }
 
   /** Checkpoints every `intervalMs` on the agent's clock until {@link close}. */
   start(intervalMs: number): void {
-    this.#timer ??= this.#agent.clock.every(intervalMs, () => this.checkpoint());
+    this.#timer ??= this.#parts.agent.clock.every(intervalMs, () => this.checkpoint());
   }
 
   get stats(): CheckpointStats {
-    return { written: this.#count, enabled: this.#enabled };
+    return { written: this.#count, enabled: this.#enabled, records: this.#records, bytes: this.#bytes };
   }
 
-  /** Writes what changed since the last checkpoint; false when nothing could be written. Never throws. */
-  checkpoint(): boolean {
+  /**
+   * Writes what changed since the last checkpoint, in one transaction; false when nothing could be
+   * written. Window slots still filling wait for the next checkpoint, unless `final`. Never throws.
+   */
+  checkpoint(final = false): boolean {
     if (!this.#enabled) return false;
-    const current = new Map<string, string>();
-    for (const [key, snapshot] of this.#agent.degradationSnapshots())
-      current.set(key, JSON.stringify(snapshot));
-    const upserts: StoredRecord[] = [];
-    for (const [key, json] of current)
-      if (this.#written.get(key) !== json) upserts.push({ kind: DEGRADATION, key, value: JSON.parse(json) });
-    const deletes = [...this.#written.keys()]
-      .filter((key) => !current.has(key))
-      .map((key) => ({ kind: DEGRADATION, key }));
-    if (upserts.length === 0 && deletes.length === 0) return true;
+    const moment = { nowMs: this.#parts.agent.clock.now(), final };
+    let changes: SectionChanges[];
     try {
-      this.#store.write({ upserts, deletes });
+      changes = this.#sections.map((section) => section.changes(moment));
+      const upserts = changes.flatMap((change) => change.upserts);
+      const deletes = changes.flatMap((change) => change.deletes);
+      if (upserts.length === 0 && deletes.length === 0) return true;
+      this.#bytes += this.#store.write({ upserts, deletes });
+      this.#records += upserts.length + deletes.length;
     } catch (error) {
       this.#enabled = false;
       this.#logger.error(
@@ -91,28 +98,34 @@ export class StateCheckpoints {
       );
       return false;
     }
-    this.#written.clear();
-    for (const [key, json] of current) this.#written.set(key, json);
+    for (const change of changes) change.commit();
     this.#count++;
     return true;
   }
 
-  /** Stops the timer, writes a last checkpoint and releases the store (and its lock). Idempotent. */
+  /** Stops the timer, writes a last (final) checkpoint and releases the store (and its lock). Idempotent. */
   close(): void {
     this.#timer?.cancel();
     this.#timer = undefined;
-    this.checkpoint();
+    this.checkpoint(true);
     this.#store.close();
     this.#enabled = false;
   }
 
   #restore(): void {
-    const records = this.#store.read(DEGRADATION);
-    const { restored, dropped } = this.#agent.restoreDegradation(records.map((record) => record.value));
-    for (const record of records) this.#written.set(record.key, JSON.stringify(record.value));
+    const nowMs = this.#parts.agent.clock.now();
+    const counts: string[] = [];
+    let dropped = 0;
+    for (const section of this.#sections) {
+      const records = new Map<string, readonly StoredRecord[]>();
+      for (const kind of section.kinds) records.set(kind, this.#store.read(kind));
+      const result = section.restore(records, nowMs);
+      counts.push(`${result.restored} ${section.name}`);
+      dropped += result.dropped;
+    }
     this.#logger.info(
-      { path: this.#store.path, restored, dropped },
-      `state restored from ${this.#store.path}: ${restored} services' degradation state${dropped > 0 ? ` (${dropped} unreadable dropped)` : ''}`,
+      { path: this.#store.path, dropped },
+      `state restored from ${this.#store.path}: ${counts.join(', ')}${dropped > 0 ? ` (${dropped} stale or unreadable records dropped)` : ''}`,
     );
   }
 }

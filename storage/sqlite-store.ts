@@ -118,17 +118,22 @@ class SqliteStore implements StateStore {
     return readKind(this.#db, kind);
   }
 
-  write(checkpoint: Checkpoint): void {
+  write(checkpoint: Checkpoint): number {
     const upsert = this.#db.prepare(
       'INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value',
     );
     const remove = this.#db.prepare('DELETE FROM records WHERE kind = ? AND key = ?');
+    let size = 0;
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      for (const record of checkpoint.upserts)
-        upsert.run(record.kind, record.key, JSON.stringify(record.value));
+      for (const record of checkpoint.upserts) {
+        const json = JSON.stringify(record.value);
+        size += json.length;
+        upsert.run(record.kind, record.key, json);
+      }
       for (const record of checkpoint.deletes) remove.run(record.kind, record.key);
       this.#db.exec('COMMIT');
+      return size;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw error;

@@ -26,8 +26,11 @@ export interface StateStore {
   readonly path: string;
   /** Every record of `kind`, in key order. @throws when the store cannot be read */
   read(kind: string): StoredRecord[];
-  /** Applies `checkpoint` in one transaction: all of it or nothing. @throws when it cannot be written (disk full) */
-  write(checkpoint: Checkpoint): void;
+  /**
+   * Applies `checkpoint` in one transaction: all of it or nothing. Returns the size of the values
+   * written (their JSON text, characters: bytes for ASCII). @throws when it cannot be written (disk full)
+   */
+  write(checkpoint: Checkpoint): number;
   /** Releases the store and its lock. Idempotent. */
   close(): void;
 }

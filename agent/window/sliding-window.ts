@@ -235,14 +235,23 @@ export class SlidingWindow {
    * The slots as JSON-able plain data, for a restart: all of them, or with `sinceCursor` (the
    * `cursor` of a previous export) only those changed since (incremental checkpoints: the closed
    * slots once, the filling one each time it changed). Slots older than the window are left out.
+   * With `closedAtMs`, only the slots closed by then are exported (epoch before the one holding
+   * `closedAtMs`): the returned cursor then stops before the open slot's last change, so the next
+   * export still brings it once closed.
    */
-  exportState(sinceCursor = 0): WindowState {
+  exportState(sinceCursor = 0, closedAtMs = Number.POSITIVE_INFINITY): WindowState {
     const slots: SlotState[] = [];
+    const openEpoch = Math.floor(closedAtMs / this.resolutionMs);
+    let cursor = this.#changes;
     for (let index = 0; index < this.slotCount; index++) {
       const epoch = this.#epochs[index]!;
       const sketch = this.#sketches[index];
       if (this.#changedAt[index]! <= sinceCursor || sketch === undefined) continue;
       if (epoch <= this.#newestEpoch - this.slotCount) continue;
+      if (epoch >= openEpoch) {
+        cursor = Math.min(cursor, this.#changedAt[index]! - 1);
+        continue;
+      }
       slots.push({
         epoch,
         count: this.#counts[index]!,
@@ -256,7 +265,7 @@ export class SlidingWindow {
       windowMs: this.windowMs,
       resolutionMs: this.resolutionMs,
       relativeAccuracy: this.#relativeAccuracy,
-      cursor: this.#changes,
+      cursor,
       lastRecordMs: Number.isFinite(this.#lastRecordMs) ? this.#lastRecordMs : null,
       slots,
     };

@@ -22,7 +22,7 @@ async function opened(path = join(mkdtempSync(join(tmpdir(), 'headroom-cp-')), '
   const config = resolveConfig({ config: { storage: { path, checkpointInterval: '1s' } } });
   const clock = new ManualClock();
   const agent = new Agent({ config, clock });
-  const checkpoints = (await StateCheckpoints.open(config, agent, logger)) as StateCheckpoints;
+  const checkpoints = (await StateCheckpoints.open(config, { agent }, logger)) as StateCheckpoints;
   return { path, lines, clock, agent, checkpoints };
 }
 
@@ -30,21 +30,25 @@ describe('StateCheckpoints', () => {
   it('should be off without storage.path', async () => {
     const config = resolveConfig({ config: {} });
     const { logger } = createJsonLogger({ env: {}, base: {}, destination: { write: () => {} } });
-    expect(await StateCheckpoints.open(config, new Agent({ config }), logger)).toBeUndefined();
+    expect(await StateCheckpoints.open(config, { agent: new Agent({ config }) }, logger)).toBeUndefined();
   });
 
   it('should write on the interval only what changed, and the last state at close', async () => {
     const { path, clock, agent, checkpoints, lines } = await opened();
-    expect(lines.map((l) => l.msg)).toEqual([`state restored from ${path}: 0 services' degradation state`]);
+    expect(lines.map((l) => l.msg)).toEqual([
+      `state restored from ${path}: 0 window slots, 0 degradation states`,
+    ]);
     checkpoints.start(1000);
     agent.degradation('checkout').override('SEVERE', 'drill');
     clock.advance(1000);
     clock.advance(1000); // nothing changed: nothing written
-    expect(checkpoints.stats).toEqual({ written: 1, enabled: true });
+    const size = () => JSON.stringify([...agent.degradationSnapshots().values()][0]).length;
+    const first = size();
+    expect(checkpoints.stats).toEqual({ written: 1, enabled: true, records: 1, bytes: first });
     agent.degradation('checkout').clearOverride('done');
     checkpoints.close();
     checkpoints.close();
-    expect(checkpoints.stats).toEqual({ written: 2, enabled: false });
+    expect(checkpoints.stats).toEqual({ written: 2, enabled: false, records: 2, bytes: first + size() });
     const stored = (await exportStoredState(path, 100)).records.degradation as Record<
       string,
       { seq: number }
@@ -68,7 +72,7 @@ describe('StateCheckpoints', () => {
     expect(lines.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
       `state store ${path} cannot be written (database is locked): checkpoints off until a restart`,
     ]);
-    expect(checkpoints.stats).toEqual({ written: 0, enabled: false });
+    expect(checkpoints.stats).toEqual({ written: 0, enabled: false, records: 0, bytes: 0 });
     checkpoints.close();
   });
 });

@@ -63,6 +63,21 @@ describe('SlidingWindow state', () => {
     expect(restored.exportState(marks[1]).slots).toEqual(original.exportState(marks[0]).slots);
   });
 
+  it('should export only closed slots before closedAtMs, and the open one at the next export once closed', () => {
+    const window = new SlidingWindow({ windowMs: 10_000 });
+    window.record(5, false, START_MS + 100);
+    window.record(6, false, START_MS + 1100); // the open slot at START_MS + 1500
+    const first = window.exportState(0, START_MS + 1500);
+    expect(first.slots.map((slot) => [slot.epoch, slot.count])).toEqual([[START_MS / 1000, 1]]);
+    window.record(7, false, START_MS + 200); // a late sample after the open slot's last change
+    const second = window.exportState(first.cursor, START_MS + 2000);
+    expect(second.slots.map((slot) => [slot.epoch, slot.count])).toEqual([
+      [START_MS / 1000, 2],
+      [START_MS / 1000 + 1, 1],
+    ]);
+    expect(window.exportState(second.cursor, START_MS + 2000).slots).toEqual([]);
+  });
+
   it('should export nothing for an empty window and restore its null last record time', () => {
     const empty = new SlidingWindow();
     const state = empty.exportState();

@@ -1,0 +1,65 @@
+/**
+ * The sections whose records are small and rewritten whole when they change: each service's
+ * degradation state, each alert instance (firing or cooling down) and each service the collector
+ * has heard from.
+ */
+import type { Agent, AlertEvaluator } from '../../agent/index.ts';
+import { serviceKey } from '../../agent/index.ts';
+import type { ServiceDirectory } from '../../collector/index.ts';
+import { keyedSection, type StateSection } from './state-section.ts';
+
+/** Per service (key: its service key): level, override, dwell and sustain progress, audit log. */
+export function degradationSection(agent: Agent): StateSection {
+  return keyedSection({
+    name: 'degradation states',
+    kind: 'degradation',
+    entries: () => agent.degradationSnapshots(),
+    restore: (values) => agent.restoreDegradation(values),
+  });
+}
+
+/**
+ * Per alert instance (key: its identity labels): the firing alert with its `startsAt`, the
+ * episode start and the cooldown, stamped with the evaluator's state version.
+ */
+export function alertSection(alerts: AlertEvaluator): StateSection {
+  return keyedSection({
+    name: 'alert instances',
+    kind: 'alert',
+    entries: () => {
+      const { version, entries } = alerts.exportState();
+      return entries.map((entry) => [entry.key, { ...entry, version }] as const);
+    },
+    restore: (values) => {
+      const { version } = alerts.exportState();
+      const entries = values.filter((value) => (value as { version?: unknown } | null)?.version === version);
+      const { restored } = alerts.restoreState({ version, entries });
+      return { restored, dropped: values.length - restored };
+    },
+  });
+}
+
+/** Per service heard from (key: its service key): its identity and when it last sent data. */
+export function directorySection(directory: ServiceDirectory): StateSection {
+  return keyedSection({
+    name: 'services',
+    kind: 'service',
+    entries: () =>
+      directory
+        .list()
+        .map(
+          ({ namespace, service, lastSeenMs }) =>
+            [serviceKey({ namespace, service }), { namespace, service, lastSeenMs }] as const,
+        ),
+    restore: (values) => {
+      let restored = 0;
+      for (const value of values) {
+        const { namespace, service, lastSeenMs } = (value ?? {}) as Record<string, unknown>;
+        if (typeof namespace !== 'string' || typeof service !== 'string') continue;
+        if (typeof lastSeenMs !== 'number' || !Number.isFinite(lastSeenMs)) continue;
+        if (directory.admit(service, namespace, lastSeenMs) !== undefined) restored++;
+      }
+      return { restored, dropped: values.length - restored };
+    },
+  });
+}

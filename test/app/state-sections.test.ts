@@ -1,0 +1,184 @@
+// Every durable section on a real store, time on a ManualClock: SLO histories, a firing burn-rate
+// alert and the windows survive a restart as they were, and checkpoints write only what changed.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { Agent, type AlertEvent, connectAlerting, ManualClock } from '../../agent/index.ts';
+import { createAlertState } from '../../app/alerting.ts';
+import { createJsonLogger } from '../../app/logging.ts';
+import { windowSection } from '../../app/state/window-section.ts';
+import { StateCheckpoints } from '../../app/state-checkpoints.ts';
+import { ServiceDirectory } from '../../collector/index.ts';
+import { exportStoredState } from '../../storage/index.ts';
+import { configOf } from '../helpers/agent.ts';
+
+const MINUTE_MS = 60_000;
+const SERIES = { namespace: 'payments', service: 'checkout', operation: 'pay', context: 'routine' };
+
+function storePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'headroom-sections-')), 'state.db');
+}
+
+function configFor(path: string) {
+  return configOf({
+    storage: { path, checkpointInterval: '5s', lockTimeout: '100ms' },
+    slos: [{ name: 'checkout-latency', context: 'routine', objective: '99%' }],
+    alerting: { rules: [{ name: 'checkout-burn', kind: 'burnRate', slo: 'checkout-latency' }] },
+  });
+}
+
+/** An agent with SLOs, alerts and (optionally) a directory on `clock`, restored from the store at `path`. */
+async function running(path: string, clock: ManualClock) {
+  const lines: string[] = [];
+  const { logger } = createJsonLogger({
+    env: {},
+    base: {},
+    destination: { write: (line) => lines.push(JSON.parse(line).msg as string) },
+  });
+  const config = configFor(path);
+  const agent = new Agent({ config, clock, processLoad: false });
+  const state = createAlertState(agent);
+  const directory = new ServiceDirectory({ limits: agent.registry.limits });
+  const checkpoints = (await StateCheckpoints.open(
+    config,
+    { agent, ...state, directory },
+    logger,
+  )) as StateCheckpoints;
+  const events: AlertEvent[] = [];
+  state.alerts.onAlert((event) => events.push(event));
+  connectAlerting(agent, state);
+  agent.start();
+  checkpoints.start(config.storage.checkpointIntervalMs);
+  /** One second of traffic: `count` spans of 100 ms, `failed` of them errors, ending now. */
+  const second = (count: number, failed: number) => {
+    const handle = agent.series(SERIES);
+    for (let i = 0; i < count; i++) handle.record(100, i < failed, clock.now() - 1 - i);
+    directory.admit(SERIES.service, SERIES.namespace, clock.now());
+  };
+  return { agent, state, directory, checkpoints, events, second, lines };
+}
+
+type Running = Awaited<ReturnType<typeof running>>;
+
+/** Drives every agent through `seconds` of traffic on the shared clock. */
+function drive(clock: ManualClock, agents: Running[], seconds: number, failed: number): void {
+  for (let s = 0; s < seconds; s++) {
+    for (const one of agents) one.second(10, failed);
+    clock.advance(1000);
+  }
+}
+
+describe('durable sections', () => {
+  it('should carry SLO histories, a firing alert, the windows and the directory across a restart', async () => {
+    const path = storePath();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const before = await running(path, clock);
+    drive(clock, [before], 10 * 60, 0);
+    drive(clock, [before], 5 * 60, 5);
+    const firing = before.events.at(-1) as AlertEvent;
+    expect(firing.status).toBe('firing');
+    before.agent.stop();
+    before.checkpoints.close(); // the final checkpoint writes the slot still filling too
+    const after = await running(path, clock);
+    expect(after.lines[0]).toMatch(
+      /: \d+ window slots, 1 degradation states, 1 SLO histories, 1 alert instances, 1 services$/,
+    );
+    const now = clock.now();
+    const windowOf = (one: Running) => one.agent.registry.list().map((s) => s.window.snapshot(now));
+    expect(windowOf(after)).toEqual(windowOf(before));
+    expect(after.state.slos.list()).toEqual(before.state.slos.list());
+    expect(after.state.alerts.firing()).toEqual(before.state.alerts.firing());
+    expect(after.directory.list()).toEqual(before.directory.list());
+    // Both go on with the same input: the restored one pages no second time and resolves as the other.
+    before.agent.start();
+    const firstEvents = before.events.length;
+    drive(clock, [before, after], 60, 5);
+    drive(clock, [before, after], 30 * 60, 0);
+    expect(after.events).toEqual(before.events.slice(firstEvents));
+    // The alert firing at the restart is not sent again: its first event after is its resolution.
+    const same = after.events.filter((event) => event.fingerprint === firing.fingerprint);
+    expect([same[0]?.status, same[0]?.startsAt]).toEqual(['resolved', firing.startsAt]);
+    expect(after.state.slos.list()).toEqual(before.state.slos.list());
+    before.agent.stop();
+    after.agent.stop();
+    after.checkpoints.close();
+  });
+
+  it('should write closed window slots once, never rewrite them, and delete them once aged out', () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1) + 100);
+    const agent = new Agent({ config: configOf({}), clock, processLoad: false });
+    const section = windowSection(agent);
+    const checkpoint = (final = false) => {
+      const changes = section.changes({ nowMs: clock.now(), final });
+      changes.commit();
+      return [...changes.upserts.map((r) => `+${r.key}`), ...changes.deletes.map((r) => `-${r.key}`)];
+    };
+    const series = JSON.stringify(['payments', 'checkout', 'pay', 'routine', '']);
+    const epoch = Date.UTC(2026, 0, 1) / 1000;
+    const handle = agent.series(SERIES);
+    handle.record(100, false, clock.now() - 50);
+    expect(checkpoint()).toEqual([]); // the slot is still filling
+    clock.advance(900);
+    handle.record(100, false, clock.now()); // the next slot
+    expect(checkpoint()).toEqual([`+${series}#${epoch}`]);
+    expect(checkpoint()).toEqual([]);
+    handle.record(100, false, Date.UTC(2026, 0, 1) + 10); // a late sample changes a closed slot
+    expect(checkpoint()).toEqual([`+${series}#${epoch}`]);
+    expect(checkpoint(true)).toEqual([`+${series}#${epoch + 1}`]); // at shutdown, the slot still filling
+    clock.advance(MINUTE_MS);
+    expect(checkpoint()).toEqual([`-${series}#${epoch}`, `-${series}#${epoch + 1}`]);
+  });
+
+  it('should rewrite one chunk of each SLO history ring per checkpoint, not the whole history', async () => {
+    const path = storePath();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const one = await running(path, clock);
+    for (let minute = 0; minute < 6 * 60; minute++) {
+      one.second(10, 0);
+      clock.advance(MINUTE_MS);
+    }
+    const samples = (await exportStoredState(path, 100)).records['slo-samples'] ?? {};
+    expect(Object.keys(samples).length).toBeGreaterThan(6);
+    const written = one.checkpoints.stats.records;
+    one.second(10, 0);
+    clock.advance(5000);
+    // Window slots (5 s at most), the directory entry, the SLO head and one chunk per ring (3).
+    expect(one.checkpoints.stats.records - written).toBeLessThanOrEqual(1 + 1 + 1 + 3);
+    one.agent.stop();
+    one.checkpoints.close();
+  });
+
+  it('should drop stale, foreign and unreadable records, say how many, and delete them', async () => {
+    const path = storePath();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const first = await running(path, clock);
+    first.agent.stop();
+    first.checkpoints.close();
+    const db = new DatabaseSync(path);
+    const insert = db.prepare('INSERT INTO records (kind, key, value) VALUES (?, ?, ?)');
+    const slot = (epoch: number) => ({ version: 1, windowMs: 60_000, resolutionMs: 1000, slot: { epoch } });
+    const bad: [string, string, unknown][] = [
+      ['window', '["payments","checkout"]#5', slot(5)], // not five names
+      ['window', 'not json#7', slot(7)],
+      ['window', `${JSON.stringify(['', 'old', 'op', 'routine', ''])}#5`, slot(5)], // long gone
+      ['window', 'x#1', { slot: 'none' }],
+      ['degradation', 'x', { version: 99 }],
+      ['slo', '["checkout-latency","","x"]', { version: 99, resolutionsMs: [] }],
+      ['slo-samples', '["checkout-latency","","x"]#0#1', 'garbage'],
+      ['alert', '{x}', { version: 99 }],
+      ['service', 'x', { namespace: 1 }],
+    ];
+    for (const [kind, key, value] of bad) insert.run(kind, key, JSON.stringify(value));
+    db.close();
+    const again = await running(path, clock);
+    expect(again.lines[0]).toBe(
+      `state restored from ${path}: 0 window slots, 0 degradation states, 0 SLO histories, 0 alert instances, 0 services (8 stale or unreadable records dropped)`,
+    );
+    expect(again.checkpoints.checkpoint()).toBe(true);
+    expect((await exportStoredState(path, 100)).records).toEqual({});
+    again.agent.stop();
+    again.checkpoints.close();
+  });
+});
