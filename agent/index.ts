@@ -92,7 +92,14 @@ export {
   serviceLabels,
 } from './service-id.ts';
 export { type SloEvents, type SloStatus, SloTracker } from './slo/index.ts';
-export type { Checkpoint, StateStore, StoredRecord } from './storage/types.ts';
+export type {
+  Checkpoint,
+  QueuedRequest,
+  RequestQueueStore,
+  StateStore,
+  StoredRecord,
+  StoredRequest,
+} from './storage/types.ts';
 export {
   DEFAULT_BOUNDS_MS,
   histogramBounds,

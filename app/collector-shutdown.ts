@@ -1,13 +1,14 @@
 /**
  * The bounded shutdown of collector mode: stop receiving (accepted requests still get their
  * response), stop the decision API and the agent, flush the forwarders and alert channels, all
- * within one bound. At the bound, whatever was not delivered is given up and counted as dropped;
- * the report (and the last log line) says how much.
+ * within one bound. At the bound, whatever was not delivered is given up and counted as dropped,
+ * or, with a store, kept in its forwarding queue for the next start; the report (and the last log
+ * line) says how much. The store closes last, once the forwarders no longer touch it.
  */
 
 import type { Agent } from '../agent/index.ts';
 import type { DecisionApi, OtlpReceiver } from '../collector/index.ts';
-import type { OtlpForwarder } from '../exporters/otlp/index.ts';
+import type { ForwarderStats, OtlpForwarder } from '../exporters/otlp/index.ts';
 import type { PrometheusExporterHandle } from '../exporters/prometheus/index.ts';
 import type { Alerting } from './alerting.ts';
 import type { Logger } from './logging.ts';
@@ -19,6 +20,10 @@ export interface ShutdownReport {
   readonly spansDropped: number;
   /** Metric data points received and not forwarded. */
   readonly metricPointsDropped: number;
+  /** Spans not forwarded yet and kept in the store's forwarding queue for the next start. */
+  readonly spansKept: number;
+  /** Metric data points kept in the store the same way. */
+  readonly metricPointsKept: number;
   /** Alert notifications given up, every channel and reason. */
   readonly alertsDropped: number;
   /** true when the bound was reached and what was left was given up. */
@@ -53,7 +58,6 @@ export async function stopCollector(
   const receiving = Promise.all([parts.receiver.close(), parts.api?.close()]).then(() => true);
   let inTime = await settledWithin(receiving, remainingMs(), logger);
   parts.agent.stop();
-  parts.checkpoints?.close(); // the last checkpoint: synchronous, a few ms
   // Each of these bounds itself by what is left and counts what it gives up before resolving.
   // One budget for all: timers of equal duration fire in creation order, so theirs fire (and
   // count) before the one that stops waiting for them.
@@ -65,11 +69,14 @@ export async function stopCollector(
     parts.prometheus?.shutdown(),
   ]).then(([sentInTime]) => sentInTime.every(Boolean));
   inTime = (await settledWithin(flushing, budgetMs, logger)) && inTime;
+  // The last checkpoint (synchronous, a few ms), after the forwarders: they remove what they sent.
+  parts.checkpoints?.close();
   const report = reportOf(parts, !inTime, performance.now() - startedMs);
   if (report.timedOut) logger.warn({ timeoutMs }, 'shutdown bound reached: undelivered data dropped');
+  const kept = report.spansKept > 0 ? `, ${report.spansKept} kept in the store for the next start` : '';
   logger.info(
     { ...report, spansDroppedByReason: droppedByReason(parts, 'traces') },
-    `stopped (${report.spansDropped} spans dropped)`,
+    `stopped (${report.spansDropped} spans dropped${kept})`,
   );
   return report;
 }
@@ -77,10 +84,13 @@ export async function stopCollector(
 function reportOf(parts: CollectorParts, timedOut: boolean, durationMs: number): ShutdownReport {
   const sum = (record: Readonly<Record<string, number>>) => Object.values(record).reduce((a, b) => a + b, 0);
   const droppedOf = (signal: string) => sum(droppedByReason(parts, signal));
+  const keptOf = (signal: string) => statsOf(parts, signal)?.keptItems ?? 0;
   const channels = Object.values(parts.alerting.router.stats());
   return {
     spansDropped: droppedOf('traces'),
     metricPointsDropped: droppedOf('metrics'),
+    spansKept: keptOf('traces'),
+    metricPointsKept: keptOf('metrics'),
     alertsDropped: channels.reduce((total, channel) => total + channel.dropped, 0),
     timedOut,
     durationMs: Math.round(durationMs),
@@ -88,8 +98,11 @@ function reportOf(parts: CollectorParts, timedOut: boolean, durationMs: number):
 }
 
 function droppedByReason(parts: CollectorParts, signal: string): Record<string, number> {
-  const stats = parts.forwarders.map((f) => f.stats()).find((s) => s.signal === signal);
-  return { ...(stats?.dropped ?? {}) };
+  return { ...(statsOf(parts, signal)?.dropped ?? {}) };
+}
+
+function statsOf(parts: CollectorParts, signal: string): ForwarderStats | undefined {
+  return parts.forwarders.map((f) => f.stats()).find((s) => s.signal === signal);
 }
 
 /**

@@ -20,12 +20,13 @@ import {
 import { type Environment, loadConfig, type ResolvedConfig } from '../config/index.ts';
 import { HeadroomError, ListenError } from '../errors.ts';
 import { alertMetrics, forwarderMetrics, receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';
-import { OtlpForwarder } from '../exporters/otlp/index.ts';
+import type { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
 import { type Alerting, type AlertState, createAlertState, startAlerting } from './alerting.ts';
 import { describeFds, sectionsNeedingRestart } from './collector-notes.ts';
 import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
+import { refusable, startForwarders } from './forwarders.ts';
 import type { Logger } from './logging.ts';
 import { StateCheckpoints } from './state-checkpoints.ts';
 import { tenancyLine } from './tenancy-line.ts';
@@ -123,9 +124,8 @@ export class Collector {
     },
   ): Promise<Collector> {
     const { directory, state, checkpoints } = restored;
-    const otlp = config.exporters.otlp;
-    const traces = otlp.enabled ? new OtlpForwarder(otlp, 'traces') : undefined;
-    const metrics = otlp.enabled ? new OtlpForwarder(otlp, 'metrics') : undefined;
+    // With a store, what the last run left in the forwarding queue goes out before anything new.
+    const { traces, metrics } = startForwarders(config, checkpoints?.store, options.logger);
     // Streams and receiver connections share the descriptors: neither may take the other's.
     const fds = fdBudget((options.fdLimit ?? readFdLimit)(), {
       receiverConnections: config.receiver.maxConnections,
@@ -138,8 +138,8 @@ export class Collector {
         directory,
         config: config.receiver,
         maxConnections: fds.receiverConnections,
-        onTraces: traces && ((body, type, spans) => traces.forward(body, type, spans)),
-        onMetrics: metrics && ((body, type, points) => metrics.forward(body, type, points)),
+        onTraces: traces && ((body, type, spans) => refusable(traces.forward(body, type, spans))),
+        onMetrics: metrics && ((body, type, points) => refusable(metrics.forward(body, type, points))),
         // Half the shutdown bound lets accepted requests finish; the rest flushes the exporters.
         drainTimeoutMs: config.shutdown.timeoutMs / 2,
       }),

@@ -71,6 +71,11 @@ export class StateCheckpoints {
     this.#timer ??= this.#parts.agent.clock.every(intervalMs, () => this.checkpoint());
   }
 
+  /** The open store (the forwarding queue keeps its requests in it too). */
+  get store(): StateStore {
+    return this.#store;
+  }
+
   get stats(): CheckpointStats {
     return { written: this.#count, enabled: this.#enabled, records: this.#records, bytes: this.#bytes };
   }

@@ -12,6 +12,14 @@ const MIGRATIONS: readonly string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (kind, key)
    ) WITHOUT ROWID`,
+  // The forwarding queue (requests accepted and not yet delivered): rowids grow with arrival order.
+  `CREATE TABLE queued_requests (
+     id INTEGER PRIMARY KEY,
+     signal TEXT NOT NULL,
+     content_type TEXT NOT NULL,
+     items INTEGER NOT NULL,
+     body BLOB NOT NULL
+   )`,
 ];
 
 /** The schema version this Headroom writes; a store with a higher one is from a newer Headroom. */

@@ -12,6 +12,7 @@ import type { Checkpoint, StateStore, StoredRecord } from '../agent/index.ts';
 import { StoreLockedError } from '../errors.ts';
 import { loadSqlite } from './load-sqlite.ts';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.ts';
+import { SqliteRequestQueue } from './sqlite-queue.ts';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -104,6 +105,7 @@ function moveAside(options: SqliteStoreOptions, why: string): void {
 
 class SqliteStore implements StateStore {
   readonly path: string;
+  readonly requests: SqliteRequestQueue;
   readonly #db: DatabaseSync;
   readonly #lock: DatabaseSync;
   #closed = false;
@@ -112,6 +114,7 @@ class SqliteStore implements StateStore {
     this.#db = db;
     this.#lock = lock;
     this.path = path;
+    this.requests = new SqliteRequestQueue(db);
   }
 
   read(kind: string): StoredRecord[] {

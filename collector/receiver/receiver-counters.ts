@@ -22,6 +22,7 @@ export class ReceiverCounters {
     bad_request: 0,
     queue_full: 0,
     memory: 0,
+    storage: 0,
     closing: 0,
     timeout: 0,
   };

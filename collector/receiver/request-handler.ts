@@ -3,8 +3,8 @@
  * its sender authenticated when `receiver.tokens` are set (401), admitted or refused for overload
  * (429, 503) before any body byte is read, its body read under the size limit (413), the admission
  * budget (429) and its deadlines (408), decoded (400), checked against its sender's namespace
- * (403), then its spans fed to the agent (200, with a partial success when some are rejected) or
- * its metric data points counted, and the body passed on.
+ * (403), the body passed on (503 when it cannot be kept), then its spans fed to the agent (200,
+ * with a partial success when some are rejected) or its metric data points counted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
@@ -25,9 +25,15 @@ import { decodeTracesWire } from './wire-trace-decoder.ts';
 
 /**
  * Gets a request body that decoded, decompressed, with its `Content-Type` (e.g. to forward it) and
- * the number of items it holds (spans, or metric data points), counted while decoding.
+ * the number of items it holds (spans, or metric data points), counted while decoding. It returns
+ * `'unavailable'` when it cannot keep the body (a forwarding queue on disk that cannot be written):
+ * the request is then refused with 503 and `Retry-After`, and nothing of it is recorded.
  */
-export type OtlpPassThrough = (body: Buffer, contentType: string, items: number) => void | Promise<void>;
+export type OtlpPassThrough = (
+  body: Buffer,
+  contentType: string,
+  items: number,
+) => 'unavailable' | undefined | Promise<void> | void;
 
 /** What a {@link RequestHandler} works with. */
 export interface RequestHandlerOptions {
@@ -145,13 +151,16 @@ export class RequestHandler {
       this.#forbidden(response, encoding, bound.message);
       return;
     }
+    if (this.#passThrough(this.#options.onTraces, body, encoding, decoded.value.spanCount)) {
+      this.#unavailable(response, encoding);
+      return;
+    }
     const outcome = this.#options.ingest.ingest(bound.value);
     this.#options.counters.spansReceived += decoded.value.spanCount;
     this.#options.counters.spansRejected += outcome.rejected;
     this.#options.counters.spansRetimed += outcome.retimed;
     for (const [reason, count] of Object.entries(outcome.rejectedBy))
       this.#options.counters.spansRejectedBy[reason as keyof typeof outcome.rejectedBy] += count;
-    this.#passThrough(this.#options.onTraces, body, encoding, decoded.value.spanCount);
     const reply = exportResponse(encoding, 'traces', outcome.rejected, outcome.message);
     send(response, 200, encoding, reply, this.#closeIfClosing({}));
   }
@@ -173,8 +182,11 @@ export class RequestHandler {
       this.#forbidden(response, encoding, bound.message);
       return;
     }
+    if (this.#passThrough(this.#options.onMetrics, body, encoding, decoded.value)) {
+      this.#unavailable(response, encoding);
+      return;
+    }
     this.#options.counters.dataPointsReceived += decoded.value;
-    this.#passThrough(this.#options.onMetrics, body, encoding, decoded.value);
     send(response, 200, encoding, exportResponse(encoding, 'metrics', 0, ''), this.#closeIfClosing({}));
   }
 
@@ -185,22 +197,34 @@ export class RequestHandler {
     return result;
   }
 
-  /** Hands the body on; a failing callback is logged, never turned into a failed request. */
+  /**
+   * Hands the body on; a failing callback is logged, never turned into a failed request.
+   * @returns true when the callback could not keep the body (the request must be refused)
+   */
   #passThrough(
     callback: OtlpPassThrough | undefined,
     body: Buffer,
     encoding: OtlpEncoding,
     items: number,
-  ): void {
-    if (callback === undefined) return;
+  ): boolean {
+    if (callback === undefined) return false;
     const logFailure = (error: unknown): void =>
       diag.error('headroom: an OTLP pass-through callback failed', error);
     try {
-      const pending = callback(body, CONTENT_TYPES[encoding], items);
-      if (pending instanceof Promise) pending.catch(logFailure);
+      const outcome = callback(body, CONTENT_TYPES[encoding], items);
+      if (outcome instanceof Promise) outcome.catch(logFailure);
+      return outcome === 'unavailable';
     } catch (error) {
       logFailure(error);
+      return false;
     }
+  }
+
+  /** A request that decoded but cannot be kept (the queue on disk cannot be written): retry later. */
+  #unavailable(response: ServerResponse, encoding: OtlpEncoding): void {
+    const message = 'the collector cannot store the request now: retry later';
+    // 503 gets Retry-After in #refuse; the body was read whole: the connection stays open.
+    this.#refuse(response, { status: 503, encoding, message, reason: 'storage', headers: {} });
   }
 
   #overload(reason: OverloadReason, encoding: OtlpEncoding): Refusal {

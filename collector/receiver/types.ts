@@ -91,6 +91,7 @@ export type RefusalReason =
   | 'bad_request'
   | 'queue_full'
   | 'memory'
+  | 'storage'
   | 'closing'
   | 'timeout';
 

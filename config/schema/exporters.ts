@@ -76,6 +76,10 @@ const otlpSchema = withUnitNames(
       .strictObject({
         maxSize: z.number().int().min(1).default(2048),
         batchSize: z.number().int().min(1).default(512),
+        maxBytes: size().prefault('32MiB').meta({
+          description:
+            'Collector mode: most request bytes the forwarding queue of each signal holds (in memory, and in the store with storage); a request past it is dropped (queue_full).',
+        }),
       })
       .prefault({}),
     retry: retrySchema.prefault({}).meta({

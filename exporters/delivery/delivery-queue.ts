@@ -14,7 +14,9 @@
  *
  * Telemetry sheds new data when its receiver is down (old spans still explain the outage); an
  * alert receiver wants the latest state, so alerts evict the oldest. Every item offered ends up
- * sent, dropped by reason, or still queued.
+ * sent, dropped by reason, or still queued. A consumer that keeps its items on disk (collector-mode
+ * forwarding with a store) hears of each settled batch (`onSettled`) to forget it, and at shutdown
+ * what is still held is kept for the next start (`keepAtShutdown`), not dropped.
  */
 import { diag } from '@opentelemetry/api';
 import { ExponentialBackoff, sleep } from '../../agent/index.ts';
@@ -35,6 +37,7 @@ export class DeliveryQueue<T> {
   /** The batch being sent or awaiting a retry; `undefined` once its outcome is counted. */
   #inFlight: Entry<T>[] | undefined;
   #sentItems = 0;
+  #keptItems = 0;
   #sentBatches = 0;
   #failedAttempts = 0;
   #retries = 0;
@@ -55,17 +58,33 @@ export class DeliveryQueue<T> {
     return this.#shutdown !== undefined;
   }
 
-  /** Queues `item` (holding `size.items` items, `size.bytes` bytes), or counts it as dropped. */
-  offer(item: T, size: EntrySize = {}): void {
+  /**
+   * Whether an entry of `size` would be queued now without evicting anything (`drop_newest`: it
+   * fits beside what is held). An `offer` of it made right after, synchronously, is queued.
+   */
+  fits(size: EntrySize): boolean {
+    const [items, bytes] = [size.items ?? 1, size.bytes ?? 0];
+    const held = this.stats();
+    return (
+      !this.closed && held.queuedItems + items <= held.capacity && held.queuedBytes + bytes <= this.#maxBytes
+    );
+  }
+
+  /**
+   * Queues `item` (holding `size.items` items, `size.bytes` bytes), or counts it as dropped.
+   * @returns true when it was queued
+   */
+  offer(item: T, size: EntrySize = {}): boolean {
     const entry = { item, items: size.items ?? 1, bytes: size.bytes ?? 0 };
     if (this.closed || !this.#makeRoom(entry)) {
       this.drop(this.closed ? 'shutdown' : 'queue_full', entry.items);
-      return;
+      return false;
     }
     this.#waiting.push(entry);
     if (this.#waiting.items >= this.#options.batchSize || (this.#options.batchDelayMs ?? 0) === 0) {
       this.#startDraining(false);
     } else this.#armTimer();
+    return true;
   }
 
   /** Counts `count` items given up for `reason`; warns once per reason until a batch is sent. */
@@ -89,6 +108,7 @@ export class DeliveryQueue<T> {
       queuedItems: this.#waiting.items + sum(inFlight, (e) => e.items),
       queuedBytes: this.#waiting.bytes + sum(inFlight, (e) => e.bytes),
       capacity: this.#options.capacity,
+      keptItems: this.#keptItems,
     };
   }
 
@@ -131,13 +151,14 @@ export class DeliveryQueue<T> {
     return true;
   }
 
-  /** Stops all work and counts every item still held as dropped at shutdown. */
+  /** Stops all work; every item still held is kept (`keepAtShutdown`) or counted as dropped at shutdown. */
   #abandon(): void {
     this.#stop.abort();
     this.#timer?.cancel();
     const held = this.#waiting.clear() + sum(this.#inFlight ?? [], (e) => e.items);
     this.#inFlight = undefined;
-    if (held > 0) this.drop('shutdown', held);
+    if (this.#options.keepAtShutdown === true) this.#keptItems += held;
+    else if (held > 0) this.drop('shutdown', held);
   }
 
   #armTimer(): void {
@@ -216,6 +237,7 @@ export class DeliveryQueue<T> {
 
   #settle(batch: Entry<T>[], result: DeliveryResult): void {
     this.#inFlight = undefined;
+    this.#options.onSettled?.(batch.map((e) => e.item));
     const items = sum(batch, (e) => e.items);
     if (result.status === 'success') {
       const rejected = Math.min(result.rejected, items);

@@ -41,7 +41,7 @@ export type OverflowPolicy = 'drop_newest' | 'drop_oldest';
 
 /**
  * Counters of one queue. Every item offered is in exactly one place:
- * `sentItems + rejected + sum(dropped) + queuedItems` (replacements by key aside).
+ * `sentItems + rejected + sum(dropped) + queuedItems + keptItems` (replacements by key aside).
  */
 export interface DeliveryStats {
   /** Items the receiver accepted. */
@@ -60,6 +60,8 @@ export interface DeliveryStats {
   readonly queuedBytes: number;
   /** Most items held. */
   readonly capacity: number;
+  /** Items held at shutdown and kept by the consumer for its next start (`keepAtShutdown`), not dropped. */
+  readonly keptItems: number;
 }
 
 /** How one consumer sets up its queue. */
@@ -88,6 +90,13 @@ export interface DeliveryQueueOptions<T> {
   readonly clock: Clock;
   /** Uniform source in [0, 1) for the backoff jitter. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Told of each batch once it is settled, sent or dropped (not of one abandoned at shutdown), e.g.
+   * to remove it from a store; must not throw.
+   */
+  readonly onSettled?: (batch: readonly T[]) => void;
+  /** At shutdown, items still held are kept by the consumer (on disk) instead of dropped. @default false */
+  readonly keepAtShutdown?: boolean;
   /** Waits between retries (a test seam); may resolve early when `signal` aborts. @default sleep on `clock` */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }

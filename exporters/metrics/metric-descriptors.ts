@@ -106,7 +106,7 @@ export const METRICS = Object.freeze({
   ),
   receiverRefused: metric(
     'headroom_receiver_refused_requests_total',
-    'OTLP requests refused as a whole, by reason (unauthorized, forbidden, too_large, unsupported_media_type, bad_request, queue_full, memory, closing, timeout).',
+    'OTLP requests refused as a whole, by reason (unauthorized, forbidden, too_large, unsupported_media_type, bad_request, queue_full, memory, storage, closing, timeout).',
   ),
   receiverInFlight: metric(
     'headroom_receiver_requests_in_flight',

@@ -1,6 +1,12 @@
 // Public face of exporters/otlp/: OTLP/HTTP export of traces and metrics (Jaeger via OTLP).
 export { DROP_REASONS, type DropReason } from '../delivery/index.ts';
-export { type ForwarderStats, OtlpForwarder, type OtlpForwarderOptions } from './otlp-forwarder.ts';
+export {
+  type ForwarderStats,
+  type ForwardOutcome,
+  OtlpForwarder,
+  type OtlpForwarderOptions,
+  type RestoredQueue,
+} from './otlp-forwarder.ts';
 export { createOtlpMetricReader, type OtlpMetricReaderOptions } from './otlp-metric-reader.ts';
 export { createOtlpTraceProcessor, type OtlpTraceProcessorOptions } from './otlp-trace-processor.ts';
 export { DEFAULT_OTLP_ENDPOINT, type OtlpSignal, resolveOtlpUrl } from './otlp-url.ts';

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { StoreLockedError, StoreReadError } from '../../errors.ts';
 import { exportStoredState, openSqliteStore, sqliteCode } from '../../storage/index.ts';
+import { SCHEMA_VERSION } from '../../storage/schema.ts';
 
 function storePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'headroom-store-')), 'nested', 'state.db');
@@ -94,10 +95,10 @@ describe('openSqliteStore', () => {
     expect(clean.read('k')).toEqual([]);
     clean.close();
     expect(warnings).toEqual([
-      `state store ${path} is from a newer Headroom (schema version 99, this Headroom reads up to 1): moved aside to ${path}.newer-1700000000000, starting with a clean store`,
+      `state store ${path} is from a newer Headroom (schema version 99, this Headroom reads up to ${SCHEMA_VERSION}): moved aside to ${path}.newer-1700000000000, starting with a clean store`,
     ]);
     await expect(exportStoredState(`${path}.newer-1700000000000`, 100)).rejects.toThrow(
-      `cannot read state store ${path}.newer-1700000000000: schema version 99 is newer than 1`,
+      `cannot read state store ${path}.newer-1700000000000: schema version 99 is newer than ${SCHEMA_VERSION}`,
     );
   });
 
@@ -137,7 +138,7 @@ describe('exportStoredState', () => {
     });
     expect(await exportStoredState(path, 100)).toEqual({
       path,
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       records: { alerts: { x: { firing: true } }, degradation: { s: { level: 'CRITICAL' } } },
     });
     store.close();

@@ -50,6 +50,7 @@ const stats = (partial: Partial<DeliveryStats>): DeliveryStats => ({
   queuedItems: 0,
   queuedBytes: 0,
   capacity: 4,
+  keptItems: 0,
   ...partial,
 });
 

@@ -53,6 +53,7 @@ function stats(partial: Partial<ForwarderStats>): ForwarderStats {
     queueSize: 0,
     queueCapacity: 100,
     queuedBytes: 0,
+    keptItems: 0,
     ...partial,
   };
 }
