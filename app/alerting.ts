@@ -49,6 +49,8 @@ export function startAlerting(agent: Agent, options: AlertingOptions = {}): Aler
   const router = routeAlerts(
     createChannels(config.alerting.channels, { clock: agent.clock, generatorUrl: options.generatorUrl }),
   );
+  // Alerts restored firing keep firing where channels re-send them (Alertmanager), with their startsAt.
+  router.resume(alerts.firing());
   const stopAlerts = alerts.onAlert(router);
   const disconnect = connectAlerting(agent, { slos, alerts });
   // A service with a firing alert keeps its state; an evicted one loses its history and cooldowns.

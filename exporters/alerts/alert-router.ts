@@ -14,6 +14,11 @@ export interface AlertRouter extends AlertListener {
   stats(): Readonly<Record<string, ChannelStats>>;
   /** Deliveries skipped because an event named a channel that does not exist. */
   unrouted(): number;
+  /**
+   * Hands firing alerts restored after a restart to their channels' `resume` (Alertmanager keeps
+   * them alive; webhook and log channels, which notified them before, send nothing). Never throws.
+   */
+  resume(firing: readonly AlertEvent[]): void;
   /** Flushes every channel within `timeoutMs` (in parallel), then stops them. Never rejects. */
   shutdown(timeoutMs?: number): Promise<void>;
 }
@@ -51,6 +56,11 @@ export function routeAlerts(channels: readonly AlertChannel[]): AlertRouter {
     channels,
     stats: () => Object.fromEntries(channels.map((channel) => [channel.name, channel.stats()])),
     unrouted: () => unrouted,
+    resume: (firing: readonly AlertEvent[]) => {
+      for (const event of firing) {
+        for (const channel of targets(event)) callSafely(channel, () => channel.resume?.(event));
+      }
+    },
     shutdown: async (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) => {
       await Promise.allSettled(channels.map((channel) => channel.shutdown(timeoutMs)));
     },
@@ -67,8 +77,12 @@ function reportUnknown(name: string, reported: Set<string>): number {
 
 /** Channels never throw; a third-party one that does must not stop the others. */
 function sendSafely(channel: AlertChannel, event: AlertEvent): void {
+  callSafely(channel, () => channel.send(event));
+}
+
+function callSafely(channel: AlertChannel, call: () => void): void {
   try {
-    channel.send(event);
+    call();
   } catch (error) {
     diag.error(`headroom: alert channel ${channel.name} threw`, error);
   }

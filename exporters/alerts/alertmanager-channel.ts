@@ -73,6 +73,11 @@ export class AlertmanagerChannel extends QueuedChannel<AlertmanagerAlertState> {
     }
   }
 
+  /** Re-sends a firing alert restored after a restart, with its `startsAt`, as {@link send} would. */
+  resume(event: AlertEvent): void {
+    if (event?.status === 'firing') this.send(event);
+  }
+
   protected override onShutdown(): void {
     this.#resendTimer.cancel();
   }

@@ -49,6 +49,13 @@ export interface AlertChannel {
   readonly name: string;
   /** Queues `event` for delivery and returns at once. */
   send(event: AlertEvent): void;
+  /**
+   * Takes back a firing alert notified before a restart (restored from a store): a channel that
+   * re-sends what fires (Alertmanager, which forgets an alert not re-sent within its `endsAt`)
+   * sends it again from now on; a channel that notifies once (webhook, log) has nothing to do,
+   * so a restart never notifies twice. Absent: nothing to do.
+   */
+  resume?(event: AlertEvent): void;
   stats(): ChannelStats;
   /**
    * Delivers what is queued within `timeoutMs`, then stops; what is left is dropped (`shutdown`).

@@ -25,6 +25,7 @@ const emptyStats: ChannelStats = {
 /** A channel that records what it is given. */
 class RecordingChannel implements AlertChannel {
   readonly events: AlertEvent[] = [];
+  readonly resumed: AlertEvent[] = [];
   readonly shutdowns: (number | undefined)[] = [];
   readonly name: string;
   readonly #fail: boolean;
@@ -35,6 +36,10 @@ class RecordingChannel implements AlertChannel {
   send(event: AlertEvent): void {
     if (this.#fail) throw new Error('broken channel');
     this.events.push(event);
+  }
+  resume(event: AlertEvent): void {
+    if (this.#fail) throw new Error('broken channel');
+    this.resumed.push(event);
   }
   stats(): ChannelStats {
     return { ...emptyStats, sent: this.events.length };
@@ -68,6 +73,24 @@ describe('routeAlerts', () => {
     expect(() => router(firing())).not.toThrow();
     expect(() => router(null as unknown as AlertEvent)).not.toThrow();
     expect(ok.events).toHaveLength(1);
+  });
+
+  it('should resume restored alerts on their channels only, skip channels without resume and never throw', () => {
+    const [a, b, broken] = [
+      new RecordingChannel('a'),
+      new RecordingChannel('b'),
+      new RecordingChannel('x', true),
+    ];
+    const once: AlertChannel = {
+      name: 'once',
+      send: () => {},
+      stats: () => emptyStats,
+      shutdown: async () => {},
+    };
+    const router = routeAlerts([a, b, broken, once]);
+    const [all, onlyB] = [firing(), firing({ channels: ['b'] })];
+    expect(() => router.resume([all, onlyB])).not.toThrow();
+    expect([a.resumed, b.resumed, a.events, b.events]).toEqual([[all], [all, onlyB], [], []]);
   });
 
   it('should shut every channel down with the timeout', async () => {

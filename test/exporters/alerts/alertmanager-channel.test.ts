@@ -188,6 +188,26 @@ describe('AlertmanagerChannel', () => {
     expect(channel?.stats()).toMatchObject({ sent: 1, queued: 0, droppedBy: { shutdown: 1 } });
   });
 
+  it('should re-send a firing alert resumed after a restart with its startsAt, and ignore a resolved one', async () => {
+    const am = start();
+    am.resume(resolved(clock.now()));
+    am.resume(firing());
+    await receiver.waitFor(1);
+    clock.advance(RESEND_MS);
+    await receiver.waitFor(2);
+    expect(receiver.bodies()).toEqual(
+      [0, 1].map((n) => [
+        {
+          labels,
+          annotations,
+          startsAt: '2026-01-02T03:04:05.678Z',
+          endsAt: iso(STARTS_AT_MS + 5000 + n * RESEND_MS + 4 * RESEND_MS),
+          generatorURL: GENERATOR_URL,
+        },
+      ]),
+    );
+  });
+
   it('should drop an event with an invalid time instead of throwing', () => {
     start();
     expect(() => channel?.send(resolved(STARTS_AT_MS, { startsAt: Number.POSITIVE_INFINITY }))).not.toThrow();

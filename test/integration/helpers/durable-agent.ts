@@ -5,7 +5,10 @@
  * known point of the checkpoints.
  */
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { exportStoredState } from '../../../storage/index.ts';
+import { type CollectorProcess, startCollectorProcess } from '../../helpers/collector-process.ts';
 import { waitUntil } from './processes.ts';
 import { LOAD_SERVICE, type SteadyLoad } from './steady-load.ts';
 
@@ -29,13 +32,16 @@ export interface DurableAgentSetup {
   readonly storePath: string;
   readonly alertmanagerUrl: string;
   readonly webhookUrl: string;
+  /** The OTLP backend spans are forwarded to. */
+  readonly otlpEndpoint: string;
 }
 
 /**
  * The YAML both runs share: the emergency budget (50 ms at p95) judges `quote`, the SLO asks 99 %
  * of them within it over 30 days, evaluated every 100 ms. With `setup`, the agent of the test
- * itself: fixed ports (a restart listens where the load sends), both alert channels, the store
- * checkpointed every 100 ms (the lowest interval allowed).
+ * itself: fixed ports (a restart listens where the load sends), both alert channels, spans
+ * forwarded to an OTLP backend (retried every 100-200 ms while it is down), the store checkpointed
+ * every 100 ms (the lowest interval allowed).
  */
 export function agentYaml(setup?: DurableAgentSetup): string[] {
   const shared = [
@@ -53,11 +59,13 @@ export function agentYaml(setup?: DurableAgentSetup): string[] {
       'exporters: { prometheus: { enabled: false } }',
       ...shared,
     ];
-  const { ports, storePath, alertmanagerUrl, webhookUrl } = setup;
+  const { ports, storePath, alertmanagerUrl, webhookUrl, otlpEndpoint } = setup;
   return [
     `receiver: { port: ${ports.receiver} }`,
     `api: { port: ${ports.api}, anonymous: [read, override] }`,
-    `exporters: { prometheus: { port: ${ports.metrics} } }`,
+    'exporters:',
+    `  prometheus: { port: ${ports.metrics} }`,
+    `  otlp: { endpoint: '${otlpEndpoint}', retry: { initialInterval: 100ms, maxInterval: 200ms } }`,
     ...shared,
     'alerting:',
     '  channels:',
@@ -66,6 +74,22 @@ export function agentYaml(setup?: DurableAgentSetup): string[] {
     `  rules: [{ name: ${BURN_ALERT}, kind: burnRate, slo: ${SLO}, cooldown: 1m }]`,
     `storage: { path: '${storePath}', checkpointInterval: 100ms, lockTimeout: 5s }`,
   ];
+}
+
+/** Writes `setup`'s configuration into `dir`; returns the file. */
+export function writeAgentConfig(dir: string, setup: DurableAgentSetup): string {
+  const file = join(dir, 'headroom.yaml');
+  writeFileSync(file, [...agentYaml(setup), ''].join('\n'));
+  return file;
+}
+
+/** Starts `headroom agent --config FILE`; resolves once its API and /metrics answer. */
+export async function startDurableAgent(config: string, ports: AgentPorts): Promise<CollectorProcess> {
+  const agent = startCollectorProcess([config]);
+  await agent.waitFor((r) => r.msg.startsWith('decision API on '), 'decision API', 30_000);
+  const metrics = `http://127.0.0.1:${ports.metrics}/metrics`;
+  await waitUntil(async () => (await fetch(metrics)).ok, 10_000, agent.raw);
+  return agent;
 }
 
 /** `GET` of the decision API at `path` (after `/api/v1/`), parsed. */
@@ -84,6 +108,12 @@ export async function putOverride(ports: AgentPorts, body: object): Promise<{ se
   });
   if (reply.status !== 200) throw new Error(`PUT override: HTTP ${reply.status} ${await reply.text()}`);
   return ((await reply.json()) as { decision: { seq: number } }).decision;
+}
+
+/** The SLO events a stored state holds for the service (the `slo` head records' totals); 0 when none. */
+export function storedSloEvents(state: StoredState): number {
+  const stored = Object.values(state.records.slo ?? {}) as { slo: string; service: string; total: number }[];
+  return stored.find((one) => one.slo === SLO && one.service === LOAD_SERVICE.service)?.total ?? 0;
 }
 
 /** The last decision's sequence number of the service in a stored state; 0 when none. */

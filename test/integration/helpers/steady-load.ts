@@ -62,6 +62,11 @@ export class SteadyLoad {
     return this.#inFlight;
   }
 
+  /** Every accepted span id, in order. */
+  spanIds(): string[] {
+    return this.accepted.flatMap((request) => request.spanIds);
+  }
+
   /** Stops after the request in flight is accepted; resolves once nothing is in flight. */
   async stop(): Promise<void> {
     this.#stopped = true;
