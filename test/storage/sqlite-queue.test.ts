@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { QueuedRequest } from '../../agent/index.ts';
-import { openSqliteStore, sqliteCode } from '../../storage/index.ts';
+import { exportStoredState, openSqliteStore, sqliteCode } from '../../storage/index.ts';
 import { migrate, SCHEMA_VERSION } from '../../storage/schema.ts';
 import { SqliteRequestQueue } from '../../storage/sqlite-queue.ts';
 
@@ -65,6 +65,12 @@ describe('SqliteRequestQueue', () => {
     v1.exec(`INSERT INTO records VALUES ('degradation', 'shop/checkout', '{"level":"SEVERE"}')`);
     v1.exec('PRAGMA user_version = 1');
     v1.close();
+    expect(await exportStoredState(path, 100)).toEqual({
+      path,
+      schemaVersion: 1,
+      records: { degradation: { 'shop/checkout': { level: 'SEVERE' } } },
+      queue: {},
+    });
     const store = await open(path);
     expect(store.read('degradation')).toEqual([
       { kind: 'degradation', key: 'shop/checkout', value: { level: 'SEVERE' } },

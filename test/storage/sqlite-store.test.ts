@@ -136,10 +136,18 @@ describe('exportStoredState', () => {
       ],
       deletes: [],
     });
+    const request = { contentType: 'application/json', items: 3, body: new Uint8Array(10) };
+    store.requests.append({ ...request, signal: 'traces' });
+    store.requests.append({ ...request, signal: 'traces', items: 4 });
+    store.requests.append({ ...request, signal: 'metrics', body: new Uint8Array(5) });
     expect(await exportStoredState(path, 100)).toEqual({
       path,
       schemaVersion: SCHEMA_VERSION,
       records: { alerts: { x: { firing: true } }, degradation: { s: { level: 'CRITICAL' } } },
+      queue: {
+        metrics: { requests: 1, items: 3, bytes: 5 },
+        traces: { requests: 2, items: 7, bytes: 20 },
+      },
     });
     store.close();
   });
