@@ -1,8 +1,9 @@
 /**
  * Issue 12, "What must show": `headroom agent` in a child process under a steady OTLP load, one
  * service driven to CRITICAL by slow spans with an operator's override set, its 30-day latency SLO
- * burning and the burn-rate alert firing at a real Alertmanager and a webhook; `kill -9`; a
- * restart on the same store while the load goes on (it sends again what the restart refuses).
+ * burning and the burn-rate alert firing at a real Alertmanager and a webhook, its OTLP backend
+ * down; `kill -9`; a restart on the same store while the load goes on (it sends again what the
+ * restart refuses), then the backend comes back.
  *
  * What is compared, and why it can be compared exactly:
  * - level, override, audit log and decision sequence: the decision API after the restart against
@@ -15,8 +16,9 @@
  *   again, accepted ones never);
  * - the alert: what the restarted agent sends Alertmanager (through a recording proxy: Alertmanager
  *   itself keeps the earliest startsAt of alerts it merges) and what Alertmanager lists carry the
- *   labels and startsAt of before; the webhook saw one firing event id, ever.
- * Not compared yet: the forwarded spans (the forwarding queue is not on disk yet).
+ *   labels and startsAt of before; the webhook saw one firing event id, ever;
+ * - the spans: every accepted span reaches the backend; those accepted while it was down before
+ *   the kill (kept in the store's queue) arrive after the restart, exactly once.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,8 +72,13 @@ const BURN_LABELS = {
 };
 const SPANS_PER_REQUEST = 10;
 
+/** "n of total" of `counts` that `what` holds for. */
+const share = (counts: number[], what: (n: number) => boolean) =>
+  `${counts.filter(what).length} of ${counts.length}`;
+
 describe('headroom agent killed with -9 under load and restarted on the same store', () => {
-  it('should keep the level, override, decisions, SLO budget and firing alert', async () => {
+  it('should keep the level, override, decisions, SLO budget, firing alert and accepted spans', async () => {
+    const { sink } = backends;
     const dir = mkdtempSync(join(tmpdir(), 'headroom-durable-'));
     const ports = { receiver: await freePort(), api: await freePort(), metrics: await freePort() };
     const storePath = join(dir, 'data', 'state.db');
@@ -80,7 +87,7 @@ describe('headroom agent killed with -9 under load and restarted on the same sto
       storePath,
       alertmanagerUrl: backends.alertmanagerProxy.url,
       webhookUrl: `${backends.webhook.url}/alerts`,
-      otlpEndpoint: backends.sink.endpoint,
+      otlpEndpoint: sink.endpoint,
     });
     const first = await startDurableAgent(config, ports);
     // 40 spans/s, 30 % of them 4x over the 50 ms budget: p95 is over it, the SLO burns at 30x.
@@ -98,8 +105,9 @@ describe('headroom agent killed with -9 under load and restarted on the same sto
     await putOverride(ports, { level: 'CRITICAL', reason: 'incident 42', until: '1h' });
     const firing = async () => (await backends.alertAt()) !== undefined && backends.firingIds().length === 1;
     await waitUntil(firing, 15_000, first.raw);
-    const firedAt = load.accepted.length;
-    await waitUntil(() => load!.accepted.length >= firedAt + 8, 15_000, first.raw);
+    await sink.stop(); // the backend goes down: what is accepted from now on waits in the queue
+    const pendingFrom = load.accepted.length;
+    await waitUntil(() => load!.accepted.length >= pendingFrom + 8, 15_000, first.raw);
     const fired = await backends.alertAt();
     expect(fired?.labels).toEqual(BURN_LABELS);
     const startsAtMs = Date.parse(fired?.startsAt ?? '');
@@ -119,9 +127,13 @@ describe('headroom agent killed with -9 under load and restarted on the same sto
     expect((await first.exited).code).toBeNull();
     const acceptedBeforeKill = load.spanIds();
     expect(storedSloEvents(stored)).toBe(acceptedBeforeKill.length);
+    // The request in flight when the backend stopped may have been forwarded; none after it was.
+    const pending = acceptedBeforeKill.slice((pendingFrom + 1) * SPANS_PER_REQUEST);
+    expect(backends.deliveries(pending).filter((n) => n > 0)).toEqual([]);
     load.slow = 1; // the service improves: 10 % slow from now on
 
     const second = await startDurableAgent(config, ports);
+    await sink.restart(); // the backend is back
     const restartedAt = load.accepted.length;
     await waitUntil(() => load!.accepted.length >= restartedAt + 8, 15_000, second.raw);
     await load.stop();
@@ -147,6 +159,16 @@ describe('headroom agent killed with -9 under load and restarted on the same sto
       'active',
     ]);
     expect(backends.firingIds()).toHaveLength(1);
+
+    const delivered = () => backends.deliveries(load!.spanIds());
+    await waitUntil(
+      () => delivered().every((n) => n > 0),
+      15_000,
+      () => `${share(delivered(), (n) => n === 0)} accepted spans never reached the backend`,
+    );
+    // Those that waited in the queue through the kill arrive exactly once: none lost, none twice.
+    // (Any other may arrive twice: a request the backend had read when it went down is sent again.)
+    expect(backends.deliveries(pending).filter((n) => n !== 1)).toEqual([]);
 
     expect((await putOverride(ports, { level: 'MODERATE', reason: 'after restart' })).seq).toBe(lastSeq + 1);
   });

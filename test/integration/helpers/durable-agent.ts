@@ -1,8 +1,8 @@
 /**
  * The durable-state scenario's parts: the agent's configuration (one service, a 30-day latency SLO
- * with a burn-rate alert to Alertmanager and a webhook, a store), the decision API and /metrics as
- * a test reads them, the store as `headroom state export` reads it, and the kill -9 that lands at a
- * known point of the checkpoints.
+ * with a burn-rate alert to Alertmanager and a webhook, spans forwarded, a store), starting it, its
+ * decision API as a test reads it, the store as `headroom state export` reads it, and the kill -9
+ * that lands at a known point of the checkpoints.
  */
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export const BURN_ALERT = 'CheckoutBudgetBurn';
 /** The service in the decision API. */
 export const SERVICE_PATH = `namespaces/${LOAD_SERVICE.namespace}/services/${LOAD_SERVICE.service}`;
 
-/** Where the agent listens and sends; all absent for the in-process reference run. */
+/** Where the agent listens: fixed, so that a restart listens where the load sends. */
 export interface AgentPorts {
   readonly receiver: number;
   readonly api: number;
