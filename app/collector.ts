@@ -29,6 +29,7 @@ import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
 import { refusable, startForwarders } from './forwarders.ts';
 import type { Logger } from './logging.ts';
 import { StateCheckpoints } from './state-checkpoints.ts';
+import { storePathOf } from './state-store-path.ts';
 import { tenancyLine } from './tenancy-line.ts';
 
 export interface CollectorOptions {
@@ -41,6 +42,8 @@ export interface CollectorOptions {
   readonly loadSampler?: LoadSampler;
   /** The process's descriptor limit, shared between the listeners. @default readFdLimit (Linux /proc/self/limits) */
   readonly fdLimit?: () => number | undefined;
+  /** Stops a start still waiting for the state store's lock: `start()` rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** service.name of the collector itself (its own metrics' target_info). */
@@ -52,7 +55,7 @@ export class Collector {
   readonly api: DecisionApi | undefined;
   readonly prometheus: PrometheusExporterHandle | undefined;
   readonly alerting: Alerting;
-  /** Durable state: restored at start, checkpointed while running; `undefined` without `storage.path`. */
+  /** Durable state: restored at start, checkpointed while running; `undefined` with `storage.enabled: false`. */
   readonly checkpoints: StateCheckpoints | undefined;
   readonly #options: CollectorOptions;
   readonly #forwarders: OtlpForwarder[];
@@ -85,11 +88,13 @@ export class Collector {
   }
 
   /**
-   * Loads the configuration and starts every listener.
-   * With `storage.path`, the state (windows, degradation, SLO histories, alert instances, the
-   * service directory) is restored from the store before the receiver accepts traffic.
+   * Loads the configuration and starts every listener. Unless `storage.enabled` is false, the
+   * state (windows, degradation, SLO histories, alert instances, the service directory) is
+   * restored from the store (`storage.path`, default `data/headroom.db`) before the receiver
+   * accepts traffic.
    * @throws {ConfigInvalidError} / {ConfigReadError} for a bad configuration; {ListenError} when a port is taken;
-   *   {StoreLockedError} when another process holds the store past `storage.lockTimeout`
+   *   {StoreLockedError} when another process holds the store past `storage.lockTimeout`; the
+   *   reason of `options.signal` when it aborts the wait for the lock
    */
   static async start(options: CollectorOptions): Promise<Collector> {
     const config = loadConfig({ files: options.files, env: options.env });
@@ -104,7 +109,15 @@ export class Collector {
     connectDirectory(agent, directory);
     // Everything durable is restored before any listener opens and before the first tick.
     const state = createAlertState(agent);
-    const checkpoints = await StateCheckpoints.open(config, { agent, ...state, directory }, options.logger);
+    const path = storePathOf(config.storage, 'collector');
+    const checkpoints =
+      path === undefined
+        ? undefined
+        : await StateCheckpoints.open(
+            { path, lockTimeoutMs: config.storage.lockTimeoutMs, signal: options.signal },
+            { agent, ...state, directory },
+            options.logger,
+          );
     try {
       return await Collector.#startWith(options, config, agent, { directory, state, checkpoints });
     } catch (error) {

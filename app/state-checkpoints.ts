@@ -6,11 +6,26 @@
  * unwritable) turns checkpoints off with one error log line; the agent keeps running on its memory.
  */
 import type { StateStore, StoredRecord, TimerHandle } from '../agent/index.ts';
-import type { ResolvedConfig } from '../config/index.ts';
 import { openSqliteStore } from '../storage/index.ts';
-import type { Logger } from './logging.ts';
 import { type DurableParts, durableSections } from './state/durable-sections.ts';
 import type { SectionChanges, StateSection } from './state/state-section.ts';
+
+/** Where checkpoints report: a pino logger in collector mode, `diag` in embedded mode. */
+export interface StateLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Options of {@link StateCheckpoints.open}. */
+export interface StateCheckpointsOptions {
+  /** The store's file (see `storePathOf`). */
+  readonly path: string;
+  /** How long to wait for another process's lock, ms (`storage.lockTimeout`). */
+  readonly lockTimeoutMs: number;
+  /** Stops the wait for the lock (SIGTERM during a start): the open rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
 
 /** Checkpoint counters, for logs, tests and the benchmark. */
 export interface CheckpointStats {
@@ -28,14 +43,14 @@ export class StateCheckpoints {
   readonly #store: StateStore;
   readonly #parts: DurableParts;
   readonly #sections: readonly StateSection[];
-  readonly #logger: Logger;
+  readonly #logger: StateLogger;
   #timer: TimerHandle | undefined;
   #count = 0;
   #records = 0;
   #bytes = 0;
   #enabled = true;
 
-  private constructor(store: StateStore, parts: DurableParts, logger: Logger) {
+  private constructor(store: StateStore, parts: DurableParts, logger: StateLogger) {
     this.#store = store;
     this.#parts = parts;
     this.#sections = durableSections(parts);
@@ -43,22 +58,24 @@ export class StateCheckpoints {
   }
 
   /**
-   * Opens `config.storage.path` (when set) and restores the parts' state from it (windows,
-   * degradation, SLO histories, alert instances, the service directory: those given); `undefined`
-   * when no store is configured. Call before the receiver starts and before the first tick.
-   * @throws {StoreLockedError} when another process holds the store past `storage.lockTimeout`
+   * Opens the store at `options.path` (waiting for its lock on the agent's clock) and restores the
+   * parts' state from it (windows, degradation, SLO histories, alert instances, the service
+   * directory: those given). Call before the receiver starts and before the first tick.
+   * @throws {StoreLockedError} when another process holds the store past `lockTimeoutMs`
+   * @throws the signal's reason when `options.signal` aborts the wait
    */
   static async open(
-    config: ResolvedConfig,
+    options: StateCheckpointsOptions,
     parts: DurableParts,
-    logger: Logger,
-  ): Promise<StateCheckpoints | undefined> {
-    const { path, lockTimeoutMs } = config.storage;
-    if (path === undefined) return undefined;
+    logger: StateLogger,
+  ): Promise<StateCheckpoints> {
+    const { path, lockTimeoutMs, signal } = options;
     const store = await openSqliteStore({
       path,
       lockTimeoutMs,
-      nowMs: parts.agent.clock.now(),
+      signal,
+      clock: parts.agent.clock,
+      onWait: (message) => logger.warn({ path }, message),
       onWarning: (message) => logger.error({ path }, message),
     });
     const checkpoints = new StateCheckpoints(store, parts, logger);

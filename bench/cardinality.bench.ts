@@ -143,14 +143,14 @@ function startAgent(
     [
       '--expose-gc',
       '--import',
-      './bench/heap-probe.ts',
-      'test/helpers/run-cli.ts',
+      join(import.meta.dirname, 'heap-probe.ts'),
+      join(import.meta.dirname, '..', 'test', 'helpers', 'run-cli.ts'),
       'agent',
       '--config',
       join(dir, 'headroom.yaml'),
     ],
     {
-      cwd: join(import.meta.dirname, '..'),
+      cwd: dir, // the agent's default state store, data/headroom.db, goes with its config
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, HEADROOM_BENCH_HEAP_FILE: join(dir, 'heap.jsonl') },
     },

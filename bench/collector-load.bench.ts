@@ -69,10 +69,11 @@ interface Target {
   /** Logged on stderr once every listener is up (the agent announces its metrics URL last). */
   readonly ready: RegExp;
 }
+const ROOT_CLI = join(import.meta.dirname, '..', 'test', 'helpers', 'run-cli.ts');
 const TARGETS: readonly Target[] = [
   {
     name: 'headroom agent (from source)',
-    args: (dir) => ['test/helpers/run-cli.ts', 'agent', '--config', join(dir, 'headroom.yaml')],
+    args: (dir) => [ROOT_CLI, 'agent', '--config', join(dir, 'headroom.yaml')],
     ready: /metrics on http:\S+\n/,
   },
   {
@@ -119,7 +120,7 @@ function startTarget(
 ): Promise<{ child: ChildProcess; url: string; metricsUrl: string | undefined }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
   const child = spawn(process.execPath, target.args(dir), {
-    cwd: join(import.meta.dirname, '..'),
+    cwd: dir, // the agent's default state store, data/headroom.db, goes with its config
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

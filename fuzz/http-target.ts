@@ -61,6 +61,7 @@ export class HttpTarget {
   async start(): Promise<void> {
     const child = fork(join(import.meta.dirname, 'receiver-process.ts'), [join(this.#dir, 'fuzz.yaml')], {
       execArgv: [],
+      cwd: this.#dir, // its default state store, data/headroom.db, goes with the rest
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#child = child;

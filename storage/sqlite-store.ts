@@ -1,14 +1,15 @@
 /**
  * The SQLite state store (node:sqlite, loaded lazily): one file in WAL mode, one writer per store
  * (an exclusive transaction held open on `<path>.lock` for the process lifetime, released by the
- * OS even on kill -9), read-only opens always allowed. A store that cannot be read, is corrupt or
+ * OS even on kill -9; a second writer tries again on the clock, never blocking the event loop),
+ * read-only opens always allowed. A store that cannot be read, is corrupt or
  * comes from a newer Headroom is moved aside (`<path>.corrupt-<ms>` / `.newer-<ms>`) and a clean
  * one started, so a bad file never crash-loops the process.
  */
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Checkpoint, StateStore, StoredRecord } from '../agent/index.ts';
+import { type Checkpoint, type Clock, type StateStore, type StoredRecord, sleep } from '../agent/index.ts';
 import { StoreLockedError } from '../errors.ts';
 import { loadSqlite } from './load-sqlite.ts';
 import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.ts';
@@ -18,13 +19,20 @@ import { SqliteRequestQueue } from './sqlite-queue.ts';
 export interface SqliteStoreOptions {
   /** The store's file; its directory is created when missing. */
   readonly path: string;
-  /** How long to wait for another process's lock before giving up, ms. */
+  /** How long to wait for another process's lock before giving up, ms (0: one try). */
   readonly lockTimeoutMs: number;
   /** Told (once per event) that a bad store was moved aside; the message names both files. */
   readonly onWarning: (message: string) => void;
-  /** Time of the moved-aside file's suffix, ms since the epoch. */
-  readonly nowMs: number;
+  /** Told once when another process holds the lock and the wait for it begins. */
+  readonly onWait?: (message: string) => void;
+  /** Paces the lock retries and dates a moved-aside file's suffix. */
+  readonly clock: Clock;
+  /** Stops the wait for the lock: the open rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
+
+/** How often a second writer tries the lock again, ms. */
+const LOCK_RETRY_MS = 100;
 
 /** SQLite's primary result code of a failure (SQLITE_BUSY 5, SQLITE_FULL 13, SQLITE_NOTADB 26, ...). */
 export function sqliteCode(error: unknown): number | undefined {
@@ -36,26 +44,46 @@ const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
 
 /**
- * Opens `path` for writing: takes the lock (waiting up to `lockTimeoutMs`, the event loop blocked
- * meanwhile), moves a bad store aside, migrates the schema, turns WAL on.
+ * Opens `path` for writing: takes the lock (trying again every {@link LOCK_RETRY_MS} on the clock
+ * for up to `lockTimeoutMs`; the event loop runs meanwhile), moves a bad store aside, migrates the
+ * schema, turns WAL on.
  * @throws {StoreLockedError} when another process holds the lock past `lockTimeoutMs`
+ * @throws the signal's reason when `signal` aborts the wait
  * @throws the system error when the directory or a fresh store cannot be created
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<StateStore> {
   const { DatabaseSync } = await loadSqlite();
   mkdirSync(dirname(options.path), { recursive: true });
-  const lock = new DatabaseSync(`${options.path}.lock`, { timeout: options.lockTimeoutMs });
-  try {
-    lock.exec('BEGIN EXCLUSIVE');
-  } catch (error) {
-    lock.close();
-    const code = sqliteCode(error);
-    if (code === SQLITE_BUSY || code === SQLITE_LOCKED)
-      throw new StoreLockedError(options.path, options.lockTimeoutMs, { cause: error });
-    throw error;
-  }
+  const lock = await takeLock(new DatabaseSync(`${options.path}.lock`, { timeout: 0 }), options);
   try {
     return new SqliteStore(openUsable(DatabaseSync, options), lock, options.path);
+  } catch (error) {
+    lock.close();
+    throw error;
+  }
+}
+
+/** Begins the exclusive transaction on `lock`, retrying while another process holds it; closes `lock` on failure. */
+async function takeLock(lock: DatabaseSync, options: SqliteStoreOptions): Promise<DatabaseSync> {
+  const deadlineMs = options.clock.now() + options.lockTimeoutMs;
+  try {
+    for (;;) {
+      options.signal?.throwIfAborted();
+      try {
+        lock.exec('BEGIN EXCLUSIVE');
+        return lock;
+      } catch (error) {
+        const code = sqliteCode(error);
+        if (code !== SQLITE_BUSY && code !== SQLITE_LOCKED) throw error;
+        const leftMs = deadlineMs - options.clock.now();
+        if (leftMs <= 0) throw new StoreLockedError(options.path, options.lockTimeoutMs, { cause: error });
+        if (leftMs === options.lockTimeoutMs)
+          options.onWait?.(
+            `state store ${options.path} is locked by another process: waiting up to ${options.lockTimeoutMs} ms for it`,
+          );
+        await sleep(options.clock, Math.min(LOCK_RETRY_MS, leftMs), options.signal);
+      }
+    }
   } catch (error) {
     lock.close();
     throw error;
@@ -95,7 +123,7 @@ function openUsable(Database: typeof DatabaseSync, options: SqliteStoreOptions):
 
 function moveAside(options: SqliteStoreOptions, why: string): void {
   const [kind, detail] = [why.slice(0, why.indexOf(':')), why.slice(why.indexOf(':') + 1)];
-  const aside = `${options.path}.${kind}-${options.nowMs}`;
+  const aside = `${options.path}.${kind}-${options.clock.now()}`;
   for (const suffix of ['', '-wal', '-shm'])
     if (existsSync(options.path + suffix)) renameSync(options.path + suffix, aside + suffix);
   options.onWarning(

@@ -15,6 +15,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * SIGTERM or SIGINT, then drains and flushes within `shutdown.timeout` (default 10 s) and exits
  * 0, logging `stopped (N spans dropped)`; what was not delivered by then is counted as dropped.
  * A second SIGTERM/SIGINT during shutdown exits at once with 128 + the signal number (130, 143).
+ * A SIGTERM/SIGINT while the start waits for the state store's lock stops the wait and exits 0.
  * SIGHUP — or a change to a config file with --watch, atomic saves included — reloads the
  * configuration, keeping the running one when the new one is invalid or empty.
  */
@@ -43,18 +44,14 @@ export async function collectorCommand(args: string[], io: CliIo): Promise<numbe
     else started.reload();
   };
   process.on('SIGHUP', onHangup);
-  let collector: Collector;
-  try {
-    collector = await Collector.start({ files, env: io.env, logger });
-    started = collector;
-  } catch (error) {
+  const outcome = await startCollector(files, io, logger, stopping.signal);
+  if (typeof outcome === 'number') {
     process.off('SIGHUP', onHangup);
     stopping.cancel();
-    if (!(error instanceof HeadroomError)) throw error;
-    const issues = error instanceof ConfigInvalidError ? error.issues : undefined;
-    logger.error({ code: error.code, issues }, `${error.code}: ${error.message}`);
-    return 1;
+    return outcome;
   }
+  const collector = outcome;
+  started = collector;
   const watcher = values.watch
     ? watchConfig({
         files,
@@ -67,6 +64,37 @@ export async function collectorCommand(args: string[], io: CliIo): Promise<numbe
   process.off('SIGHUP', onHangup);
   watcher?.close();
   return stop(collector, signal, logger);
+}
+
+/**
+ * Starts the collector; on failure logs why and returns the exit code: 1 for a coded error, 0 when
+ * a stop signal ended a wait for the state store's lock (which may last `storage.lockTimeout`).
+ */
+async function startCollector(
+  files: string[],
+  io: CliIo,
+  logger: Logger,
+  stopping: Promise<NodeJS.Signals>,
+): Promise<Collector | number> {
+  const startup = new AbortController();
+  void stopping.then((name) => startup.abort(name));
+  // The clock's timers are unref'd: while the start waits for the store's lock, this one keeps the
+  // process from exiting with nothing left to run.
+  const keepAlive = setInterval(() => {}, 60_000);
+  try {
+    return await Collector.start({ files, env: io.env, logger, signal: startup.signal });
+  } catch (error) {
+    if (startup.signal.aborted && error === startup.signal.reason) {
+      logger.info({ signal: error }, `${String(error)} received while starting: stopped`);
+      return 0;
+    }
+    if (!(error instanceof HeadroomError)) throw error;
+    const issues = error instanceof ConfigInvalidError ? error.issues : undefined;
+    logger.error({ code: error.code, issues }, `${error.code}: ${error.message}`);
+    return 1;
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 /** The first stop signal; until then (or `cancel()`) the default handlers are replaced. */

@@ -131,6 +131,10 @@ describe('headroom agent on a taken port', () => {
     taken.release();
     expect(agent.records()).toEqual([
       expect.objectContaining({
+        level: 'info',
+        msg: expect.stringMatching(/^state restored from data\/headroom\.db: 0 window slots, /),
+      }),
+      expect.objectContaining({
         level: 'error',
         code: 'HEADROOM_ERR_COLLECTOR_LISTEN',
         msg: `HEADROOM_ERR_COLLECTOR_LISTEN: cannot listen on 127.0.0.1:${taken.port} for the OTLP receiver (EADDRINUSE)`,

@@ -22,17 +22,11 @@ async function opened(path = join(mkdtempSync(join(tmpdir(), 'headroom-cp-')), '
   const config = resolveConfig({ config: { storage: { path, checkpointInterval: '1s' } } });
   const clock = new ManualClock();
   const agent = new Agent({ config, clock });
-  const checkpoints = (await StateCheckpoints.open(config, { agent }, logger)) as StateCheckpoints;
+  const checkpoints = await StateCheckpoints.open({ path, lockTimeoutMs: 0 }, { agent }, logger);
   return { path, lines, clock, agent, checkpoints };
 }
 
 describe('StateCheckpoints', () => {
-  it('should be off without storage.path', async () => {
-    const config = resolveConfig({ config: {} });
-    const { logger } = createJsonLogger({ env: {}, base: {}, destination: { write: () => {} } });
-    expect(await StateCheckpoints.open(config, { agent: new Agent({ config }) }, logger)).toBeUndefined();
-  });
-
   it('should write on the interval only what changed, and the last state at close', async () => {
     const { path, clock, agent, checkpoints, lines } = await opened();
     expect(lines.map((l) => l.msg)).toEqual([

@@ -41,11 +41,11 @@ async function running(path: string, clock: ManualClock) {
   const agent = new Agent({ config, clock, processLoad: false });
   const state = createAlertState(agent);
   const directory = new ServiceDirectory({ limits: agent.registry.limits });
-  const checkpoints = (await StateCheckpoints.open(
-    config,
+  const checkpoints = await StateCheckpoints.open(
+    { path, lockTimeoutMs: 0 },
     { agent, ...state, directory },
     logger,
-  )) as StateCheckpoints;
+  );
   const events: AlertEvent[] = [];
   state.alerts.onAlert((event) => events.push(event));
   connectAlerting(agent, state);

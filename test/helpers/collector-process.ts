@@ -1,5 +1,8 @@
 // `headroom agent` in a child process (from source), with its JSON-lines log parsed as it comes.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { childEnv, stopProcess } from './child-process.ts';
 import type { LogRecord } from './log.ts';
 
@@ -32,18 +35,28 @@ export interface CollectorProcessOptions {
   readonly args?: readonly string[];
   /** Soft descriptor limit of the child (`ulimit -n`, through /bin/sh); the inherited one when absent. */
   readonly fdLimit?: number;
+  /**
+   * The child's working directory, where its default store `data/headroom.db` lives.
+   * @default a new temporary folder: each agent has a store of its own unless `files` set one
+   */
+  readonly cwd?: string;
 }
 
-/** Starts `headroom agent --config FILE...` with exactly `env` (plus PATH, see {@link childEnv}). */
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * Starts `headroom agent --config FILE...` with exactly `env` (plus PATH, see {@link childEnv});
+ * relative `files` are found from the project's root.
+ */
 export function startCollectorProcess(
   files: readonly string[],
   env: Record<string, string> = {},
   options: CollectorProcessOptions = {},
 ): CollectorProcess {
   const args = [
-    'test/helpers/run-cli.ts',
+    join(ROOT, 'test/helpers/run-cli.ts'),
     'agent',
-    ...files.flatMap((file) => ['--config', file]),
+    ...files.flatMap((file) => ['--config', resolve(ROOT, file)]),
     ...(options.args ?? []),
   ];
   const quoted = [process.execPath, ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
@@ -52,6 +65,7 @@ export function startCollectorProcess(
       ? [process.execPath, args]
       : ['/bin/sh', ['-c', `ulimit -n ${options.fdLimit} && exec ${quoted}`]];
   const child = spawn(command, argv, {
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'headroom-agent-')),
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

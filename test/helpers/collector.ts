@@ -5,21 +5,24 @@ import { join } from 'node:path';
 import { Collector, type CollectorOptions } from '../../app/collector.ts';
 import { ScriptedLoad } from './agent.ts';
 import { memoryLogger } from './log.ts';
+import { ownStoreFile } from './own-store.ts';
 
 /**
  * Starts a collector from `yaml` (lines of one config file, written to a new temporary folder),
  * with no environment, a memory logger (`log`) and, unless `options` say otherwise, a scripted
- * (idle) load. The caller shuts it down.
+ * (idle) load. Its state store is its own, in that folder (see {@link ownStoreFile}), unless
+ * `yaml` sets `storage`. The caller shuts it down.
  */
 export async function startTestCollector(
   yaml: readonly string[],
   options: Pick<CollectorOptions, 'clock' | 'loadSampler' | 'fdLimit'> = {},
 ): Promise<{ collector: Collector; log: ReturnType<typeof memoryLogger> }> {
-  const file = join(mkdtempSync(join(tmpdir(), 'headroom-collector-')), 'agent.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-collector-'));
+  const file = join(dir, 'agent.yaml');
   writeFileSync(file, [...yaml, ''].join('\n'));
   const log = memoryLogger();
   const collector = await Collector.start({
-    files: [file],
+    files: [ownStoreFile(dir), file],
     env: {},
     logger: log.logger,
     loadSampler: new ScriptedLoad(),

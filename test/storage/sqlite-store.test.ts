@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../agent/clock.ts';
 import { StoreLockedError, StoreReadError } from '../../errors.ts';
 import { exportStoredState, openSqliteStore, sqliteCode } from '../../storage/index.ts';
 import { SCHEMA_VERSION } from '../../storage/schema.ts';
@@ -12,14 +13,40 @@ function storePath(): string {
   return join(mkdtempSync(join(tmpdir(), 'headroom-store-')), 'nested', 'state.db');
 }
 
-function open(path: string, warnings: string[] = [], lockTimeoutMs = 50) {
+function open(path: string, warnings: string[] = [], lockTimeoutMs = 0) {
   return openSqliteStore({
     path,
     lockTimeoutMs,
-    nowMs: 1_700_000_000_000,
+    clock: new ManualClock(1_700_000_000_000),
     onWarning: (m) => warnings.push(m),
   });
 }
+
+/** A second writer's open on a ManualClock, with what it said and whether it has settled. */
+function waitingOpen(path: string, lockTimeoutMs: number, signal?: AbortSignal) {
+  const clock = new ManualClock(1_700_000_000_000);
+  const waits: string[] = [];
+  let settled = false;
+  const opening = openSqliteStore({
+    path,
+    lockTimeoutMs,
+    clock,
+    signal,
+    onWait: (m) => waits.push(m),
+    onWarning: () => {},
+  });
+  const outcome = opening.then(
+    (store) => store,
+    (error: unknown) => error,
+  );
+  void outcome.then(() => {
+    settled = true;
+  });
+  return { clock, waits, outcome, settled: () => settled };
+}
+
+/** Lets the event loop turn once: proof that a waiting open does not hold it. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('openSqliteStore', () => {
   it('should write upserts and deletes atomically and read them back after a reopen', async () => {
@@ -50,21 +77,56 @@ describe('openSqliteStore', () => {
     again.close();
   });
 
-  it('should keep a second writer waiting for lockTimeout, then refuse it; free once the first closes', async () => {
+  it('should retry the lock on the clock for lockTimeout with the event loop free, then refuse', async () => {
     const path = storePath();
     const first = await open(path);
-    const startedMs = performance.now();
-    const refused = await open(path, [], 150).catch((error: unknown) => error);
-    const waitedMs = performance.now() - startedMs;
+    const second = waitingOpen(path, 1000);
+    await turn();
+    await second.clock.advanceAsync(999);
+    await turn();
+    expect([second.settled(), second.waits]).toEqual([
+      false,
+      [`state store ${path} is locked by another process: waiting up to 1000 ms for it`],
+    ]);
+    await second.clock.advanceAsync(1);
+    const refused = await second.outcome;
     expect(refused).toBeInstanceOf(StoreLockedError);
     expect([(refused as StoreLockedError).code, (refused as StoreLockedError).message]).toEqual([
       'HEADROOM_ERR_STORE_LOCKED',
-      `state store ${path} is locked by another process (waited 150 ms)`,
+      `state store ${path} is locked by another process (waited 1000 ms)`,
     ]);
-    expect(waitedMs).toBeGreaterThanOrEqual(140);
+    expect(second.clock.pendingTimers).toBe(0);
     first.close();
-    const second = await open(path);
-    second.close();
+    (await open(path)).close(); // the refused writer kept nothing open
+  });
+
+  it('should take the lock at the next retry once the first writer releases it', async () => {
+    const path = storePath();
+    const first = await open(path);
+    first.write({ upserts: [{ kind: 'k', key: 'a', value: 1 }], deletes: [] });
+    const second = waitingOpen(path, 30_000);
+    await second.clock.advanceAsync(250);
+    first.close();
+    expect(second.settled()).toBe(false);
+    await second.clock.advanceAsync(100);
+    const store = (await second.outcome) as Awaited<ReturnType<typeof open>>;
+    expect([second.waits.length, store.read('k')]).toEqual([1, [{ kind: 'k', key: 'a', value: 1 }]]);
+    store.close();
+  });
+
+  it('should stop waiting for the lock at once when its signal aborts, keeping nothing open', async () => {
+    const path = storePath();
+    const first = await open(path);
+    const controller = new AbortController();
+    const second = waitingOpen(path, 30_000, controller.signal);
+    await second.clock.advanceAsync(1000);
+    controller.abort('SIGTERM');
+    expect(await second.outcome).toBe('SIGTERM');
+    expect(second.clock.pendingTimers).toBe(0);
+    const third = waitingOpen(path, 1000, controller.signal); // aborted already: not one try
+    expect([await third.outcome, third.waits]).toEqual(['SIGTERM', []]);
+    first.close();
+    (await open(path)).close();
   });
 
   it('should move a corrupt file aside, say so, and start clean', async () => {
