@@ -149,7 +149,7 @@ describe('the product', () => {
         if (code.includes("'headroom-otel'") && !code.includes('User-Agent'))
           elsewhere.push(`${file}:${i + 1}`);
         for (const match of line.matchAll(/['"`](headroom[.:][a-z0-9_.:]+)['"`]/g)) {
-          if (!/\.(ya?ml|json)$/.test(match[1]!)) elsewhere.push(`${file}:${i + 1} ${match[1]}`);
+          if (!/\.(ya?ml|json|db)$/.test(match[1]!)) elsewhere.push(`${file}:${i + 1} ${match[1]}`);
         }
       });
     }
