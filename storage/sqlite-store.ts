@@ -66,6 +66,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stat
 /** Begins the exclusive transaction on `lock`, retrying while another process holds it; closes `lock` on failure. */
 async function takeLock(lock: DatabaseSync, options: SqliteStoreOptions): Promise<DatabaseSync> {
   const deadlineMs = options.clock.now() + options.lockTimeoutMs;
+  let tries = 0;
   try {
     for (;;) {
       options.signal?.throwIfAborted();
@@ -77,7 +78,7 @@ async function takeLock(lock: DatabaseSync, options: SqliteStoreOptions): Promis
         if (code !== SQLITE_BUSY && code !== SQLITE_LOCKED) throw error;
         const leftMs = deadlineMs - options.clock.now();
         if (leftMs <= 0) throw new StoreLockedError(options.path, options.lockTimeoutMs, { cause: error });
-        if (leftMs === options.lockTimeoutMs)
+        if (tries++ === 0)
           options.onWait?.(
             `state store ${options.path} is locked by another process: waiting up to ${options.lockTimeoutMs} ms for it`,
           );
