@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { systemClock } from '../agent/index.ts';
 import { decodeTracesWire } from '../collector/receiver/wire-trace-decoder.ts';
 import { openSqliteStore } from '../storage/index.ts';
 import { httpBatch, protobufPayload } from '../test/collector/receiver/otlp-fixtures.ts';
@@ -35,7 +36,7 @@ const dir = mkdtempSync(join(tmpdir(), 'headroom-queue-bench-'));
 const store = await openSqliteStore({
   path: join(dir, 'state.db'),
   lockTimeoutMs: 1000,
-  nowMs: Date.now(),
+  clock: systemClock,
   onWarning: (message) => console.error(message),
 });
 

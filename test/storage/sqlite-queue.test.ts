@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import type { QueuedRequest } from '../../agent/index.ts';
+import { ManualClock, type QueuedRequest } from '../../agent/index.ts';
 import { exportStoredState, openSqliteStore, sqliteCode } from '../../storage/index.ts';
 import { migrate, SCHEMA_VERSION } from '../../storage/schema.ts';
 import { SqliteRequestQueue } from '../../storage/sqlite-queue.ts';
@@ -15,7 +15,7 @@ function storePath(): string {
 }
 
 function open(path: string) {
-  return openSqliteStore({ path, lockTimeoutMs: 50, nowMs: 1_700_000_000_000, onWarning: () => {} });
+  return openSqliteStore({ path, lockTimeoutMs: 0, clock: new ManualClock(), onWarning: () => {} });
 }
 
 const request = (signal: string, text: string, items = 1): QueuedRequest => ({

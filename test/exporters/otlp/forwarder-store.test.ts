@@ -28,7 +28,7 @@ const traces = (service: string, count = 1) => Buffer.from(otlpJsonTraces(servic
 
 const tempPath = () => join(mkdtempSync(join(tmpdir(), 'headroom-fwd-')), 'state.db');
 const openStore = (path: string) =>
-  openSqliteStore({ path, lockTimeoutMs: 50, nowMs: 0, onWarning: () => {} });
+  openSqliteStore({ path, lockTimeoutMs: 0, clock: new ManualClock(0), onWarning: () => {} });
 
 let sink: OtlpSink;
 let clock: ManualClock;
