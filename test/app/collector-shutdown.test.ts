@@ -22,7 +22,11 @@ afterEach(async () => {
   sink = undefined;
 });
 
-/** A config (layered over the example, or alone): free ports, the OTLP endpoint, `extra` YAML lines. */
+/**
+ * A config (layered over the example, or alone): free ports, the OTLP endpoint, `extra` YAML lines.
+ * State in memory only: what is not delivered by the bound is dropped and counted (with a store it
+ * is kept for the next start instead: test/app/forwarding-queue-restart.test.ts).
+ */
 function override(name: string, endpoint: string | undefined, ...extra: string[]): string {
   const file = join(dir, `${name}.yaml`);
   const otlp = endpoint === undefined ? '' : `, otlp: { endpoint: "${endpoint}" }`;
@@ -30,6 +34,7 @@ function override(name: string, endpoint: string | undefined, ...extra: string[]
     'receiver: { port: 0 }',
     'api: { port: 0 }',
     `exporters: { prometheus: { port: 0 }${otlp} }`,
+    'storage: { enabled: false }',
   ];
   writeFileSync(file, [...lines, ...extra, ''].join('\n'));
   return file;

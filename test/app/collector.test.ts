@@ -56,8 +56,9 @@ describe('Collector', () => {
       'headroom_operations_total{service="pricing",operation="quote",context="emergency"} 30',
     );
     expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
-    expect(log.messages().slice(0, 3)).toEqual([
+    expect(log.messages().slice(0, 4)).toEqual([
       expect.stringMatching(/^state restored from \/.+\/data\/headroom\.db: 0 window slots, /),
+      expect.stringMatching(/^forwarding queue restored from \/.+\/data\/headroom\.db: 0 spans, /),
       `receiving OTLP/HTTP on ${collector.receiver.url} (POST /v1/traces, /v1/metrics)`,
       'single-tenant: receiver.tokens is empty, so any sender can send for any service.namespace (set receiver.tokens to authenticate senders and bind them to namespaces)',
     ]);
