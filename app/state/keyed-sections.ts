@@ -39,7 +39,14 @@ export function alertSection(alerts: AlertEvaluator): StateSection {
   });
 }
 
-/** Per service heard from (key: its service key): its identity and when it last sent data. */
+/**
+ * How precisely the directory's last sightings are stored, ms: a record is rewritten when its
+ * sighting moved to a later minute, not at every request. A restored service may thus look up to
+ * a minute idler than it was (eviction waits `limits.idleTime`, at least the window).
+ */
+const SIGHTING_MS = 60_000;
+
+/** Per service heard from (key: its service key): its identity and when it last sent data (to the minute). */
 export function directorySection(directory: ServiceDirectory): StateSection {
   return keyedSection({
     name: 'services',
@@ -49,7 +56,10 @@ export function directorySection(directory: ServiceDirectory): StateSection {
         .list()
         .map(
           ({ namespace, service, lastSeenMs }) =>
-            [serviceKey({ namespace, service }), { namespace, service, lastSeenMs }] as const,
+            [
+              serviceKey({ namespace, service }),
+              { namespace, service, lastSeenMs: Math.floor(lastSeenMs / SIGHTING_MS) * SIGHTING_MS },
+            ] as const,
         ),
     restore: (values) => {
       let restored = 0;

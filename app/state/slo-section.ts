@@ -1,23 +1,20 @@
 /**
- * SLO histories in the store, incrementally. Per (SLO, service), a head record (kind `slo`: the
- * cumulative events, scope, start and the rings' resolutions) rewritten when its counters move,
- * and the history's samples in chunks (kind `slo-samples`) of {@link CHUNK_SAMPLES} consecutive
- * sample buckets of one ring: a tick changes only the newest sample of each ring, so a checkpoint
- * rewrites one chunk per ring (and the oldest when samples age out), never the whole 30 days
- * (up to 1,518 samples).
+ * SLO histories in the store, incrementally. Per (SLO, service), a head record (kind `slo`: SLO,
+ * service, scope, start, the rings' resolutions) written once, and the history's samples in chunks
+ * (kind `slo-samples`) of {@link CHUNK_SAMPLES} consecutive buckets of one ring. Every ring's newest
+ * sample is the history's latest (each observation goes to every ring), so it is stored once, in
+ * the finest ring, with the counters' last change; the coarser rings' chunks leave it out. A tick
+ * thus changes one chunk (the finest ring's newest, at most 16 samples), and a checkpoint rewrites
+ * that one, plus a coarser ring's chunk when one of its buckets closes or ages out; never 30 days
+ * of samples (up to 1,518).
  */
 import type { SloTracker, StoredRecord } from '../../agent/index.ts';
-import {
-  type CheckpointMoment,
-  KeyedRecords,
-  type SectionChanges,
-  type StateSection,
-} from './state-section.ts';
+import { KeyedRecords, type SectionChanges, type StateSection } from './state-section.ts';
 
 const HEAD = 'slo';
 const SAMPLES = 'slo-samples';
-/** Sample buckets per chunk: 1 h of the 1-minute ring, 10 h of the 10-minute ring. */
-const CHUNK_SAMPLES = 60;
+/** Sample buckets per chunk: 16 min of the 1-minute ring, 160 min of the 10-minute ring. */
+const CHUNK_SAMPLES = 16;
 
 type TrackerState = ReturnType<SloTracker['exportState']>;
 type Entry = TrackerState['entries'][number];
@@ -28,6 +25,8 @@ interface Chunk {
   readonly timesMs: number[];
   readonly good: number[];
   readonly total: number[];
+  /** In the finest ring's newest chunk: when the counters last grew, ms since the epoch. */
+  changedMs?: number;
 }
 
 export function sloSection(slos: SloTracker): StateSection {
@@ -46,18 +45,20 @@ export function sloSection(slos: SloTracker): StateSection {
       const { restored } = slos.restoreState(state);
       return { restored, dropped: stored.length - restored };
     },
-    changes(_moment: CheckpointMoment): SectionChanges {
+    changes(): SectionChanges {
       const { version, entries } = slos.exportState();
       const current = new Map<string, string>();
       const upserts: StoredRecord[] = [];
       const headValues: [string, unknown][] = [];
       for (const entry of entries) {
-        const { history, ...counts } = entry;
+        const { history, good: _good, total: _total, ...identity } = entry;
         const key = JSON.stringify([entry.slo, entry.namespace, entry.service]);
         const resolutionsMs = history.rings.map((ring) => ring.resolutionMs);
-        headValues.push([key, { ...counts, version, changedMs: history.changedMs, resolutionsMs }]);
+        headValues.push([key, { ...identity, version, resolutionsMs }]);
         history.rings.forEach((ring, index) => {
-          for (const [id, chunk] of chunksOf(ring)) {
+          const chunks = chunksOf(ring, index > 0);
+          if (index === 0) [...chunks.values()].at(-1)!.changedMs = history.changedMs;
+          for (const [id, chunk] of chunks) {
             const chunkKey = `${key}#${index}#${id}`;
             const sign = signature(chunk);
             current.set(chunkKey, sign);
@@ -82,11 +83,16 @@ export function sloSection(slos: SloTracker): StateSection {
   };
 }
 
-/** A ring's samples by chunk id (`floor(time / (resolution x CHUNK_SAMPLES))`), oldest first. */
-function chunksOf(ring: Ring): Map<number, Chunk> {
+/**
+ * A ring's samples by chunk id (`floor(time / (resolution x CHUNK_SAMPLES))`), oldest first,
+ * without its newest sample when `dropNewest`. An exported history holds at least one sample.
+ */
+function chunksOf(ring: Ring, dropNewest: boolean): Map<number, Chunk> {
   const chunks = new Map<number, Chunk>();
   const spanMs = ring.resolutionMs * CHUNK_SAMPLES;
-  ring.timesMs.forEach((atMs, i) => {
+  const end = ring.timesMs.length - (dropNewest ? 1 : 0);
+  for (let i = 0; i < end; i++) {
+    const atMs = ring.timesMs[i] as number;
     const id = Math.floor(atMs / spanMs);
     let chunk = chunks.get(id);
     if (chunk === undefined) {
@@ -96,22 +102,25 @@ function chunksOf(ring: Ring): Map<number, Chunk> {
     chunk.timesMs.push(atMs);
     chunk.good.push(ring.good[i] as number);
     chunk.total.push(ring.total[i] as number);
-  });
+  }
   return chunks;
 }
 
 /**
  * What identifies a chunk's content: samples are appended, the newest replaced and the oldest
- * aged out, so its length, first time and newest sample tell every change.
+ * aged out, so its length, first time, newest sample (and last change) tell every change.
  */
 function signature(chunk: Chunk): string {
-  const { timesMs, good, total } = chunk ?? {};
+  const { timesMs, good, total, changedMs } = chunk ?? {};
   if (!Array.isArray(timesMs) || !Array.isArray(good) || !Array.isArray(total)) return '';
   const last = timesMs.length - 1;
-  return `${timesMs.length}:${timesMs[0]}:${timesMs[last]}:${good[last]}:${total[last]}`;
+  return `${timesMs.length}:${timesMs[0]}:${timesMs[last]}:${good[last]}:${total[last]}:${changedMs}`;
 }
 
-/** The tracker state the stored heads and chunks make; chunks are joined in id order per ring. */
+/**
+ * The tracker state the stored heads and chunks make: chunks joined in id order per ring, the
+ * finest ring's newest sample (the counters) appended to the coarser rings.
+ */
 function rebuild(heads: readonly StoredRecord[], samples: readonly StoredRecord[], version: number): unknown {
   const rings = new Map<string, [id: number, chunk: Chunk][]>();
   for (const record of samples) {
@@ -120,23 +129,27 @@ function rebuild(heads: readonly StoredRecord[], samples: readonly StoredRecord[
     list.push([Number(id), record.value as Chunk]);
     rings.set(ringKey, list);
   }
-  let lastMs: number | null = null;
+  let lastMs = Number.NEGATIVE_INFINITY;
   const entries = heads.map((head) => {
-    const { resolutionsMs, changedMs, ...counts } = head.value as Record<string, unknown>;
-    if ((head.value as { version?: unknown }).version !== version || !Array.isArray(resolutionsMs))
-      return undefined;
-    const history = {
-      changedMs,
-      rings: resolutionsMs.map((resolutionMs, index) => {
-        const chunks = (rings.get(`${head.key}#${index}`) ?? []).sort((a, b) => a[0] - b[0]);
-        const joined = (field: keyof Chunk) =>
-          chunks.flatMap(([, chunk]) => (Array.isArray(chunk?.[field]) ? chunk[field] : [NaN]));
-        const timesMs = joined('timesMs');
-        lastMs = Math.max(lastMs ?? -Infinity, timesMs.at(-1) ?? -Infinity);
-        return { resolutionMs, timesMs, good: joined('good'), total: joined('total') };
-      }),
-    };
-    return { ...counts, history };
+    const { resolutionsMs, ...identity } = head.value as Record<string, unknown>;
+    if (identity.version !== version || !Array.isArray(resolutionsMs)) return undefined;
+    const joined = resolutionsMs.map((resolutionMs, index) => {
+      const chunks = (rings.get(`${head.key}#${index}`) ?? []).sort((a, b) => a[0] - b[0]);
+      const field = (name: 'timesMs' | 'good' | 'total') =>
+        chunks.flatMap(([, chunk]) => (Array.isArray(chunk?.[name]) ? chunk[name] : [Number.NaN]));
+      return { resolutionMs, timesMs: field('timesMs'), good: field('good'), total: field('total') };
+    });
+    const finest = joined[0];
+    const at = (finest?.timesMs.length ?? 0) - 1;
+    const latest = { atMs: finest?.timesMs[at], good: finest?.good[at], total: finest?.total[at] };
+    for (const ring of joined.slice(1)) {
+      ring.timesMs.push(latest.atMs as number);
+      ring.good.push(latest.good as number);
+      ring.total.push(latest.total as number);
+    }
+    lastMs = Math.max(lastMs, latest.atMs ?? Number.NEGATIVE_INFINITY);
+    const changedMs = (rings.get(`${head.key}#0`) ?? []).sort((a, b) => a[0] - b[0]).at(-1)?.[1]?.changedMs;
+    return { ...identity, good: latest.good, total: latest.total, history: { changedMs, rings: joined } };
   });
   return { version, lastMs: Number.isFinite(lastMs) ? lastMs : null, entries };
 }

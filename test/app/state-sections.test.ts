@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Agent, type AlertEvent, connectAlerting, ManualClock } from '../../agent/index.ts';
 import { createAlertState } from '../../app/alerting.ts';
 import { createJsonLogger } from '../../app/logging.ts';
+import type { WindowBatch } from '../../app/state/window-batches.ts';
 import { windowSection } from '../../app/state/window-section.ts';
 import { StateCheckpoints } from '../../app/state-checkpoints.ts';
 import { ServiceDirectory } from '../../collector/index.ts';
@@ -90,7 +91,11 @@ describe('durable sections', () => {
     expect(windowOf(after)).toEqual(windowOf(before));
     expect(after.state.slos.list()).toEqual(before.state.slos.list());
     expect(after.state.alerts.firing()).toEqual(before.state.alerts.firing());
-    expect(after.directory.list()).toEqual(before.directory.list());
+    // The directory keeps last sightings to the minute.
+    const toMinute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+    expect(after.directory.list()).toEqual(
+      before.directory.list().map((info) => ({ ...info, lastSeenMs: toMinute(info.lastSeenMs) })),
+    );
     // Both go on with the same input: the restored one pages no second time and resolves as the other.
     before.agent.start();
     const firstEvents = before.events.length;
@@ -106,48 +111,59 @@ describe('durable sections', () => {
     after.checkpoints.close();
   });
 
-  it('should write closed window slots once, never rewrite them, and delete them once aged out', () => {
+  it('should write closed window slots once, in one batch per checkpoint, and delete batches once aged out', () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1) + 100);
     const agent = new Agent({ config: configOf({}), clock, processLoad: false });
     const section = windowSection(agent);
+    /** A checkpoint's changes: `+batch: epoch/count ...` per upsert, `-batch` per delete. */
     const checkpoint = (final = false) => {
       const changes = section.changes({ nowMs: clock.now(), final });
       changes.commit();
-      return [...changes.upserts.map((r) => `+${r.key}`), ...changes.deletes.map((r) => `-${r.key}`)];
+      const slots = (value: unknown) =>
+        (value as WindowBatch).series.flatMap((one) =>
+          one.slots.map((slot) => `${slot[0] - epoch}/${slot[1]}`),
+        );
+      return [
+        ...changes.upserts.map((r) => `+${r.key}: ${slots(r.value).join(' ')}`),
+        ...changes.deletes.map((r) => `-${r.key}`),
+      ];
     };
-    const series = JSON.stringify(['payments', 'checkout', 'pay', 'routine', '']);
     const epoch = Date.UTC(2026, 0, 1) / 1000;
     const handle = agent.series(SERIES);
     handle.record(100, false, clock.now() - 50);
     expect(checkpoint()).toEqual([]); // the slot is still filling
     clock.advance(900);
     handle.record(100, false, clock.now()); // the next slot
-    expect(checkpoint()).toEqual([`+${series}#${epoch}`]);
+    expect(checkpoint()).toEqual(['+000000000000: 0/1']);
     expect(checkpoint()).toEqual([]);
     handle.record(100, false, Date.UTC(2026, 0, 1) + 10); // a late sample changes a closed slot
-    expect(checkpoint()).toEqual([`+${series}#${epoch}`]);
-    expect(checkpoint(true)).toEqual([`+${series}#${epoch + 1}`]); // at shutdown, the slot still filling
+    expect(checkpoint()).toEqual(['+000000000001: 0/2']);
+    expect(checkpoint(true)).toEqual(['+000000000002: 1/1']); // at shutdown, the slot still filling
     clock.advance(MINUTE_MS);
-    expect(checkpoint()).toEqual([`-${series}#${epoch}`, `-${series}#${epoch + 1}`]);
+    expect(checkpoint()).toEqual(['-000000000000', '-000000000001', '-000000000002']);
   });
 
-  it('should rewrite one chunk of each SLO history ring per checkpoint, not the whole history', async () => {
+  it('should rewrite one chunk of an SLO history per checkpoint, and restore the whole history exactly', async () => {
     const path = storePath();
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const one = await running(path, clock);
-    for (let minute = 0; minute < 6 * 60; minute++) {
-      one.second(10, 0);
-      clock.advance(MINUTE_MS);
+    for (let minute = 0; minute < 7 * 60; minute++) {
+      one.second(10, minute % 7 === 0 ? 1 : 0);
+      clock.advance(MINUTE_MS); // past 6 h: the finest ring (1 min over 6 h) has wrapped
     }
     const samples = (await exportStoredState(path, 100)).records['slo-samples'] ?? {};
-    expect(Object.keys(samples).length).toBeGreaterThan(6);
+    expect(Object.keys(samples).length).toBeGreaterThan(20);
     const written = one.checkpoints.stats.records;
     one.second(10, 0);
     clock.advance(5000);
-    // Window slots (5 s at most), the directory entry, the SLO head and one chunk per ring (3).
-    expect(one.checkpoints.stats.records - written).toBeLessThanOrEqual(1 + 1 + 1 + 3);
+    // The window batch, the finest ring's newest chunk, at most one coarser chunk and the service.
+    expect(one.checkpoints.stats.records - written).toBeLessThanOrEqual(4);
     one.agent.stop();
     one.checkpoints.close();
+    const again = await running(path, clock);
+    expect(again.state.slos.exportState()).toEqual(one.state.slos.exportState());
+    again.agent.stop();
+    again.checkpoints.close();
   });
 
   it('should drop stale, foreign and unreadable records, say how many, and delete them', async () => {
@@ -158,12 +174,18 @@ describe('durable sections', () => {
     first.checkpoints.close();
     const db = new DatabaseSync(path);
     const insert = db.prepare('INSERT INTO records (kind, key, value) VALUES (?, ?, ?)');
-    const slot = (epoch: number) => ({ version: 1, windowMs: 60_000, resolutionMs: 1000, slot: { epoch } });
+    const batch = (names: unknown, epoch: number) => ({
+      version: 1,
+      windowMs: 60_000,
+      resolutionMs: 1000,
+      relativeAccuracy: 0.01,
+      endMs: (epoch + 1) * 1000,
+      series: [{ names, lastRecordMs: null, slots: [[epoch, 1, 0, 0, 1, 0, [1], 0, 1, 1, 1, 0]] }],
+    });
     const bad: [string, string, unknown][] = [
-      ['window', '["payments","checkout"]#5', slot(5)], // not five names
-      ['window', 'not json#7', slot(7)],
-      ['window', `${JSON.stringify(['', 'old', 'op', 'routine', ''])}#5`, slot(5)], // long gone
-      ['window', 'x#1', { slot: 'none' }],
+      ['window', '000000000007', batch(['payments', 'checkout'], 5)], // not five names
+      ['window', '000000000008', batch(['', 'old', 'op', 'routine', ''], 5)], // long gone: not counted
+      ['window', '000000000009', { series: 'none' }],
       ['degradation', 'x', { version: 99 }],
       ['slo', '["checkout-latency","","x"]', { version: 99, resolutionsMs: [] }],
       ['slo-samples', '["checkout-latency","","x"]#0#1', 'garbage'],
@@ -174,7 +196,7 @@ describe('durable sections', () => {
     db.close();
     const again = await running(path, clock);
     expect(again.lines[0]).toBe(
-      `state restored from ${path}: 0 window slots, 0 degradation states, 0 SLO histories, 0 alert instances, 0 services (8 stale or unreadable records dropped)`,
+      `state restored from ${path}: 0 window slots, 0 degradation states, 0 SLO histories, 0 alert instances, 0 services (6 stale or unreadable records dropped)`,
     );
     expect(again.checkpoints.checkpoint()).toBe(true);
     expect((await exportStoredState(path, 100)).records).toEqual({});
