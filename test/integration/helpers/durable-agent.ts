@@ -110,10 +110,22 @@ export async function putOverride(ports: AgentPorts, body: object): Promise<{ se
   return ((await reply.json()) as { decision: { seq: number } }).decision;
 }
 
-/** The SLO events a stored state holds for the service (the `slo` head records' totals); 0 when none. */
+/**
+ * The SLO events a stored state holds for the service: the total of the history's latest sample,
+ * the last one of the finest ring's newest chunk (`slo-samples` keyed `[slo, namespace, service]#0#chunk`); 0 when none.
+ */
 export function storedSloEvents(state: StoredState): number {
-  const stored = Object.values(state.records.slo ?? {}) as { slo: string; service: string; total: number }[];
-  return stored.find((one) => one.slo === SLO && one.service === LOAD_SERVICE.service)?.total ?? 0;
+  const samples = state.records['slo-samples'] ?? {};
+  const ring = (key: string) => key.slice(0, key.lastIndexOf('#'));
+  const newest = Object.keys(samples)
+    .filter((key) => {
+      const [slo, , service] = JSON.parse(key.slice(0, key.indexOf(']') + 1)) as string[];
+      return slo === SLO && service === LOAD_SERVICE.service && ring(key).endsWith('#0');
+    })
+    .sort((a, b) => Number(a.slice(a.lastIndexOf('#') + 1)) - Number(b.slice(b.lastIndexOf('#') + 1)))
+    .at(-1);
+  const totals = newest === undefined ? [] : (samples[newest] as { total: number[] }).total;
+  return totals.at(-1) ?? 0;
 }
 
 /** The last decision's sequence number of the service in a stored state; 0 when none. */
