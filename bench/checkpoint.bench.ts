@@ -54,11 +54,11 @@ const agent = new Agent({ config, clock, processLoad: false });
 const state = createAlertState(agent);
 const directory = new ServiceDirectory({ limits: agent.registry.limits });
 const { logger } = createJsonLogger({ env: {}, base: {}, destination: { write: () => {} } });
-const checkpoints = (await StateCheckpoints.open(
-  config,
+const checkpoints = await StateCheckpoints.open(
+  { path, lockTimeoutMs: config.storage.lockTimeoutMs },
   { agent, ...state, directory },
   logger,
-)) as StateCheckpoints;
+);
 connectAlerting(agent, state);
 agent.start();
 
