@@ -199,6 +199,7 @@ export class Collector {
     }
     agent.start();
     checkpoints?.start(config.storage.checkpointIntervalMs);
+    for (const forwarder of forwarders) forwarder.start();
     const collector = new Collector({
       options,
       config,

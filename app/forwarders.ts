@@ -15,8 +15,10 @@ export interface Forwarders {
 }
 
 /**
- * Creates the forwarders and restores their queues from `store` (logging what came back).
- * Never throws: a store that cannot be read leaves its requests there, with an error log line.
+ * Creates the forwarders, paused, and restores their queues from `store` (logging what came
+ * back); they send nothing until `start()`, once the collector has started (a start that fails,
+ * on a port taken say, sends nothing, so nothing is sent twice). Never throws: a store that cannot
+ * be read leaves its requests there, with an error log line.
  */
 export function startForwarders(
   config: ResolvedConfig,
@@ -25,7 +27,7 @@ export function startForwarders(
 ): Forwarders {
   const otlp = config.exporters.otlp;
   if (!otlp.enabled) return { traces: undefined, metrics: undefined };
-  const options = { store: store?.requests, maxQueueBytes: otlp.queue.maxBytes };
+  const options = { store: store?.requests, maxQueueBytes: otlp.queue.maxBytes, paused: true };
   const traces = new OtlpForwarder(otlp, 'traces', options);
   const metrics = new OtlpForwarder(otlp, 'metrics', options);
   if (store !== undefined) {

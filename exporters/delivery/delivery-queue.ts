@@ -46,9 +46,11 @@ export class DeliveryQueue<T> {
   /** Send partial batches too (delay passed, flush or shutdown), not only full ones. */
   #drainAll = false;
   #shutdown: Promise<boolean> | undefined;
+  #paused: boolean;
 
   constructor(options: DeliveryQueueOptions<T>) {
     this.#options = options;
+    this.#paused = options.paused === true;
     this.#waiting = new EntryQueue(options.keyOf);
     this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   }
@@ -112,7 +114,17 @@ export class DeliveryQueue<T> {
     };
   }
 
-  /** Sends everything queued, partial batches too; resolves once nothing is held. Never rejects. */
+  /** Starts sending what a `paused` queue holds, in order. Idempotent. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (this.#waiting.items > 0) this.#startDraining(false);
+  }
+
+  /**
+   * Sends everything queued, partial batches too; resolves once nothing is held (at once while
+   * paused). Never rejects.
+   */
   async flush(): Promise<void> {
     this.#startDraining(true);
     while (this.#draining !== undefined) await this.#draining;
@@ -173,7 +185,7 @@ export class DeliveryQueue<T> {
     this.#drainAll ||= all || (this.#options.batchDelayMs ?? 0) === 0;
     this.#timer?.cancel();
     this.#timer = undefined;
-    if (this.#draining !== undefined || this.#stop.signal.aborted) return;
+    if (this.#draining !== undefined || this.#stop.signal.aborted || this.#paused) return;
     // On a microtask: the caller's synchronous offers go first and share a batch. #drain never
     // rejects, so this background promise cannot surface as an unhandled rejection.
     this.#draining = Promise.resolve()

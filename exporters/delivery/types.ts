@@ -97,6 +97,8 @@ export interface DeliveryQueueOptions<T> {
   readonly onSettled?: (batch: readonly T[]) => void;
   /** At shutdown, items still held are kept by the consumer (on disk) instead of dropped. @default false */
   readonly keepAtShutdown?: boolean;
+  /** Holds what is offered, sending nothing, until `resume()`. @default false */
+  readonly paused?: boolean;
   /** Waits between retries (a test seam); may resolve early when `signal` aborts. @default sleep on `clock` */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }

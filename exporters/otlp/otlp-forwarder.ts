@@ -59,6 +59,8 @@ export interface OtlpForwarderOptions {
   readonly maxQueueBytes?: number;
   /** Keeps the queue on disk: see the module doc. @default none, memory only */
   readonly store?: RequestQueueStore;
+  /** Queues (and stores) requests but sends nothing until {@link OtlpForwarder.start}. @default false */
+  readonly paused?: boolean;
   /** Timers and time (backoff, request timeout, shutdown bound). @default systemClock */
   readonly clock?: Clock;
   /** Uniform source in [0, 1) for backoff jitter, for tests. @default Math.random */
@@ -103,7 +105,13 @@ export class OtlpForwarder {
       random: options.random,
       onSettled: journal && ((batch) => journal.remove(idsOf(batch))),
       keepAtShutdown: journal !== undefined,
+      paused: options.paused,
     });
+  }
+
+  /** Starts sending, oldest request first, when created `paused`. Idempotent. */
+  start(): void {
+    this.#queue.resume();
   }
 
   /**

@@ -3,10 +3,15 @@
 // with the backend up: every span accepted before the kill reaches the real OTLP sink exactly once,
 // before the spans sent after the restart.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ListenError } from '../../errors.ts';
+import { openSqliteStore } from '../../storage/index.ts';
+import { startTestCollector } from '../helpers/collector.ts';
 import {
   type CollectorProcess,
   killCollectors,
@@ -144,4 +149,43 @@ describe('headroom agent: the forwarding queue in the store', () => {
     expect(sink.spans.map((span) => [span.name, span.spanId])).toEqual(spansOf(0, 2));
     await sink.stop();
   }, 40_000);
+
+  it('should send nothing of the stored queue when a start fails (a port taken), and all of it once at the next', async () => {
+    const sink = await OtlpSink.start();
+    const { store } = configFor(sink.endpoint);
+    const prepared = await openSqliteStore({
+      path: store,
+      lockTimeoutMs: 100,
+      nowMs: 0,
+      onWarning: () => {},
+    });
+    prepared.requests.append({
+      signal: 'traces',
+      contentType: 'application/json',
+      items: 5,
+      body: Buffer.from(request(7)),
+    });
+    prepared.close();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const yaml = (port: number) => [
+      `receiver: { port: ${port} }`,
+      'api: { enabled: false }',
+      `exporters: { prometheus: { enabled: false }, otlp: { compression: none, endpoint: "${sink.endpoint}" } }`,
+      `storage: { path: ${store} }`,
+    ];
+    const failed = await startTestCollector(yaml((taken.address() as AddressInfo).port)).catch(
+      (e: unknown) => e,
+    );
+    expect(failed).toBeInstanceOf(ListenError);
+    taken.close();
+    expect(held(store)).toEqual({ held: 1 });
+
+    const { collector } = await startTestCollector(yaml(0));
+    await until(() => sink.spans.length >= SPANS_PER_REQUEST, 10_000, 'the stored spans at the sink');
+    await collector.shutdown();
+    expect([sink.requests.length, held(store)]).toEqual([1, { held: 0 }]);
+    expect(sink.spans.map((span) => [span.name, span.spanId])).toEqual(spansOf(7, 7));
+    await sink.stop();
+  });
 });

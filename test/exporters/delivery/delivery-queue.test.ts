@@ -55,6 +55,33 @@ const stats = (partial: Partial<DeliveryStats>): DeliveryStats => ({
 });
 
 describe('DeliveryQueue', () => {
+  it('should hold what is offered while paused, send it in order once resumed, and tell each settled batch', async () => {
+    const settled: string[][] = [];
+    const { clock, queue, sent } = setup<string>({ paused: true, onSettled: (b) => settled.push([...b]) }, [
+      { status: 'failure', error: new Error('400') },
+    ]);
+    for (const item of ['a', 'b', 'c']) queue.offer(item);
+    await queue.flush(); // resolves at once: a paused queue sends nothing, even when asked
+    await clock.advanceAsync(10_000);
+    expect([sent, queue.stats().queuedItems]).toEqual([[], 3]);
+    queue.resume();
+    queue.resume();
+    await queue.flush();
+    expect(sent.map((s) => s.batch)).toEqual([['a', 'b'], ['c']]);
+    expect(settled).toEqual([['a', 'b'], ['c']]);
+    expect(queue.stats()).toEqual(
+      stats({ sentItems: 1, sentBatches: 1, failedAttempts: 1, dropped: { ...NONE, non_retryable: 2 } }),
+    );
+  });
+
+  it('should keep what it holds at shutdown under keepAtShutdown, counting nothing as dropped', async () => {
+    const { queue } = setup<string>({ paused: true, keepAtShutdown: true });
+    queue.offer('a');
+    queue.offer('b', { items: 2 });
+    expect(await queue.shutdown(1000)).toBe(true);
+    expect(queue.stats()).toEqual(stats({ keptItems: 3 }));
+  });
+
   it('should send full batches at once and a partial one after batchDelayMs on the clock', async () => {
     const { clock, queue, sent } = setup<string>({ batchDelayMs: 50 });
     for (const item of ['a', 'b', 'c']) queue.offer(item);

@@ -97,6 +97,25 @@ describe('OtlpForwarder with a store', () => {
     expect(second.requests.list('traces')).toEqual([]);
   });
 
+  it('should send nothing, restored or new, before start() when created paused', async () => {
+    const store = await openStore(tempPath());
+    cleanups.push(() => store.close());
+    store.requests.append({ signal: 'traces', contentType: JSON_TYPE, items: 1, body: traces('old') });
+    const forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint }), 'traces', {
+      store: store.requests,
+      clock,
+      paused: true,
+    });
+    cleanups.push(() => forwarder.shutdown(0));
+    expect(forwarder.restore()).toEqual({ requests: 1, items: 1, dropped: 0 });
+    expect(forwarder.forward(traces('new'), JSON_TYPE, 1)).toBe('queued');
+    await clock.advanceAsync(60_000);
+    expect([sink.requests.length, store.requests.list('traces').length]).toEqual([0, 2]);
+    forwarder.start();
+    await until(() => forwarder.stats().sentItems === 2, 5000, 'delivery');
+    expect(servicesAtSink()).toEqual(['old', 'new']);
+  });
+
   it('should drop restored requests past the bounds (queue_full) and remove them from the store', async () => {
     const store = await openStore(tempPath());
     cleanups.push(() => store.close());
