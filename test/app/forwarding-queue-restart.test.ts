@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../agent/index.ts';
 import { ListenError } from '../../errors.ts';
 import { openSqliteStore } from '../../storage/index.ts';
 import { startTestCollector } from '../helpers/collector.ts';
@@ -155,8 +156,8 @@ describe('headroom agent: the forwarding queue in the store', () => {
     const { store } = configFor(sink.endpoint);
     const prepared = await openSqliteStore({
       path: store,
-      lockTimeoutMs: 100,
-      nowMs: 0,
+      lockTimeoutMs: 0,
+      clock: new ManualClock(),
       onWarning: () => {},
     });
     prepared.requests.append({
