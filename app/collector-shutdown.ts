@@ -12,7 +12,7 @@ import type { ForwarderStats, OtlpForwarder } from '../exporters/otlp/index.ts';
 import type { PrometheusExporterHandle } from '../exporters/prometheus/index.ts';
 import type { Alerting } from './alerting.ts';
 import type { Logger } from './logging.ts';
-import type { StateCheckpoints } from './state-checkpoints.ts';
+import type { FinalCheckpoint, StateCheckpoints } from './state-checkpoints.ts';
 
 /** What a shutdown left undelivered, counted since the collector started. */
 export interface ShutdownReport {
@@ -26,6 +26,13 @@ export interface ShutdownReport {
   readonly metricPointsKept: number;
   /** Alert notifications given up, every channel and reason. */
   readonly alertsDropped: number;
+  /**
+   * The last state checkpoint (`written`, `unchanged`, `failed`, `off`), run within the bound;
+   * undefined with `storage.enabled: false`.
+   */
+  readonly checkpoint: FinalCheckpoint['result'] | undefined;
+  /** How long the last checkpoint took, ms (0 without a store). */
+  readonly checkpointMs: number;
   /** true when the bound was reached and what was left was given up. */
   readonly timedOut: boolean;
   /** How long the shutdown took, ms. */
@@ -61,7 +68,13 @@ export async function stopCollector(
   // Each of these bounds itself by what is left and counts what it gives up before resolving.
   // One budget for all: timers of equal duration fire in creation order, so theirs fire (and
   // count) before the one that stops waiting for them.
-  const budgetMs = remainingMs();
+  // The last checkpoint comes after the flush (the forwarders remove what they sent from the
+  // store), so the flush leaves it a reserve of the bound: 4x the last checkpoint's time, at least
+  // 50 ms, at most a quarter of what is left.
+  const lastMs = parts.checkpoints?.stats.lastDurationMs ?? 0;
+  const reserveMs =
+    parts.checkpoints === undefined ? 0 : Math.min(remainingMs() / 4, Math.max(50, 4 * lastMs));
+  const budgetMs = Math.max(0, remainingMs() - reserveMs);
   const forwarded = Promise.all(parts.forwarders.map((forwarder) => forwarder.shutdown(budgetMs)));
   const flushing = Promise.all([
     forwarded,
@@ -69,9 +82,8 @@ export async function stopCollector(
     parts.prometheus?.shutdown(),
   ]).then(([sentInTime]) => sentInTime.every(Boolean));
   inTime = (await settledWithin(flushing, budgetMs, logger)) && inTime;
-  // The last checkpoint (synchronous, a few ms), after the forwarders: they remove what they sent.
-  parts.checkpoints?.close();
-  const report = reportOf(parts, !inTime, performance.now() - startedMs);
+  const final = parts.checkpoints?.close(); // synchronous, a few ms
+  const report = reportOf(parts, !inTime, performance.now() - startedMs, final);
   if (report.timedOut) logger.warn({ timeoutMs }, 'shutdown bound reached: undelivered data dropped');
   const kept = report.spansKept > 0 ? `, ${report.spansKept} kept in the store for the next start` : '';
   logger.info(
@@ -81,7 +93,12 @@ export async function stopCollector(
   return report;
 }
 
-function reportOf(parts: CollectorParts, timedOut: boolean, durationMs: number): ShutdownReport {
+function reportOf(
+  parts: CollectorParts,
+  timedOut: boolean,
+  durationMs: number,
+  final: FinalCheckpoint | undefined,
+): ShutdownReport {
   const sum = (record: Readonly<Record<string, number>>) => Object.values(record).reduce((a, b) => a + b, 0);
   const droppedOf = (signal: string) => sum(droppedByReason(parts, signal));
   const keptOf = (signal: string) => statsOf(parts, signal)?.keptItems ?? 0;
@@ -92,6 +109,8 @@ function reportOf(parts: CollectorParts, timedOut: boolean, durationMs: number):
     spansKept: keptOf('traces'),
     metricPointsKept: keptOf('metrics'),
     alertsDropped: channels.reduce((total, channel) => total + channel.dropped, 0),
+    checkpoint: final?.result,
+    checkpointMs: Math.round((final?.durationMs ?? 0) * 10) / 10,
     timedOut,
     durationMs: Math.round(durationMs),
   };

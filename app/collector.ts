@@ -19,7 +19,13 @@ import {
 } from '../collector/index.ts';
 import { type Environment, loadConfig, type ResolvedConfig } from '../config/index.ts';
 import { HeadroomError, ListenError } from '../errors.ts';
-import { alertMetrics, forwarderMetrics, receiverMetrics, sloMetrics } from '../exporters/metrics/index.ts';
+import {
+  alertMetrics,
+  forwarderMetrics,
+  receiverMetrics,
+  sloMetrics,
+  stateMetrics,
+} from '../exporters/metrics/index.ts';
 import type { OtlpForwarder } from '../exporters/otlp/index.ts';
 import { type PrometheusExporterHandle, startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import { serviceResource } from '../instrumentation/index.ts';
@@ -196,6 +202,10 @@ export class Collector {
           () => alerting.router.unrouted(),
         ),
       );
+      if (checkpoints !== undefined)
+        prometheus.producer.addSource(
+          stateMetrics(() => ({ mode: 'persistent', checkpoints: checkpoints.stats })),
+        );
     }
     agent.start();
     checkpoints?.start(config.storage.checkpointIntervalMs);

@@ -29,8 +29,10 @@ import {
   serviceResource,
   startInstrumentation,
 } from '../instrumentation/index.ts';
-import { startAlerting } from './alerting.ts';
+import { createAlertState, startAlerting } from './alerting.ts';
+import { keepEmbeddedState } from './embedded-store.ts';
 import { createJsonLogger, hasDiagLogger, registerDiagLogger } from './logging.ts';
+import { storePathOf } from './state-store-path.ts';
 
 /** What `start()` takes: where the configuration comes from and how Headroom meets OpenTelemetry. */
 export interface StartOptions extends ConfigOptions, Omit<InstrumentationOptions, 'clock' | 'loadSampler'> {}
@@ -41,7 +43,9 @@ export interface EmbeddedStartOptions extends StartOptions, InstrumentationOptio
 /**
  * Starts embedded Headroom: loads and validates the configuration, sets up OpenTelemetry, starts
  * the agent and the exporters the configuration enables (Prometheus endpoint, OTLP traces and
- * metrics), SLOs and alerting; `headroom.shutdown()` stops them all.
+ * metrics), SLOs and alerting; with `storage.path`, durable state (opened in the background:
+ * restored once open, checkpointed while running; a locked or unusable store leaves the service in
+ * memory with one warning); `headroom.shutdown()` stops them all, with a last checkpoint.
  * @throws {ConfigReadError} `HEADROOM_ERR_CONFIG_READ` when a config file cannot be read
  * @throws {ConfigInvalidError} `HEADROOM_ERR_CONFIG_INVALID` with every problem of the configuration
  * @example
@@ -66,7 +70,8 @@ export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadr
     ...options,
     spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
   });
-  const alerting = startAlerting(headroom.agent);
+  const alertState = createAlertState(headroom.agent);
+  const alerting = startAlerting(headroom.agent, { state: alertState });
   headroom.addShutdownHook(() => alerting.shutdown(shutdownTimeoutMs));
   const sources = [
     sloMetrics(
@@ -79,6 +84,9 @@ export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadr
     ),
   ];
   if (traceProcessor) sources.push(otlpExporterMetrics(() => traceProcessor.stats()));
+  const storePath = storePathOf(config.storage, 'embedded');
+  if (storePath !== undefined)
+    sources.push(keepEmbeddedState(headroom, config.storage, storePath, alertState));
   startMetricExport(headroom, config, sources);
   return headroom;
 }

@@ -25,6 +25,15 @@ export interface StateCheckpointsOptions {
   readonly lockTimeoutMs: number;
   /** Stops the wait for the lock (SIGTERM during a start): the open rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** Caps the store's file, in pages: a write past it fails as on a full disk. @default no cap */
+  readonly maxPageCount?: number;
+}
+
+/** How the last checkpoint of {@link StateCheckpoints.close} went, and how long it took. */
+export interface FinalCheckpoint {
+  /** `unchanged`: nothing to write; `off`: checkpoints were off already (a failed write, or closed). */
+  readonly result: 'written' | 'unchanged' | 'failed' | 'off';
+  readonly durationMs: number;
 }
 
 /** Checkpoint counters, for logs, tests and the benchmark. */
@@ -37,6 +46,10 @@ export interface CheckpointStats {
   readonly records: number;
   /** Size of the values written (JSON text), characters (bytes for ASCII), over every checkpoint. */
   readonly bytes: number;
+  /** Checkpoints that could not be written: the first turns checkpoints off. */
+  readonly failed: number;
+  /** How long the last checkpoint written took, ms; undefined before the first. */
+  readonly lastDurationMs: number | undefined;
 }
 
 export class StateCheckpoints {
@@ -48,6 +61,8 @@ export class StateCheckpoints {
   #count = 0;
   #records = 0;
   #bytes = 0;
+  #failed = 0;
+  #lastDurationMs: number | undefined;
   #enabled = true;
 
   private constructor(store: StateStore, parts: DurableParts, logger: StateLogger) {
@@ -69,13 +84,14 @@ export class StateCheckpoints {
     parts: DurableParts,
     logger: StateLogger,
   ): Promise<StateCheckpoints> {
-    const { path, lockTimeoutMs, signal } = options;
+    const { path, lockTimeoutMs, signal, maxPageCount } = options;
     const store = await openSqliteStore({
       path,
       lockTimeoutMs,
       signal,
+      maxPageCount,
       clock: parts.agent.clock,
-      onWait: (message) => logger.warn({ path }, message),
+      onWait: (message) => logger.info({ path }, message),
       onWarning: (message) => logger.error({ path }, message),
     });
     const checkpoints = new StateCheckpoints(store, parts, logger);
@@ -94,7 +110,14 @@ export class StateCheckpoints {
   }
 
   get stats(): CheckpointStats {
-    return { written: this.#count, enabled: this.#enabled, records: this.#records, bytes: this.#bytes };
+    return {
+      written: this.#count,
+      enabled: this.#enabled,
+      records: this.#records,
+      bytes: this.#bytes,
+      failed: this.#failed,
+      lastDurationMs: this.#lastDurationMs,
+    };
   }
 
   /**
@@ -110,10 +133,13 @@ export class StateCheckpoints {
       const upserts = changes.flatMap((change) => change.upserts);
       const deletes = changes.flatMap((change) => change.deletes);
       if (upserts.length === 0 && deletes.length === 0) return true;
+      const startedMs = performance.now();
       this.#bytes += this.#store.write({ upserts, deletes });
+      this.#lastDurationMs = performance.now() - startedMs;
       this.#records += upserts.length + deletes.length;
     } catch (error) {
       this.#enabled = false;
+      this.#failed++;
       this.#logger.error(
         { err: error, path: this.#store.path },
         `state store ${this.#store.path} cannot be written (${(error as Error).message}): checkpoints off until a restart`,
@@ -125,13 +151,22 @@ export class StateCheckpoints {
     return true;
   }
 
-  /** Stops the timer, writes a last (final) checkpoint and releases the store (and its lock). Idempotent. */
-  close(): void {
+  /**
+   * Stops the timer, writes a last (final) checkpoint and releases the store (and its lock).
+   * Idempotent (a second close reports `off`). Never throws.
+   */
+  close(): FinalCheckpoint {
     this.#timer?.cancel();
     this.#timer = undefined;
-    this.checkpoint(true);
+    const startedMs = performance.now();
+    const before = this.#count;
+    let result: FinalCheckpoint['result'] = 'off';
+    if (this.#enabled)
+      result = !this.checkpoint(true) ? 'failed' : this.#count > before ? 'written' : 'unchanged';
+    const durationMs = performance.now() - startedMs;
     this.#store.close();
     this.#enabled = false;
+    return { result, durationMs };
   }
 
   #restore(): void {

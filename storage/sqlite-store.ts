@@ -27,8 +27,13 @@ export interface SqliteStoreOptions {
   readonly onWait?: (message: string) => void;
   /** Paces the lock retries and dates a moved-aside file's suffix. */
   readonly clock: Clock;
-  /** Stops the wait for the lock: the open rejects with the signal's reason. */
+  /** Stops the wait for the lock (a free store is still taken): the open rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Caps the file at this many pages (SQLite's `max_page_count`, never below what it holds): a
+   * write past it fails with SQLITE_FULL, as on a full disk. @default no cap
+   */
+  readonly maxPageCount?: number;
 }
 
 /** How often a second writer tries the lock again, ms. */
@@ -69,13 +74,14 @@ async function takeLock(lock: DatabaseSync, options: SqliteStoreOptions): Promis
   let tries = 0;
   try {
     for (;;) {
-      options.signal?.throwIfAborted();
       try {
         lock.exec('BEGIN EXCLUSIVE');
         return lock;
       } catch (error) {
         const code = sqliteCode(error);
         if (code !== SQLITE_BUSY && code !== SQLITE_LOCKED) throw error;
+        // An aborted signal ends a wait, never a first try: a free store is still taken.
+        options.signal?.throwIfAborted();
         const leftMs = deadlineMs - options.clock.now();
         if (leftMs <= 0) throw new StoreLockedError(options.path, options.lockTimeoutMs, { cause: error });
         if (tries++ === 0)
@@ -119,6 +125,7 @@ function openUsable(Database: typeof DatabaseSync, options: SqliteStoreOptions):
   usable.exec('PRAGMA journal_mode = WAL');
   usable.exec('PRAGMA synchronous = NORMAL');
   migrate(usable);
+  if (options.maxPageCount !== undefined) usable.exec(`PRAGMA max_page_count = ${options.maxPageCount}`);
   return usable;
 }
 

@@ -10,3 +10,4 @@ export {
 } from './component-metrics.ts';
 export { HeadroomMetricProducer } from './headroom-metric-producer.ts';
 export { METRICS } from './metric-descriptors.ts';
+export { type StoreMode, stateMetrics } from './state-metrics.ts';

@@ -236,6 +236,28 @@ export const METRICS = Object.freeze({
     'headroom_services_evicted_total',
     'Services forgotten after limits.idleTime idle at NONE, without override or firing alert.',
   ),
+  stateStoreMode: metric(
+    'headroom_state_store_mode',
+    'How the durable state store is used, a state set (1 for the current mode): persistent, opening, memory_locked (another process holds it), memory_unavailable (it could not be opened).',
+  ),
+  stateCheckpointsEnabled: metric(
+    'headroom_state_checkpoints_enabled',
+    'Whether state checkpoints are written (1) or off (0: no store open, or a write failed, e.g. a full disk, until a restart).',
+  ),
+  stateCheckpoints: metric('headroom_state_checkpoints_total', 'State checkpoints written to the store.'),
+  stateCheckpointFailures: metric(
+    'headroom_state_checkpoint_failures_total',
+    'State checkpoints that could not be written (disk full, store unwritable); the first turns checkpoints off.',
+  ),
+  stateCheckpointBytes: metric(
+    'headroom_state_checkpoint_bytes_total',
+    'Size of the state values written by checkpoints (their JSON text), bytes.',
+  ),
+  stateCheckpointDuration: metric(
+    'headroom_state_checkpoint_duration_seconds',
+    'How long the last state checkpoint written took (one write transaction).',
+    'seconds',
+  ),
   scrapesRefused: metric(
     'headroom_prometheus_scrapes_refused_total',
     'Scrapes answered 503, by reason (too_large: over exporters.prometheus.maxScrapeSize; failed).',

@@ -52,6 +52,14 @@ describe('headroom agent state store', () => {
     );
     agent.child.kill('SIGTERM');
     expect((await agent.exited).code).toBe(0);
+    // The last checkpoint ran within the shutdown bound, and the last log line says how it went
+    // (nothing was received: nothing changed since the start).
+    expect(agent.records().at(-1)).toMatchObject({
+      msg: 'stopped (0 spans dropped)',
+      checkpoint: 'unchanged',
+      checkpointMs: expect.any(Number),
+      timedOut: false,
+    });
   });
 
   it('should keep state in memory only with storage.enabled: false', async () => {
@@ -61,6 +69,8 @@ describe('headroom agent state store', () => {
     agent.child.kill('SIGTERM');
     expect((await agent.exited).code).toBe(0);
     expect(agent.records().filter((r) => /state|store/.test(r.msg))).toEqual([]);
+    expect(agent.records().at(-1)).toMatchObject({ checkpointMs: 0 });
+    expect(agent.records().at(-1)?.checkpoint).toBeUndefined();
     expect(existsSync(join(cwd, 'data'))).toBe(false);
     const err: string[] = [];
     const code = await main(['state', 'export', '--config', config], {
@@ -88,7 +98,7 @@ describe('headroom agent state store', () => {
     const { code, atMs } = await second.exited;
     expect([code, atMs - signalledMs < 3000]).toEqual([0, true]);
     expect(second.records().map((r) => [r.level, r.msg])).toEqual([
-      ['warn', 'state store data/headroom.db is locked by another process: waiting up to 600000 ms for it'],
+      ['info', 'state store data/headroom.db is locked by another process: waiting up to 600000 ms for it'],
       ['info', 'SIGHUP during start-up: the configuration just read stays'],
       ['info', 'SIGTERM received while starting: stopped'],
     ]);

@@ -123,10 +123,11 @@ describe('openSqliteStore', () => {
     controller.abort('SIGTERM');
     expect(await second.outcome).toBe('SIGTERM');
     expect(second.clock.pendingTimers).toBe(0);
-    const third = waitingOpen(path, 1000, controller.signal); // aborted already: not one try
+    const third = waitingOpen(path, 1000, controller.signal); // aborted already: one try, no wait
     expect([await third.outcome, third.waits]).toEqual(['SIGTERM', []]);
     first.close();
-    (await open(path)).close();
+    const fourth = waitingOpen(path, 1000, controller.signal); // a free store is taken all the same
+    ((await fourth.outcome) as Awaited<ReturnType<typeof open>>).close();
   });
 
   it('should move a corrupt file aside, say so, and start clean', async () => {
