@@ -60,6 +60,8 @@ export async function collectorCommand(args: string[], io: CliIo): Promise<numbe
         onError: (error) => logger.warn({ err: error }, 'watching the configuration failed'),
       })
     : undefined;
+  // Changes saved before this line are in the running configuration already; later ones reload.
+  if (watcher !== undefined) logger.info(`watching ${files.join(', ')} for changes`);
   const signal = await stopping.signal;
   process.off('SIGHUP', onHangup);
   watcher?.close();

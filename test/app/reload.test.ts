@@ -25,7 +25,8 @@ describe('headroom agent --watch', () => {
     const file = join(dir, 'watched.yaml');
     writeFileSync(file, PORTS);
     const agent = startCollectorProcess([file], {}, { args: ['--watch'] });
-    await agent.waitFor((r) => started(r.msg), 'started');
+    // Saves before the watch is set up are not changes: wait for it, not for the listeners.
+    await agent.waitFor((r) => r.msg === `watching ${file} for changes`, 'watching');
     for (const save of [1, 2, 3]) {
       const temporary = join(dir, `.watched.yaml.${save}.tmp`);
       writeFileSync(temporary, `${PORTS}window: { length: ${30 + save}s }\n`);
