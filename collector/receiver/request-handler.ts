@@ -13,27 +13,13 @@ import type { Admission, OverloadReason } from './admission.ts';
 import type { BodyDeadlineOptions } from './body-deadline.ts';
 import { type BodyProblem, maxCompressedBytes, readBody } from './body-reader.ts';
 import { DISCARD_MAX_MS, DISCARD_WIRE_BODIES, discardRest } from './discard-rest.ts';
-import { decodeTracesJson } from './json-trace-decoder.ts';
-import { countDataPointsJson, countDataPointsProtobuf } from './metrics-decoder.ts';
+import { ExportCore, type ExportOutcome, type OtlpPassThrough } from './export-core.ts';
 import { CONTENT_TYPES, exportResponse, grpcCodeOf, statusResponse } from './otlp-responses.ts';
 import type { ReceiverCounters } from './receiver-counters.ts';
 import { type AcceptedRequest, CLOSE, type Refusal, screenRequest } from './request-screen.ts';
-import { bindTraces, checkMetricNamespaces, type Sender, type SenderAuth } from './sender-auth.ts';
+import type { Sender, SenderAuth } from './sender-auth.ts';
 import type { SpanIngest } from './span-ingest.ts';
-import type { DecodeResult, OtlpEncoding } from './types.ts';
-import { decodeTracesWire } from './wire-trace-decoder.ts';
-
-/**
- * Gets a request body that decoded, decompressed, with its `Content-Type` (e.g. to forward it) and
- * the number of items it holds (spans, or metric data points), counted while decoding. It returns
- * `'unavailable'` when it cannot keep the body (a forwarding queue on disk that cannot be written):
- * the request is then refused with 503 and `Retry-After`, and nothing of it is recorded.
- */
-export type OtlpPassThrough = (
-  body: Buffer,
-  contentType: string,
-  items: number,
-) => 'unavailable' | undefined | Promise<void> | void;
+import type { OtlpEncoding } from './types.ts';
 
 /** What a {@link RequestHandler} works with. */
 export interface RequestHandlerOptions {
@@ -69,6 +55,13 @@ const BODY_REFUSALS: Readonly<
   over_budget: { status: 429, reason: 'queue_full' },
 };
 
+/** How a whole body that the export core refused is answered. */
+const REFUSED_STATUS: Readonly<Record<Extract<ExportOutcome, { accepted: false }>['reason'], number>> = {
+  bad_request: 400,
+  forbidden: 403,
+  storage: 503,
+};
+
 const INTERNAL_ERROR: Refusal = {
   status: 500,
   encoding: 'json',
@@ -79,12 +72,14 @@ const INTERNAL_ERROR: Refusal = {
 
 export class RequestHandler {
   readonly #options: RequestHandlerOptions;
+  readonly #core: ExportCore;
   readonly #retryAfter: string;
   /** Set when the receiver closes: new requests get 503. */
   closing = false;
 
   constructor(options: RequestHandlerOptions) {
     this.#options = options;
+    this.#core = new ExportCore(options);
     this.#retryAfter = String(Math.max(1, Math.ceil(options.retryAfterMs / 1000)));
   }
 
@@ -134,113 +129,21 @@ export class RequestHandler {
     body: Buffer,
     sender: Sender | undefined,
   ): void {
-    if (request.route === 'traces') this.#traces(response, request.encoding, body, sender);
-    else this.#metrics(response, request.encoding, body, sender);
-  }
-
-  #traces(response: ServerResponse, encoding: OtlpEncoding, body: Buffer, sender: Sender | undefined): void {
-    const decoded = this.#timed(() =>
-      encoding === 'protobuf' ? decodeTracesWire(body) : decodeTracesJson(body),
-    );
-    if (!decoded.ok) {
-      this.#badRequest(response, encoding, decoded.reason);
+    const { encoding, route } = request;
+    const outcome = this.#core.export(route, encoding, body, sender);
+    if (outcome.accepted) {
+      const reply = exportResponse(encoding, route, outcome.rejected, outcome.message);
+      send(response, 200, encoding, reply, this.#closeIfClosing({}));
       return;
     }
-    const bound = bindTraces(decoded.value, sender);
-    if (!bound.ok) {
-      this.#forbidden(response, encoding, bound.message);
-      return;
-    }
-    if (this.#passThrough(this.#options.onTraces, body, encoding, decoded.value.spanCount)) {
-      this.#unavailable(response, encoding);
-      return;
-    }
-    const outcome = this.#options.ingest.ingest(bound.value);
-    this.#options.counters.spansReceived += decoded.value.spanCount;
-    this.#options.counters.spansRejected += outcome.rejected;
-    this.#options.counters.spansRetimed += outcome.retimed;
-    for (const [reason, count] of Object.entries(outcome.rejectedBy))
-      this.#options.counters.spansRejectedBy[reason as keyof typeof outcome.rejectedBy] += count;
-    const reply = exportResponse(encoding, 'traces', outcome.rejected, outcome.message);
-    send(response, 200, encoding, reply, this.#closeIfClosing({}));
-  }
-
-  #metrics(response: ServerResponse, encoding: OtlpEncoding, body: Buffer, sender: Sender | undefined): void {
-    // Namespaces are read only when a bound sender must be checked.
-    const namespaces = sender?.namespace === undefined ? undefined : [];
-    const decoded = this.#timed(() =>
-      encoding === 'protobuf'
-        ? countDataPointsProtobuf(body, namespaces)
-        : countDataPointsJson(body, namespaces),
-    );
-    if (!decoded.ok) {
-      this.#badRequest(response, encoding, decoded.reason);
-      return;
-    }
-    const bound = checkMetricNamespaces(namespaces ?? [], sender);
-    if (!bound.ok) {
-      this.#forbidden(response, encoding, bound.message);
-      return;
-    }
-    if (this.#passThrough(this.#options.onMetrics, body, encoding, decoded.value)) {
-      this.#unavailable(response, encoding);
-      return;
-    }
-    this.#options.counters.dataPointsReceived += decoded.value;
-    send(response, 200, encoding, exportResponse(encoding, 'metrics', 0, ''), this.#closeIfClosing({}));
-  }
-
-  #timed<T>(decode: () => DecodeResult<T>): DecodeResult<T> {
-    const startedMs = performance.now();
-    const result = decode();
-    this.#options.counters.decodeMs += performance.now() - startedMs;
-    return result;
-  }
-
-  /**
-   * Hands the body on; a failing callback is logged, never turned into a failed request.
-   * @returns true when the callback could not keep the body (the request must be refused)
-   */
-  #passThrough(
-    callback: OtlpPassThrough | undefined,
-    body: Buffer,
-    encoding: OtlpEncoding,
-    items: number,
-  ): boolean {
-    if (callback === undefined) return false;
-    const logFailure = (error: unknown): void =>
-      diag.error('headroom: an OTLP pass-through callback failed', error);
-    try {
-      const outcome = callback(body, CONTENT_TYPES[encoding], items);
-      if (outcome instanceof Promise) outcome.catch(logFailure);
-      return outcome === 'unavailable';
-    } catch (error) {
-      logFailure(error);
-      return false;
-    }
-  }
-
-  /** A request that decoded but cannot be kept (the queue on disk cannot be written): retry later. */
-  #unavailable(response: ServerResponse, encoding: OtlpEncoding): void {
-    const message = 'the collector cannot store the request now: retry later';
-    // 503 gets Retry-After in #refuse; the body was read whole: the connection stays open.
-    this.#refuse(response, { status: 503, encoding, message, reason: 'storage', headers: {} });
+    // The body was read whole: the connection stays open (503 gets Retry-After in #refuse).
+    const { reason, message } = outcome;
+    this.#refuse(response, { status: REFUSED_STATUS[reason], encoding, message, reason, headers: {} });
   }
 
   #overload(reason: OverloadReason, encoding: OtlpEncoding): Refusal {
     const { status, message } = OVERLOAD[reason];
     return { status, encoding, message, reason, headers: { ...CLOSE, 'retry-after': this.#retryAfter } };
-  }
-
-  /** A request with data outside its sender's namespace: nothing of it is recorded or forwarded. */
-  #forbidden(response: ServerResponse, encoding: OtlpEncoding, message: string): void {
-    // The body was read whole: the connection stays open.
-    this.#refuse(response, { status: 403, encoding, message, reason: 'forbidden', headers: {} });
-  }
-
-  #badRequest(response: ServerResponse, encoding: OtlpEncoding, message: string): void {
-    // The body was read whole: the connection stays open.
-    this.#refuse(response, { status: 400, encoding, message, reason: 'bad_request', headers: {} });
   }
 
   #refuse(response: ServerResponse, refusal: Refusal): void {

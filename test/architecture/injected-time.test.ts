@@ -16,7 +16,7 @@ const ALLOWED: Readonly<Record<string, readonly [number, string]>> = {
   'agent/clock.ts': [3, 'the system clock itself'],
   'agent/agent.ts': [2, 'measures its own evaluation cost in real time (a manual clock would read 0)'],
   'agent/load/load-signals.ts': [2, 'measures the real event loop and CPU over real elapsed time'],
-  'collector/receiver/request-handler.ts': [2, 'measures its own decoding cost in real time'],
+  'collector/receiver/export-core.ts': [2, 'measures its own decoding cost in real time'],
   'instrumentation/operation-handle.ts': [1, "the time left is measured on the span's own clock (the SDK's)"],
   'instrumentation/headroom.ts': [1, "the shutdown bound: ref'd on purpose, the caller awaits it"],
   'app/collector-shutdown.ts': [4, "the shutdown bound: ref'd on purpose, the caller awaits it"],
