@@ -1,16 +1,16 @@
 /**
  * Runs a case through the receiver's parts in this process, without sockets: the header screen,
- * gzip under the size limit, the decoders, span ingest into an agent on a manual clock, and now and
+ * decompression under the size limit, the decoders, span ingest into an agent on a manual clock, and now and
  * then an evaluation tick and a Prometheus exposition. Any exception, or a decoder outcome that
  * breaks its contract, is a problem; the status it predicts is what the HTTP receiver must answer.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import { Agent, ManualClock, RuleMatcher } from '../agent/index.ts';
-import { maxCompressedBytes } from '../collector/receiver/body-reader.ts';
+import { compressionOf, maxCompressedBytes } from '../collector/receiver/content-coding.ts';
 import { decodeTracesJson } from '../collector/receiver/json-trace-decoder.ts';
 import { countDataPointsJson, countDataPointsProtobuf } from '../collector/receiver/metrics-decoder.ts';
-import { encodingOf, isGzipped } from '../collector/receiver/request-screen.ts';
+import { encodingOf } from '../collector/receiver/request-screen.ts';
 import { SpanIngest } from '../collector/receiver/span-ingest.ts';
 import type { DecodeResult } from '../collector/receiver/types.ts';
 import { decodeTracesWire } from '../collector/receiver/wire-trace-decoder.ts';
@@ -76,14 +76,14 @@ export class InProcessTarget {
     if (route === undefined) return [404];
     if (envelope.method !== 'POST') return [405];
     const encoding = encodingOf(envelope.contentType);
-    const gzip = isGzipped(envelope.contentEncoding);
-    if (encoding === undefined || gzip === undefined) return [415];
-    const limit = gzip ? maxCompressedBytes(this.maxBodyBytes) : this.maxBodyBytes;
+    const compression = compressionOf(envelope.contentEncoding);
+    if (encoding === undefined || compression === undefined) return [415];
+    const limit = compression === 'none' ? this.maxBodyBytes : maxCompressedBytes(this.maxBodyBytes);
     if (envelope.wire.length > limit) return [413];
     let body = envelope.wire;
-    if (gzip) {
+    if (compression !== 'none') {
       try {
-        body = gunzipSync(envelope.wire, { maxOutputLength: this.maxBodyBytes });
+        body = DECOMPRESS[compression](envelope.wire, { maxOutputLength: this.maxBodyBytes });
       } catch (error) {
         // Streamed, the receiver may see the limit passed before the stream turns out corrupt.
         return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? [413] : [400, 413];
@@ -112,6 +112,8 @@ export class InProcessTarget {
       problems.push(`ingest counted ${outcome.accepted} + ${outcome.rejected} of ${traces.spanCount} spans`);
   }
 }
+
+const DECOMPRESS = { gzip: gunzipSync, deflate: inflateSync, zstd: zstdDecompressSync };
 
 /** Whether a decoder accepted the body; an outcome outside its contract is a problem. */
 function checked<T>(result: DecodeResult<T>, problems: string[]): result is { ok: true; value: T } {

@@ -1,9 +1,9 @@
 /**
- * What a case does to the HTTP envelope of a body: gzip (valid, truncated, corrupt, a bomb, twice,
- * or claimed but absent), content encodings the receiver does not speak, wrong or odd content
+ * What a case does to the HTTP envelope of a body: gzip, deflate or zstd, and gzip truncated,
+ * corrupt, a bomb, twice, or claimed but absent, content encodings the receiver does not speak, wrong or odd content
  * types, and now and then a wrong method or path.
  */
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import type { Rng } from './rng.ts';
 
 /** The envelope of a request. */
@@ -32,7 +32,17 @@ const BAD_TYPES = [
   'multipart/form-data; boundary=x',
   '*/*',
 ];
-const BAD_ENCODINGS = ['deflate', 'br', 'zstd', 'compress', 'gzip, gzip', 'gzip;q=1', 'chunked', 'x'];
+const BAD_ENCODINGS = ['br', 'snappy', 'lz4', 'compress', 'gzip, gzip', 'gzip;q=1', 'chunked', 'x'];
+
+/** The codings of a valid compressed body, with their compressors. */
+const CODINGS: ReadonlyArray<readonly [string, (body: Buffer) => Buffer]> = [
+  ['gzip', gzipSync],
+  ['x-gzip', gzipSync],
+  ['GZIP', gzipSync],
+  ['deflate', deflateSync],
+  ['zlib', deflateSync],
+  ['zstd', zstdCompressSync],
+];
 
 /** A 1 MiB run of zeros, gzipped: about 1 KiB. Gzip members concatenate into one stream. */
 let zerosMember: Buffer | undefined;
@@ -49,13 +59,10 @@ export function envelope(rng: Rng, body: Buffer, encoding: 'protobuf' | 'json', 
   const roll = rng.float();
   if (roll < 0.55)
     return { ...base, contentEncoding: rng.pick([undefined, 'identity']), wire: body, name: 'plain' };
-  if (roll < 0.75)
-    return {
-      ...base,
-      contentEncoding: rng.pick(['gzip', 'x-gzip', 'GZIP']),
-      wire: gzipSync(body),
-      name: 'gzip',
-    };
+  if (roll < 0.75) {
+    const [coding, compress] = rng.pick(CODINGS);
+    return { ...base, contentEncoding: coding, wire: compress(body), name: 'compressed' };
+  }
   if (roll < 0.8) {
     const zipped = gzipSync(body);
     return {

@@ -1,20 +1,26 @@
 /**
- * Reads a request body under a size limit that holds while the bytes stream in and after gzip
- * decompression: inflation runs chunk by chunk as the compressed bytes arrive and stops as soon as
- * the output passes the limit, so a gzip bomb costs at most the limit plus one zlib chunk (16 KiB).
+ * Reads a request body under a size limit that holds while the bytes stream in and after
+ * decompression (gzip, deflate or zstd): decompression runs chunk by chunk as the compressed bytes
+ * arrive and stops as soon as the output passes the limit, so a decompression bomb costs at most
+ * the limit plus one output chunk (16 KiB).
  * Each chunk kept is first counted against the admission budget, and the body must arrive within
  * its deadlines (total time and minimum rate).
  */
 import type { IncomingMessage } from 'node:http';
-import { createGunzip, type Gunzip } from 'node:zlib';
 import { BodyDeadline, type BodyDeadlineOptions } from './body-deadline.ts';
+import {
+  type Compression,
+  createDecompressor,
+  type Decompressor,
+  maxCompressedBytes,
+} from './content-coding.ts';
 
 /** Options of {@link readBody}. */
 export interface ReadBodyOptions {
   /** Largest body, bytes, after decompression. */
   readonly maxBodyBytes: number;
-  /** Whether the body is gzip-compressed (`Content-Encoding: gzip`). */
-  readonly gzip: boolean;
+  /** How the body is compressed (its `Content-Encoding`). */
+  readonly compression: Compression;
   /** Total time and minimum rate of the body; none when absent. */
   readonly deadline?: BodyDeadlineOptions;
   /** Counts bytes about to be kept (after decompression); false refuses them. @default () => true */
@@ -22,7 +28,7 @@ export interface ReadBodyOptions {
 }
 
 /** Why a body was not read to the end. */
-export type BodyProblem = 'too_large' | 'bad_gzip' | 'aborted' | 'timeout' | 'over_budget';
+export type BodyProblem = 'too_large' | 'bad_compression' | 'aborted' | 'timeout' | 'over_budget';
 
 /** The body, or why it was not read to the end. */
 export type BodyOutcome =
@@ -30,14 +36,7 @@ export type BodyOutcome =
   | { readonly ok: false; readonly problem: BodyProblem; readonly reason: string };
 
 const OVER_BUDGET = 'too many request bytes in flight: retry later';
-
-/**
- * Largest gzip stream a body of `maxBodyBytes` can compress to (zlib's `deflateBound` for stored
- * blocks, plus the gzip header and trailer with room for a file name): the limit on the bytes read.
- */
-export function maxCompressedBytes(maxBodyBytes: number): number {
-  return maxBodyBytes + (maxBodyBytes >>> 12) + (maxBodyBytes >>> 14) + 1024;
-}
+const TRAILING = 'bytes after the end of the zlib stream (send one stream)';
 
 /**
  * Reads the whole body; never rejects. On failure the request is left paused (the caller answers
@@ -46,12 +45,14 @@ export function maxCompressedBytes(maxBodyBytes: number): number {
 export function readBody(request: IncomingMessage, options: ReadBodyOptions): Promise<BodyOutcome> {
   return new Promise((resolve) => {
     const { maxBodyBytes } = options;
-    const maxWireBytes = options.gzip ? maxCompressedBytes(maxBodyBytes) : maxBodyBytes;
+    const { compression } = options;
+    const maxWireBytes = compression === 'none' ? maxBodyBytes : maxCompressedBytes(maxBodyBytes);
     const chunks: Buffer[] = [];
     let wireBytes = 0;
     let bodyBytes = 0;
     let settled = false;
-    const gunzip: Gunzip | undefined = options.gzip ? createGunzip() : undefined;
+    const inflater: Decompressor | undefined =
+      compression === 'none' ? undefined : createDecompressor(compression, maxBodyBytes);
     const hold = options.hold ?? (() => true);
     const deadline =
       options.deadline === undefined
@@ -67,7 +68,7 @@ export function readBody(request: IncomingMessage, options: ReadBodyOptions): Pr
       request.off('data', onWireData);
       request.off('end', onWireEnd);
       request.pause();
-      if (gunzip !== undefined && !outcome.ok) gunzip.destroy();
+      if (inflater !== undefined && !outcome.ok) inflater.destroy();
       resolve(outcome);
     };
     const tooLarge = (): void =>
@@ -83,21 +84,30 @@ export function readBody(request: IncomingMessage, options: ReadBodyOptions): Pr
       wireBytes += chunk.length;
       deadline?.add(chunk.length);
       if (wireBytes > maxWireBytes) tooLarge();
-      else if (gunzip !== undefined) gunzip.write(chunk);
+      else if (inflater !== undefined) inflater.write(chunk);
       else onBodyData(chunk);
     }
     function onWireEnd(): void {
-      if (gunzip !== undefined) gunzip.end();
+      if (inflater !== undefined) inflater.end();
       else onBodyEnd();
     }
 
-    if (gunzip !== undefined) {
-      gunzip.on('data', (chunk: Buffer) => {
+    if (inflater !== undefined) {
+      inflater.on('data', (chunk: Buffer) => {
         if (!settled) onBodyData(chunk);
       });
-      gunzip.on('end', onBodyEnd);
-      gunzip.on('error', (error) =>
-        finish({ ok: false, problem: 'bad_gzip', reason: `malformed gzip body: ${error.message}` }),
+      inflater.on('end', () => {
+        // Node's zlib decoder stops at the end of the stream: bytes after it would be lost.
+        if (compression !== 'deflate' || (request.complete && inflater.bytesWritten === wireBytes))
+          onBodyEnd();
+        else finish({ ok: false, problem: 'bad_compression', reason: `${compression} body: ${TRAILING}` });
+      });
+      inflater.on('error', (error) =>
+        finish({
+          ok: false,
+          problem: 'bad_compression',
+          reason: `malformed ${compression} body: ${error.message}`,
+        }),
       );
     }
     request.on('data', onWireData);

@@ -11,7 +11,8 @@ import { diag } from '@opentelemetry/api';
 import type { Clock } from '../../agent/index.ts';
 import type { Admission, OverloadReason } from './admission.ts';
 import type { BodyDeadlineOptions } from './body-deadline.ts';
-import { type BodyProblem, maxCompressedBytes, readBody } from './body-reader.ts';
+import { type BodyProblem, readBody } from './body-reader.ts';
+import { maxCompressedBytes } from './content-coding.ts';
 import { DISCARD_MAX_MS, DISCARD_WIRE_BODIES, discardRest } from './discard-rest.ts';
 import { ExportCore, type ExportOutcome, type OtlpPassThrough } from './export-core.ts';
 import { CONTENT_TYPES, exportResponse, grpcCodeOf, statusResponse } from './otlp-responses.ts';
@@ -50,7 +51,7 @@ const BODY_REFUSALS: Readonly<
   Record<Exclude<BodyProblem, 'aborted'>, { status: number; reason: Refusal['reason'] }>
 > = {
   too_large: { status: 413, reason: 'too_large' },
-  bad_gzip: { status: 400, reason: 'bad_request' },
+  bad_compression: { status: 400, reason: 'bad_request' },
   timeout: { status: 408, reason: 'timeout' },
   over_budget: { status: 429, reason: 'queue_full' },
 };
@@ -111,7 +112,7 @@ export class RequestHandler {
     if (expectsContinue) response.writeContinue();
     const body = await readBody(request, {
       maxBodyBytes: this.#options.maxBodyBytes,
-      gzip: screened.gzip,
+      compression: screened.compression,
       deadline: { ...this.#options.bodyDeadline, clock: this.#options.clock },
       hold: ticket.hold,
     });

@@ -4,7 +4,7 @@
  * declared length over the limit (413). Overload is decided next, by `Admission`.
  */
 import type { IncomingMessage } from 'node:http';
-import { maxCompressedBytes } from './body-reader.ts';
+import { ACCEPTED_CODINGS, type Compression, compressionOf, maxCompressedBytes } from './content-coding.ts';
 import type { OtlpEncoding, RefusalReason } from './types.ts';
 
 /** The OTLP/HTTP endpoints the receiver serves. */
@@ -14,7 +14,7 @@ export type OtlpRoute = 'traces' | 'metrics';
 export interface AcceptedRequest {
   readonly route: OtlpRoute;
   readonly encoding: OtlpEncoding;
-  readonly gzip: boolean;
+  readonly compression: Compression;
 }
 
 /** A refused request: what to answer (a `google.rpc.Status` with `message`) and what to count. */
@@ -68,17 +68,17 @@ export function screenRequest(
     const message = `unsupported content type ${contentType}: use application/x-protobuf or application/json`;
     return refuse(415, 'unsupported_media_type', message);
   }
-  const gzip = isGzipped(request.headers['content-encoding']);
-  if (gzip === undefined) {
-    const message = `unsupported content encoding ${request.headers['content-encoding']}: use gzip or none`;
+  const compression = compressionOf(request.headers['content-encoding']);
+  if (compression === undefined) {
+    const message = `unsupported content encoding ${request.headers['content-encoding']}: use ${ACCEPTED_CODINGS}`;
     return refuse(415, 'unsupported_media_type', message);
   }
   if (closing) return refuse(503, 'closing', 'the receiver is shutting down: retry later');
   const declaredBytes = Number(request.headers['content-length'] ?? 0);
-  if (declaredBytes > (gzip ? maxCompressedBytes(maxBodyBytes) : maxBodyBytes)) {
+  if (declaredBytes > (compression === 'none' ? maxBodyBytes : maxCompressedBytes(maxBodyBytes))) {
     return refuse(413, 'too_large', `request body exceeds ${maxBodyBytes} bytes`);
   }
-  return { route, encoding, gzip };
+  return { route, encoding, compression };
 }
 
 /** The path of a request target, without its query string. */
@@ -98,13 +98,5 @@ export function encodingOf(contentType: string | undefined): OtlpEncoding | unde
   const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   if (mediaType === 'application/x-protobuf') return 'protobuf';
   if (mediaType === 'application/json') return 'json';
-  return undefined;
-}
-
-/** Whether a `Content-Encoding` means gzip (true) or none (false); `undefined` for any other coding. */
-export function isGzipped(contentEncoding: string | undefined): boolean | undefined {
-  const coding = (contentEncoding ?? '').trim().toLowerCase();
-  if (coding === '' || coding === 'identity') return false;
-  if (coding === 'gzip' || coding === 'x-gzip') return true;
   return undefined;
 }

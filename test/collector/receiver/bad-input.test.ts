@@ -66,7 +66,7 @@ describe('OTLP/HTTP receiver on bad input', () => {
     [
       'an unknown content encoding',
       { 'content-type': PROTOBUF, 'content-encoding': 'br' },
-      'unsupported content encoding br: use gzip or none',
+      'unsupported content encoding br: use gzip, zstd, deflate or none',
     ],
   ])('should answer %s with 415', async (_, headers, message) => {
     const { receiver } = await start();

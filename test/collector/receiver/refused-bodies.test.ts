@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { maxCompressedBytes } from '../../../collector/receiver/body-reader.ts';
+import { maxCompressedBytes } from '../../../collector/receiver/content-coding.ts';
 import { DISCARD_MAX_MS, DISCARD_WIRE_BODIES } from '../../../collector/receiver/discard-rest.ts';
 import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
 import { postHead, rawConnect } from '../../helpers/raw-http.ts';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { maxCompressedBytes } from '../../../collector/receiver/body-reader.ts';
-import { encodingOf, isGzipped, screenRequest } from '../../../collector/receiver/request-screen.ts';
+import { compressionOf, maxCompressedBytes } from '../../../collector/receiver/content-coding.ts';
+import { encodingOf, screenRequest } from '../../../collector/receiver/request-screen.ts';
 
 function requestOf(
   headers: Record<string, string>,
@@ -17,7 +17,7 @@ describe('screenRequest', () => {
     expect(screenRequest(requestOf(headers), 100, false)).toEqual({
       route: 'traces',
       encoding: 'json',
-      gzip: false,
+      compression: 'none',
     });
     expect(screenRequest(requestOf(headers, 'POST', '/v1/metrics'), 100, false)).toMatchObject({
       route: 'metrics',
@@ -36,16 +36,16 @@ describe('screenRequest', () => {
     });
   });
 
-  it('should judge a declared gzip length against the largest gzip stream the limit allows', () => {
+  it('should judge a declared compressed length against the largest compressed body the limit allows', () => {
     const gzip = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
     const atBound = { ...gzip, 'content-length': String(maxCompressedBytes(1000)) };
     const pastBound = { ...gzip, 'content-length': String(maxCompressedBytes(1000) + 1) };
-    expect(screenRequest(requestOf(atBound), 1000, false)).toMatchObject({ gzip: true });
+    expect(screenRequest(requestOf(atBound), 1000, false)).toMatchObject({ compression: 'gzip' });
     expect(screenRequest(requestOf(pastBound), 1000, false)).toMatchObject({ refusal: { status: 413 } });
   });
 });
 
-describe('encodingOf and isGzipped', () => {
+describe('encodingOf and compressionOf', () => {
   it.each([
     ['application/x-protobuf', 'protobuf'],
     ['Application/JSON; charset=utf-8', 'json'],
@@ -58,13 +58,17 @@ describe('encodingOf and isGzipped', () => {
   });
 
   it.each([
-    [undefined, false],
-    ['identity', false],
-    ['GZIP', true],
-    ['x-gzip', true],
-    ['deflate', undefined],
+    [undefined, 'none'],
+    ['identity', 'none'],
+    ['GZIP', 'gzip'],
+    ['x-gzip', 'gzip'],
+    [' zstd ', 'zstd'],
+    ['Deflate', 'deflate'],
+    ['zlib', 'deflate'],
+    ['br', undefined],
+    ['snappy', undefined],
     ['gzip, br', undefined],
-  ])('should read Content-Encoding %s as gzip=%s', (contentEncoding, gzip) => {
-    expect(isGzipped(contentEncoding)).toBe(gzip);
+  ])('should read Content-Encoding %s as %s', (contentEncoding, compression) => {
+    expect(compressionOf(contentEncoding)).toBe(compression);
   });
 });
