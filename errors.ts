@@ -186,3 +186,17 @@ export class StoreReadError extends HeadroomError {
     this.path = path;
   }
 }
+
+/**
+ * `headroom agent` could not open the state store at `path` for writing: the path is a directory
+ * or a device, or the file or its directory cannot be created or written (permissions, read-only
+ * file system). Nothing is moved aside; collector mode exits with it.
+ */
+export class StoreOpenError extends HeadroomError {
+  readonly path: string;
+
+  constructor(path: string, why: string, options?: ErrorOptions) {
+    super('HEADROOM_ERR_STORE_OPEN', `cannot open state store ${path} for writing: ${why}`, options);
+    this.path = path;
+  }
+}

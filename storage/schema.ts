@@ -45,3 +45,25 @@ export function migrate(db: DatabaseSync): void {
     }
   }
 }
+
+/** The columns of each table at {@link SCHEMA_VERSION}, in order. */
+const TABLES: Readonly<Record<string, readonly string[]>> = {
+  records: ['kind', 'key', 'value'],
+  queued_requests: ['id', 'signal', 'content_type', 'items', 'body'],
+};
+
+/**
+ * Why `db`'s tables are not those of {@link SCHEMA_VERSION} (a table missing, a view, other
+ * columns: a file edited by hand or by another program), or `undefined` when they are.
+ */
+export function schemaProblem(db: DatabaseSync): string | undefined {
+  const columnsOf = db.prepare(
+    "SELECT p.name FROM sqlite_schema s, pragma_table_info(s.name) p WHERE s.type = 'table' AND s.name = ?",
+  );
+  for (const [table, columns] of Object.entries(TABLES)) {
+    const found = columnsOf.all(table).map((row) => String(row.name));
+    if (found.join() !== columns.join())
+      return `table ${table} has columns (${found.join(', ')}), expected (${columns.join(', ')})`;
+  }
+  return undefined;
+}

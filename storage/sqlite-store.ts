@@ -6,13 +6,13 @@
  * comes from a newer Headroom is moved aside (`<path>.corrupt-<ms>` / `.newer-<ms>`) and a clean
  * one started, so a bad file never crash-loops the process.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { type Checkpoint, type Clock, type StateStore, type StoredRecord, sleep } from '../agent/index.ts';
-import { StoreLockedError } from '../errors.ts';
+import { HeadroomError, StoreLockedError, StoreOpenError } from '../errors.ts';
 import { loadSqlite } from './load-sqlite.ts';
-import { migrate, SCHEMA_VERSION, schemaVersionOf } from './schema.ts';
+import { migrate, SCHEMA_VERSION, schemaProblem, schemaVersionOf } from './schema.ts';
 import { SqliteRequestQueue } from './sqlite-queue.ts';
 
 /** Options of {@link openSqliteStore}. */
@@ -54,18 +54,37 @@ const SQLITE_LOCKED = 6;
  * schema, turns WAL on.
  * @throws {StoreLockedError} when another process holds the lock past `lockTimeoutMs`
  * @throws the signal's reason when `signal` aborts the wait
- * @throws the system error when the directory or a fresh store cannot be created
+ * @throws {StoreOpenError} when `path` is a directory or a device, or it or its directory cannot
+ *   be created or written (nothing is moved aside then)
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<StateStore> {
   const { DatabaseSync } = await loadSqlite();
-  mkdirSync(dirname(options.path), { recursive: true });
-  const lock = await takeLock(new DatabaseSync(`${options.path}.lock`, { timeout: 0 }), options);
   try {
-    return new SqliteStore(openUsable(DatabaseSync, options), lock, options.path);
+    refuseNonFile(options.path);
+    mkdirSync(dirname(options.path), { recursive: true });
+    const lock = await takeLock(new DatabaseSync(`${options.path}.lock`, { timeout: 0 }), options);
+    try {
+      return new SqliteStore(openUsable(DatabaseSync, options), lock, options.path);
+    } catch (error) {
+      lock.close();
+      throw error;
+    }
   } catch (error) {
-    lock.close();
-    throw error;
+    if (error instanceof HeadroomError || options.signal?.aborted) throw error;
+    throw new StoreOpenError(options.path, (error as Error).message, { cause: error });
   }
+}
+
+/** A directory or a device at `path` is never opened (nor moved aside). @throws {StoreOpenError} */
+function refuseNonFile(path: string): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined || stat.isFile()) return;
+  throw new StoreOpenError(
+    path,
+    stat.isDirectory()
+      ? 'it is a directory (storage.path names the store file itself)'
+      : 'it is not a regular file',
+  );
 }
 
 /** Begins the exclusive transaction on `lock`, retrying while another process holds it; closes `lock` on failure. */
@@ -97,36 +116,45 @@ async function takeLock(lock: DatabaseSync, options: SqliteStoreOptions): Promis
   }
 }
 
-/** Opens the store, moving it aside once when it is unreadable, corrupt or newer. */
+/** A store whose content this Headroom cannot use: moved aside, never a reason to stop. */
+class DamagedStore extends Error {}
+
+/** SQLite codes that say the file's content is bad (not the disk, the directory or the lock). */
+const DAMAGE_CODES = new Set([1 /* ERROR: a table or column missing */, 11 /* CORRUPT */, 26 /* NOTADB */]);
+
+/**
+ * Opens the store, moving it aside once when it is corrupt, newer, or its tables are not this
+ * version's. @throws the SQLite error when the file or its directory cannot be written
+ */
 function openUsable(Database: typeof DatabaseSync, options: SqliteStoreOptions): DatabaseSync {
-  const problem = (db: DatabaseSync): string | undefined => {
-    const version = schemaVersionOf(db);
-    if (version > SCHEMA_VERSION)
-      return `newer:schema version ${version}, this Headroom reads up to ${SCHEMA_VERSION}`;
-    const check = db.prepare('PRAGMA quick_check').get() as { quick_check?: unknown } | undefined;
-    return check?.quick_check === 'ok'
-      ? undefined
-      : `corrupt:integrity check says ${String(check?.quick_check)}`;
-  };
   let db: DatabaseSync | undefined;
-  let why: string | undefined;
   try {
     db = new Database(options.path);
-    why = problem(db);
+    return usable(db, options.maxPageCount);
   } catch (error) {
-    why = `corrupt:${(error as Error).message}`;
-  }
-  if (why !== undefined) {
     db?.close();
-    moveAside(options, why);
-    db = new Database(options.path);
+    if (!(error instanceof DamagedStore) && !DAMAGE_CODES.has(sqliteCode(error) ?? 0)) throw error;
+    moveAside(options, error instanceof DamagedStore ? error.message : `corrupt:${(error as Error).message}`);
+    return usable(new Database(options.path), options.maxPageCount);
   }
-  const usable = db as DatabaseSync;
-  usable.exec('PRAGMA journal_mode = WAL');
-  usable.exec('PRAGMA synchronous = NORMAL');
-  migrate(usable);
-  if (options.maxPageCount !== undefined) usable.exec(`PRAGMA max_page_count = ${options.maxPageCount}`);
-  return usable;
+}
+
+/** Checks `db`, turns WAL on and migrates it. @throws {DamagedStore} when its content is unusable */
+function usable(db: DatabaseSync, maxPageCount: number | undefined): DatabaseSync {
+  const version = schemaVersionOf(db);
+  if (version > SCHEMA_VERSION)
+    throw new DamagedStore(`newer:schema version ${version}, this Headroom reads up to ${SCHEMA_VERSION}`);
+  if (version < 0) throw new DamagedStore(`corrupt:schema version ${version}`);
+  const check = db.prepare('PRAGMA quick_check').get() as { quick_check?: unknown } | undefined;
+  if (check?.quick_check !== 'ok')
+    throw new DamagedStore(`corrupt:integrity check says ${String(check?.quick_check)}`);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  migrate(db);
+  const problem = schemaProblem(db);
+  if (problem !== undefined) throw new DamagedStore(`corrupt:${problem}`);
+  if (maxPageCount !== undefined) db.exec(`PRAGMA max_page_count = ${maxPageCount}`);
+  return db;
 }
 
 function moveAside(options: SqliteStoreOptions, why: string): void {
