@@ -99,7 +99,8 @@ export class Collector {
    * restored from the store (`storage.path`, default `data/headroom.db`) before the receiver
    * accepts traffic.
    * @throws {ConfigInvalidError} / {ConfigReadError} for a bad configuration; {ListenError} when a port is taken;
-   *   {StoreLockedError} when another process holds the store past `storage.lockTimeout`; the
+   *   {StoreLockedError} when another process holds the store past `storage.lockTimeout`;
+   *   {StoreOpenError} when the store's path is a directory, a device or unwritable; the
    *   reason of `options.signal` when it aborts the wait for the lock
    */
   static async start(options: CollectorOptions): Promise<Collector> {
