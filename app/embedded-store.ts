@@ -7,7 +7,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
-import { StoreLockedError } from '../errors.ts';
+import { StoreLockedError, StoreOpenError } from '../errors.ts';
 import { type MetricSource, type StoreMode, stateMetrics } from '../exporters/metrics/index.ts';
 import type { EmbeddedHeadroom } from '../instrumentation/index.ts';
 import type { AlertState } from './alerting.ts';
@@ -74,8 +74,9 @@ async function openInBackground(
     if (signal.aborted && error === signal.reason) return undefined; // shut down while waiting
     const locked = error instanceof StoreLockedError;
     state.mode = locked ? 'memory_locked' : 'memory_unavailable';
+    const said = locked || error instanceof StoreOpenError; // their message names the store
     diag.warn(
-      `headroom: ${locked ? (error as Error).message : `state store ${path} cannot be opened (${(error as Error).message})`}: running in memory only; this service's degradation, SLO and alert state will not survive a restart`,
+      `headroom: ${said ? (error as Error).message : `state store ${path} cannot be opened (${(error as Error).message})`}: running in memory only; this service's degradation, SLO and alert state will not survive a restart`,
     );
     return undefined;
   }
