@@ -202,14 +202,19 @@ export class DegradationManager {
    * starts again. Not a decision: nothing is published.
    */
   restore(snapshot: DegradationSnapshot): void {
-    this.#enter(snapshot.level, snapshot.sinceMs);
-    this.#heldSinceMs = snapshot.heldSinceMs;
+    // A time after now (the wall clock stepped back between runs) is taken as now: dwell, sustain
+    // and maxDuration never wait for a moment that is yet to come.
+    const nowMs = this.#clock.now();
+    const past = (ms: number) => Math.min(ms, nowMs);
+    this.#enter(snapshot.level, past(snapshot.sinceMs));
+    this.#heldSinceMs = past(snapshot.heldSinceMs);
     this.#override = snapshot.override === undefined ? undefined : { ...snapshot.override };
     this.#seq = snapshot.seq;
     for (const decision of snapshot.decisions) this.#audit.add(Object.freeze(decision));
     this.#lastDecision = snapshot.decisions.at(-1);
-    this.#policy.entered(this.#level, undefined, this.#clock.now());
-    this.#policy.improvedSinceMs = snapshot.improvedSinceMs;
+    this.#policy.entered(this.#level, undefined, nowMs);
+    this.#policy.improvedSinceMs =
+      snapshot.improvedSinceMs === undefined ? undefined : past(snapshot.improvedSinceMs);
   }
 
   /** Runs `fn`; a throw is reported through `diag` and becomes `undefined` (never reaches the host). */

@@ -61,13 +61,14 @@ export function directorySection(directory: ServiceDirectory): StateSection {
               { namespace, service, lastSeenMs: Math.floor(lastSeenMs / SIGHTING_MS) * SIGHTING_MS },
             ] as const,
         ),
-    restore: (values) => {
+    restore: (values, nowMs) => {
       let restored = 0;
       for (const value of values) {
         const { namespace, service, lastSeenMs } = (value ?? {}) as Record<string, unknown>;
         if (typeof namespace !== 'string' || typeof service !== 'string') continue;
         if (typeof lastSeenMs !== 'number' || !Number.isFinite(lastSeenMs)) continue;
-        if (directory.admit(service, namespace, lastSeenMs) !== undefined) restored++;
+        // A sighting dated after now (the clock stepped back) is taken as now: it never pins a service.
+        if (directory.admit(service, namespace, Math.min(lastSeenMs, nowMs)) !== undefined) restored++;
       }
       return { restored, dropped: values.length - restored };
     },

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Agent, type AlertEvent, connectAlerting, ManualClock } from '../../agent/index.ts';
 import { createAlertState } from '../../app/alerting.ts';
 import { createJsonLogger } from '../../app/logging.ts';
+import { directorySection } from '../../app/state/keyed-sections.ts';
 import type { WindowBatch } from '../../app/state/window-batches.ts';
 import { windowSection } from '../../app/state/window-section.ts';
 import { StateCheckpoints } from '../../app/state-checkpoints.ts';
@@ -202,5 +203,25 @@ describe('durable sections', () => {
     expect((await exportStoredState(path, 100)).records).toEqual({});
     again.agent.stop();
     again.checkpoints.close();
+  });
+});
+
+describe('the service directory section', () => {
+  it('should take a sighting dated after now (the clock stepped back) as now, never pinning a service', () => {
+    const directory = new ServiceDirectory();
+    const nowMs = 1_700_000_000_000;
+    const values = [
+      { namespace: 'payments', service: 'checkout', lastSeenMs: nowMs + 365 * 24 * 3600_000 },
+      { namespace: 'payments', service: 'refunds', lastSeenMs: nowMs - 5000 },
+    ];
+    const records = values.map((value) => ({ kind: 'service', key: value.service, value }));
+    expect(directorySection(directory).restore(new Map([['service', records]]), nowMs)).toEqual({
+      restored: 2,
+      dropped: 0,
+    });
+    expect(directory.list().map(({ service, lastSeenMs }) => [service, lastSeenMs])).toEqual([
+      ['checkout', nowMs],
+      ['refunds', nowMs - 5000],
+    ]);
   });
 });

@@ -94,3 +94,27 @@ describe('Agent.restoreDegradation', () => {
     );
   });
 });
+
+describe('a snapshot dated after now (the wall clock stepped back between runs)', () => {
+  it('should take its times as now, so recovery and maxDuration run from the restart, not from the future', () => {
+    const original = setup();
+    original.ticks(3, 125); // CRITICAL
+    original.ticks(20, 5); // part of the sustain
+    const snapshot = parseSnapshot(JSON.parse(JSON.stringify(original.manager.snapshot())));
+    if (typeof snapshot === 'string') throw new Error(snapshot);
+    const clock = new ManualClock(original.clock.now() - 24 * 3600_000); // a day behind the writer
+    const manager = new DegradationManager({ config: original.config, clock, service: 'checkout' });
+    manager.restore(snapshot);
+    const restored = manager.snapshot();
+    expect([restored.sinceMs, restored.heldSinceMs, restored.improvedSinceMs]).toEqual([
+      clock.now(),
+      clock.now(),
+      clock.now(),
+    ]);
+    for (let i = 0; i < 200 && manager.level !== 'NONE'; i++) {
+      clock.advance(TICK_MS);
+      manager.observe([verdictOf(5)]);
+    }
+    expect(manager.level).toBe('NONE');
+  });
+});
