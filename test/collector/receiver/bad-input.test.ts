@@ -1,20 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
-import { JSON_TYPE, PROTOBUF, post, send, startTestReceiver, statusOf } from './receiver-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { JSON_TYPE, LIMIT, limitedReceivers, PROTOBUF, post, send, statusOf } from './receiver-harness.ts';
 
-const LIMIT = 64 * 1024;
-const open: OtlpReceiver[] = [];
-
-async function start() {
-  const started = await startTestReceiver({ receiver: { maxBodySize: '64KiB' } });
-  open.push(started.receiver);
-  return started;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((receiver) => receiver.close()));
-});
+const start = limitedReceivers();
 
 describe('OTLP/HTTP receiver on bad input', () => {
   it.each([

@@ -7,23 +7,19 @@ import {
   gzipSync,
   zstdCompressSync,
 } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
+import { describe, expect, it } from 'vitest';
 import { httpBatch, jsonPayload, protobufPayload } from './otlp-fixtures.ts';
-import { JSON_TYPE, PROTOBUF, responseOf, send, startTestReceiver, statusOf } from './receiver-harness.ts';
+import {
+  JSON_TYPE,
+  LIMIT,
+  limitedReceivers,
+  PROTOBUF,
+  responseOf,
+  send,
+  statusOf,
+} from './receiver-harness.ts';
 
-const LIMIT = 64 * 1024;
-const open: OtlpReceiver[] = [];
-
-async function start() {
-  const started = await startTestReceiver({ receiver: { maxBodySize: '64KiB' } });
-  open.push(started.receiver);
-  return started;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((receiver) => receiver.close()));
-});
+const start = limitedReceivers();
 
 /** Compresses `body` as a streaming encoder does: no content size in the frame, the given window. */
 function zstdStream(body: Buffer, windowLog: number): Promise<Buffer> {

@@ -4,6 +4,7 @@
  */
 import { type ClientRequest, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import protobuf from 'protobufjs';
+import { afterEach } from 'vitest';
 import { RuleMatcher } from '../../../agent/index.ts';
 import { type OtlpReceiver, type ReceiverOptions, startReceiver } from '../../../collector/receiver/index.ts';
 import { ServiceDirectory } from '../../../collector/service-directory.ts';
@@ -88,4 +89,23 @@ export function statusOf(response: TestResponse): { code: number; message: strin
   if (response.headers['content-type'] === JSON_TYPE) return JSON.parse(response.body.toString('utf8'));
   const decoded = statusType.toObject(statusType.decode(response.body), { defaults: true });
   return { code: decoded.code as number, message: decoded.message as string };
+}
+
+/** The body limit of the receivers {@link limitedReceivers} starts, bytes (64 KiB). */
+export const LIMIT = 64 * 1024;
+
+/**
+ * For a test file's top level: returns a function starting a receiver with `maxBodySize: 64KiB`
+ * (see {@link startTestReceiver}); every receiver it started is closed after each test.
+ */
+export function limitedReceivers(): () => ReturnType<typeof startTestReceiver> {
+  const open: OtlpReceiver[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((receiver) => receiver.close()));
+  });
+  return async () => {
+    const started = await startTestReceiver({ receiver: { maxBodySize: '64KiB' } });
+    open.push(started.receiver);
+    return started;
+  };
 }
