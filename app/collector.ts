@@ -288,6 +288,10 @@ export class Collector {
   #announce(): void {
     const logger = this.#options.logger;
     logger.info(`receiving OTLP/HTTP on ${this.receiver.url} (POST /v1/traces, /v1/metrics)`);
+    if (this.receiver.grpcAddress !== undefined)
+      logger.info(
+        `receiving OTLP/gRPC on ${this.receiver.grpcAddress} (TraceService, MetricsService Export)`,
+      );
     logger.info(tenancyLine(this.#config.receiver.tokens));
     if (this.api !== undefined) logger.info(`decision API on ${this.api.url}`);
     logger.info(describeFds(this.#fds));
@@ -329,6 +333,7 @@ async function listening<T>(
   try {
     return await start();
   } catch (error) {
+    if (error instanceof ListenError) throw error; // the OTLP/gRPC listener's, naming its own address
     throw new ListenError(what, `${at.host}:${at.port}`, { cause: error });
   }
 }

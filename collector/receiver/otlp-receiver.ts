@@ -7,14 +7,16 @@
  * answer every failure (404, 405, 413, 415 included) with an OTLP `Status` in the request's
  * encoding; with two routes, that is less code than overriding fastify's parsers and built-in errors.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Agent, Clock, RuleMatcher, TimerHandle } from '../../agent/index.ts';
+import { createServer } from 'node:http';
+import type { Agent, RuleMatcher } from '../../agent/index.ts';
 import type { ResolvedConfig } from '../../config/index.ts';
+import { ListenError } from '../../errors.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { Admission } from './admission.ts';
 import { answerClientError } from './client-error.ts';
-import type { OtlpPassThrough } from './export-core.ts';
+import { ExportCore, type OtlpPassThrough } from './export-core.ts';
+import { type GrpcListener, type GrpcListenerOptions, startGrpcListener } from './grpc/grpc-server.ts';
+import { listen, serverTimeouts, shutdown } from './http-listener.ts';
 import { ReceiverCounters } from './receiver-counters.ts';
 import { RequestHandler } from './request-handler.ts';
 import { type ReceiverTokens, SenderAuth } from './sender-auth.ts';
@@ -55,6 +57,8 @@ export interface OtlpReceiver {
   readonly url: string;
   /** The port listened on (the one picked when the config said 0). */
   readonly port: number;
+  /** The OTLP/gRPC listener's `host:port`, e.g. `127.0.0.1:4317`; undefined when `receiver.grpc` is off. */
+  readonly grpcAddress: string | undefined;
   /** Counters for the agent's own metrics. */
   stats(): ReceiverStats;
   /** Replaces the span rules (config reload); limits and address need a restart. */
@@ -70,6 +74,22 @@ export interface OtlpReceiver {
 }
 
 const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
+
+/** The pieces the gRPC listener shares with the HTTP one. */
+type Shared = Pick<GrpcListenerOptions, 'core' | 'admission' | 'auth' | 'counters'>;
+
+/** Starts the OTLP/gRPC listener when `receiver.grpc` is on; rejects when it cannot bind. */
+async function startGrpc(options: ReceiverOptions, shared: Shared): Promise<GrpcListener | undefined> {
+  const { config } = options;
+  if (!config.grpc.enabled) return undefined;
+  return startGrpcListener({
+    ...shared,
+    host: config.grpc.host,
+    port: config.grpc.port,
+    maxBodyBytes: config.maxBodyBytes,
+    retryAfterMs: config.retryAfterMs,
+  });
+}
 
 /**
  * Starts listening; rejects when the address cannot be bound (e.g. `EADDRINUSE`).
@@ -123,10 +143,16 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
   // Expect: 100-continue: refuse before the client even sends the body.
   server.on('checkContinue', (request, response) => handler.handle(request, response, true));
   const port = await listen(server, config.host, config.port);
+  const core = new ExportCore({ ...options, ingest, counters });
+  const grpc = await startGrpc(options, { core, admission, auth, counters }).catch((error: unknown) => {
+    server.close();
+    throw new ListenError('OTLP/gRPC receiver', `${config.grpc.host}:${config.grpc.port}`, { cause: error });
+  });
   let closed: Promise<void> | undefined;
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
+    grpcAddress: grpc?.address,
     stats: () => ({
       ...counters.snapshot(admission.inFlight, ingest.clocks.skews.list(options.agent.clock.now())),
       bufferedBodyBytes: admission.bufferedBytes,
@@ -136,59 +162,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
     close: () => {
       stopForgetting();
       const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-      closed ??= shutdown(server, handler, admission, { drainTimeoutMs, clock: options.agent.clock });
+      const clock = options.agent.clock;
+      closed ??= Promise.all([
+        shutdown(server, handler, admission, { drainTimeoutMs, clock }),
+        grpc?.close(drainTimeoutMs, clock),
+      ]).then(() => undefined);
       return closed;
     },
   };
-}
-
-/**
- * Node's own timers for the parts before the body: headers within `headersTimeout`, and a backstop
- * on the whole request a second past the body deadline (the body reader answers first). Node checks
- * them every `connectionsCheckingInterval`, 30 s by default, which let slow headers live ~48 s;
- * checking at most every second bounds a timeout's overshoot.
- */
-function serverTimeouts(config: ReceiverConfig) {
-  return {
-    headersTimeout: config.headersTimeoutMs,
-    requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs + 1000,
-    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
-  };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/**
- * Stops listening and lets every accepted request get its response: idle keep-alive connections
- * close at once, busy ones after their response (which says `Connection: close`, see
- * RequestHandler); only once `drainTimeoutMs` has passed are the remaining connections cut.
- */
-async function shutdown(
-  server: Server,
-  handler: RequestHandler,
-  admission: Admission,
-  { drainTimeoutMs, clock }: { readonly drainTimeoutMs: number; readonly clock: Clock },
-) {
-  handler.closing = true;
-  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  let timer: TimerHandle | undefined;
-  // Unref'd (a clock's timers are): the open connections hold the process; closing never does on its own.
-  const expired = new Promise<void>((resolve) => {
-    timer = clock.after(drainTimeoutMs, resolve);
-  });
-  await Promise.race([serverClosed, expired]);
-  timer?.cancel();
-  server.closeAllConnections();
-  await serverClosed;
-  // Cut-off requests release their slot when their response closes, just after their socket.
-  await admission.drain(drainTimeoutMs);
 }

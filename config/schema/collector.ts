@@ -1,5 +1,5 @@
 /**
- * Collector mode: the OTLP/HTTP receiver that takes spans from many services, and the decision API
+ * Collector mode: the OTLP receiver (HTTP and gRPC) that takes spans from many services, and the decision API
  * that serves levels, verdicts and overrides back to them.
  */
 import { z } from 'zod';
@@ -16,6 +16,17 @@ const receiverTokenSchema = z.strictObject({
   }),
 });
 
+/** The OTLP/gRPC listener of the receiver; limits and tokens are the receiver's own. */
+const grpcSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).meta({
+      description: 'The OTLP/gRPC listener (TraceService and MetricsService Export); false turns it off.',
+    }),
+    host: z.string().min(1).prefault('127.0.0.1'),
+    port: port.default(4317),
+  })
+  .prefault({});
+
 export const receiverSchema = withUnitNames(
   z.strictObject({
     enabled: z.boolean().default(true),
@@ -25,6 +36,7 @@ export const receiverSchema = withUnitNames(
     }),
     host: z.string().min(1).prefault('127.0.0.1'),
     port: port.default(4318),
+    grpc: grpcSchema,
     maxBodySize: size().prefault('4MiB').meta({ description: 'Largest request body, after decompression.' }),
     maxQueuedRequests: z.number().int().min(1).default(64).meta({
       description:

@@ -17,7 +17,7 @@ afterEach(async () => {
 async function start(fdLimit: number | undefined) {
   const started = await startTestCollector(
     [
-      'receiver: { port: 0, bodyRateGracePeriod: 100ms }',
+      'receiver: { port: 0, grpc: { port: 0 }, bodyRateGracePeriod: 100ms }',
       'api: { port: 0 }',
       'exporters: { prometheus: { port: 0 } }',
     ],

@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'headroom-agent-'));
 afterEach(killCollectors);
 
 const valid =
-  'receiver: { port: 0 }\napi: { port: 0, anonymous: [read] }\nexporters: { prometheus: { port: 0 } }\n';
+  'receiver: { port: 0, grpc: { port: 0 } }\napi: { port: 0, anonymous: [read] }\nexporters: { prometheus: { port: 0 } }\n';
 
 /** A port some other process holds, and how to free it. */
 async function takenPort(): Promise<{ port: number; release: () => void }> {
@@ -87,7 +87,7 @@ describe('headroom agent', () => {
     const file = join(dir, 'diag.yaml');
     writeFileSync(
       file,
-      `receiver: { port: 0 }\napi: { enabled: false }\nexporters: { prometheus: { port: ${taken.port} } }\n`,
+      `receiver: { port: 0, grpc: { port: 0 } }\napi: { enabled: false }\nexporters: { prometheus: { port: ${taken.port} } }\n`,
     );
     const agent = startCollectorProcess([file]);
     const diagLine = await agent.waitFor((r) => r.component === 'otel', 'from diag');
@@ -107,7 +107,7 @@ describe('headroom agent', () => {
     const file = join(dir, 'quiet.yaml');
     writeFileSync(
       file,
-      `receiver: { port: 0 }\napi: { enabled: false }\nexporters: { prometheus: { port: ${taken.port} } }\n`,
+      `receiver: { port: 0, grpc: { port: 0 } }\napi: { enabled: false }\nexporters: { prometheus: { port: ${taken.port} } }\n`,
     );
     const agent = startCollectorProcess([file], { OTEL_LOG_LEVEL: 'ERROR' });
     await agent.waitFor((r) => r.component === 'otel', 'from diag');
@@ -124,7 +124,7 @@ describe('headroom agent on a taken port', () => {
     const file = join(dir, 'taken.yaml');
     writeFileSync(
       file,
-      `receiver: { port: ${taken.port} }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\n`,
+      `receiver: { port: ${taken.port}, grpc: { port: 0 } }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\n`,
     );
     const agent = startCollectorProcess([file]);
     expect((await agent.exited).code).toBe(1);
@@ -140,5 +140,24 @@ describe('headroom agent on a taken port', () => {
         msg: `HEADROOM_ERR_COLLECTOR_LISTEN: cannot listen on 127.0.0.1:${taken.port} for the OTLP receiver (EADDRINUSE)`,
       }),
     ]);
+  });
+
+  it('should exit 1 with HEADROOM_ERR_COLLECTOR_LISTEN naming the OTLP/gRPC address when 4317 is taken', async () => {
+    const taken = await takenPort();
+    const file = join(dir, 'taken-grpc.yaml');
+    writeFileSync(
+      file,
+      `receiver: { port: 0, grpc: { port: ${taken.port} } }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\n`,
+    );
+    const agent = startCollectorProcess([file]);
+    expect((await agent.exited).code).toBe(1);
+    taken.release();
+    expect(agent.records().at(-1)).toEqual(
+      expect.objectContaining({
+        level: 'error',
+        code: 'HEADROOM_ERR_COLLECTOR_LISTEN',
+        msg: `HEADROOM_ERR_COLLECTOR_LISTEN: cannot listen on 127.0.0.1:${taken.port} for the OTLP/gRPC receiver (EADDRINUSE)`,
+      }),
+    );
   });
 });

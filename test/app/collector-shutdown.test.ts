@@ -31,7 +31,7 @@ function override(name: string, endpoint: string | undefined, ...extra: string[]
   const file = join(dir, `${name}.yaml`);
   const otlp = endpoint === undefined ? '' : `, otlp: { endpoint: "${endpoint}" }`;
   const lines = [
-    'receiver: { port: 0 }',
+    'receiver: { port: 0, grpc: { port: 0 } }',
     'api: { port: 0 }',
     `exporters: { prometheus: { port: 0 }${otlp} }`,
     'storage: { enabled: false }',

@@ -12,7 +12,7 @@ const SERIES = { namespace: 'payments', service: 'checkout', operation: 'pay', c
 
 function yaml(path: string): string[] {
   return [
-    'receiver: { port: 0 }',
+    'receiver: { port: 0, grpc: { port: 0 } }',
     'exporters: { prometheus: { enabled: false } }',
     'api: { port: 0, anonymous: [read] }',
     `storage: { path: ${path}, checkpointInterval: 5s, lockTimeout: 100ms }`,

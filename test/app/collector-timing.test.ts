@@ -45,7 +45,11 @@ function traceRequest(service: string, count: number, durationMs: number, endMs:
 }
 
 async function startCollector(clock: ManualClock, load: ScriptedLoad): Promise<Collector> {
-  const yaml = ['receiver: { port: 0 }', 'api: { enabled: false }', 'exporters: { prometheus: { port: 0 } }'];
+  const yaml = [
+    'receiver: { port: 0, grpc: { port: 0 } }',
+    'api: { enabled: false }',
+    'exporters: { prometheus: { port: 0 } }',
+  ];
   return (await startTestCollector(yaml, { clock, loadSampler: load })).collector;
 }
 

@@ -17,7 +17,7 @@ describe('Collector', () => {
   it('should judge received spans per service, forward them, and expose its own metrics cleanly', async () => {
     sink = await OtlpSink.start();
     const started = await startTestCollector([
-      'receiver: { port: 0 }',
+      'receiver: { port: 0, grpc: { port: 0 } }',
       'api: { port: 0, anonymous: [read] }',
       'exporters:',
       '  prometheus: { port: 0 }',
@@ -56,10 +56,11 @@ describe('Collector', () => {
       'headroom_operations_total{service="pricing",operation="quote",context="emergency"} 30',
     );
     expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
-    expect(log.messages().slice(0, 4)).toEqual([
+    expect(log.messages().slice(0, 5)).toEqual([
       expect.stringMatching(/^state restored from \/.+\/data\/headroom\.db: 0 window slots, /),
       expect.stringMatching(/^forwarding queue restored from \/.+\/data\/headroom\.db: 0 spans, /),
       `receiving OTLP/HTTP on ${collector.receiver.url} (POST /v1/traces, /v1/metrics)`,
+      `receiving OTLP/gRPC on ${collector.receiver.grpcAddress} (TraceService, MetricsService Export)`,
       'single-tenant: receiver.tokens is empty, so any sender can send for any service.namespace (set receiver.tokens to authenticate senders and bind them to namespaces)',
     ]);
   });

@@ -26,7 +26,7 @@ describe('headroom agent under ulimit -n 256', () => {
     const file = join(dir, 'fds.yaml');
     writeFileSync(
       file,
-      'receiver: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n' +
+      'receiver: { port: 0, grpc: { port: 0 } }\nexporters: { prometheus: { port: 0 } }\n' +
         `api:\n  port: 0\n  maxStreamsPerToken: 1000\n  tokens: [{ name: reader, token: ${TOKEN}, scopes: [read] }]\n`,
     );
     const agent = startCollectorProcess([file], {}, { fdLimit: 256 });

@@ -66,7 +66,7 @@ function configFor(endpoint: string, extra = ''): { config: string; store: strin
   writeFileSync(
     config,
     [
-      'receiver: { port: 0 }',
+      'receiver: { port: 0, grpc: { port: 0 } }',
       'api: { enabled: false }',
       `exporters: { prometheus: { enabled: false }, otlp: { compression: none, endpoint: "${endpoint}" } }`,
       `storage: { path: ${store}, lockTimeout: 5s }`,
@@ -170,7 +170,7 @@ describe('headroom agent: the forwarding queue in the store', () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const yaml = (port: number) => [
-      `receiver: { port: ${port} }`,
+      `receiver: { port: ${port}, grpc: { port: 0 } }`,
       'api: { enabled: false }',
       `exporters: { prometheus: { enabled: false }, otlp: { compression: none, endpoint: "${sink.endpoint}" } }`,
       `storage: { path: ${store} }`,

@@ -14,7 +14,8 @@ afterEach(killCollectors);
 
 const started = (msg: string) => msg.startsWith('decision API on ');
 
-const PORTS = 'receiver: { port: 0 }\napi: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n';
+const PORTS =
+  'receiver: { port: 0, grpc: { port: 0 } }\napi: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n';
 const READER = 'reader-token-0123456789';
 const OTHER = 'other-token-0123456789';
 const tokens = (...entries: [string, string][]) =>
@@ -76,7 +77,7 @@ describe('headroom agent reload of tokens', () => {
     const file = join(dir, 'tokens.yaml');
     writeFileSync(
       file,
-      `receiver: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n${tokens(['reader', READER])}`,
+      `receiver: { port: 0, grpc: { port: 0 } }\nexporters: { prometheus: { port: 0 } }\n${tokens(['reader', READER])}`,
     );
     const agent = startCollectorProcess([file]);
     const services = `${await apiUrl(agent)}/api/v1/services`;
@@ -86,7 +87,7 @@ describe('headroom agent reload of tokens', () => {
 
     writeFileSync(
       file,
-      `receiver: { port: 0 }\nexporters: { prometheus: { port: 0 } }\n${tokens(['other', OTHER])}`,
+      `receiver: { port: 0, grpc: { port: 0 } }\nexporters: { prometheus: { port: 0 } }\n${tokens(['other', OTHER])}`,
     );
     agent.child.kill('SIGHUP');
     await waitForCount(agent, `configuration reloaded from ${file}`, 1);

@@ -25,7 +25,7 @@ function configIn(dir: string): string {
   writeFileSync(
     file,
     [
-      'receiver: { port: 0 }',
+      'receiver: { port: 0, grpc: { port: 0 } }',
       'exporters: { prometheus: { port: 0 } }',
       'api: { port: 0, anonymous: [read, override] }',
       `storage: { path: ${join(dir, 'data', 'state.db')}, checkpointInterval: 100ms, lockTimeout: 200ms }`,

@@ -13,7 +13,7 @@ import { killCollectors, startCollectorProcess, waitForCount } from '../helpers/
 afterEach(killCollectors);
 
 const PORTS =
-  'receiver: { port: 0 }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\n';
+  'receiver: { port: 0, grpc: { port: 0 } }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\n';
 
 /** A working directory with `headroom.yaml` holding the ports plus `extra`. */
 function workdir(extra = ''): { cwd: string; config: string } {

@@ -1,11 +1,13 @@
 // A service in another process that sends spans to an OTLP/HTTP endpoint with the official exporters:
-//   node test/helpers/otlp-client.ts <base-url> <service> <proto|http> [count=30] [durationMs=120] [gzip|none]
+//   node test/helpers/otlp-client.ts <base-url> <service> <proto|http|grpc> [count=30] [durationMs=120] [gzip|none]
 // `proto` is @opentelemetry/exporter-trace-otlp-proto (application/x-protobuf), `http` is
-// @opentelemetry/exporter-trace-otlp-http (application/json). Each span is a finished `quote`
+// @opentelemetry/exporter-trace-otlp-http (application/json), `grpc` is
+// @opentelemetry/exporter-trace-otlp-grpc (OTLP/gRPC; <base-url> is then http://host:port). Each span is a finished `quote`
 // operation in the `emergency` context that took `durationMs` (explicit start and end times, no
 // sleeping). Prints `{"exported":N,"failed":M}` and exits 0 when every export succeeded, 1 otherwise.
 import { SpanKind } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
@@ -19,8 +21,10 @@ import {
 
 const [baseUrl, service, protocol, countArg = '30', durationArg = '120', compressionArg = 'none'] =
   process.argv.slice(2);
-if (baseUrl === undefined || service === undefined || (protocol !== 'proto' && protocol !== 'http')) {
-  console.error('usage: otlp-client.ts <base-url> <service> <proto|http> [count] [durationMs] [gzip|none]');
+if (baseUrl === undefined || service === undefined || !['proto', 'http', 'grpc'].includes(protocol ?? '')) {
+  console.error(
+    'usage: otlp-client.ts <base-url> <service> <proto|http|grpc> [count] [durationMs] [gzip|none]',
+  );
   process.exit(2);
 }
 
@@ -51,12 +55,14 @@ class CountingExporter implements SpanExporter {
   }
 }
 
-const options = {
-  url: `${baseUrl}/v1/traces`,
-  compression: compressionArg === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-};
+const compression = compressionArg === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
+const options = { url: `${baseUrl}/v1/traces`, compression };
 const exporter = new CountingExporter(
-  protocol === 'proto' ? new ProtobufExporter(options) : new HttpJsonExporter(options),
+  protocol === 'grpc'
+    ? new GrpcExporter({ url: baseUrl, compression })
+    : protocol === 'proto'
+      ? new ProtobufExporter(options)
+      : new HttpJsonExporter(options),
 );
 const provider = new TracerProvider({
   resource: resourceFromAttributes({ 'service.name': service, 'service.namespace': 'shop' }),

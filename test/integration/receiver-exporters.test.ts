@@ -35,7 +35,7 @@ describe('receiver with the official OTLP exporters', () => {
       agent,
       rules: new RuleMatcher(agent.config.rules),
       directory,
-      config: { ...agent.config.receiver, port: 0 },
+      config: { ...agent.config.receiver, port: 0, grpc: { ...agent.config.receiver.grpc, port: 0 } },
       onTraces: (_body, contentType) => void contentTypes.push(contentType),
     });
   });
@@ -44,12 +44,14 @@ describe('receiver with the official OTLP exporters', () => {
   it.each([
     ['exporter-trace-otlp-proto', 'checkout-proto', 'proto', 'gzip', 'application/x-protobuf'],
     ['exporter-trace-otlp-http', 'checkout-json', 'http', 'none', 'application/json'],
+    ['exporter-trace-otlp-grpc', 'checkout-grpc', 'grpc', 'none', 'application/x-protobuf'],
+    ['exporter-trace-otlp-grpc (gzip)', 'checkout-grpc-gzip', 'grpc', 'gzip', 'application/x-protobuf'],
   ])(
     'should take %s spans into the series percentiles and degrade the slow service',
     async (_, service, protocol, compression, contentType) => {
       contentTypes.length = 0;
       const sent = await runClient([
-        receiver.url,
+        protocol === 'grpc' ? `http://${receiver.grpcAddress}` : receiver.url,
         service,
         protocol,
         String(SPANS),

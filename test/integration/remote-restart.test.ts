@@ -19,7 +19,7 @@ async function startCollector(apiPort: number): Promise<{ collector: Collector; 
   const clock = new ManualClock(Date.now());
   const { collector } = await startTestCollector(
     [
-      'receiver: { port: 0 }',
+      'receiver: { port: 0, grpc: { port: 0 } }',
       `api: { port: ${apiPort}, anonymous: [read] }`,
       'exporters: { prometheus: { enabled: false } }',
       'degradation:',

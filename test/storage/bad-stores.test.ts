@@ -117,7 +117,7 @@ describe('a path that cannot be a store', () => {
     const config = join(cwd, 'headroom.yaml');
     writeFileSync(
       config,
-      `receiver: { port: 0 }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\nstorage: { path: ${cwd} }\n`,
+      `receiver: { port: 0, grpc: { port: 0 } }\napi: { enabled: false }\nexporters: { prometheus: { enabled: false } }\nstorage: { path: ${cwd} }\n`,
     );
     const agent = startCollectorProcess([config], {}, { cwd });
     expect((await agent.exited).code).toBe(1);

@@ -16,7 +16,10 @@ export type TestReceiverOptions = Partial<Omit<ReceiverOptions, 'agent' | 'rules
 
 /** Starts a receiver with `input` as the config file (the receiver listens on port 0). */
 export async function startTestReceiver(input: HeadroomConfigInput = {}, options: TestReceiverOptions = {}) {
-  const { agent, clock } = testAgent({ ...input, receiver: { port: 0, ...input.receiver } });
+  const { agent, clock } = testAgent({
+    ...input,
+    receiver: { port: 0, grpc: { port: 0 }, ...input.receiver },
+  });
   const directory = options.directory ?? new ServiceDirectory({ limits: agent.registry.limits });
   const receiver: OtlpReceiver = await startReceiver({
     agent,

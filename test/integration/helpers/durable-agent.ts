@@ -54,14 +54,14 @@ export function agentYaml(setup?: DurableAgentSetup): string[] {
   ];
   if (setup === undefined)
     return [
-      'receiver: { port: 0 }',
+      'receiver: { port: 0, grpc: { port: 0 } }',
       'api: { enabled: false }',
       'exporters: { prometheus: { enabled: false } }',
       ...shared,
     ];
   const { ports, storePath, alertmanagerUrl, webhookUrl, otlpEndpoint } = setup;
   return [
-    `receiver: { port: ${ports.receiver} }`,
+    `receiver: { port: ${ports.receiver}, grpc: { port: 0 } }`,
     `api: { port: ${ports.api}, anonymous: [read, override] }`,
     'exporters:',
     `  prometheus: { port: ${ports.metrics} }`,
