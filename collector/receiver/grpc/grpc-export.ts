@@ -1,12 +1,13 @@
 /**
- * One OTLP/gRPC `Export` call (TraceService or MetricsService), from metadata to status: refused
- * while the receiver closes (UNAVAILABLE), its sender authenticated from `authorization: Bearer`
- * metadata (UNAUTHENTICATED), admitted or refused for overload (UNAVAILABLE when memory is short,
+ * One OTLP/gRPC `Export` call (TraceService or MetricsService), from metadata to status: its
+ * sender authenticated from `authorization: Bearer` metadata (UNAUTHENTICATED), admitted or refused for overload (UNAVAILABLE when memory is short,
  * RESOURCE_EXHAUSTED when the request budget is full, both with RetryInfo), then the raw message
  * bytes (grpc-js has already inflated gzip and enforced the message size limit) handed to the
  * same export core as OTLP/HTTP: a bad message is INVALID_ARGUMENT, data outside the sender's
  * namespace PERMISSION_DENIED, a message that cannot be kept UNAVAILABLE with RetryInfo; an accepted
  * one gets its `Export*ServiceResponse`, with a partial success when some spans were rejected.
+ * A call that was in flight when the receiver began to close is still answered like this (the
+ * drain); new calls are refused by HTTP/2 itself (GOAWAY), which clients retry elsewhere or later.
  */
 import type { Metadata, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { diag } from '@opentelemetry/api';
@@ -38,8 +39,6 @@ export interface GrpcExportOptions {
   readonly maxBodyBytes: number;
   /** Sent as RetryInfo with retryable refusals, ms. */
   readonly retryAfterMs: number;
-  /** True once the receiver closes: new calls get UNAVAILABLE. */
-  readonly closing: () => boolean;
   /** Builds grpc-js `Metadata` (the module is loaded lazily, so it is passed in). */
   readonly newMetadata: () => Metadata;
 }
@@ -53,11 +52,6 @@ interface GrpcRefusal {
 }
 
 const REFUSALS = {
-  closing: {
-    code: GRPC_CODES.UNAVAILABLE,
-    retry: true,
-    message: 'the collector is shutting down: retry later',
-  },
   memory: {
     code: GRPC_CODES.UNAVAILABLE,
     retry: true,
@@ -96,10 +90,6 @@ function answer(
   callback: sendUnaryData<Buffer>,
 ): void {
   const refuse = (refusal: GrpcRefusal): void => callback(toError(options, refusal));
-  if (options.closing()) {
-    refuse({ ...REFUSALS.closing, reason: 'closing' });
-    return;
-  }
   const [authorization] = call.metadata.get('authorization');
   const authenticated = options.auth.authenticate(
     typeof authorization === 'string' ? authorization : undefined,

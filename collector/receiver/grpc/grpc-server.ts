@@ -11,7 +11,7 @@ import type { Clock, TimerHandle } from '../../../agent/index.ts';
 import { exportCall, type GrpcExportOptions } from './grpc-export.ts';
 
 /** Options of {@link startGrpcListener}. */
-export interface GrpcListenerOptions extends Omit<GrpcExportOptions, 'newMetadata' | 'closing'> {
+export interface GrpcListenerOptions extends Omit<GrpcExportOptions, 'newMetadata'> {
   /** Address to listen on; port 0 picks a free one. */
   readonly host: string;
   readonly port: number;
@@ -24,8 +24,8 @@ export interface GrpcListener {
   /** `host:port`, e.g. `127.0.0.1:4317` (IPv6 hosts in brackets). */
   readonly address: string;
   /**
-   * Refuses new calls (UNAVAILABLE) and lets calls in flight finish for at most `drainTimeoutMs`
-   * of `clock`, then cuts them. Idempotent.
+   * Stops listening, refuses new calls (HTTP/2 GOAWAY: clients retry them elsewhere or later) and
+   * lets calls in flight finish for at most `drainTimeoutMs` of `clock`, then cuts them. Idempotent.
    */
   close(drainTimeoutMs: number, clock: Clock): Promise<void>;
 }
@@ -65,10 +65,8 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     'grpc.max_receive_message_length': options.maxBodyBytes,
     'grpc.max_send_message_length': 64 * 1024,
   });
-  let closing = false;
   const exportOptions: GrpcExportOptions = {
     ...options,
-    closing: () => closing,
     newMetadata: () => new grpc.Metadata(),
   };
   server.addService(exportMethod(PACKAGES.traces), { Export: exportCall('traces', exportOptions) });
@@ -80,7 +78,6 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     port,
     address: `${host}:${port}`,
     close: (drainTimeoutMs, clock) => {
-      closing = true;
       closed ??= shutdown(server, drainTimeoutMs, clock);
       return closed;
     },
