@@ -30,7 +30,7 @@ export function answerClientError(
   let status = 400;
   let message = 'malformed HTTP request';
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    counters.refused.timeout++;
+    counters.refuse('timeout', 'http');
     status = 408;
     message = `request not received in time: headers within ${formatMs(limits.headersTimeoutMs)}, body within ${formatMs(limits.bodyTimeoutMs)}`;
   } else if (error.code === 'HPE_HEADER_OVERFLOW') {

@@ -87,6 +87,7 @@ async function startGrpc(options: ReceiverOptions, shared: Shared): Promise<Grpc
     host: config.grpc.host,
     port: config.grpc.port,
     maxBodyBytes: config.maxBodyBytes,
+    maxConcurrentCalls: config.maxQueuedRequests,
     retryAfterMs: config.retryAfterMs,
   });
 }

@@ -86,7 +86,7 @@ export class RequestHandler {
 
   /** Answers one request; never throws (an unexpected failure is logged and answered 500). */
   handle(request: IncomingMessage, response: ServerResponse, expectsContinue = false): void {
-    this.#options.counters.requests++;
+    this.#options.counters.request('http');
     this.#handle(request, response, expectsContinue).catch((error: unknown) => {
       diag.error('headroom: the OTLP receiver failed on a request', error);
       if (response.headersSent) response.destroy();
@@ -148,7 +148,7 @@ export class RequestHandler {
   }
 
   #refuse(response: ServerResponse, refusal: Refusal): void {
-    if (refusal.reason !== undefined) this.#options.counters.refused[refusal.reason]++;
+    if (refusal.reason !== undefined) this.#options.counters.refuse(refusal.reason, 'http');
     const headers =
       refusal.status === 503 ? { ...refusal.headers, 'retry-after': this.#retryAfter } : refusal.headers;
     const body = statusResponse(refusal.encoding, grpcCodeOf(refusal.status), refusal.message);

@@ -95,6 +95,17 @@ export type RefusalReason =
   | 'closing'
   | 'timeout';
 
+/** How a request reached the receiver: OTLP/HTTP or OTLP/gRPC. */
+export type ReceiverTransport = 'http' | 'grpc';
+
+/** The request counters of one transport. */
+export interface TransportStats {
+  /** Requests (gRPC: calls) received, refused ones included. */
+  readonly requests: number;
+  /** Those refused as a whole, by reason. */
+  readonly refused: Readonly<Record<RefusalReason, number>>;
+}
+
 /** Counters of the receiver, for the agent's own metrics. All totals are since start. */
 export interface ReceiverStats {
   /** Requests received, on any path, refused ones included. */
@@ -113,6 +124,8 @@ export interface ReceiverStats {
   readonly dataPointsReceived: number;
   /** Requests refused as a whole, by reason (404 and 405 are not counted). */
   readonly refused: Readonly<Record<RefusalReason, number>>;
+  /** {@link requests} and {@link refused} of each transport. */
+  readonly transports: Readonly<Record<ReceiverTransport, TransportStats>>;
   /** Requests admitted and not answered yet. */
   readonly inFlight: number;
   /** Body bytes held by those requests (the admission budget in use), after decompression. */

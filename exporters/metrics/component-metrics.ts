@@ -23,8 +23,10 @@ export interface ReceiverStatsView {
   /** Estimated clock skew of each recently heard service, ms (positive: the sender runs ahead). */
   readonly clockSkews: readonly (ServiceId & { readonly skewMs: number })[];
   readonly dataPointsReceived: number;
-  /** Requests refused as a whole, by reason. */
-  readonly refused: Readonly<Record<string, number>>;
+  /** Requests received and refused as a whole (by reason), by transport (`http`, `grpc`). */
+  readonly transports: Readonly<
+    Record<string, { readonly requests: number; readonly refused: Readonly<Record<string, number>> }>
+  >;
   readonly inFlight: number;
   /** Body bytes held by admitted requests, after decompression. */
   readonly bufferedBodyBytes?: number;
@@ -36,8 +38,8 @@ export interface ReceiverStatsView {
 export type MetricSource = (sink: MetricSink) => void;
 
 /**
- * `headroom_receiver_*`: requests, spans, refusals by reason, re-timed spans, clock skew per
- * service, requests in flight, decode time.
+ * `headroom_receiver_*`: requests by transport, spans, refusals by reason and transport, re-timed
+ * spans, clock skew per service, requests in flight, decode time.
  */
 export function receiverMetrics(
   stats: () => ReceiverStatsView,
@@ -45,7 +47,11 @@ export function receiverMetrics(
 ): MetricSource {
   return (sink) => {
     const s = stats();
-    sink.counter(METRICS.receiverRequests, [{ attributes: {}, value: s.requests }]);
+    const transports = Object.entries(s.transports);
+    sink.counter(
+      METRICS.receiverRequests,
+      transports.map(([transport, counts]) => ({ attributes: { transport }, value: counts.requests })),
+    );
     sink.counter(METRICS.receiverSpans, [{ attributes: {}, value: s.spansReceived }]);
     sink.counter(
       METRICS.receiverSpansRejected,
@@ -62,7 +68,12 @@ export function receiverMetrics(
     sink.counter(METRICS.receiverDataPoints, [{ attributes: {}, value: s.dataPointsReceived }]);
     sink.counter(
       METRICS.receiverRefused,
-      Object.entries(s.refused).map(([reason, value]) => ({ attributes: { reason }, value })),
+      transports.flatMap(([transport, counts]) =>
+        Object.entries(counts.refused).map(([reason, value]) => ({
+          attributes: { reason, transport },
+          value,
+        })),
+      ),
     );
     sink.gauge(METRICS.receiverInFlight, [{ attributes: {}, value: s.inFlight }]);
     if (s.bufferedBodyBytes !== undefined) {

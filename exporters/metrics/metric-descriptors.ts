@@ -84,7 +84,7 @@ export const METRICS = Object.freeze({
   ),
   receiverRequests: metric(
     'headroom_receiver_requests_total',
-    'OTLP/HTTP requests received, refused ones included.',
+    'OTLP requests received (OTLP/gRPC: Export calls), refused ones included, by transport (http, grpc).',
   ),
   receiverSpans: metric('headroom_receiver_spans_total', 'Spans received in decoded OTLP requests.'),
   receiverSpansRejected: metric(
@@ -106,7 +106,7 @@ export const METRICS = Object.freeze({
   ),
   receiverRefused: metric(
     'headroom_receiver_refused_requests_total',
-    'OTLP requests refused as a whole, by reason (unauthorized, forbidden, too_large, unsupported_media_type, bad_request, queue_full, memory, storage, closing, timeout).',
+    'OTLP requests refused as a whole, by reason (unauthorized, forbidden, too_large, unsupported_media_type, bad_request, queue_full, memory, storage, closing, timeout) and transport (http, grpc).',
   ),
   receiverInFlight: metric(
     'headroom_receiver_requests_in_flight',

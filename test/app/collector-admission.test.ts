@@ -49,7 +49,10 @@ describe('Collector admission', () => {
     const text = await (await fetch(collector.prometheus.url)).text();
     expect(
       family(text, 'headroom_receiver_refused_requests_total').filter((line) => line.includes('"timeout"')),
-    ).toEqual(['headroom_receiver_refused_requests_total{reason="timeout"} 1']);
+    ).toEqual([
+      'headroom_receiver_refused_requests_total{reason="timeout",transport="http"} 1',
+      'headroom_receiver_refused_requests_total{reason="timeout",transport="grpc"} 0',
+    ]);
     expect(family(text, 'headroom_receiver_buffered_body_bytes')).toEqual([
       '# HELP headroom_receiver_buffered_body_bytes Body bytes held by OTLP requests being received or processed (admission budget in use).',
       '# UNIT headroom_receiver_buffered_body_bytes bytes',

@@ -6,7 +6,7 @@
 // operation in the `emergency` context with explicit start and end times (no sleeping): `durations`
 // is one duration, ms, for every span, or a plan `20x1200,40x650` (1,200 spans of 20 ms, then 650
 // of 40 ms; cycled when `count` is larger). `batch` is the BatchSpanProcessor's maxExportBatchSize
-// (spans per export request). Prints `{"exported":N,"failed":M}` and exits 0 when every export succeeded, 1 otherwise.
+// (spans per export request). Prints `{"exported":N,"failed":M,"calls":C}` (C export requests) and exits 0 when every export succeeded, 1 otherwise.
 import { SpanKind } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -42,12 +42,14 @@ class CountingExporter implements SpanExporter {
   readonly #inner: SpanExporter;
   exported = 0;
   failed = 0;
+  calls = 0;
 
   constructor(inner: SpanExporter) {
     this.#inner = inner;
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.calls++;
     this.#inner.export(spans, (result) => {
       if (result.code === ExportResultCode.SUCCESS) this.exported += spans.length;
       else this.failed += spans.length;
@@ -100,5 +102,5 @@ for (let i = 0; i < count; i++) {
 }
 await provider.forceFlush();
 await provider.shutdown();
-console.log(JSON.stringify({ exported: exporter.exported, failed: exporter.failed }));
+console.log(JSON.stringify({ exported: exporter.exported, failed: exporter.failed, calls: exporter.calls }));
 process.exitCode = exporter.failed === 0 && exporter.exported > 0 ? 0 : 1;

@@ -29,7 +29,7 @@ const ACCURACY = 0.01;
 /** Runs the official gRPC exporter in its own Node process; resolves with what it printed. */
 function runClient(address: string, service: string, compression: 'gzip' | 'none') {
   const args = [CLIENT, `http://${address}`, service, 'grpc', String(SPANS), PLAN, compression, '100'];
-  return new Promise<{ exported: number; failed: number }>((resolve, reject) => {
+  return new Promise<{ exported: number; failed: number; calls: number }>((resolve, reject) => {
     execFile(process.execPath, args, { timeout: 60_000 }, (error, stdout, stderr) => {
       if (error !== null) reject(new Error(`otlp-client failed: ${error.message}\n${stderr}`));
       else resolve(JSON.parse(stdout));
@@ -41,6 +41,8 @@ describe('collector mode with the official OTLP/gRPC exporter', () => {
   const clock = new ManualClock(Date.now());
   let collector: Collector;
   let address: string;
+  /** Export calls the clients made, all runs together. */
+  let calls = 0;
 
   beforeAll(async () => {
     const started = await startTestCollector(
@@ -56,13 +58,23 @@ describe('collector mode with the official OTLP/gRPC exporter', () => {
   });
   afterAll(() => collector.shutdown(2000));
 
-  /** The collector's exposition line of `service`'s quote operation. */
-  async function operationsTotal(service: string): Promise<string | undefined> {
+  /** The collector's exposition lines that start with `prefix`. */
+  async function exposition(prefix: string): Promise<string[]> {
     if (!collector.prometheus?.listening) throw new Error('metrics endpoint not listening');
     const text = await (await fetch(collector.prometheus.url)).text();
-    return text
-      .split('\n')
-      .find((line) => line.startsWith('headroom_operations_total{') && line.includes(`"${service}"`));
+    return text.split('\n').filter((line) => line.startsWith(prefix));
+  }
+
+  /** The collector's exposition line of `service`'s quote operation. */
+  async function operationsTotal(service: string): Promise<string | undefined> {
+    const lines = await exposition('headroom_operations_total{');
+    return lines.find((line) => line.includes(`"${service}"`));
+  }
+
+  /** Runs a client and checks it exported every span, in 20 calls of 100. */
+  async function send(service: string, compression: 'gzip' | 'none'): Promise<void> {
+    expect(await runClient(address, service, compression)).toEqual({ exported: SPANS, failed: 0, calls: 20 });
+    calls += 20;
   }
 
   /** The decision API's view of `service`'s one series. */
@@ -81,7 +93,7 @@ describe('collector mode with the official OTLP/gRPC exporter', () => {
     'should count exactly 2,000 spans (compression %s) and show their percentiles',
     async (compression) => {
       const service = `checkout-${compression}`;
-      expect(await runClient(address, service, compression)).toEqual({ exported: SPANS, failed: 0 });
+      await send(service, compression);
       clock.advance(Math.max(0, Date.now() - clock.now())); // the spans ended on the wall clock
 
       expect(await operationsTotal(service)).toBe(
@@ -102,7 +114,16 @@ describe('collector mode with the official OTLP/gRPC exporter', () => {
     expect(collector.receiver.stats().refused.bad_request).toBe(1);
 
     const service = 'checkout-after';
-    expect(await runClient(address, service, 'none')).toEqual({ exported: SPANS, failed: 0 });
+    await send(service, 'none');
     expect((await seriesOf(service)).count).toBe(SPANS);
+    expect(await exposition('headroom_receiver_requests_total{')).toEqual([
+      'headroom_receiver_requests_total{transport="http"} 0',
+      `headroom_receiver_requests_total{transport="grpc"} ${calls + 1}`,
+    ]);
+    const badRequests = await exposition('headroom_receiver_refused_requests_total{reason="bad_request"');
+    expect(badRequests).toEqual([
+      'headroom_receiver_refused_requests_total{reason="bad_request",transport="http"} 0',
+      'headroom_receiver_refused_requests_total{reason="bad_request",transport="grpc"} 1',
+    ]);
   });
 });

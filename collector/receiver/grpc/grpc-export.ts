@@ -73,7 +73,7 @@ const CORE_CODES = {
 /** The grpc-js handler of `Export` for one signal; never throws (a failure is answered INTERNAL). */
 export function exportCall(signal: OtlpSignal, options: GrpcExportOptions) {
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
-    options.counters.requests++;
+    options.counters.request('grpc');
     try {
       answer(signal, options, call, callback);
     } catch (error) {
@@ -126,7 +126,7 @@ function answer(
 
 /** A grpc-js status error, with `grpc-status-details-bin` (RetryInfo when retryable). */
 function toError(options: GrpcExportOptions, refusal: GrpcRefusal) {
-  options.counters.refused[refusal.reason]++;
+  options.counters.refuse(refusal.reason, 'grpc');
   const metadata = options.newMetadata();
   const delayMs = refusal.retry ? options.retryAfterMs : undefined;
   metadata.set('grpc-status-details-bin', statusDetails(refusal.code, refusal.message, delayMs));

@@ -15,6 +15,12 @@ export interface GrpcListenerOptions extends Omit<GrpcExportOptions, 'newMetadat
   /** Address to listen on; port 0 picks a free one. */
   readonly host: string;
   readonly port: number;
+  /**
+   * Calls one connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS; clients
+   * queue the rest): grpc-js holds each call's whole message before the handler runs, so this
+   * bounds what one connection can make the listener hold to `maxConcurrentCalls` x `maxBodyBytes`.
+   */
+  readonly maxConcurrentCalls: number;
 }
 
 /** A running gRPC listener. */
@@ -64,6 +70,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxBodyBytes,
     'grpc.max_send_message_length': 64 * 1024,
+    'grpc.max_concurrent_streams': options.maxConcurrentCalls,
   });
   const exportOptions: GrpcExportOptions = {
     ...options,

@@ -1,7 +1,8 @@
 // The OTLP/gRPC listener's life: off when `receiver.grpc.enabled` is false, draining a call in
-// flight on close within the drain bound and cutting it past the bound (ManualClock), a shared
-// request budget full of HTTP bodies, and an unexpected failure answered INTERNAL.
+// flight on close within the drain bound and cutting it past the bound (ManualClock), calls per
+// connection, a shared request budget full of HTTP bodies, and an unexpected failure answered INTERNAL.
 import { request as httpRequest } from 'node:http';
+import { connect, type Settings } from 'node:http2';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpReceiver } from '../../../collector/receiver/index.ts';
@@ -91,6 +92,14 @@ describe('OTLP/gRPC listener life', () => {
     expect(await call.ended).toEqual({ cut: true });
     await closed;
     expect(receiver.stats().spansReceived).toBe(0);
+  });
+
+  it('should let one connection have at most maxQueuedRequests calls open at once', async () => {
+    const { address } = await start({ maxQueuedRequests: 3 });
+    const session = connect(`http://${address}`);
+    const settings = await new Promise<Settings>((resolve) => session.once('remoteSettings', resolve));
+    session.close();
+    expect(settings.maxConcurrentStreams).toBe(3);
   });
 
   it('should answer RESOURCE_EXHAUSTED with RetryInfo while HTTP bodies hold the request budget', async () => {
