@@ -1,6 +1,7 @@
 // Collector-mode ingest: cost of decoding OTLP trace requests, and spans per second per core
-// end to end (decode + classify + record), in one run:
-//   node bench/ingest.bench.ts [--json] [--rounds 15] [--warmup 3] [--ops 400]    (25 s of CPU)
+// end to end (decode + classify + record), in process and through the real receiver, in one run:
+//   node bench/ingest.bench.ts [--json] [--rounds 15] [--warmup 3] [--ops 400] [--concurrency 8]
+// (1-2 min; several on a loaded machine: the receiver rows wait for their client thread)
 // Payloads: batches of 100 HTTP server spans (10 attributes and one event each) from a real
 // TracerProvider, serialized by the official @opentelemetry/otlp-transformer serializers.
 // The baseline is option (a), protobufjs with the OTLP .proto subset
@@ -8,7 +9,10 @@
 // decoder the receiver uses (collector/receiver/wire-trace-decoder.ts). Times are main-thread
 // CPU time (process.threadCpuUsage), so waiting for a core on a shared machine does not count;
 // ratios are medians of per-round ratios. The end-to-end cases classify half the spans by their
-// headroom.* attributes and half by a YAML rule, and record them into an Agent.
+// headroom.* attributes and half by a YAML rule, and record them into an Agent. The receiver rows
+// (bench/ingest-receiver.ts) send the same bodies from a worker thread to the real receiver on
+// this thread, over OTLP/HTTP and over OTLP/gRPC, `--concurrency` requests in flight: gRPC PASSes
+// at >= 0.8x the HTTP row's spans/s per core (receiving thread's CPU).
 import { parseArgs } from 'node:util';
 import { Agent, ManualClock, RuleMatcher } from '../agent/index.ts';
 import { decodeTracesJson } from '../collector/receiver/json-trace-decoder.ts';
@@ -21,10 +25,13 @@ import { parseConfig } from '../config/index.ts';
 import { httpBatch, jsonPayload, protobufPayload } from '../test/collector/receiver/otlp-fixtures.ts';
 import { decodeTracesProtobufjs } from '../test/collector/receiver/protobufjs-trace-decoder.ts';
 import { type BenchCase, formatTable, measureRounds, median, pairedRatios, quantile } from './harness.ts';
+import { GRPC_ROW, HTTP_ROW, receiverCases } from './ingest-receiver.ts';
 
 const SPANS_PER_BATCH = 100;
 const DISTINCT_BATCHES = 16;
 const BASELINE = 'decode (a) protobufjs';
+/** gRPC's spans/s per core at least this share of HTTP's (issue 13). */
+const GRPC_MIN_RATIO = 0.8;
 
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +39,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     ops: { type: 'string', default: '400' },
+    concurrency: { type: 'string', default: '8' },
   },
 });
 const options = {
@@ -54,16 +62,24 @@ const config = parseConfig(
   [
     {
       file: 'bench.yaml',
-      text: 'rules:\n  - match: { kind: server, spanNamePattern: "^GET /api/" }\n    context: routine\n',
+      text:
+        'receiver: { port: 0, grpc: { port: 0 } }\n' +
+        'rules:\n  - match: { kind: server, spanNamePattern: "^GET /api/" }\n    context: routine\n',
     },
   ],
   {},
 );
 const agent = new Agent({ config, clock: new ManualClock(nowMs) });
-const ingest = new SpanIngest({
+const rules = new RuleMatcher(config.rules);
+const directory = new ServiceDirectory();
+const ingest = new SpanIngest({ agent, rules, directory });
+const receiver = await receiverCases({
   agent,
-  rules: new RuleMatcher(config.rules),
-  directory: new ServiceDirectory(),
+  rules,
+  directory,
+  config: config.receiver,
+  bodies: protobufBodies,
+  concurrency: Number(args.concurrency),
 });
 const requestType = otlpType('ExportTraceServiceRequest');
 let sink = 0; // consumed at the end so no loop can be optimised away
@@ -104,10 +120,13 @@ const cases: BenchCase[] = [
   decodeCase('decode JSON', decodeTracesJson, jsonBodies),
   endToEndCase('e2e (a) protobufjs', decodeTracesProtobufjs),
   endToEndCase('e2e (b) wire', decodeTracesWire),
+  receiver.http,
+  receiver.grpc,
 ];
 
 const startedMs = performance.now();
 const { cpuNs } = await measureRounds(cases, options);
+await receiver.close();
 const elapsedS = (performance.now() - startedMs) / 1000;
 const perSpan = cpuNs.map((rounds) => rounds.map((nsPerBatch) => nsPerBatch / SPANS_PER_BATCH));
 const byName = new Map(cases.map((c, i) => [c.name, perSpan[i]!]));
@@ -119,6 +138,11 @@ function ratio(a: string, b: string) {
 const wireVsProtobufjs = ratio('decode (b) wire', BASELINE);
 const e2eWireVsProtobufjs = ratio('e2e (b) wire', 'e2e (a) protobufjs');
 const spansPerSecondPerCore = (name: string): number => 1e9 / median(byName.get(name)!);
+// Spans/s per core of gRPC over HTTP, per round: HTTP's CPU per span over gRPC's.
+const grpcVsHttp = ratio(HTTP_ROW, GRPC_ROW);
+const failures = Object.entries(receiver.failures).map(([status, count]) => `${count}x ${status}`);
+const pass = grpcVsHttp.median >= GRPC_MIN_RATIO && failures.length === 0;
+if (!pass) process.exitCode = 1;
 
 if (args.json) {
   const results = cases.map((c) => ({
@@ -129,7 +153,10 @@ if (args.json) {
   const endToEnd = {
     protobufjs: spansPerSecondPerCore('e2e (a) protobufjs'),
     wire: spansPerSecondPerCore('e2e (b) wire'),
+    receiverHttp: spansPerSecondPerCore(HTTP_ROW),
+    receiverGrpc: spansPerSecondPerCore(GRPC_ROW),
   };
+  const receiverRows = { concurrency: Number(args.concurrency), grpcVsHttp, failures, pass };
   console.log(
     JSON.stringify(
       {
@@ -140,6 +167,7 @@ if (args.json) {
         wireVsProtobufjs,
         e2eWireVsProtobufjs,
         endToEnd,
+        receiverRows,
       },
       null,
       2,
@@ -173,6 +201,16 @@ if (args.json) {
   console.log(
     `end to end, spans/s per core: (a) ${Math.round(spansPerSecondPerCore('e2e (a) protobufjs')).toLocaleString('en-US')}, ` +
       `(b) ${Math.round(spansPerSecondPerCore('e2e (b) wire')).toLocaleString('en-US')}`,
+  );
+  const perCore = (name: string): string => Math.round(spansPerSecondPerCore(name)).toLocaleString('en-US');
+  console.log(
+    `receiver, spans/s per core of the receiving thread (${args.concurrency} requests in flight): ` +
+      `OTLP/HTTP ${perCore(HTTP_ROW)}, OTLP/gRPC ${perCore(GRPC_ROW)}`,
+  );
+  console.log(
+    `${pass ? 'PASS' : 'FAIL'}: OTLP/gRPC at ${grpcVsHttp.median.toFixed(2)}x OTLP/HTTP's spans/s per core ` +
+      `(IQR ${grpcVsHttp.p25.toFixed(2)}-${grpcVsHttp.p75.toFixed(2)}; at least ${GRPC_MIN_RATIO}x), ` +
+      `failed requests: ${failures.join(', ') || 'none'}`,
   );
 }
 if (Number.isNaN(sink)) console.log('unreachable'); // keeps `sink` observable

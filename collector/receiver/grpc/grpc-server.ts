@@ -3,11 +3,13 @@
  * MetricsService/Export on one grpc-js server, with identity (de)serializers, so the raw message
  * bytes go to the same wire decoder as OTLP/HTTP protobuf bodies. grpc-js inflates gzip (and
  * deflate) messages and refuses a message larger than `maxBodyBytes` with RESOURCE_EXHAUSTED.
+ * Its HTTP/2 receive windows are 1 MiB instead of 64 KiB (`flow-control.ts`).
  * `@grpc/grpc-js` is loaded only when the listener starts.
  */
 import type { Server } from '@grpc/grpc-js';
 import { diag } from '@opentelemetry/api';
 import type { Clock, TimerHandle } from '../../../agent/index.ts';
+import { widenFlowControl } from './flow-control.ts';
 import { exportCall, type GrpcExportOptions } from './grpc-export.ts';
 
 /** Options of {@link startGrpcListener}. */
@@ -80,6 +82,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
   server.addService(exportMethod(PACKAGES.metrics), { Export: exportCall('metrics', exportOptions) });
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const port = await bind(server, `${host}:${options.port}`, grpc.ServerCredentials.createInsecure());
+  widenFlowControl(server);
   let closed: Promise<void> | undefined;
   return {
     port,
