@@ -1,6 +1,6 @@
 /**
- * Exporters: the Prometheus pull endpoint and OTLP/HTTP export of traces and metrics (Jaeger is
- * reached through OTLP). Retry defaults follow the OpenTelemetry Collector's exporterhelper.
+ * Exporters: the Prometheus pull endpoint and OTLP export (HTTP or gRPC) of traces and metrics
+ * (Jaeger is reached through OTLP). Retry defaults follow the OpenTelemetry Collector's exporterhelper.
  */
 import { z } from 'zod';
 import { withUnitNames } from './unit-names.ts';
@@ -64,10 +64,20 @@ const otlpSchema = withUnitNames(
       .boolean()
       .optional()
       .meta({ description: 'Defaults to true when an endpoint is set here or in OTEL_EXPORTER_OTLP_*.' }),
-    endpoint: url.optional().meta({ description: 'Base URL; /v1/traces and /v1/metrics are appended.' }),
-    tracesEndpoint: url.optional().meta({ description: 'Full URL for traces; wins over endpoint.' }),
-    metricsEndpoint: url.optional().meta({ description: 'Full URL for metrics; wins over endpoint.' }),
-    protocol: z.enum(['http/protobuf', 'http/json']).prefault('http/protobuf'),
+    endpoint: url.optional().meta({
+      description:
+        'Base URL. http/protobuf and http/json append /v1/traces and /v1/metrics (default http://localhost:4318); grpc uses it as-is, scheme, host and port (default http://localhost:4317; https:// means TLS).',
+    }),
+    tracesEndpoint: url.optional().meta({
+      description: 'Full URL for traces, used as-is (with grpc: its host and port); wins over endpoint.',
+    }),
+    metricsEndpoint: url.optional().meta({
+      description: 'Full URL for metrics, used as-is (with grpc: its host and port); wins over endpoint.',
+    }),
+    protocol: z.enum(['http/protobuf', 'http/json', 'grpc']).prefault('http/protobuf').meta({
+      description:
+        'OTLP transport, as OTEL_EXPORTER_OTLP_PROTOCOL. grpc: span export and metric push over OTLP/gRPC; collector-mode forwarding does not support it yet (refused at start).',
+    }),
     headers: z.record(z.string(), z.string()).default({}),
     compression: z.enum(['gzip', 'none']).prefault('gzip'),
     timeout: duration().prefault('10s'),

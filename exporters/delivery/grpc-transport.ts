@@ -4,12 +4,13 @@
  * bytes (identity (de)serializers): the caller serializes with the official OTLP serializers, or
  * forwards received protobuf bytes unchanged. `@grpc/grpc-js` is loaded on the first call only,
  * so an embedded import never loads it unless gRPC export is configured.
- * WORK IN PROGRESS (issue 13): not wired into the exporters or the config yet.
  */
 import type * as Grpc from '@grpc/grpc-js';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { systemClock } from '../../agent/index.ts';
 import { classifyGrpcFailure } from './grpc-status.ts';
-import type { HttpResult } from './http-response.ts';
+import type { Transport, TransportResult } from './types.ts';
 
 /** The OTLP Export methods, by signal. */
 export const OTLP_GRPC_METHODS = {
@@ -34,7 +35,7 @@ const identity = (bytes: Buffer): Buffer => bytes;
 const GZIP = 2; // grpc-js CompressionAlgorithms.gzip
 
 /** Sends Export calls to one endpoint; `send` never rejects. */
-export class GrpcTransport {
+export class GrpcTransport implements Transport {
   readonly #options: GrpcTransportOptions;
   #client: Promise<{ grpc: typeof Grpc; client: Grpc.Client }> | undefined;
 
@@ -43,14 +44,13 @@ export class GrpcTransport {
   }
 
   /** Makes one call with `body`; resolves with the classified outcome, or a failure once `signal` aborts. */
-  async send(body: Uint8Array, signal: AbortSignal): Promise<HttpResult> {
+  async send(body: Uint8Array, signal: AbortSignal): Promise<TransportResult> {
     try {
       const { grpc, client } = await this.#connect();
-      return await this.#call(
-        grpc,
-        client,
-        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-        signal,
+      const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      // Our own calls must not be traced (gRPC instrumentation would feed them back).
+      return await context.with(suppressTracing(context.active()), () =>
+        this.#call(grpc, client, bytes, signal),
       );
     } catch (error) {
       return { status: 'failure', error: error instanceof Error ? error : new Error(String(error)) };
@@ -67,14 +67,16 @@ export class GrpcTransport {
       const url = new URL(this.#options.endpoint);
       const secure = url.protocol === 'https:';
       const credentials = secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-      const options: Grpc.ChannelOptions =
-        this.#options.compression === 'gzip' ? { 'grpc.default_compression_algorithm': GZIP } : {};
+      const options: Grpc.ChannelOptions = {
+        'grpc.primary_user_agent': 'headroom-otel',
+        ...(this.#options.compression === 'gzip' && { 'grpc.default_compression_algorithm': GZIP }),
+      };
       return { grpc, client: new grpc.Client(url.host, credentials, options) };
     });
     return this.#client;
   }
 
-  #call(grpc: typeof Grpc, client: Grpc.Client, body: Buffer, signal: AbortSignal): Promise<HttpResult> {
+  #call(grpc: typeof Grpc, client: Grpc.Client, body: Buffer, signal: AbortSignal): Promise<TransportResult> {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve({ status: 'failure', error: new Error('request aborted') });
       const metadata = new grpc.Metadata();

@@ -18,6 +18,7 @@ import {
   type HttpResult,
   isRetryableOtlpStatus,
 } from './http-response.ts';
+import type { Transport } from './types.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -45,7 +46,7 @@ export interface HttpTransportOptions {
 }
 
 /** Posts payloads to one URL; `send` never rejects. */
-export class HttpTransport {
+export class HttpTransport implements Transport {
   readonly #url: URL;
   readonly #options: HttpTransportOptions;
   readonly #clock: Clock;

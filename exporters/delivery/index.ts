@@ -1,5 +1,6 @@
-// Public face of exporters/delivery: the one delivery engine (bounded queue, retries, HTTP transport).
+// Public face of exporters/delivery: the one delivery engine (bounded queue, retries, HTTP and gRPC transports).
 export { DeliveryQueue } from './delivery-queue.ts';
+export { GrpcTransport, OTLP_GRPC_METHODS } from './grpc-transport.ts';
 export {
   classifyNetworkError,
   classifyReply,
@@ -13,5 +14,6 @@ export {
   type DeliveryStats,
   DROP_REASONS,
   type DropReason,
+  type Transport,
 } from './types.ts';
 export { within } from './within.ts';

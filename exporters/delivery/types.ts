@@ -20,6 +20,22 @@ export type DeliveryResult =
     }
   | { readonly status: 'failure'; readonly error: Error };
 
+/** What a transport answers: a {@link DeliveryResult} whose success keeps the reply bytes (OTLP partial success). */
+export type TransportResult =
+  | Exclude<DeliveryResult, { status: 'success' }>
+  | { readonly status: 'success'; readonly rejected: number; readonly body: Uint8Array };
+
+/**
+ * One request to a backend, no retry (the delivery queue decides what happens next), never
+ * rejecting: `HttpTransport` (OTLP/HTTP) and `GrpcTransport` (OTLP/gRPC) both fit it.
+ */
+export interface Transport {
+  /** Sends `body` once; resolves with the classified outcome, or a failure once `signal` aborts. */
+  send(body: Uint8Array, signal: AbortSignal): Promise<TransportResult>;
+  /** Releases connections. */
+  shutdown(): void;
+}
+
 /**
  * Why items were dropped; the `reason` label of `headroom_exporter_dropped_spans_total`,
  * `headroom_forwarder_dropped_*` and `headroom_alert_notifications_dropped_total`.

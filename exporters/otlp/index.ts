@@ -1,4 +1,4 @@
-// Public face of exporters/otlp/: OTLP/HTTP export of traces and metrics (Jaeger via OTLP).
+// Public face of exporters/otlp/: OTLP export (HTTP or gRPC) of traces and metrics (Jaeger via OTLP), forwarding.
 export { DROP_REASONS, type DropReason } from '../delivery/index.ts';
 export {
   type ForwarderStats,

@@ -1,6 +1,7 @@
 /**
- * OTLP/HTTP export of metrics: the official `PeriodicExportingMetricReader` with the official
- * `OTLPMetricExporter` (protobuf or JSON), cumulative temporality, configured from `exporters.otlp`.
+ * OTLP export of metrics: the official `PeriodicExportingMetricReader` with the official
+ * `OTLPMetricExporter` (HTTP with protobuf or JSON, or gRPC: that one loaded on the first export,
+ * see grpc-metric-exporter.ts), cumulative temporality, configured from `exporters.otlp`.
  * Export failures are retried inside the official exporter within `timeout` and then logged;
  * with cumulative temporality the next interval's export carries the totals again.
  */
@@ -12,6 +13,7 @@ import {
   type MetricProducer,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
+import { GrpcMetricExporter } from './grpc-metric-exporter.ts';
 import { resolveOtlpUrl } from './otlp-url.ts';
 import type { OtlpExporterConfig } from './types.ts';
 
@@ -26,8 +28,8 @@ export interface OtlpMetricReaderOptions {
 }
 
 /**
- * A metric reader that pushes every `exportInterval` to `metricsEndpoint` (or `endpoint` +
- * `/v1/metrics`). Bind it to a MeterProvider (`new MeterProvider({ resource, readers: [reader] })`):
+ * A metric reader that pushes every `exportInterval` to `metricsEndpoint` (or, over HTTP, `endpoint` +
+ * `/v1/metrics`; over gRPC, `endpoint` as-is: see {@link resolveOtlpUrl}). Bind it to a MeterProvider (`new MeterProvider({ resource, readers: [reader] })`):
  * the provider supplies the resource and starts the interval (an unref'd timer).
  * @example
  * const reader = createOtlpMetricReader(config.exporters.otlp, { producers: [headroomMetrics] });
@@ -43,17 +45,20 @@ export function createOtlpMetricReader(
     config.exportIntervalMs,
     options.shutdownTimeoutMs ?? Infinity,
   );
+  const url = resolveOtlpUrl(config, 'metrics');
   const exporterConfig = {
-    url: resolveOtlpUrl(config, 'metrics'),
+    url,
     headers: { ...config.headers },
     compression: config.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
     timeoutMillis: timeoutMs,
     temporalityPreference: AggregationTemporality.CUMULATIVE,
   };
   const exporter =
-    config.protocol === 'http/json'
-      ? new JsonMetricExporter(exporterConfig)
-      : new ProtobufMetricExporter(exporterConfig);
+    config.protocol === 'grpc'
+      ? new GrpcMetricExporter({ url, headers: config.headers, compression: config.compression, timeoutMs })
+      : config.protocol === 'http/json'
+        ? new JsonMetricExporter(exporterConfig)
+        : new ProtobufMetricExporter(exporterConfig);
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: config.exportIntervalMs,

@@ -1,7 +1,9 @@
 /**
- * OTLP/HTTP export of traces (Jaeger is reached this way): the official OpenTelemetry JS
- * serializers (`@opentelemetry/otlp-transformer`, the ones the official OTLP exporters use) behind
- * Headroom's resilient queue, configured from `exporters.otlp`.
+ * OTLP export of traces (Jaeger is reached this way), over HTTP (protobuf or JSON) or gRPC: the
+ * official OpenTelemetry JS serializers (`@opentelemetry/otlp-transformer`, the ones the official
+ * OTLP exporters use) behind Headroom's resilient queue, configured from `exporters.otlp`. Both
+ * transports answer alike (retryable or not, the delay asked for, the reply bytes whose partial
+ * success is counted), so queueing, retries and counters do not depend on the protocol.
  */
 import { diag } from '@opentelemetry/api';
 import type { ISerializer } from '@opentelemetry/otlp-transformer';
@@ -12,7 +14,7 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Clock } from '../../agent/index.ts';
-import { HttpTransport } from '../delivery/index.ts';
+import { GrpcTransport, HttpTransport, OTLP_GRPC_METHODS, type Transport } from '../delivery/index.ts';
 import { resolveOtlpUrl } from './otlp-url.ts';
 import { ResilientSpanProcessor } from './resilient-span-processor.ts';
 import type { OtlpExporterConfig, SendResult, SpanBatchSender } from './types.ts';
@@ -29,8 +31,8 @@ export interface OtlpTraceProcessorOptions {
 }
 
 /**
- * A span processor that exports sampled spans over OTLP/HTTP with a bounded queue, batches and
- * retries (see {@link ResilientSpanProcessor}); `stats()` gives its counters.
+ * A span processor that exports sampled spans over OTLP (`protocol`: `http/protobuf`,
+ * `http/json` or `grpc`) with a bounded queue, batches and retries (see {@link ResilientSpanProcessor}); `stats()` gives its counters.
  * @example
  * const otlp = createOtlpTraceProcessor(config.exporters.otlp);
  * const headroom = start({ spanProcessors: [otlp] });
@@ -40,17 +42,9 @@ export function createOtlpTraceProcessor(
   config: OtlpExporterConfig,
   options: OtlpTraceProcessorOptions = {},
 ): ResilientSpanProcessor {
-  const json = config.protocol === 'http/json';
-  const transport = new HttpTransport({
-    url: resolveOtlpUrl(config, 'traces'),
-    headers: config.headers,
-    contentType: json ? 'application/json' : 'application/x-protobuf',
-    compression: config.compression,
-    timeoutMs: config.timeoutMs,
-    clock: options.clock,
-  });
+  const serializer = config.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
   return new ResilientSpanProcessor({
-    sender: new OtlpTraceSender(json ? JsonTraceSerializer : ProtobufTraceSerializer, transport),
+    sender: new OtlpTraceSender(serializer, traceTransport(config, options.clock)),
     maxQueueSize: config.queue.maxSize,
     batchSize: config.queue.batchSize,
     retry: config.retry,
@@ -61,12 +55,22 @@ export function createOtlpTraceProcessor(
   });
 }
 
-/** Serializes a batch with the official serializer and posts it once. */
+/** OTLP/gRPC (TraceService/Export) or OTLP/HTTP (POST, protobuf or JSON) to the traces endpoint. */
+function traceTransport(config: OtlpExporterConfig, clock: Clock | undefined): Transport {
+  const common = { headers: config.headers, compression: config.compression, timeoutMs: config.timeoutMs };
+  const endpoint = resolveOtlpUrl(config, 'traces');
+  if (config.protocol === 'grpc')
+    return new GrpcTransport({ ...common, endpoint, method: OTLP_GRPC_METHODS.traces });
+  const contentType = config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
+  return new HttpTransport({ ...common, url: endpoint, contentType, clock });
+}
+
+/** Serializes a batch with the official serializer and sends it once. */
 class OtlpTraceSender implements SpanBatchSender {
   readonly #serializer: TraceSerializer;
-  readonly #transport: HttpTransport;
+  readonly #transport: Transport;
 
-  constructor(serializer: TraceSerializer, transport: HttpTransport) {
+  constructor(serializer: TraceSerializer, transport: Transport) {
     this.#serializer = serializer;
     this.#transport = transport;
   }

@@ -65,3 +65,26 @@ describe('Collector', () => {
     ]);
   });
 });
+
+describe('Collector with exporters.otlp.protocol: grpc', () => {
+  it('should refuse to start (forwarding over gRPC is not there yet) rather than forward over HTTP', async () => {
+    const started = startTestCollector([
+      'receiver: { port: 0 }',
+      'api: { enabled: false }',
+      'exporters:',
+      '  prometheus: { enabled: false }',
+      '  otlp: { endpoint: "http://127.0.0.1:4317", protocol: grpc }',
+    ]);
+    await expect(started).rejects.toMatchObject({
+      code: 'HEADROOM_ERR_CONFIG_INVALID',
+      issues: [
+        {
+          file: '<collector mode>',
+          path: 'exporters.otlp.protocol',
+          message:
+            'grpc: collector mode cannot forward over OTLP/gRPC yet; use http/protobuf or http/json (an embedded Headroom exports over grpc)',
+        },
+      ],
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { startEmbedded as start } from '../../app/start.ts';
 import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { OtlpGrpcSink } from '../helpers/otlp-grpc-sink.ts';
 import { OtlpSink, until } from '../helpers/otlp-sink.ts';
 import { checkMetrics } from '../integration/helpers/prometheus.ts';
 
@@ -56,6 +57,29 @@ describe('start() with exporters', () => {
     await headroom.shutdown();
     await until(() => sink?.spans.length === 5, 5000, 'spans at the sink');
     expect(sink.spans.map((s) => s.name)).toEqual(['quote', 'quote', 'quote', 'quote', 'quote']);
+  });
+
+  it('should export spans and push metrics over OTLP/gRPC with OTEL_EXPORTER_OTLP_PROTOCOL=grpc', async () => {
+    const grpcSink = await OtlpGrpcSink.start();
+    headroom = start({
+      config: { service: { name: 'checkout' }, exporters: { prometheus: { enabled: false } } },
+      env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: grpcSink.endpoint },
+      registerGlobal: false,
+      loadSampler: new ScriptedLoad(),
+    });
+    for (let i = 0; i < 5; i++) headroom.track('quote', 'emergency', () => i);
+    await headroom.shutdown(); // flushes the span queue and pushes the metrics once more
+    await grpcSink.stop();
+    expect(grpcSink.spans.map((s) => [s.name, s.resource['service.name']])).toEqual(
+      Array.from({ length: 5 }, () => ['quote', 'checkout']),
+    );
+    const operations = grpcSink.metrics.filter((m) => m.name === 'headroom_operations_total');
+    expect(operations.at(-1)?.points).toEqual([
+      { attributes: { service: 'checkout', operation: 'quote', context: 'emergency' }, value: 5 },
+    ]);
+    expect(new Set(grpcSink.calls.map((c) => `${c.signal} ${c.reply}`))).toEqual(
+      new Set(['traces 0', 'metrics 0']),
+    );
   });
 
   it('should start no exporter when Headroom is disabled', async () => {

@@ -285,13 +285,32 @@ describe('environment', () => {
   });
 
   it('should name the variable when an OTEL_* value is invalid', () => {
-    expect(issuesOf(() => parseConfig([], { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }))).toEqual([
+    expect(issuesOf(() => parseConfig([], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift' }))).toEqual([
       {
         file: '<env OTEL_EXPORTER_OTLP_PROTOCOL>',
         path: 'exporters.otlp.protocol',
-        message: 'must be one of http/protobuf, http/json; got "grpc"',
+        message: 'must be one of http/protobuf, http/json, grpc; got "http/thrift"',
       },
     ]);
+  });
+
+  it('should take OTEL_EXPORTER_OTLP_PROTOCOL=grpc, exporting to OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+    const otlp = parseConfig([], {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.com:4317/',
+    }).exporters.otlp;
+    expect([otlp.enabled, otlp.protocol, otlp.endpoint]).toEqual([
+      true,
+      'grpc',
+      'https://otel.example.com:4317',
+    ]);
+  });
+
+  it('should let the protocol of a file win over OTEL_EXPORTER_OTLP_PROTOCOL', () => {
+    const otlp = parseConfig(yaml('exporters:\n  otlp:\n    protocol: http/json\n'), {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    }).exporters.otlp;
+    expect(otlp.protocol).toBe('http/json');
   });
 });
 

@@ -7,6 +7,7 @@ import { createOtlpTraceProcessor } from '../../exporters/otlp/index.ts';
 import { DECISION_SPAN, decisionAttributes } from '../../instrumentation/index.ts';
 import { configOf, ScriptedLoad } from '../helpers/agent.ts';
 import { startInstrumented } from '../helpers/headroom.ts';
+import { OtlpGrpcSink } from '../helpers/otlp-grpc-sink.ts';
 import { OtlpSink } from '../helpers/otlp-sink.ts';
 
 const contextManager = new AsyncLocalStorageContextManager();
@@ -20,7 +21,7 @@ afterAll(() => {
 });
 
 /** An embedded Headroom exporting over OTLP to `sink`, as a service would start it. */
-function startExporting(sink: OtlpSink, protocol: 'http/protobuf' | 'http/json') {
+function startExporting(sink: OtlpSink | OtlpGrpcSink, protocol: 'http/protobuf' | 'http/json' | 'grpc') {
   const input: HeadroomConfigInput = {
     service: { name: 'checkout', version: '1.4.2' },
     exporters: { otlp: { endpoint: sink.endpoint, protocol } },
@@ -37,9 +38,9 @@ function startExporting(sink: OtlpSink, protocol: 'http/protobuf' | 'http/json')
   return { headroom, otlp };
 }
 
-describe.each(['http/protobuf', 'http/json'] as const)('OTLP round trip over %s', (protocol) => {
+describe.each(['http/protobuf', 'http/json', 'grpc'] as const)('OTLP round trip over %s', (protocol) => {
   it('should deliver operation, phase and degradation spans with their headroom attributes and resource', async () => {
-    const sink = await OtlpSink.start();
+    const sink = protocol === 'grpc' ? await OtlpGrpcSink.start() : await OtlpSink.start();
     const { headroom, otlp } = startExporting(sink, protocol);
     const decisions: DegradationDecision[] = [];
     headroom.onDecision((decision) => decisions.push(decision));

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GrpcTransport, OTLP_GRPC_METHODS } from '../../../exporters/delivery/grpc-transport.ts';
+import { GrpcTransport, OTLP_GRPC_METHODS } from '../../../exporters/delivery/index.ts';
+import { statusWithRetryInfo } from '../../helpers/otlp-grpc-sink.ts';
+import { until } from '../../helpers/otlp-sink.ts';
 
 const identity = (bytes: Buffer): Buffer => bytes;
 const servers: grpc.Server[] = [];
@@ -25,31 +27,6 @@ async function serve(handler: Handler): Promise<string> {
   );
   servers.push(server);
   return `http://127.0.0.1:${port}`;
-}
-
-/** A google.rpc.Status carrying RetryInfo { retry_delay: { seconds, nanos } }. */
-function statusWithRetryInfo(seconds: number, nanos: number): Buffer {
-  const duration = Buffer.from([0x08, seconds, 0x10, ...varint(nanos)]);
-  const retryInfo = Buffer.concat([Buffer.from([0x0a, duration.length]), duration]);
-  const typeUrl = Buffer.from('type.googleapis.com/google.rpc.RetryInfo');
-  const any = Buffer.concat([
-    Buffer.from([0x0a, typeUrl.length]),
-    typeUrl,
-    Buffer.from([0x12, retryInfo.length]),
-    retryInfo,
-  ]);
-  return Buffer.concat([Buffer.from([0x08, 8, 0x1a, any.length]), any]);
-}
-
-function varint(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    out.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  out.push(rest);
-  return out;
 }
 
 function transport(endpoint: string, extra: Partial<ConstructorParameters<typeof GrpcTransport>[0]> = {}) {
@@ -119,10 +96,14 @@ describe('GrpcTransport against a real grpc-js server', () => {
     [grpc.status.RESOURCE_EXHAUSTED, undefined, { status: 'failure' }],
     [
       grpc.status.RESOURCE_EXHAUSTED,
-      statusWithRetryInfo(2, 500_000_000),
+      statusWithRetryInfo(grpc.status.RESOURCE_EXHAUSTED, 2500),
       { status: 'retryable', retryAfterMs: 2500 },
     ],
-    [grpc.status.UNAVAILABLE, statusWithRetryInfo(1, 0), { status: 'retryable', retryAfterMs: 1000 }],
+    [
+      grpc.status.UNAVAILABLE,
+      statusWithRetryInfo(grpc.status.UNAVAILABLE, 1000),
+      { status: 'retryable', retryAfterMs: 1000 },
+    ],
   ])('should classify code %s (details %s) as %o', async (code, details, expected) => {
     const url = await serve((_call, callback) => {
       const metadata = new grpc.Metadata();
@@ -143,5 +124,28 @@ describe('GrpcTransport against a real grpc-js server', () => {
     const result = await client.send(new Uint8Array([1]), new AbortController().signal);
     client.shutdown();
     expect(result.status).toBe('retryable');
+  });
+
+  it('should end a call in flight as a failure when the signal aborts, and not start one on an aborted signal', async () => {
+    let held = 0;
+    const url = await serve(() => held++); // never answers
+    const client = transport(url);
+    const controller = new AbortController();
+    const inFlight = client.send(new Uint8Array([1]), controller.signal);
+    await until(() => held === 1, 5000, 'the call at the server');
+    controller.abort();
+    const results = [await inFlight, await client.send(new Uint8Array([1]), controller.signal)];
+    client.shutdown();
+    expect(results.map((r) => [r.status, (r as { error: Error }).error.message])).toEqual([
+      ['failure', 'request aborted'],
+      ['failure', 'request aborted'],
+    ]);
+  });
+
+  it('should answer an endpoint that is not a URL as a failure, without throwing', async () => {
+    const client = transport('not a url');
+    const result = await client.send(new Uint8Array([1]), new AbortController().signal);
+    client.shutdown();
+    expect([result.status, (result as { error: Error }).error.message]).toEqual(['failure', 'Invalid URL']);
   });
 });

@@ -26,4 +26,31 @@ describe('resolveOtlpUrl', () => {
   ] as const)('should resolve %j for %s to %s', (config, signal, url) => {
     expect(resolveOtlpUrl(config, signal)).toBe(url);
   });
+
+  it.each([
+    [{ protocol: 'grpc' }, 'traces', 'http://localhost:4317'],
+    [{ protocol: 'grpc' }, 'metrics', 'http://localhost:4317'],
+    [
+      { protocol: 'grpc', endpoint: 'https://otel.example.com:4317' },
+      'traces',
+      'https://otel.example.com:4317',
+    ],
+    [
+      { protocol: 'grpc', endpoint: 'http://a:4317', tracesEndpoint: 'http://b:4317' },
+      'traces',
+      'http://b:4317',
+    ],
+    [
+      { protocol: 'grpc', endpoint: 'http://a:4317', tracesEndpoint: 'http://b:4317' },
+      'metrics',
+      'http://a:4317',
+    ],
+    [{ protocol: 'grpc', metricsEndpoint: 'http://m:4317' }, 'metrics', 'http://m:4317'],
+    [{ protocol: 'http/json' }, 'traces', 'http://localhost:4318/v1/traces'],
+  ] as const)(
+    'should resolve %j for %s to %s, as-is over gRPC (default port 4317)',
+    (config, signal, url) => {
+      expect(resolveOtlpUrl(config, signal)).toBe(url);
+    },
+  );
 });
