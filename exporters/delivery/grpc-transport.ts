@@ -68,7 +68,7 @@ export class GrpcTransport implements Transport {
       const secure = url.protocol === 'https:';
       const credentials = secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
       const options: Grpc.ChannelOptions = {
-        'grpc.primary_user_agent': 'headroom-otel',
+        'grpc.primary_user_agent': 'headroom-otel', // the package name as User-Agent, as over HTTP
         ...(this.#options.compression === 'gzip' && { 'grpc.default_compression_algorithm': GZIP }),
       };
       return { grpc, client: new grpc.Client(url.host, credentials, options) };
