@@ -6,9 +6,10 @@
 import { stringify } from 'yaml';
 import { parseConfig, type ResolvedConfig } from '../config/index.ts';
 
-/** The config file text: receiver, Prometheus endpoint on free ports, no decision API. */
+/** The config file text: receiver (HTTP and gRPC), Prometheus endpoint on free ports, no decision API. */
 export const FUZZ_CONFIG_YAML = stringify({
-  receiver: { host: '127.0.0.1', port: 0, maxBodySize: '1MiB' },
+  // The gRPC listener on a free port too: its default, 4317, may be taken (another collector, a test).
+  receiver: { host: '127.0.0.1', port: 0, maxBodySize: '1MiB', grpc: { port: 0 } },
   api: { enabled: false },
   exporters: { prometheus: { enabled: true, host: '127.0.0.1', port: 0 } },
   // Every server span is judged, so decoded spans reach windows, series caps and the exposition.
