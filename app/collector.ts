@@ -146,7 +146,7 @@ export class Collector {
   ): Promise<Collector> {
     const { directory, state, checkpoints } = restored;
     // With a store, what the last run left in the forwarding queue goes out before anything new.
-    const { traces, metrics } = startForwarders(config, checkpoints?.store, options.logger);
+    const { traces, metrics } = await startForwarders(config, checkpoints?.store, options.logger);
     // Streams and receiver connections share the descriptors: neither may take the other's.
     const fds = fdBudget((options.fdLimit ?? readFdLimit)(), {
       receiverConnections: config.receiver.maxConnections,

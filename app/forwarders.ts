@@ -1,7 +1,8 @@
 /**
  * Collector-mode forwarding: one {@link OtlpForwarder} per signal when `exporters.otlp` is on,
- * with the forwarding queue kept in the state store when there is one; what a previous run left
- * there is queued again before the receiver accepts traffic.
+ * over its `protocol` (OTLP/HTTP, or OTLP/gRPC), with the forwarding queue kept in the state store
+ * when there is one; what a previous run left there is queued again before the receiver accepts
+ * traffic.
  */
 import type { StateStore } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
@@ -37,19 +38,21 @@ export function refuseGrpcForwarding(config: ResolvedConfig): void {
 /**
  * Creates the forwarders, paused, and restores their queues from `store` (logging what came
  * back); they send nothing until `start()`, once the collector has started (a start that fails,
- * on a port taken say, sends nothing, so nothing is sent twice). Never throws: a store that cannot
- * be read leaves its requests there, with an error log line.
+ * on a port taken say, sends nothing, so nothing is sent twice). Never rejects: a store that
+ * cannot be read leaves its requests there, with an error log line.
  */
-export function startForwarders(
+export async function startForwarders(
   config: ResolvedConfig,
   store: StateStore | undefined,
   logger: Logger,
-): Forwarders {
+): Promise<Forwarders> {
   const otlp = config.exporters.otlp;
   if (!otlp.enabled) return { traces: undefined, metrics: undefined };
   const options = { store: store?.requests, maxQueueBytes: otlp.queue.maxBytes, paused: true };
-  const traces = new OtlpForwarder(otlp, 'traces', options);
-  const metrics = new OtlpForwarder(otlp, 'metrics', options);
+  const [traces, metrics] = await Promise.all([
+    OtlpForwarder.create(otlp, 'traces', options),
+    OtlpForwarder.create(otlp, 'metrics', options),
+  ]);
   if (store !== undefined) {
     const [spans, points] = [traces.restore(), metrics.restore()];
     const dropped = spans.dropped + points.dropped;

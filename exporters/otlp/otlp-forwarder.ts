@@ -1,7 +1,9 @@
 /**
  * Forwards OTLP requests as received (collector mode: the agent judges spans, then passes traces
- * and metrics on to the backend unchanged, like a Collector pipeline with no processors). Bodies
- * keep their content type. The queue, on the one delivery engine, is bounded in items as the
+ * and metrics on to the backend unchanged, like a Collector pipeline with no processors). Over
+ * OTLP/HTTP bodies keep their content type; over OTLP/gRPC (`protocol: grpc`) protobuf bodies pass
+ * unchanged and OTLP/JSON ones are converted to protobuf once, in `forward`, before they are queued
+ * or stored (one that cannot be converted is dropped, reason `unconvertible`). The queue, on the one delivery engine, is bounded in items as the
  * Collector's sending queue with `sizer: items`: `queue.maxSize` spans (or metric data points)
  * waiting or in flight, plus a byte cap; the item count of each request comes from the receiver,
  * which decoded it already. Retries follow `exporters.otlp.retry`; every item handed over ends up
@@ -11,11 +13,19 @@
  * {@link OtlpForwarder.restore} at the next start; delivery is at least once (a request in flight
  * at a crash is sent again).
  */
+import { diag } from '@opentelemetry/api';
 import { type Clock, type RequestQueueStore, systemClock } from '../../agent/index.ts';
-import { DeliveryQueue, type DeliveryResult, type DropReason, HttpTransport } from '../delivery/index.ts';
-import { type OtlpSignal, resolveOtlpUrl } from './otlp-url.ts';
+import { DeliveryQueue, type DeliveryResult, type DropReason } from '../delivery/index.ts';
+import { type ForwardedRequest, type ForwardingWire, openForwardingWire } from './forwarding-wire.ts';
+import type { OtlpSignal } from './otlp-url.ts';
 import { RequestJournal } from './request-journal.ts';
 import type { OtlpExporterConfig } from './types.ts';
+
+/**
+ * Why a forwarder dropped items: the delivery queue's reasons, and `unconvertible`, an OTLP/JSON
+ * request that cannot be converted to protobuf for OTLP/gRPC (it could not be delivered either).
+ */
+export type ForwarderDropReason = DropReason | 'unconvertible';
 
 /** Counters of a forwarder; items are spans for traces, metric data points for metrics. */
 export interface ForwarderStats {
@@ -25,7 +35,7 @@ export interface ForwarderStats {
   /** Requests the backend accepted. */
   readonly sentRequests: number;
   /** Items dropped, by reason. */
-  readonly dropped: Readonly<Record<DropReason, number>>;
+  readonly dropped: Readonly<Record<ForwarderDropReason, number>>;
   /** Requests re-sent after a retryable failure. */
   readonly retries: number;
   /** Items waiting or in flight; never above `queueCapacity`. */
@@ -50,7 +60,10 @@ export interface RestoredQueue {
   /** Requests queued again, and the items they hold. */
   readonly requests: number;
   readonly items: number;
-  /** Items that no longer fit the queue's bounds: dropped (`queue_full`) and removed from the store. */
+  /**
+   * Items dropped and removed from the store: those that no longer fit the queue's bounds
+   * (`queue_full`), and with `protocol: grpc` stored OTLP/JSON that cannot be converted (`unconvertible`).
+   */
   readonly dropped: number;
 }
 
@@ -67,33 +80,50 @@ export interface OtlpForwarderOptions {
   readonly random?: () => number;
 }
 
-interface Pending {
-  readonly body: Uint8Array;
-  readonly contentType: string;
+interface Pending extends ForwardedRequest {
   /** Its id in the store, when kept there. */
   readonly id?: number;
 }
 
 /** Forwards one signal's requests; `forward` never blocks or throws. */
 export class OtlpForwarder {
-  readonly #config: OtlpExporterConfig;
   readonly #signal: OtlpSignal;
-  readonly #clock: Clock;
-  readonly #url: string;
-  readonly #transports = new Map<string, HttpTransport>();
+  readonly #wire: ForwardingWire;
   readonly #queue: DeliveryQueue<Pending>;
   readonly #journal: RequestJournal | undefined;
+  readonly #itemsLabel: string;
+  #unconvertible = 0;
+  /** Set after an unconvertible request is logged, until one converts again: one line per run of them. */
+  #warnedUnconvertible = false;
 
-  constructor(config: OtlpExporterConfig, signal: OtlpSignal, options: OtlpForwarderOptions = {}) {
-    this.#config = config;
+  /**
+   * Creates the forwarder of `signal` for `config.protocol`; with `grpc` it first loads the gRPC
+   * wire and the OTLP/JSON conversion (collector mode only: an embedded Headroom never loads them).
+   * @example const traces = await OtlpForwarder.create(config.exporters.otlp, 'traces', { store })
+   */
+  static async create(
+    config: OtlpExporterConfig,
+    signal: OtlpSignal,
+    options: OtlpForwarderOptions = {},
+  ): Promise<OtlpForwarder> {
+    const clock = options.clock ?? systemClock;
+    return new OtlpForwarder(config, signal, options, await openForwardingWire(config, signal, clock));
+  }
+
+  private constructor(
+    config: OtlpExporterConfig,
+    signal: OtlpSignal,
+    options: OtlpForwarderOptions,
+    wire: ForwardingWire,
+  ) {
     this.#signal = signal;
-    this.#clock = options.clock ?? systemClock;
-    this.#url = resolveOtlpUrl(config, signal);
+    this.#wire = wire;
+    this.#itemsLabel = signal === 'traces' ? 'span(s)' : 'data point(s)';
     const journal = options.store && new RequestJournal(options.store, signal);
     this.#journal = journal;
     this.#queue = new DeliveryQueue<Pending>({
       name: `OTLP ${signal} forwarding`,
-      itemsLabel: signal === 'traces' ? 'span(s)' : 'data point(s)',
+      itemsLabel: this.#itemsLabel,
       send: ([pending], abort) => this.#send(pending as Pending, abort),
       capacity: config.queue.maxSize,
       maxBytes: options.maxQueueBytes ?? 32 * 1024 * 1024,
@@ -101,7 +131,7 @@ export class OtlpForwarder {
       // One request per attempt, as received: bodies are never merged.
       batchSize: 1,
       retry: config.retry,
-      clock: this.#clock,
+      clock: options.clock ?? systemClock,
       random: options.random,
       onSettled: journal && ((batch) => journal.remove(idsOf(batch))),
       keepAtShutdown: journal !== undefined,
@@ -117,15 +147,18 @@ export class OtlpForwarder {
   /**
    * Queues a request body (decompressed) holding `items` spans or data points; when they do not
    * fit (`queue.maxSize` items, or the byte cap) the whole request is dropped and its items counted.
-   * With a store, the request is committed to it first. Never throws.
+   * Over gRPC an OTLP/JSON body is converted to protobuf first (dropped, `unconvertible`, when it
+   * cannot be). With a store, the request is committed to it, as queued, first. Never throws.
    */
   forward(body: Uint8Array, contentType: string, items: number): ForwardOutcome {
-    const size = { items, bytes: body.byteLength };
+    const request = this.#prepare({ body, contentType }, items);
+    if (request === undefined) return 'dropped';
+    const size = { items, bytes: request.body.byteLength };
     if (this.#journal === undefined || !this.#queue.fits(size))
-      return this.#queue.offer({ body, contentType }, size) ? 'queued' : 'dropped';
-    const id = this.#journal.append({ body, contentType, items });
+      return this.#queue.offer(request, size) ? 'queued' : 'dropped';
+    const id = this.#journal.append({ ...request, items });
     if (id === undefined) return 'unavailable';
-    this.#queue.offer({ body, contentType, id }, size);
+    this.#queue.offer({ ...request, id }, size);
     return 'queued';
   }
 
@@ -139,7 +172,12 @@ export class OtlpForwarder {
     if (this.#journal === undefined) return restored;
     const unfit: number[] = [];
     for (const { id, body, contentType, items } of this.#journal.stored()) {
-      if (this.#queue.offer({ body, contentType, id }, { items, bytes: body.byteLength })) {
+      // A request stored by a run that forwarded over HTTP may be OTLP/JSON: converted now for gRPC.
+      const request = this.#prepare({ body, contentType }, items);
+      if (
+        request !== undefined &&
+        this.#queue.offer({ ...request, id }, { items, bytes: request.body.byteLength })
+      ) {
         restored.requests++;
         restored.items += items;
       } else {
@@ -157,7 +195,7 @@ export class OtlpForwarder {
       signal: this.#signal,
       sentItems: s.sentItems,
       sentRequests: s.sentBatches,
-      dropped: s.dropped,
+      dropped: { ...s.dropped, unconvertible: this.#unconvertible },
       retries: s.retries,
       queueSize: s.queuedItems,
       queueCapacity: s.capacity,
@@ -174,28 +212,28 @@ export class OtlpForwarder {
    */
   async shutdown(timeoutMs: number): Promise<boolean> {
     const inTime = await this.#queue.shutdown(timeoutMs);
-    for (const transport of this.#transports.values()) transport.shutdown();
+    this.#wire.shutdown();
     return inTime;
   }
 
-  #send(pending: Pending, signal: AbortSignal): Promise<DeliveryResult> {
-    return this.#transport(pending.contentType).send(pending.body, signal);
+  /** The request as the wire carries it; `undefined` (dropped and counted, `unconvertible`) when it cannot. */
+  #prepare(request: ForwardedRequest, items: number): ForwardedRequest | undefined {
+    const prepared = this.#wire.prepare(request);
+    if (typeof prepared !== 'string') {
+      if (request.body !== prepared.body) this.#warnedUnconvertible = false;
+      return prepared;
+    }
+    this.#unconvertible += items;
+    if (!this.#warnedUnconvertible)
+      diag.warn(
+        `headroom: dropped ${items} ${this.#itemsLabel} for OTLP ${this.#signal} forwarding (unconvertible: the OTLP/JSON request cannot be converted to protobuf for OTLP/gRPC: ${prepared})`,
+      );
+    this.#warnedUnconvertible = true;
+    return undefined;
   }
 
-  #transport(contentType: string): HttpTransport {
-    let transport = this.#transports.get(contentType);
-    if (transport === undefined) {
-      transport = new HttpTransport({
-        url: this.#url,
-        headers: this.#config.headers,
-        contentType,
-        compression: this.#config.compression,
-        timeoutMs: this.#config.timeoutMs,
-        clock: this.#clock,
-      });
-      this.#transports.set(contentType, transport);
-    }
-    return transport;
+  #send(pending: Pending, signal: AbortSignal): Promise<DeliveryResult> {
+    return this.#wire.send(pending, signal);
   }
 }
 

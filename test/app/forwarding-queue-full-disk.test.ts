@@ -47,8 +47,8 @@ async function setUp() {
     {},
   ).exporters.otlp;
   const queue = new SqliteRequestQueue(db);
-  const traces = new OtlpForwarder(otlp, 'traces', { store: queue });
-  const metrics = new OtlpForwarder(otlp, 'metrics', { store: queue });
+  const traces = await OtlpForwarder.create(otlp, 'traces', { store: queue });
+  const metrics = await OtlpForwarder.create(otlp, 'metrics', { store: queue });
   const started = await startTestReceiver(
     {},
     {

@@ -1,8 +1,9 @@
 /**
  * A tiny OTLP/gRPC backend on 127.0.0.1 for tests: a real @grpc/grpc-js server on its own port
  * (0) answering TraceService/Export and MetricsService/Export, recording what it accepted (the
- * raw message bytes read by the same protobuf reader as OtlpSink), and scriptable: a status code
- * (with RetryInfo), a partial success, or no answer at all.
+ * raw message bytes, as received, and read by the same protobuf reader as OtlpSink), and
+ * scriptable: a status code (with RetryInfo), a partial success, or no answer at all; it can be
+ * stopped and restarted on the same port.
  */
 import * as grpc from '@grpc/grpc-js';
 import { OTLP_GRPC_METHODS } from '../../exporters/delivery/index.ts';
@@ -23,6 +24,8 @@ export type GrpcSinkReply =
 /** One call as the sink saw it. */
 export interface GrpcSinkCall {
   readonly signal: 'traces' | 'metrics';
+  /** The request message exactly as received (after gRPC decompression). */
+  readonly body: Buffer;
   /** Call metadata (user agent and gRPC's own keys removed). */
   readonly metadata: Readonly<Record<string, string>>;
   /** The code answered (0 for OK and partial success), or 'hang'. */
@@ -37,14 +40,34 @@ export class OtlpGrpcSink {
   /** Spans of accepted calls (all of a partial success's: the sink does not pick which it refused). */
   readonly spans: ReceivedSpan[] = [];
   readonly metrics: ReceivedMetric[] = [];
-  readonly #server = new grpc.Server();
+  #server = new grpc.Server();
   readonly #scripted: GrpcSinkReply[] = [];
   readonly #hung: (() => void)[] = [];
   #port = 0;
 
-  private constructor() {
+  private constructor() {}
+
+  /** Starts a sink on an ephemeral loopback port. */
+  static async start(): Promise<OtlpGrpcSink> {
+    const sink = new OtlpGrpcSink();
+    await sink.#listen(0);
+    return sink;
+  }
+
+  /** Request bodies of the calls answered OK (or with a partial success) for `signal`, in order. */
+  accepted(signal: 'traces' | 'metrics'): Buffer[] {
+    return this.calls.filter((call) => call.signal === signal && call.reply === 0).map((call) => call.body);
+  }
+
+  /** Listens again on the same port after {@link stop}: the backend is back. */
+  async restart(): Promise<void> {
+    await this.#listen(this.#port);
+  }
+
+  async #listen(port: number): Promise<void> {
+    const server = new grpc.Server();
     for (const signal of ['traces', 'metrics'] as const) {
-      this.#server.register<Buffer, Buffer>(
+      server.register<Buffer, Buffer>(
         OTLP_GRPC_METHODS[signal],
         (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) =>
           this.#answer(signal, call, callback),
@@ -53,17 +76,12 @@ export class OtlpGrpcSink {
         'unary',
       );
     }
-  }
-
-  /** Starts a sink on an ephemeral loopback port. */
-  static async start(): Promise<OtlpGrpcSink> {
-    const sink = new OtlpGrpcSink();
-    sink.#port = await new Promise<number>((resolve, reject) =>
-      sink.#server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
+    this.#port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
       ),
     );
-    return sink;
+    this.#server = server;
   }
 
   /** The target, as `exporters.otlp.endpoint` takes it with `protocol: grpc`. */
@@ -95,6 +113,7 @@ export class OtlpGrpcSink {
     );
     this.calls.push({
       signal,
+      body: call.request,
       metadata,
       reply: reply === 'hang' ? 'hang' : 'code' in reply ? reply.code : 0,
     });

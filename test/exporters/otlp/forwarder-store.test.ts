@@ -42,8 +42,8 @@ afterEach(async () => {
   await sink.stop();
 });
 
-function forwarderOn(store: StateStore, otlp: object = {}, signal: 'traces' | 'metrics' = 'traces') {
-  const forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint, ...otlp }), signal, {
+async function forwarderOn(store: StateStore, otlp: object = {}, signal: 'traces' | 'metrics' = 'traces') {
+  const forwarder = await OtlpForwarder.create(otlpConfig({ endpoint: sink.endpoint, ...otlp }), signal, {
     store: store.requests,
     clock,
   });
@@ -62,7 +62,7 @@ describe('OtlpForwarder with a store', () => {
   it('should commit a request to the store before forward returns and remove it once delivered', async () => {
     const store = await openStore(tempPath());
     cleanups.push(() => store.close());
-    const forwarder = forwarderOn(store);
+    const forwarder = await forwarderOn(store);
     const body = traces('a', 2);
     expect(forwarder.forward(body, JSON_TYPE, 2)).toBe('queued');
     expect(store.requests.list('traces')).toEqual([
@@ -77,7 +77,7 @@ describe('OtlpForwarder with a store', () => {
     const path = tempPath();
     const first = await openStore(path);
     sink.script({ status: 503 });
-    const before = forwarderOn(first);
+    const before = await forwarderOn(first);
     before.forward(traces('old-1'), JSON_TYPE, 1);
     before.forward(traces('old-2', 2), JSON_TYPE, 2);
     expect(before.forward(Buffer.from('{}'), JSON_TYPE, 5_000)).toBe('dropped'); // over queue.maxSize
@@ -88,7 +88,7 @@ describe('OtlpForwarder with a store', () => {
 
     const second = await openStore(path);
     cleanups.push(() => second.close());
-    const after = forwarderOn(second);
+    const after = await forwarderOn(second);
     expect(after.restore()).toEqual({ requests: 2, items: 3, dropped: 0 });
     after.forward(traces('new'), JSON_TYPE, 1);
     await until(() => after.stats().queueSize === 0, 5000, 'delivery');
@@ -101,7 +101,7 @@ describe('OtlpForwarder with a store', () => {
     const store = await openStore(tempPath());
     cleanups.push(() => store.close());
     store.requests.append({ signal: 'traces', contentType: JSON_TYPE, items: 1, body: traces('old') });
-    const forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint }), 'traces', {
+    const forwarder = await OtlpForwarder.create(otlpConfig({ endpoint: sink.endpoint }), 'traces', {
       store: store.requests,
       clock,
       paused: true,
@@ -131,7 +131,7 @@ describe('OtlpForwarder with a store', () => {
         body: traces(service, items),
       });
     store.requests.append({ signal: 'metrics', contentType: JSON_TYPE, items: 9, body: Buffer.from('{}') });
-    const forwarder = forwarderOn(store, { queue: { maxSize: 10 } });
+    const forwarder = await forwarderOn(store, { queue: { maxSize: 10 } });
     expect(forwarder.restore()).toEqual({ requests: 2, items: 10, dropped: 5 });
     await until(() => forwarder.stats().queueSize === 0, 5000, 'delivery');
     expect(servicesAtSink()).toEqual([...Array(6).fill('a'), ...Array(4).fill('c')]);
@@ -145,7 +145,7 @@ describe('OtlpForwarder with a store', () => {
     const db = new DatabaseSync(tempPath());
     migrate(db);
     cleanups.push(() => db.close());
-    const forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint }), 'traces', {
+    const forwarder = await OtlpForwarder.create(otlpConfig({ endpoint: sink.endpoint }), 'traces', {
       store: new SqliteRequestQueue(db),
       clock,
     });
@@ -165,7 +165,7 @@ describe('OtlpForwarder with a store', () => {
   it('should keep delivering when a delivered request cannot be removed from the store', async () => {
     const db = new DatabaseSync(tempPath());
     migrate(db);
-    const forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint }), 'traces', {
+    const forwarder = await OtlpForwarder.create(otlpConfig({ endpoint: sink.endpoint }), 'traces', {
       store: new SqliteRequestQueue(db),
       clock,
     });

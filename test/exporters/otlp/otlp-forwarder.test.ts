@@ -5,7 +5,7 @@ import { type ForwarderStats, OtlpForwarder } from '../../../exporters/otlp/inde
 import { OtlpSink, until } from '../../helpers/otlp-sink.ts';
 
 const JSON_TYPE = 'application/json';
-const NONE = { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0 };
+const NONE = { queue_full: 0, retries_exhausted: 0, non_retryable: 0, shutdown: 0, unconvertible: 0 };
 
 /** The resolved `exporters.otlp` section for `otlp` (YAML shape). */
 function otlpConfig(otlp: object) {
@@ -61,7 +61,10 @@ function stats(partial: Partial<ForwarderStats>): ForwarderStats {
 describe('OtlpForwarder', () => {
   it('should bound its queue in spans, not requests, and count a refused request by its spans', async () => {
     sink.script('hang');
-    forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 100 } }), 'traces');
+    forwarder = await OtlpForwarder.create(
+      otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 100 } }),
+      'traces',
+    );
     const sizes = [60, 40, 1, 30];
     const bodies = sizes.map((_, i) => body(`r${i}`));
     for (const [i, spans] of sizes.entries()) forwarder.forward(bodies[i] as Buffer, JSON_TYPE, spans);
@@ -74,7 +77,7 @@ describe('OtlpForwarder', () => {
 
   it('should hold at most queue.maxSize spans however many requests carry them (200 x 200 spans)', async () => {
     sink.script('hang');
-    forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint }), 'traces');
+    forwarder = await OtlpForwarder.create(otlpConfig({ endpoint: sink.endpoint }), 'traces');
     const request = body('r');
     for (let i = 0; i < 200; i++) forwarder.forward(request, JSON_TYPE, 200);
     expect(forwarder.stats()).toEqual(
@@ -88,7 +91,10 @@ describe('OtlpForwarder', () => {
   });
 
   it('should forward requests unchanged and count spans sent, with metric data points for metrics', async () => {
-    forwarder = new OtlpForwarder(otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 10 } }), 'metrics');
+    forwarder = await OtlpForwarder.create(
+      otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 10 } }),
+      'metrics',
+    );
     const payload = Buffer.from(JSON.stringify({ resourceMetrics: [] }));
     forwarder.forward(payload, JSON_TYPE, 7);
     forwarder.forward(payload, JSON_TYPE, 3);
@@ -112,7 +118,7 @@ describe('OtlpForwarder', () => {
   it('should give up at the shutdown bound, with the backend hanging, and count every held span', async () => {
     sink.script('hang', 'hang');
     const config = otlpConfig({ endpoint: sink.endpoint, queue: { maxSize: 100 } });
-    forwarder = new OtlpForwarder(config, 'traces', { clock });
+    forwarder = await OtlpForwarder.create(config, 'traces', { clock });
     forwarder.forward(body('a'), JSON_TYPE, 5);
     forwarder.forward(body('b'), JSON_TYPE, 7);
     expect(await shutdownAtBound(300)).toBe(false);
@@ -124,7 +130,9 @@ describe('OtlpForwarder', () => {
     const down = await OtlpSink.start();
     const endpoint = down.endpoint;
     await down.stop();
-    forwarder = new OtlpForwarder(otlpConfig({ endpoint, queue: { maxSize: 100 } }), 'traces', { clock });
+    forwarder = await OtlpForwarder.create(otlpConfig({ endpoint, queue: { maxSize: 100 } }), 'traces', {
+      clock,
+    });
     forwarder.forward(body('a'), JSON_TYPE, 3);
     // The connection is refused (real I/O, hence a bounded real-time poll); the first backoff
     // (2.5 s to 7.5 s on the clock) is then the one timer pending.
