@@ -136,11 +136,11 @@ export const METRICS = Object.freeze({
   ),
   forwarderDroppedSpans: metric(
     'headroom_forwarder_dropped_spans_total',
-    'Spans the forwarder dropped, by reason (queue_full, retries_exhausted, non_retryable, shutdown).',
+    'Spans the forwarder dropped, by reason (queue_full, retries_exhausted, non_retryable, shutdown, unconvertible).',
   ),
   forwarderDroppedPoints: metric(
     'headroom_forwarder_dropped_metric_points_total',
-    'Metric data points the forwarder dropped, by reason (queue_full, retries_exhausted, non_retryable, shutdown).',
+    'Metric data points the forwarder dropped, by reason (queue_full, retries_exhausted, non_retryable, shutdown, unconvertible).',
   ),
   forwarderRetries: metric(
     'headroom_forwarder_retries_total',

@@ -15,57 +15,11 @@
  */
 import { diag } from '@opentelemetry/api';
 import { type Clock, type RequestQueueStore, systemClock } from '../../agent/index.ts';
-import { DeliveryQueue, type DeliveryResult, type DropReason } from '../delivery/index.ts';
+import { DeliveryQueue, type DeliveryResult } from '../delivery/index.ts';
 import { type ForwardedRequest, type ForwardingWire, openForwardingWire } from './forwarding-wire.ts';
 import type { OtlpSignal } from './otlp-url.ts';
 import { RequestJournal } from './request-journal.ts';
-import type { OtlpExporterConfig } from './types.ts';
-
-/**
- * Why a forwarder dropped items: the delivery queue's reasons, and `unconvertible`, an OTLP/JSON
- * request that cannot be converted to protobuf for OTLP/gRPC (it could not be delivered either).
- */
-export type ForwarderDropReason = DropReason | 'unconvertible';
-
-/** Counters of a forwarder; items are spans for traces, metric data points for metrics. */
-export interface ForwarderStats {
-  readonly signal: OtlpSignal;
-  /** Items the backend accepted. */
-  readonly sentItems: number;
-  /** Requests the backend accepted. */
-  readonly sentRequests: number;
-  /** Items dropped, by reason. */
-  readonly dropped: Readonly<Record<ForwarderDropReason, number>>;
-  /** Requests re-sent after a retryable failure. */
-  readonly retries: number;
-  /** Items waiting or in flight; never above `queueCapacity`. */
-  readonly queueSize: number;
-  /** `queue.maxSize`, in items. */
-  readonly queueCapacity: number;
-  /** Bytes waiting or in flight. */
-  readonly queuedBytes: number;
-  /** Items held at shutdown and kept in the store for the next start (with a store only). */
-  readonly keptItems: number;
-}
-
-/**
- * What became of a forwarded request: queued (with a store: committed to it), dropped and counted
- * (it does not fit the queue, or shutdown), or `unavailable`: the store cannot keep it (disk
- * full, store unwritable), nothing was counted, and the sender must be told to retry (503).
- */
-export type ForwardOutcome = 'queued' | 'dropped' | 'unavailable';
-
-/** Requests read back from the store by {@link OtlpForwarder.restore}. */
-export interface RestoredQueue {
-  /** Requests queued again, and the items they hold. */
-  readonly requests: number;
-  readonly items: number;
-  /**
-   * Items dropped and removed from the store: those that no longer fit the queue's bounds
-   * (`queue_full`), and with `protocol: grpc` stored OTLP/JSON that cannot be converted (`unconvertible`).
-   */
-  readonly dropped: number;
-}
+import type { ForwarderStats, ForwardOutcome, OtlpExporterConfig, RestoredQueue } from './types.ts';
 
 export interface OtlpForwarderOptions {
   /** Most bytes held in the queue (and on disk). @default 32 MiB */

@@ -10,7 +10,7 @@
 import protobuf from 'protobufjs';
 
 /** A value of the wrong type at a path of the request; caught by the converter. */
-export class JsonFieldError extends Error {}
+class JsonFieldError extends Error {}
 
 /** How one field reads. */
 export interface FieldRule {

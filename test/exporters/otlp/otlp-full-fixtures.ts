@@ -40,7 +40,7 @@ import {
 import { OTLP_MESSAGES, otlpRoot } from '../../../exporters/otlp/otlp-proto-definitions.ts';
 
 /** Every AnyValue kind the SDK takes, nested. */
-export const ALL_VALUE_TYPES = {
+const ALL_VALUE_TYPES = {
   string: 'é€😀',
   int: 42,
   negative: -7,
