@@ -9,7 +9,7 @@
  * protobufjs, so it is imported lazily.
  */
 import type protobuf from 'protobufjs';
-import { type FieldRule, fail, fieldRules } from './otlp-json-fields.ts';
+import { type FieldRule, fail, fieldRules, JsonFieldError } from './otlp-json-fields.ts';
 import { OTLP_MESSAGES, otlpRoot } from './otlp-proto-definitions.ts';
 import type { OtlpSignal } from './otlp-url.ts';
 
@@ -42,48 +42,62 @@ export class OtlpJsonConverter {
       return { ok: false, reason: `malformed JSON: ${messageOf(error)}` };
     }
     try {
-      const message = this.#request.fromObject(readMessage(this.#request, json, ''));
-      return { ok: true, body: this.#request.encode(message).finish() };
+      // The checked object is what protobufjs' encoder takes (64-bit integers as decimal strings,
+      // bytes as buffers), so it is encoded as it is, without a `fromObject` copy.
+      return { ok: true, body: this.#request.encode(readMessage(this.#request, json)).finish() };
     } catch (error) {
-      // A wrong value (JsonFieldError), or nesting deeper than the stack (RangeError).
+      // A wrong value (JsonFieldError, with its path), or nesting deeper than the stack (RangeError).
       return { ok: false, reason: `invalid OTLP JSON: ${messageOf(error)}` };
     }
   }
 }
 
-/** The JSON object of a message as protobufjs' `fromObject` takes it: original field names, checked values. */
-function readMessage(type: protobuf.Type, json: unknown, path: string): JsonObject {
-  if (!isObject(json)) return fail(path === '' ? 'the request' : path, 'an object');
+/**
+ * The JSON object of a message as protobufjs' encoder takes it: original field names, checked
+ * values. A wrong value throws a {@link JsonFieldError}; each level adds its key to the error's
+ * path on the way out, so no path is built while all is well.
+ */
+function readMessage(type: protobuf.Type, json: unknown): JsonObject {
+  if (!isObject(json)) return fail('an object');
   const rules = fieldRules(type);
   const out: Record<string, unknown> = {};
-  const oneofs = new Map<string, string>();
+  let oneofs: Map<string, string> | undefined;
   for (const key of Object.keys(json)) {
     const rule = rules.get(key);
     const value = json[key];
     // Unknown keys are ignored (OTLP requires it); null reads as absent (proto3 JSON).
     if (rule === undefined || value === null) continue;
-    const at = path === '' ? key : `${path}.${key}`;
-    if (Object.hasOwn(out, rule.name)) fail(at, 'one key per field (it is set twice)');
-    if (rule.oneof !== undefined) {
-      const other = oneofs.get(rule.oneof);
-      if (other !== undefined) fail(at, `one field of ${rule.oneof} (${other} is set too)`);
-      oneofs.set(rule.oneof, key);
+    try {
+      if (out[rule.name] !== undefined) fail('one key per field (it is set twice)');
+      if (rule.oneof !== undefined) {
+        oneofs ??= new Map();
+        const other = oneofs.get(rule.oneof);
+        if (other !== undefined) fail(`one field of ${rule.oneof} (${other} is set too)`);
+        oneofs.set(rule.oneof, key);
+      }
+      out[rule.name] = rule.repeated ? readList(rule, value) : readValue(rule, value);
+    } catch (error) {
+      throw JsonFieldError.within(error, `.${key}`);
     }
-    out[rule.name] = rule.repeated ? readList(rule, value, at) : readValue(rule, value, at);
   }
   return out;
 }
 
-function readList(rule: FieldRule, value: unknown, at: string): unknown[] {
-  if (!Array.isArray(value)) return fail(at, 'an array');
-  return value.map((item, i) => {
-    if (item === null) return fail(`${at}[${i}]`, 'a value (not null)');
-    return readValue(rule, item, `${at}[${i}]`);
-  });
+function readList(rule: FieldRule, value: unknown): unknown[] {
+  if (!Array.isArray(value)) return fail('an array');
+  const out = new Array<unknown>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    try {
+      out[i] = value[i] === null ? fail('a value (not null)') : readValue(rule, value[i]);
+    } catch (error) {
+      throw JsonFieldError.within(error, `[${i}]`);
+    }
+  }
+  return out;
 }
 
-function readValue(rule: FieldRule, value: unknown, at: string): unknown {
-  return rule.message === undefined ? rule.scalar(value, at) : readMessage(rule.message, value, at);
+function readValue(rule: FieldRule, value: unknown): unknown {
+  return rule.message === undefined ? rule.scalar(value) : readMessage(rule.message, value);
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -5,12 +5,29 @@
  * `parentSpanId` in hex (case-insensitive) where proto3 JSON has base64, enums as integers,
  * 64-bit integers as decimal strings or numbers, doubles as numbers or `"NaN"`, `"Infinity"`,
  * `"-Infinity"`, other bytes in base64. A value of the wrong type throws a
- * {@link JsonFieldError} naming its path.
+ * {@link JsonFieldError}.
  */
 import protobuf from 'protobufjs';
 
-/** A value of the wrong type at a path of the request; caught by the converter. */
-class JsonFieldError extends Error {}
+/** A value of the wrong type, and where it is in the request; caught by the converter. */
+export class JsonFieldError extends Error {
+  readonly #expected: string;
+  /** `.resourceSpans[0].scopeSpans`..., built from the value up as the error leaves each level. */
+  #path = '';
+
+  constructor(expected: string) {
+    super(`the request: expected ${expected}`);
+    this.#expected = expected;
+  }
+
+  /** `error` (a JsonFieldError, with `segment` put in front of its path) or, any other error, as it is. */
+  static within(error: unknown, segment: string): unknown {
+    if (!(error instanceof JsonFieldError)) return error;
+    error.#path = `${segment}${error.#path}`;
+    error.message = `${error.#path.replace(/^\./, '')}: expected ${error.#expected}`;
+    return error;
+  }
+}
 
 /** How one field reads. */
 export interface FieldRule {
@@ -21,8 +38,8 @@ export interface FieldRule {
   readonly message?: protobuf.Type;
   /** Its oneof (a proto3 `optional` has a synthetic one), for fields that exclude each other. */
   readonly oneof?: string;
-  /** Reads one (non-null) JSON value of a scalar field; `at` names it in errors. */
-  readonly scalar: (value: unknown, at: string) => unknown;
+  /** Reads one (non-null) JSON value of a scalar field; throws a {@link JsonFieldError} for a wrong one. */
+  readonly scalar: (value: unknown) => unknown;
 }
 
 /** The bytes fields OTLP/JSON writes in hex: ids of spans, links, exemplars (and log records). */
@@ -30,6 +47,7 @@ const HEX_IDS = new Set(['trace_id', 'span_id', 'parent_span_id']);
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const DECIMAL = /^-?\d+$/;
+const SHORT_UNSIGNED = /^\d{1,18}$/;
 const SPECIAL_DOUBLES: ReadonlyMap<string, number> = new Map([
   ['NaN', Number.NaN],
   ['Infinity', Number.POSITIVE_INFINITY],
@@ -71,8 +89,8 @@ function ruleOf(field: protobuf.Field): FieldRule {
 }
 
 const SCALARS: Readonly<Record<string, FieldRule['scalar']>> = {
-  string: (value, at) => (typeof value === 'string' ? value : fail(at, 'a string')),
-  bool: (value, at) => (typeof value === 'boolean' ? value : fail(at, 'a boolean')),
+  string: (value) => (typeof value === 'string' ? value : fail('a string')),
+  bool: (value) => (typeof value === 'boolean' ? value : fail('a boolean')),
   double: number,
   float: number,
   int32: integer(-(2 ** 31), 2 ** 31 - 1),
@@ -89,27 +107,29 @@ const SCALARS: Readonly<Record<string, FieldRule['scalar']>> = {
 
 /** A 32-bit integer or enum: a JSON number (or decimal string) in [min, max]. */
 function integer(min: number, max: number): FieldRule['scalar'] {
-  return (value, at) => {
+  return (value) => {
     const n = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
     if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max) return n;
-    return fail(at, `an integer in [${min}, ${max}]`);
+    return fail(`an integer in [${min}, ${max}]`);
   };
 }
 
 /** A 64-bit integer: a decimal string or an integral JSON number in [min, max], as a decimal string. */
 function integer64(min: bigint, max: bigint): FieldRule['scalar'] {
-  return (value, at) => {
+  return (value) => {
+    // Up to 18 digits fits every 64-bit type (the common case: unix nanoseconds are 19 digits from 2286).
+    if (typeof value === 'string' && SHORT_UNSIGNED.test(value)) return value;
     const text = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : value;
     if (typeof text === 'string' && DECIMAL.test(text)) {
       const n = BigInt(text);
       // protobufjs reads a decimal string into a Long exactly (a JS number would round past 2^53).
       if (n >= min && n <= max) return n.toString();
     }
-    return fail(at, 'a 64-bit integer as a decimal string or number');
+    return fail('a 64-bit integer as a decimal string or number');
   };
 }
 
-function number(value: unknown, at: string): number {
+function number(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string') {
     const special = SPECIAL_DOUBLES.get(value);
@@ -117,20 +137,20 @@ function number(value: unknown, at: string): number {
     const parsed = value.trim() === '' ? Number.NaN : Number(value);
     if (!Number.isNaN(parsed)) return parsed;
   }
-  return fail(at, 'a number');
+  return fail('a number');
 }
 
-function hexBytes(value: unknown, at: string): Buffer {
+function hexBytes(value: unknown): Buffer {
   if (typeof value === 'string' && HEX.test(value)) return Buffer.from(value, 'hex');
-  return fail(at, 'a hex string');
+  return fail('a hex string');
 }
 
-function base64Bytes(value: unknown, at: string): Buffer {
+function base64Bytes(value: unknown): Buffer {
   if (typeof value === 'string' && BASE64.test(value)) return Buffer.from(value, 'base64');
-  return fail(at, 'a base64 string');
+  return fail('a base64 string');
 }
 
-/** Throws the error of a value of the wrong type at `at`. */
-export function fail(at: string, expected: string): never {
-  throw new JsonFieldError(`${at}: expected ${expected}`);
+/** Throws the error of a value that is not `expected` (its path is added on the way out). */
+export function fail(expected: string): never {
+  throw new JsonFieldError(expected);
 }
