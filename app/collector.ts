@@ -32,7 +32,7 @@ import { serviceResource } from '../instrumentation/index.ts';
 import { type Alerting, type AlertState, createAlertState, startAlerting } from './alerting.ts';
 import { describeFds, sectionsNeedingRestart } from './collector-notes.ts';
 import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
-import { refusable, refuseGrpcForwarding, startForwarders } from './forwarders.ts';
+import { refusable, startForwarders } from './forwarders.ts';
 import type { Logger } from './logging.ts';
 import { StateCheckpoints } from './state-checkpoints.ts';
 import { storePathOf } from './state-store-path.ts';
@@ -105,7 +105,6 @@ export class Collector {
    */
   static async start(options: CollectorOptions): Promise<Collector> {
     const config = loadConfig({ files: options.files, env: options.env });
-    refuseGrpcForwarding(config);
     // Remote services are judged without the collector's own event-loop and CPU load.
     const agent = new Agent({
       config,

@@ -6,7 +6,6 @@
  */
 import type { StateStore } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
-import { ConfigInvalidError } from '../errors.ts';
 import { type ForwardOutcome, OtlpForwarder } from '../exporters/otlp/index.ts';
 import type { Logger } from './logging.ts';
 
@@ -14,25 +13,6 @@ import type { Logger } from './logging.ts';
 export interface Forwarders {
   readonly traces: OtlpForwarder | undefined;
   readonly metrics: OtlpForwarder | undefined;
-}
-
-/**
- * Collector mode does not forward over OTLP/gRPC yet (an embedded Headroom exports spans and
- * metrics over it): with `exporters.otlp` on, `protocol: grpc` is refused at start, never
- * forwarded over HTTP to a gRPC port.
- * @throws {ConfigInvalidError} `HEADROOM_ERR_CONFIG_INVALID` at `exporters.otlp.protocol`
- */
-export function refuseGrpcForwarding(config: ResolvedConfig): void {
-  const otlp = config.exporters.otlp;
-  if (!otlp.enabled || otlp.protocol !== 'grpc') return;
-  throw new ConfigInvalidError([
-    {
-      file: '<collector mode>',
-      path: 'exporters.otlp.protocol',
-      message:
-        'grpc: collector mode cannot forward over OTLP/gRPC yet; use http/protobuf or http/json (an embedded Headroom exports over grpc)',
-    },
-  ]);
 }
 
 /**

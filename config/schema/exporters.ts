@@ -76,7 +76,7 @@ const otlpSchema = withUnitNames(
     }),
     protocol: z.enum(['http/protobuf', 'http/json', 'grpc']).prefault('http/protobuf').meta({
       description:
-        'OTLP transport, as OTEL_EXPORTER_OTLP_PROTOCOL. grpc: span export and metric push over OTLP/gRPC; collector-mode forwarding does not support it yet (refused at start).',
+        'OTLP transport, as OTEL_EXPORTER_OTLP_PROTOCOL. grpc: span export, metric push and collector-mode forwarding over OTLP/gRPC (forwarded OTLP/JSON is converted to protobuf).',
     }),
     headers: z.record(z.string(), z.string()).default({}),
     compression: z.enum(['gzip', 'none']).prefault('gzip'),

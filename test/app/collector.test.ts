@@ -1,6 +1,9 @@
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Collector } from '../../app/collector.ts';
+import { httpBatch } from '../collector/receiver/otlp-fixtures.ts';
 import { startTestCollector } from '../helpers/collector.ts';
+import { OtlpGrpcSink } from '../helpers/otlp-grpc-sink.ts';
 import { OtlpSink, until } from '../helpers/otlp-sink.ts';
 import { otlpJsonTraces } from '../helpers/spans.ts';
 import { checkMetrics } from '../integration/helpers/prometheus.ts';
@@ -67,24 +70,47 @@ describe('Collector', () => {
 });
 
 describe('Collector with exporters.otlp.protocol: grpc', () => {
-  it('should refuse to start (forwarding over gRPC is not there yet) rather than forward over HTTP', async () => {
-    const started = startTestCollector([
-      'receiver: { port: 0 }',
-      'api: { enabled: false }',
-      'exporters:',
-      '  prometheus: { enabled: false }',
-      '  otlp: { endpoint: "http://127.0.0.1:4317", protocol: grpc }',
-    ]);
-    await expect(started).rejects.toMatchObject({
-      code: 'HEADROOM_ERR_CONFIG_INVALID',
-      issues: [
-        {
-          file: '<collector mode>',
-          path: 'exporters.otlp.protocol',
-          message:
-            'grpc: collector mode cannot forward over OTLP/gRPC yet; use http/protobuf or http/json (an embedded Headroom exports over grpc)',
-        },
-      ],
-    });
+  it('should forward over OTLP/gRPC: protobuf as received, OTLP/JSON converted to protobuf', async () => {
+    const grpcSink = await OtlpGrpcSink.start();
+    try {
+      collector = (
+        await startTestCollector([
+          'receiver: { port: 0 }',
+          'api: { enabled: false }',
+          'exporters:',
+          '  prometheus: { enabled: false }',
+          `  otlp: { endpoint: "${grpcSink.endpoint}", protocol: grpc, compression: none }`,
+        ])
+      ).collector;
+      const json = otlpJsonTraces('checkout', 3, 5);
+      const protobuf = ProtobufTraceSerializer.serializeRequest(httpBatch(2, Date.now()));
+      for (const [body, type] of [
+        [protobuf, 'application/x-protobuf'],
+        [json, 'application/json'],
+      ] as const) {
+        const reply = await fetch(`${collector.receiver.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        });
+        expect(reply.status).toBe(200);
+      }
+      const traces = collector.forwarders.find((f) => f.stats().signal === 'traces');
+      await until(() => traces?.stats().sentItems === 5, 5000, 'both requests forwarded');
+      expect(grpcSink.calls.map((call) => [call.signal, call.reply])).toEqual([
+        ['traces', 0],
+        ['traces', 0],
+      ]);
+      expect(grpcSink.accepted('traces')[0]).toEqual(Buffer.from(protobuf ?? []));
+      expect(grpcSink.spans.map((span) => [span.resource['service.name'], span.name])).toEqual([
+        ['checkout', 'GET /api/item0'],
+        ['checkout', 'GET /api/item1'],
+        ['checkout', 'GET /quote'],
+        ['checkout', 'GET /quote'],
+        ['checkout', 'GET /quote'],
+      ]);
+    } finally {
+      await grpcSink.stop();
+    }
   });
 });

@@ -24,8 +24,6 @@ export type GrpcSinkReply =
 /** One call as the sink saw it. */
 export interface GrpcSinkCall {
   readonly signal: 'traces' | 'metrics';
-  /** The request message exactly as received (after gRPC decompression). */
-  readonly body: Buffer;
   /** Call metadata (user agent and gRPC's own keys removed). */
   readonly metadata: Readonly<Record<string, string>>;
   /** The code answered (0 for OK and partial success), or 'hang'. */
@@ -40,6 +38,8 @@ export class OtlpGrpcSink {
   /** Spans of accepted calls (all of a partial success's: the sink does not pick which it refused). */
   readonly spans: ReceivedSpan[] = [];
   readonly metrics: ReceivedMetric[] = [];
+  /** The request message of each call exactly as received (after gRPC decompression), by call. */
+  readonly #bodies: Buffer[] = [];
   #server = new grpc.Server();
   readonly #scripted: GrpcSinkReply[] = [];
   readonly #hung: (() => void)[] = [];
@@ -56,7 +56,7 @@ export class OtlpGrpcSink {
 
   /** Request bodies of the calls answered OK (or with a partial success) for `signal`, in order. */
   accepted(signal: 'traces' | 'metrics'): Buffer[] {
-    return this.calls.filter((call) => call.signal === signal && call.reply === 0).map((call) => call.body);
+    return this.#bodies.filter((_, i) => this.calls[i]?.signal === signal && this.calls[i]?.reply === 0);
   }
 
   /** Listens again on the same port after {@link stop}: the backend is back. */
@@ -111,9 +111,9 @@ export class OtlpGrpcSink {
         .filter(([key]) => !GRPC_KEYS.has(key))
         .map(([key, value]) => [key, String(value)]),
     );
+    this.#bodies.push(call.request);
     this.calls.push({
       signal,
-      body: call.request,
       metadata,
       reply: reply === 'hang' ? 'hang' : 'code' in reply ? reply.code : 0,
     });

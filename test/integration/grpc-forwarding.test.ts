@@ -26,7 +26,7 @@ const SPANS = 30;
 const sinks: OtlpGrpcSink[] = [];
 afterEach(async () => {
   await killCollectors();
-  for (const sink of sinks.splice(0)) sink.stop();
+  for (const sink of sinks.splice(0)) await sink.stop();
 });
 
 async function grpcSink(): Promise<OtlpGrpcSink> {
@@ -122,7 +122,7 @@ describe('headroom agent forwarding over OTLP/gRPC', () => {
       ...Array(SPANS).fill(['checkout-proto', 'quote']),
     ]);
     // BatchSpanProcessor with maxExportBatchSize 10: three requests each, all TraceService/Export.
-    expect(sink.calls.map((call) => [call.signal, call.code])).toEqual(Array(6).fill(['traces', 0]));
+    expect(sink.calls.map((call) => [call.signal, call.reply])).toEqual(Array(6).fill(['traces', 0]));
   }, 40_000);
 
   it('should pass protobuf through byte for byte and send JSON as the official protobuf message', async () => {
@@ -141,7 +141,7 @@ describe('headroom agent forwarding over OTLP/gRPC', () => {
 
   it('should keep JSON it could not deliver in the store as protobuf and deliver it after a restart', async () => {
     const sink = await grpcSink();
-    sink.stop(); // the backend is down
+    await sink.stop(); // the backend is down
     const { config, store } = configFor(sink.endpoint);
     const official = serializeSpans(richSpans());
     const first = startCollectorProcess([config]);

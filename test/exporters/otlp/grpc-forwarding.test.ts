@@ -44,7 +44,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  sink.stop();
+  await sink.stop();
 });
 
 async function forwarder(
@@ -82,7 +82,7 @@ describe('OtlpForwarder over OTLP/gRPC', () => {
     const traces = await forwarder('traces', { headers: { 'X-Api-Key': 'secret' } });
     expect(traces.forward(protobuf, PROTOBUF, 2)).toBe('queued');
     await until(() => traces.stats().sentItems === 2, 5000, 'delivery');
-    expect(sink.calls.map((call) => [call.signal, call.code, call.metadata['x-api-key']])).toEqual([
+    expect(sink.calls.map((call) => [call.signal, call.reply, call.metadata['x-api-key']])).toEqual([
       ['traces', 0, 'secret'],
     ]);
     expect(Buffer.compare(sink.accepted('traces')[0] ?? Buffer.alloc(0), protobuf)).toBe(0);
@@ -134,7 +134,7 @@ describe('OtlpForwarder over OTLP/gRPC', () => {
 
   it('should retry UNAVAILABLE after the backoff and deliver once; drop INVALID_ARGUMENT as non_retryable', async () => {
     const { protobuf } = serializeSpans(richSpans());
-    sink.script(status.UNAVAILABLE, status.INVALID_ARGUMENT);
+    sink.script({ code: status.UNAVAILABLE }, { code: status.INVALID_ARGUMENT });
     const traces = await forwarder('traces', { retry: { initialInterval: '1s', maxInterval: '1s' } });
     traces.forward(protobuf, PROTOBUF, 2);
     // The call is real I/O (a bounded real-time poll); the backoff (0.5 s to 1.5 s) is then the one timer.
@@ -144,7 +144,7 @@ describe('OtlpForwarder over OTLP/gRPC', () => {
     await until(() => traces.stats().queueSize === 0, 5000, 'settled');
     traces.forward(protobuf, PROTOBUF, 2);
     await until(() => traces.stats().sentItems === 2, 5000, 'third attempt');
-    expect(sink.calls.map((call) => call.code)).toEqual([
+    expect(sink.calls.map((call) => call.reply)).toEqual([
       status.UNAVAILABLE,
       status.INVALID_ARGUMENT,
       status.OK,
