@@ -125,6 +125,7 @@ const INTERNAL_THROWS = [
   'collector/receiver/json-shape.ts JsonShapeError', // caught by the JSON decoder: a 400 reason
   'collector/receiver/wire-reader.ts MalformedPayload', // caught by the protobuf decoder: a 400 reason
   'exporters/delivery/grpc-status.ts Error', // caught in retryDelayMs(): a malformed status has no delay
+  'exporters/otlp/otlp-json-fields.ts JsonFieldError', // caught by the OTLP/JSON converter: the reason of an unconvertible request
 ];
 
 function sourceFiles(dir: string): string[] {
