@@ -75,7 +75,7 @@ describe('Collector with exporters.otlp.protocol: grpc', () => {
     try {
       collector = (
         await startTestCollector([
-          'receiver: { port: 0 }',
+          'receiver: { port: 0, grpc: { port: 0 } }',
           'api: { enabled: false }',
           'exporters:',
           '  prometheus: { enabled: false }',

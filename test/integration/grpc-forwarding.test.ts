@@ -18,12 +18,12 @@ import {
   waitForCount,
 } from '../helpers/collector-process.ts';
 import { OtlpGrpcSink } from '../helpers/otlp-grpc-sink.ts';
-import { until } from '../helpers/otlp-sink.ts';
+import { OtlpSink, until } from '../helpers/otlp-sink.ts';
 
 const CLIENT = join(import.meta.dirname, '..', 'helpers', 'otlp-client.ts');
 const SPANS = 30;
 
-const sinks: OtlpGrpcSink[] = [];
+const sinks: (OtlpGrpcSink | OtlpSink)[] = [];
 afterEach(async () => {
   await killCollectors();
   for (const sink of sinks.splice(0)) await sink.stop();
@@ -35,18 +35,27 @@ async function grpcSink(): Promise<OtlpGrpcSink> {
   return sink;
 }
 
-/** A config forwarding over gRPC to `endpoint`, with a store in a fresh temp dir; returns both paths. */
-function configFor(endpoint: string): { config: string; store: string } {
+/**
+ * A config forwarding over gRPC to `endpoint` (or, with `otlp`, as that says), with a store in a
+ * fresh temp dir; returns both paths.
+ */
+function configFor(
+  endpoint: string,
+  otlp = `protocol: grpc, compression: gzip, endpoint: "${endpoint}"`,
+): {
+  config: string;
+  store: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-grpc-forward-'));
   const store = join(dir, 'data', 'state.db');
   const config = join(dir, 'headroom.yaml');
   writeFileSync(
     config,
     [
-      'receiver: { port: 0 }',
+      'receiver: { port: 0, grpc: { port: 0 } }',
       'api: { enabled: false }',
       'shutdown: { timeout: 1s }',
-      `exporters: { prometheus: { enabled: false }, otlp: { protocol: grpc, compression: gzip, endpoint: "${endpoint}" } }`,
+      `exporters: { prometheus: { enabled: false }, otlp: { ${otlp} } }`,
       `storage: { path: ${store}, lockTimeout: 5s }`,
     ].join('\n'),
   );
@@ -163,3 +172,38 @@ describe('headroom agent forwarding over OTLP/gRPC', () => {
     await until(() => storedRequests(store).length === 0, 5000, 'the store emptied');
   }, 40_000);
 });
+
+describe('headroom agent forwarding over OTLP/gRPC to another headroom agent', () => {
+  it("should have its converted JSON and its passed-through protobuf read by Headroom's own gRPC receiver", async () => {
+    const sink = await OtlpSink.start();
+    sinks.push(sink);
+    const downstream = startCollectorProcess([
+      configFor('', `compression: none, endpoint: "${sink.endpoint}"`).config,
+    ]);
+    const grpcAddress = await grpcAddressOf(downstream);
+    const upstream = startCollectorProcess([configFor(`http://${grpcAddress}`).config]);
+    const url = await receiverUrl(upstream);
+    expect(await runClient([url, 'checkout-json', 'http', String(SPANS), '20', 'none'])).toEqual({
+      exported: SPANS,
+      failed: 0,
+    });
+    expect(await runClient([url, 'checkout-proto', 'proto', String(SPANS), '20', 'gzip'])).toEqual({
+      exported: SPANS,
+      failed: 0,
+    });
+    // Upstream -> gRPC -> downstream's receiver (its decoder, its agent) -> OTLP/HTTP -> the sink.
+    await until(() => sink.spans.length === 2 * SPANS, 10_000, 'every span through both agents');
+    expect(sink.spans.map((span) => [span.resource['service.name'], span.name, span.attributes])).toEqual([
+      ...Array(SPANS).fill(['checkout-json', 'quote', QUOTE_ATTRIBUTES]),
+      ...Array(SPANS).fill(['checkout-proto', 'quote', QUOTE_ATTRIBUTES]),
+    ]);
+  }, 40_000);
+});
+
+const QUOTE_ATTRIBUTES = { 'headroom.budget.context': 'emergency', 'headroom.operation': 'quote' };
+
+/** The OTLP/gRPC address (`host:port`) an agent logged at start. */
+async function grpcAddressOf(agent: CollectorProcess): Promise<string> {
+  const record = await agent.waitFor((r) => r.msg.startsWith('receiving OTLP/gRPC on '), 'receiving gRPC');
+  return /on (\S+)/.exec(record.msg)?.[1] ?? '';
+}
