@@ -63,7 +63,7 @@ function configFor(
 }
 
 /** Runs the official exporter client in its own Node process; resolves with what it printed. */
-function runClient(args: string[]): Promise<{ exported: number; failed: number }> {
+function runClient(args: string[]): Promise<{ exported: number; failed: number; calls: number }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [CLIENT, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
       if (error !== null) reject(new Error(`otlp-client failed: ${error.message}\n${stderr}`));
@@ -120,10 +120,12 @@ describe('headroom agent forwarding over OTLP/gRPC', () => {
     expect(await runClient([url, 'checkout-json', 'http', String(SPANS), '20', 'none'])).toEqual({
       exported: SPANS,
       failed: 0,
+      calls: 3,
     });
     expect(await runClient([url, 'checkout-proto', 'proto', String(SPANS), '20', 'gzip'])).toEqual({
       exported: SPANS,
       failed: 0,
+      calls: 3,
     });
     await until(() => spansAt(sink).length === 2 * SPANS, 10_000, 'every span at the gRPC backend');
     expect(spansAt(sink)).toEqual([
@@ -186,10 +188,12 @@ describe('headroom agent forwarding over OTLP/gRPC to another headroom agent', (
     expect(await runClient([url, 'checkout-json', 'http', String(SPANS), '20', 'none'])).toEqual({
       exported: SPANS,
       failed: 0,
+      calls: 3,
     });
     expect(await runClient([url, 'checkout-proto', 'proto', String(SPANS), '20', 'gzip'])).toEqual({
       exported: SPANS,
       failed: 0,
+      calls: 3,
     });
     // Upstream -> gRPC -> downstream's receiver (its decoder, its agent) -> OTLP/HTTP -> the sink.
     await until(() => sink.spans.length === 2 * SPANS, 10_000, 'every span through both agents');
