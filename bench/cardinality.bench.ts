@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 const IDLE_S = 10;
 const CONFIG = `service: { name: headroom-cardinality-bench }
-receiver: { port: 0, maxMemory: 512MiB }
+receiver: { port: 0, grpc: { port: 0 }, maxMemory: 512MiB }
 api: { port: 0, anonymous: [read] }
 exporters:
   prometheus: { port: 0 }

@@ -45,7 +45,7 @@ const COLLECTOR_REFERENCE = {
 };
 
 const AGENT_CONFIG = `service: { name: headroom-load-bench }
-receiver: { port: 0 }
+receiver: { port: 0, grpc: { port: 0 } }
 api: { port: 0 }
 exporters:
   prometheus: { port: 0 }
