@@ -76,7 +76,7 @@ export interface OtlpReceiver {
 const DEFAULT_DRAIN_TIMEOUT_MS = 5000;
 
 /** The pieces the gRPC listener shares with the HTTP one. */
-type Shared = Pick<GrpcListenerOptions, 'core' | 'admission' | 'auth' | 'counters'>;
+type Shared = Pick<GrpcListenerOptions, 'core' | 'admission' | 'auth' | 'counters' | 'clock'>;
 
 /** Starts the OTLP/gRPC listener when `receiver.grpc` is on; rejects when it cannot bind. */
 async function startGrpc(options: ReceiverOptions, shared: Shared): Promise<GrpcListener | undefined> {
@@ -89,6 +89,7 @@ async function startGrpc(options: ReceiverOptions, shared: Shared): Promise<Grpc
     maxBodyBytes: config.maxBodyBytes,
     maxConcurrentCalls: config.maxQueuedRequests,
     retryAfterMs: config.retryAfterMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
   });
 }
 
@@ -145,7 +146,13 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
   server.on('checkContinue', (request, response) => handler.handle(request, response, true));
   const port = await listen(server, config.host, config.port);
   const core = new ExportCore({ ...options, ingest, counters });
-  const grpc = await startGrpc(options, { core, admission, auth, counters }).catch((error: unknown) => {
+  const grpc = await startGrpc(options, {
+    core,
+    admission,
+    auth,
+    counters,
+    clock: options.agent.clock,
+  }).catch((error: unknown) => {
     server.close();
     throw new ListenError('OTLP/gRPC receiver', `${config.grpc.host}:${config.grpc.port}`, { cause: error });
   });

@@ -1,68 +1,28 @@
 /**
- * One OTLP/gRPC `Export` call (TraceService or MetricsService), from metadata to status: its
- * sender authenticated from `authorization: Bearer` metadata (UNAUTHENTICATED), admitted or refused for overload (UNAVAILABLE when memory is short,
- * RESOURCE_EXHAUSTED when the request budget is full, both with RetryInfo), then the raw message
- * bytes (grpc-js has already inflated gzip and enforced the message size limit) handed to the
- * same export core as OTLP/HTTP: a bad message is INVALID_ARGUMENT, data outside the sender's
- * namespace PERMISSION_DENIED, a message that cannot be kept UNAVAILABLE with RetryInfo; an accepted
- * one gets its `Export*ServiceResponse`, with a partial success when some spans were rejected.
- * A call that was in flight when the receiver began to close is still answered like this (the
- * drain); new calls are refused by HTTP/2 itself (GOAWAY), which clients retry elsewhere or later.
+ * One OTLP/gRPC `Export` call (TraceService or MetricsService) once the gate (grpc-gate.ts) has
+ * authenticated and admitted it and grpc-js has its whole message (gzip inflated, the size limit
+ * enforced): the raw message bytes go to the same export core as OTLP/HTTP: a bad message is
+ * INVALID_ARGUMENT, data outside the sender's namespace PERMISSION_DENIED, a message that cannot be
+ * kept UNAVAILABLE with RetryInfo; an accepted one gets its `Export*ServiceResponse`, with a partial
+ * success when some spans were rejected. A call that was in flight when the receiver began to close
+ * is still answered like this (the drain); new calls are refused by HTTP/2 itself (GOAWAY), which
+ * clients retry elsewhere or later.
  */
-import type { Metadata, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
+import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { diag } from '@opentelemetry/api';
-import type { Admission } from '../admission.ts';
 import type { ExportCore } from '../export-core.ts';
 import { exportResponse, type OtlpSignal } from '../otlp-responses.ts';
-import type { ReceiverCounters } from '../receiver-counters.ts';
-import type { SenderAuth } from '../sender-auth.ts';
-import type { RefusalReason } from '../types.ts';
-import { statusDetails } from './grpc-status.ts';
+import type { CallGate } from './grpc-gate.ts';
+import { GRPC_CODES, type GrpcRefusal, type StatusError } from './grpc-refusals.ts';
 
-/** gRPC status codes (google/rpc/code.proto) the receiver answers with. */
-const GRPC_CODES = {
-  INVALID_ARGUMENT: 3,
-  RESOURCE_EXHAUSTED: 8,
-  PERMISSION_DENIED: 7,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-} as const;
-
-/** What {@link exportCall} works with: the pieces the HTTP receiver shares. */
+/** What {@link exportCall} works with. */
 export interface GrpcExportOptions {
   readonly core: ExportCore;
-  readonly admission: Admission;
-  readonly auth: SenderAuth;
-  readonly counters: ReceiverCounters;
-  /** Largest message after decompression, bytes (grpc-js enforces it too). */
-  readonly maxBodyBytes: number;
-  /** Sent as RetryInfo with retryable refusals, ms. */
-  readonly retryAfterMs: number;
-  /** Builds grpc-js `Metadata` (the module is loaded lazily, so it is passed in). */
-  readonly newMetadata: () => Metadata;
+  /** The gate the call passed (its sender and admission ticket). */
+  readonly gate: CallGate;
+  /** Builds a counted status error (RetryInfo when retryable). */
+  readonly toError: (refusal: GrpcRefusal) => StatusError;
 }
-
-/** A refusal: its gRPC code, message, counted reason and whether it carries RetryInfo. */
-interface GrpcRefusal {
-  readonly code: number;
-  readonly message: string;
-  readonly reason: RefusalReason;
-  readonly retry: boolean;
-}
-
-const REFUSALS = {
-  memory: {
-    code: GRPC_CODES.UNAVAILABLE,
-    retry: true,
-    message: 'the collector is low on memory: retry later',
-  },
-  queue_full: {
-    code: GRPC_CODES.RESOURCE_EXHAUSTED,
-    retry: true,
-    message: 'too many request bytes in flight: retry later',
-  },
-} as const;
 
 const CORE_CODES = {
   bad_request: { code: GRPC_CODES.INVALID_ARGUMENT, retry: false },
@@ -73,7 +33,6 @@ const CORE_CODES = {
 /** The grpc-js handler of `Export` for one signal; never throws (a failure is answered INTERNAL). */
 export function exportCall(signal: OtlpSignal, options: GrpcExportOptions) {
   return (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void => {
-    options.counters.request('grpc');
     try {
       answer(signal, options, call, callback);
     } catch (error) {
@@ -89,46 +48,18 @@ function answer(
   call: ServerUnaryCall<Buffer, Buffer>,
   callback: sendUnaryData<Buffer>,
 ): void {
-  const refuse = (refusal: GrpcRefusal): void => callback(toError(options, refusal));
-  const [authorization] = call.metadata.get('authorization');
-  const authenticated = options.auth.authenticate(
-    typeof authorization === 'string' ? authorization : undefined,
+  const admitted = options.gate.admitted(call.metadata);
+  if (admitted === undefined) {
+    // Every call passes the gate first; never let one through unauthenticated.
+    callback({ code: GRPC_CODES.INTERNAL, details: 'internal error: the call was not admitted' });
+    return;
+  }
+  const outcome = options.core.export(signal, 'protobuf', call.request, admitted.sender);
+  if (outcome.accepted) {
+    callback(null, exportResponse('protobuf', signal, outcome.rejected, outcome.message));
+    return;
+  }
+  callback(
+    options.toError({ ...CORE_CODES[outcome.reason], message: outcome.message, reason: outcome.reason }),
   );
-  if (!authenticated.ok) {
-    const { message } = authenticated;
-    refuse({ code: GRPC_CODES.UNAUTHENTICATED, message, reason: 'unauthorized', retry: false });
-    return;
-  }
-  const body = call.request;
-  if (body.length > options.maxBodyBytes) {
-    const message = `the message is larger than the limit of ${options.maxBodyBytes} bytes`;
-    refuse({ code: GRPC_CODES.RESOURCE_EXHAUSTED, message, reason: 'too_large', retry: false });
-    return;
-  }
-  const admitted = options.admission.admit(body.length);
-  if ('refused' in admitted) {
-    refuse({ ...REFUSALS[admitted.refused], reason: admitted.refused });
-    return;
-  }
-  const { ticket } = admitted;
-  try {
-    ticket.hold(body.length);
-    const outcome = options.core.export(signal, 'protobuf', body, authenticated.sender);
-    if (outcome.accepted) {
-      callback(null, exportResponse('protobuf', signal, outcome.rejected, outcome.message));
-      return;
-    }
-    refuse({ ...CORE_CODES[outcome.reason], message: outcome.message, reason: outcome.reason });
-  } finally {
-    ticket.release();
-  }
-}
-
-/** A grpc-js status error, with `grpc-status-details-bin` (RetryInfo when retryable). */
-function toError(options: GrpcExportOptions, refusal: GrpcRefusal) {
-  options.counters.refuse(refusal.reason, 'grpc');
-  const metadata = options.newMetadata();
-  const delayMs = refusal.retry ? options.retryAfterMs : undefined;
-  metadata.set('grpc-status-details-bin', statusDetails(refusal.code, refusal.message, delayMs));
-  return { code: refusal.code, details: refusal.message, metadata };
 }

@@ -9,11 +9,17 @@
 import type { Server } from '@grpc/grpc-js';
 import { diag } from '@opentelemetry/api';
 import type { Clock, TimerHandle } from '../../../agent/index.ts';
+import type { ExportCore } from '../export-core.ts';
 import { widenFlowControl } from './flow-control.ts';
-import { exportCall, type GrpcExportOptions } from './grpc-export.ts';
+import { exportCall } from './grpc-export.ts';
+import { callGate, type GateOptions } from './grpc-gate.ts';
+import { refusalError } from './grpc-refusals.ts';
 
 /** Options of {@link startGrpcListener}. */
-export interface GrpcListenerOptions extends Omit<GrpcExportOptions, 'newMetadata'> {
+export interface GrpcListenerOptions extends Omit<GateOptions, 'toError' | 'grpc'> {
+  readonly core: ExportCore;
+  /** Sent as RetryInfo with retryable refusals, ms. */
+  readonly retryAfterMs: number;
   /** Address to listen on; port 0 picks a free one. */
   readonly host: string;
   readonly port: number;
@@ -69,15 +75,15 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
   // to OpenTelemetry's diag at debug level instead, so the agent's log stays JSON lines.
   const toDiag = (...args: unknown[]): void => diag.debug(`headroom: grpc-js: ${args.join(' ')}`);
   grpc.setLogger({ error: toDiag, info: toDiag, debug: toDiag });
+  const toError = refusalError(options.counters, () => new grpc.Metadata(), options.retryAfterMs);
+  const gate = callGate({ ...options, toError, grpc });
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxBodyBytes,
     'grpc.max_send_message_length': 64 * 1024,
     'grpc.max_concurrent_streams': options.maxConcurrentCalls,
+    interceptors: [gate.interceptor],
   });
-  const exportOptions: GrpcExportOptions = {
-    ...options,
-    newMetadata: () => new grpc.Metadata(),
-  };
+  const exportOptions = { core: options.core, gate, toError };
   server.addService(exportMethod(PACKAGES.traces), { Export: exportCall('traces', exportOptions) });
   server.addService(exportMethod(PACKAGES.metrics), { Export: exportCall('metrics', exportOptions) });
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
