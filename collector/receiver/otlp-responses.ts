@@ -95,8 +95,8 @@ function stringField(tag: number, value: string): Buffer {
   return Buffer.concat([Buffer.from([tag]), varint(bytes.length), bytes]);
 }
 
-/** A non-negative integer below 2^53 as a varint. */
-function varint(value: number): Buffer {
+/** A non-negative integer below 2^53 as a protobuf varint (base-128, least significant group first). */
+export function varint(value: number): Buffer {
   const bytes: number[] = [];
   let rest = value;
   while (rest >= 0x80) {

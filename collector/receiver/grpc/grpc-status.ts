@@ -5,7 +5,7 @@
  * and RESOURCE_EXHAUSTED is retryable only when it is there. Encoded by hand (field numbers from
  * google/rpc/status.proto, error_details.proto, google/protobuf/any.proto and duration.proto).
  */
-import { statusResponse } from '../otlp-responses.ts';
+import { statusResponse, varint } from '../otlp-responses.ts';
 
 const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
 // Status.details = 3; Any.type_url = 1, Any.value = 2; RetryInfo.retry_delay = 1;
@@ -39,16 +39,4 @@ export function statusDetails(code: number, message: string, retryDelayMs?: numb
 
 function lengthDelimited(tag: number, bytes: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), varint(bytes.length), bytes]);
-}
-
-/** A non-negative integer below 2^53 as a varint. */
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
 }
