@@ -3,7 +3,8 @@
  * (0) answering TraceService/Export and MetricsService/Export, recording what it accepted (the
  * raw message bytes, as received, and read by the same protobuf reader as OtlpSink), and
  * scriptable: a status code (with RetryInfo), a partial success, or no answer at all; it can be
- * stopped and restarted on the same port.
+ * stopped and restarted on the same port (held by a {@link PortGate} meanwhile, so no other server
+ * can be given it).
  */
 import * as grpc from '@grpc/grpc-js';
 import { OTLP_GRPC_METHODS } from '../../exporters/delivery/index.ts';
@@ -14,6 +15,7 @@ import {
   receivedMetrics,
   receivedSpans,
 } from '../exporters/otlp/otlp-request-decoder.ts';
+import { PortGate } from './port-gate.ts';
 
 /** How the sink answers one call. */
 export type GrpcSinkReply =
@@ -43,14 +45,14 @@ export class OtlpGrpcSink {
   #server = new grpc.Server();
   readonly #scripted: GrpcSinkReply[] = [];
   readonly #hung: (() => void)[] = [];
-  #port = 0;
+  #gate: PortGate | undefined;
 
   private constructor() {}
 
   /** Starts a sink on an ephemeral loopback port. */
   static async start(): Promise<OtlpGrpcSink> {
     const sink = new OtlpGrpcSink();
-    await sink.#listen(0);
+    sink.#gate = await PortGate.start(await sink.#listen());
     return sink;
   }
 
@@ -61,10 +63,11 @@ export class OtlpGrpcSink {
 
   /** Listens again on the same port after {@link stop}: the backend is back. */
   async restart(): Promise<void> {
-    await this.#listen(this.#port);
+    this.#gate?.up(await this.#listen());
   }
 
-  async #listen(port: number): Promise<void> {
+  /** Binds a new server on an ephemeral loopback port; its number. */
+  async #listen(): Promise<number> {
     const server = new grpc.Server();
     for (const signal of ['traces', 'metrics'] as const) {
       server.register<Buffer, Buffer>(
@@ -76,17 +79,18 @@ export class OtlpGrpcSink {
         'unary',
       );
     }
-    this.#port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
         error ? reject(error) : resolve(bound),
       ),
     );
     this.#server = server;
+    return port;
   }
 
   /** The target, as `exporters.otlp.endpoint` takes it with `protocol: grpc`. */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${this.#gate?.port}`;
   }
 
   /** Answers the next calls with `replies`, in order; then OK again. */
@@ -96,6 +100,7 @@ export class OtlpGrpcSink {
 
   /** Stops at once, cutting hung calls. */
   async stop(): Promise<void> {
+    this.#gate?.down();
     for (const release of this.#hung.splice(0)) release();
     this.#server.forceShutdown();
   }

@@ -1,7 +1,8 @@
 /**
  * A tiny OTLP/HTTP backend on 127.0.0.1 for integration tests: accepts POST /v1/traces and
  * /v1/metrics (protobuf or JSON, gzip or not), records what it accepted, and can be scripted to
- * fail (503/429 with Retry-After, 400, hang) or be stopped and restarted on the same port.
+ * fail (503/429 with Retry-After, 400, hang) or be stopped and restarted on the same port (held
+ * by a {@link PortGate} meanwhile, so no other server can be given it).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import {
   receivedMetrics,
   receivedSpans,
 } from '../exporters/otlp/otlp-request-decoder.ts';
+import { PortGate } from './port-gate.ts';
 
 /** How the sink answers one request: a status (with Retry-After, s) or no answer at all. */
 export type SinkReply = { readonly status: number; readonly retryAfterSeconds?: number } | 'hang';
@@ -36,7 +38,7 @@ export class OtlpSink {
   readonly metrics: ReceivedMetric[] = [];
   readonly #server: Server;
   readonly #scripted: SinkReply[] = [];
-  #port = 0;
+  #gate: PortGate | undefined;
 
   private constructor() {
     this.#server = createServer((req, res) => this.#handle(req, res));
@@ -45,13 +47,13 @@ export class OtlpSink {
   /** Starts a sink on an ephemeral loopback port. */
   static async start(): Promise<OtlpSink> {
     const sink = new OtlpSink();
-    await sink.#listen(0);
+    sink.#gate = await PortGate.start(await listen(sink.#server));
     return sink;
   }
 
   /** Base endpoint, as `exporters.otlp.endpoint` takes it. */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${this.#gate?.port}`;
   }
 
   /** Answers the next requests with `replies`, in order; then 200 again. */
@@ -61,6 +63,7 @@ export class OtlpSink {
 
   /** Stops listening and cuts every connection, hung ones included: the backend is down. */
   async stop(): Promise<void> {
+    this.#gate?.down();
     if (!this.#server.listening) return;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeAllConnections();
@@ -69,18 +72,7 @@ export class OtlpSink {
 
   /** Listens again on the same port: the backend is back. */
   async restart(): Promise<void> {
-    await this.#listen(this.#port);
-  }
-
-  async #listen(port: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (this.#server.address() as AddressInfo).port;
+    this.#gate?.up(await listen(this.#server));
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
@@ -121,6 +113,12 @@ export class OtlpSink {
     // An empty ExportServiceResponse: zero bytes in protobuf, {} in JSON.
     res.writeHead(reply.status, headers).end(json ? '{}' : '');
   }
+}
+
+/** Listens on an ephemeral loopback port; its number. */
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
 }
 
 /** Polls `check` until it returns true, failing after `timeoutMs`. */
