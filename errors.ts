@@ -200,3 +200,20 @@ export class StoreOpenError extends HeadroomError {
     this.path = path;
   }
 }
+
+/**
+ * `import 'headroom-otel'` ran on a Node.js older than the package supports (`engines.node` of its
+ * package.json): thrown while the package is imported, before any of it runs. `version` is the
+ * running one (`process.versions.node`); the `headroom` command says the same in one line.
+ */
+export class UnsupportedNodeError extends HeadroomError {
+  readonly version: string;
+
+  constructor(version: string, minimum: string) {
+    super(
+      'HEADROOM_ERR_NODE_UNSUPPORTED',
+      `headroom-otel needs Node.js ${minimum} or later; this is Node.js ${version}`,
+    );
+    this.version = version;
+  }
+}

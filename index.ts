@@ -9,6 +9,9 @@
  * await headroom.track('checkout', 'emergency', async (op) => checkout({ signal: op.signal }));
  * @packageDocumentation
  */
+// First: on an unsupported Node.js the import stops here with HEADROOM_ERR_NODE_UNSUPPORTED.
+import './node-version.ts';
+
 export {
   DEGRADATION_LEVELS,
   type DecisionActions,

@@ -26,6 +26,7 @@ export default defineConfig({
         'app/**/*.ts',
         'index.ts',
         'errors.ts',
+        'node-version.ts',
       ],
       // Code run in child processes counts too: `headroom agent`, embedded services, fixtures. Vitest
       // sets NODE_V8_COVERAGE in each test process; test/helpers/child-process.ts passes it on to

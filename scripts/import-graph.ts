@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-/** The product's top-level stages, in data-flow order; `errors.ts` and `index.ts` sit at the root. */
+/** The product's top-level stages, in data-flow order; `errors.ts`, `node-version.ts` and `index.ts` sit at the root. */
 export const STAGES = [
   'config',
   'agent',
@@ -60,7 +60,12 @@ function sourceFiles(root: string, dir: string): string[] {
 
 /** Every import from one stage into another, in the product's source (not tests, benches or examples). */
 export function crossImports(root: string): CrossImport[] {
-  const files = ['index.ts', 'errors.ts', ...STAGES.flatMap((stage) => sourceFiles(root, stage))];
+  const files = [
+    'index.ts',
+    'errors.ts',
+    'node-version.ts',
+    ...STAGES.flatMap((stage) => sourceFiles(root, stage)),
+  ];
   const out: CrossImport[] = [];
   for (const file of files) {
     for (const match of readFileSync(join(root, file), 'utf8').matchAll(IMPORT)) {

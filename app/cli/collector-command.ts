@@ -1,10 +1,19 @@
 import { constants } from 'node:os';
-import { parseArgs } from 'node:util';
 import { ConfigInvalidError, HeadroomError } from '../../errors.ts';
 import { Collector } from '../collector.ts';
 import { createJsonLogger, type Logger, registerDiagLogger } from '../logging.ts';
+import { CONFIG_OPTION, type Command, parseCommandArgs } from './command.ts';
 import { watchConfig } from './config-watcher.ts';
 import type { CliIo } from './io.ts';
+
+const OPTIONS = {
+  config: CONFIG_OPTION,
+  watch: {
+    type: 'boolean',
+    default: false,
+    help: 'reload when a configuration file changes (atomic saves and Kubernetes ConfigMaps included)',
+  },
+} as const;
 
 /** What the process waits for before shutting down. */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -20,14 +29,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * configuration, keeping the running one when the new one is invalid or empty.
  */
 export async function collectorCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string', short: 'c', multiple: true },
-      watch: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseCommandArgs(OPTIONS, args);
   const files = values.config ?? [];
   const { logger, level } = createJsonLogger({
     env: io.env,
@@ -137,3 +139,27 @@ async function stop(collector: Collector, signal: NodeJS.Signals, logger: Logger
   code = 0;
   return code;
 }
+
+/** `headroom agent`, for the command list and its help. */
+export const AGENT_COMMAND: Command = {
+  name: 'agent',
+  summary: 'collector mode: receive OTLP from many services, judge them, serve decisions',
+  usage: 'headroom agent --config FILE [--config FILE] [--watch]',
+  description:
+    'Collector mode: receives OTLP (traces and metrics) from many services, in any language, judges ' +
+    'their spans against the configured budgets, serves degradation decisions over HTTP and SSE, and ' +
+    'forwards the telemetry to the configured backends. Logs JSON lines on stderr at OTEL_LOG_LEVEL ' +
+    '(default info).\n\n' +
+    'Runs until SIGTERM or SIGINT, then drains and flushes within shutdown.timeout (default 10s); a second ' +
+    'signal exits at once (130 or 143). SIGHUP, or a file change with --watch, reloads the configuration, ' +
+    'keeping the running one when the new one is invalid or empty.',
+  options: OPTIONS,
+  exitCodes: [
+    [0, 'stopped by SIGTERM or SIGINT'],
+    [1, 'it cannot start (invalid configuration, a port in use, a locked state store)'],
+    [2, 'usage error'],
+    [130, 'a second SIGINT during shutdown (143: a second SIGTERM)'],
+  ],
+  examples: ['headroom agent --config headroom.yaml --watch'],
+  run: collectorCommand,
+};

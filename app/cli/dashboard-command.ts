@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import {
   DASHBOARD_FILE,
@@ -10,7 +9,23 @@ import {
   PROVISIONING_FILE,
   stringifyProvisioning,
 } from '../../exporters/dashboard/index.ts';
+import { CONFIG_OPTION, type Command, parseCommandArgs } from './command.ts';
 import type { CliIo } from './io.ts';
+
+const OPTIONS = {
+  config: CONFIG_OPTION,
+  out: {
+    type: 'string',
+    short: 'o',
+    value: 'DIR',
+    help: 'write the dashboard and a provisioning file to DIR (created if missing) instead of printing the dashboard',
+  },
+  'grafana-path': {
+    type: 'string',
+    value: 'PATH',
+    help: `the folder of the dashboard on the Grafana host, for the provisioning file (with --out; default ${DEFAULT_DASHBOARDS_PATH})`,
+  },
+} as const;
 
 /**
  * `headroom dashboard --config FILE [--out DIR [--grafana-path PATH]]`: the Grafana dashboard JSON,
@@ -23,15 +38,7 @@ import type { CliIo } from './io.ts';
  * headroom dashboard --config headroom.yaml --out ./grafana --grafana-path /srv/grafana/dashboards
  */
 export function dashboardCommand(args: string[], io: CliIo): number {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string', short: 'c', multiple: true },
-      out: { type: 'string', short: 'o' },
-      'grafana-path': { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values } = parseCommandArgs(OPTIONS, args);
   const config = loadConfig({ files: values.config ?? [], env: io.env });
   const json = `${JSON.stringify(generateDashboard(config), null, 2)}\n`;
   if (values.out === undefined) {
@@ -60,3 +67,24 @@ export function dashboardCommand(args: string[], io: CliIo): number {
   );
   return 0;
 }
+
+/** `headroom dashboard`, for the command list and its help. */
+export const DASHBOARD_COMMAND: Command = {
+  name: 'dashboard',
+  summary: 'print or write the Grafana dashboard and its provisioning file',
+  usage: 'headroom dashboard --config FILE [--config FILE] [--out DIR [--grafana-path PATH]]',
+  description:
+    'Prints the Grafana dashboard JSON for the configuration (its contexts and SLOs), ' +
+    `or writes it to DIR as ${DASHBOARD_FILE} with ${PROVISIONING_FILE}, a provisioning file whose provider ` +
+    'reads the dashboard from PATH, the folder as the Grafana host sees it (never the local DIR).',
+  options: OPTIONS,
+  exitCodes: [
+    [0, 'done'],
+    [1, 'invalid configuration, or DIR cannot be written'],
+    [2, 'usage error (--grafana-path without --out, say)'],
+  ],
+  examples: [
+    'headroom dashboard --config headroom.yaml --out ./grafana --grafana-path /srv/grafana/dashboards',
+  ],
+  run: dashboardCommand,
+};

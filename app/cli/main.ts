@@ -2,67 +2,47 @@
  * The `headroom` command line. Each command is a function returning an exit code; `main` parses
  * the arguments and never calls `process.exit`, so tests run it in-process.
  */
+import { createRequire } from 'node:module';
 import { didYouMean } from '../../config/index.ts';
 import { HeadroomError } from '../../errors.ts';
-import { collectorCommand } from './collector-command.ts';
-import { dashboardCommand } from './dashboard-command.ts';
-import { demoCommand } from './demo-command.ts';
+import { AGENT_COMMAND } from './collector-command.ts';
+import { type Command, USAGE_ERROR, UsageError } from './command.ts';
+import { DASHBOARD_COMMAND } from './dashboard-command.ts';
+import { DEMO_COMMAND } from './demo-command.ts';
+import { commandHelp, mainHelp } from './help.ts';
 import { type CliIo, processIo } from './io.ts';
-import { rulesCommand } from './rules-command.ts';
-import { schemaCommand } from './schema-command.ts';
-import { stateCommand } from './state-command.ts';
-import { validateCommand } from './validate-command.ts';
+import { RULES_COMMAND } from './rules-command.ts';
+import { SCHEMA_COMMAND } from './schema-command.ts';
+import { STATE_COMMAND } from './state-command.ts';
+import { VALIDATE_COMMAND } from './validate-command.ts';
 
-interface Command {
-  readonly summary: string;
-  readonly run: (args: string[], io: CliIo) => Promise<number> | number;
-}
+/** Every command, in the order `headroom --help` lists them. */
+const COMMANDS: readonly Command[] = [
+  VALIDATE_COMMAND,
+  SCHEMA_COMMAND,
+  AGENT_COMMAND,
+  RULES_COMMAND,
+  DASHBOARD_COMMAND,
+  STATE_COMMAND,
+  DEMO_COMMAND,
+];
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  validate: {
-    summary: 'check configuration files: headroom validate --config FILE [--config FILE]',
-    run: validateCommand,
-  },
-  schema: { summary: 'print the JSON Schema of the configuration file (for editors)', run: schemaCommand },
-  agent: {
-    summary:
-      'collector mode: receive OTLP from many services, serve decisions (headroom agent --config FILE)',
-    run: collectorCommand,
-  },
-  rules: {
-    summary: 'print Prometheus SLO recording and alerting rules: headroom rules --config FILE [--out FILE]',
-    run: rulesCommand,
-  },
-  dashboard: {
-    summary:
-      'write the Grafana dashboard and provisioning file: headroom dashboard --config FILE [--out DIR]',
-    run: dashboardCommand,
-  },
-  state: {
-    summary: 'print the stored durable state as JSON: headroom state export --config FILE',
-    run: stateCommand,
-  },
-  demo: {
-    summary:
-      'run the demo service: a slowdown, the degradation, the recovery (headroom demo [--duration 60s])',
-    run: demoCommand,
-  },
-};
-
-/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+/**
+ * Runs the CLI with `argv` (without node and script); resolves to the exit code: the command's,
+ * 0 for `--help`/`-h`/`help` (anywhere before `--`) and `--version`/`-v`, 2 for a usage error.
+ */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout(usage());
-    return name === undefined ? 2 : 0;
+  if (name === undefined) {
+    io.stderr(mainHelp(COMMANDS, version()));
+    return USAGE_ERROR;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    const suggestion = didYouMean(name, Object.keys(COMMANDS));
-    const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
-    io.stderr(`headroom: unknown command "${name}"${hint}\n\n${usage()}`);
-    return 2;
-  }
+  if (name === '--help' || name === '-h') return print(io, mainHelp(COMMANDS, version()));
+  if (name === '--version' || name === '-v') return print(io, `${version()}\n`);
+  if (name === 'help') return helpCommand(rest, io);
+  const command = find(name, io);
+  if (command === undefined) return USAGE_ERROR;
+  if (wantsHelp(rest)) return print(io, commandHelp(command));
   try {
     return await command.run(rest, io);
   } catch (error) {
@@ -70,23 +50,52 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`headroom ${name}: ${error.code}: ${error.message}\n`);
       return 1;
     }
-    if (isArgumentError(error)) {
-      io.stderr(`headroom ${name}: ${(error as Error).message}\n`);
-      return 2;
+    if (error instanceof UsageError) {
+      io.stderr(`headroom ${name}: ${error.message}; see "headroom ${name} --help"\n`);
+      return USAGE_ERROR;
     }
     throw error;
   }
 }
 
-function isArgumentError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+/** `headroom help [command]`. */
+function helpCommand(args: readonly string[], io: CliIo): number {
+  const [name, ...extra] = args;
+  if (name === undefined) return print(io, mainHelp(COMMANDS, version()));
+  if (extra.length > 0) {
+    io.stderr(`headroom help: expected one command, got ${args.join(' ')}\n`);
+    return USAGE_ERROR;
+  }
+  const command = find(name, io);
+  return command === undefined ? USAGE_ERROR : print(io, commandHelp(command));
 }
 
-function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const lines = Object.entries(COMMANDS).map(
-    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
-  );
-  return `Usage: headroom <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+/** The command called `name`; otherwise says so on stderr, with the closest name. */
+function find(name: string, io: CliIo): Command | undefined {
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command !== undefined) return command;
+  const option = name.startsWith('-');
+  const names = option ? ['--help', '--version'] : [...COMMANDS.map((candidate) => candidate.name), 'help'];
+  const suggestion = didYouMean(name, names);
+  const what = option ? 'option' : 'command';
+  const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+  io.stderr(`headroom: unknown ${what} "${name}"${hint}; "headroom --help" lists the commands\n`);
+  return undefined;
+}
+
+/** `--help` or `-h` before a `--` (after it, arguments are the command's, even `--help`). */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+function print(io: CliIo, text: string): number {
+  io.stdout(text);
+  return 0;
+}
+
+/** The version of the installed headroom-otel, from its package.json (a self-reference: source and dist alike). */
+function version(): string {
+  const manifest = createRequire(import.meta.url)('headroom-otel/package.json') as { version: string };
+  return manifest.version;
 }

@@ -1,8 +1,18 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { generateRules, stringifyRules } from '../../exporters/rules/index.ts';
+import { CONFIG_OPTION, type Command, parseCommandArgs } from './command.ts';
 import type { CliIo } from './io.ts';
+
+const OPTIONS = {
+  config: CONFIG_OPTION,
+  out: {
+    type: 'string',
+    short: 'o',
+    value: 'FILE',
+    help: 'write the rules to FILE instead of printing them',
+  },
+} as const;
 
 /**
  * `headroom rules --config FILE [--config FILE] [--out FILE]`: the Prometheus recording and
@@ -13,14 +23,7 @@ import type { CliIo } from './io.ts';
  * headroom rules --config headroom.yaml --out /etc/prometheus/rules/headroom.yaml
  */
 export function rulesCommand(args: string[], io: CliIo): number {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string', short: 'c', multiple: true },
-      out: { type: 'string', short: 'o' },
-    },
-    strict: true,
-  });
+  const { values } = parseCommandArgs(OPTIONS, args);
   const config = loadConfig({ files: values.config ?? [], env: io.env });
   if (config.slos.length === 0) {
     const files = values.config === undefined ? 'the default configuration' : values.config.join(', ');
@@ -48,3 +51,22 @@ export function rulesCommand(args: string[], io: CliIo): number {
 
 /** Exit code of `headroom rules` for a configuration without SLOs. */
 const NO_SLOS = 3;
+
+/** `headroom rules`, for the command list and its help. */
+export const RULES_COMMAND: Command = {
+  name: 'rules',
+  summary: 'print or write the Prometheus SLO recording and alerting rules',
+  usage: 'headroom rules --config FILE [--config FILE] [--out FILE]',
+  description:
+    'Prints the Prometheus recording and multi-window burn-rate alerting rules of the SLOs configured ' +
+    'under `slos`, or writes them to FILE (then prints how many). The rules pass `promtool check rules`.',
+  options: OPTIONS,
+  exitCodes: [
+    [0, 'done'],
+    [1, 'invalid configuration, or FILE cannot be written'],
+    [2, 'usage error'],
+    [NO_SLOS, 'no `slos` configured: nothing printed or written'],
+  ],
+  examples: ['headroom rules --config headroom.yaml --out /etc/prometheus/rules/headroom.yaml'],
+  run: rulesCommand,
+};

@@ -1,8 +1,10 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.ts';
 import { exportStoredState } from '../../storage/index.ts';
 import { storePathOf } from '../state-store-path.ts';
+import { CONFIG_OPTION, type Command, parseCommandArgs, UsageError } from './command.ts';
 import type { CliIo } from './io.ts';
+
+const OPTIONS = { config: CONFIG_OPTION } as const;
 
 /** How long an export waits for a lock (a checkpoint in progress), ms. */
 const EXPORT_TIMEOUT_MS = 5000;
@@ -17,15 +19,10 @@ const EXPORT_TIMEOUT_MS = 5000;
  * headroom state export --config headroom.yaml > state.json
  */
 export async function stateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { config: { type: 'string', short: 'c', multiple: true } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommandArgs(OPTIONS, args, true);
   if (positionals.length !== 1 || positionals[0] !== 'export') {
-    io.stderr('headroom state: usage: headroom state export --config FILE\n');
-    return 2;
+    const got = positionals.length === 0 ? 'none' : `"${positionals.join(' ')}"`;
+    throw new UsageError(`expected the subcommand export (headroom state export --config FILE), got ${got}`);
   }
   const config = loadConfig({ files: values.config ?? [], env: io.env });
   const path = storePathOf(config.storage, 'collector');
@@ -40,3 +37,23 @@ export async function stateCommand(args: string[], io: CliIo): Promise<number> {
 
 /** Exit code of `headroom state export` for a configuration that keeps no store. */
 const NO_STORE = 3;
+
+/** `headroom state`, for the command list and its help. */
+export const STATE_COMMAND: Command = {
+  name: 'state',
+  summary: 'print the durable state of collector mode as JSON',
+  usage: 'headroom state export --config FILE [--config FILE]',
+  description:
+    'Prints what the state store of `headroom agent` with that configuration holds (storage.path, ' +
+    'default data/headroom.db of the working directory) as JSON: its path, schema version and records. ' +
+    'The store is opened read-only: allowed while `headroom agent` runs on it.',
+  options: OPTIONS,
+  exitCodes: [
+    [0, 'printed'],
+    [1, 'invalid configuration, or a store that cannot be read (HEADROOM_ERR_STORE_READ)'],
+    [2, 'usage error'],
+    [NO_STORE, 'the configuration keeps no store (storage.enabled: false)'],
+  ],
+  examples: ['headroom state export --config headroom.yaml > state.json'],
+  run: stateCommand,
+};
