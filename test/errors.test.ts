@@ -31,6 +31,7 @@ describe('error codes', () => {
       'HEADROOM_ERR_CONFIG_READ',
       'HEADROOM_ERR_LIMITS_OPTIONS_INVALID',
       'HEADROOM_ERR_METRICS_OPTIONS_INVALID',
+      'HEADROOM_ERR_NODE_UNSUPPORTED',
       'HEADROOM_ERR_SERIES_OPTIONS_INVALID',
       'HEADROOM_ERR_STORE_LOCKED',
       'HEADROOM_ERR_STORE_OPEN',
@@ -122,6 +123,8 @@ const PRODUCT = ['agent', 'app', 'collector', 'config', 'exporters', 'instrument
  */
 const INTERNAL_THROWS = [
   'agent/load/load-monitor.ts TypeError', // caught in #read(): logged, the load factor is kept
+  'app/cli/command.ts UsageError', // caught by the CLI's main(): one line on stderr, exit 2
+  'app/cli/state-command.ts UsageError', // the same
   'collector/receiver/json-shape.ts JsonShapeError', // caught by the JSON decoder: a 400 reason
   'collector/receiver/wire-reader.ts MalformedPayload', // caught by the protobuf decoder: a 400 reason
   'exporters/delivery/grpc-status.ts Error', // caught in retryDelayMs(): a malformed status has no delay
@@ -140,7 +143,7 @@ describe('every throw in the product', () => {
   it('should throw a coded HeadroomError, but for the internal throws listed', () => {
     const coded = new Set(classes.map((cls) => cls.name));
     const uncoded: string[] = [];
-    for (const file of [...PRODUCT.flatMap(sourceFiles), 'index.ts', 'errors.ts']) {
+    for (const file of [...PRODUCT.flatMap(sourceFiles), 'index.ts', 'errors.ts', 'node-version.ts']) {
       for (const match of readFileSync(file, 'utf8').matchAll(/throw new (\w+)\(/g)) {
         if (!coded.has(match[1]!)) uncoded.push(`${file} ${match[1]}`);
       }

@@ -28,7 +28,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * SIGHUP — or a change to a config file with --watch, atomic saves included — reloads the
  * configuration, keeping the running one when the new one is invalid or empty.
  */
-export async function collectorCommand(args: string[], io: CliIo): Promise<number> {
+async function collectorCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(OPTIONS, args);
   const files = values.config ?? [];
   const { logger, level } = createJsonLogger({

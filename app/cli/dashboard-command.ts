@@ -37,7 +37,7 @@ const OPTIONS = {
  * @example
  * headroom dashboard --config headroom.yaml --out ./grafana --grafana-path /srv/grafana/dashboards
  */
-export function dashboardCommand(args: string[], io: CliIo): number {
+function dashboardCommand(args: string[], io: CliIo): number {
   const { values } = parseCommandArgs(OPTIONS, args);
   const config = loadConfig({ files: values.config ?? [], env: io.env });
   const json = `${JSON.stringify(generateDashboard(config), null, 2)}\n`;

@@ -22,7 +22,7 @@ const OPTIONS = {
  * @example
  * headroom rules --config headroom.yaml --out /etc/prometheus/rules/headroom.yaml
  */
-export function rulesCommand(args: string[], io: CliIo): number {
+function rulesCommand(args: string[], io: CliIo): number {
   const { values } = parseCommandArgs(OPTIONS, args);
   const config = loadConfig({ files: values.config ?? [], env: io.env });
   if (config.slos.length === 0) {

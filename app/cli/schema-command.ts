@@ -5,7 +5,7 @@ import type { CliIo } from './io.ts';
 const OPTIONS = {} as const;
 
 /** `headroom schema`: the JSON Schema editors use for completion and checks. */
-export function schemaCommand(args: string[], io: CliIo): number {
+function schemaCommand(args: string[], io: CliIo): number {
   parseCommandArgs(OPTIONS, args);
   io.stdout(`${JSON.stringify(jsonSchema(), null, 2)}\n`);
   return 0;

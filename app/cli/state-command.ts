@@ -18,7 +18,7 @@ const EXPORT_TIMEOUT_MS = 5000;
  * @example
  * headroom state export --config headroom.yaml > state.json
  */
-export async function stateCommand(args: string[], io: CliIo): Promise<number> {
+async function stateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(OPTIONS, args, true);
   if (positionals.length !== 1 || positionals[0] !== 'export') {
     const got = positionals.length === 0 ? 'none' : `"${positionals.join(' ')}"`;

@@ -5,7 +5,7 @@ import type { CliIo } from './io.ts';
 const OPTIONS = { config: CONFIG_OPTION } as const;
 
 /** `headroom validate --config FILE...`: 0 when valid, 1 with every problem on stderr. */
-export function validateCommand(args: string[], io: CliIo): number {
+function validateCommand(args: string[], io: CliIo): number {
   const files = parseCommandArgs(OPTIONS, args).values.config ?? [];
   const config = loadConfig({ files, env: io.env });
   const contexts = Object.entries(config.contexts)

@@ -199,7 +199,16 @@ afterAll(() => {
 describe('the packed headroom-otel', () => {
   it('should hold the compiled code, the CLI, the schema, the docs and the example configs, and nothing else', () => {
     const topLevel = [...new Set(packedFiles.map((path) => path.split('/')[0]))].sort();
-    expect(topLevel).toEqual(['README.md', 'bin', 'dist', 'docs', 'examples', 'package.json', 'schema']);
+    expect(topLevel).toEqual([
+      'LICENSE',
+      'README.md',
+      'bin',
+      'dist',
+      'docs',
+      'examples',
+      'package.json',
+      'schema',
+    ]);
     expect(
       packedFiles.filter((path) => path.startsWith('dist/') && !/\.(js|d\.ts|js\.map)$/.test(path)),
     ).toEqual([]);
@@ -207,6 +216,7 @@ describe('the packed headroom-otel', () => {
       packedFiles.filter((path) => /\.test\.|^dist\/(test|bench|fuzz|scripts|examples)\//.test(path)),
     ).toEqual([]);
     expect(packedFiles.filter((path) => !path.startsWith('dist/'))).toEqual([
+      'LICENSE',
       'README.md',
       'bin/headroom.js',
       'docs/api.md',

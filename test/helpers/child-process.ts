@@ -33,12 +33,14 @@ export interface NodeRunOptions {
   readonly timeoutMs?: number;
   /** Pass stderr through to the test's own instead of collecting it. */
   readonly inheritStderr?: boolean;
+  /** The Node.js executable; the one running the tests when absent. */
+  readonly executable?: string;
 }
 
 /** Runs `node ...args` to its end (stdout and stderr closed); rejects only when it cannot be spawned. */
 export function runNode(args: readonly string[], options: NodeRunOptions = {}): Promise<NodeRun> {
   const startedMs = performance.now();
-  const child = spawn(process.execPath, args, {
+  const child = spawn(options.executable ?? process.execPath, args, {
     ...(options.env === undefined ? {} : { env: options.env }),
     stdio: ['ignore', 'pipe', options.inheritStderr === true ? 'inherit' : 'pipe'],
   });
