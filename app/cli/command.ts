@@ -70,7 +70,7 @@ export function parseCommandArgs<const T extends OptionSpecs>(
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
     if (!isParseArgsError(error)) throw error;
-    throw new UsageError(`${error.message.replace(/\.$/, '')}`, { cause: error });
+    throw new UsageError(error.message.replace(/\.$/, ''), { cause: error });
   }
 }
 
