@@ -160,6 +160,6 @@ export const AGENT_COMMAND: Command = {
     [2, 'usage error'],
     [130, 'a second SIGINT during shutdown (143: a second SIGTERM)'],
   ],
-  examples: ['headroom agent --config headroom.yaml --watch'],
+  example: 'headroom agent --config headroom.yaml --watch',
   run: collectorCommand,
 };

@@ -29,8 +29,8 @@ export interface Command {
   readonly options: OptionSpecs;
   /** Every exit code with its meaning, in order. */
   readonly exitCodes: readonly (readonly [code: number, meaning: string])[];
-  /** Command lines shown under "Examples", without `npx`. */
-  readonly examples: readonly string[];
+  /** A command line shown under "Example", without `npx`. */
+  readonly example: string;
   /** Runs with the arguments after the command name (never `--help`); resolves to the exit code. */
   readonly run: (args: string[], io: CliIo) => Promise<number> | number;
 }

@@ -83,8 +83,6 @@ export const DASHBOARD_COMMAND: Command = {
     [1, 'invalid configuration, or DIR cannot be written'],
     [2, 'usage error (--grafana-path without --out, say)'],
   ],
-  examples: [
-    'headroom dashboard --config headroom.yaml --out ./grafana --grafana-path /srv/grafana/dashboards',
-  ],
+  example: 'headroom dashboard --config headroom.yaml --out ./grafana --grafana-path /srv/grafana/dashboards',
   run: dashboardCommand,
 };

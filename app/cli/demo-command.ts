@@ -73,6 +73,6 @@ export const DEMO_COMMAND: Command = {
     [1, 'the configuration is missing'],
     [2, 'usage error (a --duration that is not a duration, say)'],
   ],
-  examples: ['headroom demo --duration 2m'],
+  example: 'headroom demo --duration 2m',
   run: demoCommand,
 };

@@ -19,11 +19,8 @@ export function commandHelp(command: Command): string {
     ...command.description.split('\n\n').map((paragraph) => wrap(paragraph, 0)),
     `Options:\n${table(Object.entries(options).map(([name, spec]) => [optionLabel(name, spec), spec.help]))}`,
     `Exit codes:\n${table(command.exitCodes.map(([code, meaning]) => [String(code), meaning]))}`,
+    `Example:\n  ${command.example}`,
   ];
-  if (command.examples.length > 0) {
-    const title = command.examples.length === 1 ? 'Example' : 'Examples';
-    sections.push(`${title}:\n${command.examples.map((example) => `  ${example}`).join('\n')}`);
-  }
   return `${sections.join('\n\n')}\n`;
 }
 

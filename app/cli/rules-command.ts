@@ -67,6 +67,6 @@ export const RULES_COMMAND: Command = {
     [2, 'usage error'],
     [NO_SLOS, 'no `slos` configured: nothing printed or written'],
   ],
-  examples: ['headroom rules --config headroom.yaml --out /etc/prometheus/rules/headroom.yaml'],
+  example: 'headroom rules --config headroom.yaml --out /etc/prometheus/rules/headroom.yaml',
   run: rulesCommand,
 };

@@ -24,6 +24,6 @@ export const SCHEMA_COMMAND: Command = {
     [0, 'printed'],
     [2, 'usage error'],
   ],
-  examples: ['headroom schema > headroom.schema.json'],
+  example: 'headroom schema > headroom.schema.json',
   run: schemaCommand,
 };

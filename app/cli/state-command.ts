@@ -54,6 +54,6 @@ export const STATE_COMMAND: Command = {
     [2, 'usage error'],
     [NO_STORE, 'the configuration keeps no store (storage.enabled: false)'],
   ],
-  examples: ['headroom state export --config headroom.yaml > state.json'],
+  example: 'headroom state export --config headroom.yaml > state.json',
   run: stateCommand,
 };

@@ -32,6 +32,6 @@ export const VALIDATE_COMMAND: Command = {
     [1, 'invalid, or a file cannot be read (every problem on stderr)'],
     [2, 'usage error'],
   ],
-  examples: ['headroom validate --config headroom.yaml --config production.yaml'],
+  example: 'headroom validate --config headroom.yaml --config production.yaml',
   run: validateCommand,
 };
