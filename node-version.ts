@@ -13,7 +13,8 @@ export function isSupportedNode(version: string): boolean {
   const current = version.split('.').map(Number);
   const minimum = MINIMUM_NODE_VERSION.split('.').map(Number);
   const index = minimum.findIndex((part, i) => part !== current[i]);
-  return index === -1 || (current[index] ?? 0) > (minimum[index] ?? 0);
+  // A missing part (`22`) compares as undefined > number: false, so older.
+  return index === -1 || current[index] > minimum[index];
 }
 
 if (!isSupportedNode(process.versions.node)) {

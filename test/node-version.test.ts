@@ -25,6 +25,7 @@ describe('the supported Node.js versions', () => {
       ['21.99.99', false],
       ['20.20.2', false],
       ['8.0.0', false],
+      ['22', false],
     ];
     expect(cases.map(([version]) => [version, isSupportedNode(version)])).toEqual(cases);
   });
