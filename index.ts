@@ -32,12 +32,17 @@ export {
 export { type StartOptions, start } from './app/index.ts';
 export {
   type ConfigSource,
+  type ContextName,
   type Environment,
+  type FeatureName,
   type HeadroomConfig,
   type HeadroomConfigInput,
+  type HeadroomNames,
   jsonSchema,
   type LoadConfigOptions,
   loadConfig,
+  type ModifierName,
+  type PhaseName,
   parseConfig,
   type ResolvedConfig,
 } from './config/index.ts';

@@ -15,6 +15,7 @@ export {
   type ResolvedConfig,
   readConfigSources,
 } from './load.ts';
+export type { ContextName, FeatureName, HeadroomNames, ModifierName, PhaseName } from './names.ts';
 export {
   type Environment,
   OTEL_LOG_LEVELS,

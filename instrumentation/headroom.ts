@@ -11,7 +11,6 @@ import type {
   DegradationLevel,
   DegradationManager,
   FeatureFlags,
-  ModifierSet,
   OverrideOptions,
   ReadonlyAuditLog,
   TickResult,
@@ -24,6 +23,7 @@ import {
   sameService,
   unknownLevelMessage,
 } from '../agent/index.ts';
+import type { ContextName } from '../config/index.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { traceDecisions } from './decision-spans.ts';
 import { ExternalSdkCheck } from './external-sdk-check.ts';
@@ -31,7 +31,7 @@ import type { Operation } from './operation-handle.ts';
 import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 import { HeadroomSpanProcessor } from './span-processor.ts';
 import { Tracker } from './tracker.ts';
-import type { Headroom, MetricsEndpoint } from './types.ts';
+import type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';
 
 export interface HeadroomParts {
   readonly agent: Agent;
@@ -93,13 +93,21 @@ export class EmbeddedHeadroom implements Headroom {
   }
 
   /** Runs `fn` as a tracked operation; see {@link Tracker.track}. */
-  track<R>(operation: string, context: string, fn: (operation: Operation) => R): R {
+  track<R, C extends ContextName = ContextName>(
+    operation: string,
+    context: C,
+    fn: (operation: Operation<C>) => R,
+  ): R {
     if (this.#externalCheck !== undefined) return this.#tracker.track(operation, context, this.#checked(fn));
     return this.#tracker.track(operation, context, fn);
   }
 
   /** Wraps `fn` so every call is tracked; see {@link Tracker.wrap}. */
-  wrap<A extends unknown[], R>(operation: string, context: string, fn: (...args: A) => R): (...args: A) => R {
+  wrap<A extends unknown[], R>(
+    operation: string,
+    context: ContextName,
+    fn: (...args: A) => R,
+  ): (...args: A) => R {
     return this.#tracker.wrap(operation, context, this.#externalCheck === undefined ? fn : this.#checked(fn));
   }
 
@@ -129,7 +137,7 @@ export class EmbeddedHeadroom implements Headroom {
   }
 
   /** Named budget modifiers from `adaptive.modifiers`, switched on and off at run time. */
-  get modifiers(): ModifierSet {
+  get modifiers(): BudgetModifiers {
     return this.agent.modifiers;
   }
 

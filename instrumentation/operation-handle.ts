@@ -3,16 +3,20 @@
  * deadline, and phases. Everything that costs (clock reads, timers) happens only when asked for.
  */
 import type { Span } from '@opentelemetry/api';
+import type { ContextName, PhaseName } from '../config/index.ts';
 import type { OperationBinding } from './operation-binding.ts';
 
-/** The handle passed to a function run by `track()`. */
-export interface Operation {
+/**
+ * The handle passed to a function run by `track()`, in budget context `C`: `string`, or the
+ * context passed to `track()` once `headroom types` has generated the configured names.
+ */
+export interface Operation<C extends string = ContextName> {
   /** The operation's OpenTelemetry span. */
   readonly span: Span;
   /** The operation name. */
   readonly name: string;
   /** The budget context. */
-  readonly context: string;
+  readonly context: C;
   /** Effective budget right now (base x load x modifiers x QoS), ms. */
   budgetMs(): number;
   /** Budget left, ms (negative once over budget). */
@@ -26,7 +30,7 @@ export interface Operation {
    * Runs `fn` as a phase of the operation: a child span judged against the phase's share of the
    * budget (`phases` in the context's config). Sync or async, the result and errors pass through.
    */
-  phase<R>(name: string, fn: () => R): R;
+  phase<R>(name: PhaseName<C>, fn: () => R): R;
 }
 
 /** Longest delay a Node timer accepts, ms. */
@@ -42,7 +46,8 @@ function timeoutError(): DOMException {
   return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
 }
 
-export class OperationHandle implements Operation {
+/** {@link Operation} over a binding; `C` is the context the binding was made for. */
+export class OperationHandle<C extends string = string> implements Operation<C> {
   readonly span: Span;
   readonly #binding: OperationBinding;
   #startMs: number | undefined;
@@ -57,8 +62,9 @@ export class OperationHandle implements Operation {
     return this.#binding.operation;
   }
 
-  get context(): string {
-    return this.#binding.context;
+  get context(): C {
+    // The binding's context is the `context` track() was given (a string passes through as is).
+    return this.#binding.context as C;
   }
 
   budgetMs(): number {

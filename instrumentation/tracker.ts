@@ -31,10 +31,10 @@ export class Tracker {
    *   return fetchQuote(route, { signal: op.signal });
    * });
    */
-  track<R>(operation: string, context: string, fn: (operation: Operation) => R): R {
+  track<R, C extends string>(operation: string, context: C, fn: (operation: Operation<C>) => R): R {
     const binding = this.#binding(operation, context);
     return this.#services.tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) =>
-      runInSpan(span, () => fn(new OperationHandle(span, binding))),
+      runInSpan(span, () => fn(new OperationHandle<C>(span, binding))),
     );
   }
 

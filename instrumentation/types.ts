@@ -12,6 +12,7 @@ import type {
   TickResult,
   Verdict,
 } from '../agent/index.ts';
+import type { ContextName, ModifierName } from '../config/index.ts';
 import type { Operation } from './operation-handle.ts';
 
 /** Where the Prometheus endpoint serves: its URL, or why there is none. */
@@ -22,19 +23,22 @@ export interface MetricsEndpoint {
   readonly error?: Error;
 }
 
-/** The named budget modifiers of `adaptive.modifiers`, switched on and off at run time. */
+/**
+ * The named budget modifiers of `adaptive.modifiers`, switched on and off at run time. Names are
+ * {@link ModifierName}s: `string`, or the configured modifiers once `headroom types` has run.
+ */
 export interface BudgetModifiers {
   /**
    * Activates a configured modifier; true (also when it was already active).
    * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` for a name not under `adaptive.modifiers`
    */
-  set(name: string): boolean;
+  set(name: ModifierName): boolean;
   /** Deactivates a configured modifier; same contract as `set`. */
-  clear(name: string): boolean;
+  clear(name: ModifierName): boolean;
   /** Whether the modifier is active now; false for unknown names. */
-  has(name: string): boolean;
+  has(name: ModifierName): boolean;
   /** The active modifier names, in activation order. */
-  active(): readonly string[];
+  active(): readonly ModifierName[];
 }
 
 /** A running embedded Headroom. Create it with `start()`. */
@@ -50,11 +54,20 @@ export interface Headroom {
   /**
    * Runs `fn` as the tracked operation `operation` in budget context `context`: a span judged against
    * the context's budget. Returns what `fn` returns (a promise too) and lets its errors through
-   * untouched; never throws anything of its own.
+   * untouched; never throws anything of its own. With generated names (`headroom types`),
+   * `context` must be a configured context and `op.phase()` takes that context's phases.
    */
-  track<R>(operation: string, context: string, fn: (operation: Operation) => R): R;
+  track<R, C extends ContextName = ContextName>(
+    operation: string,
+    context: C,
+    fn: (operation: Operation<C>) => R,
+  ): R;
   /** Wraps `fn` so every call is tracked as by {@link Headroom.track}; `this` and arguments pass through. */
-  wrap<A extends unknown[], R>(operation: string, context: string, fn: (...args: A) => R): (...args: A) => R;
+  wrap<A extends unknown[], R>(
+    operation: string,
+    context: ContextName,
+    fn: (...args: A) => R,
+  ): (...args: A) => R;
   /** Feature switches at the current degradation level: `features.enabled('recommendations')`. */
   readonly features: FeatureFlags;
   /** Named budget modifiers from `adaptive.modifiers`, switched on and off at run time. */

@@ -1,4 +1,5 @@
 /** The contract of degradation: the decisions it emits and the views it offers to services and APIs. */
+import type { FeatureName } from '../../config/index.ts';
 import type { SeriesKey } from '../budget/types.ts';
 import type { Percentile } from '../window/index.ts';
 import type { DegradationLevel } from './levels.ts';
@@ -34,9 +35,9 @@ export interface DecisionEvidence {
 /** Feature switches a decision flipped. */
 export interface DecisionActions {
   /** Features this decision newly switched off, in config order. */
-  readonly disabled: readonly string[];
+  readonly disabled: readonly FeatureName[];
   /** Features this decision switched back on, in config order. */
-  readonly enabled: readonly string[];
+  readonly enabled: readonly FeatureName[];
 }
 
 /** One degradation decision; frozen, safe to keep, log and serialize. */
@@ -57,15 +58,18 @@ export interface DegradationDecision {
   readonly evidence?: DecisionEvidence;
   readonly actions: DecisionActions;
   /** Every feature off after the decision (cumulative over the levels up to `to`). */
-  readonly disabledFeatures: readonly string[];
+  readonly disabledFeatures: readonly FeatureName[];
 }
 
-/** What a service reads on its hot path: whether a feature is on at the current level. */
+/**
+ * What a service reads on its hot path: whether a feature is on at the current level. Names are
+ * {@link FeatureName}s: `string`, or the configured features once `headroom types` has run.
+ */
 export interface FeatureFlags {
   /** false when the current level (or one below it) disables `name`; O(1). */
-  enabled(name: string): boolean;
+  enabled(name: FeatureName): boolean;
   /** Every feature off at the current level. */
-  disabled(): readonly string[];
+  disabled(): readonly FeatureName[];
 }
 
 /** Called synchronously with each decision; a listener that throws is logged and skipped. */

@@ -14,6 +14,7 @@ import { type CliIo, processIo } from './io.ts';
 import { RULES_COMMAND } from './rules-command.ts';
 import { SCHEMA_COMMAND } from './schema-command.ts';
 import { STATE_COMMAND } from './state-command.ts';
+import { TYPES_COMMAND } from './types-command.ts';
 import { VALIDATE_COMMAND } from './validate-command.ts';
 
 /** Every command, in the order `headroom --help` lists them. */
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   AGENT_COMMAND,
   RULES_COMMAND,
   DASHBOARD_COMMAND,
+  TYPES_COMMAND,
   STATE_COMMAND,
   DEMO_COMMAND,
 ];

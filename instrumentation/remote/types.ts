@@ -1,5 +1,6 @@
 /** The contract of the remote-decisions client: its options and what it reports. */
 import type { DegradationDecision, DegradationLevel, FeatureFlags } from '../../agent/index.ts';
+import type { FeatureName } from '../../config/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 
 /** Options of `connectDecisions`. */
@@ -36,7 +37,7 @@ export interface ConnectDecisionsOptions {
    */
   readonly fallbackLevel?: DegradationLevel | 'last';
   /** Features off while `fallbackLevel` (a level) applies. @default [] (every feature on) */
-  readonly fallbackDisabledFeatures?: readonly string[];
+  readonly fallbackDisabledFeatures?: readonly FeatureName[];
   /** Source of `lastUpdateMs` and of staleness, ms since the epoch. @default Date.now */
   readonly now?: () => number;
 }
@@ -46,7 +47,7 @@ export interface RemoteDecisionsState {
   /** The level the service should act on: the last known one, or `fallbackLevel` while stale. */
   readonly level: DegradationLevel;
   /** Features off at that level. */
-  readonly disabledFeatures: readonly string[];
+  readonly disabledFeatures: readonly FeatureName[];
   readonly connected: boolean;
   /** Nothing heard from the agent (event or keepalive) for `staleAfterMs`. */
   readonly stale: boolean;
