@@ -16,7 +16,6 @@ export {
 } from './backoff.ts';
 export { configuredBudgetsMs } from './budget/configured-budgets.ts';
 export { exactMs, msToSeconds, shareOfMs } from './budget/exact-decimal.ts';
-export { ModifierSet } from './budget/modifiers.ts';
 export type { SeriesTarget } from './budget/series-targets.ts';
 export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
 export { type Clock, ManualClock, sleep, systemClock, type TimerHandle } from './clock.ts';

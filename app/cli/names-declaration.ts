@@ -80,8 +80,16 @@ function propertyKey(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name);
 }
 
-/** `name` as a single-quoted TypeScript string literal (JSON's escapes are TypeScript's too). */
+/**
+ * `name` as a single-quoted TypeScript string literal: JSON's escapes are TypeScript's too; the
+ * line and paragraph separators, legal in a literal, are escaped so that editors show one line.
+ */
 function quote(name: string): string {
-  const escaped = JSON.stringify(name).slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'");
+  const escaped = JSON.stringify(name)
+    .slice(1, -1)
+    .replaceAll('\\"', '"')
+    .replaceAll("'", "\\'")
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029');
   return `'${escaped}'`;
 }
