@@ -15,7 +15,14 @@ export {
   type ResolvedConfig,
   readConfigSources,
 } from './load.ts';
-export type { ContextName, FeatureName, HeadroomNames, ModifierName, PhaseName } from './names.ts';
+export type {
+  ContextName,
+  FeatureName,
+  HeadroomNames,
+  ModifierName,
+  OperationContext,
+  PhaseName,
+} from './names.ts';
 export {
   type Environment,
   OTEL_LOG_LEVELS,

@@ -30,6 +30,12 @@ export type ContextName = HeadroomNames extends { contexts: infer Contexts }
   : string;
 
 /**
+ * The context an `Operation` of `track(operation, context: C, fn)` carries: `C` with generated
+ * names; `string` without, so that `op.context` stays a `string` as it always was.
+ */
+export type OperationContext<C extends string> = string extends ContextName ? string : C;
+
+/**
  * A phase name of context `C` (its `phases`); of any context when `C` is the whole
  * {@link ContextName}; `string` without generated names.
  */

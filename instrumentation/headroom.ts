@@ -23,7 +23,7 @@ import {
   sameService,
   unknownLevelMessage,
 } from '../agent/index.ts';
-import type { ContextName } from '../config/index.ts';
+import type { ContextName, OperationContext } from '../config/index.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { traceDecisions } from './decision-spans.ts';
 import { ExternalSdkCheck } from './external-sdk-check.ts';
@@ -96,7 +96,7 @@ export class EmbeddedHeadroom implements Headroom {
   track<R, C extends ContextName = ContextName>(
     operation: string,
     context: C,
-    fn: (operation: Operation<C>) => R,
+    fn: (operation: Operation<OperationContext<C>>) => R,
   ): R {
     if (this.#externalCheck !== undefined) return this.#tracker.track(operation, context, this.#checked(fn));
     return this.#tracker.track(operation, context, fn);

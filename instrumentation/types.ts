@@ -12,7 +12,7 @@ import type {
   TickResult,
   Verdict,
 } from '../agent/index.ts';
-import type { ContextName, ModifierName } from '../config/index.ts';
+import type { ContextName, ModifierName, OperationContext } from '../config/index.ts';
 import type { Operation } from './operation-handle.ts';
 
 /** Where the Prometheus endpoint serves: its URL, or why there is none. */
@@ -60,7 +60,7 @@ export interface Headroom {
   track<R, C extends ContextName = ContextName>(
     operation: string,
     context: C,
-    fn: (operation: Operation<C>) => R,
+    fn: (operation: Operation<OperationContext<C>>) => R,
   ): R;
   /** Wraps `fn` so every call is tracked as by {@link Headroom.track}; `this` and arguments pass through. */
   wrap<A extends unknown[], R>(

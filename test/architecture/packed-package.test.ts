@@ -241,7 +241,7 @@ describe('the packed headroom-otel', () => {
     );
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(
-      /program\.ts\(2,\d+\): error TS2339: Property 'nope' does not exist on type 'Operation'\.\n$/,
+      /program\.ts\(2,\d+\): error TS2339: Property 'nope' does not exist on type 'Operation<string>'\.\n$/,
     );
   }, 240_000);
 

@@ -42,11 +42,14 @@ function headroom(args: readonly string[]): Promise<NodeRun> {
   return runNode([bin, ...args], { env: childEnv(), cwd: project, timeoutMs: 60_000 });
 }
 
-/** Levels are typed with or without generated names. */
+/** Without generated names: any context, `op.context` a `string` as before; levels are typed anyway. */
 const LEVEL_ERROR = `// error TS2345: Argument of type '"CRITCAL"' is not assignable to parameter of type '"CRITICAL" | "MINIMAL" | "MODERATE" | "NONE" | "SEVERE"'.
 `;
-const LEVELS = `import { start } from 'headroom-otel';
-start().override('CRITCAL', 'load test');
+const UNNAMED = `import { start } from 'headroom-otel';
+const headroom = start();
+let context = headroom.track('quote', 'any-context', (op) => op.context);
+context = 'another';
+headroom.override('CRITCAL', 'load test');
 ${LEVEL_ERROR}`;
 
 /**
@@ -191,9 +194,9 @@ describe('README "Typed names", followed literally', () => {
   it('should take any string again without the generated file, levels excepted', async () => {
     rmSync(join(project, NAMES_FILE));
     rmSync(join(project, 'src', 'surfaces.ts'));
-    writeFileSync(join(project, 'src', 'levels.ts'), LEVELS);
+    writeFileSync(join(project, 'src', 'unnamed.ts'), UNNAMED);
     const run = await typeCheck();
-    const expected = expectedDiagnostics('levels.ts', LEVELS);
+    const expected = expectedDiagnostics('unnamed.ts', UNNAMED);
     expect(expected).toHaveLength(1);
     expect({ code: run.code, diagnostics: diagnostics(run) }).toEqual({ code: 1, diagnostics: expected });
   });
