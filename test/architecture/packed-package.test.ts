@@ -36,6 +36,7 @@ import {
   type ConnectDecisionsOptions, type BackoffOptions, type RemoteDecisions, type RemoteDecisionsState,
   type LoadConfigOptions, type ConfigSource, type Environment, type HeadroomConfigInput,
   type HeadroomConfig, type ResolvedConfig, type ConfigIssue,
+  type HeadroomNames, type ContextName, type PhaseName, type FeatureName, type ModifierName,
 } from 'headroom-otel';
 
 const input: HeadroomConfigInput = { contexts: { emergency: { budget: '50ms' } } };
@@ -117,7 +118,9 @@ function explain(error: unknown): string {
   return '';
 }
 void [tracked, quote, flags, modified, level, unsubscribe, auditFields, tickFields, endpointFields, sdkParts, levels];
-void [remoteFields, stateFields, unitNames, external, schema, explain];
+const names: [ContextName, PhaseName<'emergency'>, FeatureName, ModifierName] = ['any', 'any', 'any', 'any'];
+const noNames: HeadroomNames = {};
+void [remoteFields, stateFields, unitNames, external, schema, explain, names, noNames];
 await headroom.shutdown();
 `;
 
