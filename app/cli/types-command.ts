@@ -31,7 +31,8 @@ const OPTIONS = {
 function typesCommand(args: string[], io: CliIo): number {
   const { values } = parseCommandArgs(OPTIONS, args);
   const files = values.config ?? [];
-  if (files.length === 0) throw new UsageError('--config FILE is required: the configuration whose names to type');
+  if (files.length === 0)
+    throw new UsageError('--config FILE is required: the configuration whose names to type');
   if (values.check === true && values.out === undefined) throw new UsageError('--check needs --out FILE');
   const names = configuredNames(loadConfig({ files, env: io.env }));
   const out = values.out;
@@ -88,7 +89,7 @@ function count(n: number, noun: string): string {
 /** `headroom types`, for the command list and its help. */
 export const TYPES_COMMAND: Command = {
   name: 'types',
-  summary: 'write the TypeScript declaration of the configured names (typed contexts, features)',
+  summary: 'print or write the TypeScript declaration of the configured names',
   usage: 'headroom types --config FILE [--config FILE] [--out FILE [--check]]',
   description:
     'Prints the TypeScript declaration file that types the API of headroom-otel with the names the ' +

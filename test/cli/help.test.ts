@@ -17,6 +17,7 @@ Commands:
              decisions
   rules      print or write the Prometheus SLO recording and alerting rules
   dashboard  print or write the Grafana dashboard and its provisioning file
+  types      print or write the TypeScript declaration of the configured names
   state      print the durable state of collector mode as JSON
   demo       run the demo service: a slowdown, the degradation, the recovery
   help       print the help of a command: headroom help agent
@@ -89,7 +90,7 @@ describe('headroom <command> --help', () => {
 
   it('should give every command a help naming its usage, each option, the exit codes and an example', async () => {
     const commands = listedCommands(MAIN_HELP);
-    expect(commands).toEqual(['validate', 'schema', 'agent', 'rules', 'dashboard', 'state', 'demo']);
+    expect(commands).toEqual(['validate', 'schema', 'agent', 'rules', 'dashboard', 'types', 'state', 'demo']);
     for (const name of commands) {
       const { code, stdout, stderr } = await runCli([name, '--help']);
       expect({ name, code, stderr }).toEqual({ name, code: 0, stderr: '' });

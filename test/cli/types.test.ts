@@ -146,17 +146,18 @@ describe('headroom types', () => {
     expect(await runCli(['types'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'headroom types: --config FILE is required: the configuration whose names to type\n',
+      stderr:
+        'headroom types: --config FILE is required: the configuration whose names to type; see "headroom types --help"\n',
     });
     expect(await runCli(['types', '--config', config, '--check'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'headroom types: --check needs --out FILE\n',
+      stderr: 'headroom types: --check needs --out FILE; see "headroom types --help"\n',
     });
     expect(await runCli(['types', '--config', config, '--output', 'x.d.ts'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: "headroom types: Unknown option '--output'\n",
+      stderr: 'headroom types: unknown option --output; see "headroom types --help"\n',
     });
   });
 
@@ -177,10 +178,13 @@ describe('headroom types', () => {
     expect(stderr).toMatch(new RegExp(`^headroom types: cannot write ${out}: ENOENT: .*\n$`));
   });
 
-  it('should be listed by `headroom help`', async () => {
-    const { stdout } = await runCli(['help']);
-    expect(stdout).toContain(
-      '  types      write the TypeScript declaration of the configured names: headroom types --config FILE [--out FILE [--check]]\n',
+  it('should print its usage, options and exit codes with --help', async () => {
+    const { code, stdout } = await runCli(['types', '--help']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(
+      'Usage: headroom types --config FILE [--config FILE] [--out FILE [--check]]',
     );
+    expect(stdout).toMatch(/^ {2}-o, --out FILE {2,}write the declaration to FILE/m);
+    expect(stdout).toMatch(/^ {6}--check {2,}compare FILE with what would be written/m);
   });
 });

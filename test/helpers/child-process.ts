@@ -33,13 +33,10 @@ export interface NodeRunOptions {
   readonly timeoutMs?: number;
   /** Pass stderr through to the test's own instead of collecting it. */
   readonly inheritStderr?: boolean;
-<<<<<<< HEAD
   /** The Node.js executable; the one running the tests when absent. */
   readonly executable?: string;
-=======
   /** The child's working directory; the test process's own when absent. */
   readonly cwd?: string;
->>>>>>> ef3664b (Typed names: headroom types --config FILE [--out FILE [--check]] writes a declaration file that fills in HeadroomNames (module augmentation); track/wrap/phase/features/modifiers/connectDecisions take the configured names (WIP: docs, unit tests))
 }
 
 /** Runs `node ...args` to its end (stdout and stderr closed); rejects only when it cannot be spawned. */
