@@ -161,6 +161,25 @@ export class MetricsOptionsError extends HeadroomError {
 }
 
 /**
+ * `registerHeadroomMetrics()` (`headroom-otel/prom-client`): the prom-client registry already has a
+ * metric named `metric` (Headroom's metrics were registered there before, or the service uses the
+ * name). Nothing was registered.
+ */
+export class MetricNameTakenError extends HeadroomError {
+  /** The metric name the registry already has. */
+  readonly metric: string;
+
+  constructor(
+    metric: string,
+    message = `the registry already has a metric named ${metric}`,
+    options?: ErrorOptions,
+  ) {
+    super('HEADROOM_ERR_METRICS_NAME_TAKEN', message, options);
+    this.metric = metric;
+  }
+}
+
+/**
  * Another process holds the state store's lock (`storage.path`) and did not release it within
  * `storage.lockTimeout`: collector mode exits with it.
  */

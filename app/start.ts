@@ -61,7 +61,7 @@ export function start(options: StartOptions = {}): Headroom {
 /** {@link start}, returning the whole {@link EmbeddedHeadroom} (its agent, shutdown hooks). */
 export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadroom {
   const config = resolveConfig(options);
-  if (!config.enabled) return startInstrumentation(config, options);
+  if (!config.enabled) return withHostProducer(startInstrumentation(config, options), config, []);
   useDiagLoggerUnlessRegistered(options.env ?? processEnvironment());
   const otlp = config.exporters.otlp;
   const shutdownTimeoutMs = config.shutdown.timeoutMs;
@@ -88,6 +88,30 @@ export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadr
   if (storePath !== undefined)
     sources.push(keepEmbeddedState(headroom, config.storage, storePath, alertState));
   startMetricExport(headroom, config, sources);
+  return withHostProducer(headroom, config, sources);
+}
+
+/**
+ * Gives `headroom.metricProducer()` its producer: the metrics of Headroom's own endpoint (the same
+ * sources, `exporters.prometheus.maxSeries`) for the service's pipeline, created at the first call
+ * (degradation decisions are counted from then) and stopped by `headroom.shutdown()`.
+ */
+function withHostProducer(
+  headroom: EmbeddedHeadroom,
+  config: ResolvedConfig,
+  sources: readonly MetricSource[],
+): EmbeddedHeadroom {
+  let producer: HeadroomMetricProducer | undefined;
+  headroom.setMetricProducer(() => {
+    producer ??= new HeadroomMetricProducer({
+      agent: headroom.agent,
+      resource: serviceResource(config.service),
+      maxSeries: config.exporters.prometheus.maxSeries,
+      sources,
+    });
+    return producer;
+  });
+  headroom.addShutdownHook(() => producer?.shutdown());
   return headroom;
 }
 

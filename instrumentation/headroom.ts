@@ -3,6 +3,8 @@
  * the API a service uses (track, wrap, features, modifiers, degradation).
  */
 import { diag, ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api';
+import { emptyResource } from '@opentelemetry/resources';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type {
   Agent,
@@ -61,6 +63,7 @@ export class EmbeddedHeadroom implements Headroom {
   #externalCheck: ExternalSdkCheck | undefined;
   readonly #shutdownHooks: (() => Promise<void> | void)[] = [];
   #metricsEndpoint: Promise<MetricsEndpoint> = Promise.resolve({ url: undefined });
+  #metricProducer: () => MetricProducer = () => NO_METRICS;
 
   constructor(parts: HeadroomParts, service: string, namespace = '') {
     this.service = service;
@@ -228,6 +231,16 @@ export class EmbeddedHeadroom implements Headroom {
     return this.#metricsEndpoint;
   }
 
+  /** Headroom's metrics for the service's own pipeline; see {@link Headroom.metricProducer}. */
+  metricProducer(): MetricProducer {
+    return this.#metricProducer();
+  }
+
+  /** Sets what {@link metricProducer} returns (start() does; without it, a producer of no metrics). */
+  setMetricProducer(producer: () => MetricProducer): void {
+    this.#metricProducer = producer;
+  }
+
   /** Records the endpoint {@link metricsEndpoint} reports (start() calls it with the exporter's). */
   setMetricsEndpoint(endpoint: Promise<MetricsEndpoint>): void {
     this.#metricsEndpoint = endpoint.catch((error: unknown) => ({
@@ -236,6 +249,12 @@ export class EmbeddedHeadroom implements Headroom {
     }));
   }
 }
+
+/** What {@link EmbeddedHeadroom.metricProducer} gives when start() did not wire the agent's metrics. */
+const NO_METRICS: MetricProducer = Object.freeze({
+  collect: () =>
+    Promise.resolve({ resourceMetrics: { resource: emptyResource(), scopeMetrics: [] }, errors: [] }),
+});
 
 /** Starts `step` now; its failure (thrown or rejected) is logged, never passed on. */
 function runSafely(step: () => Promise<void> | void): Promise<void> {

@@ -2,6 +2,7 @@
  * The contract of embedded Headroom as a service sees it: what `start()` returns. The class behind
  * it (`EmbeddedHeadroom`) has more (the agent, shutdown hooks) for the composition root and tests.
  */
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type {
   DecisionListener,
@@ -95,6 +96,13 @@ export interface Headroom {
    * to; `{ url: undefined }` when it is turned off. Never rejects.
    */
   metricsEndpoint(): Promise<MetricsEndpoint>;
+  /**
+   * Headroom's metrics for the service's own OpenTelemetry pipeline: pass it in `metricProducers`
+   * of the service's `PrometheusExporter` (or any metric reader) and its `/metrics` serves them
+   * beside the service's own. The same producer on every call; collections never reject.
+   * @example new PrometheusExporter({ metricProducers: [headroom.metricProducer()] })
+   */
+  metricProducer(): MetricProducer;
   /**
    * Stops evaluating and shuts down the provider Headroom created and every exporter, within
    * `shutdown.timeout` (default 10 s) whatever the backends do. Idempotent; never rejects.

@@ -11,7 +11,8 @@ import { MetricsOptionsError } from '../../errors.ts';
 import type { MetricSource } from './component-metrics.ts';
 import { addDegradationMetrics, TransitionCounts } from './degradation-metrics.ts';
 import { addHealthMetrics } from './health-metrics.ts';
-import { MetricSink } from './metric-sink.ts';
+import { METRICS } from './metric-descriptors.ts';
+import { type MetricFamily, MetricSink } from './metric-sink.ts';
 import { addTotalsMetrics } from './totals-metrics.ts';
 import { addWindowMetrics } from './window-metrics.ts';
 
@@ -48,7 +49,10 @@ export class HeadroomMetricProducer implements MetricProducer {
   readonly #startMs: number;
   readonly #transitions: TransitionCounts;
   #exporterOverflowed = 0;
+  #collectionErrors = 0;
   readonly #sources: MetricSource[];
+  // Every family any collection offered, by name, in first-offered order.
+  readonly #families = new Map<string, MetricFamily>();
 
   /**
    * @throws MetricsOptionsError (`HEADROOM_ERR_METRICS_OPTIONS_INVALID`) when `maxSeries` is not a
@@ -78,6 +82,14 @@ export class HeadroomMetricProducer implements MetricProducer {
 
   /** Builds every metric from the agent's current state. Never rejects. */
   async collect(): Promise<CollectionResult> {
+    return this.collectNow();
+  }
+
+  /**
+   * {@link collect}, synchronously. Never throws: a part that throws is left out, its error
+   * returned in `errors` and counted in `headroom_metric_collection_errors_total`.
+   */
+  collectNow(): CollectionResult {
     const nowMs = this.#clock.now();
     const sink = new MetricSink(
       { startTime: millisToHrTime(this.#startMs), endTime: millisToHrTime(nowMs) },
@@ -92,6 +104,11 @@ export class HeadroomMetricProducer implements MetricProducer {
     this.#exporterOverflowed += sink.folded;
     attempt(errors, () => addHealthMetrics(sink, agent, this.#exporterOverflowed));
     for (const source of this.#sources) attempt(errors, () => source(sink));
+    this.#collectionErrors += errors.length;
+    sink.counter(METRICS.collectionErrors, [{ attributes: {}, value: this.#collectionErrors }]);
+    for (const family of sink.families) {
+      if (!this.#families.has(family.descriptor.name)) this.#families.set(family.descriptor.name, family);
+    }
     return {
       resourceMetrics: {
         resource: this.#resource,
@@ -99,6 +116,19 @@ export class HeadroomMetricProducer implements MetricProducer {
       },
       errors,
     };
+  }
+
+  /** Every metric family the collections so far offered (with or without points), in first-offered order. */
+  families(): readonly MetricFamily[] {
+    return [...this.#families.values()];
+  }
+
+  /**
+   * Counts a failure of a reader's own handling of a collection (in
+   * `headroom_metric_collection_errors_total`, from the next collection on).
+   */
+  countFailure(): void {
+    this.#collectionErrors++;
   }
 
   /** Stops counting degradation decisions; later collections still work. Idempotent. */

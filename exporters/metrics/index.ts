@@ -10,4 +10,5 @@ export {
 } from './component-metrics.ts';
 export { HeadroomMetricProducer } from './headroom-metric-producer.ts';
 export { METRICS } from './metric-descriptors.ts';
+export type { FamilyType, MetricFamily } from './metric-sink.ts';
 export { type StoreMode, stateMetrics } from './state-metrics.ts';

@@ -267,6 +267,10 @@ export const METRICS = Object.freeze({
     'Size of the last exposition served, bytes.',
     'bytes',
   ),
+  collectionErrors: metric(
+    'headroom_metric_collection_errors_total',
+    "Parts of Headroom's metrics collections that failed (logged); their metrics were left out and the rest served.",
+  ),
 });
 
 /** Service label of the series that per-service label sets beyond the cap fold into. */

@@ -20,9 +20,22 @@ export interface CollectionTimes {
   readonly endTime: HrTime;
 }
 
-/** Receives the metrics of one collection; metrics without points are left out. */
+/** Prometheus type of a metric family. */
+export type FamilyType = 'counter' | 'gauge' | 'histogram';
+
+/** A metric a collection offered, with or without points: its descriptor and Prometheus type. */
+export interface MetricFamily {
+  readonly descriptor: MetricDescriptor;
+  readonly type: FamilyType;
+}
+
+/**
+ * Receives the metrics of one collection; metrics without points are left out of `metrics`, but
+ * every metric offered is in `families` (a prom-client registry shows a family before its first point).
+ */
 export class MetricSink {
   readonly metrics: MetricData[] = [];
+  readonly families: MetricFamily[] = [];
   readonly #times: CollectionTimes;
   readonly #maxSeries: number;
   #folded = 0;
@@ -44,6 +57,7 @@ export class MetricSink {
 
   /** Adds a monotonic sum (a Prometheus counter). */
   counter(descriptor: MetricDescriptor, points: CappedPoints<number> | readonly Point<number>[]): void {
+    this.families.push({ descriptor, type: 'counter' });
     const dataPoints = this.#dataPoints(points);
     if (dataPoints.length === 0) return;
     this.metrics.push({
@@ -57,6 +71,7 @@ export class MetricSink {
 
   /** Adds a gauge. */
   gauge(descriptor: MetricDescriptor, points: CappedPoints<number> | readonly Point<number>[]): void {
+    this.families.push({ descriptor, type: 'gauge' });
     const dataPoints = this.#dataPoints(points);
     if (dataPoints.length === 0) return;
     this.metrics.push({
@@ -69,6 +84,7 @@ export class MetricSink {
 
   /** Adds an explicit-bucket histogram. */
   histogram(descriptor: MetricDescriptor, points: CappedPoints<Histogram>): void {
+    this.families.push({ descriptor, type: 'histogram' });
     const dataPoints = this.#dataPoints(points);
     if (dataPoints.length === 0) return;
     this.metrics.push({

@@ -43,9 +43,11 @@ export function stateMetrics(status: () => StateStatusView): MetricSource {
     sink.counter(METRICS.stateCheckpoints, [{ attributes: {}, value: checkpoints?.written ?? 0 }]);
     sink.counter(METRICS.stateCheckpointFailures, [{ attributes: {}, value: checkpoints?.failed ?? 0 }]);
     sink.counter(METRICS.stateCheckpointBytes, [{ attributes: {}, value: checkpoints?.bytes ?? 0 }]);
-    if (checkpoints?.lastDurationMs !== undefined)
-      sink.gauge(METRICS.stateCheckpointDuration, [
-        { attributes: {}, value: checkpoints.lastDurationMs / 1000 },
-      ]);
+    const lastMs = checkpoints?.lastDurationMs;
+    // Offered without a point before the first checkpoint, so a prom-client registry knows the family.
+    sink.gauge(
+      METRICS.stateCheckpointDuration,
+      lastMs === undefined ? [] : [{ attributes: {}, value: lastMs / 1000 }],
+    );
   };
 }

@@ -60,6 +60,16 @@ describe('an embedded import of headroom-otel', () => {
     ]);
   });
 
+  it('should leave prom-client to headroom-otel/prom-client, which loads it and nothing else new', async () => {
+    const embedded = await loadedBy('./index.ts');
+    const subpath = await loadedBy('./prom-client.ts');
+    expect(subpath.packages.filter((name) => !embedded.packages.includes(name))).toEqual([
+      'bintrees',
+      'prom-client',
+      'tdigest',
+    ]);
+  });
+
   it('should be told apart from collector mode, which does load fastify', async () => {
     const loaded = await loadedBy('./collector/index.ts');
     expect(loaded.packages).toContain('fastify');

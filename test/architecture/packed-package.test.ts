@@ -38,6 +38,12 @@ import {
   type HeadroomConfig, type ResolvedConfig, type ConfigIssue,
   type HeadroomNames, type ContextName, type PhaseName, type FeatureName, type ModifierName,
 } from 'headroom-otel';
+import {
+  registerHeadroomMetrics, MetricNameTakenError,
+  type MetricProducerSource, type PromClientRegistry, type RegisterHeadroomMetricsOptions,
+} from 'headroom-otel/prom-client';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import { Registry } from 'prom-client';
 
 const input: HeadroomConfigInput = { contexts: { emergency: { budget: '50ms' } } };
 const options: StartOptions = { configFiles: ['a.yaml'], config: input, sdk: 'own', spanProcessors: [], registerGlobal: true };
@@ -83,6 +89,11 @@ const tickFields: [number, number, readonly Verdict[], readonly DegradationDecis
 const endpoint: MetricsEndpoint = await headroom.metricsEndpoint();
 const endpointFields: [string | undefined, Error | undefined] = [endpoint.url, endpoint.error];
 const sdkParts = [headroom.spanProcessor, headroom.tracerProvider, headroom.service, headroom.namespace];
+const producer: MetricProducer = headroom.metricProducer();
+const registry: PromClientRegistry = new Registry();
+const promOptions: RegisterHeadroomMetricsOptions = { register: registry };
+const producerSource: MetricProducerSource = headroom;
+registerHeadroomMetrics(producerSource, promOptions);
 const levels: readonly DegradationLevel[] = DEGRADATION_LEVELS;
 const backoff: BackoffOptions = { initialMs: 500, maxMs: 30000, random: Math.random };
 const connectOptions: ConnectDecisionsOptions = {
@@ -114,13 +125,14 @@ function explain(error: unknown): string {
   if (error instanceof ConfigEmptyError) return error.file;
   if (error instanceof InvalidArgumentError) return error.argument;
   if (error instanceof ClientOptionsError) return error.option;
+  if (error instanceof MetricNameTakenError) return error.metric;
   if (error instanceof HeadroomError) return error.code + error.name;
   return '';
 }
 void [tracked, quote, flags, modified, level, unsubscribe, auditFields, tickFields, endpointFields, sdkParts, levels];
 const names: [ContextName, PhaseName<'emergency'>, FeatureName, ModifierName] = ['any', 'any', 'any', 'any'];
 const noNames: HeadroomNames = {};
-void [remoteFields, stateFields, unitNames, external, schema, explain, names, noNames];
+void [remoteFields, stateFields, unitNames, external, schema, explain, names, noNames, producer];
 await headroom.shutdown();
 `;
 
@@ -232,7 +244,13 @@ describe('the packed headroom-otel', () => {
       'package.json',
       'schema/headroom.schema.json',
     ]);
-    for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/app/cli/main.js']) {
+    for (const entry of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/prom-client.js',
+      'dist/prom-client.d.ts',
+      'dist/app/cli/main.js',
+    ]) {
       expect(packedFiles).toContain(entry);
     }
   });

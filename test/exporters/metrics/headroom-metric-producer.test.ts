@@ -1,3 +1,5 @@
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { HeadroomMetricProducer } from '../../../exporters/metrics/index.ts';
 import { exposition } from '../../../exporters/prometheus/index.ts';
@@ -162,5 +164,44 @@ describe('HeadroomMetricProducer', () => {
     expect(errors).toEqual([]);
     expect(names).toContain('headroom_degradation_level');
     expect(names).not.toContain('headroom_degradation_transitions_total');
+  });
+
+  it("should leave a throwing part out, count it, and never fail the service's MeterProvider scrape", async () => {
+    const { agent } = busyAgent();
+    const failure = new Error('source down');
+    const broken = () => {
+      throw failure;
+    };
+    const producer = new HeadroomMetricProducer({ agent, maxSeries: 10, sources: [broken, broken] });
+    const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [producer] });
+    const meterProvider = new MeterProvider({ readers: [exporter] });
+    meterProvider.getMeter('shop').createCounter('orders').add(1);
+    const { resourceMetrics, errors } = await exporter.collect();
+    expect(errors).toEqual([failure, failure]);
+    const text = new PrometheusSerializer('', false, undefined, true, true).serialize(resourceMetrics);
+    expect(text).toContain('\norders_total 1\n');
+    expect(text).toContain(`\nheadroom_operations_total{${labels}} 100\n`);
+    expect(family(text, 'headroom_metric_collection_errors_total').slice(2)).toEqual([
+      'headroom_metric_collection_errors_total 2',
+    ]);
+    await meterProvider.shutdown();
+  });
+
+  it('should list every family offered, with or without points, in first-offered order', () => {
+    const { agent } = testAgent({ service: { name: 'svc' } });
+    const producer = new HeadroomMetricProducer({ agent, maxSeries: 10 });
+    expect(producer.families()).toEqual([]);
+    const { resourceMetrics } = producer.collectNow();
+    const withPoints = resourceMetrics.scopeMetrics[0]?.metrics.map((m) => m.descriptor.name) ?? [];
+    const offered = producer.families().map((f) => f.descriptor.name);
+    expect(offered.slice(0, 3)).toEqual([
+      'headroom_operation_duration_seconds',
+      'headroom_operations_total',
+      'headroom_operation_errors_total',
+    ]);
+    expect(offered.at(-1)).toBe('headroom_metric_collection_errors_total');
+    expect(withPoints.every((name) => offered.includes(name))).toBe(true);
+    expect(withPoints.length).toBeLessThan(offered.length);
+    expect(producer.families().find((f) => f.descriptor.name === 'headroom_series')?.type).toBe('gauge');
   });
 });

@@ -34,12 +34,13 @@ export function ensureDebianPackage<T>(pkg: string, find: () => T | undefined, h
   return installed;
 }
 
-/** Spawns a server `binary`; `log()` is what it wrote on stdout and stderr so far. */
+/** Spawns a server `binary` (in `cwd`, with `env`); `log()` is what it wrote on stdout and stderr so far. */
 export function spawnServer(
   binary: string,
   args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: Record<string, string> } = {},
 ): { child: ChildProcess; log: () => string } {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (chunk) => (log += chunk));
   child.stderr?.on('data', (chunk) => (log += chunk));
