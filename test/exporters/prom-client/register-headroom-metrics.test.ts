@@ -151,6 +151,24 @@ describe('registerHeadroomMetrics', () => {
     ]);
   });
 
+  it("should leave out a late family whose name the service took meanwhile, serving the service's", async () => {
+    const { agent } = busyAgent();
+    let calls = 0;
+    const late: MetricSource = (sink) => {
+      calls++;
+      if (calls > 1) sink.gauge(METRICS.exporterQueueSize, [{ attributes: {}, value: 7 }]);
+    };
+    const registry = new Registry();
+    registerHeadroomMetrics(headroomOf(agent, [late]), { register: registry });
+    new Gauge({ name: 'headroom_exporter_queue_size', help: 'Theirs.', registers: [registry] }).set(1);
+    await registry.metrics();
+    expect(family(await registry.metrics(), 'headroom_exporter_queue_size')).toEqual([
+      '# HELP headroom_exporter_queue_size Theirs.',
+      '# TYPE headroom_exporter_queue_size gauge',
+      'headroom_exporter_queue_size 1',
+    ]);
+  });
+
   it('should answer an empty Headroom part when the whole collection throws, and count it', async () => {
     const { agent } = busyAgent();
     let now = 0;
