@@ -17,12 +17,24 @@
  * work. A rename would emit the new name and keep reading the old one on ingest.
  */
 import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_NAMESPACE,
   ATTR_SERVICE_VERSION,
+  ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 
-export { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE, ATTR_SERVICE_VERSION };
+export {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_NAMESPACE,
+  ATTR_SERVICE_VERSION,
+  ATTR_URL_PATH,
+};
 
 /** Instrumentation scope (tracer and meter name) of everything Headroom emits. */
 export const HEADROOM_SCOPE = 'headroom-otel';
@@ -55,6 +67,9 @@ export const ATTR_BUDGET_OBSERVED_MS = 'headroom.budget.observed_ms';
 export const ATTR_BUDGET_RATIO = 'headroom.budget.ratio';
 /** Duration of a span that ended over its budget, ms (legacy unit style). */
 export const ATTR_DURATION_MS = 'headroom.duration_ms';
+
+/** Status class of an HTTP request judged by the middleware: `2xx`, `3xx`, `4xx` or `5xx`. */
+export const ATTR_HTTP_STATUS_CLASS = 'headroom.http.status_class';
 
 /** Span name of the short span that carries each degradation decision. */
 export const DECISION_SPAN = 'headroom.degradation';

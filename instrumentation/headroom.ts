@@ -29,6 +29,7 @@ import type { ContextName, OperationContext } from '../config/index.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { traceDecisions } from './decision-spans.ts';
 import { ExternalSdkCheck } from './external-sdk-check.ts';
+import type { OperationBinding } from './operation-binding.ts';
 import type { Operation } from './operation-handle.ts';
 import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 import { HeadroomSpanProcessor } from './span-processor.ts';
@@ -56,6 +57,8 @@ export class EmbeddedHeadroom implements Headroom {
   readonly spanProcessor: SpanProcessor;
   readonly tracerProvider: TracerProvider | undefined;
   readonly agent: Agent;
+  /** Headroom's tracer: the HTTP middleware starts a request's server span with it when no instrumentation did. */
+  readonly tracer: Tracer;
   readonly #tracker: Tracker;
   readonly #manager: DegradationManager;
   #stopping: Promise<void> | undefined;
@@ -71,6 +74,7 @@ export class EmbeddedHeadroom implements Headroom {
     this.agent = parts.agent;
     this.tracerProvider = parts.tracerProvider;
     this.spanProcessor = parts.spanProcessor;
+    this.tracer = parts.tracer;
     this.#manager = parts.agent.degradation(service, namespace);
     // The service's own state (level, SLO history) is never evicted, however idle it is.
     const own = this.#manager.id;
@@ -103,6 +107,11 @@ export class EmbeddedHeadroom implements Headroom {
   ): R {
     if (this.#externalCheck !== undefined) return this.#tracker.track(operation, context, this.#checked(fn));
     return this.#tracker.track(operation, context, fn);
+  }
+
+  /** The binding of (operation, context) `track()` would use: budget, span attributes, phases. */
+  binding(operation: string, context: string): OperationBinding {
+    return this.#tracker.binding(operation, context);
   }
 
   /** Wraps `fn` so every call is tracked; see {@link Tracker.wrap}. */

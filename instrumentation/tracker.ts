@@ -32,7 +32,7 @@ export class Tracker {
    * });
    */
   track<R, C extends string>(operation: string, context: C, fn: (operation: Operation<C>) => R): R {
-    const binding = this.#binding(operation, context);
+    const binding = this.binding(operation, context);
     return this.#services.tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) =>
       runInSpan(span, () => fn(new OperationHandle<C>(span, binding))),
     );
@@ -44,7 +44,7 @@ export class Tracker {
    * const handler = headroom.wrap('checkout', 'emergency', async (req) => checkout(req));
    */
   wrap<A extends unknown[], R>(operation: string, context: string, fn: (...args: A) => R): (...args: A) => R {
-    const binding = this.#binding(operation, context);
+    const binding = this.binding(operation, context);
     const tracer = this.#services.tracer;
     return function tracked(this: unknown, ...args: A): R {
       return tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) =>
@@ -53,7 +53,11 @@ export class Tracker {
     };
   }
 
-  #binding(operationName: string, contextName: string): OperationBinding {
+  /**
+   * The binding of (operation, context), kept for the next call (up to `maxBindings`); what
+   * `track()` runs under, and what the HTTP middleware judges a request with.
+   */
+  binding(operationName: string, contextName: string): OperationBinding {
     // Untyped callers may pass anything: bookkeeping must not throw into the host.
     const operation = typeof operationName === 'string' ? operationName : String(operationName);
     const context = typeof contextName === 'string' ? contextName : String(contextName);

@@ -28,7 +28,7 @@ export interface TelemetryName {
   readonly name: string;
   readonly kind: NameKind;
   /** OpenTelemetry attribute type, for attributes. */
-  readonly type?: 'string' | 'string[]' | 'double';
+  readonly type?: 'string' | 'string[]' | 'double' | 'int';
   /** UCUM unit of a numeric attribute (`ms` for the legacy names, `1` for ratios). */
   readonly unit?: string;
   /** Where it appears. */
@@ -39,12 +39,14 @@ export interface TelemetryName {
 }
 
 const code = (name: string) => `\`${name}\``;
-const SPANS = 'operation and phase spans';
+const SPANS = 'operation, phase and tracked request (server) spans';
 const ON_DECISION = `${code(DECISION)} event`;
 const ON_EXCEEDED = `${code(EXCEEDED)} event`;
 const CLASSIFIER = 'span processor and collector: the series of a span from any service';
 const CHANNEL = '`node:diagnostics_channel`';
 const SEMCONV = 'OpenTelemetry semantic convention (stable).';
+const MIDDLEWARE_SPAN = 'server span of a request tracked by the HTTP middleware';
+const MIDDLEWARE_OWN_SPAN = 'server span the HTTP middleware starts (when no HTTP instrumentation did)';
 
 function name(
   kind: NameKind,
@@ -75,6 +77,12 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
     '`op.phase()`',
     `Child of the operation span: ${[OPERATION, CONTEXT, PHASE].map(code).join(', ')}, ${code(BUDGET_MS)} when the phase has a share.`,
   ),
+  name(
+    'span',
+    '(METHOD route)',
+    'the HTTP middleware (`headroom-otel/http`, `/express`, `/fastify`), when no HTTP instrumentation started a server span',
+    `Kind server, one per request. When a YAML rule matches its route, it (or the instrumentation's server span) carries ${[CONTEXT, BUDGET_MS, OPERATION].map(code).join(', ')}.`,
+  ),
   name('span', DECISION_SPAN, 'each degradation decision', `${code(LEVEL)} and one ${code(DECISION)} event.`),
   name('event', EXCEEDED, SPANS, 'The span ended over its effective budget.'),
   name('event', DECISION, `${code(DECISION_SPAN)} span`, 'One decision, with its evidence when it has one.'),
@@ -93,10 +101,16 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
       readBy: 'span processor, on its own spans: whether to add the exceeded event',
     },
   ),
-  name('attribute', OPERATION, `phase spans, ${ON_DECISION}`, 'Operation of the series.', {
-    ...string,
-    readBy: CLASSIFIER,
-  }),
+  name(
+    'attribute',
+    OPERATION,
+    `phase spans, tracked request (server) spans, ${ON_DECISION}`,
+    'Operation of the series.',
+    {
+      ...string,
+      readBy: CLASSIFIER,
+    },
+  ),
   name('attribute', PHASE, 'phase spans', 'Phase of the operation.', { ...string, readBy: CLASSIFIER }),
   name(
     'attribute',
@@ -128,6 +142,29 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
     type: 'double',
     unit: 'ms',
   }),
+  name(
+    'attribute',
+    semconv.ATTR_HTTP_STATUS_CLASS,
+    MIDDLEWARE_SPAN,
+    '`2xx`, `3xx`, `4xx` or `5xx` (a 5xx also sets the span status to `ERROR`).',
+    string,
+  ),
+  name(
+    'attribute',
+    semconv.ATTR_HTTP_ROUTE,
+    MIDDLEWARE_SPAN,
+    `${SEMCONV} Route template (\`/users/:id\`), once routed.`,
+    {
+      ...string,
+      readBy: 'YAML rules (`match.attributes`), for the HTTP middleware as for any span',
+    },
+  ),
+  name('attribute', semconv.ATTR_HTTP_REQUEST_METHOD, MIDDLEWARE_OWN_SPAN, SEMCONV, {
+    ...string,
+    readBy: 'YAML rules (`match.attributes`), for the HTTP middleware as for any span',
+  }),
+  name('attribute', semconv.ATTR_URL_PATH, MIDDLEWARE_OWN_SPAN, SEMCONV, string),
+  name('attribute', semconv.ATTR_HTTP_RESPONSE_STATUS_CODE, MIDDLEWARE_OWN_SPAN, SEMCONV, { type: 'int' }),
   name('resource', semconv.ATTR_SERVICE_NAME, 'the resource Headroom creates', SEMCONV, {
     ...string,
     readBy: 'span processor and collector: the service of a series',

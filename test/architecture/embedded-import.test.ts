@@ -70,6 +70,15 @@ describe('an embedded import of headroom-otel', () => {
     ]);
   });
 
+  it('should load no framework through the HTTP middleware subpaths (express, fastify stay optional)', async () => {
+    const frameworks = ['express', 'fastify', '@fastify/otel', 'router'];
+    for (const subpath of ['http', 'express', 'fastify']) {
+      const loaded = await loadedBy(`./instrumentation/http/${subpath}.ts`);
+      expect(loaded.packages.filter((name) => frameworks.includes(name))).toEqual([]);
+      expect(loaded.builtins.filter((name) => COLLECTOR_ONLY_BUILTINS.includes(name))).toEqual([]);
+    }
+  });
+
   it('should be told apart from collector mode, which does load fastify', async () => {
     const loaded = await loadedBy('./collector/index.ts');
     expect(loaded.packages).toContain('fastify');

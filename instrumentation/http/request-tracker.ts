@@ -1,0 +1,161 @@
+/**
+ * What the node:http, Express and Fastify middleware share: each request gets a server span that
+ * carries its route's budget (the HTTP instrumentation's span when one is active, so a request is
+ * one span and one sample whatever is installed; else one the middleware starts) and a
+ * {@link TrackedRequest} the handler reads its budget from.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Context, context, diag, propagation, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_URL_PATH, RuleMatcher } from '../../agent/index.ts';
+import { InvalidArgumentError } from '../../errors.ts';
+import { EmbeddedHeadroom } from '../headroom.ts';
+import type { Headroom } from '../types.ts';
+import { nowEpochMs, type RequestBudget, type RouteSource, TrackedRequest } from './request-budget.ts';
+import { RouteRules } from './route-rules.ts';
+
+/** A request's budget and the context the rest of its handling runs in. */
+export interface BegunRequest {
+  readonly budget: TrackedRequest;
+  /** The active context with the request's server span (run the next handler in it). */
+  readonly context: Context;
+}
+
+/** Tracks the requests of one Headroom; one per Headroom, shared by every middleware on it. */
+export class RequestTracker {
+  readonly #headroom: EmbeddedHeadroom;
+  readonly #rules: RouteRules;
+
+  constructor(headroom: EmbeddedHeadroom) {
+    this.#headroom = headroom;
+    const config = headroom.agent.config;
+    this.#rules = new RouteRules(new RuleMatcher(config.rules), headroom.service, headroom.namespace);
+  }
+
+  /**
+   * Starts tracking a request: finds or starts its server span and ends the tracking at the
+   * response's `close` (before the HTTP instrumentation ends its span there). Never throws: on a
+   * failure (logged) the request runs untracked, `undefined`.
+   * @param active the context the request's server span is looked for in
+   */
+  begin(
+    request: IncomingMessage,
+    response: ServerResponse,
+    source: RouteSource,
+    active: Context = context.active(),
+  ): BegunRequest | undefined {
+    try {
+      return this.#begin(request, response, source, active);
+    } catch (error) {
+      diag.error('headroom: failed to track a request; it runs untracked', error);
+      return undefined;
+    }
+  }
+
+  #begin(
+    request: IncomingMessage,
+    response: ServerResponse,
+    source: RouteSource,
+    active: Context,
+  ): BegunRequest {
+    const method = request.method ?? 'GET';
+    const rpc = getRPCMetadata(active);
+    let span = serverSpanOf(active);
+    let spanContext = active;
+    const ownSpan = span === undefined;
+    if (span === undefined) {
+      const parent =
+        trace.getSpan(active) === undefined ? propagation.extract(active, request.headers) : active;
+      span = this.#headroom.tracer.startSpan(
+        method,
+        {
+          kind: SpanKind.SERVER,
+          attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: pathOf(request.url) },
+        },
+        parent,
+      );
+      spanContext = trace.setSpan(parent, span);
+      // Listeners added later (body parsers, ...) run in the request's context, as the HTTP
+      // instrumentation arranges for its own span.
+      context.bind(spanContext, request);
+      context.bind(spanContext, response);
+    }
+    const onRoute = (route: string): void => {
+      if (rpc?.type === RPCType.HTTP && rpc.route === undefined) rpc.route = route;
+    };
+    const startMs = startOf(span);
+    const budget = new TrackedRequest(
+      span,
+      ownSpan,
+      { method, startMs, source },
+      {
+        match: (m, route) => this.#rules.match(m, route),
+        bind: (op, ctx) => this.#headroom.binding(op, ctx),
+      },
+      onRoute,
+    );
+    response.prependListener('close', () => {
+      try {
+        budget.finish(response);
+      } catch (error) {
+        // Bookkeeping never throws into the server.
+        diag.error('headroom: failed to finish tracking a request', error);
+      }
+    });
+    budgets.set(request, budget);
+    return { budget, context: spanContext };
+  }
+}
+
+const trackers = new WeakMap<EmbeddedHeadroom, RequestTracker>();
+const budgets = new WeakMap<IncomingMessage, RequestBudget>();
+
+/**
+ * The budget of a request tracked by `budgetListener` (or the Express and Fastify middleware:
+ * pass `request.raw` there); `undefined` for a request nothing tracked.
+ * @example const signal = requestBudget(req)?.signal;
+ */
+export function requestBudget(request: IncomingMessage): RequestBudget | undefined {
+  return budgets.get(request);
+}
+
+/**
+ * The tracker of `headroom` (created on first use).
+ * @param caller the public function asking, named in the error
+ * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` when `headroom` is not what `start()` returned
+ */
+export function requestTracker(headroom: Headroom, caller: string): RequestTracker {
+  if (!(headroom instanceof EmbeddedHeadroom))
+    throw new InvalidArgumentError('headroom', `${caller}: expects the Headroom that start() returned`);
+  let tracker = trackers.get(headroom);
+  if (tracker === undefined) {
+    tracker = new RequestTracker(headroom);
+    trackers.set(headroom, tracker);
+  }
+  return tracker;
+}
+
+/**
+ * The recording server span of the request in `active`: the HTTP instrumentation's (found through
+ * its RPC metadata), or an active span of kind server (e.g. `@fastify/otel`'s without it).
+ */
+function serverSpanOf(active: Context): Span | undefined {
+  const rpc = getRPCMetadata(active);
+  if (rpc?.type === RPCType.HTTP && rpc.span.isRecording()) return rpc.span;
+  const span = trace.getSpan(active);
+  if (span?.isRecording() === true && (span as { kind?: SpanKind }).kind === SpanKind.SERVER) return span;
+  return undefined;
+}
+
+/** When the span started, ms since the epoch (the SDK's span knows; else now). */
+function startOf(span: Span): number {
+  const start = (span as { startTime?: [number, number] }).startTime;
+  return Array.isArray(start) ? start[0] * 1000 + start[1] / 1e6 : nowEpochMs();
+}
+
+/** The path of a request target, without its query. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
