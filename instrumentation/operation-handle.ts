@@ -37,7 +37,7 @@ export interface Operation<C extends string = ContextName> {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Milliseconds since the epoch, from the same clock the SDK stamps spans with. */
-function nowEpochMs(): number {
+export function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
 }
 

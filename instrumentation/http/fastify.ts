@@ -14,6 +14,7 @@
  */
 import { type Context, context } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import { HEADROOM_SCOPE } from '../../agent/index.ts';
 import type { Headroom } from '../types.ts';
 import type { RequestBudget, TrackedRequest } from './request-budget.ts';
 import { requestTracker } from './request-tracker.ts';
@@ -75,7 +76,7 @@ export function budgetPlugin(headroom: Headroom): FastifyPluginCallback {
   // What fastify-plugin does: the hooks apply to the instance it is registered on, not a child scope.
   Object.assign(plugin, {
     [Symbol.for('skip-override')]: true,
-    [Symbol.for('fastify.display-name')]: 'headroom-otel',
+    [Symbol.for('fastify.display-name')]: HEADROOM_SCOPE,
   });
   return plugin;
 }

@@ -13,6 +13,7 @@ import {
   type TimerHandle,
 } from '../../agent/index.ts';
 import type { OperationBinding } from '../operation-binding.ts';
+import { nowEpochMs } from '../operation-handle.ts';
 import type { RouteMatch } from './route-rules.ts';
 
 /** What a handler reads from `req.headroom` (Express, Fastify) or `requestBudget(req)` (node:http). */
@@ -53,11 +54,6 @@ export interface RouteSource {
 
 /** Longest delay a Node timer accepts, ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Milliseconds since the epoch, from the same clock the SDK stamps spans with. */
-export function nowEpochMs(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /** One request between its arrival and the response's `close`. */
 export class TrackedRequest implements RequestBudget {

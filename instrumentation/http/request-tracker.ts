@@ -10,8 +10,9 @@ import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_URL_PATH, RuleMatcher } from '../../agent/index.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { EmbeddedHeadroom } from '../headroom.ts';
+import { nowEpochMs } from '../operation-handle.ts';
 import type { Headroom } from '../types.ts';
-import { nowEpochMs, type RequestBudget, type RouteSource, TrackedRequest } from './request-budget.ts';
+import { type RequestBudget, type RouteSource, TrackedRequest } from './request-budget.ts';
 import { RouteRules } from './route-rules.ts';
 
 /** A request's budget and the context the rest of its handling runs in. */

@@ -33,14 +33,19 @@ describe('the telemetry names registry', () => {
       'headroom.degradation.reason',
       'headroom.degradation.to',
       'headroom.duration_ms',
+      'headroom.http.status_class',
       'headroom.operation',
       'headroom.phase',
       'headroom:alert:event',
       'headroom:budget:violation',
       'headroom:degradation:decision',
+      'http.request.method',
+      'http.response.status_code',
+      'http.route',
       'service.name',
       'service.namespace',
       'service.version',
+      'url.path',
     ]);
   });
 
