@@ -12,6 +12,7 @@ import {
   ATTR_OPERATION,
   type TimerHandle,
 } from '../../agent/index.ts';
+import type { ContextName } from '../../config/index.ts';
 import type { OperationBinding } from '../operation-binding.ts';
 import { nowEpochMs } from '../operation-handle.ts';
 import type { RouteMatch } from './route-rules.ts';
@@ -22,8 +23,11 @@ export interface RequestBudget {
   readonly span: Span;
   /** Route template (`/users/:id`); `undefined` before routing or when the request matched no route. */
   readonly route: string | undefined;
-  /** Budget context the YAML rules give the route; `undefined` when none matches (traced, not judged). */
-  readonly context: string | undefined;
+  /**
+   * Budget context the YAML rules give the route (a configured context: a `ContextName` with the
+   * typed names of `headroom types`); `undefined` when none matches (traced, not judged).
+   */
+  readonly context: ContextName | undefined;
   /** Series (operation) name: the matching rule's `operation`, else `METHOD route`. */
   readonly operation: string;
   /** Effective budget now (base x load x modifiers x QoS), ms; `Infinity` when not judged. */
@@ -96,8 +100,9 @@ export class TrackedRequest implements RequestBudget {
     return this.#route;
   }
 
-  get context(): string | undefined {
-    return this.#resolve(false)?.context;
+  get context(): ContextName | undefined {
+    // The rules' contexts are validated against the configured ones when the config loads.
+    return this.#resolve(false)?.context as ContextName | undefined;
   }
 
   get operation(): string {
