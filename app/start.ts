@@ -65,7 +65,9 @@ export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadr
   useDiagLoggerUnlessRegistered(options.env ?? processEnvironment());
   const otlp = config.exporters.otlp;
   const shutdownTimeoutMs = config.shutdown.timeoutMs;
-  const traceProcessor = otlp.enabled ? createOtlpTraceProcessor(otlp, { shutdownTimeoutMs }) : undefined;
+  // A host SDK (`sdk: 'external'`) exports its spans itself; `exporters.otlp` then pushes metrics only.
+  const exportsTraces = otlp.enabled && options.sdk !== 'external';
+  const traceProcessor = exportsTraces ? createOtlpTraceProcessor(otlp, { shutdownTimeoutMs }) : undefined;
   const headroom = startInstrumentation(config, {
     ...options,
     spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],

@@ -1,5 +1,5 @@
 /**
- * With `start({ sdk: 'external' })` the service must add `headroom.spanProcessor` to its own
+ * With `start({ sdk: 'external' })` the service must add `headroom.spanProcessors` to its own
  * TracerProvider; forgetting it counts nothing and would say nothing. This check says it once: at
  * the first tracked operation whose span did not reach the processor, or, when no span reached it
  * within {@link EXTERNAL_SDK_CHECK_MS} of start, then.
@@ -12,7 +12,7 @@ const EXTERNAL_SDK_CHECK_MS = 10_000;
 
 /** The warning, the same from both checks. */
 export const EXTERNAL_SDK_WARNING =
-  "headroom: start({ sdk: 'external' }) but no span reached headroom.spanProcessor: add it to your TracerProvider's spanProcessors (with createAlwaysRecordSampler(yourSampler) as its sampler), or nothing is counted";
+  "headroom: start({ sdk: 'external' }) but no span reached headroom.spanProcessor: give your SDK spanProcessors: [...headroom.spanProcessors, ...yours] and sampler: headroom.sampler(yourSampler), or nothing is counted";
 
 /** Whether a span processor has seen a span start. */
 export interface SpanWitness {

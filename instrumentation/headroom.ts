@@ -31,7 +31,13 @@ import { traceDecisions } from './decision-spans.ts';
 import { ExternalSdkCheck } from './external-sdk-check.ts';
 import type { OperationBinding } from './operation-binding.ts';
 import type { Operation } from './operation-handle.ts';
-import { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
+import {
+  createTracerProvider,
+  defaultSampler,
+  recordingSampler,
+  serviceResource,
+  UNKNOWN_SERVICE,
+} from './sdk.ts';
 import { HeadroomSpanProcessor } from './span-processor.ts';
 import { Tracker } from './tracker.ts';
 import type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';
@@ -41,6 +47,8 @@ export interface HeadroomParts {
   /** Provider Headroom created, or `undefined` when the service owns its SDK. */
   readonly tracerProvider: TracerProvider | undefined;
   readonly spanProcessor: HeadroomSpanProcessor;
+  /** The processors a host SDK adds (`spanProcessor` first); empty when disabled. */
+  readonly spanProcessors: readonly SpanProcessor[];
   readonly tracer: Tracer;
 }
 
@@ -53,8 +61,10 @@ export class EmbeddedHeadroom implements Headroom {
   readonly service: string;
   /** service.namespace of this service; '' when none (the config's `service.namespace`). */
   readonly namespace: string;
-  /** Add this to your own TracerProvider when you set up the SDK yourself (`sdk: 'external'`). */
+  /** Headroom's judging processor (first of {@link spanProcessors}). */
   readonly spanProcessor: SpanProcessor;
+  /** What a host SDK adds with `sdk: 'external'`; see {@link Headroom.spanProcessors}. */
+  readonly spanProcessors: readonly SpanProcessor[];
   readonly tracerProvider: TracerProvider | undefined;
   readonly agent: Agent;
   /** Headroom's tracer: the HTTP middleware starts a request's server span with it when no instrumentation did. */
@@ -75,6 +85,7 @@ export class EmbeddedHeadroom implements Headroom {
     this.tracerProvider = parts.tracerProvider;
     this.spanProcessor = parts.spanProcessor;
     this.tracer = parts.tracer;
+    this.spanProcessors = parts.spanProcessors;
     this.#manager = parts.agent.degradation(service, namespace);
     // The service's own state (level, SLO history) is never evicted, however idle it is.
     const own = this.#manager.id;
@@ -141,6 +152,12 @@ export class EmbeddedHeadroom implements Headroom {
       }
       return fn.apply(this, args);
     };
+  }
+
+  /** `sampler` recording every span (itself when disabled); see {@link Headroom.sampler}. */
+  sampler(sampler?: Sampler): Sampler {
+    if (this.spanProcessors.length === 0) return sampler ?? defaultSampler();
+    return recordingSampler(sampler);
   }
 
   /** Feature switches at the current degradation level: `features.enabled('recommendations')`. */
@@ -301,6 +318,8 @@ export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
     defaultNamespace: namespace,
     maxHandles: 2 * agent.config.window.maxSeries,
     evictions: agent,
+    // A host SDK's resource names spans for its export; Headroom judges them as its own service.
+    ownServiceOnly: options.sdk === 'external',
   });
   let tracerProvider: TracerProvider | undefined;
   let tracer: Tracer;
@@ -318,7 +337,9 @@ export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
     // A proxy provider with no delegate hands out no-op tracers: tracking costs next to nothing.
     tracer = new ProxyTracerProvider().getTracer(HEADROOM_SCOPE);
   }
-  const headroom = new EmbeddedHeadroom({ agent, tracerProvider, spanProcessor, tracer }, service, namespace);
+  const spanProcessors = options.sdk === 'disabled' ? [] : [spanProcessor, ...options.spanProcessors];
+  const parts = { agent, tracerProvider, spanProcessor, spanProcessors, tracer };
+  const headroom = new EmbeddedHeadroom(parts, service, namespace);
   if (options.sdk === 'external') headroom.watchExternalSdk(agent.clock);
   return headroom;
 }

@@ -40,12 +40,25 @@ export interface SdkOptions {
   readonly registerGlobal?: boolean;
 }
 
+/**
+ * `sampler` (default: parent-based always-on, the SDK's own default) wrapped so every span is
+ * recorded, and so reaches Headroom's span processor, while only what `sampler` keeps is sampled
+ * (exported).
+ */
+export function recordingSampler(sampler?: Sampler): Sampler {
+  return createAlwaysRecordSampler(sampler ?? defaultSampler());
+}
+
+/** Parent-based always-on: what the SDK samples when nobody chose. */
+export function defaultSampler(): Sampler {
+  return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+}
+
 /** A TracerProvider for Headroom-owned setups, optionally registered globally. */
 export function createTracerProvider(options: SdkOptions): TracerProvider {
-  const sampler = options.sampler ?? new ParentBasedSampler({ root: new AlwaysOnSampler() });
   const provider = new TracerProvider({
     resource: options.resource,
-    sampler: createAlwaysRecordSampler(sampler),
+    sampler: recordingSampler(options.sampler),
     spanProcessors: options.spanProcessors,
   });
   if (options.registerGlobal ?? true) {

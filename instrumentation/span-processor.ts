@@ -43,6 +43,11 @@ export interface HeadroomSpanProcessorOptions {
    * series alive. @default none: the cache only starts over when full
    */
   readonly evictions?: EvictionSource;
+  /**
+   * Judge every span as `defaultService`/`defaultNamespace`, whatever its resource says (a host
+   * SDK's resource, `sdk: 'external'`). @default false: the resource's service.name and namespace
+   */
+  readonly ownServiceOnly?: boolean;
 }
 
 /** Feeds finished spans to the agent. Never throws into the SDK. */
@@ -54,6 +59,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   readonly #budgets: HeadroomSpanProcessorOptions['budgets'];
   #lastResource: unknown;
   #lastService: ServiceHandles;
+  readonly #ownServiceOnly: boolean;
   #sawSpan = false;
 
   constructor(options: HeadroomSpanProcessorOptions) {
@@ -64,6 +70,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
     this.#defaultNamespace = options.defaultNamespace ?? '';
     this.#lastService = this.#handles.of(this.#defaultService, this.#defaultNamespace);
     this.#budgets = options.budgets;
+    this.#ownServiceOnly = options.ownServiceOnly ?? false;
   }
 
   /** Whether a span has started on a provider this processor is part of (see `sdk: 'external'`). */
@@ -131,7 +138,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
    */
   #serviceOf(span: ReadableSpan): ServiceHandles {
     const resource = span.resource;
-    if (resource !== this.#lastResource) {
+    if (resource !== this.#lastResource && !this.#ownServiceOnly) {
       this.#lastResource = resource;
       this.#lastService = this.#handles.of(
         stringOr(resource?.attributes[ATTR_SERVICE_NAME], this.#defaultService),

@@ -12,10 +12,10 @@ import { type EmbeddedHeadroom, wireHeadroom } from './headroom.ts';
 export interface InstrumentationOptions {
   /**
    * 'own' (default): Headroom creates the TracerProvider and registers it globally.
-   * 'external': you set up the SDK and add `headroom.spanProcessor` (and an always-record sampler).
+   * 'external': your SDK (e.g. NodeSDK) takes `headroom.spanProcessors` and `headroom.sampler()`.
    */
   readonly sdk?: 'own' | 'external';
-  /** More span processors (exporters) for the provider Headroom creates. */
+  /** More span processors (exporters) for the provider Headroom creates; with 'external', listed in `headroom.spanProcessors`. */
   readonly spanProcessors?: readonly SpanProcessor[];
   /** Sampler deciding what is exported; every span is still recorded and counted. */
   readonly sampler?: Sampler;

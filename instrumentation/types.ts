@@ -3,7 +3,7 @@
  * it (`EmbeddedHeadroom`) has more (the agent, shutdown hooks) for the composition root and tests.
  */
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
-import type { SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type {
   DecisionListener,
   DegradationLevel,
@@ -48,8 +48,24 @@ export interface Headroom {
   readonly service: string;
   /** service.namespace of this service; '' when none (the config's `service.namespace`). */
   readonly namespace: string;
-  /** Add this to your own TracerProvider when you set up the SDK yourself (`sdk: 'external'`). */
+  /** Headroom's judging processor; with `sdk: 'external'` add {@link Headroom.spanProcessors} (it comes first there). */
   readonly spanProcessor: SpanProcessor;
+  /**
+   * What to give your own SDK with `sdk: 'external'`, e.g. `new NodeSDK({ spanProcessors:
+   * [...headroom.spanProcessors, yourExport] })`: {@link Headroom.spanProcessor} first, then the
+   * `spanProcessors` passed to `start()`. Your SDK exports the spans (Headroom's `exporters.otlp`
+   * then pushes its metrics only). Empty when Headroom is disabled (`OTEL_SDK_DISABLED`,
+   * `enabled: false`).
+   */
+  readonly spanProcessors: readonly SpanProcessor[];
+  /**
+   * `sampler` wrapped so that every span is recorded, and so judged by Headroom, while your
+   * exporters still get only the spans `sampler` samples: `new NodeSDK({ sampler:
+   * headroom.sampler(new TraceIdRatioBasedSampler(0.1)) })`. Returns `sampler` itself when
+   * Headroom is disabled.
+   * @param sampler what decides export; @default parent-based always-on (the SDK's default)
+   */
+  sampler(sampler?: Sampler): Sampler;
   /** The provider Headroom created (`sdk: 'own'`); undefined with `sdk: 'external'` or when disabled. */
   readonly tracerProvider: TracerProvider | undefined;
   /**

@@ -21,19 +21,17 @@ export interface SeriesTarget {
 /** Computes and caches {@link SeriesTarget}s from the configuration. */
 export class SeriesTargets {
   readonly #config: ResolvedConfig;
-  /** operation -> budget override (ms) from rules that name both. */
+  /** operation -> budget override (ms) from rules with a budget (their `operation`, else their exact `spanName`). */
   readonly #operationBudgets = new Map<string, number>();
   readonly #cache = new WeakMap<SeriesKey, SeriesTarget | null>();
 
   constructor(config: ResolvedConfig) {
     this.#config = config;
     for (const rule of config.rules) {
-      if (
-        rule.operation !== undefined &&
-        rule.budgetMs !== undefined &&
-        !this.#operationBudgets.has(rule.operation)
-      ) {
-        this.#operationBudgets.set(rule.operation, rule.budgetMs);
+      // The config refuses a budget without an operation unless an exact span name is the operation.
+      const operation = rule.operation ?? rule.match.spanName;
+      if (operation !== undefined && rule.budgetMs !== undefined && !this.#operationBudgets.has(operation)) {
+        this.#operationBudgets.set(operation, rule.budgetMs);
       }
     }
   }

@@ -101,17 +101,40 @@ const matchSchema = z.strictObject({
 
 /** Maps spans (from track() or auto-instrumentation) to a context; the first matching rule wins. */
 export const ruleSchema = withUnitNames(
-  z.strictObject({
-    match: matchSchema,
-    context: z.string().meta({ description: 'Name of the context the matched spans are judged in.' }),
-    operation: z
-      .string()
-      .optional()
-      .meta({ description: 'Operation name for the series; defaults to the span name.' }),
-    budget: duration().optional().meta({ description: "Overrides the context's budget for this operation." }),
-  }),
+  z
+    .strictObject({
+      match: matchSchema,
+      context: z.string().meta({ description: 'Name of the context the matched spans are judged in.' }),
+      operation: z
+        .string()
+        .optional()
+        .meta({ description: 'Operation name for the series; defaults to the span name.' }),
+      budget: duration().optional().meta({
+        description:
+          "Overrides the context's budget for this rule's operation: set `operation` too, unless `match.spanName` names it.",
+      }),
+    })
+    .superRefine(checkBudgetOperation),
   { budget: 'budgetMs' },
 );
+
+/**
+ * A rule's budget belongs to one operation: spans matched by a pattern or by attributes (an
+ * `http.route`) are named by their span names, so without `operation` (or an exact `spanName`)
+ * the budget would have nothing to apply to.
+ */
+function checkBudgetOperation(
+  rule: { budget?: unknown; operation?: string; match: { spanName?: string } },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (rule.budget === undefined || rule.operation !== undefined || rule.match.spanName !== undefined) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['budget'],
+    message:
+      'a rule with a budget must name its operation: add `operation` (e.g. "GET /search"), or match an exact `spanName`; spans matched by a pattern or by attributes have many names',
+  });
+}
 
 /** The sliding window percentiles are computed over. */
 export const windowSchema = withUnitNames(

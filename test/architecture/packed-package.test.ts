@@ -44,6 +44,7 @@ import {
 } from 'headroom-otel/prom-client';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import { Registry } from 'prom-client';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 const input: HeadroomConfigInput = { contexts: { emergency: { budget: '50ms' } } };
 const options: StartOptions = { configFiles: ['a.yaml'], config: input, sdk: 'own', spanProcessors: [], registerGlobal: true };
@@ -88,7 +89,9 @@ const tick: TickResult = headroom.tick();
 const tickFields: [number, number, readonly Verdict[], readonly DegradationDecision[]] = [tick.at, tick.durationMs, tick.verdicts, tick.decisions];
 const endpoint: MetricsEndpoint = await headroom.metricsEndpoint();
 const endpointFields: [string | undefined, Error | undefined] = [endpoint.url, endpoint.error];
-const sdkParts = [headroom.spanProcessor, headroom.tracerProvider, headroom.service, headroom.namespace];
+const processors: readonly SpanProcessor[] = headroom.spanProcessors;
+const sampler: Sampler = headroom.sampler(headroom.sampler());
+const sdkParts = [headroom.spanProcessor, headroom.tracerProvider, headroom.service, headroom.namespace, processors, sampler];
 const producer: MetricProducer = headroom.metricProducer();
 const registry: PromClientRegistry = new Registry();
 const promOptions: RegisterHeadroomMetricsOptions = { register: registry };

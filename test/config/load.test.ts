@@ -147,6 +147,26 @@ describe('bad input', () => {
     ]);
   });
 
+  it('should refuse a rule budget with no operation to apply to, and take one with operation or an exact spanName', () => {
+    const rule = (match: string, extra = '') =>
+      `rules:\n  - match: ${match}\n    context: routine\n    budget: 20ms\n${extra}`;
+    expect(issuesOf(() => parseConfig(yaml(rule('{ attributes: { http.route: /search } }')), {}))).toEqual([
+      {
+        file: 'headroom.yaml',
+        path: 'rules[0].budget',
+        line: 4,
+        column: 13,
+        message:
+          'a rule with a budget must name its operation: add `operation` (e.g. "GET /search"), or match an exact `spanName`; spans matched by a pattern or by attributes have many names',
+      },
+    ]);
+    const named = parseConfig(yaml(rule('{ spanNamePattern: ^GET }', '    operation: GET /search\n')), {});
+    expect(named.rules).toEqual([
+      { match: { spanNamePattern: '^GET' }, context: 'routine', operation: 'GET /search', budgetMs: 20 },
+    ]);
+    expect(parseConfig(yaml(rule('{ spanName: search }')), {}).rules).toHaveLength(1);
+  });
+
   it('should report a bad percentile with the allowed ones', () => {
     expect(
       issuesOf(() => parseConfig(yaml('contexts:\n  routine:\n    budget: 1s\n    percentile: p97\n'), {})),
