@@ -75,16 +75,21 @@ export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadr
   const alertState = createAlertState(headroom.agent);
   const alerting = startAlerting(headroom.agent, { state: alertState });
   headroom.addShutdownHook(() => alerting.shutdown(shutdownTimeoutMs));
-  const sources = [
-    sloMetrics(
-      () => alerting.slos.list(),
-      () => alerting.slos.events(),
-    ),
+  const sources: MetricSource[] = [];
+  // Without SLOs, no SLO families at all: a prom-client registry would show them empty.
+  if (config.slos.length > 0)
+    sources.push(
+      sloMetrics(
+        () => alerting.slos.list(),
+        () => alerting.slos.events(),
+      ),
+    );
+  sources.push(
     alertMetrics(
       () => alerting.router.stats(),
       () => alerting.router.unrouted(),
     ),
-  ];
+  );
   if (traceProcessor) sources.push(otlpExporterMetrics(() => traceProcessor.stats()));
   const storePath = storePathOf(config.storage, 'embedded');
   if (storePath !== undefined)

@@ -87,9 +87,19 @@ export class HeadroomMetricProducer implements MetricProducer {
 
   /**
    * {@link collect}, synchronously. Never throws: a part that throws is left out, its error
-   * returned in `errors` and counted in `headroom_metric_collection_errors_total`.
+   * returned in `errors` and counted in `headroom_metric_collection_errors_total`; if the
+   * collection itself fails (its clock, say), it gives no metrics and that error.
    */
   collectNow(): CollectionResult {
+    try {
+      return this.#collect();
+    } catch (error) {
+      this.#collectionErrors++;
+      return { resourceMetrics: { resource: this.#resource, scopeMetrics: [] }, errors: [error] };
+    }
+  }
+
+  #collect(): CollectionResult {
     const nowMs = this.#clock.now();
     const sink = new MetricSink(
       { startTime: millisToHrTime(this.#startMs), endTime: millisToHrTime(nowMs) },

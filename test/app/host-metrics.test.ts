@@ -2,8 +2,10 @@
 // MeterProvider with the official PrometheusExporter, Headroom's own port turned off.
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbedded as start } from '../../app/start.ts';
+import { registerHeadroomMetrics } from '../../exporters/prom-client/index.ts';
 import type { EmbeddedHeadroom as Headroom } from '../../instrumentation/index.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 import { checkMetrics } from '../integration/helpers/prometheus.ts';
@@ -67,5 +69,23 @@ describe("start() and the service's own metrics pipeline", () => {
     const text = await hostScrape(headroom.metricProducer());
     expect(lines(text, 'headroom_series{')).toEqual(['headroom_series{otel_scope_name="headroom-otel"} 0']);
     expect(lines(text, 'headroom_operations_total')).toEqual([]);
+  });
+
+  it('should offer a prom-client registry only the families this Headroom has: no SLO ones without SLOs', async () => {
+    headroom = start({
+      config: { service: { name: 'shop' }, exporters: { prometheus: { enabled: false } } },
+      env: {},
+      registerGlobal: false,
+      loadSampler: new ScriptedLoad(),
+    });
+    const registry = new Registry();
+    registerHeadroomMetrics(headroom, { register: registry });
+    headroom.track('quote', 'emergency', () => 1);
+    const families = (await registry.metrics()).trim().split('\n\n');
+    const withoutSamples = families.filter((family) => family.split('\n').length === 2);
+    expect(withoutSamples.map((family) => family.split(' ')[2])).toEqual([
+      'headroom_degradation_transitions_total',
+    ]);
+    expect(families.filter((family) => family.includes('headroom_slo_'))).toEqual([]);
   });
 });

@@ -169,16 +169,17 @@ describe('registerHeadroomMetrics', () => {
     ]);
   });
 
-  it('should answer an empty Headroom part when the whole collection throws, and count it', async () => {
+  it("should serve no Headroom lines when the whole collection fails, count it, and still serve the service's", async () => {
     const { agent } = busyAgent();
     let now = 0;
     const clock = {
       now: () => {
         now++;
-        if (now > 2) throw new Error('clock broke');
+        if (now === 3) throw new Error('clock broke');
         return 1_700_000_000_000;
       },
     };
+    // Created (1), registered (2), then the first scrape's collection fails (3).
     const producer = new HeadroomMetricProducer({ agent, maxSeries: 10, clock: clock as never });
     const registry = new Registry();
     new Gauge({ name: 'queue_depth', help: 'Jobs waiting.', registers: [registry] }).set(2);
@@ -186,7 +187,33 @@ describe('registerHeadroomMetrics', () => {
     const text = await registry.metrics();
     expect(text).toContain('\nqueue_depth 2\n');
     expect(family(text, 'headroom_operations_total')).toHaveLength(2);
-    expect(producer.collectNow.bind(producer)).toThrow('clock broke');
+    expect(family(await registry.metrics(), 'headroom_metric_collection_errors_total').slice(2)).toEqual([
+      'headroom_metric_collection_errors_total 1',
+    ]);
+  });
+
+  it("should serve the service's metrics when the registry fails Headroom mid-scrape, and count it", async () => {
+    const { agent } = busyAgent();
+    let calls = 0;
+    const late: MetricSource = (sink) => {
+      calls++;
+      if (calls > 1) sink.gauge(METRICS.exporterQueueSize, [{ attributes: {}, value: 7 }]);
+    };
+    const registry = new Registry();
+    new Gauge({ name: 'queue_depth', help: 'Jobs waiting.', registers: [registry] }).set(2);
+    registerHeadroomMetrics(headroomOf(agent, [late]), { register: registry });
+    const getSingleMetric = registry.getSingleMetric.bind(registry);
+    // Asked whether the late family's name is free, the registry throws.
+    registry.getSingleMetric = () => {
+      throw new Error('registry broke');
+    };
+    const text = await registry.metrics();
+    expect(text).toContain('\nqueue_depth 2\n');
+    expect(family(text, 'headroom_operations_total')).toHaveLength(3);
+    registry.getSingleMetric = getSingleMetric;
+    expect(family(await registry.metrics(), 'headroom_metric_collection_errors_total').slice(2)).toEqual([
+      'headroom_metric_collection_errors_total 1',
+    ]);
   });
 
   it('should refuse a registry that already has one of its names, registering nothing', () => {
