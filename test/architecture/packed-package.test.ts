@@ -43,6 +43,7 @@ import {
   type MetricProducerSource, type PromClientRegistry, type RegisterHeadroomMetricsOptions,
 } from 'headroom-otel/prom-client';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Registry } from 'prom-client';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 
@@ -93,6 +94,7 @@ const processors: readonly SpanProcessor[] = headroom.spanProcessors;
 const sampler: Sampler = headroom.sampler(headroom.sampler());
 const sdkParts = [headroom.spanProcessor, headroom.tracerProvider, headroom.service, headroom.namespace, processors, sampler];
 const producer: MetricProducer = headroom.metricProducer();
+const hostExporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [headroom.metricProducer()] });
 const registry: PromClientRegistry = new Registry();
 const promOptions: RegisterHeadroomMetricsOptions = { register: registry };
 const producerSource: MetricProducerSource = headroom;
@@ -135,7 +137,7 @@ function explain(error: unknown): string {
 void [tracked, quote, flags, modified, level, unsubscribe, auditFields, tickFields, endpointFields, sdkParts, levels];
 const names: [ContextName, PhaseName<'emergency'>, FeatureName, ModifierName] = ['any', 'any', 'any', 'any'];
 const noNames: HeadroomNames = {};
-void [remoteFields, stateFields, unitNames, external, schema, explain, names, noNames, producer];
+void [remoteFields, stateFields, unitNames, external, schema, explain, names, noNames, producer, hostExporter];
 await headroom.shutdown();
 `;
 
