@@ -18,7 +18,7 @@ import { context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Headroom } from '../types.ts';
 import type { RequestBudget } from './request-budget.ts';
-import { requestTracker } from './request-tracker.ts';
+import { requestBudget, requestTracker } from './request-tracker.ts';
 
 export type { RequestBudget };
 
@@ -69,7 +69,11 @@ export function budgetMiddleware(
 ): (request: Request, response: Response, next: NextFunction) => void {
   const tracker = requestTracker(headroom, 'budgetMiddleware');
   return function headroomBudget(request: Request, response: Response, next: NextFunction): void {
-    const begun = tracker.begin(request, response, { routeOf: followRoute(request), routedAtStart: false });
+    // Registered twice (on the app and a router): the first one tracks the request.
+    const begun =
+      requestBudget(request) === undefined
+        ? tracker.begin(request, response, { routeOf: followRoute(request), routedAtStart: false })
+        : undefined;
     if (begun === undefined) {
       next();
       return;

@@ -36,7 +36,8 @@ export class RequestTracker {
   /**
    * Starts tracking a request: finds or starts its server span and ends the tracking at the
    * response's `close` (before the HTTP instrumentation ends its span there). Never throws: on a
-   * failure (logged) the request runs untracked, `undefined`.
+   * failure (logged) the request runs untracked, `undefined`; `undefined` too for a request
+   * tracked already (the first tracking holds).
    * @param active the context the request's server span is looked for in
    */
   begin(
@@ -45,6 +46,8 @@ export class RequestTracker {
     source: RouteSource,
     active: Context = context.active(),
   ): BegunRequest | undefined {
+    // Tracked already (the middleware registered twice, say): the first tracking holds.
+    if ((request as Tracked)[BUDGET] !== undefined) return undefined;
     try {
       return this.#begin(request, response, source, active);
     } catch (error) {
@@ -103,13 +106,18 @@ export class RequestTracker {
         diag.error('headroom: failed to finish tracking a request', error);
       }
     });
-    budgets.set(request, budget);
+    (request as Tracked)[BUDGET] = budget;
     return { budget, context: spanContext };
   }
 }
 
 const trackers = new WeakMap<EmbeddedHeadroom, RequestTracker>();
-const budgets = new WeakMap<IncomingMessage, RequestBudget>();
+/**
+ * Where a request keeps its budget: a symbol property (a WeakMap of every live request costs the
+ * garbage collector more than the tracking itself).
+ */
+const BUDGET = Symbol('headroom.requestBudget');
+type Tracked = IncomingMessage & { [BUDGET]?: TrackedRequest };
 
 /**
  * The budget of a request tracked by `budgetListener` (or the Express and Fastify middleware:
@@ -117,7 +125,7 @@ const budgets = new WeakMap<IncomingMessage, RequestBudget>();
  * @example const signal = requestBudget(req)?.signal;
  */
 export function requestBudget(request: IncomingMessage): RequestBudget | undefined {
-  return budgets.get(request);
+  return (request as Tracked)[BUDGET];
 }
 
 /**

@@ -153,6 +153,18 @@ describe('budgetListener (node:http)', () => {
     expect(setup.clock.pendingTimers).toBe(agentTimers);
   });
 
+  it('should track a request once when listeners are wrapped twice', async () => {
+    const setup = testHeadroom(ROUTE_RULES);
+    const inner = budgetListener(setup.headroom, answer, { routes: ['/users/:id'] });
+    const { base, closes } = await serve(setup, inner, { routes: ['/checkout'] });
+    expect(await get(`${base}/checkout`)).toEqual([200, ['/checkout', 'emergency', 50]]);
+    await closes.waitFor(1);
+    expect(setup.exporter.getFinishedSpans().map((span) => span.name)).toEqual(['GET /checkout']);
+    expect(seriesCounts(setup.headroom)).toEqual([
+      { operation: 'GET /checkout', context: 'emergency', count: 1, errors: 0 },
+    ]);
+  });
+
   it('should refuse what start() did not return and route templates that do not start with /', () => {
     const setup = testHeadroom(ROUTE_RULES);
     const fake = { ...setup.headroom } as unknown as typeof setup.headroom;

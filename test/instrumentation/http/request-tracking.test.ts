@@ -115,6 +115,26 @@ describe('request tracking', () => {
     ]);
   });
 
+  it('should track a request once when the middleware is registered twice (app and router)', async () => {
+    const { headroom, exporter } = testHeadroom(ROUTE_RULES);
+    const closes = new ResponseCloses();
+    const users = express.Router();
+    users.use(budgetMiddleware(headroom));
+    users.get('/users/:id', (req, res) => res.send(req.headroom.context));
+    const app = express();
+    app.use((_req, res, next) => {
+      closes.watch(res);
+      next();
+    });
+    app.use(budgetMiddleware(headroom));
+    app.use(users);
+    const base = await listen(app);
+    expect(await (await fetch(`${base}/users/1`)).text()).toBe('routine');
+    await closes.waitFor(1);
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['GET /users/:id']);
+    expect(seriesCounts(headroom)).toEqual([{ operation: 'user', context: 'routine', count: 1, errors: 0 }]);
+  });
+
   it('should arm a signal read before routing once Express has routed the request', async () => {
     const setup = testHeadroom(ROUTE_RULES);
     const agentTimers = setup.clock.pendingTimers;
