@@ -4,7 +4,7 @@
  * modifiers, degradation levels and listeners.
  */
 import type { ResolvedConfig } from '../config/index.ts';
-import { BudgetResolver } from './budget/budget-resolver.ts';
+import { BudgetResolver, type LoadFactorSource } from './budget/budget-resolver.ts';
 import { configuredBudgetsMs } from './budget/configured-budgets.ts';
 import { Evaluator } from './budget/evaluator.ts';
 import { ModifierSet } from './budget/modifiers.ts';
@@ -34,6 +34,14 @@ const idleSampler: LoadSampler = {
   close: () => {},
 };
 
+/** How an agent's parts meet load (see `AgentOptions`). */
+export interface PartOptions {
+  readonly loadSampler: LoadSampler | undefined;
+  readonly processLoad: boolean;
+  /** Budgets take their load factor from here; the load monitor built when absent. */
+  readonly budgetLoad: LoadFactorSource | undefined;
+}
+
 /**
  * Builds every config-derived part; `previous` parts are reused where the config allows. Without
  * `processLoad` the load factor stays 1 and nothing is sampled (collector mode).
@@ -41,8 +49,7 @@ const idleSampler: LoadSampler = {
 export function buildAgentParts(
   config: ResolvedConfig,
   clock: Clock,
-  loadSampler: LoadSampler | undefined,
-  processLoad: boolean,
+  { loadSampler, processLoad, budgetLoad }: PartOptions,
   previous?: AgentParts,
 ): AgentParts {
   // One CardinalityLimits for the agent's life: its counters survive reloads.
@@ -63,7 +70,7 @@ export function buildAgentParts(
     // An injected sampler serves every monitor a reload builds: its creator closes it.
     ownsSampler: loadSampler === undefined,
   });
-  const budgets = new BudgetResolver({ config: config.adaptive, load, modifiers });
+  const budgets = new BudgetResolver({ config: config.adaptive, load: budgetLoad ?? load, modifiers });
   const contextIntervals = Object.values(config.contexts).map(
     (c) => c.evaluationIntervalMs ?? config.evaluation.intervalMs,
   );

@@ -9,7 +9,7 @@ import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
 import type { AgentHealth } from './agent-health.ts';
 import { type AgentParts, buildAgentParts } from './agent-parts.ts';
-import type { BudgetResolver } from './budget/budget-resolver.ts';
+import type { BudgetResolver, LoadFactorSource } from './budget/budget-resolver.ts';
 import type { ModifierSet } from './budget/modifiers.ts';
 import type { SeriesTargets } from './budget/series-targets.ts';
 import type { Verdict } from './budget/types.ts';
@@ -24,7 +24,7 @@ import {
 } from './degradation/index.ts';
 import { OVERFLOW, truncate } from './limits/index.ts';
 import type { LoadMonitor, LoadSampler } from './load/index.ts';
-import { RecordPath } from './record-path.ts';
+import { RecordPath, type SampleTap } from './record-path.ts';
 import type { Recorder, SeriesHandle, SeriesNames } from './recorder.ts';
 import { BUDGET_VIOLATION_CHANNEL } from './semconv.ts';
 import { type ServiceId, serviceId, serviceKey } from './service-id.ts';
@@ -47,6 +47,12 @@ export interface AgentOptions {
    * multipliers still apply. @default true
    */
   readonly processLoad?: boolean;
+  /**
+   * Where effective budgets take their load factor from instead of this agent's own load monitor:
+   * a cluster worker follows the factor its primary computed from the whole group's load.
+   * @default the agent's load monitor
+   */
+  readonly budgetLoad?: LoadFactorSource;
 }
 
 /** What one evaluation tick produced. */
@@ -75,6 +81,7 @@ export class Agent implements Recorder {
   readonly instanceId: string = randomUUID();
   readonly #loadSampler: LoadSampler | undefined;
   readonly #processLoad: boolean;
+  readonly #budgetLoad: LoadFactorSource | undefined;
   #parts: AgentParts;
   /** By {@link serviceKey}: one manager per (namespace, service). */
   readonly #managers = new Map<string, DegradationManager>();
@@ -94,7 +101,8 @@ export class Agent implements Recorder {
     this.clock = options.clock ?? systemClock;
     this.#loadSampler = options.loadSampler;
     this.#processLoad = options.processLoad ?? true;
-    this.#parts = buildAgentParts(options.config, this.clock, options.loadSampler, this.#processLoad);
+    this.#budgetLoad = options.budgetLoad;
+    this.#parts = buildAgentParts(options.config, this.clock, this.#partOptions());
     this.#path = new RecordPath(this.#parts.registry, this.#parts.maxDurationMs);
   }
 
@@ -133,10 +141,22 @@ export class Agent implements Recorder {
   reconfigure(config: ResolvedConfig): void {
     const running = this.#timer !== undefined;
     this.stop();
-    this.#parts = buildAgentParts(config, this.clock, this.#loadSampler, this.#processLoad, this.#parts);
+    this.#parts = buildAgentParts(config, this.clock, this.#partOptions(), this.#parts);
     this.#path.rebind(this.#parts.registry, this.#parts.maxDurationMs);
     for (const manager of this.#managers.values()) manager.reconfigure(config.degradation);
     if (running) this.start();
+  }
+
+  #partOptions() {
+    return { loadSampler: this.#loadSampler, processLoad: this.#processLoad, budgetLoad: this.#budgetLoad };
+  }
+
+  /**
+   * Sets (or, with `undefined`, removes) the one {@link SampleTap} that sees every sample a
+   * series accepted: a cluster worker's delta buffer.
+   */
+  tapSamples(tap: SampleTap | undefined): void {
+    this.#path.tap = tap;
   }
 
   /**

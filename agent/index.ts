@@ -1,6 +1,7 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
 export {
   Agent,
+  type AgentOptions,
   type TickResult,
 } from './agent.ts';
 export {
@@ -19,6 +20,14 @@ export { exactMs, msToSeconds, shareOfMs } from './budget/exact-decimal.ts';
 export type { SeriesTarget } from './budget/series-targets.ts';
 export type { SeriesKey, Verdict, VerdictStatus } from './budget/types.ts';
 export { type Clock, ManualClock, sleep, systemClock, type TimerHandle } from './clock.ts';
+export {
+  type Channel,
+  ClusterHub,
+  type ClusterStats,
+  type FollowedLoad,
+  Outbox,
+  WorkerLink,
+} from './cluster/index.ts';
 export {
   DEGRADATION_LEVELS,
   type DecisionActions,
@@ -42,9 +51,10 @@ export {
   OVERFLOW,
   truncate,
 } from './limits/index.ts';
-export type {
-  LoadSampler,
-  LoadSignals,
+export {
+  type LoadSampler,
+  type LoadSignals,
+  nodeLoadSampler,
 } from './load/index.ts';
 export type { Recorder, SeriesHandle, SeriesNames } from './recorder.ts';
 export {

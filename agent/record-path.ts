@@ -6,6 +6,12 @@
 import type { SeriesHandle, SeriesNames } from './recorder.ts';
 import type { Series, SeriesRegistry } from './window/index.ts';
 
+/**
+ * Sees every sample a series' window accepted, after it was recorded (a cluster worker's delta
+ * buffer). Called on the record path: it must be cheap and never throw.
+ */
+export type SampleTap = (series: Series, durationMs: number, isError: boolean, endTimeMs: number) => void;
+
 /** The state every handle of one agent reads; the agent rebinds it at each config reload. */
 export class RecordPath {
   #registry: SeriesRegistry;
@@ -15,6 +21,8 @@ export class RecordPath {
   /** Samples dropped before reaching a series: over `window.maxSpanDuration`, or behind the window. */
   #droppedDuration = 0;
   #droppedLate = 0;
+  /** See {@link SampleTap}; `undefined` (the usual case) costs one check per sample. */
+  tap: SampleTap | undefined;
 
   /** @param maxDurationMs longer samples are dropped (`window.maxSpanDuration`), ms */
   constructor(registry: SeriesRegistry, maxDurationMs: number) {
@@ -111,7 +119,9 @@ class BoundSeries implements SeriesHandle {
     if (series === undefined || series.retired || this.#generation !== this.#path.generation) {
       series = this.#resolve();
     }
-    if (series.window.record(durationMs, isError, endTimeMs)) series.totals.record(durationMs, isError);
+    if (!series.window.record(durationMs, isError, endTimeMs)) return;
+    series.totals.record(durationMs, isError);
+    this.#path.tap?.(series, durationMs, isError, endTimeMs);
   }
 
   #resolve(): Series {

@@ -23,6 +23,7 @@ import {
 import { createOtlpMetricReader, createOtlpTraceProcessor } from '../exporters/otlp/index.ts';
 import { startPrometheusExporter } from '../exporters/prometheus/index.ts';
 import {
+  type AgentRole,
   type EmbeddedHeadroom,
   type Headroom,
   type InstrumentationOptions,
@@ -58,24 +59,22 @@ export function start(options: StartOptions = {}): Headroom {
   return startEmbedded(options);
 }
 
-/** {@link start}, returning the whole {@link EmbeddedHeadroom} (its agent, shutdown hooks). */
-export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadroom {
+/**
+ * {@link start}, returning the whole {@link EmbeddedHeadroom} (its agent, shutdown hooks);
+ * `extraSources` add metrics to its exports (cluster mode's own).
+ */
+export function startEmbedded(
+  options: EmbeddedStartOptions = {},
+  extraSources: readonly MetricSource[] = [],
+): EmbeddedHeadroom {
   const config = resolveConfig(options);
   if (!config.enabled) return withHostProducer(startInstrumentation(config, options), config, []);
-  useDiagLoggerUnlessRegistered(options.env ?? processEnvironment());
-  const otlp = config.exporters.otlp;
+  const { headroom, traceProcessor } = startTracing(config, options);
   const shutdownTimeoutMs = config.shutdown.timeoutMs;
-  // A host SDK (`sdk: 'external'`) exports its spans itself; `exporters.otlp` then pushes metrics only.
-  const exportsTraces = otlp.enabled && options.sdk !== 'external';
-  const traceProcessor = exportsTraces ? createOtlpTraceProcessor(otlp, { shutdownTimeoutMs }) : undefined;
-  const headroom = startInstrumentation(config, {
-    ...options,
-    spanProcessors: [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])],
-  });
   const alertState = createAlertState(headroom.agent);
   const alerting = startAlerting(headroom.agent, { state: alertState });
   headroom.addShutdownHook(() => alerting.shutdown(shutdownTimeoutMs));
-  const sources: MetricSource[] = [];
+  const sources: MetricSource[] = [...extraSources];
   // Without SLOs, no SLO families at all: a prom-client registry would show them empty.
   if (config.slos.length > 0)
     sources.push(
@@ -96,6 +95,22 @@ export function startEmbedded(options: EmbeddedStartOptions = {}): EmbeddedHeadr
     sources.push(keepEmbeddedState(headroom, config.storage, storePath, alertState));
   startMetricExport(headroom, config, sources);
   return withHostProducer(headroom, config, sources);
+}
+
+/**
+ * The tracing half of {@link startEmbedded} for an enabled `config`: the diag logger, OTLP span
+ * export when configured, and the instrumentation with its agent (run as `role` says).
+ */
+export function startTracing(config: ResolvedConfig, options: EmbeddedStartOptions, role?: AgentRole) {
+  useDiagLoggerUnlessRegistered(options.env ?? processEnvironment());
+  const otlp = config.exporters.otlp;
+  const shutdownTimeoutMs = config.shutdown.timeoutMs;
+  // A host SDK (`sdk: 'external'`) exports its spans itself; `exporters.otlp` then pushes metrics only.
+  const exportsTraces = otlp.enabled && options.sdk !== 'external';
+  const traceProcessor = exportsTraces ? createOtlpTraceProcessor(otlp, { shutdownTimeoutMs }) : undefined;
+  const spanProcessors = [...(options.spanProcessors ?? []), ...(traceProcessor ? [traceProcessor] : [])];
+  const headroom = startInstrumentation(config, { ...options, spanProcessors }, role);
+  return { headroom, traceProcessor };
 }
 
 /**

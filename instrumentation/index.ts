@@ -21,5 +21,9 @@ export {
 } from './remote/index.ts';
 export { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 export { HeadroomSpanProcessor, type HeadroomSpanProcessorOptions } from './span-processor.ts';
-export { type InstrumentationOptions, startInstrumentation } from './start-instrumentation.ts';
+export {
+  type AgentRole,
+  type InstrumentationOptions,
+  startInstrumentation,
+} from './start-instrumentation.ts';
 export type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';

@@ -4,7 +4,7 @@
  * exporters; tests call this directly to leave them out.
  */
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { Agent, type Clock, type LoadSampler } from '../agent/index.ts';
+import { Agent, type AgentOptions, type Clock, type LoadSampler } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
 import { type EmbeddedHeadroom, wireHeadroom } from './headroom.ts';
 
@@ -30,6 +30,17 @@ export interface InstrumentationOptions {
   readonly loadSampler?: LoadSampler;
 }
 
+/** How the agent itself runs (internal: cluster mode's composition sets it). */
+export interface AgentRole {
+  /** See `AgentOptions.budgetLoad`. */
+  readonly budgetLoad?: AgentOptions['budgetLoad'];
+  /**
+   * false: the agent records but never ticks (no evaluation, no decisions of its own): a cluster
+   * worker follows its primary's. @default true
+   */
+  readonly judge?: boolean;
+}
+
 /**
  * Sets up OpenTelemetry for `config` and starts the agent (unless `config.enabled` is false: then
  * nothing is recorded and `track()` just runs the function).
@@ -37,8 +48,14 @@ export interface InstrumentationOptions {
 export function startInstrumentation(
   config: ResolvedConfig,
   options: InstrumentationOptions = {},
+  role: AgentRole = {},
 ): EmbeddedHeadroom {
-  const agent = new Agent({ config, clock: options.clock, loadSampler: options.loadSampler });
+  const agent = new Agent({
+    config,
+    clock: options.clock,
+    loadSampler: options.loadSampler,
+    budgetLoad: role.budgetLoad,
+  });
   const headroom = wireHeadroom({
     agent,
     sdk: config.enabled ? (options.sdk ?? 'own') : 'disabled',
@@ -46,6 +63,6 @@ export function startInstrumentation(
     sampler: options.sampler,
     registerGlobal: options.registerGlobal ?? true,
   });
-  if (config.enabled) agent.start();
+  if (config.enabled && role.judge !== false) agent.start();
   return headroom;
 }

@@ -217,6 +217,29 @@ export class DegradationManager {
       snapshot.improvedSinceMs === undefined ? undefined : past(snapshot.improvedSinceMs);
   }
 
+  /**
+   * Takes the state another manager of the same service decided (a cluster primary's, judging the
+   * whole group's windows): its level, entry time, disabled features and override flag. Its last
+   * decision, when new to this manager, joins the audit log and reaches the listeners. Automatic
+   * transitions are the other manager's: call this instead of {@link observe}. Never throws.
+   */
+  follow(state: DegradationState): void {
+    this.#safely('follow', () => {
+      this.#level = state.level;
+      this.#sinceMs = state.since;
+      this.#disabledList = Object.freeze([...state.disabledFeatures]);
+      this.#disabledSet = new Set(this.#disabledList);
+      this.#override = state.overridden ? { reason: 'the cluster primary' } : undefined;
+      const decision = state.lastDecision;
+      if (decision === undefined || decision.seq === this.#lastDecision?.seq) return undefined;
+      this.#seq = decision.seq;
+      this.#lastDecision = Object.freeze(decision);
+      this.#audit.add(this.#lastDecision);
+      this.#publisher.publish(this.#lastDecision);
+      return this.#lastDecision;
+    });
+  }
+
   /** Runs `fn`; a throw is reported through `diag` and becomes `undefined` (never reaches the host). */
   #safely(what: string, fn: () => DegradationDecision | undefined): DegradationDecision | undefined {
     try {

@@ -1,7 +1,8 @@
 // Public face of agent/window: per-series sliding windows of DDSketches and their registry.
+export { DeltaSlots } from './delta-slots.ts';
 export type { Series } from './series.ts';
 export { OVERFLOW_OPERATION, SeriesRegistry } from './series-registry.ts';
-export { DEFAULT_BOUNDS_MS, histogramBounds, SeriesTotals } from './series-totals.ts';
+export { DEFAULT_BOUNDS_MS, histogramBounds, SeriesTotals, type TotalsCounts } from './series-totals.ts';
 export { SlidingWindow } from './sliding-window.ts';
 export {
   PERCENTILE_FIELDS,
@@ -12,3 +13,4 @@ export {
   quantileOf,
   type WindowSnapshot,
 } from './types.ts';
+export { type SlotState, WINDOW_STATE_VERSION } from './window-state.ts';

@@ -3,12 +3,12 @@ import { CardinalityLimits, OVERFLOW } from '../limits/cardinality-limits.ts';
 import { serviceKey } from '../service-id.ts';
 import { RegisteredSeries, type Series } from './series.ts';
 import { SeriesTotals } from './series-totals.ts';
+import { SlidingWindow } from './sliding-window.ts';
 import {
   type ResolvedSlidingWindowOptions,
   resolveSlidingWindowOptions,
-  SlidingWindow,
   type SlidingWindowOptions,
-} from './sliding-window.ts';
+} from './window-options.ts';
 
 /**
  * Operation name of an overflow series: a combination refused by a cap (operations of a service,

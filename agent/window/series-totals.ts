@@ -1,4 +1,18 @@
 import { exactMs } from '../budget/exact-decimal.ts';
+import { isFiniteNumber, isNumberArray, isRecord } from '../durable-state.ts';
+
+/** The counts of a {@link SeriesTotals} as plain JSON-able data (a cluster worker's delta). */
+export interface TotalsCounts {
+  /** The bucket bounds, ms: counts add only into totals with the same ones. */
+  readonly boundsMs: readonly number[];
+  /** Samples per bucket, `boundsMs.length + 1` entries (the last for +Inf). */
+  readonly buckets: readonly number[];
+  readonly errorBuckets: readonly number[];
+  readonly count: number;
+  /** Sum of durations, ms. */
+  readonly sumMs: number;
+  readonly errorCount: number;
+}
 
 /**
  * Cumulative counts of one series since it was created, for exporters: a histogram over fixed
@@ -38,6 +52,36 @@ export class SeriesTotals {
     }
   }
 
+  /** The counts (violations left out: they are the judge's, not the samples'). */
+  counts(): TotalsCounts {
+    return {
+      boundsMs: this.boundsMs,
+      buckets: [...this.bucketCounts],
+      errorBuckets: [...this.errorBucketCounts],
+      count: this.count,
+      sumMs: this.sumMs,
+      errorCount: this.errorCount,
+    };
+  }
+
+  /**
+   * Adds counts taken elsewhere (see {@link counts}) to these totals. Never throws: counts that
+   * are malformed or of other bounds are refused, returning false, and nothing is added.
+   */
+  addCounts(value: unknown): boolean {
+    if (!isTotalsCounts(value, this.boundsMs)) return false;
+    value.buckets.forEach((n, i) => {
+      this.bucketCounts[i] = (this.bucketCounts[i] as number) + n;
+    });
+    value.errorBuckets.forEach((n, i) => {
+      this.errorBucketCounts[i] = (this.errorBucketCounts[i] as number) + n;
+    });
+    this.count += value.count;
+    this.sumMs += value.sumMs;
+    this.errorCount += value.errorCount;
+    return true;
+  }
+
   /** Index of the bucket of `durationMs` (bounds are `le`, inclusive); the last one hit is tried first. */
   #bucketOf(durationMs: number): number {
     const bounds = this.boundsMs;
@@ -59,6 +103,19 @@ export class SeriesTotals {
     this.#lastBucket = low;
     return low;
   }
+}
+
+function isTotalsCounts(value: unknown, boundsMs: readonly number[]): value is TotalsCounts {
+  if (!isRecord(value) || !isNumberArray(value.boundsMs) || !isNumberArray(value.buckets, 0)) return false;
+  const buckets = boundsMs.length + 1;
+  return (
+    value.boundsMs.length === boundsMs.length &&
+    value.boundsMs.every((bound, i) => bound === boundsMs[i]) &&
+    value.buckets.length === buckets &&
+    isNumberArray(value.errorBuckets, 0) &&
+    value.errorBuckets.length === buckets &&
+    [value.count, value.sumMs, value.errorCount].every((n) => isFiniteNumber(n) && n >= 0)
+  );
 }
 
 /** Default histogram bounds, ms, before the configured budgets are added. */

@@ -1,8 +1,8 @@
-import { WindowOptionsError } from '../../errors.ts';
 import { isFiniteNumber, isRecord, type RestoreResult } from '../durable-state.ts';
 import { clearSketch, createSketch, mergeSketchInto, type Sketch, valueAtQuantile } from './sketch.ts';
 import { exportSketch, restoreSketch } from './sketch-state.ts';
 import { EMPTY_LATENCIES, QUANTILES, type WindowSnapshot } from './types.ts';
+import { resolveSlidingWindowOptions, type SlidingWindowOptions } from './window-options.ts';
 import {
   isSlotState,
   type SlotState,
@@ -10,63 +10,6 @@ import {
   WINDOW_STATE_VERSION,
   type WindowState,
 } from './window-state.ts';
-
-/** Options of a {@link SlidingWindow}; every field is optional. */
-export interface SlidingWindowOptions {
-  /** Span the window covers, in ms; a whole multiple of `resolutionMs`. @default 60000 */
-  windowMs?: number;
-  /** Span of one slot (one sketch), in ms. @default 1000 */
-  resolutionMs?: number;
-  /** Relative accuracy of the percentiles, between 0 and 1 exclusive. @default 0.01 */
-  relativeAccuracy?: number;
-  /** Bins per sketch before the lowest ones are collapsed (bounds memory). @default 2048 */
-  maxBins?: number;
-}
-
-/** {@link SlidingWindowOptions} with defaults applied and checked. */
-export type ResolvedSlidingWindowOptions = Readonly<Required<SlidingWindowOptions>>;
-
-/** Most slots one window may hold: each slot may hold a sketch of up to `maxBins` bins. */
-const MAX_SLOTS = 3600;
-
-/**
- * Applies defaults and validates.
- * @throws WindowOptionsError (`HEADROOM_ERR_WINDOW_OPTIONS_INVALID`) naming the offending option
- * @example resolveSlidingWindowOptions({ windowMs: 10_000 }).resolutionMs // 1000
- */
-export function resolveSlidingWindowOptions(
-  options: SlidingWindowOptions = {},
-): ResolvedSlidingWindowOptions {
-  const { windowMs = 60_000, resolutionMs = 1000, relativeAccuracy = 0.01, maxBins = 2048 } = options;
-  requirePositiveInteger('windowMs', windowMs);
-  requirePositiveInteger('resolutionMs', resolutionMs);
-  if (windowMs % resolutionMs !== 0) {
-    throw new WindowOptionsError(
-      'windowMs',
-      `SlidingWindow: windowMs (${windowMs}) must be a whole multiple of resolutionMs (${resolutionMs})`,
-    );
-  }
-  if (windowMs / resolutionMs > MAX_SLOTS) {
-    throw new WindowOptionsError(
-      'windowMs',
-      `SlidingWindow: windowMs / resolutionMs must be at most ${MAX_SLOTS} slots, got ${windowMs / resolutionMs}`,
-    );
-  }
-  if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
-    throw new WindowOptionsError(
-      'relativeAccuracy',
-      `SlidingWindow: relativeAccuracy must be between 0 and 1 exclusive, got ${relativeAccuracy}`,
-    );
-  }
-  requirePositiveInteger('maxBins', maxBins);
-  return Object.freeze({ windowMs, resolutionMs, relativeAccuracy, maxBins });
-}
-
-function requirePositiveInteger(name: string, value: number): void {
-  if (!(Number.isSafeInteger(value) && value > 0)) {
-    throw new WindowOptionsError(name, `SlidingWindow: ${name} must be a positive integer, got ${value}`);
-  }
-}
 
 /**
  * Latency samples of one series over the last `windowMs`: a ring of `windowMs / resolutionMs`
@@ -278,6 +221,21 @@ export class SlidingWindow {
    * Restored slots count as unchanged for the next incremental export.
    */
   restoreState(state: unknown): RestoreResult {
+    return this.#takeState(state, false);
+  }
+
+  /**
+   * Adds exported slots holding other samples of the same series (a cluster worker's delta) to
+   * this window: a slot of an epoch held adds its counts and merges its sketch (exactly: same
+   * mapping, bins added), one of a newer epoch replaces the older slot. Never throws: a malformed
+   * slot or one older than the window is dropped and counted, as is a whole state of another
+   * version or other options. Merged slots count as changed for the next incremental export.
+   */
+  mergeState(state: unknown): RestoreResult {
+    return this.#takeState(state, true);
+  }
+
+  #takeState(state: unknown, merge: boolean): RestoreResult {
     const options = {
       windowMs: this.windowMs,
       resolutionMs: this.resolutionMs,
@@ -287,25 +245,32 @@ export class SlidingWindow {
       return { restored: 0, dropped: 1 };
     }
     let restored = 0;
-    for (const slot of state.slots) if (this.#restoreSlot(slot)) restored++;
+    for (const slot of state.slots) if (this.#takeSlot(slot, merge)) restored++;
     if (isFiniteNumber(state.lastRecordMs) && state.lastRecordMs > this.#lastRecordMs) {
       this.#lastRecordMs = state.lastRecordMs;
     }
     return { restored, dropped: state.slots.length - restored };
   }
 
-  #restoreSlot(slot: unknown): boolean {
+  #takeSlot(slot: unknown, merge: boolean): boolean {
     if (!isSlotState(slot) || slot.epoch <= this.#newestEpoch - this.slotCount) return false;
     const sketch = restoreSketch(slot.sketch, this.#relativeAccuracy, this.#maxBins);
     let index = slot.epoch % this.slotCount;
     if (index < 0) index += this.slotCount;
     if (sketch === undefined || sketch.count !== slot.count || this.#epochs[index]! > slot.epoch)
       return false;
-    this.#epochs[index] = slot.epoch;
-    this.#counts[index] = slot.count;
-    this.#errorCounts[index] = slot.errorCount;
-    this.#sketches[index] = sketch;
-    this.#changedAt[index] = 0;
+    const held = this.#sketches[index];
+    if (merge && held !== undefined && this.#epochs[index] === slot.epoch) {
+      mergeSketchInto(held, sketch);
+      this.#counts[index]! += slot.count;
+      this.#errorCounts[index]! += slot.errorCount;
+    } else {
+      this.#epochs[index] = slot.epoch;
+      this.#counts[index] = slot.count;
+      this.#errorCounts[index] = slot.errorCount;
+      this.#sketches[index] = sketch;
+    }
+    this.#changedAt[index] = merge ? ++this.#changes : 0;
     if (slot.epoch > this.#newestEpoch) {
       this.#newestEpoch = slot.epoch;
       this.#newestIndex = index;

@@ -271,6 +271,23 @@ export const METRICS = Object.freeze({
     'headroom_metric_collection_errors_total',
     "Parts of Headroom's metrics collections that failed (logged); their metrics were left out and the rest served.",
   ),
+  clusterWorkers: metric(
+    'headroom_cluster_workers',
+    'Cluster workers the primary hears from (said hello or shipped a delta, not exited).',
+  ),
+  clusterWorkersExited: metric(
+    'headroom_cluster_workers_exited_total',
+    'Cluster workers that exited; what they shipped up to their last delta stays merged.',
+  ),
+  clusterDeltas: metric('headroom_cluster_deltas_total', "Workers' deltas merged by the primary."),
+  clusterRefused: metric(
+    'headroom_cluster_refused_total',
+    "Parts of workers' deltas refused, by what (message: malformed or another window shape; series: malformed or other histogram bounds; slot: malformed or older than the window).",
+  ),
+  clusterSamplesDropped: metric(
+    'headroom_cluster_samples_dropped_total',
+    'Samples the workers dropped, by reason (invalid, late, duration as in headroom_samples_dropped_total; backlog: held longer than a window unshipped).',
+  ),
 });
 
 /** Service label of the series that per-service label sets beyond the cap fold into. */

@@ -42,6 +42,7 @@ describe('docs/api.md', () => {
       { subpath: './http', source: 'instrumentation/http/http.ts' },
       { subpath: './express', source: 'instrumentation/http/express.ts' },
       { subpath: './fastify', source: 'instrumentation/http/fastify.ts' },
+      { subpath: './cluster', source: 'cluster.ts' },
     ]);
   });
 

@@ -1,0 +1,11 @@
+/**
+ * `headroom-otel/cluster`: Headroom in Node `cluster` mode. The primary aggregates the workers'
+ * metrics and judges the whole group; the workers follow its decisions (README, "Node cluster mode").
+ * @example
+ * import cluster from 'node:cluster';
+ * import { start } from 'headroom-otel/cluster';
+ * const headroom = start({ configFiles: ['headroom.yaml'] });
+ * if (cluster.isPrimary) cluster.fork();
+ * @packageDocumentation
+ */
+export { start } from './app/cluster/index.ts';
