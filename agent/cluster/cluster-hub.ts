@@ -40,6 +40,12 @@ export interface ClusterStats {
 /** Sends the group's state to one worker (the IPC wiring's job). */
 export type SendState = (workerId: number, message: StateMessage) => void;
 
+/**
+ * The state goes out again after this long even unchanged, ms: a worker that drifted on its own
+ * (an `override()` called in the worker) is brought back.
+ */
+const REFRESH_MS = 10_000;
+
 const IDLE: LoadSignals = Object.freeze({ eventLoopDelayP99Ms: 0, eventLoopUtilization: 0, cpu: 0 });
 
 export class ClusterHub {
@@ -48,6 +54,7 @@ export class ClusterHub {
   /** Live workers by id, with their last load signals. */
   readonly #workers = new Map<number, LoadSignals | undefined>();
   #lastState = '';
+  #lastBroadcastMs = Number.NEGATIVE_INFINITY;
   #exited = 0;
   #deltas = 0;
   #messagesRefused = 0;
@@ -106,12 +113,17 @@ export class ClusterHub {
     if (this.#workers.delete(workerId)) this.#exited++;
   }
 
-  /** Sends the group's state to every live worker when it changed since the last broadcast. */
+  /**
+   * Sends the group's state to every live worker when it changed since the last broadcast, or
+   * when that was 10 s ago or more.
+   */
   broadcast(): void {
     const state = this.state();
     const text = JSON.stringify(state);
-    if (text === this.#lastState) return;
+    const nowMs = this.#agent.clock.now();
+    if (text === this.#lastState && nowMs - this.#lastBroadcastMs < REFRESH_MS) return;
     this.#lastState = text;
+    this.#lastBroadcastMs = nowMs;
     for (const workerId of this.#workers.keys()) this.#sendTo(workerId, state);
   }
 

@@ -21,7 +21,14 @@ async function loadedBy(module: string): Promise<Loaded> {
 
 /** Packages and built-ins only collector mode (and later, opt-in features) may load. */
 const COLLECTOR_ONLY_PACKAGES = ['fastify', 'protobufjs', '@grpc/grpc-js', 'prom-client'];
-const COLLECTOR_ONLY_BUILTINS = ['node:sqlite', 'node:net', 'node:http2', 'node:dns', 'node:tls'];
+const COLLECTOR_ONLY_BUILTINS = [
+  'node:sqlite',
+  'node:net',
+  'node:http2',
+  'node:dns',
+  'node:tls',
+  'node:cluster',
+];
 
 describe('an embedded import of headroom-otel', () => {
   it('should load no HTTP framework, decoder, gRPC, prom-client or node:sqlite', async () => {

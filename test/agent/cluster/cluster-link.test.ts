@@ -117,6 +117,12 @@ describe('a cluster worker and its primary', () => {
     expect(worker!.down.pending).toHaveLength(1);
     group.flush();
     expect(worker!.agent.modifiers.active()).toEqual([]);
+    // A worker that drifted on its own is brought back by the next refresh.
+    worker!.agent.degradation('svc').override('NONE', 'local');
+    group.clock.advance(10_000);
+    group.hub.broadcast();
+    group.flush();
+    expect(worker!.agent.degradation('svc').level).toBe('MODERATE');
     const state = {
       protocol: CLUSTER_PROTOCOL,
       type: 'state',
