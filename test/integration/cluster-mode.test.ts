@@ -93,8 +93,16 @@ describe('Node cluster mode (the README program)', () => {
       served.set(pid, (served.get(pid) ?? 0) + 1);
       return { pid, recommendations: body.includes('with recommendations') };
     };
-    // Both workers listening (connections alternate between them).
-    await until('both workers', async () => ((await call()) && served.size === 2 ? true : undefined), 60_000);
+    // Both workers started (their hello reached the primary), then both listening: connections
+    // alternate between them. Few warm-up requests, so the premise below holds even under load.
+    await until(
+      'both workers started',
+      async () => (metric((await get(metrics)).body, 'headroom_cluster_workers') === 2 ? true : undefined),
+      60_000,
+    );
+    await until('both workers listening', async () =>
+      (await call()) && served.size === 2 ? true : undefined,
+    );
     for (let i = 0; i < 30; i++) expect((await call()).recommendations).toBe(true);
     // The premise: neither worker alone reached minSamples (25); the group did.
     expect([...served.values()].every((n) => n < 25)).toBe(true);

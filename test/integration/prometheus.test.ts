@@ -104,7 +104,9 @@ describe('Prometheus scraping the agent', () => {
     const optional = [
       'headroom_degradation_transitions_total',
       ...expected.filter((name) =>
-        /^headroom_(receiver|forwarder|exporter_(sent|dropped|retries|queue)|slo_|alert_|state_)/.test(name),
+        /^headroom_(receiver|forwarder|exporter_(sent|dropped|retries|queue)|slo_|alert_|state_|cluster_)/.test(
+          name,
+        ),
       ),
     ];
     expect(names.filter((name) => !optional.includes(name)).sort()).toEqual(
