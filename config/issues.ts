@@ -91,7 +91,13 @@ function flatten(issue: Issue, prefix: readonly PropertyKey[], context: Context)
     case 'invalid_key': {
       const key = String(path.at(-1));
       const detail = issue.issues[0];
-      const why = detail && !isAuthored(detail, key) ? issueMessage(detail, key, undefined) : issue.message;
+      // The key's own issue says what names are allowed: the schema's words when it has some.
+      const why =
+        detail === undefined
+          ? 'not an allowed name'
+          : isAuthored(detail, key)
+            ? detail.message
+            : issueMessage(detail, key, undefined);
       return one(path, 'key', authored ? issue.message : `invalid key ${formatValue(key)}: ${why}`);
     }
     default:

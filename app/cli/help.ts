@@ -26,8 +26,7 @@ export function commandHelp(command: Command): string {
 
 /** The help of `headroom` itself: the commands, the global options. */
 export function mainHelp(commands: readonly Command[], version: string): string {
-  const list = [...commands.map((command) => [command.name, command.summary] as const)];
-  list.push(['help', 'print the help of a command: headroom help agent']);
+  const list = commands.map((command) => [command.name, command.summary] as const);
   return [
     'Usage: headroom <command> [options]',
     wrap(

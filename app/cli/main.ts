@@ -29,6 +29,24 @@ const COMMANDS: readonly Command[] = [
   DEMO_COMMAND,
 ];
 
+/** `headroom help [COMMAND]`, listed last. */
+const HELP_COMMAND: Command = {
+  name: 'help',
+  summary: 'print the help of a command: headroom help agent',
+  usage: 'headroom help [COMMAND]',
+  description: 'Prints the list of commands, or the help of COMMAND (the same as "headroom COMMAND --help").',
+  options: {},
+  exitCodes: [
+    [0, 'printed'],
+    [2, 'usage error: an unknown command, or more than one'],
+  ],
+  example: 'headroom help agent',
+  run: helpCommand,
+};
+
+/** What `headroom --help` lists, and what `headroom help NAME` finds. */
+const LISTED: readonly Command[] = [...COMMANDS, HELP_COMMAND];
+
 /**
  * Runs the CLI with `argv` (without node and script); resolves to the exit code: the command's,
  * 0 for `--help`/`-h`/`help` (anywhere before `--`) and `--version`/`-v`, 2 for a usage error.
@@ -36,12 +54,11 @@ const COMMANDS: readonly Command[] = [
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    io.stderr(mainHelp(COMMANDS, version()));
+    io.stderr(mainHelp(LISTED, version()));
     return USAGE_ERROR;
   }
-  if (name === '--help' || name === '-h') return print(io, mainHelp(COMMANDS, version()));
+  if (name === '--help' || name === '-h') return print(io, mainHelp(LISTED, version()));
   if (name === '--version' || name === '-v') return print(io, `${version()}\n`);
-  if (name === 'help') return helpCommand(rest, io);
   const command = find(name, io);
   if (command === undefined) return USAGE_ERROR;
   if (wantsHelp(rest)) return print(io, commandHelp(command));
@@ -61,9 +78,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 /** `headroom help [command]`. */
-function helpCommand(args: readonly string[], io: CliIo): number {
+function helpCommand(args: string[], io: CliIo): number {
   const [name, ...extra] = args;
-  if (name === undefined) return print(io, mainHelp(COMMANDS, version()));
+  if (name === undefined) return print(io, mainHelp(LISTED, version()));
   if (extra.length > 0) {
     io.stderr(`headroom help: expected one command, got ${args.join(' ')}\n`);
     return USAGE_ERROR;
@@ -74,10 +91,10 @@ function helpCommand(args: readonly string[], io: CliIo): number {
 
 /** The command called `name`; otherwise says so on stderr, with the closest name. */
 function find(name: string, io: CliIo): Command | undefined {
-  const command = COMMANDS.find((candidate) => candidate.name === name);
+  const command = LISTED.find((candidate) => candidate.name === name);
   if (command !== undefined) return command;
   const option = name.startsWith('-');
-  const names = option ? ['--help', '--version'] : [...COMMANDS.map((candidate) => candidate.name), 'help'];
+  const names = option ? ['--help', '--version'] : LISTED.map((candidate) => candidate.name);
   const suggestion = didYouMean(name, names);
   const what = option ? 'option' : 'command';
   const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;

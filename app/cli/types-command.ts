@@ -38,7 +38,7 @@ function typesCommand(args: string[], io: CliIo): number {
   const out = values.out;
   const command = ['headroom types', ...files.map((file) => `--config ${file}`)];
   if (out !== undefined) command.push(`--out ${out}`);
-  const text = namesDeclaration(names, command.join(' '));
+  const text = namesDeclaration(names);
   if (out === undefined) {
     io.stdout(text);
     return 0;

@@ -218,8 +218,10 @@ describe('toConfigIssues', () => {
     const records = z.strictObject({
       quantiles: z.record(z.enum(['p50', 'p99']), z.number()).optional(),
       labels: z.record(z.string().min(2), z.string().max(5)).optional(),
+      names: z.record(z.string().regex(/^[a-z]+$/, 'names are lowercase letters'), z.number()).optional(),
     });
-    const text = 'quantiles: { p50: 1, p99: 2, p95: 3 }\nlabels:\n  a: ok\n  env: production\n';
+    const text =
+      "quantiles: { p50: 1, p99: 2, p95: 3 }\nlabels:\n  a: ok\n  env: production\nnames: { ok: 1, \"it's\": 2 }\n";
     expect(issuesFor(records, text)).toStrictEqual([
       {
         file: 'app.yaml',
@@ -241,6 +243,13 @@ describe('toConfigIssues', () => {
         line: 4,
         column: 8,
         message: 'must be at most 5 characters long; got 10',
+      },
+      {
+        file: 'app.yaml',
+        path: 'names["it\'s"]',
+        line: 5,
+        column: 17,
+        message: 'invalid key "it\'s": names are lowercase letters',
       },
     ]);
   });

@@ -106,6 +106,48 @@ describe('bad input', () => {
     ]);
   });
 
+  it('should refuse "__proto__" as any name, at its key, in every file and nested list', () => {
+    const message =
+      '"__proto__" cannot be a name: JavaScript reserves it for an object\'s prototype; choose another name';
+    const text = [
+      'contexts:',
+      '  __proto__: { budget: 100ms }',
+      '  checkout:',
+      '    budget: 80ms',
+      '    phases: { __proto__: 50% }',
+      'alerting:',
+      '  webhooks:',
+      '    - url: http://127.0.0.1:9/hook',
+      '      headers: { __proto__: x }',
+      '',
+    ].join('\n');
+    expect(issuesOf(() => parseConfig(yaml(text), {}))).toEqual([
+      { file: 'headroom.yaml', path: 'contexts.__proto__', line: 2, column: 3, message },
+      { file: 'headroom.yaml', path: 'contexts.checkout.phases.__proto__', line: 5, column: 15, message },
+      {
+        file: 'headroom.yaml',
+        path: 'alerting.webhooks[0].headers.__proto__',
+        line: 9,
+        column: 18,
+        message,
+      },
+    ]);
+  });
+
+  it('should take the other members of Object.prototype as names, found only where configured', () => {
+    const config = parseConfig(
+      yaml('contexts:\n  toString: { budget: 100ms, phases: { constructor: 100% } }\n'),
+      {},
+    );
+    expect(Object.keys(config.contexts)).toEqual(['emergency', 'routine', 'deliberative', 'toString']);
+    const named = config.contexts['toString' as string];
+    expect([named?.budgetMs, named?.phases['constructor' as string]]).toEqual([100, 1]);
+    expect([
+      config.contexts['valueOf' as string],
+      config.contexts.routine?.phases['toString' as string],
+    ]).toEqual([undefined, undefined]);
+  });
+
   it('should report an unknown key with a did-you-mean', () => {
     expect(issuesOf(() => parseConfig(yaml('window:\n  lenght: 30s\n'), {}))).toEqual([
       {
