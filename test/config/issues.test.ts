@@ -221,7 +221,7 @@ describe('toConfigIssues', () => {
       names: z.record(z.string().regex(/^[a-z]+$/, 'names are lowercase letters'), z.number()).optional(),
     });
     const text =
-      "quantiles: { p50: 1, p99: 2, p95: 3 }\nlabels:\n  a: ok\n  env: production\nnames: { ok: 1, \"it's\": 2 }\n";
+      'quantiles: { p50: 1, p99: 2, p95: 3 }\nlabels:\n  a: ok\n  env: production\nnames: { ok: 1, "it\'s": 2 }\n';
     expect(issuesFor(records, text)).toStrictEqual([
       {
         file: 'app.yaml',
