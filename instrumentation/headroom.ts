@@ -42,6 +42,10 @@ import { HeadroomSpanProcessor } from './span-processor.ts';
 import { Tracker } from './tracker.ts';
 import type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';
 
+/** Said once when `sampler()` is asked for while Headroom runs its own SDK (`start()` without `sdk: 'external'`). */
+export const OWN_SDK_SAMPLER_WARNING =
+  "headroom: headroom.sampler() and headroom.spanProcessors are for your own SDK (NodeSDK) with start({ sdk: 'external' }); this start() registered Headroom's own TracerProvider, so your SDK's registration is refused and its exporters get no span";
+
 export interface HeadroomParts {
   readonly agent: Agent;
   /** Provider Headroom created, or `undefined` when the service owns its SDK. */
@@ -77,6 +81,7 @@ export class EmbeddedHeadroom implements Headroom {
   readonly #shutdownHooks: (() => Promise<void> | void)[] = [];
   #metricsEndpoint: Promise<MetricsEndpoint> = Promise.resolve({ url: undefined });
   #metricProducer: () => MetricProducer = () => NO_METRICS;
+  #ownSdkWarned = false;
 
   constructor(parts: HeadroomParts, service: string, namespace = '') {
     this.service = service;
@@ -157,6 +162,12 @@ export class EmbeddedHeadroom implements Headroom {
   /** `sampler` recording every span (itself when disabled); see {@link Headroom.sampler}. */
   sampler(sampler?: Sampler): Sampler {
     if (this.spanProcessors.length === 0) return sampler ?? defaultSampler();
+    if (this.tracerProvider !== undefined && !this.#ownSdkWarned) {
+      // Asked for by a host SDK's setup: without sdk: 'external' Headroom registered its own
+      // provider, so the host's (NodeSDK's) registration is refused and its exporters get nothing.
+      this.#ownSdkWarned = true;
+      diag.warn(OWN_SDK_SAMPLER_WARNING);
+    }
     return recordingSampler(sampler);
   }
 

@@ -1,7 +1,7 @@
 // start({ sdk: 'external' }) inside a host's own TracerProvider (what NodeSDK builds from
 // `spanProcessors` and `sampler`): Headroom judges every span, the host's exporter keeps its own
 // sampling decision. The real NodeSDK in child processes: test/integration/node-sdk.test.ts.
-import { SpanKind, trace } from '@opentelemetry/api';
+import { diag, SpanKind, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -16,7 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../agent/clock.ts';
 import { startEmbedded } from '../../app/start.ts';
 import type { HeadroomConfigInput } from '../../config/index.ts';
-import type { EmbeddedHeadroom } from '../../instrumentation/headroom.ts';
+import { type EmbeddedHeadroom, OWN_SDK_SAMPLER_WARNING } from '../../instrumentation/headroom.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 import { OtlpSink } from '../helpers/otlp-sink.ts';
 
@@ -138,6 +138,35 @@ describe("start({ sdk: 'external' }) in a host's TracerProvider", () => {
         [{ attributes: { service: 'checkout', operation: 'GET /pay', context: 'emergency' }, value: 1 }],
       ],
     ]);
+  });
+
+  it("should warn once when sampler() is asked of a Headroom that registered its own SDK (start() without sdk: 'external')", async () => {
+    const warnings: string[] = [];
+    diag.setLogger({
+      warn: (message: string) => warnings.push(message),
+      error: () => {},
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    });
+    try {
+      const own = startEmbedded({
+        config: RULES,
+        env: {},
+        registerGlobal: false,
+        loadSampler: new ScriptedLoad(),
+      });
+      running.push(own);
+      own.sampler(new AlwaysOnSampler());
+      own.sampler();
+      expect(warnings.filter((message) => message === OWN_SDK_SAMPLER_WARNING)).toHaveLength(1);
+      startExternal().sampler();
+      expect(warnings.filter((message) => message.includes('headroom.sampler()'))).toEqual([
+        OWN_SDK_SAMPLER_WARNING,
+      ]);
+    } finally {
+      diag.disable();
+    }
   });
 
   it('should give nothing to judge and pass the sampler through when Headroom is disabled', () => {
