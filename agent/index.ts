@@ -89,6 +89,7 @@ export {
   DECISION_SPAN,
   DEGRADATION_DECISION_EVENT,
   HEADROOM_SCOPE,
+  SDK_CHECK_SPAN,
 } from './semconv.ts';
 export {
   type EvictionSource,

@@ -73,6 +73,11 @@ export const ATTR_HTTP_STATUS_CLASS = 'headroom.http.status_class';
 
 /** Span name of the short span that carries each degradation decision. */
 export const DECISION_SPAN = 'headroom.degradation';
+/**
+ * Span name of the probe `start({ sdk: 'external' })` sends once, under an unsampled parent, when
+ * no span has reached Headroom's processor 10 s after start (never exported, never judged).
+ */
+export const SDK_CHECK_SPAN = 'headroom.sdk.check';
 /** Event on an operation or phase span that ended over its effective budget. */
 export const BUDGET_EXCEEDED_EVENT = 'headroom.budget.exceeded';
 /** Event on the `headroom.degradation` span holding one decision. */

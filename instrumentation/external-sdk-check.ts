@@ -1,14 +1,26 @@
 /**
- * With `start({ sdk: 'external' })` the service must add `headroom.spanProcessors` to its own
- * TracerProvider; forgetting it counts nothing and would say nothing. This check says it once: at
- * the first tracked operation whose span did not reach the processor, or, when no span reached it
- * within {@link EXTERNAL_SDK_CHECK_MS} of start, then.
+ * With `start({ sdk: 'external' })` the service must give its own SDK `headroom.spanProcessors`
+ * and `headroom.sampler(...)`; forgetting them counts nothing and would say nothing. This check
+ * says it once: at the first tracked operation whose span did not reach the processor, or, when
+ * no span reached it within {@link EXTERNAL_SDK_CHECK_MS} of start, after a probe: one span
+ * through the global tracer under an unsampled parent, which a service set up as documented
+ * records (Headroom's sampler) but exports nowhere (not sampled) and Headroom never judges (its own
+ * scope). So an idle service set up right hears nothing, and one whose sampler drops the spans
+ * Headroom needs is told.
  */
-import { diag } from '@opentelemetry/api';
-import type { Clock, TimerHandle } from '../agent/index.ts';
+import { diag, ROOT_CONTEXT, TraceFlags, type Tracer, trace } from '@opentelemetry/api';
+import { type Clock, SDK_CHECK_SPAN, type TimerHandle } from '../agent/index.ts';
 
-/** How long after `start()` a processor that has seen no span is reported, ms. */
+/** How long after `start()` a processor that has seen no span is probed, ms. */
 const EXTERNAL_SDK_CHECK_MS = 10_000;
+
+/** A remote parent that was not sampled: the probe's, so exporters drop the probe. */
+const UNSAMPLED_PARENT = trace.setSpanContext(ROOT_CONTEXT, {
+  traceId: '48656164726f6f6d2073646b20636b21',
+  spanId: '48656164726f6f6d',
+  traceFlags: TraceFlags.NONE,
+  isRemote: true,
+});
 
 /** The warning, the same from both checks. */
 export const EXTERNAL_SDK_WARNING =
@@ -25,9 +37,13 @@ export class ExternalSdkCheck {
   #timer: TimerHandle | undefined;
   #done = false;
 
-  constructor(witness: SpanWitness, clock: Clock) {
+  /** @param tracer Headroom's tracer of the global provider, which the probe goes through */
+  constructor(witness: SpanWitness, clock: Clock, tracer: Tracer) {
     this.#witness = witness;
-    this.#timer = clock.every(EXTERNAL_SDK_CHECK_MS, () => this.verify());
+    this.#timer = clock.every(EXTERNAL_SDK_CHECK_MS, () => {
+      if (!this.#witness.sawSpan) probe(tracer);
+      this.verify();
+    });
   }
 
   /** Whether the check is over (reported or satisfied): callers skip it from then on. */
@@ -47,5 +63,14 @@ export class ExternalSdkCheck {
     this.#done = true;
     this.#timer?.cancel();
     this.#timer = undefined;
+  }
+}
+
+/** Starts and ends the probe span; never throws into the timer. */
+function probe(tracer: Tracer): void {
+  try {
+    tracer.startSpan(SDK_CHECK_SPAN, {}, UNSAMPLED_PARENT).end();
+  } catch (error) {
+    diag.error('headroom: the SDK check could not start its probe span', error);
   }
 }

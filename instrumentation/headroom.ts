@@ -144,7 +144,11 @@ export class EmbeddedHeadroom implements Headroom {
    * when the span did not reach `spanProcessor`. Never throws.
    */
   watchExternalSdk(clock: Clock): void {
-    this.#externalCheck = new ExternalSdkCheck(this.spanProcessor as HeadroomSpanProcessor, clock);
+    this.#externalCheck = new ExternalSdkCheck(
+      this.spanProcessor as HeadroomSpanProcessor,
+      clock,
+      this.tracer,
+    );
   }
 
   #checked<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {

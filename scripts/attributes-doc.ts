@@ -84,6 +84,12 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
     `Kind server, one per request. When a YAML rule matches its route, it (or the instrumentation's server span) carries ${[CONTEXT, BUDGET_MS, OPERATION].map(code).join(', ')}.`,
   ),
   name('span', DECISION_SPAN, 'each degradation decision', `${code(LEVEL)} and one ${code(DECISION)} event.`),
+  name(
+    'span',
+    semconv.SDK_CHECK_SPAN,
+    "`start({ sdk: 'external' })`, once, when no span reached Headroom's processor 10 s after start",
+    'A probe under an unsampled remote parent: recorded by `headroom.sampler()`, so it reaches the processor; exported by no exporter; never judged.',
+  ),
   name('event', EXCEEDED, SPANS, 'The span ended over its effective budget.'),
   name('event', DECISION, `${code(DECISION_SPAN)} span`, 'One decision, with its evidence when it has one.'),
   name('attribute', CONTEXT, `${SPANS}, ${ON_DECISION}`, 'Budget context (`emergency`, `routine`, ...).', {

@@ -36,6 +36,7 @@ describe('the telemetry names registry', () => {
       'headroom.http.status_class',
       'headroom.operation',
       'headroom.phase',
+      'headroom.sdk.check',
       'headroom:alert:event',
       'headroom:budget:violation',
       'headroom:degradation:decision',

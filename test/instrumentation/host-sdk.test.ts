@@ -12,10 +12,11 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../agent/clock.ts';
 import { startEmbedded } from '../../app/start.ts';
 import type { HeadroomConfigInput } from '../../config/index.ts';
+import { EXTERNAL_SDK_WARNING } from '../../instrumentation/external-sdk-check.ts';
 import { type EmbeddedHeadroom, OWN_SDK_SAMPLER_WARNING } from '../../instrumentation/headroom.ts';
 import { ScriptedLoad } from '../helpers/agent.ts';
 import { OtlpSink } from '../helpers/otlp-sink.ts';
@@ -24,6 +25,7 @@ const running: EmbeddedHeadroom[] = [];
 afterEach(async () => {
   for (const headroom of running.splice(0)) await headroom.shutdown();
   trace.disable();
+  vi.restoreAllMocks();
 });
 
 const RULES: HeadroomConfigInput = {
@@ -32,13 +34,17 @@ const RULES: HeadroomConfigInput = {
   rules: [{ match: { kind: 'server', attributes: { 'http.route': '/pay' } }, context: 'emergency' }],
 };
 
-function startExternal(config: HeadroomConfigInput = RULES, env: Record<string, string> = {}) {
+function startExternal(
+  config: HeadroomConfigInput = RULES,
+  env: Record<string, string> = {},
+  clock = new ManualClock(Date.now()),
+) {
   const headroom = startEmbedded({
     config,
     env,
     sdk: 'external',
     registerGlobal: false,
-    clock: new ManualClock(Date.now()),
+    clock,
     loadSampler: new ScriptedLoad(),
   });
   running.push(headroom);
@@ -177,5 +183,35 @@ describe("start({ sdk: 'external' }) in a host's TracerProvider", () => {
     expect(headroom.sampler().toString()).toBe(
       new ParentBasedSampler({ root: new AlwaysOnSampler() }).toString(),
     );
+  });
+
+  it("should say nothing 10 s after start for an idle service whose SDK took Headroom's processors and sampler, exporting no probe", () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const clock = new ManualClock(Date.now());
+    const headroom = startExternal(RULES, {}, clock);
+    const { exporter, provider } = hostProvider(
+      headroom,
+      new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    );
+    trace.setGlobalTracerProvider(provider);
+    clock.advance(10_000);
+    clock.advance(60_000);
+    expect(warn).not.toHaveBeenCalled();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(counts(headroom)).toEqual([]);
+  });
+
+  it("should warn once, 10 s after start, when the SDK took Headroom's processors but not its sampler", () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const clock = new ManualClock(Date.now());
+    const headroom = startExternal(RULES, {}, clock);
+    const provider = new TracerProvider({
+      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+      spanProcessors: [...headroom.spanProcessors],
+    });
+    trace.setGlobalTracerProvider(provider);
+    clock.advance(10_000);
+    clock.advance(60_000);
+    expect(warn.mock.calls).toEqual([[EXTERNAL_SDK_WARNING]]);
   });
 });
