@@ -11,6 +11,9 @@
  * registerHeadroomMetrics(headroom);
  * @packageDocumentation
  */
+// First: on an unsupported Node.js the import stops here with HEADROOM_ERR_NODE_UNSUPPORTED.
+import './node-version.ts';
+
 export { MetricNameTakenError } from './errors.ts';
 export {
   type MetricProducerSource,

@@ -4,7 +4,15 @@ import { isSupportedNode, MINIMUM_NODE_VERSION } from '../node-version.ts';
 import { runNode } from './helpers/child-process.ts';
 import { UNSUPPORTED_NODE } from './helpers/unsupported-node.ts';
 
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } };
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  engines: { node: string };
+  exports: Record<string, string | { default: string }>;
+};
+
+/** The compiled module of every entry point the package exports (subpaths included). */
+const ENTRY_POINTS = Object.values(manifest.exports).flatMap((target) =>
+  typeof target === 'object' && target.default.endsWith('.js') ? [target.default] : [],
+);
 
 describe('the supported Node.js versions', () => {
   it("should be package.json's engines.node, in the >=MAJOR.MINOR.PATCH form bin/headroom.js reads", () => {
@@ -49,10 +57,15 @@ describe('on an unsupported Node.js', () => {
     }
   });
 
-  it('should refuse the import of the package with HEADROOM_ERR_NODE_UNSUPPORTED before anything else runs', async () => {
+  it('should refuse the import of every entry point with HEADROOM_ERR_NODE_UNSUPPORTED before anything else runs', async () => {
+    expect(ENTRY_POINTS).toContain('./dist/index.js');
     const program = `
-      try { await import('./dist/index.js'); console.log('imported'); }
-      catch (error) { console.log(JSON.stringify({ name: error.name, code: error.code, message: error.message })); }`;
+      const results = [];
+      for (const entry of ${JSON.stringify(ENTRY_POINTS)}) {
+        try { await import(entry); results.push({ entry, imported: true }); }
+        catch (error) { results.push({ entry, name: error.name, code: error.code, message: error.message }); }
+      }
+      console.log(JSON.stringify(results));`;
     const { stdout: version } = await runNode(['--version'], { executable: UNSUPPORTED_NODE, env: {} });
     const result = await runNode(['--input-type=module', '--eval', program], {
       executable: UNSUPPORTED_NODE,
@@ -61,11 +74,12 @@ describe('on an unsupported Node.js', () => {
     expect([result.code, result.stderr, JSON.parse(result.stdout)]).toEqual([
       0,
       '',
-      {
+      ENTRY_POINTS.map((entry) => ({
+        entry,
         name: 'UnsupportedNodeError',
         code: 'HEADROOM_ERR_NODE_UNSUPPORTED',
         message: `headroom-otel needs Node.js ${MINIMUM_NODE_VERSION} or later; this is Node.js ${version.trim().slice(1)}`,
-      },
+      })),
     ]);
   });
 });

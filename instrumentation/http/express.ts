@@ -14,6 +14,9 @@
  * });
  * @packageDocumentation
  */
+// First: on an unsupported Node.js the import stops here with HEADROOM_ERR_NODE_UNSUPPORTED.
+import '../../node-version.ts';
+
 import { context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Headroom } from '../types.ts';

@@ -12,6 +12,9 @@
  * app.get('/users/:id', async (request) => db.user(request.params.id, { signal: request.headroom.signal }));
  * @packageDocumentation
  */
+// First: on an unsupported Node.js the import stops here with HEADROOM_ERR_NODE_UNSUPPORTED.
+import '../../node-version.ts';
+
 import { type Context, context } from '@opentelemetry/api';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { HEADROOM_SCOPE } from '../../agent/index.ts';

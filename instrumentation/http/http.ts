@@ -13,6 +13,9 @@
  * }, { routes: ['/users/:id'] })).listen(8080);
  * @packageDocumentation
  */
+// First: on an unsupported Node.js the import stops here with HEADROOM_ERR_NODE_UNSUPPORTED.
+import '../../node-version.ts';
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, diag } from '@opentelemetry/api';
 import type { Headroom } from '../types.ts';
