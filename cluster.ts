@@ -8,4 +8,7 @@
  * if (cluster.isPrimary) cluster.fork();
  * @packageDocumentation
  */
+// First: on an unsupported Node.js the import stops here with HEADROOM_ERR_NODE_UNSUPPORTED.
+import './node-version.ts';
+
 export { start } from './app/cluster/index.ts';
