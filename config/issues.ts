@@ -176,7 +176,8 @@ function likeliestBranch(branches: readonly (readonly Issue[])[]): number {
   return best;
 }
 
-function locateIssue(issue: FlatIssue, locate: Locate): ConfigIssue {
+/** The issue with the file, line and column `locate` gives its path. */
+export function locateIssue(issue: FlatIssue, locate: Locate): ConfigIssue {
   const path: ConfigPath = issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s));
   const { file, line, column } = locate(path, issue.anchor);
   const position = line === undefined ? {} : { line, column: column ?? 1 };

@@ -1,5 +1,6 @@
 import type { ConfigIssue } from '../errors.ts';
-import { type ConfigPath, formatPath, type Locate } from './location.ts';
+import { locateIssue } from './issues.ts';
+import type { ConfigPath, Locate } from './location.ts';
 import { isMapping } from './tree.ts';
 
 /**
@@ -8,6 +9,7 @@ import { isMapping } from './tree.ts';
  * named so would become the record's prototype, and be lost as a name).
  */
 const RESERVED = '__proto__';
+const RESERVED_MESSAGE = `"${RESERVED}" cannot be a name: JavaScript reserves it for an object's prototype; choose another name`;
 
 /**
  * Every mapping key `__proto__` in the merged configuration, as an issue at the key, found
@@ -21,15 +23,6 @@ export function reservedKeyIssues(value: unknown, locate: Locate, path: ConfigPa
   return Object.entries(value).flatMap(([key, item]) => {
     const at = [...path, key];
     if (key !== RESERVED) return reservedKeyIssues(item, locate, at);
-    const { file, line, column } = locate(at, 'key');
-    const position = line === undefined ? {} : { line, column: column ?? 1 };
-    return [
-      {
-        file,
-        path: formatPath(at),
-        ...position,
-        message: `"${RESERVED}" cannot be a name: JavaScript reserves it for an object's prototype; choose another name`,
-      },
-    ];
+    return [locateIssue({ path: at, anchor: 'key', message: RESERVED_MESSAGE }, locate)];
   });
 }
