@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { adaptiveSchema } from './schema/adaptive.ts';
+import { admissionSchema, criticalitySchema } from './schema/admission.ts';
 import { alertingSchema, sloSchema } from './schema/alerting.ts';
 import { contextsSchema, evaluationSchema, ruleSchema, windowSchema } from './schema/budgets.ts';
 import { apiSchema, receiverSchema } from './schema/collector.ts';
@@ -41,6 +42,8 @@ export const configSchema = z
     limits: limitsSchema.prefault({}),
     adaptive: adaptiveSchema.prefault({}),
     degradation: degradationSchema.prefault({}),
+    criticality: criticalitySchema.prefault({}),
+    admission: admissionSchema.prefault({}),
     exporters: exportersSchema.prefault({}),
     receiver: receiverSchema.prefault({}),
     api: apiSchema.prefault({}),

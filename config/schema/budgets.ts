@@ -3,6 +3,7 @@
  * window and evaluation cadence they are judged over.
  */
 import { z } from 'zod';
+import { criticality } from './admission.ts';
 import { withUnitNames } from './unit-names.ts';
 import { duration, percent, percentile } from './units.ts';
 
@@ -31,6 +32,10 @@ const contextSchema = withUnitNames(
     evaluationInterval: duration()
       .optional()
       .meta({ description: 'How often this context is evaluated; defaults to evaluation.interval.' }),
+    criticality: criticality.optional().meta({
+      description:
+        'Criticality of operations in this context unless a rule or the code says otherwise; CRITICAL when omitted.',
+    }),
   }),
   { budget: 'budgetMs', evaluationInterval: 'evaluationIntervalMs' },
 );
@@ -109,6 +114,10 @@ export const ruleSchema = withUnitNames(
         .string()
         .optional()
         .meta({ description: 'Operation name for the series; defaults to the span name.' }),
+      criticality: criticality.optional().meta({
+        description:
+          "Criticality of the matched operations (an HTTP route's requests); wins over the context's.",
+      }),
       budget: duration().optional().meta({
         description:
           "Overrides the context's budget for this rule's operation: set `operation` too, unless `match.spanName` names it.",

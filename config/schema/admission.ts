@@ -1,0 +1,154 @@
+/**
+ * Criticality and admission (load shedding). `criticality` gives each class its budget multiplier
+ * and says whose baggage may raise a request's class; `admission` steers, per service, the
+ * probability that a request of each class is rejected before its work starts: lowest classes
+ * first, capped per class, never CRITICAL_PLUS. Classes and their order come from Google SRE
+ * ("Handling Overload"); the rising, capped rejection probability from Envoy's admission control.
+ */
+import { z } from 'zod';
+import { DEGRADATION_LEVEL_KEYS } from './degradation.ts';
+import { withUnitNames } from './unit-names.ts';
+import { duration, percent, percentile, whenValid } from './units.ts';
+
+/** The criticality classes, most important first (Google SRE's names). */
+const CRITICALITIES = Object.freeze(['CRITICAL_PLUS', 'CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'] as const);
+
+/** A criticality class name as written in YAML (exact, upper case). */
+export const criticality = z.enum(CRITICALITIES, {
+  error: (issue) =>
+    `must be one of ${CRITICALITIES.join(', ')} (upper case, as Google SRE names them); got ${JSON.stringify(issue.input)}`,
+});
+
+/** The classes admission may reject: every class but CRITICAL_PLUS. */
+const SHEDDABLE_CLASSES = ['CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'] as const;
+
+/** A rejection probability per class that admission may reject; CRITICAL_PLUS is refused. */
+const rejectionByClass = z
+  .strictObject({
+    CRITICAL: percent().optional(),
+    SHEDDABLE_PLUS: percent().optional(),
+    SHEDDABLE: percent().optional(),
+  })
+  .meta({ description: 'A percentage per class; CRITICAL_PLUS is never rejected, so it has none.' });
+
+const classSchema = z.strictObject({
+  budgetMultiplier: z.number().positive().default(1).meta({
+    description:
+      'Budgets of operations in this class are multiplied by this (the former adaptive.qos multipliers).',
+  }),
+});
+
+export const criticalitySchema = z.strictObject({
+  classes: z
+    .strictObject({
+      CRITICAL_PLUS: classSchema.prefault({}),
+      CRITICAL: classSchema.prefault({}),
+      SHEDDABLE_PLUS: classSchema.prefault({}),
+      SHEDDABLE: classSchema.prefault({}),
+    })
+    .prefault({}),
+  trustedPeers: z.array(z.string().min(1)).default([]).meta({
+    description:
+      "Addresses or CIDR blocks (10.0.0.0/8, ::1) whose incoming baggage may raise a request's class; from anyone else baggage can only lower it.",
+  }),
+});
+
+const levelSchema = z.strictObject({
+  minRejection: rejectionByClass.prefault({}).meta({
+    description: 'Floor of the rejection probability at this level and above, e.g. SHEDDABLE: 100%.',
+  }),
+  maxRejection: rejectionByClass.prefault({}).meta({
+    description: 'Cap of the rejection probability at this level and above (raises or lowers the base cap).',
+  }),
+});
+
+export const admissionSchema = withUnitNames(
+  z
+    .strictObject({
+      enabled: z.boolean().default(true).meta({
+        description: 'false: admit() and the HTTP middleware admit every request; probabilities stay 0.',
+      }),
+      percentile: percentile.prefault('p95').meta({
+        description: "Percentile of each class's duration/budget ratio the controller steers.",
+      }),
+      window: duration({ minMs: 1000, maxMs: 300_000 })
+        .prefault('10s')
+        .meta({ description: 'Sliding window of the per-class ratios the controller reads.' }),
+      minSamples: z.number().int().min(1).default(20).meta({
+        description: 'Fewest samples a protected class needs in the window before the controller moves.',
+      }),
+      targetRatio: z.number().positive().default(1).meta({
+        description:
+          'Protected classes are steered to this percentile/budget ratio (1 = exactly the budget).',
+      }),
+      maxStep: percent().prefault('10%').meta({
+        description: 'Most a rejection probability moves in one evaluation tick.',
+      }),
+      recovery: withUnitNames(
+        z.strictObject({
+          improvement: percent()
+            .prefault('25%')
+            .meta({ description: 'The ratio must be this far below targetRatio before shedding eases.' }),
+          sustain: duration().prefault('5s').meta({ description: 'How long the improvement must hold.' }),
+        }),
+        { sustain: 'sustainMs' },
+      ).prefault({}),
+      retryAfter: duration({ minMs: 1000 }).prefault('1s').meta({
+        description: 'Retry-After of a rejected HTTP request (whole seconds, rounded up).',
+      }),
+      maxRejection: z
+        .strictObject({
+          CRITICAL: percent().prefault('50%'),
+          SHEDDABLE_PLUS: percent().prefault('90%'),
+          SHEDDABLE: percent().prefault('90%'),
+        })
+        .prefault({})
+        .meta({ description: "Cap of each class's rejection probability below any level's own cap." }),
+      levels: z
+        .strictObject({
+          minimal: levelSchema.prefault({}),
+          moderate: levelSchema.prefault({}),
+          severe: levelSchema.prefault({ maxRejection: { SHEDDABLE: '100%' } }),
+          critical: levelSchema.prefault({ minRejection: { SHEDDABLE: '100%' } }),
+        })
+        .prefault({})
+        .meta({
+          description:
+            'Per degradation level (and every level above it): floors and caps of the rejection probabilities.',
+        }),
+    })
+    .superRefine(checkFloorsUnderCaps, whenValid('maxRejection', 'levels')),
+  { window: 'windowMs', retryAfter: 'retryAfterMs' },
+);
+
+type Rejections = Partial<Record<(typeof SHEDDABLE_CLASSES)[number], number>>;
+
+/** At each level, with what lower levels set carried up, a floor must not exceed the cap. */
+function checkFloorsUnderCaps(
+  admission: {
+    maxRejection: Required<Rejections>;
+    levels: Record<
+      (typeof DEGRADATION_LEVEL_KEYS)[number],
+      { minRejection: Rejections; maxRejection: Rejections }
+    >;
+  },
+  ctx: z.core.$RefinementCtx,
+): void {
+  const caps: Rejections = { ...admission.maxRejection };
+  const floors: Rejections = {};
+  for (const level of DEGRADATION_LEVEL_KEYS) {
+    const own = admission.levels[level];
+    Object.assign(caps, own.maxRejection);
+    Object.assign(floors, own.minRejection);
+    for (const criticality of SHEDDABLE_CLASSES) {
+      const floor = floors[criticality];
+      const cap = caps[criticality] as number;
+      if (floor === undefined || floor <= cap || own.minRejection[criticality] === undefined) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['levels', level, 'minRejection', criticality],
+        message: `admission.levels.${level}.minRejection.${criticality} (${floor * 100}%) must be at most the cap in force at ${level}, ${cap * 100}% (admission.maxRejection or a levels.*.maxRejection at or below ${level})`,
+      });
+    }
+  }
+}
