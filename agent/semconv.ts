@@ -71,6 +71,18 @@ export const ATTR_DURATION_MS = 'headroom.duration_ms';
 /** Status class of an HTTP request judged by the middleware: `2xx`, `3xx`, `4xx` or `5xx`. */
 export const ATTR_HTTP_STATUS_CLASS = 'headroom.http.status_class';
 
+/**
+ * Criticality class of an operation or request (`CRITICAL_PLUS`, `CRITICAL`, `SHEDDABLE_PLUS`,
+ * `SHEDDABLE`): set by admission, the HTTP middleware and track(); read back to judge the class's
+ * latency. The same name is the W3C baggage key the class travels under.
+ */
+export const ATTR_CRITICALITY = 'headroom.criticality';
+/**
+ * `rejected` on the server span of a request admission turned away (503): such a span is never
+ * judged against a budget, so shed requests do not make latency look better than it is.
+ */
+export const ATTR_ADMISSION_OUTCOME = 'headroom.admission.outcome';
+
 /** Span name of the short span that carries each degradation decision. */
 export const DECISION_SPAN = 'headroom.degradation';
 /**

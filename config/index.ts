@@ -33,6 +33,7 @@ export {
   sdkDisabled,
 } from './otel-env.ts';
 export { type ConfigOptions, resolveConfig } from './resolve-config.ts';
+export { CRITICALITIES } from './schema/admission.ts';
 export { DEGRADATION_LEVEL_KEYS } from './schema/degradation.ts';
 export { formatDuration, formatMs, PERCENTILES, parseDurationMs } from './schema/units.ts';
 export { configSchema, type HeadroomConfig, type HeadroomConfigInput } from './schema.ts';

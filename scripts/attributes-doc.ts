@@ -157,6 +157,24 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
   ),
   name(
     'attribute',
+    semconv.ATTR_CRITICALITY,
+    `${MIDDLEWARE_SPAN}, operation spans of \`track()\``,
+    'Criticality class: `CRITICAL_PLUS`, `CRITICAL`, `SHEDDABLE_PLUS` or `SHEDDABLE`; also the W3C baggage key the class travels under.',
+    {
+      ...string,
+      readBy:
+        "the span processor and the collector's receiver: the class whose latency admission control judges",
+    },
+  ),
+  name(
+    'attribute',
+    semconv.ATTR_ADMISSION_OUTCOME,
+    MIDDLEWARE_SPAN,
+    '`rejected` when admission turned the request away (503); such a span is not judged.',
+    { ...string, readBy: 'the span processor and the receiver: a rejected request is never judged' },
+  ),
+  name(
+    'attribute',
     semconv.ATTR_HTTP_ROUTE,
     MIDDLEWARE_SPAN,
     `${SEMCONV} Route template (\`/users/:id\`), once routed.`,

@@ -11,7 +11,12 @@ import { withUnitNames } from './unit-names.ts';
 import { duration, percent, percentile, whenValid } from './units.ts';
 
 /** The criticality classes, most important first (Google SRE's names). */
-const CRITICALITIES = Object.freeze(['CRITICAL_PLUS', 'CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'] as const);
+export const CRITICALITIES = Object.freeze([
+  'CRITICAL_PLUS',
+  'CRITICAL',
+  'SHEDDABLE_PLUS',
+  'SHEDDABLE',
+] as const);
 
 /** A criticality class name as written in YAML (exact, upper case). */
 export const criticality = z.enum(CRITICALITIES, {
@@ -72,7 +77,7 @@ export const admissionSchema = withUnitNames(
         description: "Percentile of each class's duration/budget ratio the controller steers.",
       }),
       window: duration({ minMs: 1000, maxMs: 300_000 })
-        .prefault('10s')
+        .prefault('3s')
         .meta({ description: 'Sliding window of the per-class ratios the controller reads.' }),
       minSamples: z.number().int().min(1).default(20).meta({
         description: 'Fewest samples a protected class needs in the window before the controller moves.',
@@ -100,7 +105,7 @@ export const admissionSchema = withUnitNames(
         .strictObject({
           CRITICAL: percent().prefault('50%'),
           SHEDDABLE_PLUS: percent().prefault('90%'),
-          SHEDDABLE: percent().prefault('90%'),
+          SHEDDABLE: percent().prefault('100%'),
         })
         .prefault({})
         .meta({ description: "Cap of each class's rejection probability below any level's own cap." }),
@@ -108,8 +113,8 @@ export const admissionSchema = withUnitNames(
         .strictObject({
           minimal: levelSchema.prefault({}),
           moderate: levelSchema.prefault({}),
-          severe: levelSchema.prefault({ maxRejection: { SHEDDABLE: '100%' } }),
-          critical: levelSchema.prefault({ minRejection: { SHEDDABLE: '100%' } }),
+          severe: levelSchema.prefault({ minRejection: { SHEDDABLE: '100%' } }),
+          critical: levelSchema.prefault({}),
         })
         .prefault({})
         .meta({

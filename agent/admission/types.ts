@@ -1,0 +1,119 @@
+/** The contract of admission control: what `admit()` answers, the decisions it takes, its state. */
+import type { DegradationLevel } from '../degradation/levels.ts';
+import type { Percentile } from '../window/index.ts';
+import type { Criticality } from './criticality.ts';
+
+/** Why a request was rejected. */
+export const REJECTION_REASONS = Object.freeze([
+  /** The controller's probability for the class (protected classes over budget). */
+  'overload',
+  /** The floor the current degradation level sets for the class (`admission.levels.*.minRejection`). */
+  'degradation-level',
+] as const);
+
+/** One of {@link REJECTION_REASONS}. */
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Stable code of a rejection, for logs, replies and metrics. */
+export const ADMISSION_REJECTED = 'HEADROOM_ADMISSION_REJECTED';
+
+/** An admitted request. */
+export interface Admitted {
+  readonly admitted: true;
+  /** The class the request was judged in (after code, YAML and baggage precedence). */
+  readonly criticality: Criticality;
+}
+
+/** A rejected request: do not start its work; an HTTP server answers 503 with Retry-After. */
+export interface Rejected {
+  readonly admitted: false;
+  readonly criticality: Criticality;
+  /** Always {@link ADMISSION_REJECTED}. */
+  readonly code: typeof ADMISSION_REJECTED;
+  readonly reason: RejectionReason;
+  /** The class's rejection probability when the request was judged, 0..1. */
+  readonly probability: number;
+  /** When to try again, ms (`admission.retryAfter`). */
+  readonly retryAfterMs: number;
+  /** A sentence for humans, e.g. for the 503 body. */
+  readonly message: string;
+}
+
+/** What `admit()` returns; it never throws. */
+export type AdmissionResult = Admitted | Rejected;
+
+/** Why a class's rejection probability changed. */
+export const ADMISSION_REASONS = Object.freeze([
+  /** Protected classes over `admission.targetRatio`: shedding rises (bounded by `maxStep`). */
+  'overload',
+  /** Protected classes below the exit ratio for `recovery.sustain`: shedding eases. */
+  'recovery',
+  /** The degradation level changed the class's floor or cap. */
+  'degradation-level',
+  /** A config reload changed the caps, floors or `enabled`. */
+  'reconfigured',
+] as const);
+
+/** One of {@link ADMISSION_REASONS}. */
+export type AdmissionReason = (typeof ADMISSION_REASONS)[number];
+
+/** The measurement an overload or recovery decision rests on. */
+export interface AdmissionEvidence {
+  /** The protected class whose ratio drove the decision (the worst one). */
+  readonly criticality: Criticality;
+  readonly percentile: Percentile;
+  /** That percentile of the class's duration/effective-budget ratios over `admission.window`. */
+  readonly ratio: number;
+  /** `admission.targetRatio` (overload) or the exit ratio `targetRatio x (1 - improvement)` (recovery). */
+  readonly thresholdRatio: number;
+  /** Samples of that class in the window. */
+  readonly samples: number;
+}
+
+/** One change of one class's rejection probability; frozen, safe to keep, log and serialize. */
+export interface AdmissionDecision {
+  /** 1 for a service's first admission decision, then +1 per decision. */
+  readonly seq: number;
+  /** ms since the epoch. */
+  readonly at: number;
+  /** `service.namespace`; '' when none. */
+  readonly namespace: string;
+  readonly service: string;
+  readonly criticality: Criticality;
+  /** Rejection probability before, 0..1. */
+  readonly from: number;
+  /** Rejection probability after, 0..1. */
+  readonly to: number;
+  readonly reason: AdmissionReason;
+  /** A sentence for humans with the numbers behind the decision. */
+  readonly message: string;
+  /** Absent for level and reload decisions. */
+  readonly evidence?: AdmissionEvidence;
+  /** The service's degradation level when the decision was taken. */
+  readonly level: DegradationLevel;
+}
+
+/** Called synchronously with each admission decision; a listener that throws is logged and skipped. */
+export type AdmissionListener = (decision: AdmissionDecision) => void;
+
+/** One class's admission now. */
+export interface ClassAdmission {
+  /** Rejection probability in force, 0..1 (the controller's, raised to the level's floor, cut to the cap). */
+  readonly probability: number;
+  /** The cap in force at the current level. */
+  readonly maxProbability: number;
+  /** The floor in force at the current level. */
+  readonly minProbability: number;
+  /** Requests admitted and rejected since the service's admission started (cumulative counters). */
+  readonly admitted: number;
+  readonly rejected: number;
+}
+
+/** A snapshot of one service's admission, for APIs and dashboards. */
+export interface AdmissionState {
+  readonly namespace: string;
+  readonly service: string;
+  readonly enabled: boolean;
+  readonly classes: Readonly<Record<Criticality, ClassAdmission>>;
+  readonly lastDecision?: AdmissionDecision;
+}
