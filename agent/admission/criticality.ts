@@ -5,6 +5,7 @@
  * sheddable request stays sheddable across the call graph.
  */
 import { CRITICALITIES } from '../../config/index.ts';
+import { ATTR_CRITICALITY } from '../semconv.ts';
 
 export { CRITICALITIES };
 
@@ -18,7 +19,7 @@ export const DEFAULT_CRITICALITY: Criticality = 'CRITICAL';
  * W3C baggage key (https://www.w3.org/TR/baggage/) the class is propagated under, value one of
  * {@link CRITICALITIES}: `baggage: headroom.criticality=SHEDDABLE`.
  */
-export const CRITICALITY_BAGGAGE_KEY = 'headroom.criticality';
+export const CRITICALITY_BAGGAGE_KEY = ATTR_CRITICALITY;
 
 const RANK: Readonly<Record<Criticality, number>> = Object.freeze({
   CRITICAL_PLUS: 3,

@@ -18,12 +18,14 @@ describe('the telemetry names registry', () => {
   it('should hold exactly these names (a rename or a new name shows up here)', () => {
     expect(constants.map(([, name]) => name).sort()).toEqual([
       'headroom-otel',
+      'headroom.admission.outcome',
       'headroom.budget.context',
       'headroom.budget.exceeded',
       'headroom.budget.ms',
       'headroom.budget.observed_ms',
       'headroom.budget.percentile',
       'headroom.budget.ratio',
+      'headroom.criticality',
       'headroom.degradation',
       'headroom.degradation.decision',
       'headroom.degradation.disabled_features',
