@@ -1,0 +1,107 @@
+/**
+ * What `bench/shedding.bench.ts` prints (not a benchmark itself): per class tables, the run second
+ * by second (the controller's rejection probabilities beside what the clients got) and the verdict.
+ */
+import { formatTable } from './harness.ts';
+import type { ClassResult, ClientSecond } from './shedding-load.ts';
+import type { ServiceSecond } from './shedding-service.ts';
+
+/** The classes the verdict protects, and the share of their offered load they must get through. */
+const PROTECTED = ['CRITICAL_PLUS', 'CRITICAL'];
+const MIN_GOODPUT_RATIO = 0.9;
+const SHEDDABLE_CLASSES = ['CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'];
+
+/** A latency for a table: `unanswered` when some request never got an answer, `-` without any. */
+export function ms(value: number): string {
+  if (Number.isNaN(value)) return '-';
+  return Number.isFinite(value) ? value.toFixed(1) : 'unanswered';
+}
+
+/** One table row per class: offered, outcomes, p95 against the budget, goodput and its ratio. */
+export function classTable(results: readonly ClassResult[], budgetMs: number): string {
+  const header = [
+    'class',
+    'offered/s',
+    'completed',
+    '503',
+    'failed/unanswered',
+    'p95 ms vs budget',
+    'goodput/s',
+    'goodput/offered',
+  ];
+  const rows = results.map((result) => [
+    result.criticality,
+    result.offeredPerSecond.toFixed(1),
+    String(result.completed),
+    String(result.rejected),
+    String(result.failed + result.unanswered),
+    `${ms(result.p95Ms)} ${result.p95Ms <= budgetMs ? '<=' : '>'} ${budgetMs}`,
+    result.goodputPerSecond.toFixed(1),
+    `${(goodputRatio(result) * 100).toFixed(1)} %`,
+  ]);
+  return formatTable(header, rows);
+}
+
+function goodputRatio(result: ClassResult): number {
+  return result.offeredPerSecond === 0 ? 0 : result.goodputPerSecond / result.offeredPerSecond;
+}
+
+/**
+ * The run second by second: the service's level, rejection probabilities, queue and admitted
+ * requests (its report that arrived within that second), beside each class's p95 and share of
+ * 503s as the clients got them (by the second the requests were due, since the load started).
+ */
+export function secondsTable(
+  service: readonly (ServiceSecond | undefined)[],
+  client: readonly ClientSecond[],
+  classes: readonly string[],
+): string {
+  const header = [
+    's',
+    'level',
+    ...SHEDDABLE_CLASSES.map((c) => `p(${c})`),
+    'queued',
+    'admitted/s',
+    ...classes.map((c) => `${c} p95 ms / 503 %`),
+  ];
+  const rows = client.map((second, i) => {
+    const own = service[i];
+    const probability = (c: string) => {
+      const p = own?.rejection[c];
+      return p === undefined ? '-' : p.toFixed(2);
+    };
+    return [
+      String(second.second),
+      own?.level ?? '-',
+      ...SHEDDABLE_CLASSES.map(probability),
+      String(own?.queued ?? '-'),
+      String(own?.started ?? '-'),
+      ...second.classes.map((c) => `${ms(c.p95Ms)} / ${(c.rejectedShare * 100).toFixed(0)}`),
+    ];
+  });
+  return formatTable(header, rows);
+}
+
+/**
+ * Why the run fails, empty when it passes: with admission on, a protected class over the budget
+ * at p95 or with goodput under 90 % of its offered load; with it off, a class within the budget.
+ */
+export function failures(
+  on: readonly ClassResult[],
+  off: readonly ClassResult[],
+  budgetMs: number,
+): string[] {
+  const problems: string[] = [];
+  for (const c of on.filter((result) => PROTECTED.includes(result.criticality))) {
+    if (!(c.p95Ms <= budgetMs))
+      problems.push(`admission on: ${c.criticality} p95 ${ms(c.p95Ms)} ms > ${budgetMs} ms`);
+    if (goodputRatio(c) < MIN_GOODPUT_RATIO)
+      problems.push(
+        `admission on: ${c.criticality} goodput ${c.goodputPerSecond.toFixed(1)}/s is ` +
+          `${(goodputRatio(c) * 100).toFixed(1)} % of ${c.offeredPerSecond.toFixed(1)}/s offered (< 90 %)`,
+      );
+  }
+  for (const c of off.filter((result) => result.p95Ms <= budgetMs))
+    problems.push(`admission off: ${c.criticality} p95 ${ms(c.p95Ms)} ms within the budget`);
+  return problems;
+}

@@ -1,0 +1,142 @@
+/**
+ * The service of `bench/shedding.bench.ts` (not a benchmark itself), run in its own process:
+ *   node bench/shedding-service.ts --config headroom.yaml [--slots 8] [--service-ms 40]
+ * A node:http server on 127.0.0.1 port 0 whose listener is wrapped by Headroom's HTTP middleware
+ * (`budgetListener`, the source of `headroom-otel/http`) with the route `/work`. Each request
+ * holds one of `slots` slots for `service-ms` (a timer, not CPU: the capacity, slots / service
+ * time, holds on 2 cores shared with the load generator) and waits in a FIFO queue for a free
+ * slot otherwise; it ignores its deadline, as a service that does not read `requestBudget(req)`.
+ * Talks to its parent over IPC: `{ kind: 'listening', url }` once up, then once a second a
+ * {@link ServiceSecond} (what the controller and the queue did); exits on SIGTERM or disconnect.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { startEmbedded } from '../app/start.ts';
+import { budgetListener } from '../instrumentation/http/http.ts';
+
+/** The service's state over one second, sent to the parent. */
+export interface ServiceSecond {
+  readonly kind: 'second';
+  /** Seconds since the service started. */
+  readonly atS: number;
+  /** The service's degradation level at the end of the second. */
+  readonly level: string;
+  /** The admission controller's rejection probability per class (empty before it exists). */
+  readonly rejection: Readonly<Record<string, number>>;
+  /** Requests waiting for a slot at the end of the second. */
+  readonly queued: number;
+  /** Requests that got a slot during the second (reached the handler: admitted). */
+  readonly started: number;
+}
+
+/** The service's first message: where it listens. */
+export interface ServiceListening {
+  readonly kind: 'listening';
+  readonly url: string;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    config: { type: 'string' },
+    slots: { type: 'string', default: '8' },
+    'service-ms': { type: 'string', default: '40' },
+  },
+});
+const slots = Number(args.slots);
+const serviceMs = Number(args['service-ms']);
+const startedMs = performance.now();
+
+const headroom = startEmbedded({ configFiles: [args.config!] });
+const SERVICE_NAME = headroom.agent.config.service.name!; // the YAML names it
+
+/** A fixed number of slots, taken in arrival order. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+  #head = 0;
+  started = 0;
+
+  constructor(count: number) {
+    this.#free = count;
+  }
+
+  get queued(): number {
+    return this.#waiting.length - this.#head;
+  }
+
+  /** Runs `work` once a slot is free; the slot is held until `work`'s release is called. */
+  take(work: (release: () => void) => void): void {
+    const run = () => {
+      this.started++;
+      work(() => this.#release());
+    };
+    if (this.#free > 0) {
+      this.#free--;
+      run();
+    } else this.#waiting.push(run);
+  }
+
+  #release(): void {
+    if (this.#head < this.#waiting.length) {
+      const next = this.#waiting[this.#head++]!;
+      if (this.#head > 4096) {
+        this.#waiting.splice(0, this.#head);
+        this.#head = 0;
+      }
+      next();
+    } else this.#free++;
+  }
+}
+
+const work = new Slots(slots);
+
+function handle(_request: IncomingMessage, response: ServerResponse): void {
+  work.take((release) => {
+    setTimeout(() => {
+      release();
+      response.end('ok');
+    }, serviceMs);
+  });
+}
+
+const server = createServer(
+  { keepAliveTimeout: 60_000 },
+  budgetListener(headroom, handle, { routes: ['/work'] }),
+);
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  send({ kind: 'listening', url: `http://127.0.0.1:${port}` } satisfies ServiceListening);
+});
+
+setInterval(() => {
+  send({
+    kind: 'second',
+    atS: Math.round((performance.now() - startedMs) / 1000),
+    level: headroom.level,
+    rejection: rejectionProbabilities(),
+    queued: work.queued,
+    started: work.started,
+  } satisfies ServiceSecond);
+  work.started = 0;
+}, 1000);
+
+/** The admission controller's rejection probability per class (none before admission exists). */
+function rejectionProbabilities(): Record<string, number> {
+  // TEMPORARY until the controller's slice lands on main: agent.admission(service) per DESIGN15.md.
+  const agent = headroom.agent as unknown as {
+    admission?: (service: string) => { probability(criticality: string): number };
+  };
+  if (agent.admission === undefined) return {};
+  const controller = agent.admission(SERVICE_NAME);
+  const classes = ['CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'];
+  return Object.fromEntries(classes.map((c) => [c, controller.probability(c)]));
+}
+
+function send(message: ServiceListening | ServiceSecond): void {
+  if (process.connected) process.send!(message);
+}
+
+const stop = () => process.exit(0);
+process.on('SIGTERM', stop);
+process.on('disconnect', stop);
