@@ -35,7 +35,7 @@ export class OpenLoad {
   readonly #random: () => number;
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 4096, keepAliveMsecs: 10_000 });
   readonly requests: SentRequest[] = [];
-  /** When the first {@link OpenLoad.start} was called (performance.now()), ms. */
+  /** When {@link OpenLoad.start} was last called (performance.now()), ms. */
   startedMs = Number.NaN;
   #timer: NodeJS.Timeout | undefined;
   #rate = 0;
@@ -56,7 +56,7 @@ export class OpenLoad {
   /** Sends at `perSecond` from now on (mean rate of a Poisson process). */
   start(perSecond: number): void {
     this.#rate = perSecond;
-    if (Number.isNaN(this.startedMs)) this.startedMs = performance.now();
+    this.startedMs = performance.now();
     this.#nextMs = performance.now() + this.#interval();
     this.#timer ??= setInterval(() => this.#tick(), PACING_INTERVAL_MS);
   }

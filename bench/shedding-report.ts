@@ -6,19 +6,97 @@ import { formatTable } from './harness.ts';
 import type { ClassResult, ClientSecond } from './shedding-load.ts';
 import type { ServiceSecond } from './shedding-service.ts';
 
+/** The settings of a run, as the bench's options give them. */
+export interface RunOptions {
+  readonly slots: number;
+  readonly serviceMs: number;
+  readonly budgetMs: number;
+  readonly overload: number;
+  readonly warmupS: number;
+  readonly durationS: number;
+  readonly admissionWarmupS: number;
+}
+
+/** A measured period: per class, all classes together, and how late the load generator sent. */
+export interface Period {
+  readonly classes: readonly ClassResult[];
+  readonly total: ClassResult;
+  readonly lagP99Ms: number;
+}
+
+/** Step 1: the capacity C found, the probes of the search (rate, p95 ms) and the period at C. */
+export interface Capacity {
+  readonly capacity: number;
+  readonly slotsPerSecond: number;
+  readonly probes: readonly (readonly string[])[];
+  readonly measured: Period;
+}
+
+/** Step 2 (admission on): the period, and the run second by second on both sides. */
+export interface OverloadRun extends Period {
+  readonly clientSeconds: readonly ClientSecond[];
+  readonly serviceSeconds: readonly (ServiceSecond | undefined)[];
+}
+
 /** The classes the verdict protects, and the share of their offered load they must get through. */
 const PROTECTED = ['CRITICAL_PLUS', 'CRITICAL'];
 const MIN_GOODPUT_RATIO = 0.9;
 const SHEDDABLE_CLASSES = ['CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'];
 
+/** Prints the capacity step, the overloaded runs per class and the run with admission second by second. */
+export function printReport(
+  options: RunOptions,
+  capacity: Capacity,
+  on: OverloadRun,
+  off: Period,
+  elapsedS: number,
+): void {
+  const { measured } = capacity;
+  console.log(
+    `Node ${process.version}; service: ${options.slots} slots x ${options.serviceMs} ms (at most ` +
+      `${capacity.slotsPerSecond.toFixed(0)} req/s), budget ${options.budgetMs} ms at p95; ` +
+      `${elapsedS.toFixed(0)} s in all\n`,
+  );
+  console.log(
+    `Capacity search (admission off, 2 s warm-up + 4 s per probe): ` +
+      capacity.probes.map(([rate, p95]) => `${rate}/s p95 ${p95} ms`).join(', '),
+  );
+  console.log(
+    `C = ${capacity.capacity.toFixed(1)} req/s; measured at C (${options.warmupS} s warm-up + ` +
+      `${options.durationS} s): p95 ${ms(measured.total.p95Ms)} ms, goodput ` +
+      `${measured.total.goodputPerSecond.toFixed(1)}/s of ${measured.total.offeredPerSecond.toFixed(1)}/s ` +
+      `offered; load generator lag p99 ${measured.lagP99Ms.toFixed(1)} ms\n`,
+  );
+  for (const [name, run] of [
+    ['on', on],
+    ['off', off],
+  ] as const) {
+    const warmupS = name === 'on' ? options.admissionWarmupS : options.warmupS;
+    console.log(
+      `${options.overload}x C = ${(options.overload * capacity.capacity).toFixed(1)} req/s, admission ` +
+        `${name} (${warmupS} s warm-up + ${options.durationS} s; load generator lag p99 ` +
+        `${run.lagP99Ms.toFixed(1)} ms):`,
+    );
+    console.log(`${classTable(run.classes, options.budgetMs)}\n`);
+  }
+  console.log('Admission on, second by second:');
+  console.log(
+    `${secondsTable(
+      on.serviceSeconds,
+      on.clientSeconds,
+      on.classes.map((c) => c.criticality),
+    )}\n`,
+  );
+}
+
 /** A latency for a table: `unanswered` when some request never got an answer, `-` without any. */
-export function ms(value: number): string {
+function ms(value: number): string {
   if (Number.isNaN(value)) return '-';
   return Number.isFinite(value) ? value.toFixed(1) : 'unanswered';
 }
 
 /** One table row per class: offered, outcomes, p95 against the budget, goodput and its ratio. */
-export function classTable(results: readonly ClassResult[], budgetMs: number): string {
+function classTable(results: readonly ClassResult[], budgetMs: number): string {
   const header = [
     'class',
     'offered/s',
@@ -48,10 +126,10 @@ function goodputRatio(result: ClassResult): number {
 
 /**
  * The run second by second: the service's level, rejection probabilities, queue and admitted
- * requests (its report that arrived within that second), beside each class's p95 and share of
+ * requests (its report of a second that ended within that one), beside each class's p95 and share of
  * 503s as the clients got them (by the second the requests were due, since the load started).
  */
-export function secondsTable(
+function secondsTable(
   service: readonly (ServiceSecond | undefined)[],
   client: readonly ClientSecond[],
   classes: readonly string[],

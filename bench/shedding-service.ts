@@ -18,8 +18,8 @@ import { budgetListener } from '../instrumentation/http/http.ts';
 /** The service's state over one second, sent to the parent. */
 export interface ServiceSecond {
   readonly kind: 'second';
-  /** Seconds since the service started. */
-  readonly atS: number;
+  /** When the second ended: epoch ms (`performance.timeOrigin + performance.now()`, sub-ms). */
+  readonly atMs: number;
   /** The service's degradation level at the end of the second. */
   readonly level: string;
   /** The admission controller's rejection probability per class (empty before it exists). */
@@ -45,7 +45,6 @@ const { values: args } = parseArgs({
 });
 const slots = Number(args.slots);
 const serviceMs = Number(args['service-ms']);
-const startedMs = performance.now();
 
 const headroom = startEmbedded({ configFiles: [args.config!] });
 const SERVICE_NAME = headroom.agent.config.service.name!; // the YAML names it
@@ -112,7 +111,7 @@ server.listen(0, '127.0.0.1', () => {
 setInterval(() => {
   send({
     kind: 'second',
-    atS: Math.round((performance.now() - startedMs) / 1000),
+    atMs: performance.timeOrigin + performance.now(),
     level: headroom.level,
     rejection: rejectionProbabilities(),
     queued: work.queued,

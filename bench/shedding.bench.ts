@@ -8,8 +8,9 @@
 // class of each request in W3C baggage from a trusted peer (127.0.0.1). Steps, in one run:
 //  1. capacity C with admission off: a bisection of short probes for the rate whose p95 reaches the
 //     budget, then a measured period at C (warm-up, then `duration` s);
-//  2. `overload` x C offered, 10 % CRITICAL_PLUS, 20 % CRITICAL, 70 % SHEDDABLE, admission on
-//     (after `admission-warmup` s for the controller to settle), then the same with it off.
+//  2. a fresh service serves C / 2 for 3 s (warm), then is offered `overload` x C, 10 % CRITICAL_PLUS,
+//     20 % CRITICAL, 70 % SHEDDABLE, admission on (measured after `admission-warmup` s, for the
+//     controller to settle), then the same with admission off.
 // PASS when, with admission on, CRITICAL_PLUS and CRITICAL have p95 <= budget and goodput
 // (completed within budget per second) >= 90 % of what they offered, and with it off every class
 // is over the budget. The controller's rejection probabilities are printed second by second.
@@ -22,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { quantile } from './harness.ts';
 import { bySecond, type ClassShare, OpenLoad, summarize } from './shedding-load.ts';
-import { classTable, failures, ms, secondsTable } from './shedding-report.ts';
+import { failures, printReport } from './shedding-report.ts';
 import type { ServiceListening, ServiceSecond } from './shedding-service.ts';
 
 const { values: args } = parseArgs({
@@ -55,6 +56,8 @@ const MIX: readonly ClassShare[] = [
   { criticality: 'SHEDDABLE', share: 0.7 },
 ];
 const CLASSES = MIX.map((c) => c.criticality);
+/** How long a service serves C / 2 before it is overloaded, ms. */
+const PRELOAD_MS = 3000;
 /** How long answers are awaited after a measured period before the rest count as unanswered. */
 const GRACE_MS = 2000;
 
@@ -90,8 +93,7 @@ admission:
 
 interface Service {
   readonly url: string;
-  /** The service's seconds, each with when it arrived here (performance.now()). */
-  readonly seconds: (ServiceSecond & { readonly receivedMs: number })[];
+  readonly seconds: ServiceSecond[];
   stop(): Promise<void>;
 }
 
@@ -106,11 +108,11 @@ async function startService(admission: boolean): Promise<Service> {
     { env: { ...env, OTEL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   live.add(child);
-  const seconds: Service['seconds'] = [];
+  const seconds: ServiceSecond[] = [];
   const listening = new Promise<string>((resolve, reject) => {
     child.on('message', (message: ServiceListening | ServiceSecond) => {
       if (message.kind === 'listening') resolve(message.url);
-      else seconds.push({ ...message, receivedMs: performance.now() });
+      else seconds.push(message);
     });
     child.once('exit', (code) => reject(new Error(`the service exited (${code}) before listening`)));
   });
@@ -179,13 +181,17 @@ async function overload(capacity: number, admission: boolean) {
   const service = await startService(admission);
   const load = new OpenLoad(service.url, MIX, options.seed + 1);
   try {
+    // The overload hits a warm service: JIT done, connections open, as in production.
+    load.start(capacity / 2);
+    await sleep(PRELOAD_MS);
     const warmupS = admission ? options.admissionWarmupS : options.warmupS;
     const result = await offer(load, options.overload * capacity, warmupS, options.durationS);
     const clientSeconds = bySecond(load.requests, CLASSES, load.startedMs, result.toMs, options.budgetMs);
-    // Beside each second of the load, the service's report that arrived within it.
+    // Beside each second of the load, the service's report of a second that ended within it
+    // (both processes read performance.timeOrigin + performance.now()).
     const serviceSeconds = clientSeconds.map(({ second }) => {
-      const endMs = load.startedMs + second * 1000;
-      return service.seconds.find((s) => s.receivedMs >= endMs - 1000 && s.receivedMs < endMs);
+      const endMs = performance.timeOrigin + load.startedMs + second * 1000;
+      return service.seconds.findLast((s) => s.atMs >= endMs - 1000 && s.atMs < endMs);
     });
     return { ...result, clientSeconds, serviceSeconds };
   } finally {
@@ -200,36 +206,7 @@ const on = await overload(capacity.capacity, true);
 const off = await overload(capacity.capacity, false);
 const elapsedS = (performance.now() - startedMs) / 1000;
 
-const { measured } = capacity;
-console.log(
-  `Node ${process.version}; service: ${options.slots} slots x ${options.serviceMs} ms (at most ` +
-    `${capacity.slotsPerSecond.toFixed(0)} req/s), budget ${options.budgetMs} ms at p95; ` +
-    `${elapsedS.toFixed(0)} s in all\n`,
-);
-console.log(
-  `Capacity search (admission off, 2 s warm-up + 4 s per probe): ` +
-    capacity.probes.map(([rate, p95]) => `${rate}/s p95 ${p95} ms`).join(', '),
-);
-console.log(
-  `C = ${capacity.capacity.toFixed(1)} req/s; measured at C (${options.warmupS} s warm-up + ` +
-    `${options.durationS} s): p95 ${ms(measured.total.p95Ms)} ms, goodput ` +
-    `${measured.total.goodputPerSecond.toFixed(1)}/s of ${measured.total.offeredPerSecond.toFixed(1)}/s ` +
-    `offered; load generator lag p99 ${measured.lagP99Ms.toFixed(1)} ms\n`,
-);
-for (const [name, run] of [
-  ['on', on],
-  ['off', off],
-] as const) {
-  const warmupS = name === 'on' ? options.admissionWarmupS : options.warmupS;
-  console.log(
-    `${options.overload}x C = ${(options.overload * capacity.capacity).toFixed(1)} req/s, admission ${name} ` +
-      `(${warmupS} s warm-up + ${options.durationS} s; load generator lag p99 ${run.lagP99Ms.toFixed(1)} ms):`,
-  );
-  console.log(`${classTable(run.classes, options.budgetMs)}\n`);
-}
-console.log('Admission on, second by second:');
-console.log(`${secondsTable(on.serviceSeconds, on.clientSeconds, CLASSES)}\n`);
-
+printReport(options, capacity, on, off, elapsedS);
 const problems = failures(on.classes, off.classes, options.budgetMs);
 console.log(
   `${problems.length === 0 ? 'PASS' : 'FAIL'}: at ${options.overload}x capacity, admission on keeps ` +
