@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
+import type { AdmissionController } from './admission/admission-controller.ts';
+import { AdmissionRegistry } from './admission/admission-registry.ts';
+import type { AdmissionDecision, AdmissionListener } from './admission/types.ts';
 import type { AgentHealth } from './agent-health.ts';
 import { type AgentParts, buildAgentParts } from './agent-parts.ts';
 import type { BudgetResolver, LoadFactorSource } from './budget/budget-resolver.ts';
@@ -53,6 +56,8 @@ export interface AgentOptions {
    * @default the agent's load monitor
    */
   readonly budgetLoad?: LoadFactorSource;
+  /** Uniform draws in [0, 1) that decide each admission (`admit()`). @default Math.random */
+  readonly random?: () => number;
 }
 
 /** What one evaluation tick produced. */
@@ -60,6 +65,8 @@ export interface TickResult {
   readonly at: number;
   readonly verdicts: readonly Verdict[];
   readonly decisions: readonly DegradationDecision[];
+  /** Changes of admission probabilities the tick caused, after the degradation decisions. */
+  readonly admissionDecisions: readonly AdmissionDecision[];
   /** Wall time the tick took, ms (the agent's own overhead). */
   readonly durationMs: number;
 }
@@ -96,6 +103,7 @@ export class Agent implements Recorder {
   #timer: TimerHandle | undefined;
   #lastTick: TickResult | undefined;
   readonly #path: RecordPath;
+  readonly #admission: AdmissionRegistry;
 
   constructor(options: AgentOptions) {
     this.clock = options.clock ?? systemClock;
@@ -104,6 +112,14 @@ export class Agent implements Recorder {
     this.#budgetLoad = options.budgetLoad;
     this.#parts = buildAgentParts(options.config, this.clock, this.#partOptions());
     this.#path = new RecordPath(this.#parts.registry, this.#parts.maxDurationMs);
+    const { admission, api } = options.config;
+    this.#admission = new AdmissionRegistry({
+      config: admission,
+      clock: this.clock,
+      random: options.random,
+      auditLogSize: api.historySize,
+    });
+    this.#sweep.addSource(this.#admission.activity);
   }
 
   /** The configuration in force. */
@@ -144,6 +160,7 @@ export class Agent implements Recorder {
     this.#parts = buildAgentParts(config, this.clock, this.#partOptions(), this.#parts);
     this.#path.rebind(this.#parts.registry, this.#parts.maxDurationMs);
     for (const manager of this.#managers.values()) manager.reconfigure(config.degradation);
+    this.#admission.reconfigure(config.admission, config.api.historySize);
     if (running) this.start();
   }
 
@@ -199,6 +216,21 @@ export class Agent implements Recorder {
       });
     }
     return manager;
+  }
+
+  /**
+   * The admission controller of a service (load shedding by criticality), created on first use
+   * with the service's degradation manager and dropped with it; ticked after it with its level.
+   * @param namespace `service.namespace` of the service; '' when none
+   */
+  admission(service: string, namespace = ''): AdmissionController {
+    const { id } = this.degradation(service, namespace);
+    return this.#admission.get(id);
+  }
+
+  /** Listens to the admission decisions of every service, present and future; returns the unsubscribe function. */
+  onAdmissionDecision(listener: AdmissionListener): () => void {
+    return this.#admission.subscribe(listener);
   }
 
   /** Each service's degradation state as plain data, by {@link serviceKey}, for a checkpoint. */
@@ -331,17 +363,20 @@ export class Agent implements Recorder {
     const at = this.clock.now();
     let verdicts: Verdict[] = [];
     const decisions: DegradationDecision[] = [];
+    let admissionDecisions: AdmissionDecision[] = [];
     try {
       verdicts = this.#parts.evaluator.evaluate(this.registry.list(), at, (target) =>
         due(target.evaluationIntervalMs),
       );
       this.#publishViolations(verdicts);
       this.#decide(verdicts, decisions);
+      admissionDecisions = this.#admission.observe((id) => this.degradation(id.service, id.namespace).level);
       this.#evictIdle(at);
     } catch (error) {
       diag.error('headroom: evaluation tick failed', error);
     }
-    const result = { at, verdicts, decisions, durationMs: performance.now() - startedMs };
+    const durationMs = performance.now() - startedMs;
+    const result = { at, verdicts, decisions, admissionDecisions, durationMs };
     this.#lastTick = result;
     this.#ticks++;
     this.#evaluationMsTotal += result.durationMs;
@@ -384,6 +419,7 @@ export class Agent implements Recorder {
       const manager = this.#managers.get(key) as DegradationManager;
       const finalState = manager.state();
       this.#managers.delete(key);
+      this.#admission.evict(key);
       this.#servicesEvicted++;
       for (const listener of this.#evictionListeners) {
         try {

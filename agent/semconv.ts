@@ -99,6 +99,8 @@ export const DEGRADATION_DECISION_EVENT = 'headroom.degradation.decision';
 export const BUDGET_VIOLATION_CHANNEL = 'headroom:budget:violation';
 /** `node:diagnostics_channel` each degradation decision is published on. */
 export const DEGRADATION_DECISION_CHANNEL = 'headroom:degradation:decision';
+/** `node:diagnostics_channel` each admission decision (a class's rejection probability changed) is published on. */
+export const ADMISSION_DECISION_CHANNEL = 'headroom:admission:decision';
 /** `node:diagnostics_channel` each alert event (firing, resolved, ...) is published on. */
 export const ALERT_EVENT_CHANNEL = 'headroom:alert:event';
 

@@ -200,6 +200,12 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
   name('resource', semconv.ATTR_SERVICE_VERSION, 'the resource, when configured', SEMCONV, string),
   name('channel', semconv.BUDGET_VIOLATION_CHANNEL, CHANNEL, 'Each verdict over budget, at each tick.'),
   name('channel', semconv.DEGRADATION_DECISION_CHANNEL, CHANNEL, 'Each degradation decision.'),
+  name(
+    'channel',
+    semconv.ADMISSION_DECISION_CHANNEL,
+    CHANNEL,
+    "Each admission decision (a class's rejection probability changed).",
+  ),
   name('channel', semconv.ALERT_EVENT_CHANNEL, CHANNEL, 'Each alert event (firing, resolved, ...).'),
 ];
 

@@ -2,6 +2,8 @@
 
 // The semantic-convention names admission writes and reads (agent/semconv.ts holds every name).
 export { ATTR_ADMISSION_OUTCOME, ATTR_CRITICALITY } from '../semconv.ts';
+export { AdmissionController, type AdmissionControllerOptions } from './admission-controller.ts';
+export type { AdmissionConfig } from './admission-law.ts';
 export {
   CRITICALITIES,
   CRITICALITY_BAGGAGE_KEY,

@@ -115,5 +115,10 @@ export interface AdmissionState {
   readonly service: string;
   readonly enabled: boolean;
   readonly classes: Readonly<Record<Criticality, ClassAdmission>>;
+  /**
+   * The controller's shed pressure, 0 up to the sum of the caps in force: poured into the classes'
+   * probabilities from SHEDDABLE up. Always set by `AdmissionController.state()`.
+   */
+  readonly pressure?: number;
   readonly lastDecision?: AdmissionDecision;
 }

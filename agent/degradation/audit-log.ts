@@ -6,7 +6,7 @@ import type { DegradationDecision } from './types.ts';
 /** Decisions an audit log keeps unless told otherwise. */
 export const DEFAULT_AUDIT_LOG_SIZE = 1000;
 
-/** Columns of {@link AuditLog.toCSV}, in order. */
+/** Columns of a degradation {@link AuditLog.toCSV}, in order. */
 const AUDIT_CSV_COLUMNS = Object.freeze([
   'seq',
   'at',
@@ -25,16 +25,26 @@ const AUDIT_CSV_COLUMNS = Object.freeze([
 ] as const);
 
 /** The reading side of an {@link AuditLog}. */
-export type ReadonlyAuditLog = Pick<AuditLog, 'capacity' | 'size' | 'entries' | 'toJSON' | 'toCSV'>;
+export type ReadonlyAuditLog<D = DegradationDecision> = Pick<
+  AuditLog<D>,
+  'capacity' | 'size' | 'entries' | 'toJSON' | 'toCSV'
+>;
+
+/** How an {@link AuditLog} renders its decisions as CSV: the header's columns and one row per decision. */
+export interface CsvFormat<D> {
+  readonly columns: readonly string[];
+  /** The row's fields, unquoted, in `columns` order. */
+  row(decision: D): readonly string[];
+}
 
 /** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
 function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-function csvRow(decision: DegradationDecision): string {
+function csvRow(decision: DegradationDecision): string[] {
   const { evidence, actions } = decision;
-  const fields = [
+  return [
     String(decision.seq),
     new Date(decision.at).toISOString(),
     decision.service,
@@ -50,12 +60,14 @@ function csvRow(decision: DegradationDecision): string {
     actions.disabled.join(';'),
     actions.enabled.join(';'),
   ];
-  return fields.map(csvField).join(',');
 }
 
+const DEGRADATION_CSV: CsvFormat<DegradationDecision> = { columns: AUDIT_CSV_COLUMNS, row: csvRow };
+
 /** A ring of the last `capacity` decisions; the oldest is dropped first. */
-export class AuditLog {
-  readonly #ring: (DegradationDecision | undefined)[];
+export class AuditLog<D = DegradationDecision> {
+  readonly #ring: (D | undefined)[];
+  readonly #format: CsvFormat<D>;
   /** Index the next decision goes to. */
   #next = 0;
   #size = 0;
@@ -64,8 +76,13 @@ export class AuditLog {
    * @param capacity decisions kept, a whole number from 1; anything else is reported through `diag`
    *   and replaced (fractions truncated, below 1 raised to 1, non-finite values by the default).
    * @default 1000
+   * @param format the CSV rendering; @default the degradation decisions' columns
    */
-  constructor(capacity: number = DEFAULT_AUDIT_LOG_SIZE) {
+  constructor(
+    capacity: number = DEFAULT_AUDIT_LOG_SIZE,
+    format: CsvFormat<D> = DEGRADATION_CSV as unknown as CsvFormat<D>,
+  ) {
+    this.#format = format;
     const usable = Number.isFinite(capacity) ? Math.max(1, Math.trunc(capacity)) : DEFAULT_AUDIT_LOG_SIZE;
     if (usable !== capacity)
       diag.warn(`headroom: audit log size ${capacity} is not a whole number >= 1; using ${usable}`);
@@ -83,29 +100,34 @@ export class AuditLog {
   }
 
   /** Records `decision`, dropping the oldest when full. */
-  add(decision: DegradationDecision): void {
+  add(decision: D): void {
     this.#ring[this.#next] = decision;
     this.#next = (this.#next + 1) % this.#ring.length;
     this.#size = Math.min(this.#size + 1, this.#ring.length);
   }
 
   /** The kept decisions, oldest first (a new array). */
-  entries(): DegradationDecision[] {
+  entries(): D[] {
     const start = (this.#next - this.#size + this.#ring.length) % this.#ring.length;
-    const out: DegradationDecision[] = [];
-    for (let i = 0; i < this.#size; i++)
-      out.push(this.#ring[(start + i) % this.#ring.length] as DegradationDecision);
+    const out: D[] = [];
+    for (let i = 0; i < this.#size; i++) out.push(this.#ring[(start + i) % this.#ring.length] as D);
     return out;
   }
 
   /** The kept decisions, oldest first, as `JSON.stringify` should render them. */
-  toJSON(): DegradationDecision[] {
+  toJSON(): D[] {
     return this.entries();
   }
 
-  /** RFC 4180 CSV (CRLF line ends, header first), `at` in ISO 8601, feature lists joined with `;`. */
+  /**
+   * RFC 4180 CSV (CRLF line ends, header first); for degradation decisions `at` in ISO 8601 and
+   * feature lists joined with `;`.
+   */
   toCSV(): string {
-    const rows = [AUDIT_CSV_COLUMNS.join(','), ...this.entries().map(csvRow)];
+    const rows = [
+      this.#format.columns.join(','),
+      ...this.entries().map((decision) => this.#format.row(decision).map(csvField).join(',')),
+    ];
     return `${rows.join('\r\n')}\r\n`;
   }
 }

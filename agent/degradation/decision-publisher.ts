@@ -2,22 +2,34 @@
  * Delivers decisions to in-process listeners and to `node:diagnostics_channel`, isolating failures:
  * a listener that throws is reported through `diag` and the others still run.
  */
-import { channel } from 'node:diagnostics_channel';
+import { type Channel, channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import { DEGRADATION_DECISION_CHANNEL } from '../semconv.ts';
-import type { DecisionListener, DegradationDecision } from './types.ts';
+import type { DegradationDecision } from './types.ts';
 
-const decisionChannel = channel(DEGRADATION_DECISION_CHANNEL);
-
-/** Listener registry plus channel publication, in decision order even when a listener re-enters. */
-export class DecisionPublisher {
+/**
+ * Listener registry plus channel publication, in decision order even when a listener re-enters.
+ * Degradation decisions by default; admission decisions use their own channel and kind.
+ */
+export class DecisionPublisher<D extends { readonly seq: number } = DegradationDecision> {
   // One entry per subscribe() call, so subscribing the same function twice needs two unsubscribes.
-  readonly #listeners = new Set<{ readonly listener: DecisionListener }>();
-  readonly #queue: DegradationDecision[] = [];
+  readonly #listeners = new Set<{ readonly listener: (decision: D) => void }>();
+  readonly #queue: D[] = [];
+  readonly #channel: Channel;
+  readonly #kind: string;
   #draining = false;
 
+  /**
+   * @param channelName the `node:diagnostics_channel` decisions are published on
+   * @param kind what the decisions are, for log lines (`a degradation listener threw`)
+   */
+  constructor(channelName = DEGRADATION_DECISION_CHANNEL, kind = 'degradation') {
+    this.#channel = channel(channelName);
+    this.#kind = kind;
+  }
+
   /** Adds `listener`; returns the function that removes it (idempotent). */
-  subscribe(listener: DecisionListener): () => void {
+  subscribe(listener: (decision: D) => void): () => void {
     const entry = { listener };
     this.#listeners.add(entry);
     return () => {
@@ -29,7 +41,7 @@ export class DecisionPublisher {
    * Delivers `decision` to every listener, then to the channel. A decision taken inside a listener
    * is queued and delivered after the current one, so every listener sees decisions in `seq` order.
    */
-  publish(decision: DegradationDecision): void {
+  publish(decision: D): void {
     this.#queue.push(decision);
     if (this.#draining) return;
     this.#draining = true;
@@ -41,15 +53,15 @@ export class DecisionPublisher {
     }
   }
 
-  #deliver(decision: DegradationDecision): void {
+  #deliver(decision: D): void {
     for (const { listener } of this.#listeners) {
       try {
         listener(decision);
       } catch (error) {
-        diag.error(`headroom: a degradation listener threw on decision ${decision.seq}; ignored`, error);
+        diag.error(`headroom: a ${this.#kind} listener threw on decision ${decision.seq}; ignored`, error);
       }
     }
     // Node reports a throwing channel subscriber as an uncaught exception on the next tick; nothing to catch here.
-    if (decisionChannel.hasSubscribers) decisionChannel.publish(decision);
+    if (this.#channel.hasSubscribers) this.#channel.publish(decision);
   }
 }

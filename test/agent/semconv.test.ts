@@ -39,6 +39,7 @@ describe('the telemetry names registry', () => {
       'headroom.operation',
       'headroom.phase',
       'headroom.sdk.check',
+      'headroom:admission:decision',
       'headroom:alert:event',
       'headroom:budget:violation',
       'headroom:degradation:decision',

@@ -1,0 +1,221 @@
+/**
+ * One service's admission controller (load shedding by criticality): finished operations' duration
+ * /budget ratios in, per class; at each tick a shed pressure that rises while the protected classes
+ * are over `admission.targetRatio` and eases once they have been well under it for
+ * `recovery.sustain`; `admit()` rejects each class with the probability the pressure, the caps and
+ * the degradation level's floors give it. The law is in admission-law.ts; every change of a
+ * class's probability is an {@link AdmissionDecision}, audited and published.
+ */
+import { diag } from '@opentelemetry/api';
+import type { Clock } from '../clock.ts';
+import { DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from '../degradation/audit-log.ts';
+import { DecisionPublisher } from '../degradation/decision-publisher.ts';
+import type { DegradationLevel } from '../degradation/levels.ts';
+import { ADMISSION_DECISION_CHANNEL } from '../semconv.ts';
+import { type ServiceId, serviceId } from '../service-id.ts';
+import { admissionAuditLog } from './admission-audit.ts';
+import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
+import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
+import { type Cause, nextPressure } from './admission-step.ts';
+import { ClassCounters, classBounds, classStates } from './class-counters.ts';
+import { ClassWindows } from './class-windows.ts';
+import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
+import type { AdmissionDecision, AdmissionListener, AdmissionResult, AdmissionState } from './types.ts';
+
+/** Options of {@link AdmissionController}. */
+export interface AdmissionControllerOptions {
+  /** The parsed `admission` config section. */
+  readonly config: AdmissionConfig;
+  /** Source of decision times and of "now" for the ratio windows, ms since the epoch. */
+  readonly clock: Clock;
+  /** service.name stamped on every decision. @default 'unknown_service:node' */
+  readonly service?: string;
+  /** service.namespace stamped on every decision. @default '' (none) */
+  readonly namespace?: string;
+  /** Uniform draws in [0, 1) that decide each admission. @default Math.random */
+  readonly random?: () => number;
+  /** Decisions the audit log keeps. @default 1000 */
+  readonly auditLogSize?: number;
+}
+
+/**
+ * @example
+ * const admission = new AdmissionController({ config: config.admission, clock: systemClock, service: 'checkout' });
+ * onSpanEnd((span) => admission.record(span.criticality, span.durationMs / span.budgetMs, span.endMs));
+ * everySecond(() => admission.observe(degradation.level));
+ * if (!admission.admit('SHEDDABLE').admitted) reply503();
+ */
+export class AdmissionController {
+  /** The service this controller decides for. */
+  readonly id: ServiceId;
+  #config: AdmissionConfig;
+  readonly #clock: Clock;
+  #windows: ClassWindows;
+  readonly #audit;
+  readonly #publisher = new DecisionPublisher<AdmissionDecision>(ADMISSION_DECISION_CHANNEL, 'admission');
+  readonly #counters: ClassCounters;
+  #level: DegradationLevel = 'NONE';
+  #bounds: LevelBounds;
+  #pressure = 0;
+  #improvedSinceMs: number | undefined;
+  #seq = 0;
+  #lastDecision: AdmissionDecision | undefined;
+
+  constructor(options: AdmissionControllerOptions) {
+    this.#config = options.config;
+    this.#clock = options.clock;
+    this.id = serviceId(options.namespace ?? '', options.service ?? 'unknown_service:node');
+    this.#windows = new ClassWindows(options.config.windowMs, options.clock);
+    this.#audit = admissionAuditLog(options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
+    this.#bounds = boundsAt(options.config, 'NONE');
+    this.#counters = new ClassCounters(options.random ?? Math.random);
+    this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
+  }
+
+  /** The last admission decisions, oldest first (JSON and CSV renderings). */
+  get auditLog(): ReadonlyAuditLog<AdmissionDecision> {
+    return this.#audit;
+  }
+
+  /**
+   * Admits or rejects one request of class `criticality` (an unknown class counts as CRITICAL):
+   * rejected with the class's probability, drawn with the injected `random`; always admitted when
+   * `admission.enabled` is false, and CRITICAL_PLUS always. Never throws (a throwing `random` admits).
+   */
+  admit(criticality: Criticality): AdmissionResult {
+    return this.#counters.admit(isCriticality(criticality) ? criticality : DEFAULT_CRITICALITY);
+  }
+
+  /**
+   * Records one finished operation: `ratio` = its duration / its effective budget, `endMs` its end
+   * time. Never throws: an unknown class, a NaN, negative or infinite ratio and an end time outside
+   * the window around now are dropped.
+   */
+  record(criticality: Criticality, ratio: number, endMs: number): void {
+    if (isCriticality(criticality)) this.#windows.record(criticality, ratio, endMs);
+  }
+
+  /**
+   * One evaluation tick, after the degradation managers, with the service's level: applies the
+   * level's caps and floors, then moves the pressure by the law. Returns the decisions taken (one
+   * per class whose probability changed), already audited and published. Never throws.
+   */
+  observe(level: DegradationLevel): readonly AdmissionDecision[] {
+    const out: AdmissionDecision[] = [];
+    try {
+      if (level !== this.#level) this.#enterLevel(level, out);
+      if (!this.#config.enabled) return out;
+      const nowMs = this.#clock.now();
+      const next = nextPressure(
+        { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
+        { improvedSinceMs: this.#improvedSinceMs, nowMs, shares: this.#counters.shares },
+      );
+      this.#improvedSinceMs = next.improvedSinceMs;
+      const { cause } = next;
+      if (cause !== undefined) this.#change(out, cause, () => (this.#pressure = next.pressure));
+    } catch (error) {
+      diag.error(`headroom: admission tick of ${this.id.service} failed; ignored`, error);
+    }
+    return out;
+  }
+
+  /** The shed pressure: 0 up to the sum of the caps in force (see admission-law.ts). */
+  get pressure(): number {
+    return this.#pressure;
+  }
+
+  /** The probability a request of `criticality` is rejected now, 0..1 (0 when disabled). */
+  probability(criticality: Criticality): number {
+    return this.#counters.probabilities[criticality] ?? 0;
+  }
+
+  /** A snapshot for APIs and dashboards. */
+  state(): AdmissionState {
+    const { enabled } = this.#config;
+    const state = {
+      namespace: this.id.namespace,
+      service: this.id.service,
+      enabled,
+      classes: classStates(this.#counters, enabled ? this.#bounds : undefined),
+      pressure: this.#pressure,
+    };
+    return this.#lastDecision === undefined ? state : { ...state, lastDecision: this.#lastDecision };
+  }
+
+  /** Registers `listener` for every later decision; returns the function that removes it. */
+  subscribe(listener: AdmissionListener): () => void {
+    return this.#publisher.subscribe(listener);
+  }
+
+  /**
+   * Applies a new `admission` config (a reload): caps, floors and `enabled` take effect at once,
+   * each probability that changes is a `reconfigured` decision; disabling drops the pressure to 0.
+   * The pressure, counters and audit log stay; the ratio windows too unless `window` changed; the
+   * recovery timer restarts. Never throws.
+   */
+  reconfigure(config: AdmissionConfig): readonly AdmissionDecision[] {
+    const out: AdmissionDecision[] = [];
+    try {
+      const cause: Cause = {
+        reason: 'reconfigured',
+        message: (c, from, to) =>
+          reconfiguredMessage(c, from, to, config.enabled, classBounds(this.#bounds, c)),
+      };
+      this.#change(out, cause, () => {
+        if (Math.round(config.windowMs) !== this.#windows.windowMs)
+          this.#windows = new ClassWindows(config.windowMs, this.#clock);
+        this.#config = config;
+        this.#bounds = boundsAt(config, this.#level);
+        this.#pressure = config.enabled ? Math.min(this.#pressure, maxPressure(this.#bounds)) : 0;
+        this.#improvedSinceMs = undefined;
+      });
+    } catch (error) {
+      diag.error(`headroom: admission reload of ${this.id.service} failed; ignored`, error);
+    }
+    return out;
+  }
+
+  #enterLevel(level: DegradationLevel, out: AdmissionDecision[]): void {
+    const from = this.#level;
+    const cause: Cause = {
+      reason: 'degradation-level',
+      message: (c, p0, p1) => levelMessage(c, p0, p1, { from, to: level }, classBounds(this.#bounds, c)),
+    };
+    this.#change(out, cause, () => {
+      this.#level = level;
+      this.#bounds = boundsAt(this.#config, level);
+      this.#pressure = Math.min(this.#pressure, maxPressure(this.#bounds));
+    });
+  }
+
+  /** Runs `mutate`, then turns each class whose probability changed into a decision, lowest class first. */
+  #change(out: AdmissionDecision[], cause: Cause, mutate: () => void): void {
+    const before = this.#counters.probabilities;
+    mutate();
+    this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
+    const after = this.#counters.probabilities;
+    const at = this.#clock.now();
+    for (const criticality of [...CRITICALITIES].reverse()) {
+      const from = before[criticality];
+      const to = after[criticality];
+      if (from === to) continue;
+      const decision: AdmissionDecision = Object.freeze({
+        seq: ++this.#seq,
+        at,
+        namespace: this.id.namespace,
+        service: this.id.service,
+        criticality,
+        from,
+        to,
+        reason: cause.reason,
+        message: cause.message(criticality, from, to),
+        ...(cause.evidence === undefined ? {} : { evidence: cause.evidence }),
+        level: this.#level,
+      });
+      this.#lastDecision = decision;
+      this.#audit.add(decision);
+      out.push(decision);
+      this.#publisher.publish(decision);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from './setup.ts';
+
+describe('AdmissionController caps and level floors', () => {
+  it('should never take a class above its cap, nor reject CRITICAL_PLUS even with random() = 0', () => {
+    // Every class at 10x for 5 minutes: all caps reached, then held.
+    const { controller, ticks } = setup({}, () => 0);
+    const decisions = ticks(300, { CRITICAL_PLUS: 10, CRITICAL: 10, SHEDDABLE_PLUS: 10, SHEDDABLE: 10 });
+    const highest = { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 };
+    for (const { criticality, to } of decisions) highest[criticality] = Math.max(highest[criticality], to);
+    expect(highest).toEqual({ CRITICAL_PLUS: 0, CRITICAL: 0.5, SHEDDABLE_PLUS: 0.9, SHEDDABLE: 1 });
+    expect(decisions).toHaveLength(24);
+    expect(controller.admit('CRITICAL_PLUS')).toEqual({ admitted: true, criticality: 'CRITICAL_PLUS' });
+    expect(controller.admit('SHEDDABLE')).toMatchObject({ admitted: false, probability: 1 });
+    expect(controller.state().classes.CRITICAL_PLUS).toEqual({
+      probability: 0,
+      maxProbability: 0,
+      minProbability: 0,
+      admitted: 1,
+      rejected: 0,
+    });
+  });
+
+  it('should follow configured caps', () => {
+    // (The default SEVERE floor of 100 % must come down with the cap: the schema refuses a floor over it.)
+    const { controller, ticks } = setup({
+      maxRejection: { SHEDDABLE: '30%', SHEDDABLE_PLUS: '0%', CRITICAL: '5%' },
+      levels: { severe: { minRejection: { SHEDDABLE: '30%' } } },
+    });
+    ticks(60, { CRITICAL_PLUS: 3 });
+    expect([controller.probability('SHEDDABLE'), controller.probability('SHEDDABLE_PLUS')]).toEqual([0.3, 0]);
+    expect([controller.probability('CRITICAL'), controller.pressure]).toEqual([0.05, 0.35]);
+  });
+
+  it('should floor SHEDDABLE to 100 % at SEVERE and above, and release it when the level drops', () => {
+    const { startMs, tick } = setup();
+    expect(tick({}, 'MODERATE')).toEqual([]);
+    expect(tick({}, 'SEVERE')).toEqual([
+      {
+        seq: 1,
+        at: startMs + 2000,
+        namespace: '',
+        service: 'checkout',
+        criticality: 'SHEDDABLE',
+        from: 0,
+        to: 1,
+        reason: 'degradation-level',
+        message:
+          'SHEDDABLE rejection 0% -> 100%: degradation level MODERATE -> SEVERE (floor 100%, cap 100%)',
+        level: 'SEVERE',
+      },
+    ]);
+    expect(tick({}, 'CRITICAL')).toEqual([]);
+    expect(tick({}, 'MODERATE')).toEqual([
+      expect.objectContaining({
+        seq: 2,
+        from: 1,
+        to: 0,
+        reason: 'degradation-level',
+        message:
+          'SHEDDABLE rejection 100% -> 0%: degradation level CRITICAL -> MODERATE (floor 0%, cap 100%)',
+        level: 'MODERATE',
+      }),
+    ]);
+  });
+
+  it('should step past a floor at once: the first overload step at SEVERE sheds SHEDDABLE_PLUS', () => {
+    // SHEDDABLE is already at its 100 % floor; the pressure starts from there (1.0), not from 0.
+    const { controller, tick, brief } = setup();
+    expect(brief(tick({ CRITICAL: 2 }, 'SEVERE'))).toEqual([
+      [1, 'SHEDDABLE', 0, 1, 'degradation-level'],
+      [1, 'SHEDDABLE_PLUS', 0, 0.1, 'overload'],
+    ]);
+    expect(controller.pressure).toBe(1.1);
+    // Back at NONE the pressure keeps SHEDDABLE at 100 %: nothing changes there.
+    expect(brief(tick({ CRITICAL: 0.5 }, 'NONE'))).toEqual([[2, 'SHEDDABLE_PLUS', 0.1, 0.2, 'overload']]);
+  });
+
+  it('should apply level caps and floors set in YAML, with what a level sets holding above it', () => {
+    const { controller, ticks, tick, brief } = setup({
+      levels: {
+        moderate: { minRejection: { SHEDDABLE_PLUS: '20%' } },
+        critical: { maxRejection: { CRITICAL: '20%' } },
+      },
+    });
+    ticks(24, { CRITICAL_PLUS: 2 });
+    expect(controller.probability('CRITICAL')).toBe(0.5);
+    expect(brief(tick({}, 'MODERATE'))).toEqual([]);
+    expect(brief(tick({}, 'CRITICAL'))).toEqual([[26, 'CRITICAL', 0.5, 0.2, 'degradation-level']]);
+    expect(controller.state().classes.SHEDDABLE_PLUS).toMatchObject({
+      minProbability: 0.2,
+      maxProbability: 0.9,
+    });
+    expect(controller.pressure).toBe(2.1);
+  });
+
+  it('should reject with reason degradation-level where the floor, not the controller, sets the probability', () => {
+    const { controller, tick } = setup({}, () => 0.5);
+    tick({}, 'SEVERE');
+    expect(controller.admit('SHEDDABLE')).toEqual({
+      admitted: false,
+      criticality: 'SHEDDABLE',
+      code: 'HEADROOM_ADMISSION_REJECTED',
+      reason: 'degradation-level',
+      probability: 1,
+      retryAfterMs: 1000,
+      message:
+        'SHEDDABLE request rejected: the service is degraded to SEVERE, so 100% of SHEDDABLE requests are shed; retry after 1s',
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { describe, expect, it } from 'vitest';
+import { AdmissionController } from '../../../agent/admission/admission-controller.ts';
+import type { AdmissionDecision } from '../../../agent/admission/types.ts';
+import { ManualClock } from '../../../agent/clock.ts';
+import { ADMISSION_DECISION_CHANNEL } from '../../../agent/semconv.ts';
+import { admissionConfig, setup } from './setup.ts';
+
+describe('AdmissionController with low traffic', () => {
+  it('should decide nothing with fewer than minSamples in the window, whatever the ratio', () => {
+    // 9 samples a second: 18 in the 3 s window, under the 20 needed, for 5 minutes at 10x.
+    const { tick } = setup();
+    for (let i = 0; i < 300; i++) expect(tick({ CRITICAL: 10 }, 'NONE', 9)).toEqual([]);
+  });
+
+  it('should move at exactly minSamples, not one below', () => {
+    const below = setup({ minSamples: 25 });
+    expect(below.tick({ CRITICAL: 2 }, 'NONE', 24)).toEqual([]);
+    const at = setup({ minSamples: 25 });
+    expect(at.tick({ CRITICAL: 2 }, 'NONE', 25).map((d) => d.evidence?.samples)).toEqual([25]);
+  });
+
+  it('should drop NaN, negative and infinite ratios and end times outside the window, without throwing', () => {
+    const { controller, clock, tick } = setup();
+    const now = clock.now();
+    for (let i = 0; i < 30; i++) {
+      controller.record('CRITICAL', Number.NaN, now);
+      controller.record('CRITICAL', -1, now);
+      controller.record('CRITICAL', Number.POSITIVE_INFINITY, now);
+      controller.record('CRITICAL', 5, now - 3000);
+      controller.record('CRITICAL', 5, now + 60_000);
+      controller.record('CRITICAL', 5, Number.NaN);
+      controller.record('CRITICAL', 5, Number.POSITIVE_INFINITY);
+      controller.record('BULK' as 'CRITICAL', 5, now);
+    }
+    expect(tick()).toEqual([]);
+    // The neighbours are taken: ratio 0, one slot ahead of now, and the oldest end time still in
+    // the window (which has left it by the tick, a second later: 20 samples count).
+    for (let i = 0; i < 10; i++) {
+      controller.record('CRITICAL', 0, clock.now());
+      controller.record('CRITICAL', 5, clock.now() - 2999);
+      controller.record('CRITICAL', 5, clock.now() + 1000);
+    }
+    expect(tick().map((d) => d.evidence)).toEqual([
+      { criticality: 'CRITICAL', percentile: 'p95', ratio: 5, thresholdRatio: 1, samples: 20 },
+    ]);
+  });
+});
+
+describe('AdmissionController publication', () => {
+  it('should deliver each decision to listeners and the diagnostics channel, in seq order, and isolate a throwing listener', () => {
+    const { controller, tick } = setup();
+    const heard: number[] = [];
+    const published: AdmissionDecision[] = [];
+    const onMessage = (message: unknown) => published.push(message as AdmissionDecision);
+    controller.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    const unsubscribeListener = controller.subscribe((d) => heard.push(d.seq));
+    subscribe(ADMISSION_DECISION_CHANNEL, onMessage);
+    try {
+      const decisions = tick({ CRITICAL: 2 }, 'SEVERE');
+      expect(heard).toEqual([1, 2]);
+      expect(published).toEqual(decisions);
+      unsubscribeListener();
+      tick({ CRITICAL: 2 }, 'SEVERE');
+      expect(heard).toEqual([1, 2]);
+      expect(published.map((d) => d.seq)).toEqual([1, 2, 3]);
+    } finally {
+      unsubscribe(ADMISSION_DECISION_CHANNEL, onMessage);
+    }
+  });
+
+  it('should keep the last decisions in a bounded audit log with JSON and CSV renderings', () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 30, 12, 0, 0));
+    const controller = new AdmissionController({
+      config: admissionConfig(),
+      clock,
+      service: 'checkout',
+      namespace: 'shop',
+      auditLogSize: 2,
+    });
+    for (let second = 0; second < 3; second++) {
+      for (let i = 0; i < 30; i++) controller.record('CRITICAL', 2, clock.now());
+      clock.advance(1000);
+      controller.observe('NONE');
+    }
+    // A second later: SEVERE floors SHEDDABLE, and the window (second 2's samples) still overloads.
+    clock.advance(1000);
+    controller.observe('SEVERE');
+    const log = controller.auditLog;
+    expect([log.size, log.capacity]).toEqual([2, 2]);
+    expect(log.toJSON().map((d) => d.seq)).toEqual([4, 5]);
+    expect(controller.state().lastDecision).toBe(log.entries()[1]);
+    expect(log.toCSV()).toBe(
+      [
+        'seq,at,namespace,service,criticality,from,to,reason,level,message,signal_criticality,percentile,ratio,threshold_ratio,samples',
+        '4,2026-11-30T12:00:04.000Z,shop,checkout,SHEDDABLE,0.3,1,degradation-level,SEVERE,"SHEDDABLE rejection 30% -> 100%: degradation level NONE -> SEVERE (floor 100%, cap 100%)",,,,,',
+        '5,2026-11-30T12:00:04.000Z,shop,checkout,SHEDDABLE_PLUS,0,0.1,overload,SEVERE,"SHEDDABLE_PLUS rejection 0% -> 10%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30',
+        '',
+      ].join('\r\n'),
+    );
+  });
+
+  it('should state every class with the pressure', () => {
+    const { controller, ticks } = setup();
+    ticks(12, { CRITICAL: 2 });
+    const { lastDecision, ...state } = controller.state();
+    expect(lastDecision?.seq).toBe(12);
+    expect(state).toEqual({
+      namespace: '',
+      service: 'checkout',
+      enabled: true,
+      pressure: 1.2,
+      classes: {
+        CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
+        CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
+        SHEDDABLE_PLUS: {
+          probability: 0.2,
+          maxProbability: 0.9,
+          minProbability: 0,
+          admitted: 0,
+          rejected: 0,
+        },
+        SHEDDABLE: { probability: 1, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
+      },
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { setup } from './setup.ts';
+
+describe('AdmissionController recovery', () => {
+  it('should ease only after recovery.sustain, one maxStep per tick, down to 0', () => {
+    // Seconds 1-3 at 2x: SHEDDABLE 10, 20, 30 %. The window of second 4 still holds second 3's
+    // 2x samples next to the first 0.5x ones (p95 1.99x): 40 %. From second 5 it holds only 0.5x
+    // (under the 0.75x exit ratio); 5 s later (second 10) shedding eases by 10 % a tick until it
+    // is gone; then nothing moves.
+    const { startMs, ticks, brief } = setup();
+    ticks(3, { CRITICAL: 2 });
+    const decisions = ticks(30, { CRITICAL: 0.5 });
+    expect(brief(decisions)).toEqual([
+      [4, 'SHEDDABLE', 0.3, 0.4, 'overload'],
+      [10, 'SHEDDABLE', 0.4, 0.3, 'recovery'],
+      [11, 'SHEDDABLE', 0.3, 0.2, 'recovery'],
+      [12, 'SHEDDABLE', 0.2, 0.1, 'recovery'],
+      [13, 'SHEDDABLE', 0.1, 0, 'recovery'],
+    ]);
+    expect(decisions[0]?.message).toBe(
+      'SHEDDABLE rejection 30% -> 40%: CRITICAL p95 is 1.99x its budget (target 1x, 60 samples in 3s)',
+    );
+    expect(decisions[1]).toEqual({
+      seq: 5,
+      at: startMs + 10_000,
+      namespace: '',
+      service: 'checkout',
+      criticality: 'SHEDDABLE',
+      from: 0.4,
+      to: 0.3,
+      reason: 'recovery',
+      message:
+        'SHEDDABLE rejection 40% -> 30%: CRITICAL p95 is 0.5x its budget, under 0.75x for 5s (60 samples in 3s)',
+      evidence: { criticality: 'CRITICAL', percentile: 'p95', ratio: 0.5, thresholdRatio: 0.75, samples: 60 },
+      level: 'NONE',
+    });
+    expect(decisions[4]?.message).toBe(
+      'SHEDDABLE rejection 10% -> 0%: CRITICAL p95 is 0.5x its budget, under 0.75x for 8s (60 samples in 3s)',
+    );
+  });
+
+  it('should restart the sustain timer when a tick falls between the exit ratio and the target', () => {
+    // Good windows from second 5; the windows of seconds 7 and 8 hold 0.9x samples (hold band):
+    // the timer restarts at second 9, the first good window again, so easing comes at second 14
+    // instead of 10.
+    const { ticks, tick, brief } = setup();
+    ticks(3, { CRITICAL: 2 });
+    expect(brief(ticks(3, { CRITICAL: 0.5 }))).toEqual([[4, 'SHEDDABLE', 0.3, 0.4, 'overload']]);
+    expect(tick({ CRITICAL: 0.9 })).toEqual([]);
+    expect(ticks(6, { CRITICAL: 0.5 })).toEqual([]);
+    expect(brief(tick({ CRITICAL: 0.5 }))).toEqual([[14, 'SHEDDABLE', 0.4, 0.3, 'recovery']]);
+  });
+
+  it('should ease when traffic stops, with a message saying there is no signal', () => {
+    const { ticks, brief } = setup();
+    ticks(3, { CRITICAL: 2 });
+    // Second 4 still holds second 3's samples (40 %); from second 5 the window is empty.
+    const decisions = ticks(20);
+    expect(brief(decisions)).toEqual([
+      [4, 'SHEDDABLE', 0.3, 0.4, 'overload'],
+      [10, 'SHEDDABLE', 0.4, 0.3, 'recovery'],
+      [11, 'SHEDDABLE', 0.3, 0.2, 'recovery'],
+      [12, 'SHEDDABLE', 0.2, 0.1, 'recovery'],
+      [13, 'SHEDDABLE', 0.1, 0, 'recovery'],
+    ]);
+    expect(decisions[1]?.message).toBe(
+      'SHEDDABLE rejection 40% -> 30%: no class had 20 samples in 3s for 5s',
+    );
+    expect(decisions[1]).not.toHaveProperty('evidence');
+  });
+
+  it('should ease from the top class down, one step per tick', () => {
+    // 13 ticks at 2x: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %; the 14th still sees 2x: 40 %. Good
+    // windows from second 15: from second 20 the top class eases first, then SHEDDABLE.
+    const { ticks, brief } = setup();
+    ticks(13, { CRITICAL: 2 });
+    const sheddable = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
+    expect(brief(ticks(30, { CRITICAL: 0.2 }))).toEqual([
+      [14, 'SHEDDABLE_PLUS', 0.3, 0.4, 'overload'],
+      [20, 'SHEDDABLE_PLUS', 0.4, 0.3, 'recovery'],
+      [21, 'SHEDDABLE_PLUS', 0.3, 0.2, 'recovery'],
+      [22, 'SHEDDABLE_PLUS', 0.2, 0.1, 'recovery'],
+      [23, 'SHEDDABLE_PLUS', 0.1, 0, 'recovery'],
+      ...sheddable.map((p, i) => [24 + i, 'SHEDDABLE', p, Math.round(p * 10 - 1) / 10, 'recovery']),
+    ]);
+  });
+});

@@ -1,0 +1,57 @@
+/** Shared set-up of the admission controller tests: a real parsed config, a manual clock, one-second ticks. */
+import { AdmissionController } from '../../../agent/admission/admission-controller.ts';
+import type { Criticality } from '../../../agent/admission/criticality.ts';
+import type { AdmissionDecision } from '../../../agent/admission/types.ts';
+import { ManualClock } from '../../../agent/clock.ts';
+import type { DegradationLevel } from '../../../agent/degradation/levels.ts';
+import { configSchema, deepFreeze, type HeadroomConfigInput } from '../../../config/index.ts';
+
+/** The evaluation interval of the default config, ms. */
+const TICK_MS = 1000;
+
+type AdmissionInput = NonNullable<HeadroomConfigInput['admission']>;
+
+/** Parses `admission` through the real schema (so defaults apply) and deep-freezes it like the loader. */
+export function admissionConfig(admission: AdmissionInput = {}) {
+  return deepFreeze(configSchema.parse({ admission }).admission);
+}
+
+/** Ratios per class fed before each tick; a class left out gets no sample. */
+export type Load = Partial<Record<Criticality, number>>;
+
+/** Draws taken in order from `values`, then 0.999 forever. */
+export function scripted(values: readonly number[]): () => number {
+  let i = 0;
+  return () => values[i++] ?? 0.999;
+}
+
+/** A controller for service `checkout` on a fresh manual clock. */
+export function setup(admission: AdmissionInput = {}, random?: () => number) {
+  const clock = new ManualClock();
+  const config = admissionConfig(admission);
+  const controller = new AdmissionController({ config, clock, service: 'checkout', random });
+  const startMs = clock.now();
+  /** Records `count` samples of each class in `load` at the current time. */
+  const feed = (load: Load, count = 30): void => {
+    for (const [criticality, ratio] of Object.entries(load))
+      for (let i = 0; i < count; i++) controller.record(criticality as Criticality, ratio, clock.now());
+  };
+  /** Feeds `load`, advances one tick and observes at `level`. */
+  const tick = (load: Load = {}, level: DegradationLevel = 'NONE', count = 30) => {
+    feed(load, count);
+    clock.advance(TICK_MS);
+    return controller.observe(level);
+  };
+  /** `count` ticks with the same load; the decisions taken, in order. */
+  const ticks = (count: number, load: Load = {}, level: DegradationLevel = 'NONE') => {
+    const decisions: AdmissionDecision[] = [];
+    for (let i = 0; i < count; i++) decisions.push(...tick(load, level));
+    return decisions;
+  };
+  /** Seconds since the start of the test. */
+  const secondsOf = (decision: AdmissionDecision) => (decision.at - startMs) / 1000;
+  /** `[second, class, from, to, reason]` of each decision, for sequences. */
+  const brief = (decisions: readonly AdmissionDecision[]) =>
+    decisions.map((d) => [secondsOf(d), d.criticality, d.from, d.to, d.reason]);
+  return { clock, config, controller, startMs, feed, tick, ticks, brief };
+}
