@@ -49,11 +49,6 @@ export class AdmissionRegistry {
     return this.#controllers.get(serviceKey(id));
   }
 
-  /** Every controller, in creation order. */
-  list(): AdmissionController[] {
-    return [...this.#controllers.values()];
-  }
-
   /** Listens to every controller's decisions; returns the unsubscribe function. */
   subscribe(listener: AdmissionListener): () => void {
     this.#listeners.add(listener);

@@ -29,7 +29,6 @@ export class ClassWindows {
   readonly windowMs: number;
   readonly #clock: Clock;
   readonly #windows = new Map<Criticality, SlidingWindow>();
-  #dropped = 0;
 
   /** @param windowMs `admission.windowMs`, rounded to whole ms */
   constructor(windowMs: number, clock: Clock) {
@@ -37,30 +36,21 @@ export class ClassWindows {
     this.#clock = clock;
   }
 
-  /** Ratios refused: NaN, negative or infinite, or an end time outside the window around now. */
-  get dropped(): number {
-    return this.#dropped;
-  }
-
   /**
-   * Records one ratio; never throws. An end time more than one slot after now is refused too: a
-   * clock far ahead would otherwise push every later sample out of the window.
+   * Records one ratio; never throws. Refused (false): a NaN, negative or infinite ratio, and an end
+   * time outside the window or more than one slot after now (a clock far ahead would otherwise
+   * push every later sample out of the window).
    */
   record(criticality: Criticality, ratio: number, endMs: number): boolean {
     const nowMs = this.#clock.now();
     const fresh = endMs > nowMs - this.windowMs && endMs <= nowMs + resolutionOf(this.windowMs);
-    if (!(ratio >= 0 && ratio < Infinity) || !fresh) {
-      this.#dropped++;
-      return false;
-    }
+    if (!(ratio >= 0 && ratio < Infinity) || !fresh) return false;
     let window = this.#windows.get(criticality);
     if (window === undefined) {
       window = new SlidingWindow({ windowMs: this.windowMs, resolutionMs: resolutionOf(this.windowMs) });
       this.#windows.set(criticality, window);
     }
-    if (window.record(ratio, false, endMs)) return true;
-    this.#dropped++;
-    return false;
+    return window.record(ratio, false, endMs);
   }
 
   /** `percentile` of the class's ratios over the window ending now; `undefined` without samples. */

@@ -46,6 +46,19 @@ describe('Agent admission wiring', () => {
     expect(agent.admission('checkout', 'shop').state().pressure).toBe(0.2);
   });
 
+  it('should isolate a throwing decision listener and stop calling an unsubscribed one', () => {
+    const { agent, heard, tick } = setup();
+    agent.onAdmissionDecision(() => {
+      throw new Error('listener bug');
+    });
+    const seen: number[] = [];
+    const unsubscribe = agent.onAdmissionDecision((decision) => seen.push(decision.seq));
+    tick(2);
+    unsubscribe();
+    tick(2);
+    expect([seen, heard.map((d) => d.seq)]).toEqual([[1], [1, 2]]);
+  });
+
   it("should follow the service's degradation level and admit with the injected random", () => {
     const { agent, tick } = setup({}, () => 0.999);
     agent.degradation('checkout', 'shop').override('SEVERE', 'drill');

@@ -126,4 +126,22 @@ describe('AdmissionController publication', () => {
       },
     });
   });
+
+  it('should survive a failing tick or reload: reported, nothing decided, nothing thrown', () => {
+    let broken = false;
+    const clock = new ManualClock();
+    const now = clock.now.bind(clock);
+    clock.now = () => {
+      if (broken) throw new Error('clock gone');
+      return now();
+    };
+    const controller = new AdmissionController({ config: admissionConfig(), clock });
+    expect(controller.id).toEqual({ namespace: '', service: 'unknown_service:node' });
+    broken = true;
+    expect(controller.observe('NONE')).toEqual([]);
+    broken = false;
+    expect(controller.reconfigure(null as unknown as ReturnType<typeof admissionConfig>)).toEqual([]);
+    expect(controller.probability('BULK' as 'CRITICAL')).toBe(0);
+    expect(controller.state().enabled).toBe(true);
+  });
 });
