@@ -3,8 +3,10 @@
  * the agent keeps what must survive: series data (when the window's shape is unchanged), active
  * modifiers, degradation levels and listeners.
  */
+import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
 import { BudgetResolver, type LoadFactorSource } from './budget/budget-resolver.ts';
+import { classMultipliers, legacyQosWarning } from './budget/class-multipliers.ts';
 import { configuredBudgetsMs } from './budget/configured-budgets.ts';
 import { Evaluator } from './budget/evaluator.ts';
 import { ModifierSet } from './budget/modifiers.ts';
@@ -62,7 +64,7 @@ export function buildAgentParts(
     if (name in config.adaptive.modifiers) modifiers.set(name);
   const scaleByLoad = processLoad && config.adaptive.enabled;
   const load = new LoadMonitor({
-    // Disabled, the monitor keeps the factor at 1; modifiers and QoS still follow `adaptive.enabled`.
+    // Disabled, the monitor keeps the factor at 1; modifiers and class multipliers still follow `adaptive.enabled`.
     config: scaleByLoad ? config.adaptive : { ...config.adaptive, enabled: false },
     clock,
     // The real sampler runs a 10 ms histogram timer: only create it when scaling is on.
@@ -70,7 +72,16 @@ export function buildAgentParts(
     // An injected sampler serves every monitor a reload builds: its creator closes it.
     ownsSampler: loadSampler === undefined,
   });
-  const budgets = new BudgetResolver({ config: config.adaptive, load: budgetLoad ?? load, modifiers });
+  const classes = classMultipliers(config);
+  // Once per configuration applied (start, each reload): the file still says adaptive.qos.
+  const deprecation = legacyQosWarning(classes);
+  if (deprecation !== undefined) diag.warn(deprecation);
+  const budgets = new BudgetResolver({
+    config: config.adaptive,
+    classes: classes.multipliers,
+    load: budgetLoad ?? load,
+    modifiers,
+  });
   const contextIntervals = Object.values(config.contexts).map(
     (c) => c.evaluationIntervalMs ?? config.evaluation.intervalMs,
   );

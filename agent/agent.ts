@@ -27,6 +27,7 @@ import {
 } from './degradation/index.ts';
 import { OVERFLOW, truncate } from './limits/index.ts';
 import type { LoadMonitor, LoadSampler } from './load/index.ts';
+import { operationJudge } from './operation-judge.ts';
 import { RecordPath, type SampleTap } from './record-path.ts';
 import type { Recorder, SeriesHandle, SeriesNames } from './recorder.ts';
 import { BUDGET_VIOLATION_CHANNEL } from './semconv.ts';
@@ -46,7 +47,7 @@ export interface AgentOptions {
   readonly loadSampler?: LoadSampler;
   /**
    * Whether budgets scale with this process's own load (event loop, CPU). Collector mode turns it
-   * off: the collector's load says nothing about the remote services it judges. Modifiers and QoS
+   * off: the collector's load says nothing about the remote services it judges. Modifiers and class
    * multipliers still apply. @default true
    */
   readonly processLoad?: boolean;
@@ -120,6 +121,7 @@ export class Agent implements Recorder {
       auditLogSize: api.historySize,
     });
     this.#sweep.addSource(this.#admission.activity);
+    this.#path.judge = operationJudge(this);
   }
 
   /** The configuration in force. */

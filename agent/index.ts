@@ -1,6 +1,6 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
 
-export type { AdmissionDecision } from './admission/index.ts';
+export type { AdmissionDecision, Criticality } from './admission/index.ts';
 export {
   Agent,
   type AgentOptions,

@@ -3,6 +3,7 @@
  * span kept, the samples dropped before reaching a series). A handle looks its series up once and
  * then writes to it directly, with no string key and no map lookup per sample.
  */
+import type { Criticality } from './admission/criticality.ts';
 import type { SeriesHandle, SeriesNames } from './recorder.ts';
 import type { Series, SeriesRegistry } from './window/index.ts';
 
@@ -11,6 +12,28 @@ import type { Series, SeriesRegistry } from './window/index.ts';
  * buffer). Called on the record path: it must be cheap and never throw.
  */
 export type SampleTap = (series: Series, durationMs: number, isError: boolean, endTimeMs: number) => void;
+
+/**
+ * What the agent does with a whole operation's samples beyond its window. Asked when a handle
+ * resolves the series of a whole operation (phase ''): once per handle and series, again after a
+ * reload or an eviction, never per sample.
+ */
+export interface OperationJudge {
+  /**
+   * @param criticality the class the handle was bound with (`SeriesNames.criticality`)
+   * @returns where the samples the window keeps go next, or `undefined`: nowhere
+   */
+  bind(series: Series, criticality: Criticality | undefined): OperationFeed | undefined;
+}
+
+/** Where the kept samples of one bound whole operation go (the admission controller of its service). */
+export interface OperationFeed {
+  /**
+   * Called on the record path after the window kept the sample: cheap, never throws.
+   * @param criticality the request's class (a span's `headroom.criticality`); `undefined`: the series'
+   */
+  record(durationMs: number, endTimeMs: number, criticality: Criticality | undefined): void;
+}
 
 /** The state every handle of one agent reads; the agent rebinds it at each config reload. */
 export class RecordPath {
@@ -23,6 +46,8 @@ export class RecordPath {
   #droppedLate = 0;
   /** See {@link SampleTap}; `undefined` (the usual case) costs one check per sample. */
   tap: SampleTap | undefined;
+  /** See {@link OperationJudge}; set by the agent. */
+  judge: OperationJudge | undefined;
 
   /** @param maxDurationMs longer samples are dropped (`window.maxSpanDuration`), ms */
   constructor(registry: SeriesRegistry, maxDurationMs: number) {
@@ -96,7 +121,10 @@ class BoundSeries implements SeriesHandle {
   readonly #operation: string;
   readonly #context: string;
   readonly #phase: string;
+  readonly #criticality: Criticality | undefined;
   #series: Series | undefined;
+  /** Where the whole operation's kept samples go next; bound with the series. */
+  #feed: OperationFeed | undefined;
   #generation = -1;
 
   constructor(path: RecordPath, names: SeriesNames) {
@@ -106,6 +134,7 @@ class BoundSeries implements SeriesHandle {
     this.#operation = names.operation;
     this.#context = names.context;
     this.#phase = names.phase ?? '';
+    this.#criticality = names.criticality;
   }
 
   record(
@@ -113,6 +142,7 @@ class BoundSeries implements SeriesHandle {
     isError: boolean,
     endTimeMs: number,
     notBeforeMs = Number.NEGATIVE_INFINITY,
+    criticality?: Criticality,
   ): void {
     if (!this.#path.admits(durationMs, endTimeMs, notBeforeMs)) return;
     let series = this.#series;
@@ -122,6 +152,7 @@ class BoundSeries implements SeriesHandle {
     if (!series.window.record(durationMs, isError, endTimeMs)) return;
     series.totals.record(durationMs, isError);
     this.#path.tap?.(series, durationMs, isError, endTimeMs);
+    this.#feed?.record(durationMs, endTimeMs, criticality);
   }
 
   #resolve(): Series {
@@ -140,6 +171,8 @@ class BoundSeries implements SeriesHandle {
       series.service === this.#service &&
       series.namespace === this.#namespace;
     this.#series = exact ? series : undefined;
+    // An inexact resolution (a name cut, an overflow series) resolves at every sample: not judged.
+    this.#feed = exact && this.#phase === '' ? path.judge?.bind(series, this.#criticality) : undefined;
     this.#generation = path.generation;
     return series;
   }

@@ -3,6 +3,8 @@
  * series once (per tracked operation, per classified span shape) and records through the handle.
  */
 
+import type { Criticality } from './admission/criticality.ts';
+
 /** The names a series is bound by, as a span gives them (long names are cut when resolved). */
 export interface SeriesNames {
   /** `service.namespace` of the service; @default '' (none) */
@@ -13,6 +15,12 @@ export interface SeriesNames {
   readonly context: string;
   /** The phase of the operation; @default '' (the whole operation) */
   readonly phase?: string;
+  /**
+   * The class the caller classified the whole operation's spans with (the `criticality` of the
+   * YAML rule that matched them): its budget multiplier then scales the series' budget.
+   * @default the series' class from YAML (rule naming the operation > context > CRITICAL)
+   */
+  readonly criticality?: Criticality;
 }
 
 /** One series, bound by its names: records finished operations into it. */
@@ -23,8 +31,17 @@ export interface SeriesHandle {
    * @param durationMs the span's own duration, ms
    * @param endTimeMs the span's end time, ms since the epoch
    * @param notBeforeMs end times before this are late (dropped, counted); @default -Infinity
+   * @param criticality the request's class (a span's `headroom.criticality`): a whole operation's
+   *   duration over the budget of that class feeds the admission controller of its service;
+   *   @default the series' class
    */
-  record(durationMs: number, isError: boolean, endTimeMs: number, notBeforeMs?: number): void;
+  record(
+    durationMs: number,
+    isError: boolean,
+    endTimeMs: number,
+    notBeforeMs?: number,
+    criticality?: Criticality,
+  ): void;
 }
 
 /** What feeds samples into series. */

@@ -3,6 +3,7 @@
  * each (service, operation, context, phase) once and then find its handle in two map lookups on
  * strings whose hash V8 has already computed. Bounded: past `maxHandles` the cache starts over.
  */
+import type { Criticality } from './admission/criticality.ts';
 import type { Recorder, SeriesHandle } from './recorder.ts';
 
 /** What {@link releaseOnEviction} needs of the agent. */
@@ -88,13 +89,14 @@ export class SeriesHandles {
    * A new handle for `owner` to keep, counted. When the cache is full it starts over first;
    * `owner` is (re)attached, emptied, when it was not counted in the current epoch.
    */
-  readonly #bind: Bind = (owner, operation, context, phase) => {
+  readonly #bind: Bind = (owner, operation, context, phase, criticality) => {
     if (this.#count >= this.#maxHandles) this.clear();
     const { epoch } = this.#shared;
     if (owner.epoch !== epoch) this.#attach(owner).reset(epoch);
     this.#count++;
     const { service, namespace } = owner;
-    return this.#recorder.series({ namespace, service, operation, context, phase });
+    const names = { namespace, service, operation, context, phase };
+    return this.#recorder.series(criticality === undefined ? names : { ...names, criticality });
   };
 }
 
@@ -103,7 +105,13 @@ interface Shared {
   epoch: number;
 }
 
-type Bind = (owner: HandlesOfService, operation: string, context: string, phase: string) => SeriesHandle;
+type Bind = (
+  owner: HandlesOfService,
+  operation: string,
+  context: string,
+  phase: string,
+  criticality: Criticality | undefined,
+) => SeriesHandle;
 
 /** The handles of one service's operations in one context: the whole operation and its phases. */
 interface OperationHandles {
@@ -119,8 +127,10 @@ export interface ServiceHandles {
   /**
    * The handle of (operation, context, phase) of this service, bound on first use.
    * @param phase '' for the whole operation
+   * @param criticality the class of the rule that matched the span, bound with the handle (the
+   *   first span's wins); @default the series' class from YAML (see `SeriesNames.criticality`)
    */
-  handle(operation: string, context: string, phase: string): SeriesHandle;
+  handle(operation: string, context: string, phase: string, criticality?: Criticality): SeriesHandle;
 }
 
 class HandlesOfService implements ServiceHandles {
@@ -145,16 +155,21 @@ class HandlesOfService implements ServiceHandles {
     this.epoch = epoch;
   }
 
-  handle(operation: string, context: string, phase: string): SeriesHandle {
+  handle(operation: string, context: string, phase: string, criticality?: Criticality): SeriesHandle {
     // Since the owner started over, what this service holds is stale: `bind` empties it.
-    if (this.epoch !== this.#shared.epoch) return this.#add(operation, context, phase);
+    if (this.epoch !== this.#shared.epoch) return this.#add(operation, context, phase, criticality);
     const entry = this.#byContext.get(context)?.get(operation);
     const found = phase === '' ? entry?.whole : entry?.phases?.get(phase);
-    return found ?? this.#add(operation, context, phase);
+    return found ?? this.#add(operation, context, phase, criticality);
   }
 
-  #add(operation: string, context: string, phase: string): SeriesHandle {
-    const handle = this.#bind(this, operation, context, phase);
+  #add(
+    operation: string,
+    context: string,
+    phase: string,
+    criticality: Criticality | undefined,
+  ): SeriesHandle {
+    const handle = this.#bind(this, operation, context, phase, criticality);
     // After `bind`, which may have emptied this service's maps.
     let byOperation = this.#byContext.get(context);
     if (byOperation === undefined) {

@@ -104,7 +104,10 @@ export class EmbeddedHeadroom implements Headroom {
         tracer: parts.tracer,
         clock: parts.agent.clock,
         baseBudgetMs: (operation, context) => parts.agent.targets.baseBudgetMs(operation, context),
-        effectiveBudgetMs: (base, context) => parts.agent.budgets.effectiveBudgetMs(base, context),
+        criticalityOf: (operation, context) =>
+          parts.agent.targets.criticalityOf({ namespace, service, operation, context }),
+        effectiveBudgetMs: (base, context, criticality) =>
+          parts.agent.budgets.effectiveBudgetMs(base, context, criticality),
         hardDeadlineFactor: (context) => config.contexts[context]?.hardDeadlineFactor ?? 2,
         phaseShare: (context, phase) => config.contexts[context]?.phases[phase],
         knownContexts: () => Object.keys(config.contexts),
@@ -327,7 +330,11 @@ export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
   const namespace = agent.config.service.namespace ?? '';
   const spanProcessor = new HeadroomSpanProcessor({
     recorder: agent,
-    budgets: { effectiveBudgetMs: (base, context) => agent.budgets.effectiveBudgetMs(base, context) },
+    budgets: {
+      criticalityOf: (series) => agent.targets.criticalityOf(series),
+      effectiveBudgetMs: (base, context, criticality) =>
+        agent.budgets.effectiveBudgetMs(base, context, criticality),
+    },
     rules: new RuleMatcher(agent.config.rules),
     defaultService: service,
     defaultNamespace: namespace,

@@ -9,6 +9,7 @@ import {
   ATTR_OPERATION,
   ATTR_PHASE,
   type Clock,
+  type Criticality,
   shareOfMs,
   truncate,
 } from '../agent/index.ts';
@@ -21,7 +22,9 @@ export interface BindingServices {
   readonly clock: Clock;
   /** Base budget of an operation, ms; `undefined` for an unknown context. */
   baseBudgetMs(operation: string, context: string): number | undefined;
-  effectiveBudgetMs(baseBudgetMs: number, context: string): number;
+  /** The operation's class from YAML (rule naming it > context > CRITICAL), whose budget multiplier applies. */
+  criticalityOf(operation: string, context: string): Criticality;
+  effectiveBudgetMs(baseBudgetMs: number, context: string, criticality: Criticality): number;
   hardDeadlineFactor(context: string): number;
   phaseShare(context: string, phase: string): number | undefined;
   knownContexts(): readonly string[];
@@ -43,6 +46,8 @@ export class OperationBinding {
   readonly context: string;
   readonly spanOptions: SpanOptions;
   readonly hardDeadlineFactor: number;
+  /** The operation's class from YAML (see {@link BindingServices.criticalityOf}). */
+  readonly criticality: Criticality;
   /** Runs the hard-deadline timers of the operation's calls. */
   readonly clock: Clock;
   readonly #baseBudgetMs: number;
@@ -68,6 +73,7 @@ export class OperationBinding {
     }
     this.#baseBudgetMs = base ?? Number.POSITIVE_INFINITY;
     this.hardDeadlineFactor = services.hardDeadlineFactor(context);
+    this.criticality = services.criticalityOf(operation, context);
     this.clock = services.clock;
     // The span is named after the operation, so `headroom.operation` is left out: each attribute
     // costs the SDK about 5 % of a span.
@@ -77,7 +83,7 @@ export class OperationBinding {
   }
 
   effectiveBudgetMs(): number {
-    return this.#services.effectiveBudgetMs(this.#baseBudgetMs, this.context);
+    return this.#services.effectiveBudgetMs(this.#baseBudgetMs, this.context, this.criticality);
   }
 
   runPhase<R>(name: string, fn: () => R): R {

@@ -17,7 +17,7 @@ export interface Operation<C extends string = ContextName> {
   readonly name: string;
   /** The budget context. */
   readonly context: C;
-  /** Effective budget right now (base x load x modifiers x QoS), ms. */
+  /** Effective budget right now (base x load x modifiers x class multiplier), ms. */
   budgetMs(): number;
   /** Budget left, ms (negative once over budget). */
   remainingMs(): number;

@@ -12,9 +12,11 @@ import {
   ATTR_BUDGET_MS,
   ATTR_BUDGET_RATIO,
   ATTR_DURATION_MS,
+  ATTR_OPERATION,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_NAMESPACE,
   BUDGET_EXCEEDED_EVENT,
+  type Criticality,
   classifySpan,
   type EvictionSource,
   type Recorder,
@@ -24,10 +26,22 @@ import {
   type ServiceHandles,
 } from '../agent/index.ts';
 
+/** Effective budgets of tracked operations (the agent's `budgets` and `targets`). */
+export interface SpanBudgets {
+  /** The class of an operation's series from YAML (`SeriesTargets.criticalityOf`). */
+  criticalityOf(series: {
+    readonly namespace: string;
+    readonly service: string;
+    readonly operation: string;
+    readonly context: string;
+  }): Criticality;
+  effectiveBudgetMs(baseBudgetMs: number, context: string, criticality: Criticality): number;
+}
+
 export interface HeadroomSpanProcessorOptions {
   readonly recorder: Recorder;
   /** Effective budgets, to mark spans that ended over theirs. */
-  readonly budgets?: { effectiveBudgetMs(baseBudgetMs: number, context: string): number };
+  readonly budgets?: SpanBudgets;
   readonly rules: RuleMatcher;
   /** service.name used when a span's resource has none. */
   readonly defaultService: string;
@@ -93,8 +107,12 @@ export class HeadroomSpanProcessor implements SpanProcessor {
     const durationMs = hrTimeToMilliseconds(span.duration);
     if (durationMs <= baseMs) return;
     try {
-      const context = span.attributes[ATTR_BUDGET_CONTEXT];
-      const budgetMs = this.#budgets.effectiveBudgetMs(baseMs, typeof context === 'string' ? context : '');
+      const attributes = span.attributes;
+      const context = stringOr(attributes[ATTR_BUDGET_CONTEXT], '');
+      const { service, namespace } = this.#serviceOf(span);
+      const operation = stringOr(attributes[ATTR_OPERATION], span.name);
+      const criticality = this.#budgets.criticalityOf({ namespace, service, operation, context });
+      const budgetMs = this.#budgets.effectiveBudgetMs(baseMs, context, criticality);
       if (durationMs <= budgetMs) return;
       span.addEvent(BUDGET_EXCEEDED_EVENT, {
         [ATTR_BUDGET_MS]: budgetMs,

@@ -2,13 +2,14 @@
  * Evaluation: each tick, every series' percentile over the window is compared with its effective
  * budget. A window with fewer samples than the context asks for gives no verdict.
  */
+import type { Criticality } from '../admission/criticality.ts';
 import { percentileValue, type Series } from '../window/index.ts';
 import type { SeriesTarget, SeriesTargets } from './series-targets.ts';
 import type { Verdict, VerdictStatus } from './types.ts';
 
-/** Turns a base budget into the effective one for a context (see BudgetResolver). */
+/** Turns a base budget into the effective one for a context and class (see BudgetResolver). */
 export interface EffectiveBudget {
-  effectiveBudgetMs(baseBudgetMs: number, context: string): number;
+  effectiveBudgetMs(baseBudgetMs: number, context: string, criticality: Criticality): number;
 }
 
 export interface EvaluatorOptions {
@@ -50,7 +51,8 @@ export class Evaluator {
     const snapshot = series.window.snapshot(nowMs);
     const observedMs = percentileValue(snapshot, target.percentile);
     if (observedMs === undefined || snapshot.count < target.minSamples) return undefined;
-    const budgetMs = this.#budgets.effectiveBudgetMs(target.baseBudgetMs, series.context);
+    const criticality = this.#targets.classOf(series);
+    const budgetMs = this.#budgets.effectiveBudgetMs(target.baseBudgetMs, series.context, criticality);
     const ratio = observedMs / budgetMs;
     const status = statusOf(ratio, target.warningRatio);
     if (status === 'violated') series.totals.violations++;

@@ -23,7 +23,7 @@ export interface Verdict {
   readonly percentile: Percentile;
   /** Observed value of that percentile over the window, ms. */
   readonly observedMs: number;
-  /** Effective budget: base x load x modifiers x QoS, clamped; ms. */
+  /** Effective budget: base x load x modifiers x class multiplier, clamped; ms. */
   readonly budgetMs: number;
   /** The configured budget before scaling, ms. */
   readonly baseBudgetMs: number;

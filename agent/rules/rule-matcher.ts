@@ -4,12 +4,15 @@
  */
 import { type Attributes, SpanKind } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../../config/index.ts';
+import type { Criticality } from '../admission/criticality.ts';
 
 /** What a rule decides for a span. */
 export interface RuleMatch {
   readonly context: string;
   /** Operation name for the series; `undefined` means the span name. */
   readonly operation: string | undefined;
+  /** The rule's `criticality`; `undefined` when it sets none (then its context's, else CRITICAL). */
+  readonly criticality: Criticality | undefined;
 }
 
 /** The span fields rules look at (a ReadableSpan, or a span decoded from OTLP). */
@@ -49,7 +52,7 @@ export class RuleMatcher {
       pattern: rule.match.spanNamePattern === undefined ? undefined : new RegExp(rule.match.spanNamePattern),
       kind: rule.match.kind === undefined ? undefined : KINDS[rule.match.kind],
       attributes: Object.entries(rule.match.attributes ?? {}),
-      match: { context: rule.context, operation: rule.operation },
+      match: { context: rule.context, operation: rule.operation, criticality: rule.criticality },
     }));
   }
 

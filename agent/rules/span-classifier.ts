@@ -30,7 +30,7 @@ export function classifySpan(
   if (rules.empty || scopeName === HEADROOM_SCOPE) return undefined;
   const match = rules.match(handles.service, span, handles.namespace);
   if (match === undefined) return undefined;
-  return handles.handle(match.operation ?? span.name, match.context, '');
+  return handles.handle(match.operation ?? span.name, match.context, '', match.criticality);
 }
 
 function stringOr(value: AttributeValue | undefined, fallback: string): string {

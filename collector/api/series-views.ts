@@ -38,7 +38,9 @@ function seriesView(
   snapshot: WindowSnapshot,
 ): SeriesView {
   const budgetMs =
-    verdict?.budgetMs ?? (target && agent.budgets.effectiveBudgetMs(target.baseBudgetMs, series.context));
+    verdict?.budgetMs ??
+    (target &&
+      agent.budgets.effectiveBudgetMs(target.baseBudgetMs, series.context, agent.targets.classOf(series)));
   return {
     operation: series.operation,
     context: series.context,

@@ -88,9 +88,13 @@ export class SpanIngest {
     });
   }
 
-  /** Replaces the rules (after a config reload); spans already recorded stay where they are. */
+  /**
+   * Replaces the rules (after a config reload); spans already recorded stay where they are. The
+   * handles start over, since each holds the class of the rule that matched its first span.
+   */
   setRules(rules: RuleMatcher): void {
     this.#rules = rules;
+    this.#handles.clear();
   }
 
   /**

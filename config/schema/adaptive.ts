@@ -1,6 +1,6 @@
 /**
- * Adaptive scaling: effective budget = base x load factor x context modifiers x QoS multiplier,
- * clamped. Load factors come from Node's own overload signals (event-loop delay p99, event-loop
+ * Adaptive scaling: effective budget = base x load factor x context modifiers x the budget
+ * multiplier of the operation's criticality class (criticality.classes), clamped. Load factors come from Node's own overload signals (event-loop delay p99, event-loop
  * utilization) and process CPU.
  */
 import { z } from 'zod';
@@ -79,17 +79,27 @@ const modifierSchema = z.strictObject({
     .meta({ description: 'Contexts the modifier applies to; all when omitted.' }),
 });
 
-const qosSchema = z.strictObject({
-  classes: z.record(z.string().min(1), z.number().positive()).default({ standard: 1 }),
-  default: z.string().prefault('standard'),
-});
+/**
+ * Deprecated: the QoS classes became the criticality classes' budget multipliers
+ * (`criticality.classes.<CLASS>.budgetMultiplier`); agent/budget/class-multipliers.ts maps them.
+ */
+const qosSchema = z
+  .strictObject({
+    classes: z.record(z.string().min(1), z.number().positive()).default({ standard: 1 }),
+    default: z.string().prefault('standard'),
+  })
+  .meta({
+    deprecated: true,
+    description:
+      "Deprecated: use criticality.classes.<CLASS>.budgetMultiplier. The default class's multiplier applies to CRITICAL (unless criticality.classes.CRITICAL sets one); a class named like a criticality class (any case) to that class; any other is ignored.",
+  });
 
 export const adaptiveSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
     load: loadSchema.prefault({}),
     modifiers: z.record(z.string().min(1), modifierSchema).default({}),
-    qos: qosSchema.prefault({}),
+    qos: qosSchema.optional(),
     clamp: z
       .strictObject({ min: z.number().positive().default(0.5), max: z.number().positive().default(4) })
       .prefault({})
@@ -97,7 +107,7 @@ export const adaptiveSchema = z
   })
   .superRefine(
     (adaptive, ctx) => {
-      if (!(adaptive.qos.default in adaptive.qos.classes)) {
+      if (adaptive.qos !== undefined && !Object.hasOwn(adaptive.qos.classes, adaptive.qos.default)) {
         ctx.addIssue({
           code: 'custom',
           path: ['qos', 'default'],

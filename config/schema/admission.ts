@@ -37,9 +37,11 @@ const rejectionByClass = z
   .meta({ description: 'A percentage per class; CRITICAL_PLUS is never rejected, so it has none.' });
 
 const classSchema = z.strictObject({
-  budgetMultiplier: z.number().positive().default(1).meta({
+  // No schema default: the agent tells a multiplier set here from none (then 1, or a deprecated
+  // adaptive.qos class's; see agent/budget/class-multipliers.ts).
+  budgetMultiplier: z.number().positive().optional().meta({
     description:
-      'Budgets of operations in this class are multiplied by this (the former adaptive.qos multipliers).',
+      'Budgets of operations in this class are multiplied by this (1 when unset; replaces adaptive.qos).',
   }),
 });
 

@@ -33,7 +33,7 @@ export const METRICS = Object.freeze({
   ),
   budget: metric(
     'headroom_budget_seconds',
-    'Effective latency budget: base budget x load x modifiers x QoS, clamped.',
+    'Effective latency budget: base budget x load x modifiers x class multiplier, clamped.',
     'seconds',
   ),
   budgetBase: metric(

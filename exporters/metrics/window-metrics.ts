@@ -29,7 +29,8 @@ export function addWindowMetrics(
     }
     const target = agent.targets.of(series);
     if (target === undefined) continue;
-    const budgetMs = agent.budgets.effectiveBudgetMs(target.baseBudgetMs, series.context);
+    const criticality = agent.targets.classOf(series);
+    const budgetMs = agent.budgets.effectiveBudgetMs(target.baseBudgetMs, series.context, criticality);
     budget.add(series, attributes, msToSeconds(budgetMs));
     budgetBase.add(series, attributes, msToSeconds(target.baseBudgetMs));
     const observedMs = percentileValue(snapshot, target.percentile);

@@ -30,7 +30,7 @@ export interface RequestBudget {
   readonly context: ContextName | undefined;
   /** Series (operation) name: the matching rule's `operation`, else `METHOD route`. */
   readonly operation: string;
-  /** Effective budget now (base x load x modifiers x QoS), ms; `Infinity` when not judged. */
+  /** Effective budget now (base x load x modifiers x class multiplier), ms; `Infinity` when not judged. */
   budgetMs(): number;
   /** Budget left since the request arrived, ms (negative once over budget; `Infinity` when not judged). */
   remainingMs(): number;

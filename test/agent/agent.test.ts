@@ -76,12 +76,13 @@ describe('Agent', () => {
     expect(decisions).toEqual([]);
   });
 
-  it('should scale budgets with load, modifiers and QoS and clamp them', () => {
+  it("should scale budgets with load, modifiers and the class's budget multiplier", () => {
     const { agent, clock, load } = testAgent({
       adaptive: {
         load: { maxChangePerSecond: 10, maxFactor: 2 },
         modifiers: { sale: { factor: 0.5, contexts: ['emergency'] } },
       },
+      criticality: { classes: { CRITICAL: { budgetMultiplier: 1.04 }, SHEDDABLE: { budgetMultiplier: 3 } } },
     });
     load.signals = { eventLoopDelayP99Ms: 60, eventLoopUtilization: 0.5, cpu: 0.2 };
     clock.advance(1000);
@@ -90,7 +91,7 @@ describe('Agent', () => {
     agent.modifiers.set('sale');
     recordMany(agent, clock, { operation: 'quote', context: 'emergency' }, 40, 50);
     const [verdict] = agent.tick().verdicts;
-    expect(verdict?.budgetMs).toBe(50 * 1.5 * 0.5);
+    expect(verdict?.budgetMs).toBeCloseTo(50 * 1.5 * 0.5 * 1.04, 10);
     expect(verdict?.status).toBe('violated');
   });
 

@@ -286,4 +286,38 @@ describe('spans over budget', () => {
       fast: [],
     });
   });
+
+  it("should judge a tracked operation against its class's budget: the rule naming it, else its context's", () => {
+    const { headroom, exporter } = setup({
+      contexts: { batch: { budget: '100ms', criticality: 'SHEDDABLE' } },
+      rules: [{ match: { spanName: 'brake' }, context: 'emergency', criticality: 'CRITICAL_PLUS' }],
+      criticality: {
+        classes: { CRITICAL_PLUS: { budgetMultiplier: 0.5 }, SHEDDABLE: { budgetMultiplier: 2 } },
+      },
+    });
+    const budgets = [
+      headroom.track('brake', 'emergency', (op) => op.budgetMs()),
+      headroom.track('quote', 'emergency', (op) => op.budgetMs()),
+      headroom.track('export', 'batch', (op) => op.budgetMs()),
+    ];
+    expect(budgets).toEqual([25, 50, 200]);
+    const tracer = headroom.tracerProvider?.getTracer('headroom-otel');
+    const start = Date.now() - 1000;
+    for (const [name, context, baseMs] of [
+      ['brake', 'emergency', 50],
+      ['quote', 'emergency', 50],
+      ['export', 'batch', 100],
+    ] as const) {
+      const attributes = { 'headroom.budget.context': context, 'headroom.budget.ms': baseMs };
+      tracer?.startSpan(name, { attributes, startTime: start }).end(start + 150);
+    }
+    const events = exporter
+      .getFinishedSpans()
+      .filter((s) => s.events.length > 0)
+      .map((s) => [s.name, s.events.map((e) => e.attributes?.['headroom.budget.ms'])]);
+    expect(events).toEqual([
+      ['brake', [25]],
+      ['quote', [50]],
+    ]);
+  });
 });

@@ -1,8 +1,8 @@
-import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BudgetResolver } from '../../../agent/budget/budget-resolver.ts';
+import { classMultipliers } from '../../../agent/budget/class-multipliers.ts';
 import { ModifierSet } from '../../../agent/budget/modifiers.ts';
-import { configSchema, type HeadroomConfigInput } from '../../../config/index.ts';
+import { CRITICALITIES, configSchema, type HeadroomConfigInput } from '../../../config/index.ts';
 import type { InvalidArgumentError } from '../../../errors.ts';
 
 type AdaptiveInput = NonNullable<HeadroomConfigInput['adaptive']>;
@@ -13,28 +13,35 @@ const ADAPTIVE: AdaptiveInput = {
     maintenance: { factor: 2 },
     'slow-replica': { factor: 1.25, contexts: ['routine', 'deliberative', 'routine'] },
   },
-  qos: { classes: { standard: 1, premium: 0.8, batch: 1.5 }, default: 'standard' },
 };
 
+/** CRITICAL_PLUS tighter, SHEDDABLE looser, the others at 1. */
+const CLASSES = { CRITICAL_PLUS: { budgetMultiplier: 0.8 }, SHEDDABLE: { budgetMultiplier: 1.5 } };
+
 function setup(overrides: AdaptiveInput = {}, loadFactor = 1) {
-  const config = configSchema.parse({ adaptive: { ...ADAPTIVE, ...overrides } }).adaptive;
+  const parsed = configSchema.parse({
+    adaptive: { ...ADAPTIVE, ...overrides },
+    criticality: { classes: CLASSES },
+  });
+  const config = parsed.adaptive;
   const load = { factor: loadFactor };
   const modifiers = new ModifierSet({ config });
-  return { load, modifiers, resolver: new BudgetResolver({ config, load, modifiers }) };
+  const classes = classMultipliers(parsed).multipliers;
+  return { load, modifiers, resolver: new BudgetResolver({ config, classes, load, modifiers }) };
 }
 
 /** A resolution with float fields compared to 10 decimals (the product order is not part of the contract). */
 function resolution(
   budgetMs: number,
   multiplier: number,
-  parts: { load: number; modifiers: number; qos: number },
+  parts: { load: number; modifiers: number; classMultiplier: number },
 ) {
   return {
     budgetMs: expect.closeTo(budgetMs, 10),
     multiplier: expect.closeTo(multiplier, 10),
     load: expect.closeTo(parts.load, 10),
     modifiers: expect.closeTo(parts.modifiers, 10),
-    qos: expect.closeTo(parts.qos, 10),
+    classMultiplier: expect.closeTo(parts.classMultiplier, 10),
     clamped: false,
   };
 }
@@ -51,19 +58,34 @@ describe('BudgetResolver', () => {
       multiplier: 1,
       load: 1,
       modifiers: 1,
-      qos: 1,
+      classMultiplier: 1,
       clamped: false,
     });
   });
 
-  it('should multiply load, the modifiers of the context and the QoS class', () => {
+  it('should put every class at 1 when no multipliers are given', () => {
+    const config = configSchema.parse({}).adaptive;
+    const resolver = new BudgetResolver({
+      config,
+      load: { factor: 1.5 },
+      modifiers: new ModifierSet({ config }),
+    });
+    expect(
+      CRITICALITIES.map((criticality) => resolver.effectiveBudgetMs(100, 'routine', criticality)),
+    ).toEqual([150, 150, 150, 150]);
+  });
+
+  it('should multiply load, the modifiers of the context and the class multiplier', () => {
     const { modifiers, resolver } = setup({}, 1.5);
     modifiers.set('black-friday');
-    expect(resolver.resolve(200, 'routine', 'premium')).toEqual(
-      resolution(192, 0.96, { load: 1.5, modifiers: 0.8, qos: 0.8 }),
+    expect(resolver.resolve(200, 'routine', 'CRITICAL_PLUS')).toEqual(
+      resolution(192, 0.96, { load: 1.5, modifiers: 0.8, classMultiplier: 0.8 }),
     );
-    expect(resolver.resolve(50, 'emergency', 'premium')).toEqual(
-      resolution(60, 1.2, { load: 1.5, modifiers: 1, qos: 0.8 }),
+    expect(resolver.resolve(50, 'emergency', 'CRITICAL_PLUS')).toEqual(
+      resolution(60, 1.2, { load: 1.5, modifiers: 1, classMultiplier: 0.8 }),
+    );
+    expect(resolver.resolve(50, 'emergency', 'SHEDDABLE_PLUS')).toEqual(
+      resolution(75, 1.5, { load: 1.5, modifiers: 1, classMultiplier: 1 }),
     );
   });
 
@@ -72,9 +94,11 @@ describe('BudgetResolver', () => {
     modifiers.set('maintenance');
     modifiers.set('slow-replica');
     expect(resolver.resolve(200, 'routine')).toEqual(
-      resolution(500, 2.5, { load: 1, modifiers: 2.5, qos: 1 }),
+      resolution(500, 2.5, { load: 1, modifiers: 2.5, classMultiplier: 1 }),
     );
-    expect(resolver.resolve(50, 'emergency')).toEqual(resolution(100, 2, { load: 1, modifiers: 2, qos: 1 }));
+    expect(resolver.resolve(50, 'emergency')).toEqual(
+      resolution(100, 2, { load: 1, modifiers: 2, classMultiplier: 1 }),
+    );
   });
 
   it('should follow the load factor as it changes', () => {
@@ -88,12 +112,12 @@ describe('BudgetResolver', () => {
   it('should clamp the whole multiplier at clamp.max', () => {
     const { modifiers, resolver } = setup({}, 2);
     modifiers.set('maintenance');
-    expect(resolver.resolve(200, 'routine', 'batch')).toEqual({
+    expect(resolver.resolve(200, 'routine', 'SHEDDABLE')).toEqual({
       budgetMs: 800,
       multiplier: 4,
       load: 2,
       modifiers: 2,
-      qos: 1.5,
+      classMultiplier: 1.5,
       clamped: true,
     });
   });
@@ -101,45 +125,33 @@ describe('BudgetResolver', () => {
   it('should clamp the whole multiplier at clamp.min', () => {
     const { modifiers, resolver } = setup({ clamp: { min: 0.9, max: 1.5 } });
     modifiers.set('black-friday');
-    expect(resolver.resolve(200, 'routine', 'premium')).toEqual({
+    expect(resolver.resolve(200, 'routine', 'CRITICAL_PLUS')).toEqual({
       budgetMs: 180,
       multiplier: 0.9,
       load: 1,
       modifiers: 0.8,
-      qos: 0.8,
+      classMultiplier: 0.8,
       clamped: true,
     });
   });
 
   it('should not count a multiplier exactly at a bound as clamped', () => {
     const { resolver } = setup({ clamp: { min: 0.8, max: 1.5 } });
-    expect(resolver.resolve(100, 'routine', 'premium')).toMatchObject({ multiplier: 0.8, clamped: false });
-    expect(resolver.resolve(100, 'routine', 'batch')).toMatchObject({ multiplier: 1.5, clamped: false });
+    expect(resolver.resolve(100, 'routine', 'CRITICAL_PLUS')).toMatchObject({
+      multiplier: 0.8,
+      clamped: false,
+    });
+    expect(resolver.resolve(100, 'routine', 'SHEDDABLE')).toMatchObject({ multiplier: 1.5, clamped: false });
   });
 
-  it('should use the default QoS class when none is given', () => {
+  it("should use CRITICAL's multiplier when no class is given", () => {
     const { resolver } = setup({ qos: { classes: { standard: 1, premium: 0.8 }, default: 'premium' } });
     expect(resolver.resolve(100, 'routine')).toEqual(
-      resolution(80, 0.8, { load: 1, modifiers: 1, qos: 0.8 }),
+      resolution(80, 0.8, { load: 1, modifiers: 1, classMultiplier: 0.8 }),
     );
-  });
-
-  it('should fall back to the default QoS class for an unknown one and warn once per name', () => {
-    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
-    const { resolver } = setup({}, 1.5);
-    expect(resolver.resolve(100, 'routine', 'gold')).toEqual(
-      resolution(150, 1.5, { load: 1.5, modifiers: 1, qos: 1 }),
+    expect(resolver.effectiveBudgetMs(100, 'routine')).toBe(
+      resolver.effectiveBudgetMs(100, 'routine', 'CRITICAL'),
     );
-    expect(resolver.effectiveBudgetMs(100, 'routine', 'gold')).toBe(150);
-    expect(resolver.effectiveBudgetMs(100, 'routine', 'toString')).toBe(150);
-    expect(warn.mock.calls).toEqual([
-      [
-        'headroom: unknown QoS class "gold"; using the default class (adaptive.qos.classes has: standard, premium, batch)',
-      ],
-      [
-        'headroom: unknown QoS class "toString"; using the default class (adaptive.qos.classes has: standard, premium, batch)',
-      ],
-    ]);
   });
 
   it('should give the same budget from effectiveBudgetMs as from resolve', () => {
@@ -147,27 +159,27 @@ describe('BudgetResolver', () => {
     modifiers.set('black-friday');
     modifiers.set('slow-replica');
     for (const context of ['routine', 'emergency', 'deliberative']) {
-      for (const qosClass of [undefined, 'premium', 'batch', 'unknown']) {
+      for (const criticality of [undefined, ...CRITICALITIES]) {
         for (const baseBudgetMs of [0, 1, 50, 200, 1000, Number.POSITIVE_INFINITY]) {
-          const resolved = resolver.resolve(baseBudgetMs, context, qosClass).budgetMs;
-          expect(resolver.effectiveBudgetMs(baseBudgetMs, context, qosClass)).toBe(resolved);
+          const resolved = resolver.resolve(baseBudgetMs, context, criticality).budgetMs;
+          expect(resolver.effectiveBudgetMs(baseBudgetMs, context, criticality)).toBe(resolved);
         }
       }
     }
   });
 
-  it('should use base budgets exactly when adaptive scaling is disabled, QoS and clamp included', () => {
+  it('should use base budgets exactly when adaptive scaling is disabled, class multiplier and clamp included', () => {
     const { modifiers, resolver } = setup({ enabled: false, clamp: { min: 1.5, max: 2 } }, 3);
     modifiers.set('black-friday');
-    expect(resolver.resolve(200, 'routine', 'premium')).toEqual({
+    expect(resolver.resolve(200, 'routine', 'SHEDDABLE')).toEqual({
       budgetMs: 200,
       multiplier: 1,
       load: 1,
       modifiers: 1,
-      qos: 1,
+      classMultiplier: 1,
       clamped: false,
     });
-    expect(resolver.effectiveBudgetMs(200, 'routine', 'premium')).toBe(200);
+    expect(resolver.effectiveBudgetMs(200, 'routine', 'SHEDDABLE')).toBe(200);
   });
 });
 

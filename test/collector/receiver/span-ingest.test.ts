@@ -4,7 +4,7 @@ import { CardinalityLimits, HEADROOM_SCOPE, RuleMatcher } from '../../../agent/i
 import { SpanIngest } from '../../../collector/receiver/span-ingest.ts';
 import { ServiceDirectory } from '../../../collector/service-directory.ts';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
-import { testAgent } from '../../helpers/agent.ts';
+import { configOf, testAgent } from '../../helpers/agent.ts';
 import { decodedSpan, decodedTraces } from '../../helpers/spans.ts';
 import { rejectedBy } from './span-outcomes.ts';
 
@@ -115,6 +115,30 @@ describe('SpanIngest', () => {
     );
     ingest.ingest(traces([span(clock.now(), 1, { name: 'x', attributes: {} })]));
     expect(agent.registry.list().map((s) => [s.operation, s.context])).toEqual([['x', 'routine']]);
+  });
+
+  it('should judge a rule-matched series against the class of the rules in force, after setRules too', () => {
+    const rule = (criticality: 'SHEDDABLE' | 'SHEDDABLE_PLUS') => ({
+      match: { spanName: 'x' },
+      context: 'routine',
+      criticality,
+    });
+    const input = (criticality: 'SHEDDABLE' | 'SHEDDABLE_PLUS'): HeadroomConfigInput => ({
+      criticality: {
+        classes: { SHEDDABLE: { budgetMultiplier: 2 }, SHEDDABLE_PLUS: { budgetMultiplier: 1.5 } },
+      },
+      rules: [rule(criticality)],
+    });
+    const { agent, clock, ingest } = setup(input('SHEDDABLE'));
+    const spans = () =>
+      traces(Array.from({ length: 20 }, () => span(clock.now(), 1, { name: 'x', attributes: {} })));
+    ingest.ingest(spans());
+    const budget = () => agent.tick().verdicts.map((v) => [v.series.operation, v.budgetMs]);
+    expect(budget()).toEqual([['x', 400]]);
+    agent.reconfigure(configOf(input('SHEDDABLE_PLUS')));
+    ingest.setRules(new RuleMatcher(agent.config.rules));
+    ingest.ingest(spans());
+    expect(budget()).toEqual([['x', 300]]);
   });
 });
 
