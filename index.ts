@@ -58,6 +58,8 @@ export {
 export {
   type BackoffOptions,
   type BudgetModifiers,
+  type CallOptions,
+  type CallOutcome,
   type ConnectDecisionsOptions,
   connectDecisions,
   type Headroom,
@@ -65,4 +67,12 @@ export {
   type Operation,
   type RemoteDecisions,
   type RemoteDecisionsState,
+  type RunOptions,
+  type Throttle,
+  type ThrottleAllowed,
+  type ThrottleDecision,
+  type Throttled,
+  type ThrottleOptions,
+  type ThrottleRunResult,
+  type ThrottleSent,
 } from './instrumentation/index.ts';

@@ -2,6 +2,12 @@
 
 export type { AdmissionDecision, Criticality } from './admission/index.ts';
 export {
+  CRITICALITY_BAGGAGE_KEY,
+  type Criticality,
+  DEFAULT_CRITICALITY,
+  isCriticality,
+} from './admission/index.ts';
+export {
   Agent,
   type AgentOptions,
   type TickResult,

@@ -15,6 +15,7 @@ import {
 } from '../config/index.ts';
 import {
   alertMetrics,
+  clientThrottleMetrics,
   HeadroomMetricProducer,
   type MetricSource,
   otlpExporterMetrics,
@@ -36,9 +37,11 @@ import { createJsonLogger, hasDiagLogger, registerDiagLogger } from './logging.t
 import { storePathOf } from './state-store-path.ts';
 
 /** What `start()` takes: where the configuration comes from and how Headroom meets OpenTelemetry. */
-export interface StartOptions extends ConfigOptions, Omit<InstrumentationOptions, 'clock' | 'loadSampler'> {}
+export interface StartOptions
+  extends ConfigOptions,
+    Omit<InstrumentationOptions, 'clock' | 'loadSampler' | 'random'> {}
 
-/** {@link StartOptions} plus the test doubles (clock, load sampler) the package's own tests and demo use. */
+/** {@link StartOptions} plus the test doubles (clock, load sampler, random) the package's own tests and demo use. */
 export interface EmbeddedStartOptions extends StartOptions, InstrumentationOptions {}
 
 /**
@@ -90,6 +93,7 @@ export function startEmbedded(
     ),
   );
   if (traceProcessor) sources.push(otlpExporterMetrics(() => traceProcessor.stats()));
+  sources.push(clientThrottleMetrics(headroom, () => headroom.clientThrottles.stats()));
   const storePath = storePathOf(config.storage, 'embedded');
   if (storePath !== undefined)
     sources.push(keepEmbeddedState(headroom, config.storage, storePath, alertState));

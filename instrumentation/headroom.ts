@@ -39,6 +39,7 @@ import {
   UNKNOWN_SERVICE,
 } from './sdk.ts';
 import { HeadroomSpanProcessor } from './span-processor.ts';
+import { ClientThrottles, type Throttle, type ThrottleOptions } from './throttle/index.ts';
 import { Tracker } from './tracker.ts';
 import type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';
 
@@ -54,6 +55,8 @@ export interface HeadroomParts {
   /** The processors a host SDK adds (`spanProcessor` first); empty when disabled. */
   readonly spanProcessors: readonly SpanProcessor[];
   readonly tracer: Tracer;
+  /** Uniform in [0, 1) for the client throttles' draws. @default Math.random */
+  readonly random?: () => number;
 }
 
 /**
@@ -73,6 +76,8 @@ export class EmbeddedHeadroom implements Headroom {
   readonly agent: Agent;
   /** Headroom's tracer: the HTTP middleware starts a request's server span with it when no instrumentation did. */
   readonly tracer: Tracer;
+  /** The client throttles of {@link throttle}, by target (app/ reads their counts for metrics). */
+  readonly clientThrottles: ClientThrottles;
   readonly #tracker: Tracker;
   readonly #manager: DegradationManager;
   #stopping: Promise<void> | undefined;
@@ -116,6 +121,21 @@ export class EmbeddedHeadroom implements Headroom {
       operations * (Object.keys(config.contexts).length + 1),
     );
     traceDecisions(this.#manager, parts.tracer);
+    this.clientThrottles = new ClientThrottles({
+      // Headroom turned off (enabled: false, OTEL_SDK_DISABLED) sends every call too.
+      config: {
+        ...config.admission.clientThrottle,
+        enabled: config.enabled && config.admission.clientThrottle.enabled,
+      },
+      clock: parts.agent.clock,
+      random: parts.random,
+      maxNameLength: config.limits.nameLength,
+    });
+  }
+
+  /** The adaptive throttle of outbound calls to `target`; see {@link Headroom.throttle}. */
+  throttle(target: string, options?: ThrottleOptions): Throttle {
+    return this.clientThrottles.get(target, options);
   }
 
   /** Runs `fn` as a tracked operation; see {@link Tracker.track}. */
@@ -321,6 +341,8 @@ export interface WiringOptions {
   readonly spanProcessors: readonly SpanProcessor[];
   readonly sampler: Sampler | undefined;
   readonly registerGlobal: boolean;
+  /** Uniform in [0, 1) for the client throttles. @default Math.random */
+  readonly random?: () => number;
 }
 
 /** Wires an agent to OpenTelemetry and returns the running Headroom. */
@@ -360,7 +382,7 @@ export function wireHeadroom(options: WiringOptions): EmbeddedHeadroom {
     tracer = new ProxyTracerProvider().getTracer(HEADROOM_SCOPE);
   }
   const spanProcessors = options.sdk === 'disabled' ? [] : [spanProcessor, ...options.spanProcessors];
-  const parts = { agent, tracerProvider, spanProcessor, spanProcessors, tracer };
+  const parts = { agent, tracerProvider, spanProcessor, spanProcessors, tracer, random: options.random };
   const headroom = new EmbeddedHeadroom(parts, service, namespace);
   if (options.sdk === 'external') headroom.watchExternalSdk(agent.clock);
   return headroom;

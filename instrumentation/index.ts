@@ -26,4 +26,16 @@ export {
   type InstrumentationOptions,
   startInstrumentation,
 } from './start-instrumentation.ts';
+export type {
+  CallOptions,
+  CallOutcome,
+  RunOptions,
+  Throttle,
+  ThrottleAllowed,
+  ThrottleDecision,
+  Throttled,
+  ThrottleOptions,
+  ThrottleRunResult,
+  ThrottleSent,
+} from './throttle/index.ts';
 export type { BudgetModifiers, Headroom, MetricsEndpoint } from './types.ts';

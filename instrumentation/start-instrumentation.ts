@@ -28,6 +28,8 @@ export interface InstrumentationOptions {
    * keep sampling it); its creator does. @default Node's perf_hooks and process.cpuUsage
    */
   readonly loadSampler?: LoadSampler;
+  /** Uniform draws in [0, 1) (client throttles), for tests. @default Math.random */
+  readonly random?: () => number;
 }
 
 /** How the agent itself runs (internal: cluster mode's composition sets it). */
@@ -62,6 +64,7 @@ export function startInstrumentation(
     spanProcessors: [...(options.spanProcessors ?? [])],
     sampler: options.sampler,
     registerGlobal: options.registerGlobal ?? true,
+    random: options.random,
   });
   if (config.enabled && role.judge !== false) agent.start();
   return headroom;

@@ -15,6 +15,7 @@ import type {
 } from '../agent/index.ts';
 import type { ContextName, ModifierName, OperationContext } from '../config/index.ts';
 import type { Operation } from './operation-handle.ts';
+import type { Throttle, ThrottleOptions } from './throttle/index.ts';
 
 /** Where the Prometheus endpoint serves: its URL, or why there is none. */
 export interface MetricsEndpoint {
@@ -85,6 +86,19 @@ export interface Headroom {
     context: ContextName,
     fn: (...args: A) => R,
   ): (...args: A) => R;
+  /**
+   * The adaptive throttle of outbound calls to `target` (a backend's name, e.g. `'payments'`):
+   * once the backend refuses calls (429, 503), it rejects new ones locally with the SRE book's
+   * probability max(0, (requests - k x accepts) / (requests + 1)) over `admission.clientThrottle.window`,
+   * per criticality class. The same throttle for the same target; at most
+   * `admission.clientThrottle.maxTargets` targets (calls to more share `__overflow__`, never throttled).
+   * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` when `target` is empty, longer
+   * than `limits.nameLength` or `__overflow__`, or `k` is below 1 or differs from the target's existing throttle's
+   * @example
+   * const result = await headroom.throttle('payments').run(() => fetch(url));
+   * if (result.throttled) return fallback(); // not sent: payments refuses most calls now
+   */
+  throttle(target: string, options?: ThrottleOptions): Throttle;
   /** Feature switches at the current degradation level: `features.enabled('recommendations')`. */
   readonly features: FeatureFlags;
   /** Named budget modifiers from `adaptive.modifiers`, switched on and off at run time. */

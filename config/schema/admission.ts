@@ -69,6 +69,32 @@ const levelSchema = z.strictObject({
   }),
 });
 
+/**
+ * Client-side adaptive throttling (Google SRE, "Handling Overload", "Client-side throttling"): per
+ * target and class, a client rejects a new call locally with probability
+ * max(0, (requests - k x accepts) / (requests + 1)) over the last `window`.
+ */
+const clientThrottleSchema = withUnitNames(
+  z.strictObject({
+    enabled: z.boolean().default(true).meta({
+      description:
+        'false: headroom.throttle() sends every call (still counted); the code wrapping calls is the opt-in, this is the kill switch.',
+    }),
+    k: z.number().min(1).default(2).meta({
+      description:
+        'Calls keep going out until requests reach k x accepts; lower is more aggressive (1.1: about 1 refusal per 10 accepts). The SRE book prefers 2.',
+    }),
+    window: duration({ minMs: 1000, maxMs: 3_600_000 }).prefault('2m').meta({
+      description: 'History the requests and accepts are counted over (the SRE book: two minutes).',
+    }),
+    maxTargets: z.number().int().min(1).default(100).meta({
+      description:
+        'Most targets with their own throttle; calls to targets beyond share target "__overflow__", which never throttles.',
+    }),
+  }),
+  { window: 'windowMs' },
+);
+
 export const admissionSchema = withUnitNames(
   z
     .strictObject({
@@ -123,6 +149,10 @@ export const admissionSchema = withUnitNames(
           description:
             'Per degradation level (and every level above it): floors and caps of the rejection probabilities.',
         }),
+      clientThrottle: clientThrottleSchema.prefault({}).meta({
+        description:
+          "Client-side adaptive throttling of outbound calls (headroom.throttle(target)): the SRE book's formula over the backend's accepts.",
+      }),
     })
     .superRefine(checkFloorsUnderCaps, whenValid('maxRejection', 'levels')),
   { window: 'windowMs', retryAfter: 'retryAfterMs' },

@@ -1,5 +1,6 @@
 // Public face of exporters/metrics: the agent's state as pre-aggregated OpenTelemetry metric data.
 
+export { clientThrottleMetrics } from './client-throttle-metrics.ts';
 export { clusterMetrics } from './cluster-metrics.ts';
 export {
   alertMetrics,

@@ -288,6 +288,18 @@ export const METRICS = Object.freeze({
     'headroom_cluster_samples_dropped_total',
     'Samples the workers dropped, by reason (invalid, late, duration as in headroom_samples_dropped_total; backlog: held longer than a window unshipped).',
   ),
+  clientThrottleRequests: metric(
+    'headroom_client_throttle_requests_total',
+    'Outbound calls attempted through headroom.throttle(target), by target, criticality and outcome (sent; throttled: rejected locally, never sent).',
+  ),
+  clientThrottleResults: metric(
+    'headroom_client_throttle_results_total',
+    'Sent outbound calls by how the backend took them, by target, criticality and outcome (accepted; refused: HTTP 429 or 503, or failed without a reply).',
+  ),
+  clientThrottleProbability: metric(
+    'headroom_client_throttle_rejection_probability',
+    "Probability that a new call to the target in this class is rejected locally now: max(0, (requests - k x accepts) / (requests + 1)) over admission.clientThrottle.window (Google SRE's client-side throttling).",
+  ),
 });
 
 /** Service label of the series that per-service label sets beyond the cap fold into. */

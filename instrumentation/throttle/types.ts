@@ -1,0 +1,131 @@
+/**
+ * The contract of client-side adaptive throttling (Google SRE, "Handling Overload", "Client-side
+ * throttling"): what `headroom.throttle(target)` returns and what its calls answer. Outcomes are
+ * values: a locally rejected call is a {@link Throttled}, never an exception.
+ */
+import type { Criticality } from '../../agent/index.ts';
+
+/** Stable code of a call rejected at the client, for logs, replies and metrics. */
+export const CLIENT_THROTTLED = 'HEADROOM_CLIENT_THROTTLED';
+
+/** A call the throttle lets through: send it, then report how the backend took it. */
+export interface ThrottleAllowed {
+  readonly throttled: false;
+  readonly target: string;
+  /** The class the call was counted in. */
+  readonly criticality: Criticality;
+  /** The local rejection probability the call was judged at, 0..1. */
+  readonly probability: number;
+}
+
+/** A call rejected locally: it was not sent; the backend refused most recent calls of its class. */
+export interface Throttled {
+  readonly throttled: true;
+  /** Always {@link CLIENT_THROTTLED}. */
+  readonly code: typeof CLIENT_THROTTLED;
+  readonly target: string;
+  readonly criticality: Criticality;
+  /** The local rejection probability the call was judged at, 0..1 (always below 1). */
+  readonly probability: number;
+  /** A sentence for humans with the numbers behind the rejection. */
+  readonly message: string;
+}
+
+/** What {@link Throttle.attempt} answers; it never throws. */
+export type ThrottleDecision = ThrottleAllowed | Throttled;
+
+/** A call {@link Throttle.run} sent: what the function returned and how it was counted. */
+export interface ThrottleSent<R> extends ThrottleAllowed {
+  /** What the function resolved to (a fetch `Response` of any status included). */
+  readonly value: R;
+  /** Whether it counted as accepted by the backend (see {@link RunOptions.isAccepted}). */
+  readonly accepted: boolean;
+}
+
+/** What {@link Throttle.run} resolves to: the sent call's value, or the local rejection. */
+export type ThrottleRunResult<R> = ThrottleSent<R> | Throttled;
+
+/** How a sent call ended, as {@link RunOptions.isAccepted} sees it. */
+export type CallOutcome<R> =
+  | { readonly ok: true; readonly value: R }
+  | { readonly ok: false; readonly error: unknown };
+
+/** Options of one call. */
+export interface CallOptions {
+  /**
+   * The class the call is counted and judged in; stats are kept per class, so a backend shedding
+   * SHEDDABLE work does not throttle CRITICAL calls. @default the active class (W3C baggage entry
+   * `headroom.criticality` of the current context), else CRITICAL
+   */
+  readonly criticality?: Criticality;
+}
+
+/** Options of {@link Throttle.run}. */
+export interface RunOptions<R> extends CallOptions {
+  /**
+   * Whether the backend accepted the call. @default an HTTP status 429 or 503 (`status` or
+   * `statusCode` of the value, or of the error or its `response`) is refused, any other status
+   * accepted; an error without a status (connection refused or reset, timeout, abort) is refused;
+   * a value without a status is accepted. A classifier that throws counts the call as refused.
+   */
+  readonly isAccepted?: (outcome: CallOutcome<R>) => boolean;
+}
+
+/** Options of `headroom.throttle(target, options)`. */
+export interface ThrottleOptions {
+  /**
+   * This target's multiplier: calls keep going out until requests reach k x accepts (at least 1).
+   * @default `admission.clientThrottle.k` (2)
+   */
+  readonly k?: number;
+}
+
+/**
+ * Adaptive throttling of the calls to one backend (`target`). Over the last
+ * `admission.clientThrottle.window` (2 min) it counts, per class, the calls attempted (those it
+ * rejected itself included) and those the backend accepted, and rejects a new call locally with
+ * probability max(0, (requests - k x accepts) / (requests + 1)) (Google SRE, "Handling Overload").
+ */
+export interface Throttle {
+  readonly target: string;
+  /** The multiplier in force. */
+  readonly k: number;
+  /**
+   * Judges one call and counts it as a request. On {@link ThrottleAllowed}, send it and then call
+   * {@link record} exactly once (a call never recorded counts as refused). Never throws.
+   */
+  attempt(options?: CallOptions): ThrottleDecision;
+  /** Reports how the backend took a call `attempt()` allowed (same class as the attempt). Never throws. */
+  record(accepted: boolean, options?: CallOptions): void;
+  /**
+   * `attempt()`, then, unless throttled, calls `fn` and records its outcome. Resolves to
+   * {@link ThrottleSent} with fn's value or to {@link Throttled} (fn not called); fn's own
+   * errors (thrown or rejected) pass through untouched, after being recorded.
+   * @example
+   * const result = await headroom.throttle('payments').run(() => fetch(url));
+   * if (result.throttled) return fallback(); // not sent: payments refuses most calls
+   * const response = result.value;
+   */
+  run<R>(
+    fn: () => R | PromiseLike<R>,
+    options?: RunOptions<Awaited<R>>,
+  ): Promise<ThrottleRunResult<Awaited<R>>>;
+  /** The local rejection probability a call of this class would be judged at now, 0..1. */
+  probability(options?: CallOptions): number;
+}
+
+/** Counts of one (target, class), for metrics. Totals are since the throttle was created. */
+export interface ClientThrottleStats {
+  readonly target: string;
+  readonly criticality: Criticality;
+  /** Calls allowed out. */
+  readonly sent: number;
+  /** Calls rejected locally. */
+  readonly throttled: number;
+  /** Sent calls recorded as accepted. */
+  readonly accepted: number;
+  /** Sent calls recorded as refused. */
+  readonly refused: number;
+  /** Local rejection probability now, 0..1 (0 while `admission.clientThrottle.enabled` is false). */
+  readonly probability: number;
+}
