@@ -28,7 +28,7 @@ export interface InstrumentationOptions {
    * keep sampling it); its creator does. @default Node's perf_hooks and process.cpuUsage
    */
   readonly loadSampler?: LoadSampler;
-  /** Uniform draws in [0, 1) (client throttles), for tests. @default Math.random */
+  /** Uniform draws in [0, 1) (admission, client throttles), for tests. @default Math.random */
   readonly random?: () => number;
 }
 
@@ -57,6 +57,7 @@ export function startInstrumentation(
     clock: options.clock,
     loadSampler: options.loadSampler,
     budgetLoad: role.budgetLoad,
+    random: options.random,
   });
   const headroom = wireHeadroom({
     agent,
