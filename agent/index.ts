@@ -1,7 +1,6 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
-
-export type { AdmissionDecision, Criticality } from './admission/index.ts';
 export {
+  type AdmissionDecision,
   CRITICALITY_BAGGAGE_KEY,
   type Criticality,
   DEFAULT_CRITICALITY,
