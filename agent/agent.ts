@@ -9,6 +9,7 @@ import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
 import type { AdmissionController } from './admission/admission-controller.ts';
 import { AdmissionRegistry } from './admission/admission-registry.ts';
+import type { AdmissionSnapshot } from './admission/admission-snapshot.ts';
 import type { AdmissionDecision, AdmissionListener } from './admission/types.ts';
 import type { AgentHealth } from './agent-health.ts';
 import { type AgentParts, buildAgentParts } from './agent-parts.ts';
@@ -233,6 +234,19 @@ export class Agent implements Recorder {
   /** Listens to the admission decisions of every service, present and future; returns the unsubscribe function. */
   onAdmissionDecision(listener: AdmissionListener): () => void {
     return this.#admission.subscribe(listener);
+  }
+
+  /** Each service's admission state as plain data, by {@link serviceKey}, for a checkpoint. */
+  admissionSnapshots(): Map<string, AdmissionSnapshot> {
+    return this.#admission.snapshots();
+  }
+
+  /**
+   * Restores admission states (shed pressure, audit log) from a checkpoint, at start before any
+   * span, after the degradation states; unreadable values are dropped and reported, never thrown.
+   */
+  restoreAdmission(values: readonly unknown[]): { restored: number; dropped: number } {
+    return this.#admission.restore(values, (id) => this.admission(id.service, id.namespace));
   }
 
   /** Each service's degradation state as plain data, by {@link serviceKey}, for a checkpoint. */

@@ -16,6 +16,7 @@ import { type ServiceId, serviceId } from '../service-id.ts';
 import { admissionAuditLog } from './admission-audit.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
+import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
 import { type Cause, nextPressure } from './admission-step.ts';
 import { ClassCounters, classBounds, classStates } from './class-counters.ts';
 import { ClassWindows } from './class-windows.ts';
@@ -140,6 +141,42 @@ export class AdmissionController {
       pressure: this.#pressure,
     };
     return this.#lastDecision === undefined ? state : { ...state, lastDecision: this.#lastDecision };
+  }
+
+  /**
+   * The state a checkpoint keeps: pressure, level, recovery progress, sequence and audit log (plain
+   * data). The ratio windows and the counters are not kept.
+   */
+  snapshot(): AdmissionSnapshot {
+    const improvedSinceMs = this.#improvedSinceMs;
+    return versionedAdmission({
+      namespace: this.id.namespace,
+      service: this.id.service,
+      level: this.#level,
+      pressure: this.#pressure,
+      ...(improvedSinceMs === undefined ? {} : { improvedSinceMs }),
+      seq: this.#seq,
+      decisions: this.#audit.entries(),
+    });
+  }
+
+  /**
+   * Takes over a {@link snapshot} (validated by the caller) at start, before any decision: the
+   * pressure (cut to the caps in force), its level, the recovery progress and the audit log come
+   * back, and decision numbers continue; with admission disabled the pressure stays 0. A time after
+   * now (the wall clock stepped back) is taken as now. Not a decision: nothing is published.
+   */
+  restore(snapshot: AdmissionSnapshot): void {
+    this.#level = snapshot.level;
+    this.#bounds = boundsAt(this.#config, snapshot.level);
+    this.#pressure = this.#config.enabled ? Math.min(snapshot.pressure, maxPressure(this.#bounds)) : 0;
+    const { improvedSinceMs } = snapshot;
+    this.#improvedSinceMs =
+      improvedSinceMs === undefined ? undefined : Math.min(improvedSinceMs, this.#clock.now());
+    this.#seq = snapshot.seq;
+    for (const decision of snapshot.decisions) this.#audit.add(Object.freeze(decision));
+    this.#lastDecision = this.#audit.entries().at(-1);
+    this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
   }
 
   /** Registers `listener` for every later decision; returns the function that removes it. */

@@ -9,6 +9,7 @@ import type { DegradationLevel } from '../degradation/levels.ts';
 import { type ServiceId, serviceKey } from '../service-id.ts';
 import { AdmissionController } from './admission-controller.ts';
 import type { AdmissionConfig } from './admission-law.ts';
+import { type AdmissionSnapshot, parseAdmissionSnapshot } from './admission-snapshot.ts';
 import type { AdmissionDecision, AdmissionListener } from './types.ts';
 
 /** What every controller is built with. */
@@ -61,6 +62,35 @@ export class AdmissionRegistry {
     for (const controller of this.#controllers.values())
       decisions.push(...controller.observe(levelOf(controller.id)));
     return decisions;
+  }
+
+  /** Each controller's state as plain data, by {@link serviceKey}, for a checkpoint. */
+  snapshots(): Map<string, AdmissionSnapshot> {
+    const snapshots = new Map<string, AdmissionSnapshot>();
+    for (const [key, controller] of this.#controllers) snapshots.set(key, controller.snapshot());
+    return snapshots;
+  }
+
+  /**
+   * Restores states from a checkpoint into the controllers `controllerOf` gives (created with their
+   * service). A value that is not a snapshot this version reads is dropped and reported through
+   * `diag`, never thrown.
+   */
+  restore(
+    values: readonly unknown[],
+    controllerOf: (id: ServiceId) => AdmissionController,
+  ): { restored: number; dropped: number } {
+    let restored = 0;
+    for (const value of values) {
+      const snapshot = parseAdmissionSnapshot(value);
+      if (typeof snapshot === 'string') {
+        diag.warn(`headroom: a stored admission state was dropped: ${snapshot}`);
+        continue;
+      }
+      controllerOf(snapshot).restore(snapshot);
+      restored++;
+    }
+    return { restored, dropped: values.length - restored };
   }
 
   /** Forgets the controller of the service keyed `key` (its degradation manager was evicted). */

@@ -1,7 +1,7 @@
 /** Which components a store keeps, and in which order they are restored. */
 import type { Agent, AlertEvaluator, SloTracker } from '../../agent/index.ts';
 import type { ServiceDirectory } from '../../collector/index.ts';
-import { alertSection, degradationSection, directorySection } from './keyed-sections.ts';
+import { admissionSection, alertSection, degradationSection, directorySection } from './keyed-sections.ts';
 import { sloSection } from './slo-section.ts';
 import type { StateSection } from './state-section.ts';
 import { windowSection } from './window-section.ts';
@@ -17,11 +17,15 @@ export interface DurableParts {
 
 /**
  * The sections of `parts`, in restore order: windows first (they create the series), then
- * degradation states, SLO histories, alert instances (after the SLOs their burn rates read) and
+ * degradation states, admission states (after the levels they were computed at), SLO histories, alert instances (after the SLOs their burn rates read) and
  * the service directory.
  */
 export function durableSections(parts: DurableParts): StateSection[] {
-  const sections = [windowSection(parts.agent), degradationSection(parts.agent)];
+  const sections = [
+    windowSection(parts.agent),
+    degradationSection(parts.agent),
+    admissionSection(parts.agent),
+  ];
   if (parts.slos !== undefined) sections.push(sloSection(parts.slos));
   if (parts.alerts !== undefined) sections.push(alertSection(parts.alerts));
   if (parts.directory !== undefined) sections.push(directorySection(parts.directory));

@@ -1,6 +1,6 @@
 /**
  * The sections whose records are small and rewritten whole when they change: each service's
- * degradation state, each alert instance (firing or cooling down) and each service the collector
+ * degradation and admission state, each alert instance (firing or cooling down) and each service the collector
  * has heard from.
  */
 import type { Agent, AlertEvaluator } from '../../agent/index.ts';
@@ -15,6 +15,16 @@ export function degradationSection(agent: Agent): StateSection {
     kind: 'degradation',
     entries: () => agent.degradationSnapshots(),
     restore: (values) => agent.restoreDegradation(values),
+  });
+}
+
+/** Per service (key: its service key): shed pressure, level, recovery progress, admission audit log. */
+export function admissionSection(agent: Agent): StateSection {
+  return keyedSection({
+    name: 'admission states',
+    kind: 'admission',
+    entries: () => agent.admissionSnapshots(),
+    restore: (values) => agent.restoreAdmission(values),
   });
 }
 

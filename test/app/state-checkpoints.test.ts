@@ -37,7 +37,7 @@ describe('StateCheckpoints', () => {
   it('should write on the interval only what changed, and the last state at close', async () => {
     const { path, clock, agent, checkpoints, lines } = await opened();
     expect(lines.map((l) => l.msg)).toEqual([
-      `state restored from ${path}: 0 window slots, 0 degradation states`,
+      `state restored from ${path}: 0 window slots, 0 degradation states, 0 admission states`,
     ]);
     checkpoints.start(1000);
     agent.degradation('checkout').override('SEVERE', 'drill');

@@ -85,7 +85,7 @@ describe('durable sections', () => {
     before.checkpoints.close(); // the final checkpoint writes the slot still filling too
     const after = await running(path, clock);
     expect(after.lines[0]).toMatch(
-      /: \d+ window slots, 1 degradation states, 1 SLO histories, 1 alert instances, 1 services$/,
+      /: \d+ window slots, 1 degradation states, 0 admission states, 1 SLO histories, 1 alert instances, 1 services$/,
     );
     const now = clock.now();
     const windowOf = (one: Running) => one.agent.registry.list().map((s) => s.window.snapshot(now));
@@ -188,6 +188,7 @@ describe('durable sections', () => {
       ['window', '000000000008', batch(['', 'old', 'op', 'routine', ''], 5)], // long gone: not counted
       ['window', '000000000009', { series: 'none' }],
       ['degradation', 'x', { version: 99 }],
+      ['admission', 'x', { version: 99 }],
       ['slo', '["checkout-latency","","x"]', { version: 99, resolutionsMs: [] }],
       ['slo-samples', '["checkout-latency","","x"]#0#1', 'garbage'],
       ['alert', '{x}', { version: 99 }],
@@ -197,7 +198,7 @@ describe('durable sections', () => {
     db.close();
     const again = await running(path, clock);
     expect(again.lines[0]).toBe(
-      `state restored from ${path}: 0 window slots, 0 degradation states, 0 SLO histories, 0 alert instances, 0 services (6 stale or unreadable records dropped)`,
+      `state restored from ${path}: 0 window slots, 0 degradation states, 0 admission states, 0 SLO histories, 0 alert instances, 0 services (7 stale or unreadable records dropped)`,
     );
     expect(again.checkpoints.checkpoint()).toBe(true);
     expect((await exportStoredState(path, 100)).records).toEqual({});

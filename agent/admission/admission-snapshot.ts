@@ -1,0 +1,71 @@
+/**
+ * An admission controller's state as JSON-able plain data, for checkpoints: the shed pressure, the
+ * level it was computed at, the recovery timer, the decision sequence and the audit log. The ratio
+ * windows are left out (a few seconds, stale after a restart: the controller reads fresh ones) and
+ * so are the admitted/rejected counters (counters restart with the process, as Prometheus expects).
+ * Versioned and validated on the way back in.
+ */
+import { type DegradationLevel, isDegradationLevel } from '../degradation/levels.ts';
+import { isCriticality } from './criticality.ts';
+import { ADMISSION_REASONS, type AdmissionDecision } from './types.ts';
+
+/** Version of {@link AdmissionSnapshot}; a snapshot of another version is refused. */
+const SNAPSHOT_VERSION = 1;
+
+/** One controller's state. Times are ms since the epoch. */
+export interface AdmissionSnapshot {
+  readonly version: number;
+  readonly namespace: string;
+  readonly service: string;
+  /** The degradation level the probabilities were last computed at. */
+  readonly level: DegradationLevel;
+  /** The shed pressure (0 up to the sum of the caps). */
+  readonly pressure: number;
+  /** Since when the improvement has held (`recovery.sustain` progress); absent when it has not. */
+  readonly improvedSinceMs?: number;
+  /** The last decision's sequence number: the next decision is `seq + 1`. */
+  readonly seq: number;
+  /** The audit log, oldest first. */
+  readonly decisions: readonly AdmissionDecision[];
+}
+
+/** `snapshot` with the version stamped on. */
+export function versionedAdmission(snapshot: Omit<AdmissionSnapshot, 'version'>): AdmissionSnapshot {
+  return { version: SNAPSHOT_VERSION, ...snapshot };
+}
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isProbability = (value: unknown) => isFiniteNumber(value) && value >= 0 && value <= 1;
+
+function isDecision(value: unknown): value is AdmissionDecision {
+  return (
+    isRecord(value) &&
+    Number.isSafeInteger(value.seq) &&
+    isFiniteNumber(value.at) &&
+    isCriticality(value.criticality) &&
+    isProbability(value.from) &&
+    isProbability(value.to) &&
+    (ADMISSION_REASONS as readonly unknown[]).includes(value.reason) &&
+    typeof value.message === 'string' &&
+    isDegradationLevel(value.level)
+  );
+}
+
+/** `value` as a snapshot this version reads, or the reason it is not one. */
+export function parseAdmissionSnapshot(value: unknown): AdmissionSnapshot | string {
+  if (!isRecord(value)) return 'not an object';
+  if (value.version !== SNAPSHOT_VERSION)
+    return `version ${String(value.version)} is not ${SNAPSHOT_VERSION}`;
+  if (typeof value.namespace !== 'string' || typeof value.service !== 'string') return 'no service';
+  if (!isDegradationLevel(value.level)) return `unknown level ${String(value.level)}`;
+  if (!isFiniteNumber(value.pressure) || value.pressure < 0) return 'pressure is not a number >= 0';
+  if (value.improvedSinceMs !== undefined && !isFiniteNumber(value.improvedSinceMs))
+    return 'improvedSinceMs is not a time';
+  if (!Number.isSafeInteger(value.seq) || (value.seq as number) < 0) return 'seq is not a whole number';
+  if (!Array.isArray(value.decisions) || !value.decisions.every(isDecision))
+    return 'decisions are not decisions';
+  return value as unknown as AdmissionSnapshot;
+}

@@ -1,0 +1,137 @@
+// An admission controller restored from another's snapshot (through JSON, as the store keeps it)
+// decides exactly as the uninterrupted one: the pressure, its level, the recovery progress, the
+// audit log and the decision sequence carry over.
+import { describe, expect, it } from 'vitest';
+import { AdmissionController } from '../../../agent/admission/admission-controller.ts';
+import { parseAdmissionSnapshot } from '../../../agent/admission/admission-snapshot.ts';
+import { ManualClock } from '../../../agent/clock.ts';
+import { Agent } from '../../../agent/index.ts';
+import { configOf, ScriptedLoad } from '../../helpers/agent.ts';
+import { admissionConfig, setup } from './setup.ts';
+
+/** A second controller on its own clock at the same time, restored from `source`'s snapshot through JSON. */
+function restoredFrom(source: ReturnType<typeof setup>, config = source.config) {
+  const clock = new ManualClock(source.clock.now());
+  const controller = new AdmissionController({ config, clock, service: 'checkout' });
+  const snapshot = parseAdmissionSnapshot(JSON.parse(JSON.stringify(source.controller.snapshot())));
+  if (typeof snapshot === 'string') throw new Error(snapshot);
+  controller.restore(snapshot);
+  const ticks = (count: number, ratio: number) => {
+    const decisions = [];
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < 30; j++) controller.record('CRITICAL', ratio, clock.now());
+      clock.advance(1000);
+      decisions.push(...controller.observe('NONE'));
+    }
+    return decisions;
+  };
+  return { controller, ticks };
+}
+
+describe('AdmissionController snapshot and restore', () => {
+  it('should ease at the same ticks with the same decisions after a restore mid-sustain', () => {
+    const original = setup();
+    original.ticks(12, { CRITICAL: 2 }); // SHEDDABLE 100 %, SHEDDABLE_PLUS 20 %
+    original.ticks(4, { CRITICAL: 0.5 }); // one more step from the mixed window, then 2 s of the 5 s sustain
+    const snapshot = original.controller.snapshot();
+    expect({ ...snapshot, decisions: snapshot.decisions.length }).toEqual({
+      version: 1,
+      namespace: '',
+      service: 'checkout',
+      level: 'NONE',
+      pressure: 1.3,
+      improvedSinceMs: original.startMs + 14_000,
+      seq: 13,
+      decisions: 13,
+    });
+    const restored = restoredFrom(original);
+    // The restored windows start empty: from the second tick on they hold the same samples, and
+    // the first easing step comes after that.
+    expect(restored.controller.state()).toEqual(original.controller.state());
+    expect(restored.ticks(30, 0.5)).toEqual(original.ticks(30, { CRITICAL: 0.5 }));
+    expect(restored.controller.auditLog.entries()).toEqual(original.controller.auditLog.entries());
+    expect(restored.controller.pressure).toBe(0);
+  });
+
+  it('should cut a restored pressure to the caps in force, and drop it when admission is disabled', () => {
+    const original = setup();
+    original.ticks(24, { CRITICAL: 2 });
+    expect(original.controller.pressure).toBe(2.4);
+    const lower = admissionConfig({ maxRejection: { CRITICAL: '10%' } });
+    expect(restoredFrom(original, lower).controller.pressure).toBe(2);
+    const off = restoredFrom(original, admissionConfig({ enabled: false })).controller;
+    expect([off.pressure, off.probability('SHEDDABLE'), off.auditLog.size]).toEqual([0, 0, 24]);
+  });
+
+  it('should take a recovery start after now as now', () => {
+    const original = setup();
+    original.ticks(3, { CRITICAL: 2 });
+    original.ticks(3, { CRITICAL: 0.5 });
+    const snapshot = { ...original.controller.snapshot(), improvedSinceMs: original.clock.now() + 3_600_000 };
+    const clock = new ManualClock(original.clock.now());
+    const controller = new AdmissionController({ config: original.config, clock });
+    controller.restore(snapshot);
+    expect(controller.snapshot().improvedSinceMs).toBe(clock.now());
+  });
+
+  it.each([
+    [null, 'not an object'],
+    [[], 'not an object'],
+    [{ version: 2 }, 'version 2 is not 1'],
+    [{ version: 1, service: 'x' }, 'no service'],
+    [{ version: 1, namespace: '', service: 'x', level: 'DIRE' }, 'unknown level DIRE'],
+    [
+      { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: -0.1 },
+      'pressure is not a number >= 0',
+    ],
+    [
+      { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 'high' },
+      'pressure is not a number >= 0',
+    ],
+    [
+      { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 0, improvedSinceMs: 'now' },
+      'improvedSinceMs is not a time',
+    ],
+    [
+      { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 0, seq: -1 },
+      'seq is not a whole number',
+    ],
+    [
+      {
+        version: 1,
+        namespace: '',
+        service: 'x',
+        level: 'NONE',
+        pressure: 0,
+        seq: 1,
+        decisions: [{ seq: 1 }],
+      },
+      'decisions are not decisions',
+    ],
+  ])('should refuse %j: %s', (value, reason) => {
+    expect(parseAdmissionSnapshot(value)).toBe(reason);
+  });
+
+  it('should restore through the agent after its degradation states, counting what it dropped', () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const agent = new Agent({ config: configOf(), clock, loadSampler: new ScriptedLoad() });
+    const admission = agent.admission('checkout', 'shop');
+    for (let s = 0; s < 3; s++) {
+      for (let i = 0; i < 30; i++) admission.record('CRITICAL', 2, clock.now());
+      clock.advance(1000);
+      agent.tick();
+    }
+    const snapshots = [...agent.admissionSnapshots().values()];
+    expect(snapshots.map((s) => [s.namespace, s.service, s.pressure, s.seq])).toEqual([
+      ['shop', 'checkout', 0.3, 3],
+    ]);
+    const again = new Agent({ config: configOf(), clock, loadSampler: new ScriptedLoad() });
+    const stored = JSON.parse(JSON.stringify([...snapshots, { version: 99 }]));
+    expect(again.restoreAdmission(stored)).toEqual({ restored: 1, dropped: 1 });
+    expect(again.services()).toEqual([{ namespace: 'shop', service: 'checkout' }]);
+    expect(again.admission('checkout', 'shop').state()).toMatchObject({
+      pressure: 0.3,
+      lastDecision: { seq: 3 },
+    });
+  });
+});
