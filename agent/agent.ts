@@ -386,7 +386,11 @@ export class Agent implements Recorder {
       );
       this.#publishViolations(verdicts);
       this.#decide(verdicts, decisions);
-      admissionDecisions = this.#admission.observe((id) => this.degradation(id.service, id.namespace).level);
+      // Admission steps once per evaluation.interval, however often faster contexts make the agent tick.
+      if (due(this.config.evaluation.intervalMs))
+        admissionDecisions = this.#admission.observe(
+          (id) => this.degradation(id.service, id.namespace).level,
+        );
       this.#evictIdle(at);
     } catch (error) {
       diag.error('headroom: evaluation tick failed', error);

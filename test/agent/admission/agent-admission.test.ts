@@ -46,6 +46,25 @@ describe('Agent admission wiring', () => {
     expect(agent.admission('checkout', 'shop').state().pressure).toBe(0.2);
   });
 
+  it('should step once per evaluation.interval when a faster context makes the agent tick more often', () => {
+    // Ticks every 250 ms; evaluation.interval (1 s) is due at 250 ms, 1250 ms and 2250 ms.
+    const { agent, clock, heard } = setup({
+      contexts: { fast: { budget: '50ms', evaluationInterval: '250ms' } },
+    });
+    const admission = agent.admission('checkout', 'shop');
+    agent.start();
+    for (let s = 0; s < 3; s++) {
+      for (let i = 0; i < 30; i++) admission.record('CRITICAL', 2, clock.now());
+      clock.advance(TICK_MS);
+    }
+    agent.stop();
+    expect(heard.map((d) => [d.at - 1_700_000_000_000, d.to])).toEqual([
+      [250, 0.1],
+      [1250, 0.2],
+      [2250, 0.3],
+    ]);
+  });
+
   it('should isolate a throwing decision listener and stop calling an unsubscribed one', () => {
     const { agent, heard, tick } = setup();
     agent.onAdmissionDecision(() => {
