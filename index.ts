@@ -65,6 +65,7 @@ export {
   type Headroom,
   type MetricsEndpoint,
   type Operation,
+  type RemoteAdmissionState,
   type RemoteDecisions,
   type RemoteDecisionsState,
   type RunOptions,

@@ -1,6 +1,13 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
 export {
+  ADMISSION_REJECTED,
   type AdmissionDecision,
+  type AdmissionListener,
+  type AdmissionResult,
+  type AdmissionState,
+  ATTR_CRITICALITY,
+  type ClassAdmission,
+  CRITICALITIES,
   CRITICALITY_BAGGAGE_KEY,
   type Criticality,
   DEFAULT_CRITICALITY,
@@ -70,6 +77,15 @@ export {
   RuleMatcher,
 } from './rules/index.ts';
 export {
+  ADMISSION_DECISION_EVENT,
+  ADMISSION_SPAN,
+  ATTR_ADMISSION_FROM,
+  ATTR_ADMISSION_MESSAGE,
+  ATTR_ADMISSION_PROTECTED_CRITICALITY,
+  ATTR_ADMISSION_REASON,
+  ATTR_ADMISSION_SAMPLE_COUNT,
+  ATTR_ADMISSION_THRESHOLD_RATIO,
+  ATTR_ADMISSION_TO,
   ATTR_BUDGET_CONTEXT,
   ATTR_BUDGET_MS,
   ATTR_BUDGET_OBSERVED_MS,

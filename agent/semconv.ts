@@ -82,6 +82,20 @@ export const ATTR_CRITICALITY = 'headroom.criticality';
  * judged against a budget, so shed requests do not make latency look better than it is.
  */
 export const ATTR_ADMISSION_OUTCOME = 'headroom.admission.outcome';
+/** On the `headroom.admission.decision` event: the class's rejection probability before, 0..1. */
+export const ATTR_ADMISSION_FROM = 'headroom.admission.from';
+/** The class's rejection probability after an admission decision, 0..1 (also on the span). */
+export const ATTR_ADMISSION_TO = 'headroom.admission.to';
+/** Why an admission decision was taken (`overload`, `recovery`, `degradation-level`, `reconfigured`). */
+export const ATTR_ADMISSION_REASON = 'headroom.admission.reason';
+/** An admission decision's sentence for humans. */
+export const ATTR_ADMISSION_MESSAGE = 'headroom.admission.message';
+/** The protected class whose latency drove an overload or recovery decision (its evidence). */
+export const ATTR_ADMISSION_PROTECTED_CRITICALITY = 'headroom.admission.protected_criticality';
+/** The ratio an admission decision's evidence was compared with (target or exit ratio). */
+export const ATTR_ADMISSION_THRESHOLD_RATIO = 'headroom.admission.threshold_ratio';
+/** Samples of the protected class in the window behind an admission decision. */
+export const ATTR_ADMISSION_SAMPLE_COUNT = 'headroom.admission.sample_count';
 
 /** Span name of the short span that carries each degradation decision. */
 export const DECISION_SPAN = 'headroom.degradation';
@@ -94,6 +108,10 @@ export const SDK_CHECK_SPAN = 'headroom.sdk.check';
 export const BUDGET_EXCEEDED_EVENT = 'headroom.budget.exceeded';
 /** Event on the `headroom.degradation` span holding one decision. */
 export const DEGRADATION_DECISION_EVENT = 'headroom.degradation.decision';
+/** Span name of the short span that carries each admission decision (a class's rejection probability changed). */
+export const ADMISSION_SPAN = 'headroom.admission';
+/** Event on the `headroom.admission` span holding one admission decision. */
+export const ADMISSION_DECISION_EVENT = 'headroom.admission.decision';
 
 /** `node:diagnostics_channel` each budget violation is published on (when someone subscribes). */
 export const BUDGET_VIOLATION_CHANNEL = 'headroom:budget:violation';

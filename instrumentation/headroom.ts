@@ -27,6 +27,7 @@ import {
 } from '../agent/index.ts';
 import type { ContextName, OperationContext } from '../config/index.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import { traceAdmissionDecisions } from './admission-spans.ts';
 import { traceDecisions } from './decision-spans.ts';
 import { ExternalSdkCheck } from './external-sdk-check.ts';
 import type { OperationBinding } from './operation-binding.ts';
@@ -121,6 +122,16 @@ export class EmbeddedHeadroom implements Headroom {
       operations * (Object.keys(config.contexts).length + 1),
     );
     traceDecisions(this.#manager, parts.tracer);
+    // Created now, so the level's floors apply (and show in metrics) before the first admit().
+    parts.agent.admission(service, namespace);
+    // The agent's listener survives a controller replaced by a reload; only this service's decisions.
+    traceAdmissionDecisions(
+      (listener) =>
+        parts.agent.onAdmissionDecision((decision) => {
+          if (sameService(decision, own)) listener(decision);
+        }),
+      parts.tracer,
+    );
     this.clientThrottles = new ClientThrottles({
       // Headroom turned off (enabled: false, OTEL_SDK_DISABLED) sends every call too.
       config: {

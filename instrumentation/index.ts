@@ -16,6 +16,7 @@ export {
   type BackoffOptions,
   type ConnectDecisionsOptions,
   connectDecisions,
+  type RemoteAdmissionState,
   type RemoteDecisions,
   type RemoteDecisionsState,
 } from './remote/index.ts';

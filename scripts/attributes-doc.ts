@@ -18,6 +18,9 @@ const {
   DECISION_SPAN,
   BUDGET_EXCEEDED_EVENT: EXCEEDED,
   DEGRADATION_DECISION_EVENT: DECISION,
+  ADMISSION_SPAN,
+  ADMISSION_DECISION_EVENT: ADMISSION_DECISION,
+  ATTR_CRITICALITY: CRITICALITY,
 } = semconv;
 
 /** What kind of name a {@link TelemetryName} is; one section of the document each. */
@@ -42,6 +45,7 @@ const code = (name: string) => `\`${name}\``;
 const SPANS = 'operation, phase and tracked request (server) spans';
 const ON_DECISION = `${code(DECISION)} event`;
 const ON_EXCEEDED = `${code(EXCEEDED)} event`;
+const ON_ADMISSION = `${code(ADMISSION_DECISION)} event`;
 const CLASSIFIER = 'span processor and collector: the series of a span from any service';
 const CHANNEL = '`node:diagnostics_channel`';
 const SEMCONV = 'OpenTelemetry semantic convention (stable).';
@@ -86,12 +90,24 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
   name('span', DECISION_SPAN, 'each degradation decision', `${code(LEVEL)} and one ${code(DECISION)} event.`),
   name(
     'span',
+    ADMISSION_SPAN,
+    "each admission decision (a class's rejection probability changed)",
+    `${code(CRITICALITY)}, ${code(semconv.ATTR_ADMISSION_TO)} and one ${code(ADMISSION_DECISION)} event.`,
+  ),
+  name(
+    'span',
     semconv.SDK_CHECK_SPAN,
     "`start({ sdk: 'external' })`, once, when no span reached Headroom's processor 10 s after start",
     'A probe under an unsampled remote parent: recorded by `headroom.sampler()`, so it reaches the processor; exported by no exporter; never judged.',
   ),
   name('event', EXCEEDED, SPANS, 'The span ended over its effective budget.'),
   name('event', DECISION, `${code(DECISION_SPAN)} span`, 'One decision, with its evidence when it has one.'),
+  name(
+    'event',
+    ADMISSION_DECISION,
+    `${code(ADMISSION_SPAN)} span`,
+    'One admission decision, with its evidence for overload and recovery.',
+  ),
   name('attribute', CONTEXT, `${SPANS}, ${ON_DECISION}`, 'Budget context (`emergency`, `routine`, ...).', {
     ...string,
     readBy: `${CLASSIFIER}; a span carrying it is judged whatever its scope`,
@@ -121,8 +137,8 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
   name(
     'attribute',
     LEVEL,
-    `${code(DECISION_SPAN)} span`,
-    'Level the decision moved the service to; operation spans do not carry it.',
+    `${code(DECISION_SPAN)} span, ${ON_ADMISSION}`,
+    'On the span the level the decision moved the service to; on an admission decision the level in force. Operation spans do not carry it.',
     string,
   ),
   name('attribute', semconv.ATTR_DEGRADATION_FROM, ON_DECISION, 'Level before the decision.', string),
@@ -132,7 +148,13 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
   name('attribute', semconv.ATTR_DEGRADATION_DISABLED_FEATURES, ON_DECISION, 'Every feature now off.', {
     type: 'string[]',
   }),
-  name('attribute', semconv.ATTR_BUDGET_PERCENTILE, ON_DECISION, 'Percentile judged (`p95`, ...).', string),
+  name(
+    'attribute',
+    semconv.ATTR_BUDGET_PERCENTILE,
+    `${ON_DECISION}, ${ON_ADMISSION}`,
+    'Percentile judged (`p95`, ...).',
+    string,
+  ),
   name('attribute', semconv.ATTR_BUDGET_OBSERVED_MS, ON_DECISION, 'Observed value of that percentile.', {
     type: 'double',
     unit: 'ms',
@@ -140,7 +162,7 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
   name(
     'attribute',
     semconv.ATTR_BUDGET_RATIO,
-    `${ON_EXCEEDED}, ${ON_DECISION}`,
+    `${ON_EXCEEDED}, ${ON_DECISION}, ${ON_ADMISSION}`,
     'Duration (or percentile) over the effective budget; above 1 is over.',
     { type: 'double', unit: '1' },
   ),
@@ -158,8 +180,8 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
   name(
     'attribute',
     semconv.ATTR_CRITICALITY,
-    `${MIDDLEWARE_SPAN}, operation spans of \`track()\``,
-    'Criticality class: `CRITICAL_PLUS`, `CRITICAL`, `SHEDDABLE_PLUS` or `SHEDDABLE`; also the W3C baggage key the class travels under.',
+    `${MIDDLEWARE_SPAN}, operation spans of \`track()\`, ${code(ADMISSION_SPAN)} span, ${ON_ADMISSION}`,
+    'Criticality class (on admission decisions: the class whose probability changed): `CRITICAL_PLUS`, `CRITICAL`, `SHEDDABLE_PLUS` or `SHEDDABLE`; also the W3C baggage key the class travels under.',
     {
       ...string,
       readBy:
@@ -172,6 +194,46 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
     MIDDLEWARE_SPAN,
     '`rejected` when admission turned the request away (503); such a span is not judged.',
     { ...string, readBy: 'the span processor and the receiver: a rejected request is never judged' },
+  ),
+  name('attribute', semconv.ATTR_ADMISSION_FROM, ON_ADMISSION, "The class's rejection probability before.", {
+    type: 'double',
+    unit: '1',
+  }),
+  name(
+    'attribute',
+    semconv.ATTR_ADMISSION_TO,
+    `${code(ADMISSION_SPAN)} span, ${ON_ADMISSION}`,
+    "The class's rejection probability after.",
+    { type: 'double', unit: '1' },
+  ),
+  name(
+    'attribute',
+    semconv.ATTR_ADMISSION_REASON,
+    ON_ADMISSION,
+    '`overload`, `recovery`, `degradation-level` or `reconfigured`.',
+    string,
+  ),
+  name('attribute', semconv.ATTR_ADMISSION_MESSAGE, ON_ADMISSION, 'The decision as a sentence.', string),
+  name(
+    'attribute',
+    semconv.ATTR_ADMISSION_PROTECTED_CRITICALITY,
+    ON_ADMISSION,
+    'Overload and recovery: the protected class whose latency drove the decision (the worst one).',
+    string,
+  ),
+  name(
+    'attribute',
+    semconv.ATTR_ADMISSION_THRESHOLD_RATIO,
+    ON_ADMISSION,
+    'Overload and recovery: the ratio the evidence was compared with (`admission.targetRatio`, or the exit ratio).',
+    { type: 'double', unit: '1' },
+  ),
+  name(
+    'attribute',
+    semconv.ATTR_ADMISSION_SAMPLE_COUNT,
+    ON_ADMISSION,
+    "Overload and recovery: the protected class's samples in `admission.window`.",
+    { type: 'int' },
   ),
   name(
     'attribute',

@@ -1,11 +1,12 @@
 /**
- * The decision API of collector mode: levels, verdicts, history, overrides and a live decision
- * stream, on its own listener (127.0.0.1:4320 by default), behind bearer tokens.
+ * The decision API of collector mode: levels, verdicts, history, overrides, admission (rejection
+ * probabilities per criticality class and their decisions) and a live decision stream, on its own listener (127.0.0.1:4320 by default), behind bearer tokens.
  */
 import { diag } from '@opentelemetry/api';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Agent } from '../../agent/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
+import { registerAdmissionRoutes } from './admission-routes.ts';
 import { type ApiContext, sendError } from './api-context.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { DecisionStream } from './decision-stream.ts';
@@ -93,9 +94,11 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
   const app = buildApp(context);
   if (options.maxConnections !== undefined) app.server.maxConnections = options.maxConnections;
   const unsubscribe = agent.onDecision((decision) => stream.publish(decision));
+  const stopAdmission = agent.onAdmissionDecision((decision) => stream.publishAdmission(decision));
   const stopEvictions = agent.onServiceEvicted((_service, finalState) => stream.evicted(finalState));
   const release = () => {
     unsubscribe();
+    stopAdmission();
     stopEvictions();
     verdicts.close();
   };
@@ -147,6 +150,7 @@ function buildApp(context: ApiContext): FastifyInstance {
   });
   registerProbeRoutes(app, context);
   registerServiceRoutes(app, context);
+  registerAdmissionRoutes(app, context);
   registerOverrideRoutes(app, context);
   registerStreamRoutes(app, context);
   return app;

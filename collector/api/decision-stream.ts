@@ -7,12 +7,15 @@
  * as it happens and a `: keepalive` comment every `keepaliveMs`. The stream opens with an `agent`
  * event naming the agent instance (also in the `x-headroom-instance` header and in every `state`),
  * and a stream that names one service always gets its state, `unknown` at NONE when the agent does
- * not know it: a client never keeps a level that no agent holds.
+ * not know it: a client never keeps a level that no agent holds. Each `state` is followed by the
+ * service's `admission-state` (its rejection probabilities), and each admission decision goes out
+ * as an `admission-decision` followed by the service's `admission-state` then.
  */
 import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
 import type {
+  AdmissionDecision,
   Clock,
   DegradationDecision,
   DegradationManager,
@@ -22,7 +25,14 @@ import type {
 } from '../../agent/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { formatSseComment, parseDecisionEventId } from './sse-format.ts';
-import { agentEvent, decisionEvent, stateEvent, unknownStateEvent } from './stream-events.ts';
+import {
+  admissionDecisionEvent,
+  admissionStateEvent,
+  agentEvent,
+  decisionEvent,
+  stateEvent,
+  unknownStateEvent,
+} from './stream-events.ts';
 import type { Principal } from './token-auth.ts';
 
 /** Options of {@link DecisionStream}. */
@@ -130,6 +140,21 @@ export class DecisionStream {
     }
   }
 
+  /**
+   * Sends an admission decision, then its service's admission state now, to every stream that
+   * sees the service: the decision explains, the state is what a client acts on.
+   */
+  publishAdmission(decision: AdmissionDecision): void {
+    let text: string | undefined;
+    for (const subscriber of this.#subscribers) {
+      if (!wanted(subscriber, decision) || !this.#catalog.visible(subscriber.principal, decision)) continue;
+      text ??=
+        admissionDecisionEvent(decision) +
+        admissionStateEvent(this.#catalog.admission(decision), this.#instanceId);
+      this.#write(subscriber, text);
+    }
+  }
+
   /** Ends the streams of callers `keep` no longer lets in (e.g. a token removed by a reload). */
   endUnless(keep: (principal: Principal) => boolean): void {
     for (const subscriber of this.#subscribers) {
@@ -149,7 +174,9 @@ export class DecisionStream {
     for (const subscriber of this.#subscribers) {
       if (!wanted(subscriber, id) || !this.#catalog.visible(subscriber.principal, id)) continue;
       const summary = this.#catalog.summaryOf(finalState);
-      text ??= stateEvent(summary, finalState.lastDecision?.seq ?? 0, this.#instanceId, { evicted: true });
+      text ??=
+        stateEvent(summary, finalState.lastDecision?.seq ?? 0, this.#instanceId, { evicted: true }) +
+        admissionStateEvent(this.#catalog.idleAdmission(id), this.#instanceId, { evicted: true });
       this.#write(subscriber, text);
     }
   }
@@ -178,7 +205,12 @@ export class DecisionStream {
     if (namespace !== undefined && service !== undefined) {
       const id = { namespace, service };
       const manager = this.#catalog.find(principal, id);
-      return manager === undefined ? unknownStateEvent(id, this.#instanceId) : this.#stateOf(manager);
+      if (manager !== undefined) return this.#stateOf(manager);
+      const idle = this.#catalog.idleAdmission(id);
+      return (
+        unknownStateEvent(id, this.#instanceId) +
+        admissionStateEvent(idle, this.#instanceId, { unknown: true })
+      );
     }
     let text = '';
     for (const id of this.#catalog.list(principal).filter((id) => wanted(request, id))) {
@@ -188,8 +220,13 @@ export class DecisionStream {
     return text;
   }
 
+  /** A service's `state`, then its `admission-state`. */
   #stateOf(manager: DegradationManager): string {
-    return stateEvent(this.#catalog.summary(manager), lastSeq(manager), this.#instanceId);
+    const instanceId = this.#instanceId;
+    return (
+      stateEvent(this.#catalog.summary(manager), lastSeq(manager), instanceId) +
+      admissionStateEvent(this.#catalog.admission(manager.id), instanceId)
+    );
   }
 
   /** Never throws: it runs from timers and from the agent's decision path. */

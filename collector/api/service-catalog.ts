@@ -7,8 +7,9 @@
 import type { Agent, DegradationManager, DegradationState } from '../../agent/index.ts';
 import { type ServiceId, serviceId, serviceKey, truncate } from '../../agent/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
+import { admissionView, idleAdmissionView } from './admission-views.ts';
 import type { Principal } from './token-auth.ts';
-import type { ServiceSummary } from './types.ts';
+import type { AdmissionView, ServiceSummary } from './types.ts';
 
 /** Options of {@link ServiceCatalog}. */
 export interface ServiceCatalogOptions {
@@ -63,6 +64,20 @@ export class ServiceCatalog {
   /** The list and stream view of a service. */
   summary(manager: DegradationManager): ServiceSummary {
     return this.summaryOf(manager.state());
+  }
+
+  /**
+   * The admission view of a service the agent holds (e.g. one {@link find} returned, by its
+   * manager's `id`, or a decision's service); its controller is created on first use.
+   */
+  admission(id: ServiceId): AdmissionView {
+    const agent = this.#agent;
+    return admissionView(agent.admission(id.service, id.namespace).state(), agent.config.admission);
+  }
+
+  /** The admission view of a service no controller holds (unknown, hidden or evicted). */
+  idleAdmission(id: ServiceId): AdmissionView {
+    return idleAdmissionView(id, this.#agent.config.admission);
   }
 
   /** The list and stream view of a service's state. */

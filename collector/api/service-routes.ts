@@ -63,7 +63,7 @@ export function registerServiceRoutes(app: FastifyInstance, context: ApiContext)
  * `?limit=`: a whole number from 1, clamped to `historySize`; absent means
  * {@link DEFAULT_HISTORY_LIMIT} (also clamped). Returns the error message when invalid.
  */
-function parseLimit(text: string | undefined, historySize: number): number | string {
+export function parseLimit(text: string | undefined, historySize: number): number | string {
   if (text === undefined) return Math.min(DEFAULT_HISTORY_LIMIT, historySize);
   const limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(limit >= 1)) return `limit must be a whole number from 1 to ${historySize}, got "${text}"`;

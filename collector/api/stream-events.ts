@@ -1,11 +1,13 @@
 /**
  * The events of the decision stream as text on the wire: `agent` (who is speaking), `state` (a
- * service's level now) and `decision` (a change). Every `state` names the agent instance that
+ * service's level now), `decision` (a change), and for admission (load shedding)
+ * `admission-state` (a service's rejection probabilities now) and `admission-decision` (one
+ * class's probability changed). Every `state` and `admission-state` names the agent instance that
  * holds it, so a client can tell a restarted agent's word from its predecessor's.
  */
-import type { DegradationDecision, ServiceId } from '../../agent/index.ts';
+import type { AdmissionDecision, DegradationDecision, ServiceId } from '../../agent/index.ts';
 import { decisionEventId, formatSseEvent } from './sse-format.ts';
-import type { ServiceSummary } from './types.ts';
+import type { AdmissionView, ServiceSummary } from './types.ts';
 
 /**
  * The first event of every stream: `event: agent`, `data: {"instanceId":"…"}`; the instance id is
@@ -18,6 +20,11 @@ export function agentEvent(instanceId: string): string {
 /** Extra fields of a `state` event: `evicted: true` for a service the agent just forgot. */
 export interface StateMarks {
   readonly evicted?: true;
+}
+
+/** Extra fields of an `admission-state` event: also `unknown: true`, as the unknown `state`. */
+export interface AdmissionMarks extends StateMarks {
+  readonly unknown?: true;
 }
 
 /** A known service's `state` event, `id` its last decision's (`{service}:{seq}`). */
@@ -54,4 +61,25 @@ export function unknownStateEvent(id: ServiceId, instanceId: string): string {
 export function decisionEvent(decision: DegradationDecision): string {
   const id = decisionEventId(decision, decision.seq);
   return formatSseEvent({ event: 'decision', id, data: JSON.stringify(decision) });
+}
+
+/**
+ * An `admission-state` event: the {@link AdmissionView} of a service, `instanceId` and any marks.
+ * It carries no `id`: a client's `Last-Event-ID` keeps naming the last degradation decision, and
+ * the admission state it gets on (re)connecting is authoritative, so nothing is replayed.
+ */
+export function admissionStateEvent(
+  view: AdmissionView,
+  instanceId: string,
+  marks: AdmissionMarks = {},
+): string {
+  return formatSseEvent({
+    event: 'admission-state',
+    data: JSON.stringify({ ...view, ...marks, instanceId }),
+  });
+}
+
+/** An `admission-decision` event: one admission decision as the agent took it (no `id`, see above). */
+export function admissionDecisionEvent(decision: AdmissionDecision): string {
+  return formatSseEvent({ event: 'admission-decision', data: JSON.stringify(decision) });
 }

@@ -4,7 +4,15 @@
  * types; every latency is in ms.
  */
 
-import type { DegradationDecision, DegradationLevel, Percentile, VerdictStatus } from '../../agent/index.ts';
+import type {
+  AdmissionDecision,
+  ClassAdmission,
+  Criticality,
+  DegradationDecision,
+  DegradationLevel,
+  Percentile,
+  VerdictStatus,
+} from '../../agent/index.ts';
 import type { ResolvedConfig } from '../../config/index.ts';
 
 /** The `api` section of the configuration. */
@@ -79,6 +87,34 @@ export interface DecisionHistory {
   readonly service: string;
   /** Oldest first, newest last. */
   readonly decisions: readonly DegradationDecision[];
+}
+
+/**
+ * `GET .../admission` of a service, and the data of the stream's `admission-state` events: the
+ * service's admission state (agent/admission `AdmissionState`) with every class in the order
+ * CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE, and what a client needs to decide alone.
+ */
+export interface AdmissionView {
+  /** `service.namespace`; '' when none. */
+  readonly namespace: string;
+  readonly service: string;
+  /** `admission.enabled`: false admits everything and keeps every probability at 0. */
+  readonly enabled: boolean;
+  /** Rejection probability in force per class (0..1), its floor and cap now, and the counts so far. */
+  readonly classes: Readonly<Record<Criticality, ClassAdmission>>;
+  /** The service's last admission decision; `null` before the first. */
+  readonly lastDecision: AdmissionDecision | null;
+  /** `admission.retryAfter`, ms: what a rejected request is told to wait. */
+  readonly retryAfterMs: number;
+}
+
+/** `GET .../admission/decisions` of a service. */
+export interface AdmissionHistory {
+  /** `service.namespace`; '' when none. */
+  readonly namespace: string;
+  readonly service: string;
+  /** Oldest first, newest last. */
+  readonly decisions: readonly AdmissionDecision[];
 }
 
 /** `PUT` and `DELETE .../override` of a service. */

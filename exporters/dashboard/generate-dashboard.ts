@@ -1,9 +1,10 @@
 /**
  * The Grafana dashboard for Headroom's Prometheus metrics: latency against budget per context,
  * the duration heatmap, SLO error budgets and burn rates (from `headroom rules`), degradation
- * levels, and traffic. Its uid is stable, so re-provisioning replaces it instead of adding one.
+ * levels, admission (rejection probability and rejected requests per criticality class), and traffic. Its uid is stable, so re-provisioning replaces it instead of adding one.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
+import { admissionSection } from './admission-panels.ts';
 import { degradationSection } from './degradation-panels.ts';
 import { latencySection } from './latency-panels.ts';
 import { layout } from './layout.ts';
@@ -29,6 +30,7 @@ const SCHEMA_VERSION = 39;
 export function generateDashboard(config: ResolvedConfig): Record<string, unknown> {
   const sections = [
     degradationSection(),
+    admissionSection(),
     latencySection(),
     ...(config.slos.length > 0 ? [sloSection()] : []),
     trafficSection(),
@@ -36,7 +38,8 @@ export function generateDashboard(config: ResolvedConfig): Record<string, unknow
   return {
     uid: DASHBOARD_UID,
     title: 'Headroom',
-    description: 'Latency budgets, SLOs and degradation of services instrumented with Headroom.',
+    description:
+      'Latency budgets, SLOs, degradation and load shedding of services instrumented with Headroom.',
     tags: ['headroom', 'latency', 'slo'],
     timezone: 'browser',
     editable: true,

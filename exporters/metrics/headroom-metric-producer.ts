@@ -8,6 +8,7 @@ import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { type Agent, type Clock, HEADROOM_SCOPE } from '../../agent/index.ts';
 import { MetricsOptionsError } from '../../errors.ts';
+import { addAdmissionMetrics, admissionStates } from './admission-metrics.ts';
 import type { MetricSource } from './component-metrics.ts';
 import { addDegradationMetrics, TransitionCounts } from './degradation-metrics.ts';
 import { addHealthMetrics } from './health-metrics.ts';
@@ -111,6 +112,7 @@ export class HeadroomMetricProducer implements MetricProducer {
     attempt(errors, () => addTotalsMetrics(sink, agent, seriesList));
     attempt(errors, () => addWindowMetrics(sink, agent, seriesList, nowMs));
     attempt(errors, () => addDegradationMetrics(sink, agent, this.#transitions));
+    attempt(errors, () => addAdmissionMetrics(sink, admissionStates(agent)));
     this.#exporterOverflowed += sink.folded;
     attempt(errors, () => addHealthMetrics(sink, agent, this.#exporterOverflowed));
     for (const source of this.#sources) attempt(errors, () => source(sink));

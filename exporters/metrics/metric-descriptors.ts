@@ -58,6 +58,14 @@ export const METRICS = Object.freeze({
     'headroom_degradation_transitions_total',
     'Degradation decisions by origin level, target level and reason.',
   ),
+  admissionRequests: metric(
+    'headroom_admission_requests_total',
+    "Requests admission judged (admit() and the HTTP middleware in the agent's own process), by criticality class and outcome (admitted, rejected).",
+  ),
+  admissionRejectionProbability: metric(
+    'headroom_admission_rejection_probability',
+    "Probability (0..1) that admission rejects a request of the class now: the controller's value raised to the degradation level's floor, within its cap; always 0 for CRITICAL_PLUS.",
+  ),
   samplesDropped: metric(
     'headroom_samples_dropped_total',
     'Samples the agent refused: invalid duration or end time, older than the window (late), or longer than window.maxSpanDuration (duration).',

@@ -8,7 +8,10 @@
  */
 import { diag } from '@opentelemetry/api';
 import {
+  type AdmissionDecision,
+  type AdmissionResult,
   type Clock,
+  type Criticality,
   type DegradationDecision,
   type DegradationLevel,
   type ExponentialBackoff,
@@ -20,12 +23,18 @@ import {
 } from '../../agent/index.ts';
 import { reconnectBackoff } from './backoff.ts';
 import { checkConnectOptions, type FallbackState, fallbackOf } from './connect-options.ts';
+import { RemoteAdmission } from './remote-admission.ts';
 import { RemoteState } from './remote-state.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 import { readStream, streamRequest } from './stream-request.ts';
 import type { ConnectDecisionsOptions, RemoteDecisions, RemoteDecisionsState } from './types.ts';
 
-export type { ConnectDecisionsOptions, RemoteDecisions, RemoteDecisionsState } from './types.ts';
+export type {
+  ConnectDecisionsOptions,
+  RemoteAdmissionState,
+  RemoteDecisions,
+  RemoteDecisionsState,
+} from './types.ts';
 
 /**
  * Starts following the decisions of `options.service`; returns at once (the state is NONE until
@@ -55,6 +64,7 @@ export function followDecisions(options: ConnectDecisionsOptions, clock: Clock):
 class RemoteDecisionsClient implements RemoteDecisions {
   readonly #options: ConnectDecisionsOptions;
   readonly #state: RemoteState;
+  readonly #admission: RemoteAdmission;
   readonly #backoff: ExponentialBackoff;
   readonly #parser: SseParser;
   readonly #clock: Clock;
@@ -76,7 +86,9 @@ class RemoteDecisionsClient implements RemoteDecisions {
     this.#options = options;
     this.#clock = clock;
     this.#now = options.now ?? (() => this.#clock.now());
-    this.#state = new RemoteState(serviceId(options.namespace ?? '', options.service), this.#now);
+    const id = serviceId(options.namespace ?? '', options.service);
+    this.#state = new RemoteState(id, this.#now);
+    this.#admission = new RemoteAdmission(id, options.random ?? Math.random);
     this.#staleAfterMs = options.staleAfterMs ?? 45_000;
     this.#fallback = fallbackOf(options);
     this.#silentSinceMs = this.#now();
@@ -107,7 +119,12 @@ class RemoteDecisionsClient implements RemoteDecisions {
       lastUpdateMs: this.#state.lastUpdateMs,
       lastHeardMs: this.#lastHeardMs,
       agentInstanceId: this.#state.instanceId,
+      admission: this.#admission.state,
     };
+  }
+
+  admit(criticality?: Criticality): AdmissionResult {
+    return this.#admission.admit(criticality, this.#connected && !this.stale);
   }
 
   /** The fallback while it applies (stale, with a fallback level), else `undefined`. */
@@ -186,19 +203,31 @@ class RemoteDecisionsClient implements RemoteDecisions {
   }
 
   #onEvent(message: SseMessage): void {
-    if (message.event === 'agent') this.#state.applyAgent(message.data);
-    else if (message.event === 'state') this.#state.applyState(message.data);
-    else if (message.event === 'decision') {
-      const decision = this.#state.applyDecision(message.data);
-      if (decision !== undefined) this.#notify(decision);
+    const { event, data } = message;
+    if (event === 'agent') this.#state.applyAgent(data);
+    else if (event === 'state') this.#state.applyState(data);
+    else if (event === 'decision') {
+      const decision = this.#state.applyDecision(data);
+      if (decision !== undefined) this.#notify('onDecision', this.#options.onDecision, decision);
+    } else if (event === 'admission-state') this.#admission.applyState(data);
+    else if (event === 'admission-decision') {
+      const decision = this.#admission.decisionOf(data);
+      if (decision !== undefined)
+        this.#notify('onAdmissionDecision', this.#options.onAdmissionDecision, decision);
     }
+    // A new agent instance (agent or state event) invalidates what the previous one said.
+    if (event === 'agent' || event === 'state') this.#admission.noteInstance(this.#state.instanceId);
   }
 
-  #notify(decision: DegradationDecision): void {
+  #notify<D extends DegradationDecision | AdmissionDecision>(
+    name: string,
+    listener: ((decision: D) => void) | undefined,
+    decision: D,
+  ): void {
     try {
-      this.#options.onDecision?.(decision);
+      listener?.(decision);
     } catch (error) {
-      diag.error('headroom: an onDecision listener threw', error);
+      diag.error(`headroom: an ${name} listener threw`, error);
     }
   }
 

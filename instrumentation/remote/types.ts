@@ -1,5 +1,12 @@
 /** The contract of the remote-decisions client: its options and what it reports. */
-import type { DegradationDecision, DegradationLevel, FeatureFlags } from '../../agent/index.ts';
+import type {
+  AdmissionDecision,
+  AdmissionResult,
+  Criticality,
+  DegradationDecision,
+  DegradationLevel,
+  FeatureFlags,
+} from '../../agent/index.ts';
 import type { FeatureName } from '../../config/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 
@@ -19,6 +26,14 @@ export interface ConnectDecisionsOptions {
   readonly token?: string;
   /** Called with each decision as it arrives (also those replayed after a reconnection); a throw is logged. */
   readonly onDecision?: (decision: DegradationDecision) => void;
+  /**
+   * Called with each admission decision of the service (a class's rejection probability changed)
+   * as it arrives; missed ones are not replayed (the admission state sent on reconnecting is
+   * authoritative). A throw is logged.
+   */
+  readonly onAdmissionDecision?: (decision: AdmissionDecision) => void;
+  /** Uniform draws in [0, 1) that decide each `admit()`. @default Math.random */
+  readonly random?: () => number;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Reconnection delays. @default 0.5 s doubling to 30 s, each +/-50 % */
@@ -42,6 +57,16 @@ export interface ConnectDecisionsOptions {
   readonly now?: () => number;
 }
 
+/** The service's admission as the collector last described it (`admission-state` events). */
+export interface RemoteAdmissionState {
+  /** The collector's `admission.enabled`. */
+  readonly enabled: boolean;
+  /** Rejection probability in force per class, 0..1 (CRITICAL_PLUS always 0). */
+  readonly probabilities: Readonly<Record<Criticality, number>>;
+  /** What a rejected request is told to wait, ms (the collector's `admission.retryAfter`). */
+  readonly retryAfterMs: number;
+}
+
 /** What a {@link RemoteDecisions} client knows now, as one plain value. */
 export interface RemoteDecisionsState {
   /** The level the service should act on: the last known one, or `fallbackLevel` while stale. */
@@ -57,6 +82,11 @@ export interface RemoteDecisionsState {
   readonly lastHeardMs: number | undefined;
   /** The instance id of the agent that spoke last; `undefined` before the first word. */
   readonly agentInstanceId: string | undefined;
+  /**
+   * The service's admission as last heard (kept while the stream is down, but not used by
+   * `admit()` then); `undefined` before the first `admission-state` and after an agent restart.
+   */
+  readonly admission: RemoteAdmissionState | undefined;
 }
 
 /** The last known decisions of one service. */
@@ -71,6 +101,14 @@ export interface RemoteDecisions {
   readonly stale: boolean;
   /** When the last state or decision arrived, ms since the epoch; `undefined` before the first. */
   readonly lastUpdateMs: number | undefined;
+  /**
+   * Decides one request of `criticality` (default CRITICAL; an unknown value counts as CRITICAL)
+   * with the collector's rejection probabilities, drawing `random()`: rejected with the class's
+   * probability, CRITICAL_PLUS never. Admitted while the client has no admission state yet, while
+   * the stream is down or stale (it sheds only on the word of an agent it hears now), and when
+   * the collector's admission is disabled. Never throws. Nothing is counted at the collector.
+   */
+  admit(criticality?: Criticality): AdmissionResult;
   /** Everything above, and the agent's instance id, as one value. */
   state(): RemoteDecisionsState;
   /** Stops following the stream and aborts the request. Idempotent. */

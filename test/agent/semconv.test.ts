@@ -18,7 +18,16 @@ describe('the telemetry names registry', () => {
   it('should hold exactly these names (a rename or a new name shows up here)', () => {
     expect(constants.map(([, name]) => name).sort()).toEqual([
       'headroom-otel',
+      'headroom.admission',
+      'headroom.admission.decision',
+      'headroom.admission.from',
+      'headroom.admission.message',
       'headroom.admission.outcome',
+      'headroom.admission.protected_criticality',
+      'headroom.admission.reason',
+      'headroom.admission.sample_count',
+      'headroom.admission.threshold_ratio',
+      'headroom.admission.to',
       'headroom.budget.context',
       'headroom.budget.exceeded',
       'headroom.budget.ms',

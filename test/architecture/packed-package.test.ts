@@ -34,6 +34,7 @@ import {
   type DecisionEvidence, type DecisionActions, type DecisionListener, type ReadonlyAuditLog,
   type Verdict, type VerdictStatus, type SeriesKey, type Percentile, type TickResult, type MetricsEndpoint,
   type ConnectDecisionsOptions, type BackoffOptions, type RemoteDecisions, type RemoteDecisionsState,
+  type RemoteAdmissionState,
   type LoadConfigOptions, type ConfigSource, type Environment, type HeadroomConfigInput,
   type HeadroomConfig, type ResolvedConfig, type ConfigIssue,
   type HeadroomNames, type ContextName, type PhaseName, type FeatureName, type ModifierName,
@@ -105,6 +106,7 @@ const connectOptions: ConnectDecisionsOptions = {
   url: 'http://127.0.0.1:4320', service: 'checkout', namespace: 'payments', token: 't', onDecision: listener,
   fetch: globalThis.fetch, backoff, idleTimeoutMs: 45000, staleAfterMs: 45000, fallbackLevel: 'last',
   fallbackDisabledFeatures: ['x'], now: Date.now,
+  onAdmissionDecision: (decision) => void [decision.criticality, decision.to], random: Math.random,
 };
 const remote: RemoteDecisions = connectDecisions(connectOptions);
 const remoteFields: [DegradationLevel, FeatureFlags, boolean, boolean, number | undefined] = [
@@ -112,6 +114,9 @@ const remoteFields: [DegradationLevel, FeatureFlags, boolean, boolean, number | 
 const state: RemoteDecisionsState = remote.state();
 const stateFields: [DegradationLevel, readonly string[], boolean, boolean, number | undefined, number | undefined, string | undefined] = [
   state.level, state.disabledFeatures, state.connected, state.stale, state.lastUpdateMs, state.lastHeardMs, state.agentInstanceId];
+const admitted: boolean = remote.admit('SHEDDABLE').admitted || remote.admit().admitted;
+const admission: RemoteAdmissionState | undefined = state.admission;
+const probability: number | undefined = admission?.probabilities.SHEDDABLE;
 remote.close();
 const env: Environment = process.env;
 const loadOptions: LoadConfigOptions = { files: ['a.yaml'], env, refuseEmpty: true };
@@ -137,7 +142,7 @@ function explain(error: unknown): string {
 void [tracked, quote, flags, modified, level, unsubscribe, auditFields, tickFields, endpointFields, sdkParts, levels];
 const names: [ContextName, PhaseName<'emergency'>, FeatureName, ModifierName] = ['any', 'any', 'any', 'any'];
 const noNames: HeadroomNames = {};
-void [remoteFields, stateFields, unitNames, external, schema, explain, names, noNames, producer, hostExporter];
+void [remoteFields, stateFields, admitted, probability, unitNames, external, schema, explain, names, noNames, producer, hostExporter];
 await headroom.shutdown();
 `;
 

@@ -68,13 +68,13 @@ describe('eviction on the decision stream', () => {
       authorization: `Bearer ${TOKENS.reader}`,
     });
     streams.push(stream);
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
 
     clock.advance(60_000);
     agent.tick();
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
 
-    expect(stream.parsed()[2]).toEqual([
+    expect(stream.parsed()[3]).toEqual([
       'state',
       'payments/checkout:0',
       {
@@ -84,6 +84,32 @@ describe('eviction on the decision stream', () => {
         overridden: false,
         since: sinceMs,
         disabledFeatures: [],
+        evicted: true,
+        instanceId: agent.instanceId,
+      },
+    ]);
+    // Its admission goes with it: every probability back to 0.
+    expect(stream.parsed()[4]).toEqual([
+      'admission-state',
+      'payments/checkout:0',
+      {
+        namespace: 'payments',
+        service: 'checkout',
+        enabled: true,
+        classes: {
+          CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
+          CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
+          SHEDDABLE_PLUS: {
+            probability: 0,
+            maxProbability: 0.9,
+            minProbability: 0,
+            admitted: 0,
+            rejected: 0,
+          },
+          SHEDDABLE: { probability: 0, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
+        },
+        lastDecision: null,
+        retryAfterMs: 1000,
         evicted: true,
         instanceId: agent.instanceId,
       },

@@ -21,6 +21,22 @@ afterEach(async () => {
   current = undefined;
 });
 
+/** The `admission-state` of a service at NONE with nothing judged (issue 15). */
+const admission = (service: string, namespace: string, instanceId: string) => ({
+  namespace,
+  service,
+  enabled: true,
+  classes: {
+    CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
+    CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
+    SHEDDABLE_PLUS: { probability: 0, maxProbability: 0.9, minProbability: 0, admitted: 0, rejected: 0 },
+    SHEDDABLE: { probability: 0, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
+  },
+  lastDecision: null,
+  retryAfterMs: 1000,
+  instanceId,
+});
+
 const state = (service: string, namespace: string, instanceId: string) => ({
   service,
   namespace,
@@ -40,13 +56,17 @@ describe('GET /api/v1/decisions/stream', () => {
     expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(stream.response.headers.get('cache-control')).toBe('no-cache, no-transform');
     expect(stream.response.headers.get('x-headroom-instance')).toBe(agent.instanceId);
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
     const decision = agent.degradation('checkout', 'payments').override('MODERATE', 'incident 9');
-    await vi.waitFor(() => expect(stream.events).toHaveLength(4));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(6));
+    // Each state is followed by the service's admission state; admission events carry no id, so
+    // the parser's last event id stays the state's.
     expect(stream.parsed()).toEqual([
       ['agent', '', { instanceId: agent.instanceId }],
       ['state', 'payments/checkout:0', state('checkout', 'payments', agent.instanceId)],
+      ['admission-state', 'payments/checkout:0', admission('checkout', 'payments', agent.instanceId)],
       ['state', 'search/search:0', state('search', 'search', agent.instanceId)],
+      ['admission-state', 'search/search:0', admission('search', 'search', agent.instanceId)],
       ['decision', 'payments/checkout:1', JSON.parse(JSON.stringify(decision))],
     ]);
   });
@@ -54,13 +74,14 @@ describe('GET /api/v1/decisions/stream', () => {
   it('should follow only the service named by ?service=', async () => {
     const { agent } = await start();
     const stream = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     agent.degradation('checkout', 'payments').override('SEVERE', 'not for search');
     agent.degradation('search', 'search').override('MINIMAL', 'for search');
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(4));
     expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([
       ['agent', ''],
       ['state', 'search/search:0'],
+      ['admission-state', 'search/search:0'],
       ['decision', 'search/search:1'],
     ]);
   });
@@ -70,13 +91,14 @@ describe('GET /api/v1/decisions/stream', () => {
     const all = await open('/api/v1/decisions/stream', auth(TOKENS.paymentsOps));
     const named = await open('/api/v1/decisions/stream?service=search', auth(TOKENS.paymentsOps));
     expect(named.response.status).toBe(200);
-    await vi.waitFor(() => expect(all.events).toHaveLength(2));
+    await vi.waitFor(() => expect(all.events).toHaveLength(3));
     agent.degradation('search', 'search').override('CRITICAL', 'hidden');
     agent.degradation('checkout', 'payments').override('MINIMAL', 'visible');
-    await vi.waitFor(() => expect(all.events).toHaveLength(3));
+    await vi.waitFor(() => expect(all.events).toHaveLength(4));
     expect(all.parsed().map(([event, id]) => [event, id])).toEqual([
       ['agent', ''],
       ['state', 'payments/checkout:0'],
+      ['admission-state', 'payments/checkout:0'],
       ['decision', 'payments/checkout:1'],
     ]);
     expect(named.parsed()).toEqual([['agent', '', { instanceId: agent.instanceId }]]);
@@ -88,7 +110,7 @@ describe('GET /api/v1/decisions/stream', () => {
       '/api/v1/decisions/stream?namespace=payments&service=refunds',
       auth(TOKENS.reader),
     );
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed()).toEqual([
       ['agent', '', { instanceId: agent.instanceId }],
       [
@@ -105,6 +127,11 @@ describe('GET /api/v1/decisions/stream', () => {
           instanceId: agent.instanceId,
         },
       ],
+      [
+        'admission-state',
+        'payments/refunds:0',
+        { ...admission('refunds', 'payments', agent.instanceId), unknown: true },
+      ],
     ]);
   });
 
@@ -116,12 +143,13 @@ describe('GET /api/v1/decisions/stream', () => {
       ...auth(TOKENS.reader),
       'last-event-id': 'payments/checkout:1',
     });
-    await vi.waitFor(() => expect(stream.events).toHaveLength(4));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
     expect(stream.parsed().map(([event, id, data]) => [event, id, data.level ?? data.to])).toEqual([
       ['agent', '', undefined],
       ['decision', 'payments/checkout:2', 'SEVERE'],
       ['decision', 'payments/checkout:3', 'NONE'],
       ['state', 'payments/checkout:3', 'NONE'],
+      ['admission-state', 'payments/checkout:3', undefined],
     ]);
   });
 
@@ -132,17 +160,18 @@ describe('GET /api/v1/decisions/stream', () => {
       ...auth(TOKENS.reader),
       'last-event-id': 'payments/checkout:42',
     });
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed().map(([event, id]) => [event, id])).toEqual([
       ['agent', ''],
       ['state', 'payments/checkout:1'],
+      ['admission-state', 'payments/checkout:1'],
     ]);
   });
 
   it('should send a keepalive comment every keepaliveMs of the agent clock', async () => {
     const { clock } = await start(20);
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
     clock.advance(19);
     expect(stream.comments).toEqual([]);
     clock.advance(1);
@@ -163,7 +192,7 @@ describe('GET /api/v1/decisions/stream', () => {
   it('should end open streams and stop listening on close()', async () => {
     const { server } = await start();
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
     await server.close();
     expect(await stream.done).toBe('ended');
     await expect(fetch(`${server.url}/-/healthy`)).rejects.toThrow();
@@ -174,7 +203,7 @@ describe('GET /api/v1/decisions/stream', () => {
     const { clock } = await start(10_000);
     const baseline = clock.pendingTimers;
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
     expect(clock.pendingTimers).toBe(baseline + 1);
     await stream.close();
     await vi.waitFor(() => expect(clock.pendingTimers).toBe(baseline));
@@ -186,7 +215,7 @@ describe('GET /api/v1/decisions/stream', () => {
     );
     const { server } = await start();
     const stream = await open('/api/v1/decisions/stream', auth(TOKENS.reader));
-    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
     await server.close();
     await stream.done;
     // Every kind of handle left is one that was there before (a timer of the test runner may come and go).

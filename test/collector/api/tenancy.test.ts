@@ -167,20 +167,52 @@ describe('decision API: a service is (namespace, name)', () => {
       streams.push(stream);
       opened.push(stream);
     }
-    await vi.waitFor(() => expect(opened[4]!.events).toHaveLength(2));
+    await vi.waitFor(() => expect(opened[4]!.events).toHaveLength(3));
+    agent.admission('checkout', 'payments');
+    agent.admission('checkout');
     agent.degradation('checkout', 'payments').override('CRITICAL', 'not for shop');
     agent.degradation('checkout').override('CRITICAL', 'not for shop either');
-    agent.degradation('checkout', 'shop').override('MINIMAL', 'for shop');
-    await vi.waitFor(() => expect(opened[0]!.events).toHaveLength(3));
-    await vi.waitFor(() => expect(opened[1]!.events).toHaveLength(3));
+    agent.degradation('checkout', 'shop').override('SEVERE', 'for shop');
+    // Every service's SHEDDABLE floor rises to 100 %: three admission decisions, one for shop.
+    expect(
+      agent
+        .tick()
+        .admissionDecisions.map((d) => `${d.namespace}/${d.service}`)
+        .sort(),
+    ).toEqual(['/checkout', 'payments/checkout', 'shop/checkout']);
+    await vi.waitFor(() => expect(opened[0]!.events).toHaveLength(6));
+    await vi.waitFor(() => expect(opened[1]!.events).toHaveLength(6));
     // A hidden service named in full is answered as an unknown one: NONE, nothing about it leaks.
+    const shop = [
+      'agent ',
+      'state shop/checkout:0',
+      'admission-state shop/checkout:0',
+      'decision shop/checkout:1',
+      'admission-decision shop/checkout:1',
+      'admission-state shop/checkout:1',
+    ];
     expect(opened.map((stream) => stream.parsed().map(([event, id]) => `${event} ${id}`))).toEqual([
-      ['agent ', 'state shop/checkout:0', 'decision shop/checkout:1'],
-      ['agent ', 'state shop/checkout:0', 'decision shop/checkout:1'],
+      shop,
+      shop,
       ['agent '],
-      ['agent ', 'state payments/checkout:0'],
-      ['agent ', 'state checkout:0'],
+      ['agent ', 'state payments/checkout:0', 'admission-state payments/checkout:0'],
+      ['agent ', 'state checkout:0', 'admission-state checkout:0'],
     ]);
+    expect(opened[3]!.parsed()[2]?.[2]).toEqual({
+      namespace: 'payments',
+      service: 'checkout',
+      enabled: true,
+      classes: {
+        CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
+        CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
+        SHEDDABLE_PLUS: { probability: 0, maxProbability: 0.9, minProbability: 0, admitted: 0, rejected: 0 },
+        SHEDDABLE: { probability: 0, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
+      },
+      lastDecision: null,
+      retryAfterMs: 1000,
+      unknown: true,
+      instanceId: agent.instanceId,
+    });
     expect(opened[3]!.parsed()[1]?.[2]).toEqual({
       namespace: 'payments',
       service: 'checkout',
@@ -200,22 +232,24 @@ describe('decision API: a service is (namespace, name)', () => {
     const headers = { authorization: `Bearer ${SHOP_OPS}`, 'last-event-id': 'payments/checkout:0' };
     const stream = await openStream(`${server.url}/api/v1/decisions/stream`, headers);
     streams.push(stream);
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed().map(([event, id]) => `${event} ${id}`)).toEqual([
       'agent ',
       'state shop/checkout:0',
+      'admission-state shop/checkout:0',
     ]);
     const admin = await openStream(`${server.url}/api/v1/decisions/stream?namespace=payments`, {
       ...headers,
       authorization: `Bearer ${TOKENS.admin}`,
     });
     streams.push(admin);
-    await vi.waitFor(() => expect(admin.events).toHaveLength(4));
+    await vi.waitFor(() => expect(admin.events).toHaveLength(5));
     expect(admin.parsed().map(([event, id]) => `${event} ${id}`)).toEqual([
       'agent ',
       'decision payments/checkout:1',
       'decision payments/checkout:2',
       'state payments/checkout:2',
+      'admission-state payments/checkout:2',
     ]);
   });
 });

@@ -43,6 +43,8 @@ const KNOWN: Readonly<Record<string, readonly string[]>> = {
   headroom_budget_utilization_ratio: SERIES_LABELS,
   headroom_degradation_level: ['service'],
   headroom_degradation_transitions_total: ['service', 'from', 'to', 'reason'],
+  headroom_admission_rejection_probability: ['service', 'criticality'],
+  headroom_admission_requests_total: ['service', 'criticality', 'outcome'],
   ...Object.fromEntries(
     generateRules(WITH_SLO)
       .groups.flatMap((group) => group.rules)
@@ -86,6 +88,9 @@ describe('generateDashboard', () => {
       'stat: Degradation level',
       'state-timeline: Degradation over time',
       'timeseries: Degradation decisions',
+      'row: Admission (load shedding)',
+      'timeseries: Rejection probability by class',
+      'timeseries: Rejected requests by class',
       'row: Latency',
       'timeseries: Latency vs budget: $context',
       'heatmap: Duration distribution',
@@ -148,6 +153,40 @@ describe('generateDashboard', () => {
       'context',
       'h',
       { unit: 's', min: 0 },
+    ]);
+  });
+
+  it("should show each class's rejection probability and its rejected requests per second", () => {
+    const panels = dataPanels(dashboard()).filter((panel) => panel.title.endsWith(' by class'));
+    expect(
+      panels.map(({ title, targets, fieldConfig }) => ({
+        title,
+        queries: targets.map(({ refId, expr, legendFormat }) => ({ refId, expr, legendFormat })),
+        defaults: fieldConfig.defaults,
+      })),
+    ).toEqual([
+      {
+        title: 'Rejection probability by class',
+        queries: [
+          {
+            refId: 'A',
+            expr: 'max by (service, criticality) (headroom_admission_rejection_probability{service=~"$service"})',
+            legendFormat: '{{service}} {{criticality}}',
+          },
+        ],
+        defaults: { unit: 'percentunit', min: 0, max: 1 },
+      },
+      {
+        title: 'Rejected requests by class',
+        queries: [
+          {
+            refId: 'A',
+            expr: 'sum by (service, criticality) (rate(headroom_admission_requests_total{service=~"$service",outcome="rejected"}[$__rate_interval]))',
+            legendFormat: '{{service}} {{criticality}}',
+          },
+        ],
+        defaults: { unit: 'reqps', min: 0 },
+      },
     ]);
   });
 

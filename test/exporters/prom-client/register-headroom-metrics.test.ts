@@ -79,6 +79,7 @@ describe('registerHeadroomMetrics', () => {
     const withoutPoints = [...served].filter(([name]) => name.startsWith('headroom_') && !own.has(name));
     expect(withoutPoints.map(([name, lines]) => [name, lines.length])).toEqual([
       ['headroom_degradation_transitions_total', 2],
+      ['headroom_admission_requests_total', 2],
     ]);
     expect(text).toContain('\norders_total 3\n');
     expect(text).toContain('\nprocess_cpu_user_seconds_total ');
