@@ -85,6 +85,7 @@ describe("start() and the service's own metrics pipeline", () => {
     const withoutSamples = families.filter((family) => family.split('\n').length === 2);
     expect(withoutSamples.map((family) => family.split(' ')[2])).toEqual([
       'headroom_degradation_transitions_total',
+      'headroom_admission_requests_total',
     ]);
     expect(families.filter((family) => family.includes('headroom_slo_'))).toEqual([]);
   });

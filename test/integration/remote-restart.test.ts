@@ -91,6 +91,12 @@ describe('remote client across an agent restart', () => {
       lastUpdateMs: nowMs,
       lastHeardMs: nowMs,
       agentInstanceId: second.collector.agent.instanceId,
+      // The new agent's admission state: nothing shed.
+      admission: {
+        enabled: true,
+        probabilities: { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 },
+        retryAfterMs: 1000,
+      },
     };
     await vi.waitFor(() => expect(client.state()).toEqual(expected));
     expect(second.collector.agent.instanceId).not.toBe(first.collector.agent.instanceId);

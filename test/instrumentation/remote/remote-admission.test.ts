@@ -179,6 +179,36 @@ describe('connectDecisions: admission', () => {
     expect(client.admit('SHEDDABLE')).toEqual({ admitted: true, criticality: 'SHEDDABLE' });
   });
 
+  it("should admit everything when the collector's admission is disabled", async () => {
+    const state = {
+      namespace: 'payments',
+      service: 'checkout',
+      enabled: false,
+      classes: Object.fromEntries(
+        ['CRITICAL_PLUS', 'CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'].map((c) => [
+          c,
+          { probability: c === 'CRITICAL_PLUS' ? 0 : 1, minProbability: 0 },
+        ]),
+      ),
+      retryAfterMs: 1000,
+      instanceId: 'agent-1',
+    };
+    const body = `event: agent\ndata: {"instanceId":"agent-1"}\n\nevent: admission-state\ndata: ${JSON.stringify(state)}\n\n`;
+    const fetchOnce: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start: (controller) => controller.enqueue(new TextEncoder().encode(body)),
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    const client = connect({ url: 'http://agent.invalid', fetch: fetchOnce, random: scripted(0) });
+    await vi.waitFor(() => expect(client.state().admission?.enabled).toBe(false));
+    expect([client.admit('SHEDDABLE'), client.admit('CRITICAL')]).toEqual([
+      { admitted: true, criticality: 'SHEDDABLE' },
+      { admitted: true, criticality: 'CRITICAL' },
+    ]);
+  });
+
   it('should ignore malformed admission events and other services, and survive a throwing listener', async () => {
     const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
     const error = vi.spyOn(diag, 'error').mockImplementation(() => {});
