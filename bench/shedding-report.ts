@@ -80,12 +80,28 @@ export function printReport(
     console.log(`${classTable(run.classes, options.budgetMs)}\n`);
   }
   console.log('Admission on, second by second:');
-  console.log(
-    `${secondsTable(
-      on.serviceSeconds,
-      on.clientSeconds,
-      on.classes.map((c) => c.criticality),
-    )}\n`,
+  const classes = on.classes.map((c) => c.criticality);
+  console.log(`${secondsTable(on.serviceSeconds, on.clientSeconds, classes)}\n`);
+  console.log(`${settling(on.clientSeconds, classes, options.budgetMs)}\n`);
+}
+
+/**
+ * How long the protected classes took to come back within the budget once the overload began (the
+ * queue built before shedding started has to drain), and how often they stayed within it after.
+ */
+function settling(seconds: readonly ClientSecond[], classes: readonly string[], budgetMs: number): string {
+  const within = seconds.map((second) =>
+    PROTECTED.every((c) => {
+      const p95Ms = second.classes[classes.indexOf(c)]?.p95Ms ?? Number.NaN;
+      return Number.isNaN(p95Ms) || p95Ms <= budgetMs;
+    }),
+  );
+  const first = within.indexOf(true);
+  if (first === -1) return `${PROTECTED.join(' and ')}: p95 over the budget in every second`;
+  const after = within.slice(first);
+  return (
+    `${PROTECTED.join(' and ')}: p95 first within the budget in second ${first + 1} of the overload; ` +
+    `within it in ${after.filter(Boolean).length} of the ${after.length} seconds from then on`
   );
 }
 
@@ -125,8 +141,8 @@ function goodputRatio(result: ClassResult): number {
 }
 
 /**
- * The run second by second: the service's level, rejection probabilities, queue and admitted
- * requests (its report of a second that ended within that one), beside each class's p95 and share of
+ * The run second by second: the service's level, load factor (its budgets x it), rejection
+ * probabilities, queue and admitted requests (its report of a second that ended within that one), beside each class's p95 and share of
  * 503s as the clients got them (by the second the requests were due, since the load started).
  */
 function secondsTable(
@@ -137,6 +153,7 @@ function secondsTable(
   const header = [
     's',
     'level',
+    'load factor',
     ...SHEDDABLE_CLASSES.map((c) => `p(${c})`),
     'queued',
     'admitted/s',
@@ -151,6 +168,7 @@ function secondsTable(
     return [
       String(second.second),
       own?.level ?? '-',
+      own === undefined ? '-' : own.loadFactor.toFixed(2),
       ...SHEDDABLE_CLASSES.map(probability),
       String(own?.queued ?? '-'),
       String(own?.started ?? '-'),

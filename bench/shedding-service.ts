@@ -1,6 +1,6 @@
 /**
  * The service of `bench/shedding.bench.ts` (not a benchmark itself), run in its own process:
- *   node bench/shedding-service.ts --config headroom.yaml [--slots 8] [--service-ms 40]
+ *   node bench/shedding-service.ts --config headroom.yaml [--slots 8] [--service-ms 80]
  * A node:http server on 127.0.0.1 port 0 whose listener is wrapped by Headroom's HTTP middleware
  * (`budgetListener`, the source of `headroom-otel/http`) with the route `/work`. Each request
  * holds one of `slots` slots for `service-ms` (a timer, not CPU: the capacity, slots / service
@@ -22,6 +22,8 @@ export interface ServiceSecond {
   readonly atMs: number;
   /** The service's degradation level at the end of the second. */
   readonly level: string;
+  /** The load factor the service's budgets are multiplied by (1 = as configured). */
+  readonly loadFactor: number;
   /** The admission controller's rejection probability per class (empty before it exists). */
   readonly rejection: Readonly<Record<string, number>>;
   /** Requests waiting for a slot at the end of the second. */
@@ -40,7 +42,7 @@ const { values: args } = parseArgs({
   options: {
     config: { type: 'string' },
     slots: { type: 'string', default: '8' },
-    'service-ms': { type: 'string', default: '40' },
+    'service-ms': { type: 'string', default: '80' },
   },
 });
 const slots = Number(args.slots);
@@ -113,6 +115,7 @@ setInterval(() => {
     kind: 'second',
     atMs: performance.timeOrigin + performance.now(),
     level: headroom.level,
+    loadFactor: headroom.agent.load.factor,
     rejection: rejectionProbabilities(),
     queued: work.queued,
     started: work.started,

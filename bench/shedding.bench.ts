@@ -1,7 +1,7 @@
 // Load shedding under 3x overload: does criticality-aware admission keep the critical classes
 // within their budget while the service is offered three times what it can serve?
-//   node bench/shedding.bench.ts [--slots 8] [--service-ms 40] [--budget 100] [--overload 3]
-//     [--warmup 5] [--duration 30] [--admission-warmup 30] [--probes 5] [--seed 1]
+//   node bench/shedding.bench.ts [--slots 8] [--service-ms 80] [--budget 200] [--overload 3]
+//     [--warmup 5] [--duration 30] [--admission-warmup 40] [--probes 5] [--seed 1]
 // The service (bench/shedding-service.ts, its own process) is a node:http server wrapped by
 // Headroom's HTTP middleware: `slots` requests at a time, each holding its slot for `service-ms`
 // on a timer, the rest queueing. This process sends open-loop load (bench/shedding-load.ts), the
@@ -29,12 +29,12 @@ import type { ServiceListening, ServiceSecond } from './shedding-service.ts';
 const { values: args } = parseArgs({
   options: {
     slots: { type: 'string', default: '8' },
-    'service-ms': { type: 'string', default: '40' },
-    budget: { type: 'string', default: '100' },
+    'service-ms': { type: 'string', default: '80' },
+    budget: { type: 'string', default: '200' },
     overload: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '5' },
     duration: { type: 'string', default: '30' },
-    'admission-warmup': { type: 'string', default: '30' },
+    'admission-warmup': { type: 'string', default: '40' },
     probes: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
   },
