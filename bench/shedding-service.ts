@@ -24,7 +24,7 @@ export interface ServiceSecond {
   readonly level: string;
   /** The load factor the service's budgets are multiplied by (1 = as configured). */
   readonly loadFactor: number;
-  /** The admission controller's rejection probability per class (empty before it exists). */
+  /** The admission controller's rejection probability per class that admission may reject. */
   readonly rejection: Readonly<Record<string, number>>;
   /** Requests waiting for a slot at the end of the second. */
   readonly queued: number;
@@ -49,6 +49,7 @@ const slots = Number(args.slots);
 const serviceMs = Number(args['service-ms']);
 
 const headroom = startEmbedded({ configFiles: [args.config!] });
+const SHEDDABLE = ['CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'] as const;
 const SERVICE_NAME = headroom.agent.config.service.name!; // the YAML names it
 
 /** A fixed number of slots, taken in arrival order. */
@@ -123,16 +124,10 @@ setInterval(() => {
   work.started = 0;
 }, 1000);
 
-/** The admission controller's rejection probability per class (none before admission exists). */
+/** The admission controller's rejection probability per class. */
 function rejectionProbabilities(): Record<string, number> {
-  // TEMPORARY until the controller's slice lands on main: agent.admission(service) per DESIGN15.md.
-  const agent = headroom.agent as unknown as {
-    admission?: (service: string) => { probability(criticality: string): number };
-  };
-  if (agent.admission === undefined) return {};
-  const controller = agent.admission(SERVICE_NAME);
-  const classes = ['CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'];
-  return Object.fromEntries(classes.map((c) => [c, controller.probability(c)]));
+  const controller = headroom.agent.admission(SERVICE_NAME);
+  return Object.fromEntries(SHEDDABLE.map((c) => [c, controller.probability(c)]));
 }
 
 function send(message: ServiceListening | ServiceSecond): void {
