@@ -13,6 +13,12 @@
 import './node-version.ts';
 
 export {
+  ADMISSION_REJECTED,
+  type AdmissionResult,
+  type Admitted,
+  CRITICALITIES,
+  CRITICALITY_BAGGAGE_KEY,
+  type Criticality,
   DEGRADATION_LEVELS,
   type DecisionActions,
   type DecisionEvidence,
@@ -24,6 +30,8 @@ export {
   type OverrideOptions,
   type Percentile,
   type ReadonlyAuditLog,
+  type Rejected,
+  type RejectionReason,
   type SeriesKey,
   type TickResult,
   type Verdict,

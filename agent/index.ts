@@ -1,10 +1,13 @@
 // Public face of agent/: the embedded agent and the parts services and exporters see.
+
 export {
   ADMISSION_REJECTED,
   type AdmissionDecision,
   type AdmissionListener,
   type AdmissionResult,
   type AdmissionState,
+  type Admitted,
+  ATTR_ADMISSION_OUTCOME,
   ATTR_CRITICALITY,
   type ClassAdmission,
   CRITICALITIES,
@@ -12,6 +15,9 @@ export {
   type Criticality,
   DEFAULT_CRITICALITY,
   isCriticality,
+  lowerCriticality,
+  type Rejected,
+  type RejectionReason,
 } from './admission/index.ts';
 export {
   Agent,

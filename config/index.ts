@@ -35,5 +35,6 @@ export {
 export { type ConfigOptions, resolveConfig } from './resolve-config.ts';
 export { CRITICALITIES } from './schema/admission.ts';
 export { DEGRADATION_LEVEL_KEYS } from './schema/degradation.ts';
+export { type TrustedPeers, trustedPeers } from './schema/trusted-peers.ts';
 export { formatDuration, formatMs, PERCENTILES, parseDurationMs } from './schema/units.ts';
 export { configSchema, type HeadroomConfig, type HeadroomConfigInput } from './schema.ts';

@@ -2,13 +2,15 @@
  * The embedded Headroom a service starts: configuration, the agent, the OpenTelemetry wiring and
  * the API a service uses (track, wrap, features, modifiers, degradation).
  */
-import { diag, ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api';
+import { context, diag, ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api';
 import { emptyResource } from '@opentelemetry/resources';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type {
+  AdmissionResult,
   Agent,
   Clock,
+  Criticality,
   DecisionListener,
   DegradationLevel,
   DegradationManager,
@@ -28,6 +30,12 @@ import {
 import type { ContextName, OperationContext } from '../config/index.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { traceAdmissionDecisions } from './admission-spans.ts';
+import {
+  activeCriticality,
+  codeCriticality,
+  withSettledCriticality,
+} from './criticality/active-criticality.ts';
+import { admitSafely } from './criticality/admit.ts';
 import { traceDecisions } from './decision-spans.ts';
 import { ExternalSdkCheck } from './external-sdk-check.ts';
 import type { OperationBinding } from './operation-binding.ts';
@@ -195,6 +203,26 @@ export class EmbeddedHeadroom implements Headroom {
       }
       return fn.apply(this, args);
     };
+  }
+
+  /**
+   * Asks admission whether work of `criticality` may start now; see {@link Headroom.admit}. An
+   * argument that is not a class is said once and ignored (the active class is used). Never throws.
+   */
+  admit(criticality?: Criticality): AdmissionResult {
+    const settled = codeCriticality('headroom.admit', criticality) ?? activeCriticality(context.active());
+    return admitSafely(() => this.agent.admission(this.service, this.namespace), settled);
+  }
+
+  /**
+   * Runs `fn` with `criticality` as the active class and in baggage; see
+   * {@link Headroom.withCriticality}. A value that is not a class is said once and ignored: `fn`
+   * runs in the class that was active.
+   */
+  withCriticality<R>(criticality: Criticality, fn: () => R): R {
+    const settled = codeCriticality('headroom.withCriticality', criticality);
+    if (settled === undefined) return fn();
+    return context.with(withSettledCriticality(context.active(), settled), fn);
   }
 
   /** `sampler` recording every span (itself when disabled); see {@link Headroom.sampler}. */

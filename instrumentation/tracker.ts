@@ -1,6 +1,9 @@
 /**
  * `track()` and `wrap()`: run a function as an operation judged against its context's budget.
  */
+import { context, type Span } from '@opentelemetry/api';
+import { ATTR_CRITICALITY } from '../agent/index.ts';
+import { operationCriticality } from './criticality/active-criticality.ts';
 import { type BindingServices, OperationBinding } from './operation-binding.ts';
 import { type Operation, OperationHandle } from './operation-handle.ts';
 import { runInSpan } from './run-in-span.ts';
@@ -33,9 +36,10 @@ export class Tracker {
    */
   track<R, C extends string>(operation: string, context: C, fn: (operation: Operation<C>) => R): R {
     const binding = this.binding(operation, context);
-    return this.#services.tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) =>
-      runInSpan(span, () => fn(new OperationHandle<C>(span, binding))),
-    );
+    return this.#services.tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) => {
+      markCriticality(span, binding);
+      return runInSpan(span, () => fn(new OperationHandle<C>(span, binding)));
+    });
   }
 
   /**
@@ -47,9 +51,10 @@ export class Tracker {
     const binding = this.binding(operation, context);
     const tracer = this.#services.tracer;
     return function tracked(this: unknown, ...args: A): R {
-      return tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) =>
-        runInSpan(span, () => fn.apply(this, args)),
-      );
+      return tracer.startActiveSpan(binding.operation, binding.spanOptions, (span) => {
+        markCriticality(span, binding);
+        return runInSpan(span, () => fn.apply(this, args));
+      });
     };
   }
 
@@ -76,4 +81,14 @@ export class Tracker {
     this.#bindingCount++;
     return binding;
   }
+}
+
+/**
+ * Puts the class the operation runs in on its span (`headroom.criticality`): the class settled by
+ * code or the HTTP middleware, else the baggage's when it lowers the context's YAML class. Left
+ * off otherwise: the span is then judged in its series' YAML class.
+ */
+function markCriticality(span: Span, binding: OperationBinding): void {
+  const criticality = operationCriticality(context.active(), binding.criticality);
+  if (criticality !== undefined) span.setAttribute(ATTR_CRITICALITY, criticality);
 }

@@ -5,6 +5,8 @@
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { Sampler, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type {
+  AdmissionResult,
+  Criticality,
   DecisionListener,
   DegradationLevel,
   FeatureFlags,
@@ -99,6 +101,30 @@ export interface Headroom {
    * if (result.throttled) return fallback(); // not sent: payments refuses most calls now
    */
   throttle(target: string, options?: ThrottleOptions): Throttle;
+  /**
+   * Asks, before the work starts, whether work of `criticality` may start now (load shedding by
+   * criticality, Google SRE "Handling Overload"): `{ admitted: true, criticality }`, or
+   * `{ admitted: false, code: 'HEADROOM_ADMISSION_REJECTED', reason, probability, retryAfterMs,
+   * message, criticality }`: do not start it (an HTTP server answers 503 with `Retry-After`).
+   * CRITICAL_PLUS is never rejected; with `admission.enabled: false` everything is admitted.
+   * Returns a value, never throws: a `criticality` that is not a class is ignored (said once).
+   * @param criticality the work's class, final (code wins over YAML and baggage); @default the
+   * active class: the one {@link Headroom.withCriticality} or the HTTP middleware set, else the
+   * incoming baggage's lowering CRITICAL, else CRITICAL
+   * @example
+   * const admission = headroom.admit('SHEDDABLE');
+   * if (!admission.admitted) return { retryAfterMs: admission.retryAfterMs };
+   */
+  admit(criticality?: Criticality): AdmissionResult;
+  /**
+   * Runs `fn` with `criticality` as the active class: `admit()` and `track()` inside use it, and
+   * it is in W3C baggage (`headroom.criticality=<CLASS>`), so calls `fn` makes carry it to the next
+   * service. Returns what `fn` returns (a promise too) and lets its errors through. A
+   * `criticality` that is not a class is ignored (said once): `fn` runs in the class that was active.
+   * @example
+   * await headroom.withCriticality('SHEDDABLE', () => fetch('http://recommendations/for/42'));
+   */
+  withCriticality<R>(criticality: Criticality, fn: () => R): R;
   /** Feature switches at the current degradation level: `features.enabled('recommendations')`. */
   readonly features: FeatureFlags;
   /** Named budget modifiers from `adaptive.modifiers`, switched on and off at run time. */

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DEGRADATION_LEVEL_KEYS } from './degradation.ts';
+import { trustedPeerProblems } from './trusted-peers.ts';
 import { withUnitNames } from './unit-names.ts';
 import { duration, percent, percentile, whenValid } from './units.ts';
 
@@ -54,9 +55,9 @@ export const criticalitySchema = z.strictObject({
       SHEDDABLE: classSchema.prefault({}),
     })
     .prefault({}),
-  trustedPeers: z.array(z.string().min(1)).default([]).meta({
+  trustedPeers: z.array(z.string().min(1)).superRefine(checkTrustedPeers).default([]).meta({
     description:
-      "Addresses or CIDR blocks (10.0.0.0/8, ::1) whose incoming baggage may raise a request's class; from anyone else baggage can only lower it.",
+      "Addresses or CIDR blocks (10.0.0.7, 10.0.0.0/8, ::1, fd00::/8) whose incoming baggage sets a request's class as it is; from anyone else baggage can only lower it.",
   }),
 });
 
@@ -157,6 +158,12 @@ export const admissionSchema = withUnitNames(
     .superRefine(checkFloorsUnderCaps, whenValid('maxRejection', 'levels')),
   { window: 'windowMs', retryAfter: 'retryAfterMs' },
 );
+
+/** Each entry must be an address or CIDR block node:net's BlockList takes; the issue names the entry. */
+function checkTrustedPeers(entries: string[], ctx: z.core.$RefinementCtx): void {
+  for (const [index, message] of trustedPeerProblems(entries))
+    ctx.addIssue({ code: 'custom', path: [index], message });
+}
 
 type Rejections = Partial<Record<(typeof SHEDDABLE_CLASSES)[number], number>>;
 

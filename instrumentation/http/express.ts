@@ -20,10 +20,12 @@ import '../../node-version.ts';
 import { context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { Headroom } from '../types.ts';
+import { expressRouteAhead } from './express-route-ahead.ts';
+import { type AdmissionOptions, hookCriticality, sendRejection } from './request-admission.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { requestBudget, requestTracker } from './request-tracker.ts';
 
-export type { RequestBudget };
+export type { AdmissionOptions, RequestBudget };
 
 declare global {
   namespace Express {
@@ -64,24 +66,38 @@ function followRoute(request: Request): () => string | undefined {
  * instrumentation's, or one started here) carries the budget of the YAML rule matching its route
  * (`http.route`, `METHOD route`), the status class and, for a 5xx, an error; `req.headroom` is its
  * budget. Register it before the routes. A request whose route no rule matches (or that no route
- * handles) is traced, not judged.
+ * handles) is traced, not judged. Before the request goes on, its class is resolved (the
+ * `criticality` option, the YAML class of the route Express will take, baggage, trust) and
+ * admission asked: a rejected request gets 503 with `Retry-After` and a JSON body, and `next` is
+ * not called; an admitted one goes on with its class in baggage and on its span.
  * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` when `headroom` is not what `start()` returned
  */
 export function budgetMiddleware(
   headroom: Headroom,
+  options: AdmissionOptions<Request> = {},
 ): (request: Request, response: Response, next: NextFunction) => void {
   const tracker = requestTracker(headroom, 'budgetMiddleware');
   return function headroomBudget(request: Request, response: Response, next: NextFunction): void {
     // Registered twice (on the app and a router): the first one tracks the request.
     const begun =
       requestBudget(request) === undefined
-        ? tracker.begin(request, response, { routeOf: followRoute(request), routedAtStart: false })
+        ? tracker.begin(
+            request,
+            response,
+            { routeOf: followRoute(request), routedAtStart: false },
+            {
+              admit: options.admission !== false,
+              code: hookCriticality(options.criticality, request),
+              routeAhead: () => expressRouteAhead(request),
+            },
+          )
         : undefined;
     if (begun === undefined) {
       next();
       return;
     }
     request.headroom = begun.budget;
-    context.with(begun.context, next);
+    if (begun.rejected !== undefined) sendRejection(response, begun.rejected);
+    else context.with(begun.context, next);
   };
 }

@@ -16,13 +16,14 @@
 import '../../node-version.ts';
 
 import { type Context, context } from '@opentelemetry/api';
-import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { HEADROOM_SCOPE } from '../../agent/index.ts';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import { HEADROOM_SCOPE, type Rejected } from '../../agent/index.ts';
 import type { Headroom } from '../types.ts';
+import { type AdmissionOptions, hookCriticality, rejectionReply } from './request-admission.ts';
 import type { RequestBudget, TrackedRequest } from './request-budget.ts';
 import { requestTracker } from './request-tracker.ts';
 
-export type { RequestBudget };
+export type { AdmissionOptions, RequestBudget };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,10 +50,16 @@ function otelContextOf(request: FastifyRequest): Context | undefined {
  * budget of the YAML rule matching its route (`http.route` = `routeOptions.url`), the status class
  * and, for a 5xx, an error; `request.headroom` is its budget. Not encapsulated: it applies to every
  * route of the instance it is registered on. A request whose route no rule matches (a 404 has
- * none) is traced, not judged.
+ * none) is traced, not judged. In `onRequest`, the request's class is resolved (the `criticality`
+ * option, its route's YAML class, baggage, trust) and admission asked: a rejected request is
+ * answered 503 with `Retry-After` and a JSON body from the hook, so no later hook or handler runs;
+ * an admitted one goes on with its class in baggage and on its span.
  * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` when `headroom` is not what `start()` returned
  */
-export function budgetPlugin(headroom: Headroom): FastifyPluginCallback {
+export function budgetPlugin(
+  headroom: Headroom,
+  options: AdmissionOptions<FastifyRequest> = {},
+): FastifyPluginCallback {
   const tracker = requestTracker(headroom, 'budgetPlugin');
   const plugin: FastifyPluginCallback = (app, _options, done) => {
     app.decorateRequest('headroom', null as unknown as RequestBudget);
@@ -61,6 +68,7 @@ export function budgetPlugin(headroom: Headroom): FastifyPluginCallback {
         request.raw,
         reply.raw,
         { routeOf: () => request.routeOptions.url, routedAtStart: true },
+        { admit: options.admission !== false, code: hookCriticality(options.criticality, request) },
         otelContextOf(request) ?? context.active(),
       );
       if (begun === undefined) {
@@ -68,7 +76,9 @@ export function budgetPlugin(headroom: Headroom): FastifyPluginCallback {
         return;
       }
       request.headroom = begun.budget;
-      context.with(begun.context, hookDone);
+      // Answering from onRequest without calling hookDone: Fastify runs no later hook nor the handler.
+      if (begun.rejected !== undefined) reject(reply, begun.rejected);
+      else context.with(begun.context, hookDone);
     });
     app.addHook('onSend', (request, reply, payload, hookDone) => {
       (request.headroom as TrackedRequest | null)?.responded(reply.statusCode);
@@ -82,4 +92,10 @@ export function budgetPlugin(headroom: Headroom): FastifyPluginCallback {
     [Symbol.for('fastify.display-name')]: HEADROOM_SCOPE,
   });
   return plugin;
+}
+
+/** Sends the 503 of a rejected request through Fastify (its onSend hooks see it). */
+function reject(reply: FastifyReply, rejected: Rejected): void {
+  const { statusCode, headers, body } = rejectionReply(rejected);
+  reply.code(statusCode).headers(headers).send(body);
 }

@@ -19,15 +19,19 @@ import '../../node-version.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, diag } from '@opentelemetry/api';
 import type { Headroom } from '../types.ts';
+import { type AdmissionOptions, hookCriticality, sendRejection } from './request-admission.ts';
 import type { RequestBudget } from './request-budget.ts';
 import { pathOf, requestBudget, requestTracker } from './request-tracker.ts';
 import { compileRoutes } from './route-patterns.ts';
 
-export type { RequestBudget };
+export type { AdmissionOptions, RequestBudget };
 export { requestBudget };
 
-/** How {@link budgetListener} finds a request's route template (node:http has no router). */
-export interface BudgetListenerOptions {
+/**
+ * How {@link budgetListener} finds a request's route template (node:http has no router), and how
+ * it admits requests (`admission`, `criticality`: see {@link AdmissionOptions}).
+ */
+export interface BudgetListenerOptions extends AdmissionOptions<IncomingMessage> {
   /**
    * Route templates, tried in order against the request path (without the query): `/users/:id`
    * matches one segment per `:name`, a last segment `*` the rest. @default [] (no route)
@@ -41,8 +45,11 @@ export interface BudgetListenerOptions {
  * Wraps a `node:http` request listener so every request is tracked: its server span (the HTTP
  * instrumentation's, or one started here) carries the budget its route's YAML rule gives, the
  * status class and, for a 5xx, an error; `requestBudget(req)` hands the handler its budget. A
- * request whose route no rule matches is traced, not judged. The listener's result and errors
- * pass through untouched.
+ * request whose route no rule matches is traced, not judged. Before the listener runs, the
+ * request's class is resolved (the `criticality` option, the route's YAML class, baggage, trust)
+ * and admission asked: a rejected request gets 503 with `Retry-After` and a JSON body, and the
+ * listener is not called; an admitted one runs with its class in baggage and on its span. The
+ * listener's result and errors pass through untouched.
  * @throws {InvalidArgumentError} `HEADROOM_ERR_API_INVALID_ARGUMENT` when `headroom` is not what
  * `start()` returned or a template in `routes` does not start with `/`
  */
@@ -55,11 +62,14 @@ export function budgetListener<Request extends IncomingMessage, Response extends
   const ofPath = compileRoutes(options.routes ?? []);
   const routeOf = options.route ?? ((request: IncomingMessage) => ofPath(pathOf(request.url)));
   return function trackedListener(this: unknown, request: Request, response: Response): void {
-    const begun = tracker.begin(request, response, {
-      routeOf: () => safely(routeOf, request),
-      routedAtStart: true,
-    });
+    const begun = tracker.begin(
+      request,
+      response,
+      { routeOf: () => safely(routeOf, request), routedAtStart: true },
+      { admit: options.admission !== false, code: hookCriticality(options.criticality, request) },
+    );
     if (begun === undefined) listener.call(this, request, response);
+    else if (begun.rejected !== undefined) sendRejection(response, begun.rejected);
     else context.with(begun.context, listener, this, request, response);
   };
 }

@@ -10,6 +10,8 @@ import {
   ATTR_HTTP_ROUTE,
   ATTR_HTTP_STATUS_CLASS,
   ATTR_OPERATION,
+  type Criticality,
+  DEFAULT_CRITICALITY,
   type TimerHandle,
 } from '../../agent/index.ts';
 import type { ContextName } from '../../config/index.ts';
@@ -30,6 +32,11 @@ export interface RequestBudget {
   readonly context: ContextName | undefined;
   /** Series (operation) name: the matching rule's `operation`, else `METHOD route`. */
   readonly operation: string;
+  /**
+   * The request's criticality class (code hook, else the route's YAML class, else baggage, trust
+   * permitting; CRITICAL by default): the class it was admitted in, on its span and in its baggage.
+   */
+  readonly criticality: Criticality;
   /** Effective budget now (base x load x modifiers x class multiplier), ms; `Infinity` when not judged. */
   budgetMs(): number;
   /** Budget left since the request arrived, ms (negative once over budget; `Infinity` when not judged). */
@@ -77,6 +84,8 @@ export class TrackedRequest implements RequestBudget {
   #route: string | undefined;
   #finished = false;
   #statusClass = false;
+  /** Set by the tracker once the request's class is resolved. */
+  criticality: Criticality = DEFAULT_CRITICALITY;
 
   constructor(
     span: Span,
@@ -107,6 +116,11 @@ export class TrackedRequest implements RequestBudget {
 
   get operation(): string {
     return this.#resolve(false)?.operation ?? this.#method;
+  }
+
+  /** The YAML class of the request's route (its rule's, else its context's), once the route is known. */
+  routeCriticality(): Criticality | undefined {
+    return this.#resolve(false)?.criticality;
   }
 
   budgetMs(): number {

@@ -7,36 +7,67 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Context, context, diag, propagation, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_URL_PATH, RuleMatcher } from '../../agent/index.ts';
+import {
+  ATTR_ADMISSION_OUTCOME,
+  ATTR_CRITICALITY,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_URL_PATH,
+  type Criticality,
+  type Rejected,
+  RuleMatcher,
+} from '../../agent/index.ts';
+import { type TrustedPeers, trustedPeers } from '../../config/index.ts';
 import { InvalidArgumentError } from '../../errors.ts';
+import { withSettledCriticality } from '../criticality/active-criticality.ts';
 import { EmbeddedHeadroom } from '../headroom.ts';
 import { nowEpochMs } from '../operation-handle.ts';
 import type { Headroom } from '../types.ts';
+import { requestCriticality } from './request-admission.ts';
 import { type RequestBudget, type RouteSource, TrackedRequest } from './request-budget.ts';
 import { RouteRules } from './route-rules.ts';
 
 /** A request's budget and the context the rest of its handling runs in. */
 export interface BegunRequest {
   readonly budget: TrackedRequest;
-  /** The active context with the request's server span (run the next handler in it). */
+  /** The active context with the request's server span and class (run the next handler in it). */
   readonly context: Context;
+  /** Set when admission turned the request away: answer 503 (`sendRejection`), run no handler. */
+  readonly rejected?: Rejected;
+}
+
+/** How a middleware wants a request admitted. */
+export interface AdmissionInput {
+  /** Ask admission (false: the middleware's `admission: false`). */
+  readonly admit: boolean;
+  /** The class the code hook gave; `undefined` when none. */
+  readonly code: Criticality | undefined;
+  /** The route the request will take, when the framework names it only later (Express). */
+  readonly routeAhead?: () => string | undefined;
 }
 
 /** Tracks the requests of one Headroom; one per Headroom, shared by every middleware on it. */
 export class RequestTracker {
   readonly #headroom: EmbeddedHeadroom;
   readonly #rules: RouteRules;
+  readonly #peers: TrustedPeers;
 
   constructor(headroom: EmbeddedHeadroom) {
     this.#headroom = headroom;
     const config = headroom.agent.config;
-    this.#rules = new RouteRules(new RuleMatcher(config.rules), headroom.service, headroom.namespace);
+    this.#rules = new RouteRules(
+      new RuleMatcher(config.rules),
+      headroom.service,
+      headroom.namespace,
+      (name) => config.contexts[name]?.criticality,
+    );
+    this.#peers = trustedPeers(config.criticality.trustedPeers);
   }
 
   /**
-   * Starts tracking a request: finds or starts its server span and ends the tracking at the
-   * response's `close` (before the HTTP instrumentation ends its span there). Never throws: on a
-   * failure (logged) the request runs untracked, `undefined`; `undefined` too for a request
+   * Starts tracking a request: finds or starts its server span, resolves its class and asks
+   * admission (`rejected` then says to answer 503 and run no handler), and ends the tracking at
+   * the response's `close` (before the HTTP instrumentation ends its span there). Never throws: on
+   * a failure (logged) the request runs untracked, `undefined`; `undefined` too for a request
    * tracked already (the first tracking holds).
    * @param active the context the request's server span is looked for in
    */
@@ -44,12 +75,14 @@ export class RequestTracker {
     request: IncomingMessage,
     response: ServerResponse,
     source: RouteSource,
+    admission: AdmissionInput,
     active: Context = context.active(),
   ): BegunRequest | undefined {
     // Tracked already (the middleware registered twice, say): the first tracking holds.
     if ((request as Tracked)[BUDGET] !== undefined) return undefined;
     try {
-      return this.#begin(request, response, source, active);
+      const begun = this.#begin(request, response, source, active);
+      return this.#admit(request, begun, admission);
     } catch (error) {
       diag.error('headroom: failed to track a request; it runs untracked', error);
       return undefined;
@@ -108,6 +141,27 @@ export class RequestTracker {
     });
     (request as Tracked)[BUDGET] = budget;
     return { budget, context: spanContext };
+  }
+
+  /**
+   * Resolves the request's class (on its span, in its context and baggage) and asks admission;
+   * a rejected request's span is marked `headroom.admission.outcome = rejected` (never judged).
+   */
+  #admit(request: IncomingMessage, begun: BegunRequest, admission: AdmissionInput): BegunRequest {
+    const { budget } = begun;
+    const ahead = admission.routeAhead;
+    const yaml =
+      budget.routeCriticality() ??
+      (ahead === undefined ? undefined : this.#rules.match(request.method ?? 'GET', ahead()).criticality);
+    const criticality = requestCriticality(request, { code: admission.code, yaml }, this.#peers);
+    budget.criticality = criticality;
+    budget.span.setAttribute(ATTR_CRITICALITY, criticality);
+    const settled = withSettledCriticality(begun.context, criticality);
+    if (!admission.admit) return { budget, context: settled };
+    const result = this.#headroom.admit(criticality);
+    if (result.admitted) return { budget, context: settled };
+    budget.span.setAttribute(ATTR_ADMISSION_OUTCOME, 'rejected');
+    return { budget, context: settled, rejected: result };
   }
 }
 

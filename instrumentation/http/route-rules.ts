@@ -5,7 +5,12 @@
  * request. Answers are cached per (method, route).
  */
 import { SpanKind } from '@opentelemetry/api';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE, type RuleMatcher } from '../../agent/index.ts';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_ROUTE,
+  type Criticality,
+  type RuleMatcher,
+} from '../../agent/index.ts';
 
 /** What the rules decided for one (method, route). */
 export interface RouteMatch {
@@ -15,6 +20,8 @@ export interface RouteMatch {
   readonly operation: string;
   /** The span name semantic conventions give the server span: `METHOD route`, or `METHOD`. */
   readonly spanName: string;
+  /** YAML class of the request: the rule's `criticality`, else its context's; `undefined` when neither sets one. */
+  readonly criticality: Criticality | undefined;
 }
 
 /** Most (method, route) answers kept; past it each request asks the rules again (bounded memory). */
@@ -25,10 +32,18 @@ export class RouteRules {
   readonly #rules: RuleMatcher;
   readonly #service: string;
   readonly #namespace: string;
+  readonly #contextCriticality: (context: string) => Criticality | undefined;
   readonly #cache = new Map<string, RouteMatch>();
 
-  constructor(rules: RuleMatcher, service: string, namespace: string) {
+  /** @param contextCriticality the YAML class of a context (`contexts.<name>.criticality`) */
+  constructor(
+    rules: RuleMatcher,
+    service: string,
+    namespace: string,
+    contextCriticality: (context: string) => Criticality | undefined,
+  ) {
     this.#rules = rules;
+    this.#contextCriticality = contextCriticality;
     this.#service = service;
     this.#namespace = namespace;
   }
@@ -49,7 +64,9 @@ export class RouteRules {
       attributes: { ...attributes, [ATTR_HTTP_REQUEST_METHOD]: method },
     };
     const found = this.#rules.match(this.#service, span, this.#namespace);
-    const match = { context: found?.context, operation: found?.operation ?? key, spanName: key };
+    const criticality =
+      found === undefined ? undefined : (found.criticality ?? this.#contextCriticality(found.context));
+    const match = { context: found?.context, operation: found?.operation ?? key, spanName: key, criticality };
     if (this.#cache.size < MAX_CACHED) this.#cache.set(key, match);
     return match;
   }

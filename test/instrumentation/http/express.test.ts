@@ -65,6 +65,7 @@ describe('budgetMiddleware (Express)', () => {
       'headroom.budget.context': 'routine',
       'headroom.budget.ms': 200,
       'headroom.operation': 'user',
+      'headroom.criticality': 'CRITICAL',
       'http.route': '/users/:id',
       'headroom.http.status_class': '2xx',
       'http.response.status_code': 200,
@@ -72,6 +73,7 @@ describe('budgetMiddleware (Express)', () => {
     expect(spans[6]?.attributes).toEqual({
       'http.request.method': 'GET',
       'url.path': '/nope',
+      'headroom.criticality': 'CRITICAL',
       'headroom.http.status_class': '4xx',
       'http.response.status_code': 404,
     });

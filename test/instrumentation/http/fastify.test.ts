@@ -92,6 +92,7 @@ describe('budgetPlugin (Fastify)', () => {
       'headroom.budget.context': 'routine',
       'headroom.budget.ms': 200,
       'headroom.operation': 'user',
+      'headroom.criticality': 'CRITICAL',
       'http.route': '/users/:id',
       'headroom.http.status_class': '2xx',
       'http.response.status_code': 200,

@@ -1,0 +1,96 @@
+/**
+ * The class of the work running now, kept in the OpenTelemetry context: a class Headroom has
+ * settled (by code, or by the HTTP middleware after the precedence and trust rules) under a context
+ * key of its own, and always also in W3C baggage (`headroom.criticality`), so the propagator puts
+ * it on every outbound call and the next service sees it.
+ */
+import { type Context, createContextKey, diag, propagation } from '@opentelemetry/api';
+import {
+  CRITICALITY_BAGGAGE_KEY,
+  type Criticality,
+  DEFAULT_CRITICALITY,
+  isCriticality,
+  truncate,
+} from '../../agent/index.ts';
+import { resolveCriticality } from './precedence.ts';
+
+/** The settled class; baggage alone is only a claim, judged by the precedence rule. */
+const SETTLED = createContextKey('headroom.criticality.settled');
+
+/** `active` with `criticality` settled, and in its baggage (other baggage entries kept). */
+export function withSettledCriticality(active: Context, criticality: Criticality): Context {
+  const baggage = (propagation.getBaggage(active) ?? propagation.createBaggage()).setEntry(
+    CRITICALITY_BAGGAGE_KEY,
+    { value: criticality },
+  );
+  return propagation.setBaggage(active.setValue(SETTLED, criticality), baggage);
+}
+
+/** The class settled in `active` by code or the middleware; `undefined` when none was. */
+function settledCriticality(active: Context): Criticality | undefined {
+  return active.getValue(SETTLED) as Criticality | undefined;
+}
+
+/** The `headroom.criticality` baggage value in `active`, as received (not checked). */
+function baggageCriticality(active: Context): string | undefined {
+  return propagation.getBaggage(active)?.getEntry(CRITICALITY_BAGGAGE_KEY)?.value;
+}
+
+/**
+ * The class of work in `active` with no class of its own: the settled one, else the baggage's,
+ * which (its sender unknown here) may only lower the default; else CRITICAL.
+ */
+export function activeCriticality(active: Context): Criticality {
+  const settled = settledCriticality(active);
+  if (settled !== undefined) return settled;
+  const baggage = baggageCriticality(active);
+  if (baggage === undefined) return DEFAULT_CRITICALITY;
+  const resolved = resolveCriticality({ baggage });
+  if (resolved.invalidBaggage !== undefined) reportInvalidBaggage(resolved.invalidBaggage);
+  return resolved.criticality;
+}
+
+/**
+ * The class to put on an operation span (`headroom.criticality`) started in `active`: the settled
+ * one; else the baggage's when it lowers the operation's YAML class (`yaml`, CRITICAL when none);
+ * else `undefined`: the span is judged in its series' YAML class.
+ */
+export function operationCriticality(
+  active: Context,
+  yaml: Criticality | undefined,
+): Criticality | undefined {
+  const settled = settledCriticality(active);
+  if (settled !== undefined) return settled;
+  const baggage = baggageCriticality(active);
+  if (baggage === undefined) return undefined;
+  const resolved = resolveCriticality({ yaml: yaml ?? DEFAULT_CRITICALITY, baggage });
+  if (resolved.invalidBaggage !== undefined) reportInvalidBaggage(resolved.invalidBaggage);
+  return resolved.source === 'baggage' ? resolved.criticality : undefined;
+}
+
+let invalidBaggageReported = false;
+let invalidClassReported = false;
+
+/** Says once per process that a baggage value was ignored (a peer's typo must not flood the log). */
+export function reportInvalidBaggage(value: string): void {
+  if (invalidBaggageReported) return;
+  invalidBaggageReported = true;
+  diag.warn(
+    `headroom: ignored the baggage ${CRITICALITY_BAGGAGE_KEY}=${JSON.stringify(truncate(value, 64))}: not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE (exact spelling); said once`,
+  );
+}
+
+/**
+ * The class code passed, when it is one; else (said once per process) `undefined`: the caller
+ * falls back to the active class. Code typed against the API cannot pass anything else.
+ */
+export function codeCriticality(caller: string, value: unknown): Criticality | undefined {
+  if (value === undefined || isCriticality(value)) return value;
+  if (!invalidClassReported) {
+    invalidClassReported = true;
+    diag.warn(
+      `headroom: ${caller} got ${JSON.stringify(truncate(String(value), 64))}, not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once`,
+    );
+  }
+  return undefined;
+}
