@@ -59,6 +59,8 @@ export class RequestTracker {
       headroom.service,
       headroom.namespace,
       (name) => config.contexts[name]?.criticality,
+      config.rules.some((rule) => rule.criticality !== undefined) ||
+        Object.values(config.contexts).some((ctx) => ctx.criticality !== undefined),
     );
     this.#peers = trustedPeers(config.criticality.trustedPeers);
   }
@@ -149,11 +151,13 @@ export class RequestTracker {
    */
   #admit(request: IncomingMessage, begun: BegunRequest, admission: AdmissionInput): BegunRequest {
     const { budget } = begun;
-    const ahead = admission.routeAhead;
+    const { code } = admission;
+    // Looked for only when it can matter: no class from code, and some rule or context sets one.
     const yaml =
-      budget.routeCriticality() ??
-      (ahead === undefined ? undefined : this.#rules.match(request.method ?? 'GET', ahead()).criticality);
-    const criticality = requestCriticality(request, { code: admission.code, yaml }, this.#peers);
+      code === undefined && this.#rules.classified
+        ? this.#routeCriticality(request, budget, admission)
+        : undefined;
+    const criticality = requestCriticality(request, { code, yaml }, this.#peers);
     budget.criticality = criticality;
     budget.span.setAttribute(ATTR_CRITICALITY, criticality);
     const settled = withSettledCriticality(begun.context, criticality);
@@ -162,6 +166,17 @@ export class RequestTracker {
     if (result.admitted) return { budget, context: settled };
     budget.span.setAttribute(ATTR_ADMISSION_OUTCOME, 'rejected');
     return { budget, context: settled, rejected: result };
+  }
+
+  /** The YAML class of the request's route: known now, or the route the framework will take. */
+  #routeCriticality(
+    request: IncomingMessage,
+    budget: TrackedRequest,
+    admission: AdmissionInput,
+  ): Criticality | undefined {
+    const known = budget.routeCriticality();
+    if (known !== undefined || admission.routeAhead === undefined) return known;
+    return this.#rules.match(request.method ?? 'GET', admission.routeAhead()).criticality;
   }
 }
 

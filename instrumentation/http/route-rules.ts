@@ -34,18 +34,29 @@ export class RouteRules {
   readonly #namespace: string;
   readonly #contextCriticality: (context: string) => Criticality | undefined;
   readonly #cache = new Map<string, RouteMatch>();
+  readonly #classified: boolean;
 
-  /** @param contextCriticality the YAML class of a context (`contexts.<name>.criticality`) */
+  /**
+   * @param contextCriticality the YAML class of a context (`contexts.<name>.criticality`)
+   * @param classified whether any rule or context sets a class
+   */
   constructor(
     rules: RuleMatcher,
     service: string,
     namespace: string,
     contextCriticality: (context: string) => Criticality | undefined,
+    classified: boolean,
   ) {
+    this.#classified = classified;
     this.#rules = rules;
     this.#contextCriticality = contextCriticality;
     this.#service = service;
     this.#namespace = namespace;
+  }
+
+  /** Whether any rule or context sets a class (when none does, no route has a YAML class). */
+  get classified(): boolean {
+    return this.#classified;
   }
 
   /**

@@ -82,7 +82,7 @@ export async function serveClasses(
     for (const route of ROUTES)
       app.get(route, async (request, reply) => {
         calls++;
-        return reply.send(seen(request.headroom.criticality));
+        return reply.type('application/json').send(JSON.stringify(seen(request.headroom.criticality)));
       });
     const address = await app.listen({ port: 0, host });
     return { base: local(address), closes, calls: () => calls, close: () => app.close() };

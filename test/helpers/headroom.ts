@@ -23,7 +23,7 @@ export function startInstrumented(options: ConfigOptions & InstrumentationOption
  */
 export function testHeadroom(
   config: HeadroomConfigInput = {},
-  options: { sampler?: Sampler; env?: Record<string, string> } = {},
+  options: { sampler?: Sampler; env?: Record<string, string>; random?: () => number } = {},
 ) {
   if (!contextManagerSet) {
     // Phases are child spans: parent/child links need a real context manager, as in a service.
@@ -40,6 +40,7 @@ export function testHeadroom(
     sampler: options.sampler,
     clock,
     loadSampler: new ScriptedLoad(),
+    random: options.random,
   });
   return { headroom, exporter, clock };
 }
