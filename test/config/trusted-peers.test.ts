@@ -139,4 +139,9 @@ describe('trustedPeers: matching a peer address', () => {
     for (const address of ['10.0.0.1', '::1', '::ffff:10.0.0.1'])
       expect(trustedPeers([]).trusts(address)).toBe(false);
   });
+
+  it('should skip an entry that is not an address (the config refuses it; a direct caller is not thrown at)', () => {
+    const peers = trustedPeers(['garbage', '10.0.0.0/33', '10.0.0.0/8']);
+    expect([peers.trusts('10.1.1.1'), peers.trusts('11.1.1.1')]).toEqual([true, false]);
+  });
 });
