@@ -106,6 +106,8 @@ export class EmbeddedHeadroom implements Headroom {
     this.tracer = parts.tracer;
     this.spanProcessors = parts.spanProcessors;
     this.#manager = parts.agent.degradation(service, namespace);
+    // Created now, so every tick steers it (with the level) before the first request asks it.
+    parts.agent.admission(service, namespace);
     // The service's own state (level, SLO history) is never evicted, however idle it is.
     const own = this.#manager.id;
     parts.agent.addServiceActivity((id) =>

@@ -69,7 +69,7 @@ export async function serveClasses(
   let calls = 0;
   const answer = (response: ServerResponse, criticality: string | undefined) => {
     calls++;
-    response.setHeader('content-type', 'application/json');
+    response.setHeader('content-type', 'application/json; charset=utf-8');
     response.end(JSON.stringify(seen(criticality)));
   };
   if (framework === 'fastify') {

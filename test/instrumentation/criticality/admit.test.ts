@@ -74,8 +74,14 @@ describe('headroom.admit', () => {
       criticality: 'CRITICAL',
     });
     expect(withBaggage('SHEDDABLE', () => headroom.admit()).admitted).toBe(false);
-    expect(withBaggage('CRITICAL_PLUS', () => headroom.admit())).toEqual({ admitted: true, criticality: 'CRITICAL' });
-    expect(withBaggage('nonsense', () => headroom.admit())).toEqual({ admitted: true, criticality: 'CRITICAL' });
+    expect(withBaggage('CRITICAL_PLUS', () => headroom.admit())).toEqual({
+      admitted: true,
+      criticality: 'CRITICAL',
+    });
+    expect(withBaggage('nonsense', () => headroom.admit())).toEqual({
+      admitted: true,
+      criticality: 'CRITICAL',
+    });
   });
 
   it('should ignore an argument that is not a class, saying so once, and judge the active class', () => {
@@ -83,7 +89,9 @@ describe('headroom.admit', () => {
     const bad = ['sheddable', '', 'toString', 7] as unknown as Criticality[];
     for (const value of bad) {
       expect(headroom.admit(value)).toEqual({ admitted: true, criticality: 'CRITICAL' });
-      expect(headroom.withCriticality('SHEDDABLE', () => headroom.admit(value)).criticality).toBe('SHEDDABLE');
+      expect(headroom.withCriticality('SHEDDABLE', () => headroom.admit(value)).criticality).toBe(
+        'SHEDDABLE',
+      );
     }
     expect(logged).toEqual([
       'warn: headroom: headroom.admit got "sheddable", not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once',
