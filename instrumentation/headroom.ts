@@ -212,7 +212,7 @@ export class EmbeddedHeadroom implements Headroom {
    * argument that is not a class is said once and ignored (the active class is used). Never throws.
    */
   admit(criticality?: Criticality): AdmissionResult {
-    const settled = codeCriticality('headroom.admit', criticality) ?? activeCriticality(context.active());
+    const settled = codeCriticality('admit()', criticality) ?? activeCriticality(context.active());
     return admitSafely(() => this.agent.admission(this.service, this.namespace), settled);
   }
 
@@ -222,7 +222,7 @@ export class EmbeddedHeadroom implements Headroom {
    * runs in the class that was active.
    */
   withCriticality<R>(criticality: Criticality, fn: () => R): R {
-    const settled = codeCriticality('headroom.withCriticality', criticality);
+    const settled = codeCriticality('withCriticality()', criticality);
     if (settled === undefined) return fn();
     return context.with(withSettledCriticality(context.active(), settled), fn);
   }

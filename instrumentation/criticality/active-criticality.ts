@@ -15,7 +15,7 @@ import {
 import { resolveCriticality } from './precedence.ts';
 
 /** The settled class; baggage alone is only a claim, judged by the precedence rule. */
-const SETTLED = createContextKey('headroom.criticality.settled');
+const SETTLED = createContextKey('Headroom: the settled criticality');
 
 /** `active` with `criticality` settled, and in its baggage (other baggage entries kept). */
 export function withSettledCriticality(active: Context, criticality: Criticality): Context {

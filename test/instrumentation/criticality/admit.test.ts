@@ -94,7 +94,7 @@ describe('headroom.admit', () => {
       );
     }
     expect(logged).toEqual([
-      'warn: headroom: headroom.admit got "sheddable", not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once',
+      'warn: headroom: admit() got "sheddable", not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once',
     ]);
   });
 

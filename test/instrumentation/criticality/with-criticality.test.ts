@@ -91,7 +91,7 @@ describe('headroom.withCriticality', () => {
     expect(seen).toEqual(bad.map(() => 'SHEDDABLE'));
     expect(headroom.withCriticality('CRITICAL' as Criticality, () => baggageClass())).toBe('CRITICAL');
     expect(warnings).toEqual([
-      'headroom: headroom.withCriticality got "critical", not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once',
+      'headroom: withCriticality() got "critical", not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once',
     ]);
   });
 });
