@@ -86,7 +86,9 @@ export class RemoteAdmission {
   admit(criticality: unknown, usable: boolean): AdmissionResult {
     const judged = isCriticality(criticality) ? criticality : DEFAULT_CRITICALITY;
     const state = this.#state;
-    if (!usable || state === undefined || !state.enabled) return { admitted: true, criticality: judged };
+    // CRITICAL_PLUS is never rejected, whatever a stream says (a collector of another version, a proxy).
+    if (!usable || state === undefined || !state.enabled || judged === 'CRITICAL_PLUS')
+      return { admitted: true, criticality: judged };
     const { probability, minProbability } = state.classes[judged];
     if (!(probability > 0 && this.#random() < probability)) return { admitted: true, criticality: judged };
     // As the agent's own admit(): the level's floor when the probability is the floor, else overload.
