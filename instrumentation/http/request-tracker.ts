@@ -84,7 +84,7 @@ export class RequestTracker {
     if ((request as Tracked)[BUDGET] !== undefined) return undefined;
     try {
       const begun = this.#begin(request, response, source, active);
-      return this.#admit(request, begun, admission);
+      return this.#admit(request, response, begun, admission);
     } catch (error) {
       diag.error('headroom: failed to track a request; it runs untracked', error);
       return undefined;
@@ -96,7 +96,7 @@ export class RequestTracker {
     response: ServerResponse,
     source: RouteSource,
     active: Context,
-  ): BegunRequest {
+  ): BegunRequest & { readonly ownSpan: boolean } {
     const method = request.method ?? 'GET';
     const rpc = getRPCMetadata(active);
     let span = serverSpanOf(active);
@@ -114,10 +114,6 @@ export class RequestTracker {
         parent,
       );
       spanContext = trace.setSpan(parent, span);
-      // Listeners added later (body parsers, ...) run in the request's context, as the HTTP
-      // instrumentation arranges for its own span.
-      context.bind(spanContext, request);
-      context.bind(spanContext, response);
     }
     const onRoute = (route: string): void => {
       if (rpc?.type === RPCType.HTTP && rpc.route === undefined) rpc.route = route;
@@ -142,14 +138,19 @@ export class RequestTracker {
       }
     });
     (request as Tracked)[BUDGET] = budget;
-    return { budget, context: spanContext };
+    return { budget, context: spanContext, ownSpan };
   }
 
   /**
    * Resolves the request's class (on its span, in its context and baggage) and asks admission;
    * a rejected request's span is marked `headroom.admission.outcome = rejected` (never judged).
    */
-  #admit(request: IncomingMessage, begun: BegunRequest, admission: AdmissionInput): BegunRequest {
+  #admit(
+    request: IncomingMessage,
+    response: ServerResponse,
+    begun: BegunRequest & { readonly ownSpan: boolean },
+    admission: AdmissionInput,
+  ): BegunRequest {
     const { budget } = begun;
     const { code } = admission;
     // Looked for only when it can matter: no class from code, and some rule or context sets one.
@@ -161,6 +162,12 @@ export class RequestTracker {
     budget.criticality = criticality;
     budget.span.setAttribute(ATTR_CRITICALITY, criticality);
     const settled = withSettledCriticality(begun.context, criticality);
+    if (begun.ownSpan) {
+      // Listeners added later (body parsers, ...) run in the request's context, its class
+      // included, as the HTTP instrumentation arranges for its own span.
+      context.bind(settled, request);
+      context.bind(settled, response);
+    }
     if (!admission.admit) return { budget, context: settled };
     const result = this.#headroom.admit(criticality);
     if (result.admitted) return { budget, context: settled };

@@ -133,3 +133,39 @@ describe.each(FRAMEWORKS)('the class of a request (%s)', (framework) => {
     expectClasses(result, ['CRITICAL_PLUS', 'SHEDDABLE', 'SHEDDABLE', 'CRITICAL_PLUS', 'SHEDDABLE_PLUS']);
   });
 });
+
+describe('the class in listeners added to the request later (a body parser)', () => {
+  it("should run a request's 'data' and 'end' listeners with its class in baggage", async () => {
+    const { once } = await import('node:events');
+    const { createServer } = await import('node:http');
+    const { context, propagation } = await import('@opentelemetry/api');
+    const { budgetListener } = await import('../../../instrumentation/http/http.ts');
+    const setup = testHeadroom(CLASS_RULES);
+    const server = createServer(
+      budgetListener(
+        setup.headroom,
+        (request, response) => {
+          setImmediate(() => {
+            request.on('data', () => {});
+            request.on('end', () => {
+              response.end(propagation.getBaggage(context.active())?.getEntry('headroom.criticality')?.value);
+            });
+          });
+        },
+        { routes: ['/reports/:id'] },
+      ),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/reports/1`, {
+        method: 'POST',
+        body: 'x'.repeat(10),
+      });
+      expect(await response.text()).toBe('SHEDDABLE');
+    } finally {
+      server.close();
+    }
+  });
+});
