@@ -127,7 +127,7 @@ export class AdmissionController {
 
   /** The probability a request of `criticality` is rejected now, 0..1 (0 when disabled). */
   probability(criticality: Criticality): number {
-    return this.#counters.probabilities[criticality] ?? 0;
+    return isCriticality(criticality) ? this.#counters.probabilities[criticality] : 0;
   }
 
   /** A snapshot for APIs and dashboards. */

@@ -42,6 +42,14 @@ describe('AdmissionController.admit', () => {
     expect(controller.state().classes.CRITICAL.admitted).toBe(2);
   });
 
+  it('should give probability 0 for a name that is no class, prototype members included (review15 F3)', () => {
+    const { controller, tick } = setup();
+    tick({}, 'SEVERE');
+    for (const name of ['__proto__', 'constructor', 'toString', 'sheddable'])
+      expect(controller.probability(name as Criticality)).toBe(0);
+    expect(controller.probability('SHEDDABLE')).toBe(1);
+  });
+
   it('should admit when the random source throws or returns NaN', () => {
     const { controller, tick } = setup({}, () => {
       throw new Error('entropy gone');
