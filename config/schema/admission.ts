@@ -187,11 +187,15 @@ function checkFloorsUnderCaps(
     for (const criticality of SHEDDABLE_CLASSES) {
       const floor = floors[criticality];
       const cap = caps[criticality] as number;
-      if (floor === undefined || floor <= cap || own.minRejection[criticality] === undefined) continue;
+      if (floor === undefined || floor <= cap) continue;
+      // A floor carried up from a lower level is over a cap this level lowers: the cap is the culprit.
+      const byCap = own.minRejection[criticality] === undefined;
       ctx.addIssue({
         code: 'custom',
-        path: ['levels', level, 'minRejection', criticality],
-        message: `admission.levels.${level}.minRejection.${criticality} (${floor * 100}%) must be at most the cap in force at ${level}, ${cap * 100}% (admission.maxRejection or a levels.*.maxRejection at or below ${level})`,
+        path: ['levels', level, byCap ? 'maxRejection' : 'minRejection', criticality],
+        message: byCap
+          ? `admission.levels.${level}.maxRejection.${criticality} (${cap * 100}%) must be at least the floor in force at ${level}, ${floor * 100}% (a levels.*.minRejection at or below ${level}${criticality === 'SHEDDABLE' ? '; levels.severe.minRejection.SHEDDABLE defaults to 100%' : ''})`
+          : `admission.levels.${level}.minRejection.${criticality} (${floor * 100}%) must be at most the cap in force at ${level}, ${cap * 100}% (admission.maxRejection or a levels.*.maxRejection at or below ${level})`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { setup } from './setup.ts';
+import { configSchema } from '../../../config/index.ts';
+import { type admissionConfig, setup } from './setup.ts';
 
 describe('AdmissionController caps and level floors', () => {
   it('should never take a class above its cap, nor reject CRITICAL_PLUS even with random() = 0', () => {
@@ -92,6 +93,40 @@ describe('AdmissionController caps and level floors', () => {
       maxProbability: 0.9,
     });
     expect(controller.pressure).toBe(2.1);
+  });
+
+  it('should refuse at load a level cap under a floor carried up from a lower level (review15 F4)', () => {
+    const issues = (admission: Parameters<typeof admissionConfig>[0]) => {
+      const result = configSchema.safeParse({ admission });
+      return result.success ? [] : result.error.issues.map((i) => [i.path.join('.'), i.message]);
+    };
+    expect(
+      issues({
+        levels: {
+          moderate: { minRejection: { CRITICAL: '30%' } },
+          critical: { maxRejection: { CRITICAL: '10%' } },
+        },
+      }),
+    ).toEqual([
+      [
+        'admission.levels.critical.maxRejection.CRITICAL',
+        'admission.levels.critical.maxRejection.CRITICAL (10%) must be at least the floor in force at critical, 30% (a levels.*.minRejection at or below critical)',
+      ],
+    ]);
+    expect(issues({ levels: { critical: { maxRejection: { SHEDDABLE: '50%' } } } })).toEqual([
+      [
+        'admission.levels.critical.maxRejection.SHEDDABLE',
+        'admission.levels.critical.maxRejection.SHEDDABLE (50%) must be at least the floor in force at critical, 100% (a levels.*.minRejection at or below critical; levels.severe.minRejection.SHEDDABLE defaults to 100%)',
+      ],
+    ]);
+    expect(
+      issues({
+        levels: {
+          moderate: { minRejection: { CRITICAL: '30%' } },
+          critical: { maxRejection: { CRITICAL: '30%' } },
+        },
+      }),
+    ).toEqual([]);
   });
 
   it('should reject with reason degradation-level where the floor, not the controller, sets the probability', () => {
