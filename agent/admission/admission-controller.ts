@@ -59,6 +59,8 @@ export class AdmissionController {
   #bounds: LevelBounds;
   #pressure = 0;
   #improvedSinceMs: number | undefined;
+  /** Samples the windows had received at the previous tick. */
+  #lastReceived = 0;
   #seq = 0;
   #lastDecision: AdmissionDecision | undefined;
 
@@ -105,7 +107,7 @@ export class AdmissionController {
     const out: AdmissionDecision[] = [];
     try {
       if (level !== this.#level) this.#enterLevel(level, out);
-      if (!this.#config.enabled) return out;
+      if (!this.#config.enabled || this.#idle()) return out;
       const nowMs = this.#clock.now();
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
@@ -118,6 +120,18 @@ export class AdmissionController {
       diag.error(`headroom: admission tick of ${this.id.service} failed; ignored`, error);
     }
     return out;
+  }
+
+  /**
+   * Nothing can change (review15 F7): no pressure and no sample since the previous tick, so the
+   * law's work (reading the windows) is skipped; a controller in collector mode costs next to
+   * nothing per tick while its service is quiet. The recovery timer has nothing to ease.
+   */
+  #idle(): boolean {
+    const received = this.#windows.received;
+    const idle = this.#pressure === 0 && received === this.#lastReceived;
+    this.#lastReceived = received;
+    return idle;
   }
 
   /** The shed pressure: 0 up to the sum of the caps in force (see admission-law.ts). */

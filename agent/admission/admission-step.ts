@@ -62,8 +62,10 @@ function signalOf(law: Law, shares: Probabilities): Signal | undefined {
   let worst: Signal | undefined;
   let fallback: Signal | undefined;
   for (const criticality of CRITICALITIES) {
+    // The running count first: a class under minSamples costs no sketch merge (review15 F7).
+    if (law.windows.count(criticality) < minSamples) continue;
     const read = law.windows.read(criticality, percentile);
-    if (read === undefined || read.samples < minSamples) continue;
+    if (read === undefined) continue;
     const signal = { criticality, percentile, ratio: round6(read.ratio), samples: read.samples };
     if (shares[criticality] > 0) fallback ??= signal;
     else if (worst === undefined || signal.ratio > worst.ratio) worst = signal;

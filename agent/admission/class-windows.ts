@@ -1,7 +1,9 @@
 /**
  * Per-class sliding windows of duration/budget ratios, the controller's signal: one
  * {@link SlidingWindow} (a DDSketch per slot) per class, created on the class's first sample, so a
- * service holds at most four. Ratios are recorded as they are: 1 is exactly the budget, and the
+ * service holds at most four, with a running count per slot so how many samples a class has in the
+ * window is known without merging its sketches (the law reads a percentile only where it needs
+ * one: review15 F7). Ratios are recorded as they are: 1 is exactly the budget, and the
  * sketch's relative accuracy (1 %) holds from ~1e-300 up, far below any real ratio.
  */
 import type { Clock } from '../clock.ts';
@@ -24,16 +26,31 @@ function resolutionOf(windowMs: number): number {
   return a;
 }
 
+/** Samples per slot of one class: `epochs[i]` is the slot's epoch (time / resolution), `counts[i]` its samples. */
+interface SlotCounts {
+  readonly epochs: Float64Array;
+  readonly counts: Float64Array;
+}
+
 /** The ratio windows of one service's classes. */
 export class ClassWindows {
   readonly windowMs: number;
+  readonly #resolutionMs: number;
   readonly #clock: Clock;
   readonly #windows = new Map<Criticality, SlidingWindow>();
+  readonly #counts = new Map<Criticality, SlotCounts>();
+  #received = 0;
 
   /** @param windowMs `admission.windowMs`, rounded to whole ms */
   constructor(windowMs: number, clock: Clock) {
     this.windowMs = Math.max(1, Math.round(windowMs));
+    this.#resolutionMs = resolutionOf(this.windowMs);
     this.#clock = clock;
+  }
+
+  /** Samples accepted since the windows were created: unchanged between two ticks = nothing new. */
+  get received(): number {
+    return this.#received;
   }
 
   /**
@@ -43,14 +60,43 @@ export class ClassWindows {
    */
   record(criticality: Criticality, ratio: number, endMs: number): boolean {
     const nowMs = this.#clock.now();
-    const fresh = endMs > nowMs - this.windowMs && endMs <= nowMs + resolutionOf(this.windowMs);
+    const fresh = endMs > nowMs - this.windowMs && endMs <= nowMs + this.#resolutionMs;
     if (!(ratio >= 0 && ratio < Infinity) || !fresh) return false;
     let window = this.#windows.get(criticality);
-    if (window === undefined) {
-      window = new SlidingWindow({ windowMs: this.windowMs, resolutionMs: resolutionOf(this.windowMs) });
+    let slots = this.#counts.get(criticality);
+    if (window === undefined || slots === undefined) {
+      window = new SlidingWindow({ windowMs: this.windowMs, resolutionMs: this.#resolutionMs });
       this.#windows.set(criticality, window);
+      const slotCount = this.windowMs / this.#resolutionMs;
+      slots = {
+        epochs: new Float64Array(slotCount).fill(Number.NEGATIVE_INFINITY),
+        counts: new Float64Array(slotCount),
+      };
+      this.#counts.set(criticality, slots);
     }
-    return window.record(ratio, false, endMs);
+    if (!window.record(ratio, false, endMs)) return false;
+    const epoch = Math.floor(endMs / this.#resolutionMs);
+    const index = epoch % slots.epochs.length;
+    if (slots.epochs[index] !== epoch) {
+      slots.epochs[index] = epoch;
+      slots.counts[index] = 0;
+    }
+    slots.counts[index]!++;
+    this.#received++;
+    return true;
+  }
+
+  /** Samples of the class in the window ending now (the slots {@link read} merges), without merging sketches. */
+  count(criticality: Criticality): number {
+    const slots = this.#counts.get(criticality);
+    if (slots === undefined) return 0;
+    const newest = Math.floor(this.#clock.now() / this.#resolutionMs);
+    const oldest = newest - slots.epochs.length + 1;
+    let count = 0;
+    slots.epochs.forEach((epoch, i) => {
+      if (epoch >= oldest && epoch <= newest) count += slots.counts[i]!;
+    });
+    return count;
   }
 
   /** `percentile` of the class's ratios over the window ending now; `undefined` without samples. */

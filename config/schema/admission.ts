@@ -115,14 +115,24 @@ export const admissionSchema = withUnitNames(
         description:
           'Protected classes are steered to this percentile/budget ratio (1 = exactly the budget).',
       }),
-      maxStep: percent().prefault('10%').meta({
-        description: 'Most a rejection probability moves in one evaluation tick.',
-      }),
+      maxStep: percent()
+        .refine((step) => step > 0, {
+          error: 'must be more than 0%: with a step of 0% admission would never shed (e.g. 10%)',
+        })
+        .prefault('10%')
+        .meta({ description: 'Most a rejection probability moves in one evaluation tick (more than 0%).' }),
       recovery: withUnitNames(
         z.strictObject({
           improvement: percent()
+            .refine((improvement) => improvement < 1, {
+              error:
+                'must be less than 100%: the exit ratio would be 0 and shedding would never ease (e.g. 25%)',
+            })
             .prefault('25%')
-            .meta({ description: 'The ratio must be this far below targetRatio before shedding eases.' }),
+            .meta({
+              description:
+                'The ratio must be this far below targetRatio before shedding eases (less than 100%).',
+            }),
           sustain: duration().prefault('5s').meta({ description: 'How long the improvement must hold.' }),
         }),
         { sustain: 'sustainMs' },
