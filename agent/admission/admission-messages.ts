@@ -5,7 +5,7 @@ import type { Criticality } from './criticality.ts';
 import type { AdmissionEvidence } from './types.ts';
 
 /** A probability as a percentage, at most one decimal: 0.3 -> `30%`, 0.125 -> `12.5%`. */
-export function percent(probability: number): string {
+function percent(probability: number): string {
   return `${Number((probability * 100).toFixed(1))}%`;
 }
 

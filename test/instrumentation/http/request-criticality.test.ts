@@ -1,6 +1,7 @@
 // Every middleware resolves a request's class the same way (README "Where a request's class comes
 // from"): the code hook, else the route's YAML class (rule, else context) which baggage may only
 // lower, else the baggage (as is from a trusted peer, only lowering CRITICAL from anyone else).
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
@@ -136,7 +137,6 @@ describe.each(FRAMEWORKS)('the class of a request (%s)', (framework) => {
 
 describe('the class in listeners added to the request later (a body parser)', () => {
   it("should run a request's 'data' and 'end' listeners with its class in baggage", async () => {
-    const { once } = await import('node:events');
     const { createServer } = await import('node:http');
     const { context, propagation } = await import('@opentelemetry/api');
     const { budgetListener } = await import('../../../instrumentation/http/http.ts');
