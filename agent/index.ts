@@ -78,9 +78,11 @@ export {
 } from './load/index.ts';
 export type { Recorder, SeriesHandle, SeriesNames } from './recorder.ts';
 export {
+  admissionRejected,
   classifySpan,
   type MatchableSpan,
   RuleMatcher,
+  SpanCriticality,
 } from './rules/index.ts';
 export {
   ADMISSION_DECISION_EVENT,

@@ -1,8 +1,10 @@
 /**
  * The bridge from OpenTelemetry to the agent: every finished span that carries a Headroom context
- * (from track()) or matches a YAML rule becomes one sample of its series. Register it on the
- * TracerProvider next to the exporting processors; with `createAlwaysRecordSampler` it also sees
- * spans sampled out for export, so every operation is counted.
+ * (from track()) or matches a YAML rule becomes one sample of its series, and a whole operation
+ * also feeds its service's admission controller in the class its `headroom.criticality` names. A
+ * span whose request admission rejected is never judged. Register it on the TracerProvider next to
+ * the exporting processors; with `createAlwaysRecordSampler` it also sees spans sampled out for
+ * export, so every operation is counted.
  */
 import { type Attributes, diag, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
@@ -15,6 +17,7 @@ import {
   ATTR_OPERATION,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_NAMESPACE,
+  admissionRejected,
   BUDGET_EXCEEDED_EVENT,
   type Criticality,
   classifySpan,
@@ -24,6 +27,7 @@ import {
   releaseOnEviction,
   SeriesHandles,
   type ServiceHandles,
+  SpanCriticality,
 } from '../agent/index.ts';
 
 /** Effective budgets of tracked operations (the agent's `budgets` and `targets`). */
@@ -74,6 +78,7 @@ export class HeadroomSpanProcessor implements SpanProcessor {
   #lastResource: unknown;
   #lastService: ServiceHandles;
   readonly #ownServiceOnly: boolean;
+  readonly #criticality = new SpanCriticality();
   #sawSpan = false;
 
   constructor(options: HeadroomSpanProcessorOptions) {
@@ -85,6 +90,11 @@ export class HeadroomSpanProcessor implements SpanProcessor {
     this.#lastService = this.#handles.of(this.#defaultService, this.#defaultNamespace);
     this.#budgets = options.budgets;
     this.#ownServiceOnly = options.ownServiceOnly ?? false;
+  }
+
+  /** Spans whose `headroom.criticality` was not a class: they counted in their series' class. */
+  get invalidCriticalities(): number {
+    return this.#criticality.invalid;
   }
 
   /** Whether a span has started on a provider this processor is part of (see `sdk: 'external'`). */
@@ -142,11 +152,15 @@ export class HeadroomSpanProcessor implements SpanProcessor {
 
   #record(span: ReadableSpan): void {
     // The same mapping the collector's receiver applies: headroom.* attributes, else YAML rules.
+    // A request admission turned away is counted by admission (its 503), never judged here.
+    if (admissionRejected(span.attributes)) return;
     const handle = classifySpan(this.#serviceOf(span), span, span.instrumentationScope.name, this.#rules);
     handle?.record(
       hrTimeToMilliseconds(span.duration),
       span.status.code === SpanStatusCode.ERROR,
       hrTimeToMilliseconds(span.endTime),
+      undefined,
+      this.#criticality.of(span.attributes),
     );
   }
 

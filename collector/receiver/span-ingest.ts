@@ -1,16 +1,20 @@
 /**
  * Feeds decoded spans to the agent: checks each span, notes its service in the directory, classifies
  * it with the YAML rules (or its `headroom.*` attributes) and records its own duration and end time,
- * re-timed to arrival when the sender's clock is off (see clock-skew.ts). Spans that cannot be
- * trusted are rejected one by one and reported back as a partial success.
+ * re-timed to arrival when the sender's clock is off (see clock-skew.ts), in the class its
+ * `headroom.criticality` names (a whole operation feeds its service's admission controller). Spans
+ * that cannot be trusted are rejected one by one and reported back as a partial success; spans of
+ * requests the sender's admission rejected are accepted and never judged.
  */
 import type { Agent } from '../../agent/index.ts';
 import {
+  admissionRejected,
   classifySpan,
   type RuleMatcher,
   releaseOnEviction,
   SeriesHandles,
   type ServiceHandles,
+  SpanCriticality,
 } from '../../agent/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { SenderClocks } from './sender-clocks.ts';
@@ -73,6 +77,7 @@ export class SpanIngest {
   #rules: RuleMatcher;
   /** Series handles by service and span names, bound once and kept across requests. */
   readonly #handles: SeriesHandles;
+  readonly #criticality = new SpanCriticality();
 
   constructor(options: SpanIngestOptions) {
     this.#agent = options.agent;
@@ -86,6 +91,11 @@ export class SpanIngest {
       maxClockSkewMs: options.maxClockSkewMs ?? options.agent.config.receiver.maxClockSkewMs,
       resolutionMs: () => options.agent.config.window.resolutionMs,
     });
+  }
+
+  /** Accepted spans whose `headroom.criticality` was not a class: they counted in their series' class. */
+  get invalidCriticalities(): number {
+    return this.#criticality.invalid;
   }
 
   /**
@@ -182,11 +192,14 @@ export class SpanIngest {
     endTimeMs: number,
     notBeforeMs: number,
   ): void {
+    // Accepted, never judged: the sender's admission rejected the request (it counted it there).
+    if (admissionRejected(span.attributes)) return;
     classifySpan(handles, span, scopeName, this.#rules)?.record(
       span.endTimeMs - span.startTimeMs,
       span.statusCode === OTLP_STATUS_ERROR,
       endTimeMs,
       notBeforeMs,
+      this.#criticality.of(span.attributes),
     );
   }
 }
