@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AdmissionController } from '../../agent/admission/index.ts';
+import type { AdmissionController } from '../../agent/admission/admission-controller.ts';
 import type { Agent } from '../../agent/index.ts';
 import { configOf, testAgent } from '../helpers/agent.ts';
 

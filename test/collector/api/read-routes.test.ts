@@ -55,7 +55,7 @@ describe('decision API read routes', () => {
           namespace: 'search',
           level: 'NONE',
           overridden: false,
-          since: T0 + 500,
+          since: T0, // created by its first span
           disabledFeatures: [],
         },
       ],
@@ -127,7 +127,7 @@ describe('decision API read routes', () => {
       namespace: 'search',
       level: 'NONE',
       overridden: false,
-      since: T0 + 120_000,
+      since: T0, // created by its first span, before the window emptied
       disabledFeatures: [],
       lastDecision: null,
       evaluatedAt: T0 + 120_000,
