@@ -85,7 +85,7 @@ describe('durable sections', () => {
     before.checkpoints.close(); // the final checkpoint writes the slot still filling too
     const after = await running(path, clock);
     expect(after.lines[0]).toMatch(
-      /: \d+ window slots, 1 degradation states, 0 admission states, 1 SLO histories, 1 alert instances, 1 services$/,
+      /: \d+ window slots, 1 degradation states, 1 admission states, 1 SLO histories, 1 alert instances, 1 services$/,
     );
     const now = clock.now();
     const windowOf = (one: Running) => one.agent.registry.list().map((s) => s.window.snapshot(now));
