@@ -2,8 +2,10 @@
  * What an agent does with the whole operations its handles record, beyond their windows: it notes
  * the class a YAML rule gave a series' spans (so the series is judged against the budget of that
  * class, see SeriesTargets.classOf), and feeds the admission controller of the series' service
- * with each kept sample's duration over the effective budget of the request's class: the
- * per-class latency signal the controller steers (Google SRE, "Handling Overload").
+ * with each kept sample's duration over the budget of the request's class without the load factor
+ * (`BudgetResolver.loadFreeBudgetMs`): the per-class latency signal the controller steers (Google
+ * SRE, "Handling Overload"). The load factor relaxes verdicts when this process is busy; admission
+ * must steer on the configured budget precisely then.
  */
 import type { Criticality } from './admission/criticality.ts';
 import type { BudgetResolver } from './budget/budget-resolver.ts';
@@ -18,7 +20,7 @@ interface RatioSink {
 /** What {@link operationJudge} reads of the agent at each bind: the parts in force. */
 export interface JudgedAgent {
   readonly targets: SeriesTargets;
-  readonly budgets: Pick<BudgetResolver, 'effectiveBudgetMs'>;
+  readonly budgets: Pick<BudgetResolver, 'loadFreeBudgetMs'>;
   readonly config: { readonly admission: { readonly enabled: boolean } };
   admission(service: string, namespace: string): RatioSink;
 }
@@ -72,9 +74,9 @@ class AdmissionFeed implements OperationFeed {
 
   record(durationMs: number, endTimeMs: number, criticality: Criticality | undefined): void {
     const of = criticality ?? this.#criticality;
-    // The budget of the request's class, with the load and modifiers of now; the controller drops
-    // what is not a finite ratio (a 0 ms budget).
-    const budgetMs = this.#budgets.effectiveBudgetMs(this.#baseBudgetMs, this.#context, of);
+    // The budget of the request's class with the modifiers of now, not the load factor; the
+    // controller drops what is not a finite ratio (a 0 ms budget).
+    const budgetMs = this.#budgets.loadFreeBudgetMs(this.#baseBudgetMs, this.#context, of);
     this.#sink.record(of, durationMs / budgetMs, endTimeMs);
   }
 }

@@ -123,6 +123,24 @@ export class BudgetResolver {
     return baseBudgetMs * this.#clamp(raw);
   }
 
+  /**
+   * The budget admission steers on, ms: {@link BudgetResolver.effectiveBudgetMs} at load factor 1,
+   * i.e. base x active modifiers for the context x the class's budget multiplier, clamped to
+   * [clamp.min, clamp.max]; the base exactly with `adaptive.enabled: false`. The load factor relaxes
+   * verdicts while this process is busy, but a busy process is exactly when admission must act
+   * (Google SRE, "Handling Overload": shed when the service is over what it can serve): a ratio
+   * against the load-relaxed budget would halve under CPU overload and stop the shedding.
+   * @param criticality the class whose budget multiplier applies; @default CRITICAL
+   */
+  loadFreeBudgetMs(
+    baseBudgetMs: number,
+    context: string,
+    criticality: Criticality = DEFAULT_CRITICALITY,
+  ): number {
+    if (!this.#enabled) return baseBudgetMs;
+    return baseBudgetMs * this.#clamp(this.#modifiers.multiplierFor(context) * this.#classes[criticality]);
+  }
+
   #clamp(multiplier: number): number {
     return Math.min(this.#clampMax, Math.max(this.#clampMin, multiplier));
   }

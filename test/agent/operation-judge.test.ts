@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AdmissionController } from '../../agent/admission/admission-controller.ts';
 import type { Agent } from '../../agent/index.ts';
+import type { HeadroomConfigInput } from '../../config/index.ts';
 import { configOf, testAgent } from '../helpers/agent.ts';
 
 afterEach(() => {
@@ -71,6 +72,94 @@ describe("the agent's operation judge: a handle's way into admission", () => {
       'quote __overflow__  1',
       'quote emergency  1',
       'quote emergency routing 1',
+    ]);
+  });
+});
+
+describe('the budget admission steers on: the configured one, not the load-relaxed one (F16)', () => {
+  // Degradation off: its verdicts (so the level and the floors it sets) follow the load-relaxed
+  // budget by design; what is pinned here is the admission law's own signal.
+  const WEB = {
+    contexts: { web: { budget: '100ms', percentile: 'p95' } },
+    degradation: { enabled: false },
+  } as const;
+  const BUSY = { eventLoopDelayP99Ms: 500, eventLoopUtilization: 1, cpu: 1 };
+  const WARM_UP_MS = 30_000;
+
+  /**
+   * 50 samples a second of `durationMs` in shop/page (context web) for 3 s, the agent ticking on
+   * its own timers; every admission decision, the load factor and the verdicts' budget at the end.
+   */
+  function run(busy: boolean, durationMs: number, input: HeadroomConfigInput = {}) {
+    const { agent, clock, load } = testAgent({ ...WEB, ...input });
+    if (busy) load.signals = BUSY;
+    const heard: unknown[] = [];
+    agent.onAdmissionDecision(({ seq, at, criticality, from, to, reason, message, evidence }) =>
+      heard.push({ seq, at: at - 1_700_000_000_000, criticality, from, to, reason, message, evidence }),
+    );
+    agent.start();
+    clock.advance(WARM_UP_MS); // the load factor settles (at 2 when busy) before any traffic
+    const handle = agent.series({ service: 'shop', operation: 'page', context: 'web' });
+    for (let s = 0; s < 3; s++) {
+      for (let i = 0; i < 50; i++) handle.record(durationMs, false, clock.now());
+      clock.advance(1000);
+    }
+    agent.stop();
+    const verdictBudgetMs = agent.budgets.effectiveBudgetMs(100, 'web');
+    return { heard, factor: agent.load.factor, verdictBudgetMs, pressure: agent.admission('shop').pressure };
+  }
+
+  /**
+   * The decision of second `s`: SHEDDABLE from `from` to `to`, CRITICAL's p95 at 1.8x over the
+   * `samples` of the 3 s window (the batch recorded at its left edge is out of it).
+   */
+  const step = (s: number, from: number, to: number, samples: number) => ({
+    seq: s,
+    at: WARM_UP_MS + s * 1000,
+    criticality: 'SHEDDABLE',
+    from,
+    to,
+    reason: 'overload',
+    message: `SHEDDABLE rejection ${from * 100}% -> ${to * 100}%: CRITICAL p95 is 1.8x its budget (target 1x, ${samples} samples in 3s)`,
+    evidence: { criticality: 'CRITICAL', percentile: 'p95', ratio: 1.8, thresholdRatio: 1, samples },
+  });
+
+  it('should shed the same for the same latencies whether the process is idle or busy', () => {
+    const idle = run(false, 180);
+    const busy = run(true, 180);
+    expect([idle.factor, idle.verdictBudgetMs, busy.factor, busy.verdictBudgetMs]).toEqual([1, 100, 2, 200]);
+    expect(idle.heard).toEqual([step(1, 0, 0.1, 50), step(2, 0.1, 0.2, 100), step(3, 0.2, 0.3, 100)]);
+    expect(busy.heard).toEqual(idle.heard);
+  });
+
+  it('should not shed for latencies within the configured budget, busy or not', () => {
+    for (const busy of [false, true]) expect(run(busy, 95)).toMatchObject({ heard: [], pressure: 0 });
+  });
+
+  it("should count the modifiers and the class's multiplier, still without the load", () => {
+    const relaxed = { adaptive: { modifiers: { 'slow-replica': { factor: 2 } } } };
+    const { agent, clock, load } = testAgent({
+      ...WEB,
+      ...relaxed,
+      criticality: { classes: { SHEDDABLE: { budgetMultiplier: 1.5 } } },
+    });
+    load.signals = BUSY;
+    agent.start();
+    clock.advance(WARM_UP_MS);
+    agent.modifiers.set('slow-replica');
+    const ratios = spyRatios(agent.admission('shop'));
+    const handle = agent.series({ service: 'shop', operation: 'page', context: 'web' });
+    handle.record(180, false, clock.now());
+    handle.record(180, false, clock.now(), undefined, 'SHEDDABLE');
+    handle.record(180, false, clock.now(), undefined, 'CRITICAL_PLUS');
+    agent.stop();
+    expect([agent.load.factor, ratios()]).toEqual([
+      2,
+      [
+        ['CRITICAL', 0.9],
+        ['SHEDDABLE', 0.6],
+        ['CRITICAL_PLUS', 0.9],
+      ],
     ]);
   });
 });

@@ -168,6 +168,49 @@ describe('BudgetResolver', () => {
     }
   });
 
+  it("should give admission's budget as the effective budget at load 1, whatever the load", () => {
+    for (const loadFactor of [0.5, 1, 1.5, 2, 3]) {
+      const { modifiers, resolver } = setup({ clamp: { min: 0.5, max: 2.2 } }, loadFactor);
+      // The same modifiers on a resolver at load 1: the budget admission must get under any load.
+      for (const active of [[], ['black-friday'], ['maintenance', 'slow-replica']]) {
+        for (const name of active) modifiers.set(name);
+        const { modifiers: idleModifiers, resolver: atRest } = setup({ clamp: { min: 0.5, max: 2.2 } }, 1);
+        for (const name of active) idleModifiers.set(name);
+        for (const context of ['routine', 'emergency', 'deliberative']) {
+          for (const criticality of [undefined, ...CRITICALITIES]) {
+            for (const baseBudgetMs of [0, 1, 50, 200, Number.POSITIVE_INFINITY]) {
+              expect(resolver.loadFreeBudgetMs(baseBudgetMs, context, criticality)).toBe(
+                atRest.effectiveBudgetMs(baseBudgetMs, context, criticality),
+              );
+            }
+          }
+        }
+        for (const name of active) modifiers.clear(name);
+      }
+    }
+  });
+
+  it('should clamp the load-free budget and use the base exactly when adaptive scaling is disabled', () => {
+    const { modifiers, resolver } = setup({ clamp: { min: 0.9, max: 2 } }, 2);
+    modifiers.set('maintenance'); // x2, with SHEDDABLE x1.5 = 3, clamped to 2
+    expect(
+      [undefined, ...CRITICALITIES].map((criticality) =>
+        resolver.loadFreeBudgetMs(100, 'routine', criticality),
+      ),
+    ).toEqual([200, 160, 200, 200, 200]);
+    modifiers.clear('maintenance'); // CRITICAL_PLUS x0.8, clamped to 0.9; the load 2 never counts
+    expect(
+      [undefined, ...CRITICALITIES].map((criticality) =>
+        resolver.loadFreeBudgetMs(100, 'routine', criticality),
+      ),
+    ).toEqual([100, 90, 100, 100, 150]);
+    const { modifiers: off, resolver: disabled } = setup({ enabled: false }, 2);
+    off.set('maintenance');
+    expect(
+      CRITICALITIES.map((criticality) => disabled.loadFreeBudgetMs(100, 'routine', criticality)),
+    ).toEqual([100, 100, 100, 100]);
+  });
+
   it('should use base budgets exactly when adaptive scaling is disabled, class multiplier and clamp included', () => {
     const { modifiers, resolver } = setup({ enabled: false, clamp: { min: 1.5, max: 2 } }, 3);
     modifiers.set('black-friday');
