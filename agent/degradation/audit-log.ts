@@ -1,5 +1,6 @@
 /** A bounded record of the last decisions, with JSON and CSV renderings for APIs and incident reviews. */
 import { diag } from '@opentelemetry/api';
+import { csvField } from './csv-field.ts';
 import { seriesLabel } from './messages.ts';
 import type { DegradationDecision } from './types.ts';
 
@@ -35,11 +36,6 @@ export interface CsvFormat<D> {
   readonly columns: readonly string[];
   /** The row's fields, unquoted, in `columns` order. */
   row(decision: D): readonly string[];
-}
-
-/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 function csvRow(decision: DegradationDecision): string[] {
@@ -121,7 +117,8 @@ export class AuditLog<D = DegradationDecision> {
 
   /**
    * RFC 4180 CSV (CRLF line ends, header first); for degradation decisions `at` in ISO 8601 and
-   * feature lists joined with `;`.
+   * feature lists joined with `;`. A field that a spreadsheet would run as a formula (starting with
+   * = + - @, a tab or a CR, except a plain number) is prefixed with `'` (see `csvField`).
    */
   toCSV(): string {
     const rows = [

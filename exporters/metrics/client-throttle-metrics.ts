@@ -20,6 +20,8 @@ export interface ClientThrottleStatsView {
   readonly throttled: number;
   readonly accepted: number;
   readonly refused: number;
+  /** Sent calls their caller aborted: neither accepted nor refused. */
+  readonly aborted: number;
   /** 0..1. */
   readonly probability: number;
 }
@@ -44,7 +46,11 @@ export function clientThrottleMetrics(
     );
     sink.counter(
       METRICS.clientThrottleResults,
-      all.flatMap((s) => [point(s, 'accepted', s.accepted), point(s, 'refused', s.refused)]),
+      all.flatMap((s) => [
+        point(s, 'accepted', s.accepted),
+        point(s, 'refused', s.refused),
+        point(s, 'aborted', s.aborted),
+      ]),
     );
     sink.gauge(
       METRICS.clientThrottleProbability,

@@ -302,7 +302,7 @@ export const METRICS = Object.freeze({
   ),
   clientThrottleResults: metric(
     'headroom_client_throttle_results_total',
-    'Sent outbound calls by how the backend took them, by target, criticality and outcome (accepted; refused: HTTP 429 or 503, or failed without a reply).',
+    'Sent outbound calls by how the backend took them, by target, criticality and outcome (accepted; refused: HTTP 429 or 503, or failed without a reply; aborted: by the caller, counted in neither).',
   ),
   clientThrottleProbability: metric(
     'headroom_client_throttle_rejection_probability',

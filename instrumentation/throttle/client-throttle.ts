@@ -17,7 +17,7 @@ import {
   DEFAULT_CRITICALITY,
   isCriticality,
 } from '../../agent/index.ts';
-import { acceptedByDefault } from './call-outcome.ts';
+import { acceptedByDefault, callerAborted } from './call-outcome.ts';
 import { RequestWindow } from './request-window.ts';
 import {
   type CallOptions,
@@ -63,6 +63,7 @@ interface ClassState {
   throttled: number;
   accepted: number;
   refused: number;
+  aborted: number;
 }
 
 /** The {@link Throttle} of one target; create it with `headroom.throttle(target)`. */
@@ -80,18 +81,23 @@ export class ClientThrottle implements Throttle {
   }
 
   attempt(options?: CallOptions): ThrottleDecision {
-    const criticality = classOf(options);
+    return this.#attempt(classOf(options)).decision;
+  }
+
+  /** The decision, and the window bucket the request was counted in. */
+  #attempt(criticality: Criticality): { decision: ThrottleDecision; bucket: number } {
     const state = this.#state(criticality);
     const nowMs = this.#options.clock.now();
     const { requests, accepts } = state.window.counts(nowMs);
     const probability = this.#probability(requests, accepts);
-    state.window.addRequest(nowMs);
+    const bucket = state.window.addRequest(nowMs);
     if (probability > 0 && this.#options.random() < probability) {
       state.throttled++;
-      return this.#throttled(criticality, probability, requests, accepts);
+      return { decision: this.#throttled(criticality, probability, requests, accepts), bucket };
     }
     state.sent++;
-    return Object.freeze({ throttled: false, target: this.target, criticality, probability });
+    const decision = Object.freeze({ throttled: false as const, target: this.target, criticality, probability });
+    return { decision, bucket };
   }
 
   record(accepted: boolean, options?: CallOptions): void {
@@ -102,14 +108,15 @@ export class ClientThrottle implements Throttle {
     fn: () => R | PromiseLike<R>,
     options?: RunOptions<Awaited<R>>,
   ): Promise<ThrottleRunResult<Awaited<R>>> {
-    const decision = this.attempt(options);
+    const { decision, bucket } = this.#attempt(classOf(options));
     if (decision.throttled) return decision;
     const classify = options?.isAccepted ?? acceptedByDefault;
     let value: Awaited<R>;
     try {
       value = await fn();
     } catch (error) {
-      this.#count(decision.criticality, safely(classify, { ok: false, error }));
+      if (callerAborted(error, options?.signal)) this.#abort(decision.criticality, bucket);
+      else this.#count(decision.criticality, safely(classify, { ok: false, error }));
       throw error;
     }
     const accepted = safely(classify, { ok: true, value });
@@ -126,13 +133,14 @@ export class ClientThrottle implements Throttle {
 
   /** Counts of every class a call was made in, for metrics. */
   stats(): ClientThrottleStats[] {
-    return [...this.#classes].map(([criticality, { sent, throttled, accepted, refused }]) => ({
+    return [...this.#classes].map(([criticality, { sent, throttled, accepted, refused, aborted }]) => ({
       target: this.target,
       criticality,
       sent,
       throttled,
       accepted,
       refused,
+      aborted,
       probability: this.probability({ criticality }),
     }));
   }
@@ -151,11 +159,18 @@ export class ClientThrottle implements Throttle {
     }
   }
 
+  /** A sent call its caller aborted: neither a request nor an accept (it leaves the window). */
+  #abort(criticality: Criticality, bucket: number): void {
+    const state = this.#state(criticality);
+    state.aborted++;
+    state.window.removeRequest(bucket);
+  }
+
   #state(criticality: Criticality): ClassState {
     let state = this.#classes.get(criticality);
     if (state === undefined) {
       const window = new RequestWindow(this.#options.windowMs);
-      state = { window, sent: 0, throttled: 0, accepted: 0, refused: 0 };
+      state = { window, sent: 0, throttled: 0, accepted: 0, refused: 0, aborted: 0 };
       this.#classes.set(criticality, state);
     }
     return state;

@@ -34,11 +34,28 @@ export class RequestWindow {
     this.#bucketMs = windowMs / BUCKETS;
   }
 
-  /** Counts one attempted call at `nowMs`. */
-  addRequest(nowMs: number): void {
+  /**
+   * Counts one attempted call at `nowMs`.
+   * @returns the bucket it was counted in, for {@link removeRequest}
+   */
+  addRequest(nowMs: number): number {
     const slot = this.#advance(nowMs);
     this.#requests[slot] = (this.#requests[slot] as number) + 1;
     this.#totalRequests++;
+    return this.#head;
+  }
+
+  /**
+   * Takes back one request {@link addRequest} counted in `bucket` (a call its caller aborted);
+   * nothing once that bucket has left the window.
+   */
+  removeRequest(bucket: number): void {
+    if (bucket <= this.#head - BUCKETS) return;
+    const slot = slotOf(bucket);
+    const count = this.#requests[slot] as number;
+    if (count <= 0) return;
+    this.#requests[slot] = count - 1;
+    this.#totalRequests--;
   }
 
   /** Counts one call the backend accepted at `nowMs`. */

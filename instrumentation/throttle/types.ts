@@ -65,10 +65,19 @@ export interface RunOptions<R> extends CallOptions {
   /**
    * Whether the backend accepted the call. @default an HTTP status 429 or 503 (`status` or
    * `statusCode` of the value, or of the error or its `response`) is refused, any other status
-   * accepted; an error without a status (connection refused or reset, timeout, abort) is refused;
+   * accepted; an error without a status (connection refused or reset, timeout) is refused;
    * a value without a status is accepted. A classifier that throws counts the call as refused.
+   * Never asked about a call its caller aborted (see {@link RunOptions.signal}).
    */
   readonly isAccepted?: (outcome: CallOutcome<R>) => boolean;
+  /**
+   * The caller's own abort signal (the one given to fetch, `req.headroom.signal`, `op.signal`).
+   * A call that fails without an HTTP status after it aborted, for any reason but a
+   * `TimeoutError`, is the caller giving up, not the backend refusing: it is counted as neither a
+   * request nor an accept (`aborted` in the stats). Without it, only an error named `AbortError`
+   * is recognised so; a custom abort reason is then a refusal. A `TimeoutError` always is.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Options of `headroom.throttle(target, options)`. */
@@ -100,7 +109,8 @@ export interface Throttle {
   /**
    * `attempt()`, then, unless throttled, calls `fn` and records its outcome. Resolves to
    * {@link ThrottleSent} with fn's value or to {@link Throttled} (fn not called); fn's own
-   * errors (thrown or rejected) pass through untouched, after being recorded.
+   * errors (thrown or rejected) pass through untouched, after being recorded (a call its caller
+   * aborted is taken back out of the counts: see {@link RunOptions.signal}).
    * @example
    * const result = await headroom.throttle('payments').run(() => fetch(url));
    * if (result.throttled) return fallback(); // not sent: payments refuses most calls
@@ -126,6 +136,8 @@ export interface ClientThrottleStats {
   readonly accepted: number;
   /** Sent calls recorded as refused. */
   readonly refused: number;
+  /** Sent calls their caller aborted (`run()` only): counted neither as requests nor accepts. */
+  readonly aborted: number;
   /** Local rejection probability now, 0..1 (0 while `admission.clientThrottle.enabled` is false). */
   readonly probability: number;
 }

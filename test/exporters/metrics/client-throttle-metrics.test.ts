@@ -11,6 +11,7 @@ const stats = (target: string, criticality: string, probability: number) => ({
   throttled: 3,
   accepted: 5,
   refused: 2,
+  aborted: 1,
   probability,
 });
 
@@ -35,8 +36,10 @@ describe('client throttle metrics', () => {
       `headroom_client_throttle_requests_total{${labels('payments', 'SHEDDABLE')},outcome="throttled"} 3`,
       `headroom_client_throttle_results_total{${labels('payments', 'CRITICAL')},outcome="accepted"} 5`,
       `headroom_client_throttle_results_total{${labels('payments', 'CRITICAL')},outcome="refused"} 2`,
+      `headroom_client_throttle_results_total{${labels('payments', 'CRITICAL')},outcome="aborted"} 1`,
       `headroom_client_throttle_results_total{${labels('payments', 'SHEDDABLE')},outcome="accepted"} 5`,
       `headroom_client_throttle_results_total{${labels('payments', 'SHEDDABLE')},outcome="refused"} 2`,
+      `headroom_client_throttle_results_total{${labels('payments', 'SHEDDABLE')},outcome="aborted"} 1`,
       `headroom_client_throttle_rejection_probability{${labels('payments', 'CRITICAL')}} 0.25`,
       `headroom_client_throttle_rejection_probability{${labels('payments', 'SHEDDABLE')}} 0.5`,
     ]);

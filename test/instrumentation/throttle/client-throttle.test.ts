@@ -88,6 +88,7 @@ describe('ClientThrottle', () => {
         throttled: 0,
         accepted: 500,
         refused: 0,
+        aborted: 0,
         probability: 0,
       },
     ]);
@@ -104,6 +105,7 @@ describe('ClientThrottle', () => {
         throttled: 1,
         accepted: 0,
         refused: 2,
+        aborted: 0,
         probability: 0.75,
       },
     ]);
@@ -195,6 +197,7 @@ describe('ClientThrottle', () => {
         throttled: 0,
         accepted: 0,
         refused: 20,
+        aborted: 0,
         probability: 0,
       },
     ]);

@@ -82,6 +82,7 @@ describe('ClientThrottles', () => {
         throttled: 0,
         accepted: 1,
         refused: 0,
+        aborted: 0,
         probability: 0,
       },
       {
@@ -91,6 +92,7 @@ describe('ClientThrottles', () => {
         throttled: 0,
         accepted: 0,
         refused: 5,
+        aborted: 0,
         probability: 0,
       },
     ]);

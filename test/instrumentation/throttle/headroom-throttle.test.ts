@@ -45,6 +45,7 @@ describe('headroom.throttle', () => {
         throttled: 2,
         accepted: 0,
         refused: 1,
+        aborted: 0,
         probability: 0.75,
       },
     ]);
@@ -67,6 +68,7 @@ describe('headroom.throttle', () => {
         throttled: 0,
         accepted: 0,
         refused: 5,
+        aborted: 0,
         probability: 0,
       },
     ]);
