@@ -80,13 +80,16 @@ export interface ServiceDetail extends ServiceSummary {
   readonly series: readonly SeriesView[];
 }
 
-/** `GET .../decisions` of a service. */
-export interface DecisionHistory {
+/**
+ * `GET .../decisions` of a service (`D` = `DegradationDecision`) and `GET .../admission/decisions`
+ * (`D` = `AdmissionDecision`), under the names the service is kept under.
+ */
+export interface DecisionHistory<D> {
   /** `service.namespace`; '' when none. */
   readonly namespace: string;
   readonly service: string;
   /** Oldest first, newest last. */
-  readonly decisions: readonly DegradationDecision[];
+  readonly decisions: readonly D[];
 }
 
 /**
@@ -106,15 +109,6 @@ export interface AdmissionView {
   readonly lastDecision: AdmissionDecision | null;
   /** `admission.retryAfter`, ms: what a rejected request is told to wait. */
   readonly retryAfterMs: number;
-}
-
-/** `GET .../admission/decisions` of a service. */
-export interface AdmissionHistory {
-  /** `service.namespace`; '' when none. */
-  readonly namespace: string;
-  readonly service: string;
-  /** Oldest first, newest last. */
-  readonly decisions: readonly AdmissionDecision[];
 }
 
 /** `PUT` and `DELETE .../override` of a service. */

@@ -240,6 +240,11 @@ describe('decision API read routes', () => {
       const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(asked)}`;
       const { status, body } = await request(path, { token: TOKENS.reader });
       expect([status, body.service, body.namespace]).toEqual([200, kept, namespace]);
+      // Both histories answer under the kept names too (one route helper serves them).
+      for (const history of ['/decisions', '/admission/decisions']) {
+        const reply = await request(`${path}${history}`, { token: TOKENS.reader });
+        expect([reply.status, reply.body]).toEqual([200, { namespace, service: kept, decisions: [] }]);
+      }
     }
   });
 

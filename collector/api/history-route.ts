@@ -1,0 +1,58 @@
+/**
+ * The decision-history routes of the decision API, one helper for both histories a service has:
+ * its degradation decisions (`.../decisions`) and its admission decisions
+ * (`.../admission/decisions`). Same guard, `?limit=`, 404 and reply shape for both.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DegradationManager } from '../../agent/index.ts';
+import { type ApiContext, guard, sendError, sendUnknownService } from './api-context.ts';
+import { type ServiceParams, serviceIdOf, servicePaths } from './service-path.ts';
+import type { DecisionHistory } from './types.ts';
+
+/** Decisions a history request returns without `?limit=`. */
+const DEFAULT_HISTORY_LIMIT = 100;
+
+type HistoryRequest = { Params: ServiceParams; Querystring: { limit?: string } };
+
+/**
+ * Registers `GET <service path><suffix>?limit=N` (both path forms): the last `limit` decisions
+ * of the service, oldest first, as `{ namespace, service, decisions }` under the names the service
+ * is kept under. A reader token is needed; a bad `limit` is a 400, an unknown or hidden service a 404.
+ * @param decisionsOf the service's whole history, oldest first
+ */
+export function registerHistoryRoute<D>(
+  app: FastifyInstance,
+  context: ApiContext,
+  suffix: string,
+  decisionsOf: (manager: DegradationManager) => readonly D[],
+): void {
+  for (const path of servicePaths(suffix)) {
+    app.get<HistoryRequest>(path, async (request, reply) => {
+      const principal = guard(context, request, reply, 'read');
+      if (principal === undefined) return reply;
+      const id = serviceIdOf(request.params);
+      const limit = parseLimit(request.query.limit, context.config.historySize);
+      if (typeof limit === 'string') return sendError(reply, 400, limit);
+      const manager = context.catalog.find(principal, id);
+      if (manager === undefined) return sendUnknownService(reply, id);
+      const { namespace, service } = manager.id;
+      const history: DecisionHistory<D> = {
+        namespace,
+        service,
+        decisions: decisionsOf(manager).slice(-limit),
+      };
+      return history;
+    });
+  }
+}
+
+/**
+ * `?limit=`: a whole number from 1, clamped to `historySize`; absent means
+ * {@link DEFAULT_HISTORY_LIMIT} (also clamped). Returns the error message when invalid.
+ */
+function parseLimit(text: string | undefined, historySize: number): number | string {
+  if (text === undefined) return Math.min(DEFAULT_HISTORY_LIMIT, historySize);
+  const limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(limit >= 1)) return `limit must be a whole number from 1 to ${historySize}, got "${text}"`;
+  return Math.min(limit, historySize);
+}
