@@ -6,23 +6,13 @@
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AdmissionDecision, Agent, ManualClock } from '../../../agent/index.ts';
-import { type DecisionApi, startDecisionApi } from '../../../collector/api/index.ts';
-import { ServiceDirectory } from '../../../collector/service-directory.ts';
-import {
-  type ConnectDecisionsOptions,
-  connectDecisions,
-  type RemoteDecisions,
-} from '../../../instrumentation/remote/index.ts';
 import { configOf, ScriptedLoad } from '../../helpers/agent.ts';
+import { decisionApiHarness } from '../../helpers/decision-api.ts';
 
-const TOKEN = 'reader-token-0123456789';
-const FAST = { initialMs: 10, maxMs: 40 };
-
-const servers: DecisionApi[] = [];
-const clients: RemoteDecisions[] = [];
+const harness = decisionApiHarness('checkout', 'payments');
+const { serve, connect } = harness;
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const server of servers.splice(0)) await server.close();
+  await harness.close();
   vi.restoreAllMocks();
 });
 
@@ -30,31 +20,6 @@ function newAgent() {
   const clock = new ManualClock(1_700_000_000_000);
   const agent = new Agent({ config: configOf({}), clock, loadSampler: new ScriptedLoad() });
   return { agent, clock };
-}
-
-async function serve(agent: Agent, port = 0): Promise<DecisionApi> {
-  const directory = new ServiceDirectory();
-  directory.note('checkout', 'payments', agent.clock.now());
-  const config = {
-    ...agent.config.api,
-    port,
-    tokens: [{ name: 'reader', token: TOKEN, scopes: ['read' as const] }],
-  };
-  const server = await startDecisionApi({ agent, directory, config });
-  servers.push(server);
-  return server;
-}
-
-function connect(options: Partial<ConnectDecisionsOptions> & { url: string }): RemoteDecisions {
-  const client = connectDecisions({
-    service: 'checkout',
-    namespace: 'payments',
-    token: TOKEN,
-    backoff: FAST,
-    ...options,
-  });
-  clients.push(client);
-  return client;
 }
 
 /** A random that returns `values` in turn (the last one from then on). */

@@ -1,57 +1,24 @@
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Agent, type DegradationDecision, ManualClock } from '../../../agent/index.ts';
-import { type DecisionApi, startDecisionApi } from '../../../collector/api/index.ts';
-import { ServiceDirectory } from '../../../collector/service-directory.ts';
-import {
-  type ConnectDecisionsOptions,
-  connectDecisions,
-  followDecisions,
-  type RemoteDecisions,
-} from '../../../instrumentation/remote/index.ts';
 import { testAgent } from '../../helpers/agent.ts';
+import { decisionApiHarness, FAST_BACKOFF, READER_TOKEN } from '../../helpers/decision-api.ts';
 
-const TOKEN = 'reader-token-0123456789';
 const FEATURES = {
   minimal: { disable: ['recommendations'] },
   moderate: { disable: ['personalization'] },
   severe: { disable: ['analytics_events'] },
 };
-const FAST = { initialMs: 10, maxMs: 40 };
 
-const servers: DecisionApi[] = [];
-const clients: RemoteDecisions[] = [];
+const harness = decisionApiHarness('checkout');
+const { serve, connect } = harness;
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const server of servers.splice(0)) await server.close();
+  await harness.close();
   vi.restoreAllMocks();
 });
 
 function newAgent(): Agent {
   return testAgent({ degradation: { levels: FEATURES } }).agent;
-}
-
-async function serve(agent: Agent, port = 0): Promise<DecisionApi> {
-  const directory = new ServiceDirectory();
-  directory.note('checkout', '', agent.clock.now());
-  const config = {
-    ...agent.config.api,
-    port,
-    tokens: [{ name: 'reader', token: TOKEN, scopes: ['read' as const] }],
-  };
-  const server = await startDecisionApi({ agent, directory, config });
-  servers.push(server);
-  return server;
-}
-
-function connect(
-  options: Partial<ConnectDecisionsOptions> & { url: string; clock?: ManualClock },
-): RemoteDecisions {
-  const { clock, ...rest } = options;
-  const settings = { service: 'checkout', token: TOKEN, backoff: FAST, ...rest };
-  const client = clock === undefined ? connectDecisions(settings) : followDecisions(settings, clock);
-  clients.push(client);
-  return client;
 }
 
 /** A fetch whose one response streams `text` then stays open. */
@@ -141,13 +108,13 @@ describe('connectDecisions', () => {
     // until its backoff wait is the one timer pending), then the clock ends that wait.
     for (let attempt = 0; attempt < 3; attempt++) {
       await vi.waitFor(() => expect([client.connected, clock.pendingTimers]).toEqual([false, 1]));
-      await clock.advanceAsync(FAST.maxMs * 1.5);
+      await clock.advanceAsync(FAST_BACKOFF.maxMs * 1.5);
     }
     expect([client.level, client.features.enabled('personalization')]).toEqual(['MODERATE', false]);
     manager.override('SEVERE', 'while the API was down');
     await serve(agent, first.port);
     await vi.waitFor(async () => {
-      await clock.advanceAsync(FAST.maxMs * 1.5);
+      await clock.advanceAsync(FAST_BACKOFF.maxMs * 1.5);
       expect(client.level).toBe('SEVERE');
     });
     expect(client.connected).toBe(true);
@@ -212,7 +179,7 @@ describe('connectDecisions', () => {
     vi.spyOn(diag, 'warn').mockImplementation(() => {});
     const fetchSpy = vi.fn(fetchOf(': hello\n\n'));
     const clock = new ManualClock();
-    const backoff = { ...FAST, random: () => 0.5 }; // reconnects after exactly 10 ms
+    const backoff = { ...FAST_BACKOFF, random: () => 0.5 }; // reconnects after exactly 10 ms
     connect({ url: 'http://agent.invalid', fetch: fetchSpy, idleTimeoutMs: 20_000, clock, backoff });
     for (let calls = 1; calls <= 3; calls++) {
       await vi.waitFor(() => expect(fetchSpy.mock.calls.length).toBe(calls));
@@ -225,7 +192,7 @@ describe('connectDecisions', () => {
     expect(init?.headers).toEqual({
       accept: 'text/event-stream',
       'cache-control': 'no-cache',
-      authorization: `Bearer ${TOKEN}`,
+      authorization: `Bearer ${READER_TOKEN}`,
     });
   });
 
