@@ -96,7 +96,12 @@ export class ClientThrottle implements Throttle {
       return { decision: this.#throttled(criticality, probability, requests, accepts), bucket };
     }
     state.sent++;
-    const decision = Object.freeze({ throttled: false as const, target: this.target, criticality, probability });
+    const decision = Object.freeze({
+      throttled: false as const,
+      target: this.target,
+      criticality,
+      probability,
+    });
     return { decision, bucket };
   }
 
