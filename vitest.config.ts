@@ -23,6 +23,7 @@ export default defineConfig({
         'exporters/**/*.ts',
         'instrumentation/**/*.ts',
         'storage/**/*.ts',
+        'view/**/*.ts',
         'app/**/*.ts',
         'index.ts',
         'errors.ts',

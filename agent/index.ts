@@ -28,7 +28,9 @@ export {
   AlertEvaluator,
   type AlertEvent,
   type AlertListener,
+  burnRateThreshold,
   connectAlerting,
+  MULTI_WINDOW_ALERTS,
 } from './alerting/index.ts';
 export {
   DEFAULT_RETRY_POLICY,
@@ -137,7 +139,7 @@ export {
   serviceKey,
   serviceLabels,
 } from './service-id.ts';
-export { type SloEvents, type SloStatus, SloTracker } from './slo/index.ts';
+export { BURN_WINDOWS_MS, type SloEvents, type SloStatus, SloTracker } from './slo/index.ts';
 export type {
   Checkpoint,
   QueuedRequest,

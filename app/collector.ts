@@ -33,6 +33,7 @@ import { type Alerting, type AlertState, createAlertState, startAlerting } from 
 import { describeFds, sectionsNeedingRestart } from './collector-notes.ts';
 import { type ShutdownReport, stopCollector } from './collector-shutdown.ts';
 import { refusable, startForwarders } from './forwarders.ts';
+import { liveViewOptions } from './live-view-options.ts';
 import type { Logger } from './logging.ts';
 import { StateCheckpoints } from './state-checkpoints.ts';
 import { storePathOf } from './state-store-path.ts';
@@ -173,6 +174,7 @@ export class Collector {
             saturation: () => saturation(agent, directory, config.receiver.maxMemoryBytes),
             maxStreams: fds.streams,
             maxConnections: fds.apiConnections,
+            view: config.ui.enabled ? liveViewOptions(config, state.slos) : undefined,
           }),
         )
       : undefined;
@@ -294,6 +296,8 @@ export class Collector {
       );
     logger.info(tenancyLine(this.#config.receiver.tokens));
     if (this.api !== undefined) logger.info(`decision API on ${this.api.url}`);
+    if (this.api !== undefined && this.#config.ui.enabled)
+      logger.info(`live view on ${this.api.url} (GET /api/v1/view, /api/v1/view/stream)`);
     logger.info(describeFds(this.#fds));
     if (this.prometheus?.listening) logger.info(`metrics on ${this.prometheus.url}`);
     else if (this.prometheus?.error !== undefined)

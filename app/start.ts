@@ -6,6 +6,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { SloTracker } from '../agent/index.ts';
 import {
   type ConfigOptions,
   type Environment,
@@ -98,7 +99,23 @@ export function startEmbedded(
   if (storePath !== undefined)
     sources.push(keepEmbeddedState(headroom, config.storage, storePath, alertState));
   startMetricExport(headroom, config, sources);
+  if (config.ui.enabled) startLiveView(headroom, config, alertState.slos);
   return withHostProducer(headroom, config, sources);
+}
+
+/**
+ * Starts the live view listener in the background; its module is imported only now, so a service
+ * without `ui.enabled` never loads view/.
+ */
+function startLiveView(headroom: EmbeddedHeadroom, config: ResolvedConfig, slos: SloTracker): void {
+  const stopping = import('./view-listener.ts').then(
+    (module) => module.startViewInBackground(headroom.agent, config, slos),
+    (error: unknown) => {
+      diag.error('headroom: the live view could not be loaded', error);
+      return async () => {};
+    },
+  );
+  headroom.addShutdownHook(async () => (await stopping)());
 }
 
 /**

@@ -15,6 +15,7 @@ import { limitsSchema } from './schema/limits.ts';
 import { checkReferences } from './schema/references.ts';
 import { storageSchema } from './schema/storage.ts';
 import { checkTenancy } from './schema/tenancy.ts';
+import { uiSchema } from './schema/ui.ts';
 
 const serviceSchema = z.strictObject({
   name: z.string().min(1).optional().meta({ description: 'service.name; OTEL_SERVICE_NAME when omitted.' }),
@@ -47,6 +48,7 @@ export const configSchema = z
     exporters: exportersSchema.prefault({}),
     receiver: receiverSchema.prefault({}),
     api: apiSchema.prefault({}),
+    ui: uiSchema.prefault({}),
     slos: z.array(sloSchema).default([]),
     alerting: alertingSchema.prefault({}),
     shutdown: shutdownSchema.prefault({}),

@@ -15,6 +15,7 @@ export const STAGES = [
   'storage',
   'instrumentation',
   'exporters',
+  'view',
   'collector',
   'app',
 ] as const;
@@ -26,8 +27,9 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   storage: ['agent', 'config'],
   instrumentation: ['agent', 'config'],
   exporters: ['agent', 'config'],
-  collector: ['agent', 'config'],
-  app: ['agent', 'config', 'storage', 'instrumentation', 'exporters', 'collector'],
+  view: ['agent', 'config'],
+  collector: ['agent', 'config', 'view'],
+  app: ['agent', 'config', 'storage', 'instrumentation', 'exporters', 'view', 'collector'],
   '.': ['app', 'agent', 'config', 'instrumentation', 'exporters'],
 };
 

@@ -17,6 +17,7 @@ import { ALERT_STATE_VERSION, type AlertEvaluatorState, isInstanceState } from '
 import { observeBurnRate } from './burn-rate-rule.ts';
 import { observeDegradation } from './degradation-rule.ts';
 import { observeErrorRate } from './error-rate-rule.ts';
+import { headroomUrl } from './headroom-url.ts';
 import { canonicalLabels } from './labels.ts';
 import type { AlertRule, Observation } from './observation.ts';
 import { observePercentile } from './percentile-rule.ts';
@@ -190,7 +191,10 @@ export class AlertEvaluator {
     }
     instance.rule = rule;
     seen.add(key);
-    events.push(...instance.update(observation, atMs));
+    const url = headroomUrl(this.#config.ui.externalUrl, observation.labels);
+    events.push(
+      ...instance.update(url === undefined ? observation : { ...observation, headroomUrl: url }, atMs),
+    );
   }
 
   /** Resolves instances not seen this time and forgets those idle. */

@@ -113,7 +113,7 @@ export class AlertInstance {
       kind: this.rule.kind,
       severity,
       labels,
-      annotations: { summary: observation.summary, description },
+      annotations: annotationsOf(observation, description),
       startsAt,
       value: observation.value,
       ...(this.rule.channels === undefined ? {} : { channels: this.rule.channels }),
@@ -133,7 +133,7 @@ export class AlertInstance {
     let annotations = firing.annotations;
     if (observation !== undefined) {
       const replaced = replacedBy === undefined ? '' : ` Replaced by the ${replacedBy} alert.`;
-      annotations = { summary: observation.summary, description: observation.description + replaced };
+      annotations = annotationsOf(observation, observation.description + replaced);
     }
     return {
       ...firing,
@@ -143,4 +143,12 @@ export class AlertInstance {
       value: observation?.value ?? firing.value,
     };
   }
+}
+
+/** `summary`, `description` and, when the view's external URL is set, `headroom_url`. */
+function annotationsOf(observation: Observation, description: string): Record<string, string> {
+  const { summary, headroomUrl } = observation;
+  return headroomUrl === undefined
+    ? { summary, description }
+    : { summary, description, headroom_url: headroomUrl };
 }

@@ -20,4 +20,6 @@ export interface Observation {
   readonly summary: string;
   /** The numbers and the thresholds they were compared with. */
   readonly description: string;
+  /** The live view's page of the service (annotation `headroom_url`); absent without `ui.externalUrl`. */
+  readonly headroomUrl?: string;
 }

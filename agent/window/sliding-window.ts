@@ -45,6 +45,11 @@ export class SlidingWindow {
   #lastRecordMs = -Infinity;
   #droppedInvalid = 0;
   #droppedLate = 0;
+  /**
+   * The last snapshot and what it was taken of: asked again for the same span with no sample
+   * since (the evaluator, then the live view, in one tick), it is answered without merging again.
+   */
+  #memo: { nowMs: number; lastMs: number; changes: number; snapshot: WindowSnapshot } | undefined;
 
   /** @throws WindowOptionsError when an option is invalid (see {@link resolveSlidingWindowOptions}). */
   constructor(options: SlidingWindowOptions = {}) {
@@ -126,6 +131,20 @@ export class SlidingWindow {
    * @example window.snapshot(now, 10_000).p95 // p95 over the last 10 s, for recovery checks
    */
   snapshot(nowMs: number, lastMs: number = this.windowMs): WindowSnapshot {
+    const memo = this.#memo;
+    if (
+      memo !== undefined &&
+      memo.nowMs === nowMs &&
+      memo.lastMs === lastMs &&
+      memo.changes === this.#changes
+    )
+      return memo.snapshot;
+    const snapshot = this.#merge(nowMs, lastMs);
+    this.#memo = { nowMs, lastMs, changes: this.#changes, snapshot };
+    return snapshot;
+  }
+
+  #merge(nowMs: number, lastMs: number): WindowSnapshot {
     const spanSlots = this.#spanSlots(lastMs);
     const newestEpoch = Math.floor(nowMs / this.resolutionMs);
     const oldestEpoch = newestEpoch - spanSlots + 1;
@@ -167,6 +186,7 @@ export class SlidingWindow {
    * still holding it must not keep up to ~300 KB alive). Recording afterwards starts afresh.
    */
   release(): void {
+    this.#memo = undefined;
     this.#sketches.fill(undefined);
     this.#epochs.fill(Number.NEGATIVE_INFINITY);
     this.#counts.fill(0);
@@ -236,6 +256,7 @@ export class SlidingWindow {
   }
 
   #takeState(state: unknown, merge: boolean): RestoreResult {
+    this.#memo = undefined;
     const options = {
       windowMs: this.windowMs,
       resolutionMs: this.resolutionMs,

@@ -1,12 +1,10 @@
 /** What every route of the decision API shares, and the helpers that answer errors and check tokens. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Agent, ServiceId } from '../../agent/index.ts';
+import type { Principal, StreamQuota, TokenAuth, VerdictCache } from '../../view/index.ts';
 import type { DecisionStream } from './decision-stream.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
-import type { StreamQuota } from './stream-quota.ts';
-import type { Principal, TokenAuth } from './token-auth.ts';
 import type { ApiConfig, ApiErrorBody, Scope } from './types.ts';
-import type { VerdictCache } from './verdict-cache.ts';
 
 /** The parts the routes read. */
 export interface ApiContext {

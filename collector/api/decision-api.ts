@@ -5,6 +5,14 @@
 import { diag } from '@opentelemetry/api';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Agent } from '../../agent/index.ts';
+import {
+  createLiveView,
+  type LiveView,
+  type LiveViewOptions,
+  StreamQuota,
+  TokenAuth,
+  VerdictCache,
+} from '../../view/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { registerAdmissionRoutes } from './admission-routes.ts';
 import { type ApiContext, sendError } from './api-context.ts';
@@ -13,11 +21,9 @@ import { DecisionStream } from './decision-stream.ts';
 import { registerOverrideRoutes } from './override-routes.ts';
 import { ServiceCatalog } from './service-catalog.ts';
 import { registerServiceRoutes } from './service-routes.ts';
-import { StreamQuota } from './stream-quota.ts';
 import { registerProbeRoutes, registerStreamRoutes } from './stream-routes.ts';
-import { TokenAuth } from './token-auth.ts';
 import type { ApiConfig } from './types.ts';
-import { VerdictCache } from './verdict-cache.ts';
+import { registerViewRoutes } from './view-routes.ts';
 
 /** Options of {@link startDecisionApi}. */
 export interface DecisionApiOptions {
@@ -34,6 +40,11 @@ export interface DecisionApiOptions {
   readonly maxStreams?: number | undefined;
   /** Most open connections, streams included (more are closed at once). @default no limit */
   readonly maxConnections?: number | undefined;
+  /**
+   * The live view (`ui.enabled`): `/api/v1/view`, `/api/v1/view/stream` and, with `staticFiles`,
+   * `/ui` on this listener, behind the same tokens and stream quota. @default none
+   */
+  readonly view?: Pick<LiveViewOptions, 'ui' | 'slos' | 'staticFiles'> | undefined;
 }
 
 /** A running decision API. */
@@ -91,7 +102,11 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
     saturation: options.saturation ?? (() => []),
     quota,
   };
-  const app = buildApp(context);
+  const view =
+    options.view === undefined
+      ? undefined
+      : createLiveView({ ...options.view, agent, auth, quota, keepaliveMs: options.keepaliveMs });
+  const app = buildApp(context, view);
   if (options.maxConnections !== undefined) app.server.maxConnections = options.maxConnections;
   const unsubscribe = agent.onDecision((decision) => stream.publish(decision));
   const stopAdmission = agent.onAdmissionDecision((decision) => stream.publishAdmission(decision));
@@ -101,6 +116,7 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
     stopAdmission();
     stopEvictions();
     verdicts.close();
+    view?.close();
   };
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -112,11 +128,12 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
   const reconfigure = (next: ApiConfig) => {
     auth.replace(next);
     stream.endUnless((principal) => auth.isCurrent(principal));
+    view?.stream.endUnless((principal) => auth.isCurrent(principal));
   };
   return handle(app, config.host, release, reconfigure);
 }
 
-function buildApp(context: ApiContext): FastifyInstance {
+function buildApp(context: ApiContext, view: LiveView | undefined): FastifyInstance {
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = context.config;
   const app = Fastify({
     logger: false,
@@ -146,6 +163,7 @@ function buildApp(context: ApiContext): FastifyInstance {
   // Streams are hijacked: fastify's close would wait for them, so they are ended first.
   app.addHook('preClose', (done) => {
     context.stream.close();
+    view?.stream.close();
     done();
   });
   registerProbeRoutes(app, context);
@@ -153,6 +171,7 @@ function buildApp(context: ApiContext): FastifyInstance {
   registerAdmissionRoutes(app, context);
   registerOverrideRoutes(app, context);
   registerStreamRoutes(app, context);
+  if (view !== undefined) registerViewRoutes(app, view.handler);
   return app;
 }
 

@@ -23,8 +23,9 @@ import type {
   ServiceId,
   TimerHandle,
 } from '../../agent/index.ts';
+import { formatSseComment, type Principal } from '../../view/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
-import { formatSseComment, parseDecisionEventId } from './sse-format.ts';
+import { parseDecisionEventId } from './sse-format.ts';
 import {
   admissionDecisionEvent,
   admissionStateEvent,
@@ -33,7 +34,6 @@ import {
   stateEvent,
   unknownStateEvent,
 } from './stream-events.ts';
-import type { Principal } from './token-auth.ts';
 
 /** Options of {@link DecisionStream}. */
 export interface DecisionStreamOptions {

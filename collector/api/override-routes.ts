@@ -7,10 +7,10 @@ import { diag } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import type { DegradationManager } from '../../agent/index.ts';
 import { formatService } from '../../agent/index.ts';
+import type { Principal } from '../../view/index.ts';
 import { type ApiContext, guard, sendError, sendUnknownService } from './api-context.ts';
 import { parseClearReason, parseOverride } from './override-request.ts';
 import { type ServiceParams, serviceIdOf, servicePaths } from './service-path.ts';
-import type { Principal } from './token-auth.ts';
 import type { OverrideResult } from './types.ts';
 
 type OverrideRoute = { Params: ServiceParams; Querystring: { reason?: string } };

@@ -11,8 +11,8 @@ import {
   sameService,
   type WindowSnapshot,
 } from '../../agent/index.ts';
+import { isCurrentVerdict, type VerdictCache } from '../../view/index.ts';
 import type { LatencyPercentilesMs, SeriesView } from './types.ts';
-import type { VerdictCache } from './verdict-cache.ts';
 
 /** The series of the service `id`, sorted by context, operation, phase. */
 export function seriesViews(agent: Agent, verdicts: VerdictCache, id: ServiceId): SeriesView[] {
@@ -25,7 +25,7 @@ export function seriesViews(agent: Agent, verdicts: VerdictCache, id: ServiceId)
     .map((series) => {
       const target = agent.targets.of(series);
       const verdict = verdicts.get(series);
-      const current = isCurrent(verdict, target, lastTickAt) ? verdict : undefined;
+      const current = isCurrentVerdict(verdict, target, lastTickAt) ? verdict : undefined;
       return seriesView(agent, series, target, current, series.window.snapshot(nowMs));
     });
 }
@@ -56,19 +56,6 @@ function seriesView(
     errorRate: snapshot.errorRate,
     latencyMs: latencyOf(snapshot),
   };
-}
-
-/**
- * A kept verdict still describes its series when no later evaluation of the series' context has
- * happened since: otherwise that evaluation found too few samples.
- */
-function isCurrent(
-  verdict: Verdict | undefined,
-  target: SeriesTarget | undefined,
-  lastTickAt: number | undefined,
-): verdict is Verdict {
-  if (verdict === undefined || target === undefined || lastTickAt === undefined) return false;
-  return verdict.at + target.evaluationIntervalMs > lastTickAt;
 }
 
 function latencyOf(snapshot: WindowSnapshot): LatencyPercentilesMs {

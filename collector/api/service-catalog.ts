@@ -6,9 +6,9 @@
  */
 import type { Agent, DegradationManager, DegradationState } from '../../agent/index.ts';
 import { type ServiceId, serviceId, serviceKey, truncate } from '../../agent/index.ts';
+import type { Principal } from '../../view/index.ts';
 import type { ServiceDirectory } from '../service-directory.ts';
 import { admissionView, idleAdmissionView } from './admission-views.ts';
-import type { Principal } from './token-auth.ts';
 import type { AdmissionView, ServiceSummary } from './types.ts';
 
 /** Options of {@link ServiceCatalog}. */

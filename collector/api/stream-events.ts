@@ -6,7 +6,8 @@
  * holds it, so a client can tell a restarted agent's word from its predecessor's.
  */
 import type { AdmissionDecision, DegradationDecision, ServiceId } from '../../agent/index.ts';
-import { decisionEventId, formatSseEvent } from './sse-format.ts';
+import { formatSseEvent } from '../../view/index.ts';
+import { decisionEventId } from './sse-format.ts';
 import type { AdmissionView, ServiceSummary } from './types.ts';
 
 /**

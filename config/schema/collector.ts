@@ -110,14 +110,12 @@ export const apiSchema = withUnitNames(
         .prefault('5s')
         .meta({ description: 'An idle keep-alive connection is closed after this.' }),
       maxStreams: z.number().int().min(1).optional().meta({
-        description: "Most decision streams open at once; default: from the process's file descriptors.",
+        description:
+          "Most streams (decision and live view) open at once; default: from the process's file descriptors.",
       }),
-      maxStreamsPerToken: z
-        .number()
-        .int()
-        .min(1)
-        .default(64)
-        .meta({ description: 'Most decision streams one token (or anonymous access) may hold open.' }),
+      maxStreamsPerToken: z.number().int().min(1).default(64).meta({
+        description: 'Most streams (decision and live view) one token (or anonymous access) may hold open.',
+      }),
     })
     .superRefine(
       (api, ctx) => {

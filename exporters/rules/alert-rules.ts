@@ -17,15 +17,28 @@ import type { AlertingRule, RuleGroup } from './types.ts';
 
 const SEVERITIES: readonly BurnSeverity[] = ['page', 'ticket'];
 
-/** The group `sloth-slo-alerts-<sloth_id>`. */
-export function alertGroup(target: SloTarget): RuleGroup {
+/**
+ * The group `sloth-slo-alerts-<sloth_id>`; with `externalUrl` (`ui.externalUrl`) each alert links
+ * to its service's page of the live view (annotation `headroom_url`).
+ */
+export function alertGroup(target: SloTarget, externalUrl = ''): RuleGroup {
   return {
     name: `sloth-slo-alerts-${target.labels.sloth_id}`,
-    rules: SEVERITIES.map((severity) => alertRule(target, severity)),
+    rules: SEVERITIES.map((severity) => alertRule(target, severity, externalUrl)),
   };
 }
 
-function alertRule(target: SloTarget, severity: BurnSeverity): AlertingRule {
+/**
+ * `<externalUrl>/ui/services/<namespace or _>/<service>` as a Prometheus template over the alert's
+ * labels (Go's `urlquery` escapes each name).
+ */
+function headroomUrlTemplate(externalUrl: string): string {
+  const namespace =
+    '{{ if $labels.service_namespace }}{{ $labels.service_namespace | urlquery }}{{ else }}_{{ end }}';
+  return `${externalUrl}/ui/services/${namespace}/{{ $labels.service | urlquery }}`;
+}
+
+function alertRule(target: SloTarget, severity: BurnSeverity, externalUrl: string): AlertingRule {
   const pairs = BURN_RATE_WINDOWS.filter((window) => window.severity === severity);
   return {
     alert: target.alertName,
@@ -34,6 +47,7 @@ function alertRule(target: SloTarget, severity: BurnSeverity): AlertingRule {
     annotations: {
       summary: `{{$labels.service}} spends the error budget of SLO ${target.slo.name} too fast (${describe(target)})`,
       title: `(${severity}) {{$labels.service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
+      ...(externalUrl === '' ? {} : { headroom_url: headroomUrlTemplate(externalUrl) }),
     },
   };
 }

@@ -14,7 +14,8 @@ import type { RuleFile } from './types.ts';
 
 /**
  * The rule file for `config`: per SLO, the groups `sloth-slo-sli-recordings-<id>`,
- * `sloth-slo-meta-recordings-<id>` and `sloth-slo-alerts-<id>` (no groups without SLOs).
+ * `sloth-slo-meta-recordings-<id>` and `sloth-slo-alerts-<id>` (no groups without SLOs); alerts
+ * carry `headroom_url` when `ui.externalUrl` is set.
  * @example
  * const rules = generateRules(loadConfig({ files: ['headroom.yaml'] }));
  * writeFileSync('headroom-rules.yaml', stringifyRules(rules));
@@ -22,7 +23,7 @@ import type { RuleFile } from './types.ts';
 export function generateRules(config: ResolvedConfig): RuleFile {
   const groups = config.slos.flatMap((slo) => {
     const target = sloTarget(config, slo);
-    return [sliGroup(target), metaGroup(target), alertGroup(target)];
+    return [sliGroup(target), metaGroup(target), alertGroup(target, config.ui.externalUrl)];
   });
   return { groups };
 }

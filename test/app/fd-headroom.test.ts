@@ -46,7 +46,7 @@ describe('headroom agent under ulimit -n 256', () => {
       {
         error: {
           code: 'too_many_streams',
-          message: 'too many open decision streams (32, api.maxStreams); retry later',
+          message: 'too many open streams (32, api.maxStreams); retry later',
         },
       },
     ]);

@@ -10,6 +10,7 @@ interface Loaded {
   readonly importMs: number;
   readonly packages: readonly string[];
   readonly builtins: readonly string[];
+  readonly folders: readonly string[];
 }
 
 async function loadedBy(module: string): Promise<Loaded> {
@@ -84,6 +85,17 @@ describe('an embedded import of headroom-otel', () => {
       expect(loaded.packages.filter((name) => frameworks.includes(name))).toEqual([]);
       expect(loaded.builtins.filter((name) => COLLECTOR_ONLY_BUILTINS.includes(name))).toEqual([]);
     }
+  });
+
+  it('should not load the live view (view/), which start() imports only when ui.enabled', async () => {
+    const loaded = await loadedBy('./index.ts');
+    expect(loaded.folders).toEqual(['agent', 'app', 'config', 'exporters', 'instrumentation']);
+  });
+
+  it('should load no HTTP framework with the live view (view/ is node:http only)', async () => {
+    const loaded = await loadedBy('./app/view-listener.ts');
+    expect(loaded.packages.filter((name) => COLLECTOR_ONLY_PACKAGES.includes(name))).toEqual([]);
+    expect(loaded.folders).toContain('view');
   });
 
   it('should be told apart from collector mode, which does load fastify', async () => {

@@ -18,6 +18,13 @@ describe('imports between folders (DESIGN.md, "Layout")', () => {
     expect([...fromAgent].sort()).toEqual(['.', 'config']);
   });
 
+  it('should keep view/ on agent/ and config/ only, and let collector/ mount it', () => {
+    const imports = crossImports(root);
+    const fromView = new Set(imports.filter((i) => i.from === 'view').map((i) => i.to));
+    expect([...fromView].sort()).toEqual(['agent', 'config']);
+    expect(imports.some((i) => i.from === 'collector' && i.to === 'view')).toBe(true);
+  });
+
   it('should report an import against the flow and one into another folder internals', () => {
     expect(
       violations([

@@ -32,7 +32,7 @@ describe('headroom validate', () => {
       stderr: [
         'headroom validate: HEADROOM_ERR_CONFIG_INVALID: invalid configuration (2 problems):',
         `  ${bad}:3:13 contexts.emergency.budget: expected a duration such as 50ms, 1.5s, 2m, 1h30m or 30d (units us, ms, s, m, h, d, w), got "fast"`,
-        `  ${bad}:4:1 windw: unknown key "windw" (did you mean "window"?); allowed keys: enabled, service, contexts, rules, window, evaluation, limits, adaptive, degradation, criticality, admission, exporters, receiver, api, slos, alerting, shutdown, storage`,
+        `  ${bad}:4:1 windw: unknown key "windw" (did you mean "window"?); allowed keys: enabled, service, contexts, rules, window, evaluation, limits, adaptive, degradation, criticality, admission, exporters, receiver, api, ui, slos, alerting, shutdown, storage`,
         '',
       ].join('\n'),
     });

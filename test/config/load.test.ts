@@ -272,7 +272,7 @@ describe('bad input', () => {
     expect(
       issuesOf(() => parseConfig(yaml(text), {})).map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`),
     ).toEqual([
-      '1:1 windw: unknown key "windw" (did you mean "window"?); allowed keys: enabled, service, contexts, rules, window, evaluation, limits, adaptive, degradation, criticality, admission, exporters, receiver, api, slos, alerting, shutdown, storage',
+      '1:1 windw: unknown key "windw" (did you mean "window"?); allowed keys: enabled, service, contexts, rules, window, evaluation, limits, adaptive, degradation, criticality, admission, exporters, receiver, api, ui, slos, alerting, shutdown, storage',
       '4:15 window.resolution: window.length (10s) must be a whole multiple, 2 to 3600 times, of window.resolution (3s)',
       '7:14 rules[0].context: rules[0].context "emergancy" is not defined under contexts (did you mean "emergency"?); defined: emergency, routine, deliberative',
       '10:15 degradation.recovery.minDwell: degradation.recovery.minDwell (20m) must be at most degradation.recovery.maxDuration (10m)',

@@ -36,6 +36,27 @@ function firing(severity: 'warning' | 'critical', valueMs: number, startsAt: num
 }
 
 describe('percentile rule', () => {
+  it("should link its firing and resolved alerts to the service's live view page when ui.externalUrl is set", () => {
+    const { clock, evaluate } = setup([RULE], { ui: { externalUrl: 'https://headroom.example.com' } });
+    const series = stubSeries(PAY, snapshotOf(100));
+    const startMs = clock.now();
+    const link = { headroom_url: 'https://headroom.example.com/ui/services/_/checkout' };
+    const fired = firing('warning', 160, startMs);
+    expect(evaluate({ verdicts: [verdict(160)], series: [series] })).toEqual([
+      { ...fired, annotations: { ...fired.annotations, ...link } },
+    ]);
+    clock.advance(MINUTE_MS);
+    const resolved = firing('warning', 100, startMs);
+    expect(evaluate({ verdicts: [verdict(100)], series: [series] })).toEqual([
+      {
+        ...resolved,
+        status: 'resolved',
+        endsAt: clock.now(),
+        annotations: { ...resolved.annotations, ...link },
+      },
+    ]);
+  });
+
   it("should read the tick's verdict and fire a warning from the warning threshold", () => {
     const { clock, evaluate } = setup([RULE]);
     const series = stubSeries(PAY, snapshotOf(100, 0, 999));

@@ -35,6 +35,24 @@ function droppedOf(window: SlidingWindow): { invalid: number; late: number } {
 }
 
 describe('SlidingWindow', () => {
+  it('should answer the same snapshot again without merging, until a sample, a restore or a release changes the window', () => {
+    const window = new SlidingWindow({ windowMs: 10_000, resolutionMs: 1000 });
+    window.record(10, false, 5_000);
+    const first = window.snapshot(5_500);
+    expect(window.snapshot(5_500)).toBe(first);
+    expect(window.snapshot(5_500, 2000)).not.toBe(first);
+    expect(window.snapshot(5_600).count).toBe(1);
+    window.record(30, false, 5_600);
+    expect(window.snapshot(5_600)).toMatchObject({ count: 2, maxMs: 30 });
+    const state = window.exportState();
+    const other = new SlidingWindow({ windowMs: 10_000, resolutionMs: 1000 });
+    expect(other.snapshot(5_600).count).toBe(0);
+    other.restoreState(state);
+    expect(other.snapshot(5_600).count).toBe(2);
+    other.release();
+    expect(other.snapshot(5_600).count).toBe(0);
+  });
+
   it('should return an empty snapshot with undefined latencies before any sample', () => {
     expect(new SlidingWindow().snapshot(5_000)).toStrictEqual(emptySnapshot(60_000));
   });

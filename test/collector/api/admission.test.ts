@@ -67,7 +67,7 @@ describe('decision stream caps', () => {
         error: {
           code: 'too_many_streams',
           message:
-            'too many open decision streams for token "reader" (2, api.maxStreamsPerToken); close one or retry later',
+            'too many open streams for token "reader" (2, api.maxStreamsPerToken); close one or retry later',
         },
       },
     });
@@ -79,7 +79,7 @@ describe('decision stream caps', () => {
       body: {
         error: {
           code: 'too_many_streams',
-          message: 'too many open decision streams (3, api.maxStreams); retry later',
+          message: 'too many open streams (3, api.maxStreams); retry later',
         },
       },
     });
@@ -111,7 +111,7 @@ describe('decision stream caps', () => {
         error: {
           code: 'too_many_streams',
           message:
-            'too many open decision streams for anonymous access (1, api.maxStreamsPerToken); close one or retry later',
+            'too many open streams for anonymous access (1, api.maxStreamsPerToken); close one or retry later',
         },
       },
     });

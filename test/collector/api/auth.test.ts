@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TokenAuth } from '../../../collector/api/token-auth.ts';
+import { TokenAuth } from '../../../view/token-auth.ts';
 import { DEFAULT_API, startTestApi, TOKENS } from './setup.ts';
 
 let current: Awaited<ReturnType<typeof startTestApi>> | undefined;

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decisionEventId,
-  formatSseComment,
-  formatSseEvent,
-  parseDecisionEventId,
-} from '../../../collector/api/sse-format.ts';
+import { decisionEventId, parseDecisionEventId } from '../../../collector/api/sse-format.ts';
+import { formatSseComment, formatSseEvent } from '../../../view/sse-format.ts';
 
 describe('formatSseEvent', () => {
   it('should write event, id and one data line per line of the payload', () => {

@@ -1,5 +1,5 @@
 /**
- * Caps on open decision streams: one per caller (a token, or anonymous access as one caller) and one
+ * Caps on open streams (the decision stream and the live view's, counted together): one per caller (a token, or anonymous access as one caller) and one
  * in all. Each stream holds a file descriptor for as long as it lives, so without a cap per caller
  * one token could take every stream the process can afford, and without one in all, streams could
  * take the descriptors the OTLP receiver needs to accept connections.
@@ -47,12 +47,12 @@ export class StreamQuota {
     const held = this.openBy(principal);
     if (held >= maxStreamsPerToken) {
       return {
-        refused: `too many open decision streams for ${callerOf(principal)} (${held}, api.maxStreamsPerToken); close one or retry later`,
+        refused: `too many open streams for ${callerOf(principal)} (${held}, api.maxStreamsPerToken); close one or retry later`,
       };
     }
     if (this.#open >= maxStreams) {
       return {
-        refused: `too many open decision streams (${this.#open}, api.maxStreams); retry later`,
+        refused: `too many open streams (${this.#open}, api.maxStreams); retry later`,
       };
     }
     this.#open++;

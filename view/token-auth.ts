@@ -1,12 +1,17 @@
 /**
- * Bearer-token authorization of the decision API: tokens from the `api.tokens` config, each with
+ * Bearer-token authorization of the decision API and the live view (both read it from here): tokens from the `api.tokens` config, each with
  * scopes and optionally a namespace (tenant); anonymous access gets the `api.anonymous` scopes.
  * Tokens are compared as SHA-256 digests with `timingSafeEqual`, against every configured token,
  * so neither a token's length nor its position leaks through timing. A reload replaces the tokens
  * in place ({@link TokenAuth.replace}): a removed token fails from the next request on.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiConfig, Scope } from './types.ts';
+import type { ResolvedConfig } from '../config/index.ts';
+
+type ApiConfig = ResolvedConfig['api'];
+
+/** A permission a token (or anonymous access) grants: `read` for GET, `override` for PUT/DELETE. */
+export type Scope = ApiConfig['anonymous'][number];
 
 /** Who is calling, once authenticated. */
 export interface Principal {

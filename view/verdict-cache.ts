@@ -3,7 +3,7 @@
  * evaluation interval is due, so the last tick alone would show a slow context as unevaluated half
  * the time; this cache remembers each series' own latest verdict.
  */
-import type { Agent, SeriesKey, TickResult, Verdict } from '../../agent/index.ts';
+import type { Agent, SeriesKey, SeriesTarget, TickResult, Verdict } from '../agent/index.ts';
 
 /** Map key of a series; NUL cannot appear in OTLP names that matter here. */
 function keyOf(series: SeriesKey): string {
@@ -40,4 +40,17 @@ export class VerdictCache {
     const oldestMs = tick.at - this.#maxAgeMs;
     for (const [key, verdict] of this.#verdicts) if (verdict.at < oldestMs) this.#verdicts.delete(key);
   }
+}
+
+/**
+ * A kept verdict still describes its series when no later evaluation of the series' context has
+ * happened since: otherwise that evaluation found too few samples.
+ */
+export function isCurrentVerdict(
+  verdict: Verdict | undefined,
+  target: SeriesTarget | undefined,
+  lastTickAt: number | undefined,
+): verdict is Verdict {
+  if (verdict === undefined || target === undefined || lastTickAt === undefined) return false;
+  return verdict.at + target.evaluationIntervalMs > lastTickAt;
 }

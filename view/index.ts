@@ -1,0 +1,9 @@
+// Public face of view/: the live view's data (history rings, model, stream, node:http handler) and
+// the bearer tokens, stream quota and SSE framing it shares with the decision API.
+export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts';
+export { formatSseComment, formatSseEvent } from './sse-format.ts';
+export { StreamQuota } from './stream-quota.ts';
+export { type Principal, TokenAuth } from './token-auth.ts';
+export { isCurrentVerdict, VerdictCache } from './verdict-cache.ts';
+export { type RequestHandler, sendNotFound } from './view-handler.ts';
+export type { ViewHistory } from './view-history.ts';

@@ -1,0 +1,177 @@
+/**
+ * The open streams of `GET /api/v1/view/stream` (Server-Sent Events), each filtered by its caller's
+ * namespace binding and `?namespace=`. A stream gets: `view` (the whole `GET /api/v1/view` answer)
+ * first; `point` at each history step (every visible operation's values then); `service` (one
+ * service without histories) after each degradation decision, override change or admission
+ * decision of that service and whenever its SLO burn rates or budget changed at a step; `evicted`
+ * when the agent forgets a service; a `: keepalive` comment every `keepaliveMs`.
+ */
+import type { ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import type { Agent, Clock, ServiceId, TimerHandle } from '../agent/index.ts';
+import { serviceKey } from '../agent/index.ts';
+import { type OperationNow, pointOf } from './operation-now.ts';
+import { formatSseComment, formatSseEvent } from './sse-format.ts';
+import type { Principal } from './token-auth.ts';
+import type { PointEvent } from './types.ts';
+import type { ViewHistory } from './view-history.ts';
+import { admits, type ViewFilter, type ViewModel } from './view-model.ts';
+
+/** Options of {@link ViewStream}. */
+export interface ViewStreamOptions {
+  readonly agent: Agent;
+  readonly model: ViewModel;
+  readonly history: ViewHistory;
+  /** Interval of `: keepalive` comments, ms, on `clock`. @default 15000 */
+  readonly keepaliveMs?: number | undefined;
+  /** @default the agent's clock */
+  readonly clock?: Clock | undefined;
+}
+
+interface Subscriber {
+  readonly response: ServerResponse;
+  readonly filter: ViewFilter;
+  readonly keepalive: TimerHandle;
+}
+
+/** A stream whose client stopped reading is cut once this much is buffered, bytes. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+const HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/** Fans the view's events out to the open streams. */
+export class ViewStream {
+  readonly #model: ViewModel;
+  readonly #clock: Clock;
+  readonly #keepaliveMs: number;
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #stops: (() => void)[];
+  /** Per service, what its SLOs and budgets were at the last step (to send `service` on change). */
+  #lastSlos = new Map<string, string>();
+
+  constructor(options: ViewStreamOptions) {
+    const { agent } = options;
+    this.#model = options.model;
+    this.#clock = options.clock ?? agent.clock;
+    this.#keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.#stops = [
+      agent.onDecision((decision) => this.#serviceChanged(decision)),
+      agent.onAdmissionDecision((decision) => this.#serviceChanged(decision)),
+      agent.onServiceEvicted((id) => this.#evicted(id)),
+      options.history.onStep((atMs, operations) => this.#step(atMs, operations)),
+    ];
+  }
+
+  /** Streams open now. */
+  get size(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Starts streaming on `response` (headers not sent yet): the `view` event first. */
+  open(response: ServerResponse, filter: ViewFilter): void {
+    response.writeHead(200, { ...HEADERS, 'x-headroom-instance': this.#model.instanceId });
+    response.flushHeaders();
+    // The clock's timers are unref'd: a stream never keeps the process alive.
+    const keepalive = this.#clock.every(this.#keepaliveMs, () =>
+      this.#write(subscriber, formatSseComment('keepalive')),
+    );
+    const subscriber: Subscriber = { response, filter, keepalive };
+    this.#subscribers.add(subscriber);
+    response.on('close', () => this.#drop(subscriber));
+    response.on('error', (error) => diag.debug('headroom: view stream write failed', error));
+    if (response.socket === null || response.socket.destroyed) this.#drop(subscriber);
+    else this.#write(subscriber, event('view', this.#model.view(filter)));
+  }
+
+  /** Ends the streams of callers `keep` no longer lets in (a token removed by a reload). */
+  endUnless(keep: (principal: Principal) => boolean): void {
+    for (const subscriber of this.#subscribers) {
+      if (keep(subscriber.filter.principal)) continue;
+      subscriber.response.end();
+      this.#drop(subscriber);
+    }
+  }
+
+  /** Ends every stream and stops following the agent. */
+  close(): void {
+    for (const stop of this.#stops) stop();
+    for (const subscriber of this.#subscribers) {
+      subscriber.response.end();
+      this.#drop(subscriber);
+    }
+  }
+
+  #serviceChanged(id: ServiceId): void {
+    for (const subscriber of this.#subscribers) {
+      const service = this.#model.service(subscriber.filter, id);
+      if (service !== undefined) this.#write(subscriber, event('service', service));
+    }
+  }
+
+  #step(atMs: number, operations: readonly OperationNow[]): void {
+    if (this.#subscribers.size === 0) {
+      this.#lastSlos.clear();
+      return;
+    }
+    const changed = this.#slosChanged(operations);
+    for (const subscriber of this.#subscribers) {
+      const points = operations.filter((now) => admits(subscriber.filter, now.series)).map(pointOf);
+      const data: PointEvent = { atMs, points };
+      this.#write(subscriber, event('point', data));
+    }
+    for (const id of changed) this.#serviceChanged(id);
+  }
+
+  /** The services whose SLO statuses differ from the last step's. */
+  #slosChanged(operations: readonly OperationNow[]): ServiceId[] {
+    const next = new Map<string, string>();
+    const changed: ServiceId[] = [];
+    const ids = new Map<string, ServiceId>();
+    for (const { series } of operations) ids.set(serviceKey(series), series);
+    for (const [key, id] of ids) {
+      const slos = JSON.stringify(this.#model.service({ principal: EVERYONE }, id)?.slos ?? []);
+      next.set(key, slos);
+      const before = this.#lastSlos.get(key);
+      if (before !== undefined && before !== slos)
+        changed.push({ namespace: id.namespace, service: id.service });
+    }
+    this.#lastSlos = next;
+    return changed;
+  }
+
+  #evicted(id: ServiceId): void {
+    const data = { namespace: id.namespace, service: id.service };
+    for (const subscriber of this.#subscribers)
+      if (admits(subscriber.filter, id)) this.#write(subscriber, event('evicted', data));
+  }
+
+  /** Never throws: it runs from timers and from the agent's tick. */
+  #write(subscriber: Subscriber, text: string): void {
+    const { response } = subscriber;
+    if (response.writableEnded || response.destroyed) return;
+    try {
+      if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
+      else response.write(text);
+    } catch (error) {
+      diag.debug('headroom: view stream write failed', error);
+      response.destroy();
+    }
+  }
+
+  #drop(subscriber: Subscriber): void {
+    subscriber.keepalive.cancel();
+    this.#subscribers.delete(subscriber);
+  }
+}
+
+/** Sees every service: the SLO comparison is the same for every caller. */
+const EVERYONE: Principal = Object.freeze({ name: 'view', scopes: new Set<never>() });
+
+function event(name: string, data: unknown): string {
+  return formatSseEvent({ event: name, data: JSON.stringify(data) });
+}
