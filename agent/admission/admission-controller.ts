@@ -16,6 +16,7 @@ import { type ServiceId, serviceId } from '../service-id.ts';
 import { admissionAuditLog } from './admission-audit.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
+import type { Ramp } from './admission-ramp.ts';
 import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
 import { type Cause, nextPressure } from './admission-step.ts';
 import { ClassCounters, classBounds, classStates } from './class-counters.ts';
@@ -59,7 +60,9 @@ export class AdmissionController {
   #bounds: LevelBounds;
   #pressure = 0;
   #improvedSinceMs: number | undefined;
-  /** Samples the windows had received at the previous tick. */
+  #ramp: Ramp | undefined;
+  /** The previous tick's time, and the samples the windows had received by then. */
+  #lastTickMs: number | undefined;
   #lastReceived = 0;
   #seq = 0;
   #lastDecision: AdmissionDecision | undefined;
@@ -107,13 +110,22 @@ export class AdmissionController {
     const out: AdmissionDecision[] = [];
     try {
       if (level !== this.#level) this.#enterLevel(level, out);
-      if (!this.#config.enabled || this.#idle()) return out;
       const nowMs = this.#clock.now();
+      const tickMs = nowMs - (this.#lastTickMs ?? nowMs);
+      this.#lastTickMs = nowMs;
+      if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
-        { improvedSinceMs: this.#improvedSinceMs, nowMs, shares: this.#counters.shares },
+        {
+          improvedSinceMs: this.#improvedSinceMs,
+          ramp: this.#ramp,
+          nowMs,
+          tickMs,
+          shares: this.#counters.shares,
+        },
       );
       this.#improvedSinceMs = next.improvedSinceMs;
+      this.#ramp = next.ramp;
       const { cause } = next;
       if (cause !== undefined) this.#change(out, cause, () => (this.#pressure = next.pressure));
     } catch (error) {
@@ -125,7 +137,7 @@ export class AdmissionController {
   /**
    * Nothing can change (review15 F7): no pressure and no sample since the previous tick, so the
    * law's work (reading the windows) is skipped; a controller in collector mode costs next to
-   * nothing per tick while its service is quiet. The recovery timer has nothing to ease.
+   * nothing per tick while its service is healthy and quiet.
    */
   #idle(): boolean {
     const received = this.#windows.received;
@@ -219,6 +231,7 @@ export class AdmissionController {
         this.#bounds = boundsAt(config, this.#level);
         this.#pressure = config.enabled ? Math.min(this.#pressure, maxPressure(this.#bounds)) : 0;
         this.#improvedSinceMs = undefined;
+        this.#ramp = undefined;
       });
     } catch (error) {
       diag.error(`headroom: admission reload of ${this.id.service} failed; ignored`, error);

@@ -59,6 +59,21 @@ export function recoveryMessage(
   return `${head}: ${worst} ${percentile} is ${times(ratio)} its budget, under ${times(thresholdRatio)} for ${formatMs(heldMs)} (${samples} samples in ${formatMs(windowMs)})`;
 }
 
+/**
+ * @example ineffectiveMessage('SHEDDABLE', 0.04, 0, evidence, { stalledMs: 5000, windowMs: 3000 })
+ * // 'SHEDDABLE rejection 4% -> 0%: shedding did not help, CRITICAL_PLUS p95 is still 1.05x its budget, not under 1x, 5s after rising stopped (90 samples in 3s)'
+ */
+export function ineffectiveMessage(
+  criticality: Criticality,
+  from: number,
+  to: number,
+  evidence: AdmissionEvidence,
+  { stalledMs, windowMs }: { readonly stalledMs: number; readonly windowMs: number },
+): string {
+  const { criticality: worst, percentile, ratio, thresholdRatio, samples } = evidence;
+  return `${change(criticality, from, to)}: shedding did not help, ${worst} ${percentile} is still ${times(ratio)} its budget, not under ${times(thresholdRatio)}, ${formatMs(stalledMs)} after rising stopped (${samples} samples in ${formatMs(windowMs)})`;
+}
+
 /** @example 'SHEDDABLE rejection 0% -> 100%: degradation level NONE -> SEVERE (floor 100%, cap 100%)' */
 export function levelMessage(
   criticality: Criticality,

@@ -48,6 +48,11 @@ export const ADMISSION_REASONS = Object.freeze([
   'overload',
   /** Protected classes below the exit ratio for `recovery.sustain`: shedding eases. */
   'recovery',
+  /**
+   * Shedding did not help: the judging class's ratio did not fall 5 % under where it was when
+   * shedding began rising, `recovery.sustain` after rising stopped for want of an effect; it eases.
+   */
+  'ineffective',
   /** The degradation level changed the class's floor or cap. */
   'degradation-level',
   /** A config reload changed the caps, floors or `enabled`. */
@@ -59,12 +64,15 @@ export type AdmissionReason = (typeof ADMISSION_REASONS)[number];
 
 /** The measurement an overload or recovery decision rests on. */
 export interface AdmissionEvidence {
-  /** The protected class whose ratio drove the decision (the worst one). */
+  /** The class whose ratio drove the decision (the worst of those judging it). */
   readonly criticality: Criticality;
   readonly percentile: Percentile;
   /** That percentile of the class's duration/effective-budget ratios over `admission.window`. */
   readonly ratio: number;
-  /** `admission.targetRatio` (overload) or the exit ratio `targetRatio x (1 - improvement)` (recovery). */
+  /**
+   * `admission.targetRatio` (overload), the exit ratio `targetRatio x (1 - improvement)`
+   * (recovery), or 95 % of the ratio when shedding began rising (ineffective).
+   */
   readonly thresholdRatio: number;
   /** Samples of that class in the window. */
   readonly samples: number;

@@ -101,7 +101,10 @@ describe('the budget admission steers on: the configured one, not the load-relax
     clock.advance(WARM_UP_MS); // the load factor settles (at 2 when busy) before any traffic
     const handle = agent.series({ service: 'shop', operation: 'page', context: 'web' });
     for (let s = 0; s < 3; s++) {
-      for (let i = 0; i < 50; i++) handle.record(durationMs, false, clock.now());
+      for (let i = 0; i < 50; i++) {
+        handle.record(durationMs, false, clock.now());
+        handle.record(50, false, clock.now(), undefined, 'SHEDDABLE'); // within budget: the class shed first
+      }
       clock.advance(1000);
     }
     agent.stop();

@@ -31,7 +31,10 @@ describe('admission state in the store', () => {
     const first = await opened(path, clock);
     const admission = first.agent.admission('checkout', 'shop');
     for (let s = 0; s < 3; s++) {
-      for (let i = 0; i < 30; i++) admission.record('CRITICAL', 2, clock.now());
+      for (let i = 0; i < 30; i++) {
+        admission.record('CRITICAL', 2, clock.now());
+        admission.record('SHEDDABLE', 0.5, clock.now());
+      }
       clock.advance(1000);
       first.agent.tick();
     }
@@ -56,7 +59,10 @@ describe('admission state in the store', () => {
     expect(restored.auditLog.entries()).toEqual(admission.auditLog.entries());
     expect([restored.pressure, restored.probability('SHEDDABLE')]).toEqual([0.3, 0.3]);
     // Decision numbers continue.
-    for (let i = 0; i < 30; i++) restored.record('CRITICAL', 2, clock.now());
+    for (let i = 0; i < 30; i++) {
+      restored.record('CRITICAL', 2, clock.now());
+      restored.record('SHEDDABLE', 0.5, clock.now());
+    }
     clock.advance(1000);
     expect(second.agent.tick().admissionDecisions.map((d) => [d.seq, d.from, d.to])).toEqual([[4, 0.3, 0.4]]);
     second.checkpoints.close();

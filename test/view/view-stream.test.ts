@@ -108,18 +108,22 @@ describe('GET /api/v1/view/stream', () => {
       50,
     );
     agent.tick();
-    await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(5));
+    await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(7));
     const events = stream.events.map((event) => [event.event, JSON.parse(event.data)]);
-    // The admission controller's decision on the slow traffic comes first, within the tick.
+    // The admission controller's decisions on the slow traffic come first, within the tick: the
+    // traffic is all CRITICAL, so the empty SHEDDABLE and SHEDDABLE_PLUS go to their caps and
+    // CRITICAL is shed (three decisions).
     expect(events.map(([name, data]) => `${name} ${data.service ?? ''}`)).toEqual([
       'view ',
       'point ',
+      'service checkout',
+      'service checkout',
       'service checkout',
       'point ',
       'service checkout',
     ]);
     const burn = 0.5 / (1 - 0.99);
-    expect(events[4]?.[1].slos).toEqual([
+    expect(events[6]?.[1].slos).toEqual([
       {
         name: 'checkout-latency',
         objective: 0.99,

@@ -6,7 +6,7 @@ describe('AdmissionController.admit', () => {
   it('should reject exactly the draws under the class probability', () => {
     // SHEDDABLE at 20 % after two full steps; draws 0.1 and 0.199999 are under it, 0.2 is not.
     const { controller, ticks } = setup({}, scripted([0.1, 0.2, 0.199999, 0.9]));
-    ticks(2, { CRITICAL: 2 });
+    ticks(2, { CRITICAL: 2, SHEDDABLE: 0.5 });
     const rejected = {
       admitted: false,
       criticality: 'SHEDDABLE',
@@ -75,7 +75,7 @@ describe('AdmissionController.admit', () => {
 describe('AdmissionController with admission disabled', () => {
   it('should admit everything, keep every probability at 0 and decide nothing', () => {
     const { controller, ticks } = setup({ enabled: false }, () => 0);
-    expect(ticks(30, { CRITICAL: 5 }, 'CRITICAL')).toEqual([]);
+    expect(ticks(30, { CRITICAL: 5, SHEDDABLE: 0.5 }, 'CRITICAL')).toEqual([]);
     expect(controller.admit('SHEDDABLE')).toEqual({ admitted: true, criticality: 'SHEDDABLE' });
     const state = controller.state();
     expect(state.enabled).toBe(false);
@@ -93,8 +93,9 @@ describe('AdmissionController with admission disabled', () => {
 describe('AdmissionController.reconfigure', () => {
   it('should turn each probability the reload changes into a reconfigured decision', () => {
     // Pressure 0.8 with SHEDDABLE capped to 50 %: the rest goes to SHEDDABLE_PLUS.
-    const { controller, ticks, startMs } = setup();
-    ticks(8, { CRITICAL: 2 });
+    // (The 4x queueing overload of overload.test.ts: SHEDDABLE 80 % at second 8.)
+    const { controller, run, startMs } = setup();
+    run(8, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     const config = admissionConfig({
       maxRejection: { SHEDDABLE: '50%' },
       levels: { severe: { minRejection: { SHEDDABLE: '50%' } } },
@@ -125,7 +126,7 @@ describe('AdmissionController.reconfigure', () => {
 
   it('should drop shedding when a reload disables admission, and bring the level floor back when it enables it', () => {
     const { controller, ticks, tick, brief } = setup();
-    ticks(3, { CRITICAL: 2 }, 'SEVERE');
+    ticks(3, { CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE');
     expect(controller.probability('SHEDDABLE_PLUS')).toBe(0.3);
     const off = controller.reconfigure(admissionConfig({ enabled: false }));
     expect(off.map((d) => [d.criticality, d.from, d.to, d.message])).toEqual([
@@ -137,7 +138,7 @@ describe('AdmissionController.reconfigure', () => {
         'SHEDDABLE_PLUS rejection 30% -> 0%: configuration reloaded, admission disabled',
       ],
     ]);
-    expect(tick({ CRITICAL: 2 }, 'SEVERE')).toEqual([]);
+    expect(tick({ CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE')).toEqual([]);
     const on = controller.reconfigure(admissionConfig({}));
     expect(brief(on)).toEqual([[4, 'SHEDDABLE', 0, 1, 'reconfigured']]);
     expect(on[0]?.message).toBe(
@@ -147,10 +148,10 @@ describe('AdmissionController.reconfigure', () => {
 
   it('should keep the ratios when the window is unchanged and start afresh when it changed', () => {
     const { controller, feed, tick } = setup();
-    feed({ CRITICAL: 2 });
+    feed({ CRITICAL: 2, SHEDDABLE: 0.5 });
     controller.reconfigure(admissionConfig({ maxStep: '20%' }));
     expect(tick().map((d) => d.to)).toEqual([0.2]);
-    feed({ CRITICAL: 2 });
+    feed({ CRITICAL: 2, SHEDDABLE: 0.5 });
     controller.reconfigure(admissionConfig({ maxStep: '20%', window: '5s' }));
     expect(tick()).toEqual([]);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Criticality } from '../../../agent/admission/criticality.ts';
 import { type AdmissionDecision, Agent, ManualClock, type TickResult } from '../../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
 import { configOf, ScriptedLoad } from '../../helpers/agent.ts';
+import { type Offered, queueingPlant } from './setup.ts';
 
 const TICK_MS = 1000;
 
@@ -11,14 +13,32 @@ function setup(input: HeadroomConfigInput = {}, random: () => number = () => 0.5
   const agent = new Agent({ config: configOf(input), clock, loadSampler: new ScriptedLoad(), random });
   const heard: AdmissionDecision[] = [];
   agent.onAdmissionDecision((decision) => heard.push(decision));
-  /** Records 30 ratios of `ratio` for CRITICAL in shop/checkout (none when undefined), then ticks. */
+  /**
+   * Records 30 ratios of `ratio` for CRITICAL and 30 at 0.5x for SHEDDABLE in shop/checkout (none
+   * when undefined), then ticks.
+   */
   const tick = (ratio?: number): TickResult => {
     const admission = agent.admission('checkout', 'shop');
-    if (ratio !== undefined) for (let i = 0; i < 30; i++) admission.record('CRITICAL', ratio, clock.now());
+    if (ratio !== undefined)
+      for (let i = 0; i < 30; i++) {
+        admission.record('CRITICAL', ratio, clock.now());
+        admission.record('SHEDDABLE', 0.5, clock.now());
+      }
     clock.advance(TICK_MS);
     return agent.tick();
   };
-  return { agent, clock, heard, tick };
+  /** One tick of the queueing plant of ./setup.ts (100 requests a tick is capacity) in shop/checkout. */
+  const plantTick = (offered: Offered): TickResult => {
+    const controller = agent.admission('checkout', 'shop');
+    const feed = (load: Partial<Record<Criticality, number>>, count = 30) => {
+      for (const [criticality, ratio] of Object.entries(load))
+        for (let i = 0; i < count; i++) controller.record(criticality as Criticality, ratio, clock.now());
+    };
+    queueingPlant({ controller, feed }, offered, 100);
+    clock.advance(TICK_MS);
+    return agent.tick();
+  };
+  return { agent, clock, heard, tick, plantTick };
 }
 
 describe('Agent admission wiring', () => {
@@ -54,7 +74,10 @@ describe('Agent admission wiring', () => {
     const admission = agent.admission('checkout', 'shop');
     agent.start();
     for (let s = 0; s < 3; s++) {
-      for (let i = 0; i < 30; i++) admission.record('CRITICAL', 2, clock.now());
+      for (let i = 0; i < 30; i++) {
+        admission.record('CRITICAL', 2, clock.now());
+        admission.record('SHEDDABLE', 0.5, clock.now());
+      }
       clock.advance(TICK_MS);
     }
     agent.stop();
@@ -106,11 +129,12 @@ describe('Agent admission wiring', () => {
   });
 
   it('should keep a shedding service from eviction and drop its controller with its degradation manager', () => {
-    // limits.idleTime 2m: 3 minutes of overload (no series, only admission ratios) keep it; once
-    // the load stops shedding eases in 5 s + 24 ticks, and within 2 minutes after that the service goes.
-    const { agent, tick } = setup({ limits: { idleTime: '2m' } });
+    // limits.idleTime 2m: 3 minutes of a 4x queueing overload (no series, only admission ratios;
+    // every class at its cap still leaves 1.21x) keep it; once the load stops shedding eases in
+    // 5 s + 24 ticks, and within 2 minutes after that the service goes.
+    const { agent, tick, plantTick } = setup({ limits: { idleTime: '2m' } });
     const before = agent.admission('checkout', 'shop');
-    for (let s = 0; s < 180; s++) tick(2);
+    for (let s = 0; s < 180; s++) plantTick({ CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     expect(agent.hasService('checkout', 'shop')).toBe(true);
     expect(before.pressure).toBe(2.4);
     for (let s = 0; s < 40; s++) tick();

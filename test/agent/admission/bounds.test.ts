@@ -4,9 +4,10 @@ import { type admissionConfig, setup } from './setup.ts';
 
 describe('AdmissionController caps and level floors', () => {
   it('should never take a class above its cap, nor reject CRITICAL_PLUS even with random() = 0', () => {
-    // Every class at 10x for 5 minutes: all caps reached, then held.
-    const { controller, ticks } = setup({}, () => 0);
-    const decisions = ticks(300, { CRITICAL_PLUS: 10, CRITICAL: 10, SHEDDABLE_PLUS: 10, SHEDDABLE: 10 });
+    // A queueing service at 5.5x its capacity for 5 minutes: every class at its cap still leaves
+    // 210 requests a tick (4.41x): all caps reached, then held.
+    const { controller, run } = setup({}, () => 0);
+    const decisions = run(300, { CRITICAL_PLUS: 50, CRITICAL: 300, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     const highest = { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 };
     for (const { criticality, to } of decisions) highest[criticality] = Math.max(highest[criticality], to);
     expect(highest).toEqual({ CRITICAL_PLUS: 0, CRITICAL: 0.5, SHEDDABLE_PLUS: 0.9, SHEDDABLE: 1 });
@@ -24,11 +25,11 @@ describe('AdmissionController caps and level floors', () => {
 
   it('should follow configured caps', () => {
     // (The default SEVERE floor of 100 % must come down with the cap: the schema refuses a floor over it.)
-    const { controller, ticks } = setup({
+    const { controller, run } = setup({
       maxRejection: { SHEDDABLE: '30%', SHEDDABLE_PLUS: '0%', CRITICAL: '5%' },
       levels: { severe: { minRejection: { SHEDDABLE: '30%' } } },
     });
-    ticks(60, { CRITICAL_PLUS: 3 });
+    run(60, { CRITICAL_PLUS: 100, CRITICAL: 100, SHEDDABLE: 100 }); // 2.65x with every class at its cap
     expect([controller.probability('SHEDDABLE'), controller.probability('SHEDDABLE_PLUS')]).toEqual([0.3, 0]);
     expect([controller.probability('CRITICAL'), controller.pressure]).toEqual([0.05, 0.35]);
   });
@@ -68,26 +69,29 @@ describe('AdmissionController caps and level floors', () => {
   it('should step past a floor at once: the first overload step at SEVERE sheds SHEDDABLE_PLUS', () => {
     // SHEDDABLE is already at its 100 % floor; the pressure starts from there (1.0), not from 0.
     const { controller, tick, brief } = setup();
-    expect(brief(tick({ CRITICAL: 2 }, 'SEVERE'))).toEqual([
+    expect(brief(tick({ CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE'))).toEqual([
       [1, 'SHEDDABLE', 0, 1, 'degradation-level'],
       [1, 'SHEDDABLE_PLUS', 0, 0.1, 'overload'],
     ]);
     expect(controller.pressure).toBe(1.1);
     // Back at NONE the pressure keeps SHEDDABLE at 100 %: nothing changes there.
-    expect(brief(tick({ CRITICAL: 0.5 }, 'NONE'))).toEqual([[2, 'SHEDDABLE_PLUS', 0.1, 0.2, 'overload']]);
+    // (The window still holds second 1's 2x samples: one more step.)
+    expect(brief(tick({ CRITICAL: 0.5, SHEDDABLE_PLUS: 0.5 }, 'NONE'))).toEqual([
+      [2, 'SHEDDABLE_PLUS', 0.1, 0.2, 'overload'],
+    ]);
   });
 
   it('should apply level caps and floors set in YAML, with what a level sets holding above it', () => {
-    const { controller, ticks, tick, brief } = setup({
+    const { controller, run, tick, brief } = setup({
       levels: {
         moderate: { minRejection: { SHEDDABLE_PLUS: '20%' } },
         critical: { maxRejection: { CRITICAL: '20%' } },
       },
     });
-    ticks(24, { CRITICAL_PLUS: 2 });
+    run(40, { CRITICAL_PLUS: 50, CRITICAL: 300, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 }); // every cap reached
     expect(controller.probability('CRITICAL')).toBe(0.5);
     expect(brief(tick({}, 'MODERATE'))).toEqual([]);
-    expect(brief(tick({}, 'CRITICAL'))).toEqual([[26, 'CRITICAL', 0.5, 0.2, 'degradation-level']]);
+    expect(brief(tick({}, 'CRITICAL'))).toEqual([[42, 'CRITICAL', 0.5, 0.2, 'degradation-level']]);
     expect(controller.state().classes.SHEDDABLE_PLUS).toMatchObject({
       minProbability: 0.2,
       maxProbability: 0.9,

@@ -3,12 +3,21 @@ import type { Criticality } from '../../../agent/admission/criticality.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
 import { setup } from './setup.ts';
 
-/** The whole decision a full overload step of CRITICAL at 2x its budget takes. */
+/** The whole decision a full overload step judged by CRITICAL at `ratio` takes. */
 function overload(
   startMs: number,
-  [seq, second, criticality, from, to, samples]: [number, number, Criticality, number, number, number],
+  [seq, second, criticality, from, to, ratio, samples]: [
+    number,
+    number,
+    Criticality,
+    number,
+    number,
+    number,
+    number,
+  ],
 ): AdmissionDecision {
   const pct = (p: number) => `${Math.round(p * 100)}%`;
+  const x = Math.round(ratio * 100) / 100;
   return {
     seq,
     at: startMs + second * 1000,
@@ -18,32 +27,46 @@ function overload(
     from,
     to,
     reason: 'overload',
-    message: `${criticality} rejection ${pct(from)} -> ${pct(to)}: CRITICAL p95 is 2x its budget (target 1x, ${samples} samples in 3s)`,
-    evidence: { criticality: 'CRITICAL', percentile: 'p95', ratio: 2, thresholdRatio: 1, samples },
+    message: `${criticality} rejection ${pct(from)} -> ${pct(to)}: CRITICAL p95 is ${x}x its budget (target 1x, ${samples} samples in 3s)`,
+    evidence: { criticality: 'CRITICAL', percentile: 'p95', ratio, thresholdRatio: 1, samples },
     level: 'NONE',
   };
 }
 
 describe('AdmissionController under a step overload', () => {
   it('should raise shedding by bounded steps, lowest class first, up to every cap, then hold', () => {
-    // CRITICAL at 2x its budget from the first second: 30 samples a second, 60 in the 3 s window
-    // from the second tick on. Each tick adds the whole maxStep (10 %): SHEDDABLE fills to 100 % in
-    // 10 ticks, SHEDDABLE_PLUS to its 90 % cap in 9 more, CRITICAL to its 50 % cap in 5 more.
-    // Once CRITICAL is shed itself no class is protected; CRITICAL still steers as the most
-    // important class with samples. At every cap the pressure holds: no more decisions.
-    const { startMs, ticks } = setup();
-    const decisions = ticks(40, { CRITICAL: 2 });
-    const expected: [number, number, Criticality, number, number, number][] = [];
-    for (let i = 1; i <= 10; i++) expected.push([i, i, 'SHEDDABLE', (i - 1) / 10, i / 10, i === 1 ? 30 : 60]);
-    for (let i = 1; i <= 9; i++) expected.push([10 + i, 10 + i, 'SHEDDABLE_PLUS', (i - 1) / 10, i / 10, 60]);
-    for (let i = 1; i <= 5; i++) expected.push([19 + i, 19 + i, 'CRITICAL', (i - 1) / 10, i / 10, 60]);
-    expect(decisions).toEqual(expected.map((row) => overload(startMs, row)));
+    // A queueing service at 4x its capacity from the first second (100 requests a tick is
+    // capacity, ratio (admitted / 100)^2): 200 CRITICAL, 100 SHEDDABLE_PLUS, 100 SHEDDABLE a tick.
+    // Every step lowers CRITICAL's ratio, so shedding keeps rising by the whole maxStep (10 %,
+    // the ratio being over 1.5x): SHEDDABLE to 100 % in 10 ticks; SHEDDABLE_PLUS waits until the
+    // last SHEDDABLE step shows in the window (window + tick = 4 s), then fills to its 90 % cap;
+    // CRITICAL waits the same, then reaches its 50 % cap. Every class at its cap still leaves
+    // 110 requests (1.21x): the pressure holds there, no more decisions for the last 30 s.
+    const { startMs, run } = setup();
+    const decisions = run(60, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
+    const ratios = [
+      16, 15.95931, 15.21, 14.44, 13.599554, 12.96, 12.25, 11.56, 10.89, 10.24, 9, 8.935419, 8.41, 7.768044,
+      7.29, 6.753181, 6.233955, 5.754651, 5.29, 4.41, 4.41, 3.61, 2.89, 2.247856,
+    ];
+    const samples = [200, ...Array.from({ length: 19 }, () => 400), 380, 340, 300, 260];
+    const rows: [Criticality, number][] = [];
+    for (let i = 1; i <= 10; i++) rows.push(['SHEDDABLE', i]);
+    for (let i = 1; i <= 9; i++) rows.push(['SHEDDABLE_PLUS', 13 + i]);
+    for (let i = 1; i <= 5; i++) rows.push(['CRITICAL', 25 + i]);
+    const steps = { SHEDDABLE: 0, SHEDDABLE_PLUS: 0, CRITICAL: 0, CRITICAL_PLUS: 0 };
+    const expected = rows.map(([criticality, second], i): AdmissionDecision => {
+      const from = steps[criticality] / 10;
+      steps[criticality]++;
+      const row = [i + 1, second, criticality, from, steps[criticality] / 10, ratios[i], samples[i]] as const;
+      return overload(startMs, [...row]);
+    });
+    expect(decisions).toEqual(expected);
   });
 
   it('should take a step in proportion to a small overshoot', () => {
     // 1.2x the budget: maxStep x (0.2 / 0.5) = 4 % a tick.
     const { controller, tick } = setup();
-    expect(tick({ CRITICAL: 1.2 })).toEqual([
+    expect(tick({ CRITICAL: 1.2, SHEDDABLE: 0.5 })).toEqual([
       expect.objectContaining({
         criticality: 'SHEDDABLE',
         from: 0,
@@ -52,7 +75,7 @@ describe('AdmissionController under a step overload', () => {
           'SHEDDABLE rejection 0% -> 4%: CRITICAL p95 is 1.2x its budget (target 1x, 30 samples in 3s)',
       }),
     ]);
-    expect(tick({ CRITICAL: 1.2 }).map((d) => [d.from, d.to])).toEqual([[0.04, 0.08]]);
+    expect(tick({ CRITICAL: 1.2, SHEDDABLE: 0.5 }).map((d) => [d.from, d.to])).toEqual([[0.04, 0.08]]);
     expect(controller.probability('SHEDDABLE')).toBe(0.08);
     expect(controller.pressure).toBe(0.08);
   });
@@ -62,20 +85,20 @@ describe('AdmissionController under a step overload', () => {
     // than the target, easing less than the exit ratio.
     // The first two ticks at 1x still see 2x samples in the 3 s window: one more step.
     const { controller, ticks } = setup();
-    expect(ticks(3, { CRITICAL: 2 })).toHaveLength(3);
-    expect(ticks(2, { CRITICAL: 1 }).map((d) => d.to)).toEqual([0.4]);
-    expect(ticks(30, { CRITICAL: 1 })).toEqual([]);
-    expect(ticks(30, { CRITICAL: 0.75 })).toEqual([]);
+    expect(ticks(3, { CRITICAL: 2, SHEDDABLE: 0.5 })).toHaveLength(3);
+    expect(ticks(2, { CRITICAL: 1, SHEDDABLE: 0.5 }).map((d) => d.to)).toEqual([0.4]);
+    expect(ticks(30, { CRITICAL: 1, SHEDDABLE: 0.5 })).toEqual([]);
+    expect(ticks(30, { CRITICAL: 0.75, SHEDDABLE: 0.5 })).toEqual([]);
     expect(controller.pressure).toBe(0.4);
   });
 
-  it('should steer on the worst protected class, not on a class it sheds', () => {
-    // Before anything is shed every class is protected: SHEDDABLE at 5x drives the first step.
-    // From then on SHEDDABLE is shed and no longer drives; CRITICAL_PLUS at 1.6x does.
+  it('should steer on the worst class more important than the one it sheds, never on the shed class', () => {
+    // SHEDDABLE at 5x does not justify shedding SHEDDABLE (review15 F1): CRITICAL_PLUS at 1.6x,
+    // the worst class more important than SHEDDABLE, drives every step; CRITICAL at 0.5x does not.
     const { ticks } = setup();
     const decisions = ticks(2, { SHEDDABLE: 5, CRITICAL: 0.5, CRITICAL_PLUS: 1.6 });
     expect(decisions.map((d) => [d.criticality, d.to, d.evidence?.criticality, d.evidence?.ratio])).toEqual([
-      ['SHEDDABLE', 0.1, 'SHEDDABLE', 5],
+      ['SHEDDABLE', 0.1, 'CRITICAL_PLUS', 1.6],
       ['SHEDDABLE', 0.2, 'CRITICAL_PLUS', 1.6],
     ]);
   });

@@ -10,14 +10,16 @@ describe('AdmissionController with low traffic', () => {
   it('should decide nothing with fewer than minSamples in the window, whatever the ratio', () => {
     // 9 samples a second: 18 in the 3 s window, under the 20 needed, for 5 minutes at 10x.
     const { tick } = setup();
-    for (let i = 0; i < 300; i++) expect(tick({ CRITICAL: 10 }, 'NONE', 9)).toEqual([]);
+    for (let i = 0; i < 300; i++) expect(tick({ CRITICAL: 10, SHEDDABLE: 0.5 }, 'NONE', 9)).toEqual([]);
   });
 
   it('should move at exactly minSamples, not one below', () => {
     const below = setup({ minSamples: 25 });
-    expect(below.tick({ CRITICAL: 2 }, 'NONE', 24)).toEqual([]);
+    expect(below.tick({ CRITICAL: 2, SHEDDABLE: 0.5 }, 'NONE', 24)).toEqual([]);
     const at = setup({ minSamples: 25 });
-    expect(at.tick({ CRITICAL: 2 }, 'NONE', 25).map((d) => d.evidence?.samples)).toEqual([25]);
+    expect(at.tick({ CRITICAL: 2, SHEDDABLE: 0.5 }, 'NONE', 25).map((d) => d.evidence?.samples)).toEqual([
+      25,
+    ]);
   });
 
   it('should drop NaN, negative and infinite ratios and end times outside the window, without throwing', () => {
@@ -41,8 +43,12 @@ describe('AdmissionController with low traffic', () => {
       controller.record('CRITICAL', 5, clock.now() - 2999);
       controller.record('CRITICAL', 5, clock.now() + 1000);
     }
-    expect(tick().map((d) => d.evidence)).toEqual([
-      { criticality: 'CRITICAL', percentile: 'p95', ratio: 5, thresholdRatio: 1, samples: 20 },
+    // All traffic is CRITICAL: the empty SHEDDABLE and SHEDDABLE_PLUS go to their caps at once.
+    const evidence = { criticality: 'CRITICAL', percentile: 'p95', ratio: 5, thresholdRatio: 1, samples: 20 };
+    expect(tick().map((d) => [d.criticality, d.to, d.evidence])).toEqual([
+      ['SHEDDABLE', 1, evidence],
+      ['SHEDDABLE_PLUS', 0.9, evidence],
+      ['CRITICAL', 0.1, evidence],
     ]);
   });
 });
@@ -59,11 +65,11 @@ describe('AdmissionController publication', () => {
     const unsubscribeListener = controller.subscribe((d) => heard.push(d.seq));
     subscribe(ADMISSION_DECISION_CHANNEL, onMessage);
     try {
-      const decisions = tick({ CRITICAL: 2 }, 'SEVERE');
+      const decisions = tick({ CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE');
       expect(heard).toEqual([1, 2]);
       expect(published).toEqual(decisions);
       unsubscribeListener();
-      tick({ CRITICAL: 2 }, 'SEVERE');
+      tick({ CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE');
       expect(heard).toEqual([1, 2]);
       expect(published.map((d) => d.seq)).toEqual([1, 2, 3]);
     } finally {
@@ -80,43 +86,49 @@ describe('AdmissionController publication', () => {
       namespace: 'shop',
       auditLogSize: 2,
     });
-    for (let second = 0; second < 3; second++) {
-      for (let i = 0; i < 30; i++) controller.record('CRITICAL', 2, clock.now());
-      clock.advance(1000);
-      controller.observe('NONE');
+    // SEVERE floors SHEDDABLE, MODERATE releases it (seq 1, 2); back at SEVERE with CRITICAL at 2x
+    // the floor comes back and the first overload step sheds SHEDDABLE_PLUS (seq 3, 4).
+    clock.advance(1000);
+    controller.observe('SEVERE');
+    clock.advance(1000);
+    controller.observe('MODERATE');
+    for (let i = 0; i < 30; i++) {
+      controller.record('CRITICAL', 2, clock.now());
+      controller.record('SHEDDABLE_PLUS', 0.5, clock.now());
     }
-    // A second later: SEVERE floors SHEDDABLE, and the window (second 2's samples) still overloads.
     clock.advance(1000);
     controller.observe('SEVERE');
     const log = controller.auditLog;
     expect([log.size, log.capacity]).toEqual([2, 2]);
-    expect(log.toJSON().map((d) => d.seq)).toEqual([4, 5]);
+    expect(log.toJSON().map((d) => d.seq)).toEqual([3, 4]);
     expect(controller.state().lastDecision).toBe(log.entries()[1]);
     expect(log.toCSV()).toBe(
       [
         'seq,at,namespace,service,criticality,from,to,reason,level,message,signal_criticality,percentile,ratio,threshold_ratio,samples',
-        '4,2026-11-30T12:00:04.000Z,shop,checkout,SHEDDABLE,0.3,1,degradation-level,SEVERE,"SHEDDABLE rejection 30% -> 100%: degradation level NONE -> SEVERE (floor 100%, cap 100%)",,,,,',
-        '5,2026-11-30T12:00:04.000Z,shop,checkout,SHEDDABLE_PLUS,0,0.1,overload,SEVERE,"SHEDDABLE_PLUS rejection 0% -> 10%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30',
+        '3,2026-11-30T12:00:03.000Z,shop,checkout,SHEDDABLE,0,1,degradation-level,SEVERE,"SHEDDABLE rejection 0% -> 100%: degradation level MODERATE -> SEVERE (floor 100%, cap 100%)",,,,,',
+        '4,2026-11-30T12:00:03.000Z,shop,checkout,SHEDDABLE_PLUS,0,0.1,overload,SEVERE,"SHEDDABLE_PLUS rejection 0% -> 10%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30',
         '',
       ].join('\r\n'),
     );
   });
 
   it('should state every class with the pressure', () => {
-    const { controller, ticks } = setup();
-    ticks(12, { CRITICAL: 2 });
+    // The 4x queueing overload of overload.test.ts: SHEDDABLE 100 % after 10 s, SHEDDABLE_PLUS
+    // from second 14 (once the last SHEDDABLE step shows): 30 % at second 16.
+    const { controller, run } = setup();
+    run(16, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     const { lastDecision, ...state } = controller.state();
-    expect(lastDecision?.seq).toBe(12);
+    expect(lastDecision?.seq).toBe(13);
     expect(state).toEqual({
       namespace: '',
       service: 'checkout',
       enabled: true,
-      pressure: 1.2,
+      pressure: 1.3,
       classes: {
         CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
         CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
         SHEDDABLE_PLUS: {
-          probability: 0.2,
+          probability: 0.3,
           maxProbability: 0.9,
           minProbability: 0,
           admitted: 0,

@@ -8,8 +8,8 @@ describe('AdmissionController recovery', () => {
     // (under the 0.75x exit ratio); 5 s later (second 10) shedding eases by 10 % a tick until it
     // is gone; then nothing moves.
     const { startMs, ticks, brief } = setup();
-    ticks(3, { CRITICAL: 2 });
-    const decisions = ticks(30, { CRITICAL: 0.5 });
+    ticks(3, { CRITICAL: 2, SHEDDABLE: 0.5 });
+    const decisions = ticks(30, { CRITICAL: 0.5, SHEDDABLE: 0.5 });
     expect(brief(decisions)).toEqual([
       [4, 'SHEDDABLE', 0.3, 0.4, 'overload'],
       [10, 'SHEDDABLE', 0.4, 0.3, 'recovery'],
@@ -44,16 +44,18 @@ describe('AdmissionController recovery', () => {
     // the timer restarts at second 9, the first good window again, so easing comes at second 14
     // instead of 10.
     const { ticks, tick, brief } = setup();
-    ticks(3, { CRITICAL: 2 });
-    expect(brief(ticks(3, { CRITICAL: 0.5 }))).toEqual([[4, 'SHEDDABLE', 0.3, 0.4, 'overload']]);
-    expect(tick({ CRITICAL: 0.9 })).toEqual([]);
-    expect(ticks(6, { CRITICAL: 0.5 })).toEqual([]);
-    expect(brief(tick({ CRITICAL: 0.5 }))).toEqual([[14, 'SHEDDABLE', 0.4, 0.3, 'recovery']]);
+    ticks(3, { CRITICAL: 2, SHEDDABLE: 0.5 });
+    expect(brief(ticks(3, { CRITICAL: 0.5, SHEDDABLE: 0.5 }))).toEqual([
+      [4, 'SHEDDABLE', 0.3, 0.4, 'overload'],
+    ]);
+    expect(tick({ CRITICAL: 0.9, SHEDDABLE: 0.5 })).toEqual([]);
+    expect(ticks(6, { CRITICAL: 0.5, SHEDDABLE: 0.5 })).toEqual([]);
+    expect(brief(tick({ CRITICAL: 0.5, SHEDDABLE: 0.5 }))).toEqual([[14, 'SHEDDABLE', 0.4, 0.3, 'recovery']]);
   });
 
   it('should ease when traffic stops, with a message saying there is no signal', () => {
     const { ticks, brief } = setup();
-    ticks(3, { CRITICAL: 2 });
+    ticks(3, { CRITICAL: 2, SHEDDABLE: 0.5 });
     // Second 4 still holds second 3's samples (40 %); from second 5 the window is empty.
     const decisions = ticks(20);
     expect(brief(decisions)).toEqual([
@@ -70,18 +72,19 @@ describe('AdmissionController recovery', () => {
   });
 
   it('should ease from the top class down, one step per tick', () => {
-    // 13 ticks at 2x: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %; the 14th still sees 2x: 40 %. Good
-    // windows from second 15: from second 20 the top class eases first, then SHEDDABLE.
-    const { ticks, brief } = setup();
-    ticks(13, { CRITICAL: 2 });
+    // The 4x queueing overload of overload.test.ts for 16 s: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %;
+    // the 17th still sees the overload: 40 %. Good windows from second 18: from second 23 the top
+    // class eases first, then SHEDDABLE.
+    const { run, ticks, brief } = setup();
+    run(16, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     const sheddable = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
-    expect(brief(ticks(30, { CRITICAL: 0.2 }))).toEqual([
-      [14, 'SHEDDABLE_PLUS', 0.3, 0.4, 'overload'],
-      [20, 'SHEDDABLE_PLUS', 0.4, 0.3, 'recovery'],
-      [21, 'SHEDDABLE_PLUS', 0.3, 0.2, 'recovery'],
-      [22, 'SHEDDABLE_PLUS', 0.2, 0.1, 'recovery'],
-      [23, 'SHEDDABLE_PLUS', 0.1, 0, 'recovery'],
-      ...sheddable.map((p, i) => [24 + i, 'SHEDDABLE', p, Math.round(p * 10 - 1) / 10, 'recovery']),
+    expect(brief(ticks(30, { CRITICAL: 0.2, SHEDDABLE_PLUS: 0.5, SHEDDABLE: 0.5 }))).toEqual([
+      [17, 'SHEDDABLE_PLUS', 0.3, 0.4, 'overload'],
+      [23, 'SHEDDABLE_PLUS', 0.4, 0.3, 'recovery'],
+      [24, 'SHEDDABLE_PLUS', 0.3, 0.2, 'recovery'],
+      [25, 'SHEDDABLE_PLUS', 0.2, 0.1, 'recovery'],
+      [26, 'SHEDDABLE_PLUS', 0.1, 0, 'recovery'],
+      ...sheddable.map((p, i) => [27 + i, 'SHEDDABLE', p, Math.round(p * 10 - 1) / 10, 'recovery']),
     ]);
   });
 });

@@ -53,5 +53,44 @@ export function setup(admission: AdmissionInput = {}, random?: () => number) {
   /** `[second, class, from, to, reason]` of each decision, for sequences. */
   const brief = (decisions: readonly AdmissionDecision[]) =>
     decisions.map((d) => [secondsOf(d), d.criticality, d.from, d.to, d.reason]);
-  return { clock, config, controller, startMs, feed, tick, ticks, brief };
+  const harness = { clock, config, controller, startMs, feed, tick, ticks, brief };
+  /**
+   * `count` ticks of the {@link queueingPlant} at `level`: each tick the classes offer `offered`
+   * requests, the admitted ones take `(admitted / capacity)^2` of their budget; the decisions taken.
+   */
+  const run = (count: number, offered: Offered, level: DegradationLevel = 'NONE', capacity = 100) => {
+    const decisions: AdmissionDecision[] = [];
+    for (let i = 0; i < count; i++) {
+      queueingPlant(harness, offered, capacity);
+      clock.advance(TICK_MS);
+      decisions.push(...controller.observe(level));
+    }
+    return decisions;
+  };
+  return { ...harness, run };
+}
+
+/** Requests offered per tick, per class. */
+export type Offered = Partial<Record<Criticality, number>>;
+
+/**
+ * A service behind a queue, for closed-loop tests: each tick every class offers its requests, the
+ * controller's probabilities turn them away (deterministically: `offered x (1 - p)`, rounded), and
+ * every admitted request takes `(admitted / capacity)^2` of its budget, so the ratio is 1 exactly
+ * at capacity (as the shedding bench measures capacity: where p95 reaches the budget) and grows
+ * with the admitted load: shedding helps. Returns the ratio of the tick.
+ */
+export function queueingPlant(
+  harness: Pick<ReturnType<typeof setup>, 'controller' | 'feed'>,
+  offered: Offered,
+  capacityPerTick: number,
+): number {
+  const { controller, feed } = harness;
+  const admitted = Object.entries(offered).map(([criticality, count]) => {
+    const p = controller.probability(criticality as Criticality);
+    return [criticality as Criticality, Math.round(count * (1 - p))] as const;
+  });
+  const ratio = Math.round((admitted.reduce((sum, [, n]) => sum + n, 0) / capacityPerTick) ** 2 * 1e3) / 1e3;
+  for (const [criticality, count] of admitted) feed({ [criticality]: ratio }, count);
+  return ratio;
 }

@@ -31,31 +31,34 @@ function restoredFrom(source: ReturnType<typeof setup>, config = source.config) 
 describe('AdmissionController snapshot and restore', () => {
   it('should ease at the same ticks with the same decisions after a restore mid-sustain', () => {
     const original = setup();
-    original.ticks(12, { CRITICAL: 2 }); // SHEDDABLE 100 %, SHEDDABLE_PLUS 20 %
-    original.ticks(4, { CRITICAL: 0.5 }); // one more step from the mixed window, then 2 s of the 5 s sustain
+    // The 4x queueing overload of overload.test.ts for 16 s: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %;
+    // then CRITICAL at 0.5x: the window of second 17 still holds second 16's overload (one more
+    // step, SHEDDABLE_PLUS 40 %), then 1 s of the 5 s sustain.
+    original.run(16, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
+    original.ticks(3, { CRITICAL: 0.5, SHEDDABLE: 0.5 });
     const snapshot = original.controller.snapshot();
     expect({ ...snapshot, decisions: snapshot.decisions.length }).toEqual({
       version: 1,
       namespace: '',
       service: 'checkout',
       level: 'NONE',
-      pressure: 1.3,
-      improvedSinceMs: original.startMs + 14_000,
-      seq: 13,
-      decisions: 13,
+      pressure: 1.4,
+      improvedSinceMs: original.startMs + 18_000,
+      seq: 14,
+      decisions: 14,
     });
     const restored = restoredFrom(original);
     // The restored windows start empty: from the second tick on they hold the same samples, and
     // the first easing step comes after that.
     expect(restored.controller.state()).toEqual(original.controller.state());
-    expect(restored.ticks(30, 0.5)).toEqual(original.ticks(30, { CRITICAL: 0.5 }));
+    expect(restored.ticks(30, 0.5)).toEqual(original.ticks(30, { CRITICAL: 0.5, SHEDDABLE: 0.5 }));
     expect(restored.controller.auditLog.entries()).toEqual(original.controller.auditLog.entries());
     expect(restored.controller.pressure).toBe(0);
   });
 
   it('should cut a restored pressure to the caps in force, and drop it when admission is disabled', () => {
     const original = setup();
-    original.ticks(24, { CRITICAL: 2 });
+    original.run(40, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 }); // every class at its cap
     expect(original.controller.pressure).toBe(2.4);
     const lower = admissionConfig({ maxRejection: { CRITICAL: '10%' } });
     expect(restoredFrom(original, lower).controller.pressure).toBe(2);
@@ -65,8 +68,8 @@ describe('AdmissionController snapshot and restore', () => {
 
   it('should take a recovery start after now as now', () => {
     const original = setup();
-    original.ticks(3, { CRITICAL: 2 });
-    original.ticks(3, { CRITICAL: 0.5 });
+    original.ticks(3, { CRITICAL: 2, SHEDDABLE: 0.5 });
+    original.ticks(3, { CRITICAL: 0.5, SHEDDABLE: 0.5 });
     const snapshot = { ...original.controller.snapshot(), improvedSinceMs: original.clock.now() + 3_600_000 };
     const clock = new ManualClock(original.clock.now());
     const controller = new AdmissionController({ config: original.config, clock });
@@ -117,7 +120,10 @@ describe('AdmissionController snapshot and restore', () => {
     const agent = new Agent({ config: configOf(), clock, loadSampler: new ScriptedLoad() });
     const admission = agent.admission('checkout', 'shop');
     for (let s = 0; s < 3; s++) {
-      for (let i = 0; i < 30; i++) admission.record('CRITICAL', 2, clock.now());
+      for (let i = 0; i < 30; i++) {
+        admission.record('CRITICAL', 2, clock.now());
+        admission.record('SHEDDABLE', 0.5, clock.now());
+      }
       clock.advance(1000);
       agent.tick();
     }

@@ -16,25 +16,26 @@ describe('AdmissionController tick cost (review15 F7)', () => {
     expect(reads).not.toHaveBeenCalled();
     clock.advance(3000); // they leave the window
     // 30 healthy CRITICAL samples: CRITICAL is read, and nothing moves.
-    expect(tick({ CRITICAL: 0.5 })).toEqual([]);
+    expect(tick({ CRITICAL: 0.5, SHEDDABLE: 0.5 })).toEqual([]);
     expect(reads.mock.calls.map(([criticality]) => criticality)).toEqual(['CRITICAL']);
     // No pressure and no new sample: the next ticks skip the law entirely.
     reads.mockClear();
     expect(ticks(5)).toEqual([]);
     expect(reads).not.toHaveBeenCalled();
-    // Samples arrive: the law runs again (the earlier ones have left the window).
+    // Samples arrive: the law runs again (the earlier ones have left the window). SHEDDABLE, the
+    // class the next step would shed, judges nothing (review15 F1): only CRITICAL is read, once.
     expect(tick({ SHEDDABLE: 0.5, CRITICAL: 0.5 }, 'NONE', 20)).toEqual([]);
-    expect(reads.mock.calls.map(([criticality]) => criticality)).toEqual(['CRITICAL', 'SHEDDABLE']);
+    expect(reads.mock.calls.map(([criticality]) => criticality)).toEqual(['CRITICAL']);
     reads.mockClear();
     expect(tick({ SHEDDABLE: 0.5 }, 'NONE', 1)).toEqual([]);
-    expect(reads.mock.calls.map(([criticality]) => criticality)).toEqual(['CRITICAL', 'SHEDDABLE']);
+    expect(reads.mock.calls.map(([criticality]) => criticality)).toEqual(['CRITICAL']);
   });
 
   it('should keep running on a shedding controller without new samples (it must ease)', () => {
     // The 2x samples stay in the 3 s window one more tick (one more step), then no class has
     // minSamples: after recovery.sustain the pressure eases although no sample arrives.
     const { ticks, controller } = setup();
-    expect(ticks(2, { CRITICAL: 2 }).map((d) => d.to)).toEqual([0.1, 0.2]);
+    expect(ticks(2, { CRITICAL: 2, SHEDDABLE: 0.5 }).map((d) => d.to)).toEqual([0.1, 0.2]);
     const easing = ticks(12);
     expect(easing.map((d) => [d.reason, d.to])).toEqual([
       ['overload', 0.3],

@@ -28,12 +28,18 @@ function scripted(...values: number[]) {
   return () => values[Math.min(next++, values.length - 1)] as number;
 }
 
-/** Three ticks of CRITICAL traffic at 3x its budget: SHEDDABLE rises by maxStep (10 %) per tick. */
+/**
+ * `ticks` ticks of CRITICAL traffic at 3x its budget next to SHEDDABLE traffic within it:
+ * SHEDDABLE rises by maxStep (10 %) per tick.
+ */
 function overload(agent: Agent, clock: ManualClock, ticks: number) {
   const admission = agent.admission('checkout', 'payments');
   for (let tick = 0; tick < ticks; tick++) {
     clock.advance(1000);
-    for (let i = 0; i < 20; i++) admission.record('CRITICAL', 3, clock.now() - i);
+    for (let i = 0; i < 20; i++) {
+      admission.record('CRITICAL', 3, clock.now() - i);
+      admission.record('SHEDDABLE', 0.5, clock.now() - i);
+    }
     agent.tick();
   }
 }
