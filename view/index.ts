@@ -1,7 +1,8 @@
-// Public face of view/: the live view's data (history rings, model, stream, node:http handler) and
-// the bearer tokens, stream quota and SSE framing it shares with the decision API.
+// Public face of view/: the live view's data (history rings, model, stream, node:http handler), its page
+// (static files) and the bearer tokens, stream quota and SSE framing it shares with the decision API.
 export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts';
 export { formatSseComment, formatSseEvent } from './sse-format.ts';
+export { createStaticFiles, PAGE_ROOT } from './static-files.ts';
 export { StreamQuota } from './stream-quota.ts';
 export { type Principal, TokenAuth } from './token-auth.ts';
 export { isCurrentVerdict, VerdictCache } from './verdict-cache.ts';

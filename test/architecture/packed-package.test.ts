@@ -178,6 +178,34 @@ let project = '';
 let packedFiles: string[] = [];
 const env = { PATH: process.env.PATH ?? '' };
 
+/** A service with the live view on: the page and uPlot come from the installed package, offline. */
+const VIEW_PROGRAM = `
+import { createServer } from 'node:net';
+import { start } from 'headroom-otel';
+const probe = createServer();
+await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+const { port } = probe.address();
+await new Promise((resolve) => probe.close(resolve));
+const headroom = start({ config: { exporters: { prometheus: { enabled: false } }, api: { anonymous: ['read'] },
+  ui: { enabled: true, port } }, env: {} });
+const answers = {};
+for (const path of ['/ui/', '/ui/services/_/checkout', '/ui/app.js', '/ui/vendor/uPlot.iife.min.js', '/ui/vendor/uPlot.min.css']) {
+  // The listener starts in the background: a few refused connections first.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const reply = await fetch('http://127.0.0.1:' + port + path);
+      answers[path] = [reply.status, reply.headers.get('content-type'), (await reply.arrayBuffer()).byteLength > 0];
+      break;
+    } catch (error) {
+      if (attempt === 200) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+await headroom.shutdown();
+console.log(JSON.stringify(answers));
+`;
+
 /** Links `name` from the repository's node_modules into the project's. */
 function linkDependency(name: string): void {
   const target = join(project, 'node_modules', name);
@@ -234,9 +262,17 @@ describe('the packed headroom-otel', () => {
       'package.json',
       'schema',
     ]);
+    // Besides compiled code, dist/ holds the live view's page (view/static, copied by the build).
     expect(
       packedFiles.filter((path) => path.startsWith('dist/') && !/\.(js|d\.ts|js\.map)$/.test(path)),
-    ).toEqual([]);
+    ).toEqual(['dist/view/static/favicon.svg', 'dist/view/static/index.html', 'dist/view/static/style.css']);
+    expect(
+      packedFiles.filter((path) => path.startsWith('dist/view/static/') && path.endsWith('.js')),
+    ).toEqual(
+      ['api', 'app', 'charts', 'dom', 'format', 'overview', 'service-page', 'sse', 'store', 'widgets'].map(
+        (name) => `dist/view/static/${name}.js`,
+      ),
+    );
     expect(
       packedFiles.filter((path) => /\.test\.|^dist\/(test|bench|fuzz|scripts|examples)\//.test(path)),
     ).toEqual([]);
@@ -305,6 +341,21 @@ describe('the packed headroom-otel', () => {
     expect(
       loaded.builtins.filter((name) => ['node:sqlite', 'node:http2', 'node:net'].includes(name)),
     ).toEqual([]);
+  }, 60_000);
+
+  it('should serve the live view page and uPlot from the installed package', async () => {
+    writeFileSync(join(project, 'view.mjs'), VIEW_PROGRAM);
+    const result = await runNode([join(project, 'view.mjs')], { env, timeoutMs: 30_000 });
+    expect(result.code).toBe(0);
+    const html = 'text/html; charset=utf-8';
+    const js = 'text/javascript; charset=utf-8';
+    expect(JSON.parse(result.stdout)).toEqual({
+      '/ui/': [200, html, true],
+      '/ui/services/_/checkout': [200, html, true],
+      '/ui/app.js': [200, js, true],
+      '/ui/vendor/uPlot.iife.min.js': [200, js, true],
+      '/ui/vendor/uPlot.min.css': [200, 'text/css; charset=utf-8', true],
+    });
   }, 60_000);
 
   it('should run its CLI: headroom validate on the defaults', async () => {

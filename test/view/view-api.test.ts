@@ -257,10 +257,9 @@ describe('GET /api/v1/view', () => {
     expect((await view.get('/api/v1/view/stream')).status).toBe(401);
   });
 
-  it('should answer 404 as the decision API words it for other paths and methods, and for /ui without a page', async () => {
+  it('should answer 404 as the decision API words it for other paths and methods', async () => {
     view = await startSeededView();
     for (const [method, path] of [
-      ['GET', '/ui/'],
       ['GET', '/api/v1/views'],
       ['POST', '/api/v1/view'],
     ] as const) {
@@ -270,6 +269,17 @@ describe('GET /api/v1/view', () => {
         body: { error: { code: 'not_found', message: `no route ${method} ${path}` } },
       });
     }
+  });
+
+  it('should serve the page under /ui/ and answer 404 for a file it does not have', async () => {
+    view = await startSeededView();
+    const page = await fetch(`${view.url}/ui/services/shop/checkout`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const missing = await fetch(`${view.url}/ui/nothing.js`);
+    expect({ status: missing.status, body: await missing.json() }).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'no page file /ui/nothing.js' } },
+    });
   });
 
   it('should keep no history before the first tick and an empty list of services', async () => {
