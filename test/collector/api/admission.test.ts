@@ -4,38 +4,22 @@
  * timeouts (small here so the tests are quick), live streams untouched by those timeouts, and
  * token changes taking effect on reconfigure.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { postHead, type RawResponse, rawConnect } from '../../helpers/raw-http.ts';
-import { DEFAULT_API, openStream, startTestApi, TOKENS } from './setup.ts';
+import { apiPerTest, DEFAULT_API, TOKENS } from './setup.ts';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const STREAM = '/api/v1/decisions/stream';
 
-let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
-const streams: Awaited<ReturnType<typeof openStream>>[] = [];
-
-async function start(api: object, keepaliveMs?: number) {
-  current = await startTestApi({ ...DEFAULT_API, ...api }, keepaliveMs);
-  return current;
-}
-
-async function open(token: string) {
-  const stream = await openStream(`${current?.server.url}${STREAM}`, auth(token));
-  streams.push(stream);
-  return stream;
-}
+const testApi = apiPerTest();
+const start = (api: object, keepaliveMs?: number) => testApi.start({ ...DEFAULT_API, ...api }, keepaliveMs);
+const open = (token: string) => testApi.stream(STREAM, auth(token));
 
 /** Status, Retry-After and body of a stream request that is expected to be refused. */
 async function refusedStream(token?: string) {
-  const reply = await current?.request(STREAM, token === undefined ? {} : { token });
+  const reply = await testApi.current?.request(STREAM, token === undefined ? {} : { token });
   return { status: reply?.status, retryAfter: reply?.headers.get('retry-after'), body: reply?.body };
 }
-
-afterEach(async () => {
-  for (const stream of streams.splice(0)) await stream.close();
-  await current?.server.close();
-  current = undefined;
-});
 
 function withoutDate(response: RawResponse) {
   const { date: _date, ...headers } = response.headers;
@@ -101,8 +85,7 @@ describe('decision stream caps', () => {
 
   it('should count anonymous access as one caller', async () => {
     await start({ anonymous: ['read'], maxStreamsPerToken: 1 });
-    const first = await openStream(`${current?.server.url}${STREAM}`);
-    streams.push(first);
+    const first = await testApi.stream(STREAM);
     expect(first.response.status).toBe(200);
     expect(await refusedStream()).toEqual({
       status: 429,
@@ -198,8 +181,7 @@ describe('token changes at reconfigure', () => {
 
   it('should end the streams of a token whose scopes changed, and of anonymous access once it loses read', async () => {
     const { server, agent } = await start({ anonymous: ['read'] });
-    const anonymous = await openStream(`${current?.server.url}${STREAM}`);
-    streams.push(anonymous);
+    const anonymous = await testApi.stream(STREAM);
     const reader = await open(TOKENS.reader);
     const tokens = (DEFAULT_API.tokens ?? []).map((token) =>
       token.name === 'reader' ? { ...token, scopes: ['override' as const] } : token,

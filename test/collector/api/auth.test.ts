@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TokenAuth } from '../../../view/token-auth.ts';
-import { DEFAULT_API, startTestApi, TOKENS } from './setup.ts';
+import { apiPerTest, DEFAULT_API, TOKENS } from './setup.ts';
 
-let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
-async function start(api = DEFAULT_API) {
-  current = await startTestApi(api);
-  return current;
-}
-afterEach(async () => {
-  await current?.server.close();
-  current = undefined;
-});
+const testApi = apiPerTest();
+const start = (api = DEFAULT_API) => testApi.start(api);
 
 const REALM = 'Bearer realm="headroom"';
 const pin = { method: 'PUT', body: { level: 'SEVERE', reason: 'incident 7' } };

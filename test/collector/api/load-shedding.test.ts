@@ -3,26 +3,16 @@
  * on the same paths and behind the same tokens as its degradation, and admission events on the
  * decision stream. Real server on 127.0.0.1:0, whole bodies.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_API, openStream, startTestApi, TOKENS } from './setup.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { apiPerTest, DEFAULT_API, type startTestApi, TOKENS } from './setup.ts';
 
 const T0 = 1_700_000_000_000;
 const PAYMENTS = '/api/v1/namespaces/payments/services/checkout';
 const SEARCH = '/api/v1/namespaces/search/services/search';
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
-let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
-const streams: Awaited<ReturnType<typeof openStream>>[] = [];
-afterEach(async () => {
-  for (const stream of streams.splice(0)) await stream.close();
-  await current?.server.close();
-  current = undefined;
-});
-
-async function start() {
-  current = await startTestApi(DEFAULT_API);
-  return current;
-}
+const api = apiPerTest();
+const start = () => api.start(DEFAULT_API);
 
 const idle = (admitted = 0, rejected = 0) => ({ probability: 0, minProbability: 0, admitted, rejected });
 
@@ -161,11 +151,10 @@ describe('admission on the decision stream', () => {
   it("should follow each state with the service's admission-state, and each admission decision with the new state", async () => {
     const context = await start();
     const { agent } = context;
-    const stream = await openStream(
-      `${context.server.url}/api/v1/decisions/stream?namespace=payments&service=checkout`,
+    const stream = await api.stream(
+      '/api/v1/decisions/stream?namespace=payments&service=checkout',
       auth(TOKENS.reader),
     );
-    streams.push(stream);
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     const degradation = agent.degradation('checkout', 'payments').override('SEVERE', 'incident 15');
     agent.tick();
@@ -212,12 +201,11 @@ describe('admission on the decision stream', () => {
   });
 
   it('should answer a named service the agent does not know with an unknown admission-state at 0', async () => {
-    const { agent, server } = await start();
-    const stream = await openStream(
-      `${server.url}/api/v1/decisions/stream?namespace=payments&service=refunds`,
+    const { agent } = await start();
+    const stream = await api.stream(
+      '/api/v1/decisions/stream?namespace=payments&service=refunds',
       auth(TOKENS.reader),
     );
-    streams.push(stream);
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed()[2]).toEqual([
       'admission-state',
@@ -238,9 +226,8 @@ describe('admission on the decision stream', () => {
 
   it("should keep another namespace's admission decisions out of a bound token's stream", async () => {
     const context = await start();
-    const { agent, server } = context;
-    const stream = await openStream(`${server.url}/api/v1/decisions/stream`, auth(TOKENS.paymentsOps));
-    streams.push(stream);
+    const { agent } = context;
+    const stream = await api.stream('/api/v1/decisions/stream', auth(TOKENS.paymentsOps));
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     agent.admission('search', 'search');
     agent.degradation('search', 'search').override('SEVERE', 'hidden');

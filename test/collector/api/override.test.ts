@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApi, TOKENS } from './setup.ts';
+import { describe, expect, it } from 'vitest';
+import { apiPerTest, TOKENS } from './setup.ts';
 
 const T0 = 1_700_000_000_000;
 const SEVERE_FEATURES = ['recommendations', 'personalization', 'search_suggestions', 'analytics_events'];
 const token = TOKENS.admin;
 const path = '/api/v1/namespaces/payments/services/checkout/override';
 
-let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
-async function start() {
-  current = await startTestApi();
-  return current;
-}
-afterEach(async () => {
-  await current?.server.close();
-  current = undefined;
-});
+const api = apiPerTest();
+const start = () => api.start();
 
 describe('PUT /api/v1/services/:service/override', () => {
   it('should pin the level, answer the decision and state, and show it in the audit log with the reason', async () => {

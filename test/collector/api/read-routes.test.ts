@@ -1,18 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { recordTraffic, startTestApi, TOKENS } from './setup.ts';
+import { describe, expect, it } from 'vitest';
+import { apiPerTest, recordTraffic, TOKENS } from './setup.ts';
 
 const T0 = 1_700_000_000_000;
 const MODERATE_FEATURES = ['recommendations', 'personalization', 'search_suggestions'];
 
-let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
-async function start() {
-  current = await startTestApi();
-  return current;
-}
-afterEach(async () => {
-  await current?.server.close();
-  current = undefined;
-});
+const api = apiPerTest();
+const start = () => api.start();
 
 const flat = (ms: number) => ({ p50: ms, p90: ms, p95: ms, p99: ms, 'p99.9': ms });
 
@@ -202,7 +195,7 @@ describe('decision API read routes', () => {
   });
 
   it('should never return more decisions than api.historySize', async () => {
-    current = await startTestApi({ port: 0, anonymous: ['read'], historySize: 2 });
+    const current = await api.start({ port: 0, anonymous: ['read'], historySize: 2 });
     const manager = current.agent.degradation('checkout', 'payments');
     for (const level of ['MINIMAL', 'SEVERE', 'NONE'] as const) manager.override(level, 'x');
     const { body } = await current.request(

@@ -1,5 +1,6 @@
 /** A decision API on 127.0.0.1:0 over a small agent: `checkout` (namespace payments) and `search` (namespace search). */
 
+import { afterEach } from 'vitest';
 import { type DecisionApi, startDecisionApi } from '../../../collector/api/index.ts';
 import { ServiceDirectory } from '../../../collector/service-directory.ts';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
@@ -127,5 +128,40 @@ export async function openStream(url: string, headers: Record<string, string> = 
       await done;
     },
     done,
+  };
+}
+
+type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+type TestStream = Awaited<ReturnType<typeof openStream>>;
+
+/**
+ * One test's API and the streams opened on it, all closed after each test. Call once at a test
+ * file's top level: it registers the `afterEach`.
+ */
+export function apiPerTest() {
+  let current: TestApi | undefined;
+  const streams: TestStream[] = [];
+  afterEach(async () => {
+    for (const stream of streams.splice(0)) await stream.close();
+    await current?.server.close();
+    current = undefined;
+  });
+  return {
+    /** Starts the test's API (see {@link startTestApi}). */
+    async start(api: ApiInput = DEFAULT_API, keepaliveMs?: number): Promise<TestApi> {
+      current = await startTestApi(api, keepaliveMs);
+      return current;
+    },
+    /** Opens an SSE stream at `path` of the test's API, closed after the test. */
+    async stream(path: string, headers: Record<string, string> = {}): Promise<TestStream> {
+      if (current === undefined) throw new Error('start the API first');
+      const stream = await openStream(`${current.server.url}${path}`, headers);
+      streams.push(stream);
+      return stream;
+    },
+    /** The API started in this test, if any. */
+    get current(): TestApi | undefined {
+      return current;
+    },
   };
 }

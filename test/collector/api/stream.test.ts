@@ -1,25 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_API, openStream, startTestApi, TOKENS } from './setup.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { apiPerTest, DEFAULT_API, TOKENS } from './setup.ts';
 
 const T0 = 1_700_000_000_000;
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
-let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
-const streams: Awaited<ReturnType<typeof openStream>>[] = [];
-async function start(keepaliveMs?: number) {
-  current = await startTestApi(DEFAULT_API, keepaliveMs);
-  return current;
-}
-async function open(path: string, headers: Record<string, string>) {
-  const stream = await openStream(`${current?.server.url}${path}`, headers);
-  streams.push(stream);
-  return stream;
-}
-afterEach(async () => {
-  for (const stream of streams.splice(0)) await stream.close();
-  await current?.server.close();
-  current = undefined;
-});
+const api = apiPerTest();
+const start = (keepaliveMs?: number) => api.start(DEFAULT_API, keepaliveMs);
+const open = api.stream;
 
 /** The `admission-state` of a service at NONE with nothing judged (issue 15). */
 const admission = (service: string, namespace: string, instanceId: string) => ({

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { recordMany } from '../../helpers/agent.ts';
-import { DEFAULT_API, openStream, startTestApi, TOKENS } from './setup.ts';
+import { apiPerTest, DEFAULT_API, TOKENS } from './setup.ts';
 
 /**
  * Two services named `checkout`, in namespaces `payments` and `shop`, and one without a namespace:
@@ -15,16 +15,10 @@ const API = {
   ],
 };
 
-let current: Awaited<ReturnType<typeof startTestApi>> | undefined;
-const streams: Awaited<ReturnType<typeof openStream>>[] = [];
-afterEach(async () => {
-  for (const stream of streams.splice(0)) await stream.close();
-  await current?.server.close();
-  current = undefined;
-});
+const api = apiPerTest();
 
 async function start() {
-  current = await startTestApi(API);
+  const current = await api.start(API);
   const { agent, clock, directory } = current;
   directory.note('checkout', 'shop', clock.now());
   directory.note('checkout', '', clock.now());
@@ -152,7 +146,7 @@ describe('decision API: a service is (namespace, name)', () => {
   });
 
   it("should keep another namespace's decisions out of a bound token's streams, whatever it filters on", async () => {
-    const { agent, server } = await start();
+    const { agent } = await start();
     const auth = { authorization: `Bearer ${SHOP_OPS}` };
     const paths = [
       '/api/v1/decisions/stream',
@@ -161,10 +155,9 @@ describe('decision API: a service is (namespace, name)', () => {
       '/api/v1/decisions/stream?namespace=payments&service=checkout',
       '/api/v1/decisions/stream?namespace=&service=checkout',
     ];
-    const opened: Awaited<ReturnType<typeof openStream>>[] = [];
+    const opened: Awaited<ReturnType<typeof api.stream>>[] = [];
     for (const path of paths) {
-      const stream = await openStream(`${server.url}${path}`, auth);
-      streams.push(stream);
+      const stream = await api.stream(path, auth);
       opened.push(stream);
     }
     await vi.waitFor(() => expect(opened[4]!.events).toHaveLength(3));
@@ -228,23 +221,21 @@ describe('decision API: a service is (namespace, name)', () => {
   });
 
   it("should not replay another namespace's history through Last-Event-ID", async () => {
-    const { agent, server } = await start();
+    const { agent } = await start();
     const payments = agent.degradation('checkout', 'payments');
     for (const level of ['MINIMAL', 'SEVERE'] as const) payments.override(level, 'secret reason');
     const headers = { authorization: `Bearer ${SHOP_OPS}`, 'last-event-id': 'payments/checkout:0' };
-    const stream = await openStream(`${server.url}/api/v1/decisions/stream`, headers);
-    streams.push(stream);
+    const stream = await api.stream('/api/v1/decisions/stream', headers);
     await vi.waitFor(() => expect(stream.events).toHaveLength(3));
     expect(stream.parsed().map(([event, id]) => `${event} ${id}`)).toEqual([
       'agent ',
       'state shop/checkout:0',
       'admission-state shop/checkout:0',
     ]);
-    const admin = await openStream(`${server.url}/api/v1/decisions/stream?namespace=payments`, {
+    const admin = await api.stream('/api/v1/decisions/stream?namespace=payments', {
       ...headers,
       authorization: `Bearer ${TOKENS.admin}`,
     });
-    streams.push(admin);
     await vi.waitFor(() => expect(admin.events).toHaveLength(5));
     expect(admin.parsed().map(([event, id]) => `${event} ${id}`)).toEqual([
       'agent ',
