@@ -1,12 +1,14 @@
 // The same small service in node:http, Express and Fastify, for the admission tests: each route
 // answers what the handler sees of its request's class (requestBudget / req.headroom, and the
 // active baggage), so a test asks every framework the same questions.
+
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, propagation } from '@opentelemetry/api';
 import express from 'express';
 import Fastify from 'fastify';
+import { afterEach } from 'vitest';
 import type { HeadroomConfigInput } from '../../config/index.ts';
 import { budgetMiddleware } from '../../instrumentation/http/express.ts';
 import { budgetPlugin } from '../../instrumentation/http/fastify.ts';
@@ -124,4 +126,22 @@ export async function serveClasses(
 /** Fastify reports `http://[::]:port` or `http://127.0.0.1:port`; the client dials IPv4 loopback. */
 function local(address: string): string {
   return `http://127.0.0.1:${new URL(address).port}`;
+}
+
+/**
+ * {@link serveClasses} for one service at a time: each call closes the previous service, and the
+ * last one is closed after each test. Call once at a test file's top level (it registers the
+ * `afterEach`).
+ */
+export function servePerTest(): typeof serveClasses {
+  let served: Served | undefined;
+  afterEach(async () => {
+    await served?.close();
+    served = undefined;
+  });
+  return async (...args) => {
+    await served?.close();
+    served = await serveClasses(...args);
+    return served;
+  };
 }

@@ -5,25 +5,14 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DiagLogLevel, diag, SpanStatusCode } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
 import { budgetListener } from '../../../instrumentation/http/http.ts';
 import type { AdmissionOptions } from '../../../instrumentation/http/request-admission.ts';
-import {
-  CLASS_RULES,
-  FRAMEWORKS,
-  type Framework,
-  type Served,
-  serveClasses,
-} from '../../helpers/class-servers.ts';
+import { CLASS_RULES, FRAMEWORKS, type Framework, servePerTest } from '../../helpers/class-servers.ts';
 import { testHeadroom } from '../../helpers/headroom.ts';
 
-let served: Served | undefined;
-
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
+const serve = servePerTest();
 
 const SHEDDING: HeadroomConfigInput = {
   ...CLASS_RULES,
@@ -47,7 +36,7 @@ async function atSevere(
   const setup = testHeadroom({ ...SHEDDING, ...config }, { random: () => draw });
   setup.headroom.override('SEVERE', 'load test');
   setup.headroom.tick();
-  served = await serveClasses(framework, setup.headroom, options);
+  const served = await serve(framework, setup.headroom, options);
   const replies = [];
   for (const [path, next] of calls) {
     draw = next;

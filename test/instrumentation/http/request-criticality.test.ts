@@ -3,24 +3,13 @@
 // lower, else the baggage (as is from a trusted peer, only lowering CRITICAL from anyone else).
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
 import type { AdmissionOptions } from '../../../instrumentation/http/request-admission.ts';
-import {
-  CLASS_RULES,
-  FRAMEWORKS,
-  type Framework,
-  type Served,
-  serveClasses,
-} from '../../helpers/class-servers.ts';
+import { CLASS_RULES, FRAMEWORKS, type Framework, servePerTest } from '../../helpers/class-servers.ts';
 import { testHeadroom } from '../../helpers/headroom.ts';
 
-let served: Served | undefined;
-
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
+const serve = servePerTest();
 
 type Request = readonly [path: string, baggage?: string, headers?: Record<string, string>];
 
@@ -32,7 +21,7 @@ async function classes(
   host?: string,
 ) {
   const setup = testHeadroom({ ...CLASS_RULES, ...config });
-  served = await serveClasses(framework, setup.headroom, options, host);
+  const served = await serve(framework, setup.headroom, options, host);
   const answers = [];
   for (const [path, baggage, headers] of requests) {
     const response = await fetch(served.base + path, {
@@ -102,7 +91,6 @@ describe.each(FRAMEWORKS)('the class of a request (%s)', (framework) => {
       '::',
     );
     expectClasses(trusted, ['CRITICAL_PLUS']);
-    await served?.close();
     const untrusted = await classes(
       framework,
       { criticality: { trustedPeers: ['10.0.0.0/8', '::1'] } },
