@@ -18,6 +18,7 @@ import {
   alertMetrics,
   clientThrottleMetrics,
   HeadroomMetricProducer,
+  invalidCriticalityMetrics,
   type MetricSource,
   otlpExporterMetrics,
   sloMetrics,
@@ -95,6 +96,7 @@ export function startEmbedded(
   );
   if (traceProcessor) sources.push(otlpExporterMetrics(() => traceProcessor.stats()));
   sources.push(clientThrottleMetrics(headroom, () => headroom.clientThrottles.stats()));
+  sources.push(invalidCriticalityMetrics(headroom, () => headroom.invalidCriticalities()));
   const storePath = storePathOf(config.storage, 'embedded');
   if (storePath !== undefined)
     sources.push(keepEmbeddedState(headroom, config.storage, storePath, alertState));

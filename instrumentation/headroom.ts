@@ -33,6 +33,7 @@ import { traceAdmissionDecisions } from './admission-spans.ts';
 import {
   activeCriticality,
   codeCriticality,
+  invalidBaggageCriticalities,
   withSettledCriticality,
 } from './criticality/active-criticality.ts';
 import { admitSafely } from './criticality/admit.ts';
@@ -87,6 +88,7 @@ export class EmbeddedHeadroom implements Headroom {
   readonly tracer: Tracer;
   /** The client throttles of {@link throttle}, by target (app/ reads their counts for metrics). */
   readonly clientThrottles: ClientThrottles;
+  readonly #judge: HeadroomSpanProcessor;
   readonly #tracker: Tracker;
   readonly #manager: DegradationManager;
   #stopping: Promise<void> | undefined;
@@ -103,6 +105,7 @@ export class EmbeddedHeadroom implements Headroom {
     this.agent = parts.agent;
     this.tracerProvider = parts.tracerProvider;
     this.spanProcessor = parts.spanProcessor;
+    this.#judge = parts.spanProcessor;
     this.tracer = parts.tracer;
     this.spanProcessors = parts.spanProcessors;
     this.#manager = parts.agent.degradation(service, namespace);
@@ -157,6 +160,15 @@ export class EmbeddedHeadroom implements Headroom {
   /** The adaptive throttle of outbound calls to `target`; see {@link Headroom.throttle}. */
   throttle(target: string, options?: ThrottleOptions): Throttle {
     return this.clientThrottles.get(target, options);
+  }
+
+  /**
+   * The `headroom.criticality` values ignored as no class (app/ exports them as
+   * `headroom_criticality_invalid_total`): W3C baggage values this process read, and the spans
+   * this instance judged.
+   */
+  invalidCriticalities(): { readonly baggage: number; readonly span: number } {
+    return { baggage: invalidBaggageCriticalities(), span: this.#judge.invalidCriticalities };
   }
 
   /** Runs `fn` as a tracked operation; see {@link Tracker.track}. */

@@ -10,6 +10,7 @@ export {
   receiverMetrics,
   sloMetrics,
 } from './component-metrics.ts';
+export { invalidCriticalityMetrics } from './criticality-metrics.ts';
 export { HeadroomMetricProducer } from './headroom-metric-producer.ts';
 export { METRICS } from './metric-descriptors.ts';
 export type { FamilyType, MetricFamily } from './metric-sink.ts';

@@ -296,6 +296,10 @@ export const METRICS = Object.freeze({
     'headroom_cluster_samples_dropped_total',
     'Samples the workers dropped, by reason (invalid, late, duration as in headroom_samples_dropped_total; backlog: held longer than a window unshipped).',
   ),
+  criticalityInvalid: metric(
+    'headroom_criticality_invalid_total',
+    "headroom.criticality values that were no class (exact spelling: CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE) and were ignored, by source (baggage: the W3C baggage entry, each time it was read; span: the attribute of a judged span, which then counts in its series' class).",
+  ),
   clientThrottleRequests: metric(
     'headroom_client_throttle_requests_total',
     'Outbound calls attempted through headroom.throttle(target), by target, criticality and outcome (sent; throttled: rejected locally, never sent).',

@@ -68,16 +68,28 @@ export function operationCriticality(
   return resolved.source === 'baggage' ? resolved.criticality : undefined;
 }
 
-let invalidBaggageReported = false;
+let invalidBaggageCount = 0;
 let invalidClassReported = false;
 
-/** Says once per process that a baggage value was ignored (a peer's typo must not flood the log). */
+/**
+ * Counts a baggage value that was ignored, and says the first one once per process (a peer's
+ * typo must not flood the log; the count, exported as
+ * `headroom_criticality_invalid_total{source="baggage"}`, says how often).
+ */
 export function reportInvalidBaggage(value: string): void {
-  if (invalidBaggageReported) return;
-  invalidBaggageReported = true;
+  if (invalidBaggageCount++ > 0) return;
   diag.warn(
     `headroom: ignored the baggage ${CRITICALITY_BAGGAGE_KEY}=${JSON.stringify(truncate(value, 64))}: not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE (exact spelling); said once`,
   );
+}
+
+/**
+ * The `headroom.criticality` baggage values this process ignored as no class, since it started:
+ * each time one was read (a request through the HTTP middleware, an operation or outbound call in
+ * a context carrying it).
+ */
+export function invalidBaggageCriticalities(): number {
+  return invalidBaggageCount;
 }
 
 /**
