@@ -100,13 +100,14 @@ describe('Prometheus scraping the agent', () => {
       .concat(['_bucket', '_count', '_sum'].map((suffix) => `headroom_operation_duration_seconds${suffix}`));
     // Decisions happen only when the level changes: their counter may not exist yet. The
     // receiver's and the OTLP exporter's metrics exist only where those components run, the state
-    // store's only with a store, the client throttles' once a service calls through one; admission
-    // counts requests only once one was judged (admit()).
+    // store's only with a store, the client throttles' once a service calls through one, the
+    // invalid-criticality counter in an embedded app's own sources; admission counts requests only
+    // once one was judged (admit()).
     const optional = [
       'headroom_degradation_transitions_total',
       'headroom_admission_requests_total',
       ...expected.filter((name) =>
-        /^headroom_(receiver|forwarder|exporter_(sent|dropped|retries|queue)|slo_|alert_|state_|cluster_|client_throttle_)/.test(
+        /^headroom_(receiver|forwarder|exporter_(sent|dropped|retries|queue)|slo_|alert_|state_|cluster_|client_throttle_|criticality_invalid)/.test(
           name,
         ),
       ),
