@@ -4,7 +4,7 @@
  * decision stream. Real server on 127.0.0.1:0, whole bodies.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { apiPerTest, DEFAULT_API, type startTestApi, TOKENS } from './setup.ts';
+import { apiPerTest, DEFAULT_API, IDLE_CLASSES, type startTestApi, TOKENS } from './setup.ts';
 
 const T0 = 1_700_000_000_000;
 const PAYMENTS = '/api/v1/namespaces/payments/services/checkout';
@@ -17,12 +17,7 @@ const start = () => api.start(DEFAULT_API);
 const idle = (admitted = 0, rejected = 0) => ({ probability: 0, minProbability: 0, admitted, rejected });
 
 /** The classes of a service at NONE with nothing counted. */
-const AT_NONE = {
-  CRITICAL_PLUS: { ...idle(), maxProbability: 0 },
-  CRITICAL: { ...idle(), maxProbability: 0.5 },
-  SHEDDABLE_PLUS: { ...idle(), maxProbability: 0.9 },
-  SHEDDABLE: { ...idle(), maxProbability: 1 },
-};
+const AT_NONE = IDLE_CLASSES;
 
 /** payments/checkout pinned at SEVERE and one tick: SHEDDABLE's floor is 100 %. */
 function severe(context: Awaited<ReturnType<typeof startTestApi>>) {

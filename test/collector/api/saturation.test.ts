@@ -6,7 +6,7 @@ import {
   startDecisionApi,
 } from '../../../collector/index.ts';
 import { testAgent } from '../../helpers/agent.ts';
-import { openStream, TOKENS } from './setup.ts';
+import { IDLE_CLASSES, openStream, TOKENS } from './setup.ts';
 
 const api = {
   port: 0,
@@ -96,18 +96,7 @@ describe('eviction on the decision stream', () => {
         namespace: 'payments',
         service: 'checkout',
         enabled: true,
-        classes: {
-          CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
-          CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
-          SHEDDABLE_PLUS: {
-            probability: 0,
-            maxProbability: 0.9,
-            minProbability: 0,
-            admitted: 0,
-            rejected: 0,
-          },
-          SHEDDABLE: { probability: 0, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
-        },
+        classes: IDLE_CLASSES,
         lastDecision: null,
         retryAfterMs: 1000,
         evicted: true,

@@ -15,6 +15,17 @@ const FEATURE_LEVELS = {
   critical: { disable: ['non_essential_writes'] },
 };
 
+/**
+ * The admission classes of a service at level NONE with nothing judged or counted, as the API and
+ * the stream show them: no probability, the default caps (CRITICAL_PLUS never shed).
+ */
+export const IDLE_CLASSES = {
+  CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
+  CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
+  SHEDDABLE_PLUS: { probability: 0, maxProbability: 0.9, minProbability: 0, admitted: 0, rejected: 0 },
+  SHEDDABLE: { probability: 0, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
+};
+
 /** Bearer tokens of the test config (each at least 16 characters). */
 export const TOKENS = {
   admin: 'admin-token-0123456789',

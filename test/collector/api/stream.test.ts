@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { apiPerTest, DEFAULT_API, TOKENS } from './setup.ts';
+import { apiPerTest, DEFAULT_API, IDLE_CLASSES, TOKENS } from './setup.ts';
 
 const T0 = 1_700_000_000_000;
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -13,12 +13,7 @@ const admission = (service: string, namespace: string, instanceId: string) => ({
   namespace,
   service,
   enabled: true,
-  classes: {
-    CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
-    CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
-    SHEDDABLE_PLUS: { probability: 0, maxProbability: 0.9, minProbability: 0, admitted: 0, rejected: 0 },
-    SHEDDABLE: { probability: 0, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
-  },
+  classes: IDLE_CLASSES,
   lastDecision: null,
   retryAfterMs: 1000,
   instanceId,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { recordMany } from '../../helpers/agent.ts';
-import { apiPerTest, DEFAULT_API, TOKENS } from './setup.ts';
+import { apiPerTest, DEFAULT_API, IDLE_CLASSES, TOKENS } from './setup.ts';
 
 /**
  * Two services named `checkout`, in namespaces `payments` and `shop`, and one without a namespace:
@@ -197,12 +197,7 @@ describe('decision API: a service is (namespace, name)', () => {
       namespace: 'payments',
       service: 'checkout',
       enabled: true,
-      classes: {
-        CRITICAL_PLUS: { probability: 0, maxProbability: 0, minProbability: 0, admitted: 0, rejected: 0 },
-        CRITICAL: { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 0, rejected: 0 },
-        SHEDDABLE_PLUS: { probability: 0, maxProbability: 0.9, minProbability: 0, admitted: 0, rejected: 0 },
-        SHEDDABLE: { probability: 0, maxProbability: 1, minProbability: 0, admitted: 0, rejected: 0 },
-      },
+      classes: IDLE_CLASSES,
       lastDecision: null,
       retryAfterMs: 1000,
       unknown: true,
