@@ -22,6 +22,7 @@ import { HeadroomError, ListenError } from '../errors.ts';
 import {
   alertMetrics,
   forwarderMetrics,
+  invalidCriticalityMetrics,
   receiverMetrics,
   sloMetrics,
   stateMetrics,
@@ -190,6 +191,9 @@ export class Collector {
           () => receiver.stats(),
           () => directory.refused,
         ),
+      );
+      prometheus.producer.addSource(
+        invalidCriticalityMetrics(undefined, () => ({ span: receiver.invalidCriticalities })),
       );
       if (forwarders.length > 0)
         prometheus.producer.addSource(forwarderMetrics(() => forwarders.map((f) => f.stats())));

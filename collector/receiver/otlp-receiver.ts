@@ -61,6 +61,8 @@ export interface OtlpReceiver {
   readonly grpcAddress: string | undefined;
   /** Counters for the agent's own metrics. */
   stats(): ReceiverStats;
+  /** Accepted spans whose `headroom.criticality` was no class (they counted in their series' class). */
+  readonly invalidCriticalities: number;
   /** Replaces the span rules (config reload); limits and address need a restart. */
   setRules(rules: RuleMatcher): void;
   /** Replaces `receiver.tokens` (config reload): a removed token is refused from the next request on. */
@@ -165,6 +167,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<OtlpRecei
       ...counters.snapshot(admission.inFlight, ingest.clocks.skews.list(options.agent.clock.now())),
       bufferedBodyBytes: admission.bufferedBytes,
     }),
+    get invalidCriticalities() {
+      return ingest.invalidCriticalities;
+    },
     setRules: (rules) => ingest.setRules(rules),
     setTokens: (tokens) => auth.setTokens(tokens),
     close: () => {

@@ -7,24 +7,30 @@ import { type ServiceId, serviceLabels } from '../../agent/index.ts';
 import type { MetricSource } from './component-metrics.ts';
 import { METRICS } from './metric-descriptors.ts';
 
-/** What {@link invalidCriticalityMetrics} reads; totals since the process (or processor) started. */
+/**
+ * What {@link invalidCriticalityMetrics} reads; totals since the process (or receiver) started. A
+ * source a mode does not have is left out (collector mode reads no baggage).
+ */
 interface InvalidCriticalityCounts {
   /** W3C baggage values ignored, each time one was read. */
-  readonly baggage: number;
+  readonly baggage?: number;
   /** Judged spans whose attribute was ignored (they counted in their series' class). */
   readonly span: number;
 }
 
-/** The invalid-criticality counter of `service`, from `counts` at each collection. */
+/**
+ * The invalid-criticality counter, from `counts` at each collection: of `service` in embedded
+ * mode, of every span the collector received when `service` is undefined (no service labels).
+ */
 export function invalidCriticalityMetrics(
-  service: ServiceId,
+  service: ServiceId | undefined,
   counts: () => InvalidCriticalityCounts,
 ): MetricSource {
-  const labels = serviceLabels(service);
+  const labels = service === undefined ? {} : serviceLabels(service);
   return (sink) => {
     const { baggage, span } = counts();
     sink.counter(METRICS.criticalityInvalid, [
-      { attributes: { ...labels, source: 'baggage' }, value: baggage },
+      ...(baggage === undefined ? [] : [{ attributes: { ...labels, source: 'baggage' }, value: baggage }]),
       { attributes: { ...labels, source: 'span' }, value: span },
     ]);
   };
