@@ -152,20 +152,21 @@ export const admissionSchema = withUnitNames(
         .strictObject({
           minimal: levelSchema.prefault({}),
           moderate: levelSchema.prefault({}),
-          severe: levelSchema.prefault({ minRejection: { SHEDDABLE: '100%' } }),
+          severe: levelSchema.prefault({}),
           critical: levelSchema.prefault({}),
         })
         .prefault({})
         .meta({
           description:
-            'Per degradation level (and every level above it): floors and caps of the rejection probabilities.',
+            'Per degradation level (and every level above it): floors and caps of the rejection probabilities. Unless levels.severe or levels.critical sets its own SHEDDABLE floor, SHEDDABLE is floored at its cap at SEVERE and above.',
         }),
       clientThrottle: clientThrottleSchema.prefault({}).meta({
         description:
           "Client-side adaptive throttling of outbound calls (headroom.throttle(target)): the SRE book's formula over the backend's accepts.",
       }),
     })
-    .superRefine(checkFloorsUnderCaps, whenValid('maxRejection', 'levels')),
+    .superRefine(checkFloorsUnderCaps, whenValid('maxRejection', 'levels'))
+    .transform(withDefaultSevereFloor),
   { window: 'windowMs', retryAfter: 'retryAfterMs' },
 );
 
@@ -176,16 +177,38 @@ function checkTrustedPeers(entries: string[], ctx: z.core.$RefinementCtx): void 
 }
 
 type Rejections = Partial<Record<(typeof SHEDDABLE_CLASSES)[number], number>>;
+type LevelRejections = { minRejection: Rejections; maxRejection: Rejections };
+type Levels = Record<(typeof DEGRADATION_LEVEL_KEYS)[number], LevelRejections>;
+
+/**
+ * The default floor (the issue's "SHEDDABLE may reach 100 % at SEVERE and above"): SHEDDABLE is
+ * floored at its cap in force at SEVERE, and at CRITICAL at the cap in force there, unless the user
+ * set a SHEDDABLE floor at either level (`0%` turns the default off). Following the cap, not a
+ * fixed 100 %, lets a user lower `maxRejection.SHEDDABLE` alone.
+ */
+function withDefaultSevereFloor<T extends { maxRejection: Required<Rejections>; levels: Levels }>(
+  admission: T,
+): T {
+  const { levels } = admission;
+  if (
+    levels.severe.minRejection.SHEDDABLE !== undefined ||
+    levels.critical.minRejection.SHEDDABLE !== undefined
+  )
+    return admission;
+  let cap = admission.maxRejection.SHEDDABLE;
+  const floored: Partial<Levels> = {};
+  for (const level of DEGRADATION_LEVEL_KEYS) {
+    cap = levels[level].maxRejection.SHEDDABLE ?? cap;
+    if (level !== 'severe' && level !== 'critical') continue;
+    const own = levels[level];
+    floored[level] = { ...own, minRejection: { ...own.minRejection, SHEDDABLE: cap } };
+  }
+  return { ...admission, levels: { ...levels, ...floored } };
+}
 
 /** At each level, with what lower levels set carried up, a floor must not exceed the cap. */
 function checkFloorsUnderCaps(
-  admission: {
-    maxRejection: Required<Rejections>;
-    levels: Record<
-      (typeof DEGRADATION_LEVEL_KEYS)[number],
-      { minRejection: Rejections; maxRejection: Rejections }
-    >;
-  },
+  admission: { maxRejection: Required<Rejections>; levels: Levels },
   ctx: z.core.$RefinementCtx,
 ): void {
   const caps: Rejections = { ...admission.maxRejection };
@@ -198,13 +221,16 @@ function checkFloorsUnderCaps(
       const floor = floors[criticality];
       const cap = caps[criticality] as number;
       if (floor === undefined || floor <= cap) continue;
+      const byFloor = own.minRejection[criticality] !== undefined;
+      // Neither set here: both carried up, and reported at the level where they first crossed.
+      if (!byFloor && own.maxRejection[criticality] === undefined) continue;
       // A floor carried up from a lower level is over a cap this level lowers: the cap is the culprit.
-      const byCap = own.minRejection[criticality] === undefined;
+      const byCap = !byFloor;
       ctx.addIssue({
         code: 'custom',
         path: ['levels', level, byCap ? 'maxRejection' : 'minRejection', criticality],
         message: byCap
-          ? `admission.levels.${level}.maxRejection.${criticality} (${cap * 100}%) must be at least the floor in force at ${level}, ${floor * 100}% (a levels.*.minRejection at or below ${level}${criticality === 'SHEDDABLE' ? '; levels.severe.minRejection.SHEDDABLE defaults to 100%' : ''})`
+          ? `admission.levels.${level}.maxRejection.${criticality} (${cap * 100}%) must be at least the floor in force at ${level}, ${floor * 100}% (a levels.*.minRejection at or below ${level})`
           : `admission.levels.${level}.minRejection.${criticality} (${floor * 100}%) must be at most the cap in force at ${level}, ${cap * 100}% (admission.maxRejection or a levels.*.maxRejection at or below ${level})`,
       });
     }

@@ -24,7 +24,6 @@ describe('AdmissionController caps and level floors', () => {
   });
 
   it('should follow configured caps', () => {
-    // (The default SEVERE floor of 100 % must come down with the cap: the schema refuses a floor over it.)
     const { controller, run } = setup({
       maxRejection: { SHEDDABLE: '30%', SHEDDABLE_PLUS: '0%', CRITICAL: '5%' },
       levels: { severe: { minRejection: { SHEDDABLE: '30%' } } },
@@ -117,10 +116,19 @@ describe('AdmissionController caps and level floors', () => {
         'admission.levels.critical.maxRejection.CRITICAL (10%) must be at least the floor in force at critical, 30% (a levels.*.minRejection at or below critical)',
       ],
     ]);
-    expect(issues({ levels: { critical: { maxRejection: { SHEDDABLE: '50%' } } } })).toEqual([
+    // The default SHEDDABLE floor follows the cap (test/config/admission-floor.test.ts); one the user set does not.
+    expect(issues({ levels: { critical: { maxRejection: { SHEDDABLE: '50%' } } } })).toEqual([]);
+    expect(
+      issues({
+        levels: {
+          severe: { minRejection: { SHEDDABLE: '100%' } },
+          critical: { maxRejection: { SHEDDABLE: '50%' } },
+        },
+      }),
+    ).toEqual([
       [
         'admission.levels.critical.maxRejection.SHEDDABLE',
-        'admission.levels.critical.maxRejection.SHEDDABLE (50%) must be at least the floor in force at critical, 100% (a levels.*.minRejection at or below critical; levels.severe.minRejection.SHEDDABLE defaults to 100%)',
+        'admission.levels.critical.maxRejection.SHEDDABLE (50%) must be at least the floor in force at critical, 100% (a levels.*.minRejection at or below critical)',
       ],
     ]);
     expect(
