@@ -59,7 +59,9 @@ async function startServer(
       20_000,
     );
     const check = (): void => {
-      const found = /port: (\d+)|127\.0\.0\.1:(\d+)/.exec(output);
+      // Only the server's own line: a Headroom log line may name another address (e.g. a Prometheus
+      // port that another process holds).
+      const found = /listening on[^\n]*?(?:port: (\d+)|127\.0\.0\.1:(\d+))/.exec(output);
       if (found === null) return;
       clearTimeout(timer);
       resolve(Number(found[1] ?? found[2]));

@@ -209,9 +209,14 @@ describe('connectDecisions', () => {
     live.close();
     waiting.close();
     live.close(); // idempotent
-    await settle();
+    // Sockets close asynchronously (later on a loaded machine): wait, at most 5 s, for the baseline,
+    // on settle()'s timer, which is gone when it is counted (vi.waitFor's own timers would count).
+    let after = resourceCounts();
+    for (let i = 0; i < 100 && !sameCounts(after, baseline); i++) {
+      await settle();
+      after = resourceCounts();
+    }
     expect(live.connected).toBe(false);
-    const after = resourceCounts();
     for (const [type, count] of Object.entries(after))
       expect([type, count]).toEqual([type, baseline[type] ?? 0]);
   });
@@ -220,6 +225,11 @@ describe('connectDecisions', () => {
 /** Lets sockets finish closing and one-shot timers fire. */
 function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** Whether every type has its baseline count (types absent from `after` are at 0). */
+function sameCounts(after: Record<string, number>, baseline: Record<string, number>): boolean {
+  return Object.entries(after).every(([type, count]) => count === (baseline[type] ?? 0));
 }
 
 /** Handles and requests that keep the event loop alive, counted by type. */
