@@ -19,6 +19,7 @@ export {
   type RemoteAdmissionState,
   type RemoteDecisions,
   type RemoteDecisionsState,
+  SseParser,
 } from './remote/index.ts';
 export { createTracerProvider, serviceResource, UNKNOWN_SERVICE } from './sdk.ts';
 export { HeadroomSpanProcessor, type HeadroomSpanProcessorOptions } from './span-processor.ts';

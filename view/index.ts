@@ -5,6 +5,7 @@ export { formatSseComment, formatSseEvent } from './sse-format.ts';
 export { createStaticFiles, PAGE_ROOT } from './static-files.ts';
 export { StreamQuota } from './stream-quota.ts';
 export { type Principal, TokenAuth } from './token-auth.ts';
+export type { OperationView, PointEvent, ServiceView, ViewAnswer } from './types.ts';
 export { isCurrentVerdict, VerdictCache } from './verdict-cache.ts';
 export { type RequestHandler, sendNotFound } from './view-handler.ts';
 export type { ViewHistory } from './view-history.ts';

@@ -3,7 +3,8 @@
  * namespace binding and `?namespace=`. A stream gets: `view` (the whole `GET /api/v1/view` answer)
  * first; `point` at each history step (every visible operation's values then); `service` (one
  * service without histories) after each degradation decision, override change or admission
- * decision of that service and whenever its SLO burn rates or budget changed at a step; `evicted`
+ * decision of that service, and at a step when it is new or its operations or SLO statuses
+ * changed; `evicted`
  * when the agent forgets a service; a `: keepalive` comment every `keepaliveMs`.
  */
 import type { ServerResponse } from 'node:http';
@@ -51,8 +52,8 @@ export class ViewStream {
   readonly #keepaliveMs: number;
   readonly #subscribers = new Set<Subscriber>();
   readonly #stops: (() => void)[];
-  /** Per service, what its SLOs and budgets were at the last step (to send `service` on change). */
-  #lastSlos = new Map<string, string>();
+  /** Per service, its operations and SLO statuses at the last step (to send `service` on change). */
+  #lastSignatures = new Map<string, string>();
 
   constructor(options: ViewStreamOptions) {
     const { agent } = options;
@@ -115,10 +116,10 @@ export class ViewStream {
 
   #step(atMs: number, operations: readonly OperationNow[]): void {
     if (this.#subscribers.size === 0) {
-      this.#lastSlos.clear();
+      this.#lastSignatures.clear();
       return;
     }
-    const changed = this.#slosChanged(operations);
+    const changed = this.#changedServices(operations);
     for (const subscriber of this.#subscribers) {
       const points = operations.filter((now) => admits(subscriber.filter, now.series)).map(pointOf);
       const data: PointEvent = { atMs, points };
@@ -127,20 +128,28 @@ export class ViewStream {
     for (const id of changed) this.#serviceChanged(id);
   }
 
-  /** The services whose SLO statuses differ from the last step's. */
-  #slosChanged(operations: readonly OperationNow[]): ServiceId[] {
+  /**
+   * The services new since the last step, or whose operations or SLO statuses changed: their
+   * `service` event carries what a `point` cannot (a new service or operation, the SLOs).
+   */
+  #changedServices(operations: readonly OperationNow[]): ServiceId[] {
     const next = new Map<string, string>();
     const changed: ServiceId[] = [];
-    const ids = new Map<string, ServiceId>();
-    for (const { series } of operations) ids.set(serviceKey(series), series);
-    for (const [key, id] of ids) {
-      const slos = JSON.stringify(this.#model.service({ principal: EVERYONE }, id)?.slos ?? []);
-      next.set(key, slos);
-      const before = this.#lastSlos.get(key);
-      if (before !== undefined && before !== slos)
+    const byService = new Map<string, { id: ServiceId; operations: string[] }>();
+    for (const { series } of operations) {
+      const key = serviceKey(series);
+      const entry = byService.get(key) ?? { id: series, operations: [] };
+      entry.operations.push(`${series.context}\u0000${series.operation}`);
+      byService.set(key, entry);
+    }
+    for (const [key, { id, operations: names }] of byService) {
+      const slos = this.#model.service({ principal: EVERYONE }, id)?.slos ?? [];
+      const signature = `${names.sort().join('\u0001')}\u0002${JSON.stringify(slos)}`;
+      next.set(key, signature);
+      if (this.#lastSignatures.get(key) !== signature)
         changed.push({ namespace: id.namespace, service: id.service });
     }
-    this.#lastSlos = next;
+    this.#lastSignatures = next;
     return changed;
   }
 

@@ -14,6 +14,7 @@ import { type CliIo, processIo } from './io.ts';
 import { RULES_COMMAND } from './rules-command.ts';
 import { SCHEMA_COMMAND } from './schema-command.ts';
 import { STATE_COMMAND } from './state-command.ts';
+import { TOP_COMMAND } from './top-command.ts';
 import { TYPES_COMMAND } from './types-command.ts';
 import { VALIDATE_COMMAND } from './validate-command.ts';
 
@@ -26,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   DASHBOARD_COMMAND,
   TYPES_COMMAND,
   STATE_COMMAND,
+  TOP_COMMAND,
   DEMO_COMMAND,
 ];
 

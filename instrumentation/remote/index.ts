@@ -8,3 +8,4 @@ export {
   type RemoteDecisions,
   type RemoteDecisionsState,
 } from './remote-decisions.ts';
+export { SseParser } from './sse-parser.ts';

@@ -19,6 +19,7 @@ Commands:
   dashboard  print or write the Grafana dashboard and its provisioning file
   types      print or write the TypeScript declaration of the configured names
   state      print the durable state of collector mode as JSON
+  top        show the live view in the terminal, refreshing in place
   demo       run the demo service: a slowdown, the degradation, the recovery
   help       print the help of a command: headroom help agent
 
@@ -98,6 +99,7 @@ describe('headroom <command> --help', () => {
       'dashboard',
       'types',
       'state',
+      'top',
       'demo',
       'help',
     ]);

@@ -83,18 +83,18 @@ describe('collector mode: the live view over OTLP/HTTP ingestion', () => {
     const other = await open(`${api}/api/v1/view/stream`, OTHER_READER);
     await vi.waitFor(() => expect([shop.events.length, other.events.length]).toEqual([1, 1]));
     await clock.advanceAsync(10_000);
-    // Steps T0 (the first tick after it) and T0 + 10 s: one point each.
-    await vi.waitFor(() => expect(shop.events).toHaveLength(3));
+    // Steps T0 (the first tick after it: the service is new there) and T0 + 10 s: one point each.
+    await vi.waitFor(() => expect(shop.events).toHaveLength(4));
     const put = await fetch(`${api}/api/v1/namespaces/shop/services/checkout/override`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${SHOP_OPS}`, 'content-type': 'application/json' },
       body: JSON.stringify({ level: 'SEVERE', reason: 'drill' }),
     });
     expect(put.status).toBe(200);
-    await vi.waitFor(() => expect(shop.events).toHaveLength(4));
+    await vi.waitFor(() => expect(shop.events).toHaveLength(5));
     const events = shop.events.map((event) => [event.event, JSON.parse(event.data)]);
-    expect(events.map(([name]) => name)).toEqual(['view', 'point', 'point', 'service']);
-    const [view, first, point, service] = events.map(([, data]) => data);
+    expect(events.map(([name]) => name)).toEqual(['view', 'point', 'service', 'point', 'service']);
+    const [view, first, , point, service] = events.map(([, data]) => data);
     expect(first.atMs).toBe(1_700_000_000_000);
     expect(
       view.services.map((s: { namespace: string; service: string }) => `${s.namespace}/${s.service}`),

@@ -50,10 +50,10 @@ describe('GET /api/v1/view/stream', () => {
     const manager = agent.degradation('checkout', 'payments');
     manager.override('NONE', 'drill');
     manager.clearOverride('drill over');
-    await vi.waitFor(() => expect(stream.events).toHaveLength(4));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(5));
     clock.advance(70_000); // past idleTime: the series and then the service are evicted
     agent.tick();
-    await vi.waitFor(() => expect(stream.events).toHaveLength(6));
+    await vi.waitFor(() => expect(stream.events).toHaveLength(7));
     const events = stream.events.map((event) => [event.event, JSON.parse(event.data)]);
     const quote = { status: 'warning', observedMs: 40, budgetMs: 50, headroom: 0.2, count: 100 };
     const browse = { status: 'ok', observedMs: 100, budgetMs: 200, headroom: 0.5, count: 50 };
@@ -77,15 +77,17 @@ describe('GET /api/v1/view/stream', () => {
         ],
       },
     ]);
+    // The service is new at this step (a point cannot carry it), then the override and its end.
     expect(
-      events.slice(2, 4).map(([name, data]) => [name, data.level, data.overridden, data.operations.length]),
+      events.slice(2, 5).map(([name, data]) => [name, data.level, data.overridden, data.operations.length]),
     ).toEqual([
+      ['service', 'NONE', false, 2],
       ['service', 'NONE', true, 2],
       ['service', 'NONE', false, 2],
     ]);
     // A service event carries no histories.
     expect(events[2]?.[1].operations.map((op: object) => 'history' in op)).toEqual([false, false]);
-    expect(events.slice(4)).toEqual([
+    expect(events.slice(5)).toEqual([
       ['evicted', { namespace: 'payments', service: 'checkout' }],
       ['point', { atMs: T0 + 70_000, points: [] }],
     ]);
@@ -108,14 +110,17 @@ describe('GET /api/v1/view/stream', () => {
       50,
     );
     agent.tick();
-    await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(7));
+    await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(9));
     const events = stream.events.map((event) => [event.event, JSON.parse(event.data)]);
-    // The admission controller's decisions on the slow traffic come first, within the tick: the
-    // traffic is all CRITICAL, so the empty SHEDDABLE and SHEDDABLE_PLUS go to their caps and
-    // CRITICAL is shed (three decisions).
+    // Both services are new at the first step; in the second tick the admission controller's
+    // decisions on the slow traffic come first (the traffic is all CRITICAL, so the empty SHEDDABLE
+    // and SHEDDABLE_PLUS go to their caps and CRITICAL is shed: three decisions), then the step
+    // and the SLO change.
     expect(events.map(([name, data]) => `${name} ${data.service ?? ''}`)).toEqual([
       'view ',
       'point ',
+      'service checkout',
+      'service search',
       'service checkout',
       'service checkout',
       'service checkout',
@@ -123,7 +128,7 @@ describe('GET /api/v1/view/stream', () => {
       'service checkout',
     ]);
     const burn = 0.5 / (1 - 0.99);
-    expect(events[6]?.[1].slos).toEqual([
+    expect(events[8]?.[1].slos).toEqual([
       {
         name: 'checkout-latency',
         objective: 0.99,

@@ -1,0 +1,128 @@
+/**
+ * `headroom top`: the live view in a terminal, refreshing in place. It reads the view stream
+ * (`GET /api/v1/view/stream`, Server-Sent Events) of collector mode's decision API or of an
+ * embedded service's view listener, with a bearer token, and redraws the table at each event.
+ */
+import { SseParser } from '../../instrumentation/index.ts';
+import { type Command, parseCommandArgs, UsageError } from './command.ts';
+import type { CliIo } from './io.ts';
+import { TopScreen } from './top-screen.ts';
+
+const OPTIONS = {
+  url: {
+    type: 'string',
+    value: 'URL',
+    help: "where the view is served: collector mode's decision API or an embedded service's ui listener (default http://127.0.0.1:4320)",
+  },
+  token: {
+    type: 'string',
+    value: 'TOKEN',
+    help: 'a bearer token with the read scope (default: $HEADROOM_TOKEN)',
+  },
+  namespace: { type: 'string', value: 'NAMESPACE', help: 'only the services of this namespace' },
+  once: { type: 'boolean', help: 'print one screen and exit instead of refreshing' },
+} as const;
+
+const DEFAULT_URL = 'http://127.0.0.1:4320';
+
+/** Moves the cursor home and clears the screen (ANSI), so each frame replaces the last. */
+const CLEAR = '\u001b[H\u001b[2J';
+
+/** Exit code when the view cannot be read: unreachable, refused (401, 403, 429), or the stream ended. */
+const UNAVAILABLE = 1;
+
+async function topCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(OPTIONS, args);
+  const base = (values.url ?? DEFAULT_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(base))
+    throw new UsageError(`--url must be an http:// or https:// URL, got "${base}"`);
+  const url = new URL(`${base}/api/v1/view/stream`);
+  if (values.namespace !== undefined) url.searchParams.set('namespace', values.namespace);
+  const token = values.token ?? io.env.HEADROOM_TOKEN;
+  const controller = new AbortController();
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+  } catch (error) {
+    io.stderr(`headroom top: cannot reach ${base}: ${describe(error)}\n`);
+    return UNAVAILABLE;
+  }
+  if (!response.ok || response.body === null) {
+    io.stderr(`headroom top: ${base} answered ${response.status}: ${await reason(response)}\n`);
+    return UNAVAILABLE;
+  }
+  return follow(response.body, controller, io, base, values.once === true);
+}
+
+/** Reads the stream until it ends (1) or, with `once`, until the first whole view is printed (0). */
+async function follow(
+  body: ReadableStream<Uint8Array>,
+  controller: AbortController,
+  io: CliIo,
+  base: string,
+  once: boolean,
+): Promise<number> {
+  const screen = new TopScreen();
+  let printed = false;
+  const parser = new SseParser({
+    onEvent: ({ event, data }) => {
+      if (printed) return;
+      screen.apply(event, JSON.parse(data));
+      if (screen.view === undefined) return;
+      io.stdout(once ? screen.render(base) : CLEAR + screen.render(base));
+      if (once) {
+        printed = true;
+        controller.abort();
+      }
+    },
+  });
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of body) parser.push(decoder.decode(chunk, { stream: true }));
+  } catch (error) {
+    if (printed) return 0;
+    io.stderr(`headroom top: the stream from ${base} failed: ${describe(error)}\n`);
+    return UNAVAILABLE;
+  }
+  if (printed) return 0;
+  io.stderr(`headroom top: ${base} ended the stream\n`);
+  return UNAVAILABLE;
+}
+
+async function reason(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { error?: { message?: string } };
+    return body.error?.message ?? text;
+  } catch {
+    return text === '' ? response.statusText : text;
+  }
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** `headroom top`, for the command list and its help. */
+export const TOP_COMMAND: Command = {
+  name: 'top',
+  summary: 'show the live view in the terminal, refreshing in place',
+  usage: 'headroom top [--url URL] [--token TOKEN] [--namespace NAMESPACE] [--once]',
+  description:
+    'Shows every whole operation of the services the token may see, closest to its budget first: ' +
+    'service, operation, context, level (* when overridden), p50/p95/p99, effective budget and ' +
+    'headroom (1 - judged percentile / budget). It reads the live view stream (/api/v1/view/stream; ' +
+    'ui.enabled) and redraws at each event until interrupted (Ctrl-C).',
+  options: OPTIONS,
+  exitCodes: [
+    [0, 'printed (--once)'],
+    [UNAVAILABLE, 'the view could not be read: unreachable, refused (401, 403, 429) or the stream ended'],
+    [2, 'usage error'],
+  ],
+  example: 'headroom top --url http://127.0.0.1:4320 --token "$READ_TOKEN"',
+  run: topCommand,
+};

@@ -1,0 +1,219 @@
+/**
+ * `headroom top`: the live view in a terminal, read from a real view stream (the embedded view
+ * listener over a seeded ManualClock agent): one exact screen with --once, redraws in place as
+ * events arrive, and a clear line and exit 1 when the view cannot be read.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../app/cli/main.ts';
+import { renderTop, TopScreen } from '../../app/cli/top-screen.ts';
+import { runCli } from '../helpers/cli.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { recordTraffic, startSeededView, TOKENS } from '../view/setup.ts';
+
+let view: Awaited<ReturnType<typeof startSeededView>> | undefined;
+afterEach(async () => {
+  await view?.close();
+  view = undefined;
+});
+
+const CLEAR = '\u001b[H\u001b[2J';
+
+function screen(url: string, updated: string, rows: string[]): string {
+  return [`headroom top - ${url} - 2 services, 3 operations - updated ${updated} UTC`, '', ...rows, ''].join(
+    '\n',
+  );
+}
+
+const HEADER = 'SERVICE            OPERATION  CONTEXT    LEVEL       P50    P95    P99  BUDGET  HEADROOM';
+
+describe('headroom top', () => {
+  it('should print one screen of every visible operation, closest to its budget first, with --once', async () => {
+    view = await startSeededView();
+    recordTraffic(view.agent, view.clock);
+    view.agent.degradation('checkout', 'payments').override('MINIMAL', 'drill');
+    view.agent.tick();
+    expect(
+      await runCli(['top', '--url', `${view.url}/`, '--once'], { HEADROOM_TOKEN: TOKENS.reader }),
+    ).toEqual({
+      code: 0,
+      stdout: screen(view.url, '22:13:20', [
+        HEADER,
+        'payments/checkout  quote      emergency  MINIMAL*   40ms   40ms   40ms    50ms     20.0%',
+        'payments/checkout  browse     routine    MINIMAL*  100ms  100ms  100ms   200ms     50.0%',
+        'search/search      query      routine    NONE      100ms  100ms  100ms   200ms         -',
+      ]),
+      stderr: '',
+    });
+    const tenant = await runCli([
+      'top',
+      '--url',
+      view.url,
+      '--token',
+      TOKENS.paymentsOps,
+      '--namespace',
+      'search',
+      '--once',
+    ]);
+    expect(tenant).toEqual({
+      code: 0,
+      stdout: `headroom top - ${view.url} - 0 services, 0 operations - updated 22:13:20 UTC\n\nSERVICE  OPERATION  CONTEXT  LEVEL  P50  P95  P99  BUDGET  HEADROOM\n(no operations yet)\n`,
+      stderr: '',
+    });
+  });
+
+  it('should redraw in place at each event and exit 1 when the stream ends', async () => {
+    view = await startSeededView();
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: (text: string) => {
+        stdout += text;
+      },
+      stderr: (text: string) => {
+        stderr += text;
+      },
+      env: {},
+    };
+    const running = main(['top', '--url', view.url, '--token', TOKENS.reader], io);
+    await vi.waitFor(() => expect(stdout.split(CLEAR)).toHaveLength(2));
+    recordTraffic(view.agent, view.clock);
+    view.agent.tick();
+    // A frame per event: the point, then the two services new at that step.
+    await vi.waitFor(() => expect(stdout.split(CLEAR)).toHaveLength(5));
+    expect(stdout.split(CLEAR).at(-1)?.split('\n').slice(2, 6)).toEqual([
+      'SERVICE            OPERATION  CONTEXT    LEVEL    P50    P95    P99  BUDGET  HEADROOM',
+      'payments/checkout  quote      emergency  NONE    40ms   40ms   40ms    50ms     20.0%',
+      'payments/checkout  browse     routine    NONE   100ms  100ms  100ms   200ms     50.0%',
+      'search/search      query      routine    NONE   100ms  100ms  100ms   200ms         -',
+    ]);
+    await view.close();
+    view = undefined;
+    expect(await running).toBe(1);
+    expect(stderr).toMatch(/^headroom top: http:\/\/127\.0\.0\.1:\d+ ended the stream\n$/);
+  });
+
+  it('should say why and exit 1 when refused or unreachable, and 2 for a bad --url', async () => {
+    view = await startSeededView();
+    expect(await runCli(['top', '--url', view.url, '--once'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `headroom top: ${view.url} answered 401: this request needs a bearer token with the "read" scope\n`,
+    });
+    const port = await freePort();
+    const unreachable = await runCli(['top', '--url', `http://127.0.0.1:${port}`, '--once']);
+    expect(unreachable).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `headroom top: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    });
+    expect(await runCli(['top', '--url', 'ftp://x'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'headroom top: --url must be an http:// or https:// URL, got "ftp://x"; see "headroom top --help"\n',
+    });
+  });
+});
+
+describe('TopScreen', () => {
+  it('should wait for the view, then apply points, services and evictions to it', () => {
+    const top = new TopScreen();
+    top.apply('point', { atMs: 0, points: [] });
+    expect(top.render('here')).toBe('headroom top: here: waiting for the view...\n');
+    const operation = {
+      operation: 'quote',
+      context: 'emergency',
+      percentile: 'p95',
+      status: 'ok',
+      observedMs: 5.25,
+      budgetMs: 50,
+      headroom: 0.895,
+      count: 3,
+      latencyMs: { p50: 5, p95: 5.25, p99: 9.99 },
+    };
+    const service = {
+      namespace: '',
+      service: 'checkout',
+      level: 'NONE',
+      since: 0,
+      overridden: false,
+      disabledFeatures: [],
+      override: null,
+      modifiers: [],
+      transitions: [],
+      slos: [],
+      admission: null,
+      operations: [operation],
+    };
+    top.apply('view', {
+      generatedAtMs: 0,
+      instanceId: 'x',
+      resolutionMs: 10_000,
+      lengthMs: 900_000,
+      services: [service],
+    });
+    top.apply('point', {
+      atMs: 10_000,
+      points: [
+        {
+          namespace: '',
+          service: 'checkout',
+          operation: 'quote',
+          context: 'emergency',
+          p50: 60,
+          p95: 70,
+          p99: 80,
+          budgetMs: 50,
+          observedMs: 70,
+          headroom: -0.4,
+          status: 'violated',
+          count: 9,
+        },
+        {
+          namespace: '',
+          service: 'checkout',
+          operation: 'other',
+          context: 'emergency',
+          p50: 1,
+          p95: 1,
+          p99: 1,
+          budgetMs: 50,
+          observedMs: 1,
+          headroom: 0.98,
+          status: 'ok',
+          count: 1,
+        },
+        {
+          namespace: 'x',
+          service: 'gone',
+          operation: 'quote',
+          context: 'emergency',
+          p50: 1,
+          p95: 1,
+          p99: 1,
+          budgetMs: 50,
+          observedMs: 1,
+          headroom: 0.98,
+          status: 'ok',
+          count: 1,
+        },
+      ],
+    });
+    expect(top.render('here')).toBe(
+      [
+        'headroom top - here - 1 services, 1 operations - updated 00:00:10 UTC',
+        '',
+        'SERVICE   OPERATION  CONTEXT    LEVEL   P50   P95   P99  BUDGET  HEADROOM',
+        'checkout  quote      emergency  NONE   60ms  70ms  80ms    50ms    -40.0%',
+        '',
+      ].join('\n'),
+    );
+    top.apply('service', { ...service, level: 'SEVERE', overridden: true, operations: [operation] });
+    expect(top.render('here').split('\n')[3]).toBe(
+      'checkout  quote      emergency  SEVERE*  5.0ms  5.3ms  10.0ms    50ms     89.5%',
+    );
+    top.apply('evicted', { namespace: '', service: 'checkout' });
+    top.apply('unknown', {});
+    expect(renderTop(top.view, 'here', 0).split('\n').slice(-2)).toEqual(['(no operations yet)', '']);
+  });
+});
