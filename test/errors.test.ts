@@ -126,6 +126,7 @@ const INTERNAL_THROWS = [
   'agent/load/load-monitor.ts TypeError', // caught in #read(): logged, the load factor is kept
   'app/cli/command.ts UsageError', // caught by the CLI's main(): one line on stderr, exit 2
   'app/cli/state-command.ts UsageError', // the same
+  'app/cli/top-command.ts UsageError', // the same
   'app/cli/types-command.ts UsageError', // the same
   'collector/receiver/json-shape.ts JsonShapeError', // caught by the JSON decoder: a 400 reason
   'collector/receiver/wire-reader.ts MalformedPayload', // caught by the protobuf decoder: a 400 reason
