@@ -142,7 +142,23 @@ function ms(value: number | null): string {
   return value >= 10 ? `${Math.round(value)}ms` : `${value.toFixed(1)}ms`;
 }
 
-function table(rows: readonly (readonly string[])[]): string {
+/**
+ * A name as the terminal shows it: C0 and C1 control characters and DEL (escape sequences that
+ * could move the cursor, repaint rows or set the clipboard, from names any sender chooses) are
+ * written as `\xNN`.
+ */
+function printable(text: string): string {
+  let shown = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    shown +=
+      code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+  }
+  return shown;
+}
+
+function table(cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((row) => row.map(printable));
   const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
   return rows
     .map((row) =>

@@ -216,4 +216,48 @@ describe('TopScreen', () => {
     top.apply('unknown', {});
     expect(renderTop(top.view, 'here', 0).split('\n').slice(-2)).toEqual(['(no operations yet)', '']);
   });
+
+  it('should show control characters in names as \\xNN, never send them to the terminal (review16 M1)', () => {
+    const operation = {
+      operation: 'a\rb\u009b2J',
+      context: 'emergency',
+      percentile: 'p95',
+      status: 'ok',
+      observedMs: 5,
+      budgetMs: 50,
+      headroom: 0.9,
+      count: 3,
+      latencyMs: { p50: 5, p95: 5, p99: 5 },
+    };
+    const view = {
+      generatedAtMs: 0,
+      instanceId: 'x',
+      resolutionMs: 10_000,
+      lengthMs: 900_000,
+      services: [
+        {
+          namespace: 'n\u0000s',
+          service: 'evil\u001b[2J\u0007\u007fé',
+          level: 'NONE',
+          since: 0,
+          overridden: false,
+          disabledFeatures: [],
+          override: null,
+          modifiers: [],
+          transitions: [],
+          slos: [],
+          admission: null,
+          operations: [operation],
+        },
+      ],
+    };
+    const frame = renderTop(view as Parameters<typeof renderTop>[0], 'here', undefined);
+    expect(frame.split('\n')[3]).toBe(
+      'n\\x00s/evil\\x1b[2J\\x07\\x7fé  a\\x0db\\x9b2J  emergency  NONE   5.0ms  5.0ms  5.0ms    50ms     90.0%',
+    );
+    const controls = [...frame.replaceAll('\n', '')].filter(
+      (c) => c < ' ' || (c >= '\u007f' && c <= '\u009f'),
+    );
+    expect(controls).toEqual([]);
+  });
 });
