@@ -12,7 +12,7 @@ import { diag } from '@opentelemetry/api';
 import type { Agent, Clock, ServiceId, TimerHandle } from '../agent/index.ts';
 import { serviceKey } from '../agent/index.ts';
 import { type OperationNow, pointOf } from './operation-now.ts';
-import { formatSseComment, formatSseEvent } from './sse-format.ts';
+import { formatSseComment, formatSseEvent, writeBounded } from './sse-format.ts';
 import type { Principal } from './token-auth.ts';
 import type { PointEvent } from './types.ts';
 import type { ViewHistory } from './view-history.ts';
@@ -34,9 +34,6 @@ interface Subscriber {
   readonly filter: ViewFilter;
   readonly keepalive: TimerHandle;
 }
-
-/** A stream whose client stopped reading is cut once this much is buffered, bytes. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 const HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -161,15 +158,7 @@ export class ViewStream {
 
   /** Never throws: it runs from timers and from the agent's tick. */
   #write(subscriber: Subscriber, text: string): void {
-    const { response } = subscriber;
-    if (response.writableEnded || response.destroyed) return;
-    try {
-      if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
-      else response.write(text);
-    } catch (error) {
-      diag.debug('headroom: view stream write failed', error);
-      response.destroy();
-    }
+    writeBounded(subscriber.response, text, 'view stream');
   }
 
   #drop(subscriber: Subscriber): void {

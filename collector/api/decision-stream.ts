@@ -23,7 +23,7 @@ import type {
   ServiceId,
   TimerHandle,
 } from '../../agent/index.ts';
-import { formatSseComment, type Principal } from '../../view/index.ts';
+import { formatSseComment, type Principal, writeBounded } from '../../view/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { parseDecisionEventId } from './sse-format.ts';
 import {
@@ -72,9 +72,6 @@ function wanted(filter: Pick<StreamRequest, 'namespace' | 'service'>, id: Servic
     (filter.service === undefined || filter.service === id.service)
   );
 }
-
-/** A stream whose client stopped reading is cut once this much is buffered, bytes. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 const HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -231,16 +228,7 @@ export class DecisionStream {
 
   /** Never throws: it runs from timers and from the agent's decision path. */
   #write(subscriber: Subscriber, text: string): void {
-    const { response } = subscriber;
-    if (text === '' || response.writableEnded || response.destroyed) return;
-    try {
-      // A client that stopped reading would make the buffer grow without bound.
-      if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
-      else response.write(text);
-    } catch (error) {
-      diag.debug('headroom: decision stream write failed', error);
-      response.destroy();
-    }
+    if (text !== '') writeBounded(subscriber.response, text, 'decision stream');
   }
 
   #drop(subscriber: Subscriber): void {
