@@ -301,7 +301,7 @@ export class Collector {
     logger.info(tenancyLine(this.#config.receiver.tokens));
     if (this.api !== undefined) logger.info(`decision API on ${this.api.url}`);
     if (this.api !== undefined && this.#config.ui.enabled)
-      logger.info(`live view on ${this.api.url} (GET /api/v1/view, /api/v1/view/stream)`);
+      logger.info(`live view on ${this.api.url}/ui/ (API: GET /api/v1/view, /api/v1/view/stream)`);
     logger.info(describeFds(this.#fds));
     if (this.prometheus?.listening) logger.info(`metrics on ${this.prometheus.url}`);
     else if (this.prometheus?.error !== undefined)

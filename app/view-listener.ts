@@ -10,7 +10,15 @@ import type { AddressInfo } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import type { Agent, SloTracker } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
-import { createLiveView, StreamQuota, sendNotFound, TokenAuth, type ViewHistory } from '../view/index.ts';
+import {
+  createLiveView,
+  HostGuard,
+  StreamQuota,
+  sendError,
+  sendNotFound,
+  TokenAuth,
+  type ViewHistory,
+} from '../view/index.ts';
 import { liveViewOptions } from './live-view-options.ts';
 
 /** A running view listener. */
@@ -36,10 +44,16 @@ export async function startViewListener(
   slos: SloTracker | undefined,
 ): Promise<ViewListener> {
   const { api, ui } = config;
+  const auth = new TokenAuth(api);
+  const hosts = new HostGuard(auth, {
+    listenerHost: ui.host,
+    externalUrl: ui.externalUrl,
+    allowedHosts: api.allowedHosts,
+  });
   const view = createLiveView({
     agent,
     ...liveViewOptions(config, slos),
-    auth: new TokenAuth(api),
+    auth,
     quota: new StreamQuota({
       maxStreams: api.maxStreams ?? DEFAULT_MAX_STREAMS,
       maxStreamsPerToken: api.maxStreamsPerToken,
@@ -48,7 +62,9 @@ export async function startViewListener(
   const server = createServer(
     { headersTimeout: api.headersTimeoutMs, requestTimeout: api.requestTimeoutMs },
     (request, response) => {
-      if (!view.handler(request, response)) sendNotFound(request, response);
+      const refused = hosts.refusal(request.headers.host);
+      if (refused !== undefined) sendError(response, 403, 'forbidden', refused);
+      else if (!view.handler(request, response)) sendNotFound(request, response);
     },
   );
   server.keepAliveTimeout = api.keepAliveTimeoutMs;
@@ -97,7 +113,7 @@ export function startViewInBackground(
 ): () => Promise<void> {
   const pending = startViewListener(agent, config, slos).then(
     (listener) => {
-      diag.info(`headroom: live view on ${listener.url} (GET /api/v1/view, /api/v1/view/stream)`);
+      diag.info(`headroom: live view on ${listener.url}/ui/ (API: GET /api/v1/view, /api/v1/view/stream)`);
       return listener;
     },
     (error: unknown) => {

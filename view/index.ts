@@ -1,5 +1,7 @@
 // Public face of view/: the live view's data (history rings, model, stream, node:http handler), its page
 // (static files) and the bearer tokens, stream quota and SSE framing it shares with the decision API.
+
+export { HostGuard } from './host-guard.ts';
 export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts';
 export { formatSseComment, formatSseEvent, writeBounded } from './sse-format.ts';
 export { createStaticFiles, PAGE_ROOT } from './static-files.ts';
@@ -7,5 +9,5 @@ export { StreamQuota } from './stream-quota.ts';
 export { type Principal, TokenAuth } from './token-auth.ts';
 export type { OperationView, PointEvent, ServiceView, ViewAnswer } from './types.ts';
 export { isCurrentVerdict, VerdictCache } from './verdict-cache.ts';
-export { type RequestHandler, sendNotFound } from './view-handler.ts';
+export { type RequestHandler, sendError, sendNotFound } from './view-handler.ts';
 export type { ViewHistory } from './view-history.ts';

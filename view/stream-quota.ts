@@ -1,6 +1,8 @@
 /**
- * Caps on open streams (the decision stream and the live view's, counted together): one per caller (a token, or anonymous access as one caller) and one
- * in all. Each stream holds a file descriptor for as long as it lives, so without a cap per caller
+ * Caps on open streams (the decision stream and the live view's, counted together): one per caller
+ * (a configured token, or anonymous access as one caller) and one in all. A caller is the token
+ * itself, not its name: names may repeat (two secrets of one name while a token is rotated, or two
+ * tenants who picked the same name), and tenants must not share, or starve, each other's streams. Each stream holds a file descriptor for as long as it lives, so without a cap per caller
  * one token could take every stream the process can afford, and without one in all, streams could
  * take the descriptors the OTLP receiver needs to accept connections.
  */
@@ -21,7 +23,9 @@ export interface QuotaRefusal {
 
 export class StreamQuota {
   readonly #options: StreamQuotaOptions;
-  readonly #perCaller = new Map<string, number>();
+  // Keyed by the Principal object TokenAuth holds per configured token (kept across a reload that
+  // leaves the token unchanged): one key per token, whatever its name.
+  readonly #perCaller = new Map<Principal, number>();
   #open = 0;
 
   constructor(options: StreamQuotaOptions) {
@@ -35,7 +39,7 @@ export class StreamQuota {
 
   /** Streams `principal` holds open now. */
   openBy(principal: Principal): number {
-    return this.#perCaller.get(principal.name) ?? 0;
+    return this.#perCaller.get(principal) ?? 0;
   }
 
   /**
@@ -56,7 +60,7 @@ export class StreamQuota {
       };
     }
     this.#open++;
-    this.#perCaller.set(principal.name, held + 1);
+    this.#perCaller.set(principal, held + 1);
     let released = false;
     return {
       release: () => {
@@ -64,8 +68,8 @@ export class StreamQuota {
         released = true;
         this.#open--;
         const left = this.openBy(principal) - 1;
-        if (left > 0) this.#perCaller.set(principal.name, left);
-        else this.#perCaller.delete(principal.name);
+        if (left > 0) this.#perCaller.set(principal, left);
+        else this.#perCaller.delete(principal);
       },
     };
   }

@@ -82,6 +82,11 @@ export class TokenAuth {
     if (!samePrincipal(this.#anonymous, anonymous)) this.#anonymous = anonymous;
   }
 
+  /** Whether callers without a token get any scope (`api.anonymous` not empty). */
+  get allowsAnonymous(): boolean {
+    return this.#anonymous.scopes.size > 0;
+  }
+
   /** Whether `principal` is still one the configuration grants (false once its token was removed or changed). */
   isCurrent(principal: Principal): boolean {
     return principal === this.#anonymous || this.#tokens.some((token) => token.principal === principal);

@@ -1,7 +1,8 @@
 /**
  * The live view's HTTP handler, plain node:http so an embedded service loads no framework:
  * `GET /api/v1/view`, `GET /api/v1/view/stream` and, when a static-file handler is given,
- * `GET /ui` and `/ui/*`. Bearer tokens and tenant binding are the decision API's own
+ * `GET /ui` and `/ui/*`. HEAD is answered as GET without a body; any other method on these paths
+ * gets a 405 with `Allow`. Bearer tokens and tenant binding are the decision API's own
  * ({@link TokenAuth}, scope `read`), and view streams count against the same {@link StreamQuota}.
  * Collector mode mounts this same handler on the decision API's listener.
  */
@@ -33,6 +34,9 @@ const RETRY_AFTER_SECONDS = 5;
 const VIEW_PATH = '/api/v1/view';
 const STREAM_PATH = '/api/v1/view/stream';
 
+/** The methods of both view paths: any other gets a 405 naming them (RFC 9110 §15.5.6). */
+const ALLOW = 'GET, HEAD';
+
 /**
  * The handler; it never throws (a failure answers 500).
  * @example
@@ -58,7 +62,12 @@ function route(options: ViewHandlerOptions): RequestHandler {
     const url = new URL(request.url ?? '/', 'http://view.invalid');
     const path = url.pathname;
     if (path === '/ui' || path.startsWith('/ui/')) return options.staticFiles?.(request, response) ?? false;
-    if ((path !== VIEW_PATH && path !== STREAM_PATH) || request.method !== 'GET') return false;
+    if (path !== VIEW_PATH && path !== STREAM_PATH) return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const message = `${request.method} is not allowed on ${path}; use GET`;
+      sendError(response, 405, 'method_not_allowed', message, { allow: ALLOW });
+      return true;
+    }
     const outcome = options.auth.authorize(request.headers.authorization, 'read');
     if (!outcome.ok) {
       const { failure } = outcome;
@@ -69,7 +78,9 @@ function route(options: ViewHandlerOptions): RequestHandler {
     }
     const namespace = url.searchParams.get('namespace') ?? undefined;
     const filter = { principal: outcome.principal, namespace };
+    // HEAD: GET's status and headers; node:http sends no body for it, and opens no stream.
     if (path === VIEW_PATH) sendJson(response, 200, options.model.view(filter));
+    else if (request.method === 'HEAD') options.stream.head(response);
     else openStream(options, response, filter);
     return true;
   };
@@ -114,7 +125,7 @@ export function sendNotFound(request: IncomingMessage, response: ServerResponse)
 }
 
 /** `{ error: { code, message } }`, as the decision API answers errors. */
-function sendError(
+export function sendError(
   response: ServerResponse,
   status: number,
   code: string,

@@ -70,6 +70,12 @@ export class ViewStream {
     return this.#subscribers.size;
   }
 
+  /** Answers a HEAD of the stream: the headers a GET gets, no stream. */
+  head(response: ServerResponse): void {
+    response.writeHead(200, { ...HEADERS, 'x-headroom-instance': this.#model.instanceId });
+    response.end();
+  }
+
   /** Starts streaming on `response` (headers not sent yet): the `view` event first. */
   open(response: ServerResponse, filter: ViewFilter): void {
     response.writeHead(200, { ...HEADERS, 'x-headroom-instance': this.#model.instanceId });

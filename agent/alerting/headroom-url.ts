@@ -1,7 +1,9 @@
 /**
  * The `headroom_url` annotation: where the live view shows the service an alert is about,
- * `<ui.externalUrl>/ui/services/<namespace, or _ for none>/<service>` (each name percent-encoded as
- * a path segment). The external URL is configured because the view's own listener usually binds
+ * `<ui.externalUrl>/ui/services/<namespace>/<service>`, each name one path segment as the page reads
+ * it (view/static/format.js `servicePath`): `_` for the empty name; a name starting with `_`, or `.`
+ * or `..`, gets one more `_` in front (so `_` is `__` and no name is a dot segment a browser
+ * resolves away); then percent-encoded. The external URL is configured because the view's own listener usually binds
  * 127.0.0.1, an address the people paged cannot open.
  */
 import { NAMESPACE_LABEL } from '../service-id.ts';
@@ -17,7 +19,11 @@ export function headroomUrl(
 ): string | undefined {
   const service = labels.service;
   if (externalUrl === '' || service === undefined) return undefined;
-  const namespace = labels[NAMESPACE_LABEL] ?? '';
-  const segment = namespace === '' ? '_' : encodeURIComponent(namespace);
-  return `${externalUrl}/ui/services/${segment}/${encodeURIComponent(service)}`;
+  return `${externalUrl}/ui/services/${nameSegment(labels[NAMESPACE_LABEL] ?? '')}/${nameSegment(service)}`;
+}
+
+/** One name as a path segment of the live view (see above); the page decodes it back. */
+function nameSegment(name: string): string {
+  if (name === '') return '_';
+  return encodeURIComponent(name.startsWith('_') || name === '.' || name === '..' ? `_${name}` : name);
 }

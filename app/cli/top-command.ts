@@ -12,7 +12,7 @@ const OPTIONS = {
   url: {
     type: 'string',
     value: 'URL',
-    help: "where the view is served: collector mode's decision API or an embedded service's ui listener (default http://127.0.0.1:4320)",
+    help: "where the view is served: collector mode's decision API or an embedded service's ui listener, or the page's address (.../ui/) (default http://127.0.0.1:4320)",
   },
   token: {
     type: 'string',
@@ -33,9 +33,7 @@ const UNAVAILABLE = 1;
 
 async function topCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(OPTIONS, args);
-  const base = (values.url ?? DEFAULT_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^\s/]+/.test(base))
-    throw new UsageError(`--url must be an http:// or https:// URL, got "${base}"`);
+  const base = viewOrigin(values.url ?? DEFAULT_URL);
   const url = new URL(`${base}/api/v1/view/stream`);
   if (values.namespace !== undefined) url.searchParams.set('namespace', values.namespace);
   const token = values.token ?? io.env.HEADROOM_TOKEN;
@@ -55,6 +53,39 @@ async function topCommand(args: string[], io: CliIo): Promise<number> {
     return UNAVAILABLE;
   }
   return follow(response.body, controller, io, base, values.once === true);
+}
+
+/** Paths a person may paste besides the root: the page's and the view API's. */
+const VIEW_PATHS = /^\/(?:ui(?:\/.*)?|api\/v1\/view(?:\/stream)?\/?)$/;
+
+/**
+ * The origin (`http://host:port`) the view is served at, from `--url`: the listener's address, the
+ * page's (`.../ui/`, a service page) or the API's. The view lives at the root of its host, so any
+ * other path, a query, a fragment or credentials are a usage error that says what to give.
+ */
+function viewOrigin(text: string): string {
+  const example = 'e.g. http://127.0.0.1:4320 (collector) or http://127.0.0.1:9466 (embedded)';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (!/^https?:\/\/[^/\s]/i.test(text) || url.host === '')
+    throw new UsageError(`--url must be an http:// or https:// URL, ${example}; got "${text}"`);
+  if (url.username !== '' || url.password !== '')
+    throw new UsageError(
+      '--url must not hold a user or password; give the token with --token or $HEADROOM_TOKEN',
+    );
+  if (
+    text.includes('?') ||
+    text.includes('#') ||
+    !(/^\/+$/.test(url.pathname) || VIEW_PATHS.test(url.pathname))
+  )
+    throw new UsageError(
+      `--url takes where the view is served, ${example}, or the page's address (${url.origin}/ui/); got "${text}"`,
+    );
+  return url.origin;
 }
 
 /** Reads the stream until it ends (1) or, with `once`, until the first whole view is printed (0). */

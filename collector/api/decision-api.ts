@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Agent } from '../../agent/index.ts';
 import {
   createLiveView,
+  HostGuard,
   type LiveView,
   type LiveViewOptions,
   StreamQuota,
@@ -106,7 +107,12 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
     options.view === undefined
       ? undefined
       : createLiveView({ ...options.view, agent, auth, quota, keepaliveMs: options.keepaliveMs });
-  const app = buildApp(context, view);
+  const hosts = new HostGuard(auth, {
+    listenerHost: config.host,
+    externalUrl: options.view?.ui.externalUrl ?? '',
+    allowedHosts: config.allowedHosts,
+  });
+  const app = buildApp(context, view, hosts);
   if (options.maxConnections !== undefined) app.server.maxConnections = options.maxConnections;
   const unsubscribe = agent.onDecision((decision) => stream.publish(decision));
   const stopAdmission = agent.onAdmissionDecision((decision) => stream.publishAdmission(decision));
@@ -127,13 +133,14 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
   }
   const reconfigure = (next: ApiConfig) => {
     auth.replace(next);
+    hosts.allow(next.allowedHosts);
     stream.endUnless((principal) => auth.isCurrent(principal));
     view?.stream.endUnless((principal) => auth.isCurrent(principal));
   };
   return handle(app, config.host, release, reconfigure);
 }
 
-function buildApp(context: ApiContext, view: LiveView | undefined): FastifyInstance {
+function buildApp(context: ApiContext, view: LiveView | undefined, hosts: HostGuard): FastifyInstance {
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = context.config;
   const app = Fastify({
     logger: false,
@@ -160,6 +167,11 @@ function buildApp(context: ApiContext, view: LiveView | undefined): FastifyInsta
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`),
   );
+  // Against DNS rebinding while api.anonymous lets callers in without a token (view/host-guard.ts).
+  app.addHook('onRequest', async (request, reply) => {
+    const refused = hosts.refusal(request.headers.host);
+    if (refused !== undefined) return sendError(reply, 403, refused);
+  });
   // Streams are hijacked: fastify's close would wait for them, so they are ended first.
   app.addHook('preClose', (done) => {
     context.stream.close();

@@ -5,8 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { DegradationManager } from '../../agent/index.ts';
-import { type ApiContext, guard, sendError, sendUnknownService } from './api-context.ts';
-import { type ServiceParams, serviceIdOf, servicePaths } from './service-path.ts';
+import { type ApiContext, sendError } from './api-context.ts';
+import type { ServiceParams } from './service-path.ts';
+import { registerServiceRoute } from './service-route.ts';
 import type { DecisionHistory } from './types.ts';
 
 /** Decisions a history request returns without `?limit=`. */
@@ -17,7 +18,7 @@ type HistoryRequest = { Params: ServiceParams; Querystring: { limit?: string } }
 /**
  * Registers `GET <service path><suffix>?limit=N` (both path forms): the last `limit` decisions
  * of the service, oldest first, as `{ namespace, service, decisions }` under the names the service
- * is kept under. A reader token is needed; a bad `limit` is a 400, an unknown or hidden service a 404.
+ * is kept under. A reader token is needed; an unknown or hidden service is a 404, then a bad `limit` a 400.
  * @param decisionsOf the service's whole history, oldest first
  */
 export function registerHistoryRoute<D>(
@@ -26,24 +27,18 @@ export function registerHistoryRoute<D>(
   suffix: string,
   decisionsOf: (manager: DegradationManager) => readonly D[],
 ): void {
-  for (const path of servicePaths(suffix)) {
-    app.get<HistoryRequest>(path, async (request, reply) => {
-      const principal = guard(context, request, reply, 'read');
-      if (principal === undefined) return reply;
-      const id = serviceIdOf(request.params);
-      const limit = parseLimit(request.query.limit, context.config.historySize);
-      if (typeof limit === 'string') return sendError(reply, 400, limit);
-      const manager = context.catalog.find(principal, id);
-      if (manager === undefined) return sendUnknownService(reply, id);
-      const { namespace, service } = manager.id;
-      const history: DecisionHistory<D> = {
-        namespace,
-        service,
-        decisions: decisionsOf(manager).slice(-limit),
-      };
-      return history;
-    });
-  }
+  const route = { method: 'GET', suffix, scope: 'read' } as const;
+  registerServiceRoute<HistoryRequest>(app, context, route, (request, reply, { manager }) => {
+    const limit = parseLimit(request.query.limit, context.config.historySize);
+    if (typeof limit === 'string') return sendError(reply, 400, limit);
+    const { namespace, service } = manager.id;
+    const history: DecisionHistory<D> = {
+      namespace,
+      service,
+      decisions: decisionsOf(manager).slice(-limit),
+    };
+    return history;
+  });
 }
 
 /**

@@ -8,9 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import type { DegradationManager } from '../../agent/index.ts';
 import { formatService } from '../../agent/index.ts';
 import type { Principal } from '../../view/index.ts';
-import { type ApiContext, guard, sendError, sendUnknownService } from './api-context.ts';
+import { type ApiContext, sendError } from './api-context.ts';
 import { parseClearReason, parseOverride } from './override-request.ts';
-import { type ServiceParams, serviceIdOf, servicePaths } from './service-path.ts';
+import type { ServiceParams } from './service-path.ts';
+import { registerServiceRoute } from './service-route.ts';
 import type { OverrideResult } from './types.ts';
 
 type OverrideRoute = { Params: ServiceParams; Querystring: { reason?: string } };
@@ -28,37 +29,26 @@ export function registerOverrideRoutes(app: FastifyInstance, context: ApiContext
     state: catalog.summary(manager),
   });
 
-  for (const path of servicePaths('/override')) {
-    app.put<OverrideRoute>(path, async (request, reply) => {
-      const principal = guard(context, request, reply, 'override');
-      if (principal === undefined) return reply;
-      const id = serviceIdOf(request.params);
-      const manager = catalog.find(principal, id);
-      if (manager === undefined) return sendUnknownService(reply, id);
-      const parsed = parseOverride(request.body, context.agent.clock.now());
-      if (!parsed.ok) return sendError(reply, 400, parsed.message);
-      const { level, reason, untilMs } = parsed.value;
-      const options = untilMs === undefined ? {} : { untilMs };
-      const decision = manager.override(level, signedReason(reason, principal), options);
-      if (decision === undefined) {
-        diag.error(
-          `headroom: the override of "${formatService(id)}" to ${level} was refused by its degradation manager`,
-        );
-        return sendError(reply, 500, `the override of "${formatService(id)}" failed; see the agent's log`);
-      }
-      return resultOf(manager, decision);
-    });
+  const put = { method: 'PUT', suffix: '/override', scope: 'override' } as const;
+  registerServiceRoute<OverrideRoute>(app, context, put, (request, reply, { principal, manager }) => {
+    const parsed = parseOverride(request.body, context.agent.clock.now());
+    if (!parsed.ok) return sendError(reply, 400, parsed.message);
+    const { level, reason, untilMs } = parsed.value;
+    const options = untilMs === undefined ? {} : { untilMs };
+    const decision = manager.override(level, signedReason(reason, principal), options);
+    if (decision === undefined) {
+      const name = formatService(manager.id);
+      diag.error(`headroom: the override of "${name}" to ${level} was refused by its degradation manager`);
+      return sendError(reply, 500, `the override of "${name}" failed; see the agent's log`);
+    }
+    return resultOf(manager, decision);
+  });
 
-    app.delete<OverrideRoute>(path, async (request, reply) => {
-      const principal = guard(context, request, reply, 'override');
-      if (principal === undefined) return reply;
-      const id = serviceIdOf(request.params);
-      const manager = catalog.find(principal, id);
-      if (manager === undefined) return sendUnknownService(reply, id);
-      const reason = parseClearReason(request.body, request.query);
-      if (!reason.ok) return sendError(reply, 400, reason.message);
-      // `null` when no override was active: DELETE stays idempotent.
-      return resultOf(manager, manager.clearOverride(signedReason(reason.value, principal)) ?? null);
-    });
-  }
+  const remove = { method: 'DELETE', suffix: '/override', scope: 'override' } as const;
+  registerServiceRoute<OverrideRoute>(app, context, remove, (request, reply, { principal, manager }) => {
+    const reason = parseClearReason(request.body, request.query);
+    if (!reason.ok) return sendError(reply, 400, reason.message);
+    // `null` when no override was active: DELETE stays idempotent.
+    return resultOf(manager, manager.clearOverride(signedReason(reason.value, principal)) ?? null);
+  });
 }

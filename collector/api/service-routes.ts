@@ -1,12 +1,10 @@
 /** The read side of the decision API: the service list, one service's detail, its decision history. */
 import type { FastifyInstance } from 'fastify';
-import { type ApiContext, guard, sendUnknownService } from './api-context.ts';
+import { type ApiContext, guard } from './api-context.ts';
 import { registerHistoryRoute } from './history-route.ts';
 import { seriesViews } from './series-views.ts';
-import { type ServiceParams, serviceIdOf, servicePaths } from './service-path.ts';
+import { registerServiceRoute } from './service-route.ts';
 import type { ServiceDetail, ServiceSummary } from './types.ts';
-
-type ServiceRequest = { Params: ServiceParams };
 
 /** Registers `GET /api/v1/services`, a service's detail and its decisions (both path forms). */
 export function registerServiceRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -23,22 +21,16 @@ export function registerServiceRoutes(app: FastifyInstance, context: ApiContext)
     return { services };
   });
 
-  for (const path of servicePaths('')) {
-    app.get<ServiceRequest>(path, async (request, reply) => {
-      const principal = guard(context, request, reply, 'read');
-      if (principal === undefined) return reply;
-      const id = serviceIdOf(request.params);
-      const manager = catalog.find(principal, id);
-      if (manager === undefined) return sendUnknownService(reply, id);
-      const detail: ServiceDetail = {
-        ...catalog.summary(manager),
-        lastDecision: manager.state().lastDecision ?? null,
-        evaluatedAt: context.agent.lastTick?.at ?? null,
-        series: seriesViews(context.agent, context.verdicts, id),
-      };
-      return detail;
-    });
-  }
+  const detail = { method: 'GET', suffix: '', scope: 'read' } as const;
+  registerServiceRoute(app, context, detail, (_request, _reply, { manager }) => {
+    const answer: ServiceDetail = {
+      ...catalog.summary(manager),
+      lastDecision: manager.state().lastDecision ?? null,
+      evaluatedAt: context.agent.lastTick?.at ?? null,
+      series: seriesViews(context.agent, context.verdicts, manager.id),
+    };
+    return answer;
+  });
 
   registerHistoryRoute(app, context, '/decisions', (manager) => manager.auditLog.entries());
 }

@@ -15,5 +15,10 @@ export function registerViewRoutes(app: FastifyInstance, handler: RequestHandler
     sendNotFound(request.raw, reply.raw);
     return reply;
   };
-  for (const path of ['/api/v1/view', '/api/v1/view/stream', '/ui', '/ui/*']) app.get(path, delegate);
+  // Every method, answered in onRequest, before fastify reads a body: the handler's 405 (Allow:
+  // GET, HEAD) whatever the content type, not a 415 or 400. The route's own handler is never
+  // reached (the reply is hijacked by then); fastify requires one.
+  for (const path of ['/api/v1/view', '/api/v1/view/stream', '/ui', '/ui/*']) {
+    app.all(path, { onRequest: delegate }, delegate);
+  }
 }

@@ -99,6 +99,18 @@ export const apiSchema = withUnitNames(
         .array(z.enum(SCOPES))
         .default([])
         .meta({ description: 'Scopes granted without a token; empty means no token, no access.' }),
+      allowedHosts: z
+        .array(
+          z.string().regex(/^\.?(?:[A-Za-z0-9_-]+\.)*[A-Za-z0-9_-]+\.?$/, {
+            message:
+              'expected a host name such as headroom.internal, or .example.com for it and every subdomain (no scheme, port or path)',
+          }),
+        )
+        .default([])
+        .meta({
+          description:
+            "While api.anonymous grants access: host names (Host header) answered besides localhost, IP addresses, the listener's host and ui.externalUrl's host (others get 403, against DNS rebinding); .example.com allows every subdomain.",
+        }),
       historySize: z.number().int().min(1).default(1000),
       headersTimeout: duration()
         .prefault('10s')

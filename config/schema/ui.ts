@@ -45,15 +45,48 @@ const historySchema = withUnitNames(
   { resolution: 'resolutionMs', length: 'lengthMs' },
 );
 
+const EXAMPLE_URL = 'https://headroom.example.com';
+
+/**
+ * Why `text` cannot be `ui.externalUrl`, or undefined. Links append
+ * `/ui/services/<namespace>/<service>` to it and the generated rules paste it into a Prometheus
+ * template, so it must be an origin only: scheme, host, optional port.
+ */
+function externalUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (!/^https?:\/\/[^/\s]/i.test(text) || /\s/.test(text) || url.host === '') {
+    return `expected an absolute http:// or https:// URL such as ${EXAMPLE_URL} (or empty for none), got "${text}"`;
+  }
+  if (!/^(?:[a-z0-9_-]+\.)*[a-z0-9_-]+\.?$|^\[[0-9a-f:.]+\]$/.test(url.hostname)) {
+    return `the host "${url.hostname}" is not a DNS name or IP address`;
+  }
+  if (url.username !== '' || url.password !== '') {
+    return `must not hold a user name or password (every alert would carry it); give the address people open, e.g. ${url.protocol}//${url.host}`;
+  }
+  if (text.includes('?') || text.includes('#')) {
+    return `must not have a query (?) or fragment (#): links append /ui/services/<namespace>/<service> to it; e.g. ${url.protocol}//${url.host}`;
+  }
+  if (!/^\/+$/.test(url.pathname)) {
+    return `must be the root of a host, e.g. ${url.protocol}//${url.host}: the page and its API are served at /ui/ and /api/v1/view of their host, so a path prefix (${url.pathname.replace(/\/+$/, '')}) is not supported; publish Headroom at the root of a host name of its own`;
+  }
+  return undefined;
+}
+
 const externalUrl = z
   .string()
-  .refine((text) => text === '' || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(text), {
-    message: 'expected an absolute http:// or https:// URL (or empty for none)',
+  .superRefine((text, ctx) => {
+    const problem = text === '' ? undefined : externalUrlProblem(text);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .transform((text) => text.replace(/\/+$/, ''))
+  .transform((text) => (text === '' ? '' : new URL(text).origin))
   .meta({
     description:
-      'Where people reach this Headroom (e.g. https://headroom.example.com); alert annotations get headroom_url = <externalUrl>/ui/services/<namespace or _>/<service>. Empty: no link.',
+      'Where people reach this Headroom: an http(s) origin, no path, query, fragment or credentials (e.g. https://headroom.example.com); alert annotations get headroom_url = <externalUrl>/ui/services/<namespace or _>/<service>. Empty: no link.',
   });
 
 export const uiSchema = z.strictObject({

@@ -29,13 +29,25 @@ export function alertGroup(target: SloTarget, externalUrl = ''): RuleGroup {
 }
 
 /**
- * `<externalUrl>/ui/services/<namespace or _>/<service>` as a Prometheus template over the alert's
- * labels (Go's `urlquery` escapes each name).
+ * One label's value as a path segment of the live view, by the page's one rule
+ * (view/static/format.js `servicePath`, agent/alerting/headroom-url.ts): a name that starts with
+ * `_`, or is `.` or `..`, gets one more `_` in front, then it is percent-encoded as a path segment.
+ * Go's `urlquery` (`url.QueryEscape`) leaves `_` and `.` as they are, so the prefix can be added
+ * after it; it writes a space as `+` (query escaping; a literal `+` is already `%2B`), which in a
+ * path is a plus, so `+` becomes `%20`.
+ */
+function segmentTemplate(label: string): string {
+  return `{{ ${label} | urlquery | reReplaceAll "[+]" "%20" | reReplaceAll "^(_|[.][.]?$)" "_$1" }}`;
+}
+
+/**
+ * `<externalUrl>/ui/services/<namespace>/<service>` as a Prometheus template over the alert's
+ * labels, `_` standing for no namespace (the same link as headroomUrl() builds for the agent's own
+ * alerts). `externalUrl` holds no `{{` (config/schema/ui.ts normalises it as a URL).
  */
 function headroomUrlTemplate(externalUrl: string): string {
-  const namespace =
-    '{{ if $labels.service_namespace }}{{ $labels.service_namespace | urlquery }}{{ else }}_{{ end }}';
-  return `${externalUrl}/ui/services/${namespace}/{{ $labels.service | urlquery }}`;
+  const namespace = `{{ if $labels.service_namespace }}${segmentTemplate('$labels.service_namespace')}{{ else }}_{{ end }}`;
+  return `${externalUrl}/ui/services/${namespace}/${segmentTemplate('$labels.service')}`;
 }
 
 function alertRule(target: SloTarget, severity: BurnSeverity, externalUrl: string): AlertingRule {

@@ -109,7 +109,7 @@ describe('embedded live view listener', () => {
       .map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages).toContainEqual(
       expect.stringMatching(
-        /^headroom: live view on http:\/\/127\.0\.0\.1:\d+ \(GET \/api\/v1\/view, \/api\/v1\/view\/stream\)$/,
+        /^headroom: live view on http:\/\/127\.0\.0\.1:\d+\/ui\/ \(API: GET \/api\/v1\/view, \/api\/v1\/view\/stream\)$/,
       ),
     );
   });

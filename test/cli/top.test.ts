@@ -24,6 +24,65 @@ function screen(url: string, updated: string, rows: string[]): string {
   );
 }
 
+/** A whole operation of the view as the API answers it; `fields` replace the defaults. */
+function operationOf(fields: Record<string, unknown> = {}) {
+  return {
+    operation: 'quote',
+    context: 'emergency',
+    percentile: 'p95',
+    status: 'ok',
+    observedMs: 5.25,
+    budgetMs: 50,
+    headroom: 0.895,
+    count: 3,
+    latencyMs: { p50: 5, p95: 5.25, p99: 9.99 },
+    ...fields,
+  };
+}
+
+/** A service of the view at level NONE, nothing overridden; `fields` replace the defaults. */
+function serviceOf(fields: Record<string, unknown> = {}) {
+  return {
+    namespace: '',
+    service: 'checkout',
+    level: 'NONE',
+    since: 0,
+    overridden: false,
+    disabledFeatures: [],
+    override: null,
+    modifiers: [],
+    transitions: [],
+    slos: [],
+    admission: null,
+    operations: [operationOf()],
+    ...fields,
+  };
+}
+
+/** The whole view of `services`, as the stream's first `view` event. */
+function viewOf(services: unknown[]) {
+  return { generatedAtMs: 0, instanceId: 'x', resolutionMs: 10_000, lengthMs: 900_000, services };
+}
+
+/** A `point` of `checkout`'s stream for `operation` with every percentile at `latencyMs`. */
+function pointOf(namespace: string, service: string, operation: string, latencyMs: number) {
+  const headroom = 1 - latencyMs / 50;
+  return {
+    namespace,
+    service,
+    operation,
+    context: 'emergency',
+    p50: latencyMs,
+    p95: latencyMs,
+    p99: latencyMs,
+    budgetMs: 50,
+    observedMs: latencyMs,
+    headroom,
+    status: headroom < 0 ? 'violated' : 'ok',
+    count: 1,
+  };
+}
+
 const HEADER = 'SERVICE            OPERATION  CONTEXT    LEVEL       P50    P95    P99  BUDGET  HEADROOM';
 
 describe('headroom top', () => {
@@ -106,12 +165,50 @@ describe('headroom top', () => {
       stdout: '',
       stderr: `headroom top: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
     });
-    expect(await runCli(['top', '--url', 'ftp://x'])).toEqual({
-      code: 2,
-      stdout: '',
-      stderr:
-        'headroom top: --url must be an http:// or https:// URL, got "ftp://x"; see "headroom top --help"\n',
-    });
+  });
+
+  it('should take the page’s or the API’s address as --url, and say what to give for any other (exit 2)', async () => {
+    view = await startSeededView();
+    const accepted = [
+      '/ui/',
+      '/ui',
+      '/ui/services/payments/checkout',
+      '/api/v1/view',
+      '/api/v1/view/stream',
+      '//',
+    ];
+    const firstLines = [];
+    for (const path of accepted) {
+      const run = await runCli(['top', '--url', `${view.url}${path}`, '--once'], {
+        HEADROOM_TOKEN: TOKENS.reader,
+      });
+      firstLines.push([path, run.code, run.stdout.split('\n')[0], run.stderr]);
+    }
+    const first = `headroom top - ${view.url} - 0 services, 0 operations - updated 22:13:20 UTC`;
+    expect(firstLines).toEqual(accepted.map((path) => [path, 0, first, '']));
+    const example = 'e.g. http://127.0.0.1:4320 (collector) or http://127.0.0.1:9466 (embedded)';
+    const help = '; see "headroom top --help"\n';
+    const wrong = (url: string, origin: string) =>
+      `headroom top: --url takes where the view is served, ${example}, or the page's address (${origin}/ui/); got "${url}"${help}`;
+    const notUrl = (url: string) =>
+      `headroom top: --url must be an http:// or https:// URL, ${example}; got "${url}"${help}`;
+    const cases: [string, string][] = [
+      ['ftp://x', notUrl('ftp://x')],
+      ['127.0.0.1:4320', notUrl('127.0.0.1:4320')],
+      ['http:/x', notUrl('http:/x')],
+      ['http://h:4320/?x', wrong('http://h:4320/?x', 'http://h:4320')],
+      ['http://h:4320/ui/?token=x', wrong('http://h:4320/ui/?token=x', 'http://h:4320')],
+      ['http://h:4320/ui/#top', wrong('http://h:4320/ui/#top', 'http://h:4320')],
+      ['http://h:4320/headroom', wrong('http://h:4320/headroom', 'http://h:4320')],
+      ['http://h:4320/api/v1/services', wrong('http://h:4320/api/v1/services', 'http://h:4320')],
+      [
+        'http://me:pw@h:4320',
+        `headroom top: --url must not hold a user or password; give the token with --token or $HEADROOM_TOKEN${help}`,
+      ],
+    ];
+    const runs = [];
+    for (const [url] of cases) runs.push(await runCli(['top', '--url', url, '--once']));
+    expect(runs).toEqual(cases.map(([, stderr]) => ({ code: 2, stdout: '', stderr })));
   });
 });
 
@@ -120,83 +217,15 @@ describe('TopScreen', () => {
     const top = new TopScreen();
     top.apply('point', { atMs: 0, points: [] });
     expect(top.render('here')).toBe('headroom top: here: waiting for the view...\n');
-    const operation = {
-      operation: 'quote',
-      context: 'emergency',
-      percentile: 'p95',
-      status: 'ok',
-      observedMs: 5.25,
-      budgetMs: 50,
-      headroom: 0.895,
-      count: 3,
-      latencyMs: { p50: 5, p95: 5.25, p99: 9.99 },
-    };
-    const service = {
-      namespace: '',
-      service: 'checkout',
-      level: 'NONE',
-      since: 0,
-      overridden: false,
-      disabledFeatures: [],
-      override: null,
-      modifiers: [],
-      transitions: [],
-      slos: [],
-      admission: null,
-      operations: [operation],
-    };
-    top.apply('view', {
-      generatedAtMs: 0,
-      instanceId: 'x',
-      resolutionMs: 10_000,
-      lengthMs: 900_000,
-      services: [service],
-    });
+    const operation = operationOf();
+    const service = serviceOf({ operations: [operation] });
+    top.apply('view', viewOf([service]));
     top.apply('point', {
       atMs: 10_000,
       points: [
-        {
-          namespace: '',
-          service: 'checkout',
-          operation: 'quote',
-          context: 'emergency',
-          p50: 60,
-          p95: 70,
-          p99: 80,
-          budgetMs: 50,
-          observedMs: 70,
-          headroom: -0.4,
-          status: 'violated',
-          count: 9,
-        },
-        {
-          namespace: '',
-          service: 'checkout',
-          operation: 'other',
-          context: 'emergency',
-          p50: 1,
-          p95: 1,
-          p99: 1,
-          budgetMs: 50,
-          observedMs: 1,
-          headroom: 0.98,
-          status: 'ok',
-          count: 1,
-        },
-        {
-          namespace: 'x',
-          service: 'gone',
-          operation: 'quote',
-          context: 'emergency',
-          p50: 1,
-          p95: 1,
-          p99: 1,
-          budgetMs: 50,
-          observedMs: 1,
-          headroom: 0.98,
-          status: 'ok',
-          count: 1,
-        },
+        { ...pointOf('', 'checkout', 'quote', 70), p50: 60, p99: 80, count: 9 },
+        { ...pointOf('', 'checkout', 'other', 1), headroom: 0.98 },
+        { ...pointOf('x', 'gone', 'quote', 1), headroom: 0.98 },
       ],
     });
     expect(top.render('here')).toBe(
@@ -218,39 +247,15 @@ describe('TopScreen', () => {
   });
 
   it('should show control characters in names as \\xNN, never send them to the terminal (review16 M1)', () => {
-    const operation = {
+    const operation = operationOf({
       operation: 'a\rb\u009b2J',
-      context: 'emergency',
-      percentile: 'p95',
-      status: 'ok',
       observedMs: 5,
-      budgetMs: 50,
       headroom: 0.9,
-      count: 3,
       latencyMs: { p50: 5, p95: 5, p99: 5 },
-    };
-    const view = {
-      generatedAtMs: 0,
-      instanceId: 'x',
-      resolutionMs: 10_000,
-      lengthMs: 900_000,
-      services: [
-        {
-          namespace: 'n\u0000s',
-          service: 'evil\u001b[2J\u0007\u007fé',
-          level: 'NONE',
-          since: 0,
-          overridden: false,
-          disabledFeatures: [],
-          override: null,
-          modifiers: [],
-          transitions: [],
-          slos: [],
-          admission: null,
-          operations: [operation],
-        },
-      ],
-    };
+    });
+    const view = viewOf([
+      serviceOf({ namespace: 'n\u0000s', service: 'evil\u001b[2J\u0007\u007fé', operations: [operation] }),
+    ]);
     const frame = renderTop(view as Parameters<typeof renderTop>[0], 'here', undefined);
     expect(frame.split('\n')[3]).toBe(
       'n\\x00s/evil\\x1b[2J\\x07\\x7fé  a\\x0db\\x9b2J  emergency  NONE   5.0ms  5.0ms  5.0ms    50ms     90.0%',

@@ -16,11 +16,78 @@ describe('ui', () => {
     });
   });
 
-  it('should take an external URL without its trailing slashes, and port 0', () => {
-    const { ui } = parse(
-      'ui:\n  enabled: true\n  port: 0\n  externalUrl: https://headroom.example.com/ops//\n',
+  it('should take an external URL as its origin: lower-case host, no default port, no trailing slash; and port 0', () => {
+    const externalUrls = [
+      'https://headroom.example.com/',
+      'https://Headroom.Example.COM:443//',
+      'http://headroom.example.com:8080',
+      'http://[::1]:4320/',
+      'https://bücher.example',
+      'HTTP://127.0.0.1',
+      '',
+    ].map((url) => parse(`ui:\n  port: 0\n  externalUrl: "${url}"\n`).ui.externalUrl);
+    expect(externalUrls).toEqual([
+      'https://headroom.example.com',
+      'https://headroom.example.com',
+      'http://headroom.example.com:8080',
+      'http://[::1]:4320',
+      'https://xn--bcher-kva.example',
+      'http://127.0.0.1',
+      '',
+    ]);
+    expect(parse('ui:\n  port: 0\n').ui.port).toBe(0);
+  });
+
+  it('should refuse an external URL that is not an origin, saying what is allowed', () => {
+    const cases = [
+      'headroom.example.com',
+      'ftp://headroom.example.com',
+      'https:headroom.example.com',
+      'https://',
+      'https://head room.example.com',
+      'https://h{{.Foo}}.example.com',
+      'https://user:pw@headroom.example.com',
+      'https://user@headroom.example.com',
+      'https://headroom.example.com/?a=1',
+      'https://headroom.example.com?',
+      'https://headroom.example.com#frag',
+      'https://headroom.example.com/headroom',
+      'https://headroom.example.com/headroom/',
+      'https://headroom.example.com/x{{.Foo}}',
+      'https://headroom.example.com/%zz',
+      'https://headroom.example.com:99999',
+    ];
+    const messages = cases.map((url) =>
+      issuesOf(`ui:\n  externalUrl: "${url}"\n`).map(({ path, line, message }) => ({ path, line, message })),
     );
-    expect([ui.port, ui.externalUrl]).toEqual([0, 'https://headroom.example.com/ops']);
+    const bad = (url: string) =>
+      `expected an absolute http:// or https:// URL such as https://headroom.example.com (or empty for none), got "${url}"`;
+    const prefix = (path: string) =>
+      `must be the root of a host, e.g. https://headroom.example.com: the page and its API are served at /ui/ and /api/v1/view of their host, so a path prefix (${path}) is not supported; publish Headroom at the root of a host name of its own`;
+    const credentials =
+      'must not hold a user name or password (every alert would carry it); give the address people open, e.g. https://headroom.example.com';
+    const query =
+      'must not have a query (?) or fragment (#): links append /ui/services/<namespace>/<service> to it; e.g. https://headroom.example.com';
+    expect(messages).toEqual(
+      [
+        bad('headroom.example.com'),
+        bad('ftp://headroom.example.com'),
+        bad('https:headroom.example.com'),
+        bad('https://'),
+        bad('https://head room.example.com'),
+        'the host "h{{.foo}}.example.com" is not a DNS name or IP address',
+        credentials,
+        credentials,
+        query,
+        query,
+        query,
+        prefix('/headroom'),
+        prefix('/headroom'),
+        prefix('/x%7B%7B.Foo%7D%7D'),
+        prefix('/%zz'),
+        bad('https://headroom.example.com:99999'),
+      ].map((message) => [{ path: 'ui.externalUrl', line: 2, message }]),
+    );
   });
 
   it('should name each bad value with its file, path and line', () => {
@@ -54,7 +121,8 @@ describe('ui', () => {
         path: 'ui.externalUrl',
         line: 4,
         column: 16,
-        message: 'expected an absolute http:// or https:// URL (or empty for none)',
+        message:
+          'expected an absolute http:// or https:// URL such as https://headroom.example.com (or empty for none), got "headroom.example.com"',
       },
       {
         file: 'headroom.yaml',

@@ -77,7 +77,9 @@ describe('collector mode: the live view over OTLP/HTTP ingestion', () => {
     );
     collector = started.collector;
     const api = collector.api?.url as string;
-    expect(started.log.messages()).toContain(`live view on ${api} (GET /api/v1/view, /api/v1/view/stream)`);
+    expect(started.log.messages()).toContain(
+      `live view on ${api}/ui/ (API: GET /api/v1/view, /api/v1/view/stream)`,
+    );
     await sendSpans(collector.receiver.url, clock, 30, 40);
     const shop = await open(`${api}/api/v1/view/stream`, SHOP_OPS);
     const other = await open(`${api}/api/v1/view/stream`, OTHER_READER);

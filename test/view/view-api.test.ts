@@ -257,11 +257,12 @@ describe('GET /api/v1/view', () => {
     expect((await view.get('/api/v1/view/stream')).status).toBe(401);
   });
 
-  it('should answer 404 as the decision API words it for other paths and methods', async () => {
+  it('should answer 404 as the decision API words it for other paths (methods: test/view/listener-edges.test.ts)', async () => {
     view = await startSeededView();
     for (const [method, path] of [
       ['GET', '/api/v1/views'],
-      ['POST', '/api/v1/view'],
+      ['POST', '/api/v1/views'],
+      ['GET', '/api/v1/view/x'],
     ] as const) {
       const reply = await fetch(`${view.url}${path}`, { method });
       expect({ status: reply.status, body: await reply.json() }).toEqual({

@@ -87,12 +87,31 @@ export function serviceName(id) {
 }
 
 /**
- * The page of a service: `/ui/services/payments/checkout`, `_` for the empty namespace.
+ * A name as one path segment of a service page. The empty name (no namespace) is `_`; a name that
+ * starts with `_`, or is `.` or `..` (which a browser would resolve away as a dot segment), gets one
+ * more `_` in front, so every name has its own segment: `''` -> `_`, `_` -> `__`, `_a` -> `__a`,
+ * `..` -> `_..`; then it is percent-encoded. agent/alerting/headroom-url.ts builds alert links the same way.
+ * @param {string} name
+ */
+function nameSegment(name) {
+  if (name === '') return '_';
+  return encodeURIComponent(name.startsWith('_') || name === '.' || name === '..' ? `_${name}` : name);
+}
+
+/** A path segment back to its name (the inverse of `nameSegment`); throws on a malformed escape. */
+function segmentName(segment) {
+  const name = decodeURIComponent(segment);
+  if (name === '_') return '';
+  return name.startsWith('_') ? name.slice(1) : name;
+}
+
+/**
+ * The page of a service: `/ui/services/payments/checkout`, `/ui/services/_/checkout` for the empty
+ * namespace (each name encoded by `nameSegment`).
  * @param {{ namespace: string, service: string }} id
  */
 export function servicePath(id) {
-  const namespace = id.namespace === '' ? '_' : encodeURIComponent(id.namespace);
-  return `/ui/services/${namespace}/${encodeURIComponent(id.service)}`;
+  return `/ui/services/${nameSegment(id.namespace)}/${nameSegment(id.service)}`;
 }
 
 /**
@@ -104,8 +123,7 @@ export function parseServicePath(path) {
   const match = /^\/ui\/services\/([^/]+)\/([^/]+)$/.exec(path);
   if (match === null) return undefined;
   try {
-    const namespace = decodeURIComponent(match[1]);
-    return { namespace: namespace === '_' ? '' : namespace, service: decodeURIComponent(match[2]) };
+    return { namespace: segmentName(match[1]), service: segmentName(match[2]) };
   } catch {
     return undefined;
   }
