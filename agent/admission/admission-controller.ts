@@ -14,11 +14,15 @@ import type { DegradationLevel } from '../degradation/levels.ts';
 import { ADMISSION_DECISION_CHANNEL } from '../semconv.ts';
 import { type ServiceId, serviceId } from '../service-id.ts';
 import { admissionAuditLog } from './admission-audit.ts';
+import type { Easing } from './admission-easing.ts';
+import { FlowLog } from './admission-flow.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
-import { type Cause, nextPressure } from './admission-step.ts';
+import { nextPressure } from './admission-step.ts';
+import type { Cause } from './admission-tick.ts';
+import type { Reading } from './admission-trend.ts';
 import { ClassCounters, classBounds, classStates } from './class-counters.ts';
 import { ClassWindows } from './class-windows.ts';
 import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
@@ -61,6 +65,9 @@ export class AdmissionController {
   #pressure = 0;
   #improvedSinceMs: number | undefined;
   #ramp: Ramp | undefined;
+  #easing: Easing | undefined;
+  #readings: readonly Reading[] | undefined;
+  readonly #flow = new FlowLog();
   /** The previous tick's time, and the samples the windows had received by then. */
   #lastTickMs: number | undefined;
   #lastReceived = 0;
@@ -113,12 +120,18 @@ export class AdmissionController {
       const nowMs = this.#clock.now();
       const tickMs = nowMs - (this.#lastTickMs ?? nowMs);
       this.#lastTickMs = nowMs;
+      const admitted = CRITICALITIES.reduce((sum, c) => sum + this.#counters.admitted[c], 0);
+      const { received, windowMs } = this.#windows;
+      const flow = this.#flow.mark(nowMs, admitted, received, windowMs);
       if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
         {
           improvedSinceMs: this.#improvedSinceMs,
           ramp: this.#ramp,
+          easing: this.#easing,
+          flow,
+          readings: this.#readings,
           nowMs,
           tickMs,
           shares: this.#counters.shares,
@@ -126,6 +139,8 @@ export class AdmissionController {
       );
       this.#improvedSinceMs = next.improvedSinceMs;
       this.#ramp = next.ramp;
+      this.#easing = next.easing;
+      this.#readings = next.readings ?? this.#readings;
       const { cause } = next;
       if (cause !== undefined) this.#change(out, cause, () => (this.#pressure = next.pressure));
     } catch (error) {
@@ -232,6 +247,7 @@ export class AdmissionController {
         this.#pressure = config.enabled ? Math.min(this.#pressure, maxPressure(this.#bounds)) : 0;
         this.#improvedSinceMs = undefined;
         this.#ramp = undefined;
+        this.#easing = undefined;
       });
     } catch (error) {
       diag.error(`headroom: admission reload of ${this.id.service} failed; ignored`, error);

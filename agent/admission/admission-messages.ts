@@ -18,6 +18,22 @@ function change(criticality: Criticality, from: number, to: number): string {
   return `${criticality} rejection ${percent(from)} -> ${percent(to)}`;
 }
 
+/** Who the evidence measured: `CRITICAL p95`, or `CRITICAL_PLUS+CRITICAL p95` for a pool. */
+function subject({ criticality, percentile, pooled }: AdmissionEvidence): string {
+  return `${pooled === undefined ? criticality : Object.keys(pooled).join('+')} ${percentile}`;
+}
+
+/** `312 samples in 3s`, or `27 samples in 3s: CRITICAL_PLUS 9, CRITICAL 18` for a pool. */
+function samplesIn({ samples, pooled }: AdmissionEvidence, windowMs: number): string {
+  const each =
+    pooled === undefined
+      ? ''
+      : `: ${Object.entries(pooled)
+          .map(([c, n]) => `${c} ${n}`)
+          .join(', ')}`;
+  return `${samples} samples in ${formatMs(windowMs)}${each}`;
+}
+
 /**
  * @example overloadMessage('SHEDDABLE', 0.2, 0.3, evidence, 3000)
  * // 'SHEDDABLE rejection 20% -> 30%: CRITICAL p95 is 1.42x its budget (target 1x, 312 samples in 3s)'
@@ -29,8 +45,8 @@ export function overloadMessage(
   evidence: AdmissionEvidence,
   windowMs: number,
 ): string {
-  const { criticality: worst, percentile, ratio, thresholdRatio, samples } = evidence;
-  return `${change(criticality, from, to)}: ${worst} ${percentile} is ${times(ratio)} its budget (target ${times(thresholdRatio)}, ${samples} samples in ${formatMs(windowMs)})`;
+  const { ratio, thresholdRatio } = evidence;
+  return `${change(criticality, from, to)}: ${subject(evidence)} is ${times(ratio)} its budget (target ${times(thresholdRatio)}, ${samplesIn(evidence, windowMs)})`;
 }
 
 /** How long the improvement held, over which window, and the samples a signal needs. */
@@ -38,25 +54,34 @@ interface Held {
   readonly heldMs: number;
   readonly windowMs: number;
   readonly minSamples: number;
+  /** Samples per class in the window (those with any are named when no class had `minSamples`). */
+  readonly counts?: Readonly<Partial<Record<Criticality, number>>>;
 }
 
 /**
  * @example recoveryMessage('SHEDDABLE', 0.3, 0.2, evidence, { heldMs: 5000, windowMs: 3000, minSamples: 20 })
  * // 'SHEDDABLE rejection 30% -> 20%: CRITICAL p95 is 0.61x its budget, under 0.75x for 5s (312 samples in 3s)'
- * @param evidence absent when no class had `minSamples` in the window
+ * @param evidence absent when no class had `minSamples` in the window, e.g.
+ * 'SHEDDABLE rejection 30% -> 20%: no class had 20 samples in 3s for 5s (CRITICAL 12, SHEDDABLE 4; no shed class over its budget)'
  */
 export function recoveryMessage(
   criticality: Criticality,
   from: number,
   to: number,
   evidence: AdmissionEvidence | undefined,
-  { heldMs, windowMs, minSamples }: Held,
+  { heldMs, windowMs, minSamples, counts = {} }: Held,
 ): string {
   const head = change(criticality, from, to);
-  if (evidence === undefined)
-    return `${head}: no class had ${minSamples} samples in ${formatMs(windowMs)} for ${formatMs(heldMs)}`;
-  const { criticality: worst, percentile, ratio, thresholdRatio, samples } = evidence;
-  return `${head}: ${worst} ${percentile} is ${times(ratio)} its budget, under ${times(thresholdRatio)} for ${formatMs(heldMs)} (${samples} samples in ${formatMs(windowMs)})`;
+  if (evidence === undefined) {
+    const some = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0);
+    const each =
+      some.length === 0
+        ? ''
+        : ` (${some.map(([c, n]) => `${c} ${n}`).join(', ')}; no shed class over its budget)`;
+    return `${head}: no class had ${minSamples} samples in ${formatMs(windowMs)} for ${formatMs(heldMs)}${each}`;
+  }
+  const { ratio, thresholdRatio } = evidence;
+  return `${head}: ${subject(evidence)} is ${times(ratio)} its budget, under ${times(thresholdRatio)} for ${formatMs(heldMs)} (${samplesIn(evidence, windowMs)})`;
 }
 
 /**
@@ -70,8 +95,57 @@ export function ineffectiveMessage(
   evidence: AdmissionEvidence,
   { stalledMs, windowMs }: { readonly stalledMs: number; readonly windowMs: number },
 ): string {
-  const { criticality: worst, percentile, ratio, thresholdRatio, samples } = evidence;
-  return `${change(criticality, from, to)}: shedding did not help, ${worst} ${percentile} is still ${times(ratio)} its budget, not under ${times(thresholdRatio)}, ${formatMs(stalledMs)} after rising stopped (${samples} samples in ${formatMs(windowMs)})`;
+  const { ratio, thresholdRatio } = evidence;
+  return `${change(criticality, from, to)}: shedding did not help, ${subject(evidence)} is still ${times(ratio)} its budget, not under ${times(thresholdRatio)}, ${formatMs(stalledMs)} after rising stopped (${samplesIn(evidence, windowMs)})`;
+}
+
+/**
+ * @example probeMessage('SHEDDABLE', 1, 0.9, evidence, { heldMs: 15000, windowMs: 3000, targetRatio: 1 })
+ * // 'SHEDDABLE rejection 100% -> 90%: probing, CRITICAL p95 has sat between 0.75x and 1x its budget for 15s (now 0.8x, 60 samples in 3s)'
+ */
+export function probeMessage(
+  criticality: Criticality,
+  from: number,
+  to: number,
+  evidence: AdmissionEvidence,
+  {
+    heldMs,
+    windowMs,
+    targetRatio,
+  }: { readonly heldMs: number; readonly windowMs: number; readonly targetRatio: number },
+): string {
+  const { ratio, thresholdRatio } = evidence;
+  return `${change(criticality, from, to)}: probing, ${subject(evidence)} has sat between ${times(thresholdRatio)} and ${times(targetRatio)} its budget for ${formatMs(heldMs)} (now ${times(ratio)}, ${samplesIn(evidence, windowMs)})`;
+}
+
+/** Where a step back goes, and the waits before easing again (under the exit ratio, in the band). */
+interface StepBack {
+  /** Set when the backlog grew (more admitted than finished over the window): the step back's cause. */
+  readonly flow?: { readonly arrivals: number; readonly completions: number };
+  readonly backTo: number;
+  readonly waitMs: number;
+  readonly bandWaitMs: number;
+  readonly windowMs: number;
+}
+
+/**
+ * @example stepBackMessage('SHEDDABLE', 0.8, 0.9, evidence, { backTo: 1, waitMs: 10000, bandWaitMs: 30000, windowMs: 3000 })
+ * // 'SHEDDABLE rejection 80% -> 90%: easing hurt, CRITICAL p95 rose to 0.8x its budget, over 0.75x (60 samples in 3s); back to pressure 1, easing waits 10s (30s in the band)'
+ */
+export function stepBackMessage(
+  criticality: Criticality,
+  from: number,
+  to: number,
+  evidence: AdmissionEvidence | undefined,
+  { flow, backTo, waitMs, bandWaitMs, windowMs }: StepBack,
+): string {
+  const why =
+    flow !== undefined
+      ? `easing hurt, the backlog grows (${flow.arrivals} admitted, ${flow.completions} finished in ${formatMs(windowMs)})`
+      : evidence === undefined
+        ? 'easing hurt'
+        : `easing hurt, ${subject(evidence)} rose to ${times(evidence.ratio)} its budget, over ${times(evidence.thresholdRatio)} (${samplesIn(evidence, windowMs)})`;
+  return `${change(criticality, from, to)}: ${why}; back to pressure ${Number(backTo.toFixed(3))}, easing waits ${formatMs(waitMs)} (${formatMs(bandWaitMs)} in the band)`;
 }
 
 /** @example 'SHEDDABLE rejection 0% -> 100%: degradation level NONE -> SEVERE (floor 100%, cap 100%)' */

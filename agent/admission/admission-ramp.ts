@@ -10,10 +10,17 @@
  * concurrency-limits: act on the measured effect of a change, not on the error alone).
  */
 
+import { newLoad, type Trend } from './admission-trend.ts';
 import { type Criticality, criticalityRank } from './criticality.ts';
 
-/** A ratio must fall by this fraction (5 %) to count as an effect of shedding; rising by it is new load. */
+/** A ratio must fall by this fraction (5 %) to count as an effect of shedding. */
 const EFFECT_MARGIN = 0.05;
+
+/**
+ * Where admissions are not counted here, a smoothed ratio that rises by this fraction (25 %, well
+ * beyond the noise a smoothed percentile keeps) over the last check is new load.
+ */
+const RISE_MARGIN = 0.25;
 
 /** One overload episode. Times are ms since the epoch. */
 export interface Ramp {
@@ -22,12 +29,20 @@ export interface Ramp {
   /** When shedding last showed an effect (or the ramp began), and the ratio then. */
   readonly checkMs: number;
   readonly checkRatio: number;
+  /** The load (see {@link Trend}) at the check: 20 % more is new load. */
+  readonly checkLoad?: number;
   /** Since when rising has stopped for want of an effect; absent while it helps. */
   readonly stalledSinceMs?: number;
   /** The last tick the judging ratio was over the target: the ramp ends `recovery.sustain` after it. */
   readonly overMs: number;
   /** The last increase: when, and the class it shed. */
   readonly lastRise?: { readonly atMs: number; readonly criticality: Criticality };
+  /**
+   * A rise into a class that must wait (see {@link mayEnter}): since when the judging ratio has
+   * been over the target for it without falling, and the ratio then. Cleared by a tick that is not
+   * over the target.
+   */
+  readonly wait?: { readonly criticality: Criticality; readonly sinceMs: number; readonly ratio: number };
 }
 
 /** What an overloaded tick does: rise, hold, or ease (shedding did not help). */
@@ -57,25 +72,47 @@ function helped(ratio: number, checkRatio: number, targetRatio: number): boolean
   return fall >= checkRatio * EFFECT_MARGIN || fall >= (checkRatio - targetRatio) / 4;
 }
 
-function fresh(ratio: number, startRatio: number, nowMs: number, last?: Ramp): RampMove {
-  const ramp = { startRatio, checkMs: nowMs, checkRatio: ratio, overMs: nowMs };
-  return { move: 'rise', ramp: last?.lastRise === undefined ? ramp : { ...ramp, lastRise: last.lastRise } };
+/** A ramp (re)started at `trend`; one that goes on keeps its last rise and its wait. */
+function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): RampMove {
+  const ramp: Ramp = {
+    startRatio,
+    checkMs: nowMs,
+    checkRatio: trend.ratio,
+    checkLoad: trend.load,
+    overMs: nowMs,
+  };
+  if (last === undefined) return { move: 'rise', ramp };
+  const { lastRise, wait } = last;
+  return {
+    move: 'rise',
+    ramp: {
+      ...ramp,
+      ...(lastRise === undefined ? {} : { lastRise }),
+      ...(wait === undefined ? {} : { wait }),
+    },
+  };
 }
 
 /**
- * The move of a tick whose judging ratio `ratio` is over the target. A new ramp (none, or the last
- * one ended: not over the target for `sustain`) rises; so does a ramp whose ratio fell by the
- * margin since the last check (shedding helps: the check moves here) or rose by it (new load: the
- * ramp starts over from this ratio), and a ramp younger than `delayMs` since its last check. Else
- * it stalls: it holds, and after `sustain` of stalling eases while the ratio is not under the
- * ramp's start by the margin.
+ * The move of a tick whose judging ratio is over the target, judged on `trend` (the ratio smoothed
+ * over a step delay, and the load: see admission-trend.ts). A new ramp (none, or the last one
+ * ended: not over the target for `sustain`) rises; so does a ramp whose smoothed ratio fell by the
+ * margin since the last check (shedding helps: the check moves here), one whose backlog grows
+ * (more admitted than finish: the overload is real whatever the latency shows yet), one whose load
+ * grew by a fifth, or, where admissions are not counted here, whose smoothed ratio rose by a
+ * quarter (new load: the ramp starts over from here), and a ramp younger than `delayMs` since its
+ * last check. Else it stalls: it holds, and after `sustain` of stalling eases while the smoothed
+ * ratio is not under the ramp's start by the margin.
  */
-export function rampMove(ramp: Ramp | undefined, ratio: number, timing: RampTiming): RampMove {
+export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTiming): RampMove {
   const { nowMs, delayMs, sustainMs } = timing;
+  const { ratio } = trend;
   if (ramp === undefined || (nowMs - ramp.overMs >= sustainMs && !sameDisturbance(ramp, ratio, timing)))
-    return fresh(ratio, ratio, nowMs);
-  if (helped(ratio, ramp.checkRatio, timing.targetRatio)) return fresh(ratio, ramp.startRatio, nowMs, ramp);
-  if (ratio > ramp.checkRatio * (1 + EFFECT_MARGIN)) return fresh(ratio, ratio, nowMs, ramp);
+    return fresh(trend, ratio, nowMs);
+  if (helped(ratio, ramp.checkRatio, timing.targetRatio) || trend.growing === true)
+    return fresh(trend, ramp.startRatio, nowMs, ramp);
+  const rose = trend.growing === undefined && ratio > ramp.checkRatio * (1 + RISE_MARGIN);
+  if (rose || newLoad(trend.load, ramp.checkLoad)) return fresh(trend, ratio, nowMs, ramp);
   const over = { ...ramp, overMs: nowMs };
   if (ramp.stalledSinceMs === undefined) {
     if (nowMs - ramp.checkMs < delayMs) return { move: 'rise', ramp: over };
@@ -84,6 +121,11 @@ export function rampMove(ramp: Ramp | undefined, ratio: number, timing: RampTimi
   const stalledMs = nowMs - ramp.stalledSinceMs;
   const improved = ratio <= ineffectiveRatio(ramp);
   return { move: stalledMs >= sustainMs && !improved ? 'ease' : 'hold', ramp: over };
+}
+
+/** A ramp held at the gate of a class (see {@link mayEnter}): its effect is measured from the rise, not before. */
+export function waiting(ramp: Ramp, trend: Trend, nowMs: number): Ramp {
+  return { ...ramp, checkMs: nowMs, checkRatio: trend.ratio, checkLoad: trend.load };
 }
 
 /**
@@ -101,15 +143,38 @@ function sameDisturbance(ramp: Ramp, ratio: number, timing: RampTiming): boolean
 }
 
 /**
- * Whether shedding `criticality` must wait: it is more important than the class the last increase
- * shed and that increase is younger than `delayMs`, so the window cannot show yet whether shedding
- * the less important classes to their caps was enough (the window lags the load by up to its length).
+ * Whether the pressure may rise into `criticality` now (review15b N2). A rise into a class more
+ * important than the last one this ramp shed, or the first rise into a class whose cap is under 1
+ * (CRITICAL, SHEDDABLE_PLUS by default: classes meant to be shed reluctantly), waits until the
+ * judging ratio has stayed over the target for one `window` plus a tick with the less important
+ * classes at their caps, and has not fallen by the effect margin over that time: a falling signal
+ * (a backlog draining, the window still catching up with the last step) shows the shedding
+ * already done is working, and a 1-3 s stall is over before it could shed CRITICAL. Nor while
+ * `timing.draining` (fewer requests admitted than finish: see admission-flow.ts): a FIFO's latency
+ * at completion keeps rising for a whole waiting time after its backlog began to shrink. Returns
+ * the ramp with its wait updated.
  */
-export function mustWait(ramp: Ramp, criticality: Criticality, timing: RampTiming): boolean {
-  const { lastRise } = ramp;
-  if (lastRise === undefined || criticalityRank(criticality) <= criticalityRank(lastRise.criticality))
-    return false;
-  return timing.nowMs - lastRise.atMs < timing.delayMs;
+export function mayEnter(
+  ramp: Ramp,
+  criticality: Criticality,
+  cap: number,
+  ratio: number,
+  timing: RampTiming & { readonly draining: boolean },
+): { readonly open: boolean; readonly ramp: Ramp } {
+  const last = ramp.lastRise?.criticality;
+  const escalates =
+    last !== criticality &&
+    (cap < 1 || (last !== undefined && criticalityRank(criticality) > criticalityRank(last)));
+  if (!escalates) return { open: true, ramp };
+  const { nowMs, delayMs, targetRatio } = timing;
+  const { wait } = ramp;
+  const restart = { ...ramp, wait: { criticality, sinceMs: nowMs, ratio } };
+  if (wait === undefined || wait.criticality !== criticality || timing.draining)
+    return { open: false, ramp: restart };
+  if (nowMs - wait.sinceMs < delayMs) return { open: false, ramp };
+  if (timing.draining || helped(ratio, wait.ratio, targetRatio)) return { open: false, ramp: restart };
+  const { wait: _done, ...rest } = ramp;
+  return { open: true, ramp: rest };
 }
 
 /** The ratio shedding had to bring the judging class under: the ramp's start less the margin. */

@@ -2,8 +2,9 @@
  * Who may justify shedding, and where the next increase lands (review15 F1). Shedding a class only
  * helps the classes more important than it (rejecting a slow report does not make the remaining
  * reports faster), so the classes that judge a step are those MORE important than the class the
- * step would shed; a class judges itself only when no more important class has any traffic at all
- * (a service whose traffic is all CRITICAL must still shed CRITICAL under overload). Google SRE
+ * step would shed, read one by one and pooled (see {@link SignalReader.judging}); a class judges
+ * itself only when they have too few samples to judge (a service whose traffic is all CRITICAL must
+ * still shed CRITICAL under overload). Google SRE
  * "Handling Overload": the lowest criticality is shed first, to keep the higher ones served.
  */
 
@@ -51,6 +52,9 @@ export function topShed(shares: Readonly<Record<Criticality, number>>): Sheddabl
   return FILL_ORDER.findLast((criticality) => shares[criticality] > 0) ?? 'SHEDDABLE';
 }
 
+/** Samples per class in the window, for messages that say why nothing could be judged. */
+export type SampleCounts = Readonly<Record<Criticality, number>>;
+
 /** Reads each class's percentile at most once per tick, and only for a class with `minSamples`. */
 export class SignalReader {
   readonly #config: AdmissionConfig;
@@ -75,20 +79,56 @@ export class SignalReader {
   }
 
   /**
-   * The signal that judges shedding `shed`: the worst class more important than `shed` with
-   * `minSamples`; when some of those classes have traffic but none has `minSamples`, none (hold:
-   * too few samples); when none has any traffic, `shed`'s own signal.
+   * The signal that judges shedding `shed` (review15b N1/N3): the worst of the classes more
+   * important than `shed` with `minSamples` each, and of those classes' samples read together (a
+   * pool: 9 CRITICAL_PLUS and 18 CRITICAL samples judge where neither could alone); when even the
+   * pool is under `minSamples`, or none of them has traffic, `shed`'s own signal (a service whose
+   * traffic is all CRITICAL, plus a health check of CRITICAL_PLUS, still sheds CRITICAL; shedding
+   * a class that slows only itself is caught by the ramp: it does not help, so it eases).
    */
-  judging(shed: Criticality): Signal | undefined {
+  judging(shed: SheddableCriticality): Signal | undefined {
     let worst: Signal | undefined;
-    let traffic = false;
+    const members: Criticality[] = [];
     for (const criticality of CRITICALITIES) {
       if (criticalityRank(criticality) <= criticalityRank(shed)) continue;
       if (this.#windows.count(criticality) === 0) continue;
-      traffic = true;
+      members.push(criticality);
       const signal = this.of(criticality);
       if (signal !== undefined && (worst === undefined || signal.ratio > worst.ratio)) worst = signal;
     }
-    return traffic ? worst : this.of(shed);
+    const pool = members.length > 1 ? this.#pool(shed, members) : undefined;
+    const judge = pool !== undefined && (worst === undefined || pool.ratio > worst.ratio) ? pool : worst;
+    return judge ?? this.of(shed);
+  }
+
+  /** The members' samples read together; `undefined` under `minSamples`. */
+  #pool(shed: SheddableCriticality, members: readonly Criticality[]): Signal | undefined {
+    const { percentile, minSamples } = this.#config;
+    const pooled = Object.fromEntries(members.map((c) => [c, this.#windows.count(c)]));
+    const samples = members.reduce((sum, c) => sum + (pooled[c] ?? 0), 0);
+    const read = samples < minSamples ? undefined : this.#windows.readPool(shed, percentile);
+    if (read === undefined) return undefined;
+    const [criticality] = members as [Criticality];
+    return { criticality, percentile, ratio: round6(read.ratio), samples, pooled: Object.freeze(pooled) };
+  }
+
+  /**
+   * Whether a class the pressure sheds (`shares` > 0) has `minSamples` over `targetRatio` on its
+   * own: then too few samples of the classes above it is "unknown", not health (review15b N1).
+   */
+  shedOverTarget(shares: Readonly<Record<Criticality, number>>): boolean {
+    return FILL_ORDER.some((c) => shares[c] > 0 && (this.of(c)?.ratio ?? 0) > this.#config.targetRatio);
+  }
+
+  /** Samples of every class in the window: the operations finished over it. */
+  completions(): number {
+    return CRITICALITIES.reduce((sum, c) => sum + this.#windows.count(c), 0);
+  }
+
+  /** Samples per class in the window. */
+  counts(): SampleCounts {
+    const counts = { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 };
+    for (const criticality of CRITICALITIES) counts[criticality] = this.#windows.count(criticality);
+    return counts;
   }
 }

@@ -4,11 +4,20 @@
  * service holds at most four, with a running count per slot so how many samples a class has in the
  * window is known without merging its sketches (the law reads a percentile only where it needs
  * one: review15 F7). Ratios are recorded as they are: 1 is exactly the budget, and the
- * sketch's relative accuracy (1 %) holds from ~1e-300 up, far below any real ratio.
+ * sketch's relative accuracy (1 %) holds from ~1e-300 up, far below any real ratio. Beside them,
+ * one pooled window per class that can be shed holds the samples of every class more important
+ * than it, read as one (review15b N1/N3: a percentile of 9 CRITICAL_PLUS and 18 CRITICAL samples
+ * together, where neither has `minSamples` alone); a sample goes into at most three pools.
  */
 import type { Clock } from '../clock.ts';
 import { PERCENTILE_FIELDS, type Percentile, SlidingWindow } from '../window/index.ts';
-import type { Criticality } from './criticality.ts';
+import { type Criticality, criticalityRank } from './criticality.ts';
+
+/** The classes a pool is named after: pool `X` holds the samples of every class more important than X. */
+const POOL_NAMES = Object.freeze(['SHEDDABLE', 'SHEDDABLE_PLUS', 'CRITICAL'] as const);
+
+/** The class a pool is named after (one of SHEDDABLE, SHEDDABLE_PLUS, CRITICAL). */
+export type PoolName = (typeof POOL_NAMES)[number];
 
 /** One class's ratios over the window. */
 export interface ClassRatio {
@@ -38,6 +47,7 @@ export class ClassWindows {
   readonly #resolutionMs: number;
   readonly #clock: Clock;
   readonly #windows = new Map<Criticality, SlidingWindow>();
+  readonly #pools = new Map<PoolName, SlidingWindow>();
   readonly #counts = new Map<Criticality, SlotCounts>();
   #received = 0;
 
@@ -75,6 +85,8 @@ export class ClassWindows {
       this.#counts.set(criticality, slots);
     }
     if (!window.record(ratio, false, endMs)) return false;
+    for (const pool of POOL_NAMES)
+      if (criticalityRank(pool) < criticalityRank(criticality)) this.#pool(pool).record(ratio, false, endMs);
     const epoch = Math.floor(endMs / this.#resolutionMs);
     const index = epoch % slots.epochs.length;
     if (slots.epochs[index] !== epoch) {
@@ -101,8 +113,32 @@ export class ClassWindows {
 
   /** `percentile` of the class's ratios over the window ending now; `undefined` without samples. */
   read(criticality: Criticality, percentile: Percentile): ClassRatio | undefined {
-    const snapshot = this.#windows.get(criticality)?.snapshot(this.#clock.now());
-    if (snapshot === undefined || snapshot.count === 0) return undefined;
-    return { ratio: snapshot[PERCENTILE_FIELDS[percentile]] as number, samples: snapshot.count };
+    return ratioOf(this.#windows.get(criticality), this.#clock.now(), percentile);
   }
+
+  /**
+   * `percentile` of the ratios of every class more important than `pool`, read together over the
+   * window ending now; `undefined` without samples.
+   */
+  readPool(pool: PoolName, percentile: Percentile): ClassRatio | undefined {
+    return ratioOf(this.#pools.get(pool), this.#clock.now(), percentile);
+  }
+
+  #pool(pool: PoolName): SlidingWindow {
+    let window = this.#pools.get(pool);
+    if (window === undefined) {
+      window = new SlidingWindow({ windowMs: this.windowMs, resolutionMs: this.#resolutionMs });
+      this.#pools.set(pool, window);
+    }
+    return window;
+  }
+}
+
+function ratioOf(window: SlidingWindow | undefined, nowMs: number, percentile: Percentile) {
+  const snapshot = window?.snapshot(nowMs);
+  if (snapshot === undefined || snapshot.count === 0) return undefined;
+  return {
+    ratio: snapshot[PERCENTILE_FIELDS[percentile]] as number,
+    samples: snapshot.count,
+  } satisfies ClassRatio;
 }

@@ -53,6 +53,12 @@ export const ADMISSION_REASONS = Object.freeze([
    * shedding began rising, `recovery.sustain` after rising stopped for want of an effect; it eases.
    */
   'ineffective',
+  /**
+   * Easing, watched (review15b N2/N13): a step down after the signal sat between the exit ratio and
+   * the target for 3 x `recovery.sustain` (is the shedding still needed?), or a step back up after
+   * easing brought the signal back to the exit ratio or above.
+   */
+  'probe',
   /** The degradation level changed the class's floor or cap. */
   'degradation-level',
   /** A config reload changed the caps, floors or `enabled`. */
@@ -74,8 +80,14 @@ export interface AdmissionEvidence {
    * (recovery), or 95 % of the ratio when shedding began rising (ineffective).
    */
   readonly thresholdRatio: number;
-  /** Samples of that class in the window. */
+  /** Samples of that class in the window (of every class in `pooled`, when set). */
   readonly samples: number;
+  /**
+   * Set when the ratio is the percentile of several classes' samples read together (a pool of the
+   * classes more important than the one shed, none with `minSamples` alone or the pool worse than
+   * each): samples per class. `criticality` is then the most important class of the pool.
+   */
+  readonly pooled?: Readonly<Partial<Record<Criticality, number>>>;
 }
 
 /** One change of one class's rejection probability; frozen, safe to keep, log and serialize. */

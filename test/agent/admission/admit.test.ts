@@ -125,8 +125,10 @@ describe('AdmissionController.reconfigure', () => {
   });
 
   it('should drop shedding when a reload disables admission, and bring the level floor back when it enables it', () => {
+    // SEVERE floors SHEDDABLE; SHEDDABLE_PLUS is entered once the overload has lasted a step
+    // delay (second 5), 30 % at second 7.
     const { controller, ticks, tick, brief } = setup();
-    ticks(3, { CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE');
+    ticks(7, { CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE');
     expect(controller.probability('SHEDDABLE_PLUS')).toBe(0.3);
     const off = controller.reconfigure(admissionConfig({ enabled: false }));
     expect(off.map((d) => [d.criticality, d.from, d.to, d.message])).toEqual([
@@ -140,7 +142,7 @@ describe('AdmissionController.reconfigure', () => {
     ]);
     expect(tick({ CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE')).toEqual([]);
     const on = controller.reconfigure(admissionConfig({}));
-    expect(brief(on)).toEqual([[4, 'SHEDDABLE', 0, 1, 'reconfigured']]);
+    expect(brief(on)).toEqual([[8, 'SHEDDABLE', 0, 1, 'reconfigured']]);
     expect(on[0]?.message).toBe(
       'SHEDDABLE rejection 0% -> 100%: configuration reloaded, floor 100%, cap 100%',
     );

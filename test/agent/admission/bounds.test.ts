@@ -65,18 +65,22 @@ describe('AdmissionController caps and level floors', () => {
     ]);
   });
 
-  it('should step past a floor at once: the first overload step at SEVERE sheds SHEDDABLE_PLUS', () => {
+  it('should step past a floor: the first overload step at SEVERE sheds SHEDDABLE_PLUS', () => {
     // SHEDDABLE is already at its 100 % floor; the pressure starts from there (1.0), not from 0.
-    const { controller, tick, brief } = setup();
+    // SHEDDABLE_PLUS (cap 90 %, under 1) is entered only once the overload has lasted a step
+    // delay (window + tick = 4 s) without falling (review15b N2): second 5.
+    const { controller, tick, ticks, brief } = setup();
     expect(brief(tick({ CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE'))).toEqual([
       [1, 'SHEDDABLE', 0, 1, 'degradation-level'],
-      [1, 'SHEDDABLE_PLUS', 0, 0.1, 'overload'],
+    ]);
+    expect(brief(ticks(4, { CRITICAL: 2, SHEDDABLE_PLUS: 0.5 }, 'SEVERE'))).toEqual([
+      [5, 'SHEDDABLE_PLUS', 0, 0.1, 'overload'],
     ]);
     expect(controller.pressure).toBe(1.1);
     // Back at NONE the pressure keeps SHEDDABLE at 100 %: nothing changes there.
-    // (The window still holds second 1's 2x samples: one more step.)
+    // (The window still holds second 5's 2x samples: one more step.)
     expect(brief(tick({ CRITICAL: 0.5, SHEDDABLE_PLUS: 0.5 }, 'NONE'))).toEqual([
-      [2, 'SHEDDABLE_PLUS', 0.1, 0.2, 'overload'],
+      [6, 'SHEDDABLE_PLUS', 0.1, 0.2, 'overload'],
     ]);
   });
 
@@ -87,10 +91,10 @@ describe('AdmissionController caps and level floors', () => {
         critical: { maxRejection: { CRITICAL: '20%' } },
       },
     });
-    run(40, { CRITICAL_PLUS: 50, CRITICAL: 300, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 }); // every cap reached
+    run(50, { CRITICAL_PLUS: 50, CRITICAL: 300, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 }); // every cap reached
     expect(controller.probability('CRITICAL')).toBe(0.5);
     expect(brief(tick({}, 'MODERATE'))).toEqual([]);
-    expect(brief(tick({}, 'CRITICAL'))).toEqual([[42, 'CRITICAL', 0.5, 0.2, 'degradation-level']]);
+    expect(brief(tick({}, 'CRITICAL'))).toEqual([[52, 'CRITICAL', 0.5, 0.2, 'degradation-level']]);
     expect(controller.state().classes.SHEDDABLE_PLUS).toMatchObject({
       minProbability: 0.2,
       maxProbability: 0.9,

@@ -38,10 +38,12 @@ describe('AdmissionController under a step overload', () => {
     // A queueing service at 4x its capacity from the first second (100 requests a tick is
     // capacity, ratio (admitted / 100)^2): 200 CRITICAL, 100 SHEDDABLE_PLUS, 100 SHEDDABLE a tick.
     // Every step lowers CRITICAL's ratio, so shedding keeps rising by the whole maxStep (10 %,
-    // the ratio being over 1.5x): SHEDDABLE to 100 % in 10 ticks; SHEDDABLE_PLUS waits until the
-    // last SHEDDABLE step shows in the window (window + tick = 4 s), then fills to its 90 % cap;
-    // CRITICAL waits the same, then reaches its 50 % cap. Every class at its cap still leaves
-    // 110 requests (1.21x): the pressure holds there, no more decisions for the last 30 s.
+    // the ratio being over 1.5x): SHEDDABLE to 100 % in 10 ticks; SHEDDABLE_PLUS (capped under 1)
+    // waits until the ratio has stayed over the target for a step delay (window + tick = 4 s)
+    // without falling (review15b N2: the window shows the last SHEDDABLE steps until second 14,
+    // so from second 15 to 18), then fills to its 90 % cap; CRITICAL waits the same (seconds
+    // 28-35), then reaches its 50 % cap. Every class at its cap still leaves 110 requests
+    // (1.21x): the pressure holds there, no more decisions for the last 20 s.
     const { startMs, run } = setup();
     const decisions = run(60, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     const ratios = [
@@ -51,8 +53,8 @@ describe('AdmissionController under a step overload', () => {
     const samples = [200, ...Array.from({ length: 19 }, () => 400), 380, 340, 300, 260];
     const rows: [Criticality, number][] = [];
     for (let i = 1; i <= 10; i++) rows.push(['SHEDDABLE', i]);
-    for (let i = 1; i <= 9; i++) rows.push(['SHEDDABLE_PLUS', 13 + i]);
-    for (let i = 1; i <= 5; i++) rows.push(['CRITICAL', 25 + i]);
+    for (let i = 1; i <= 9; i++) rows.push(['SHEDDABLE_PLUS', 18 + i]);
+    for (let i = 1; i <= 5; i++) rows.push(['CRITICAL', 35 + i]);
     const steps = { SHEDDABLE: 0, SHEDDABLE_PLUS: 0, CRITICAL: 0, CRITICAL_PLUS: 0 };
     const expected = rows.map(([criticality, second], i): AdmissionDecision => {
       const from = steps[criticality] / 10;
@@ -80,16 +82,38 @@ describe('AdmissionController under a step overload', () => {
     expect(controller.pressure).toBe(0.08);
   });
 
-  it('should hold while the worst protected class sits between the exit ratio and the target', () => {
-    // Exactly at the target (1x) and at the exit ratio (0.75x) nothing moves: rising needs more
-    // than the target, easing less than the exit ratio.
+  it('should hold while the worst protected class sits between the exit ratio and the target, then probe', () => {
+    // Exactly at the target (1x) nothing rises; in the band (0.75x..1x) the pressure holds for
+    // three easing waits (3 x sustain = 15 s), then probes one step down every step delay (4 s)
+    // while the ratio does not rise (review15b N13: CRITICAL sits at 1x whatever is shed, so the
+    // shedding is not what holds it there).
     // The first two ticks at 1x still see 2x samples in the 3 s window: one more step.
-    const { controller, ticks } = setup();
+    const { startMs, controller, ticks, brief } = setup();
     expect(ticks(3, { CRITICAL: 2, SHEDDABLE: 0.5 })).toHaveLength(3);
     expect(ticks(2, { CRITICAL: 1, SHEDDABLE: 0.5 }).map((d) => d.to)).toEqual([0.4]);
-    expect(ticks(30, { CRITICAL: 1, SHEDDABLE: 0.5 })).toEqual([]);
+    const probes = ticks(30, { CRITICAL: 1, SHEDDABLE: 0.5 });
+    expect(brief(probes)).toEqual([
+      [20, 'SHEDDABLE', 0.4, 0.3, 'probe'],
+      [24, 'SHEDDABLE', 0.3, 0.2, 'probe'],
+      [28, 'SHEDDABLE', 0.2, 0.1, 'probe'],
+      [32, 'SHEDDABLE', 0.1, 0, 'probe'],
+    ]);
+    expect(probes[0]).toEqual({
+      seq: 5,
+      at: startMs + 20_000,
+      namespace: '',
+      service: 'checkout',
+      criticality: 'SHEDDABLE',
+      from: 0.4,
+      to: 0.3,
+      reason: 'probe',
+      message:
+        'SHEDDABLE rejection 40% -> 30%: probing, CRITICAL p95 has sat between 0.75x and 1x its budget for 15s (now 1x, 60 samples in 3s)',
+      evidence: { criticality: 'CRITICAL', percentile: 'p95', ratio: 1, thresholdRatio: 0.75, samples: 60 },
+      level: 'NONE',
+    });
     expect(ticks(30, { CRITICAL: 0.75, SHEDDABLE: 0.5 })).toEqual([]);
-    expect(controller.pressure).toBe(0.4);
+    expect(controller.pressure).toBe(0);
   });
 
   it('should steer on the worst class more important than the one it sheds, never on the shed class', () => {

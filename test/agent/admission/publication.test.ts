@@ -43,19 +43,19 @@ describe('AdmissionController with low traffic', () => {
       controller.record('CRITICAL', 5, clock.now() - 2999);
       controller.record('CRITICAL', 5, clock.now() + 1000);
     }
-    // All traffic is CRITICAL: the empty SHEDDABLE and SHEDDABLE_PLUS go to their caps at once.
+    // CRITICAL judges shedding the SHEDDABLE traffic at once.
     const evidence = { criticality: 'CRITICAL', percentile: 'p95', ratio: 5, thresholdRatio: 1, samples: 20 };
-    expect(tick().map((d) => [d.criticality, d.to, d.evidence])).toEqual([
-      ['SHEDDABLE', 1, evidence],
-      ['SHEDDABLE_PLUS', 0.9, evidence],
-      ['CRITICAL', 0.1, evidence],
+    expect(tick({ SHEDDABLE: 0.5 }).map((d) => [d.criticality, d.to, d.evidence])).toEqual([
+      ['SHEDDABLE', 0.1, evidence],
     ]);
   });
 });
 
 describe('AdmissionController publication', () => {
   it('should deliver each decision to listeners and the diagnostics channel, in seq order, and isolate a throwing listener', () => {
-    const { controller, tick } = setup();
+    // SHEDDABLE_PLUS capped at 100 %: entered at once past the SEVERE floor (a class capped under
+    // 1 waits a step delay first: review15b N2).
+    const { controller, tick } = setup({ maxRejection: { SHEDDABLE_PLUS: '100%' } });
     const heard: number[] = [];
     const published: AdmissionDecision[] = [];
     const onMessage = (message: unknown) => published.push(message as AdmissionDecision);
@@ -80,14 +80,15 @@ describe('AdmissionController publication', () => {
   it('should keep the last decisions in a bounded audit log with JSON and CSV renderings', () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 30, 12, 0, 0));
     const controller = new AdmissionController({
-      config: admissionConfig(),
+      config: admissionConfig({ maxRejection: { SHEDDABLE_PLUS: '100%' } }),
       clock,
       service: 'checkout',
       namespace: 'shop',
       auditLogSize: 2,
     });
     // SEVERE floors SHEDDABLE, MODERATE releases it (seq 1, 2); back at SEVERE with CRITICAL at 2x
-    // the floor comes back and the first overload step sheds SHEDDABLE_PLUS (seq 3, 4).
+    // the floor comes back and the first overload step sheds SHEDDABLE_PLUS (capped at 100 %, so
+    // entered at once: seq 3, 4).
     clock.advance(1000);
     controller.observe('SEVERE');
     clock.advance(1000);
@@ -114,9 +115,9 @@ describe('AdmissionController publication', () => {
 
   it('should state every class with the pressure', () => {
     // The 4x queueing overload of overload.test.ts: SHEDDABLE 100 % after 10 s, SHEDDABLE_PLUS
-    // from second 14 (once the last SHEDDABLE step shows): 30 % at second 16.
+    // from second 19 (once the ratio has stopped falling for a step delay): 30 % at second 21.
     const { controller, run } = setup();
-    run(16, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
+    run(21, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     const { lastDecision, ...state } = controller.state();
     expect(lastDecision?.seq).toBe(13);
     expect(state).toEqual({

@@ -72,19 +72,19 @@ describe('AdmissionController recovery', () => {
   });
 
   it('should ease from the top class down, one step per tick', () => {
-    // The 4x queueing overload of overload.test.ts for 16 s: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %;
-    // the 17th still sees the overload: 40 %. Good windows from second 18: from second 23 the top
+    // The 4x queueing overload of overload.test.ts for 21 s: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %;
+    // the 22nd still sees the overload: 40 %. Good windows from second 23: from second 28 the top
     // class eases first, then SHEDDABLE.
     const { run, ticks, brief } = setup();
-    run(16, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
+    run(21, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     const sheddable = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1];
     expect(brief(ticks(30, { CRITICAL: 0.2, SHEDDABLE_PLUS: 0.5, SHEDDABLE: 0.5 }))).toEqual([
-      [17, 'SHEDDABLE_PLUS', 0.3, 0.4, 'overload'],
-      [23, 'SHEDDABLE_PLUS', 0.4, 0.3, 'recovery'],
-      [24, 'SHEDDABLE_PLUS', 0.3, 0.2, 'recovery'],
-      [25, 'SHEDDABLE_PLUS', 0.2, 0.1, 'recovery'],
-      [26, 'SHEDDABLE_PLUS', 0.1, 0, 'recovery'],
-      ...sheddable.map((p, i) => [27 + i, 'SHEDDABLE', p, Math.round(p * 10 - 1) / 10, 'recovery']),
+      [22, 'SHEDDABLE_PLUS', 0.3, 0.4, 'overload'],
+      [28, 'SHEDDABLE_PLUS', 0.4, 0.3, 'recovery'],
+      [29, 'SHEDDABLE_PLUS', 0.3, 0.2, 'recovery'],
+      [30, 'SHEDDABLE_PLUS', 0.2, 0.1, 'recovery'],
+      [31, 'SHEDDABLE_PLUS', 0.1, 0, 'recovery'],
+      ...sheddable.map((p, i) => [32 + i, 'SHEDDABLE', p, Math.round(p * 10 - 1) / 10, 'recovery']),
     ]);
   });
 });

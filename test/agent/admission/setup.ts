@@ -94,3 +94,76 @@ export function queueingPlant(
   for (const [criticality, count] of admitted) feed({ [criticality]: ratio }, count);
   return ratio;
 }
+
+/** Per class: requests offered, admitted, and completed within their budget (ratio <= 1). */
+export type Tally = Record<Criticality, { offered: number; admitted: number; withinBudget: number }>;
+
+/**
+ * Draws spread evenly over [0, 1) (the golden-ratio sequence): deterministic, and over any run of
+ * draws a class with probability p is rejected in close to p of them, as the seeded draws of a
+ * real service would be on average.
+ */
+export function evenly(): () => number {
+  let x = 0;
+  return () => (x = (x + 0.618_033_988_749_895) % 1);
+}
+
+/** Offered requests, one per class share, interleaved as arrivals mix in time (largest lag first). */
+function interleaved(offered: Offered): Criticality[] {
+  const classes = Object.entries(offered).map(([c, n]) => ({ criticality: c as Criticality, n, taken: 0 }));
+  const total = classes.reduce((sum, c) => sum + c.n, 0);
+  const order: Criticality[] = [];
+  for (let i = 1; i <= total; i++) {
+    let next = classes[0]!;
+    let lag = Number.NEGATIVE_INFINITY;
+    for (const c of classes) {
+      const behind = (c.n * i) / total - c.taken;
+      if (c.taken < c.n && behind > lag) [next, lag] = [c, behind];
+    }
+    next.taken++;
+    order.push(next.criticality);
+  }
+  return order;
+}
+
+/**
+ * A capacity-limited FIFO service (review15b N1/N2: a backlog the memoryless plant cannot show).
+ * Each tick the classes' requests arrive interleaved by share and each asks `admit()` (use a
+ * controller made with {@link evenly} draws); the admitted ones join one queue, and the service
+ * completes the first `capacityPerTick` of it by the end of the tick; each completion is recorded
+ * then, as the agent records a finished span, with ratio = its time in the system (whole ticks)
+ * / `budgetTicks` (a request admitted and served in the same tick is `1 / budgetTicks`). The
+ * backlog carries over to the next tick.
+ */
+export function fifoPlant(
+  harness: Pick<ReturnType<typeof setup>, 'controller' | 'clock'>,
+  capacityPerTick: number,
+  budgetTicks = 2,
+) {
+  const { controller, clock } = harness;
+  const queue: { criticality: Criticality; tick: number }[] = [];
+  let head = 0;
+  let now = 0;
+  const tally = {} as Tally;
+  /** One tick: the arrivals of `offered` ask admission, the service serves, the clock advances one tick. */
+  const step = (offered: Offered) => {
+    for (const criticality of interleaved(offered)) {
+      tally[criticality] ??= { offered: 0, admitted: 0, withinBudget: 0 };
+      const t = tally[criticality];
+      t.offered++;
+      if (!controller.admit(criticality).admitted) continue;
+      t.admitted++;
+      queue.push({ criticality, tick: now });
+    }
+    now++;
+    clock.advance(TICK_MS);
+    const end = Math.min(queue.length, head + capacityPerTick);
+    for (; head < end; head++) {
+      const { criticality, tick } = queue[head]!;
+      const ratio = (now - tick) / budgetTicks;
+      controller.record(criticality, ratio, clock.now());
+      if (ratio <= 1) tally[criticality].withinBudget++;
+    }
+  };
+  return { step, tally, backlog: () => queue.length - head };
+}

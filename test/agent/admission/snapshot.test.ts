@@ -31,10 +31,10 @@ function restoredFrom(source: ReturnType<typeof setup>, config = source.config) 
 describe('AdmissionController snapshot and restore', () => {
   it('should ease at the same ticks with the same decisions after a restore mid-sustain', () => {
     const original = setup();
-    // The 4x queueing overload of overload.test.ts for 16 s: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %;
-    // then CRITICAL at 0.5x: the window of second 17 still holds second 16's overload (one more
+    // The 4x queueing overload of overload.test.ts for 21 s: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %;
+    // then CRITICAL at 0.5x: the window of second 22 still holds second 21's overload (one more
     // step, SHEDDABLE_PLUS 40 %), then 1 s of the 5 s sustain.
-    original.run(16, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
+    original.run(21, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 });
     original.ticks(3, { CRITICAL: 0.5, SHEDDABLE: 0.5 });
     const snapshot = original.controller.snapshot();
     expect({ ...snapshot, decisions: snapshot.decisions.length }).toEqual({
@@ -43,7 +43,7 @@ describe('AdmissionController snapshot and restore', () => {
       service: 'checkout',
       level: 'NONE',
       pressure: 1.4,
-      improvedSinceMs: original.startMs + 18_000,
+      improvedSinceMs: original.startMs + 23_000,
       seq: 14,
       decisions: 14,
     });

@@ -1,0 +1,121 @@
+/**
+ * The admission law when the judging signal is not over the target (admission-step.ts): recovery
+ * under the exit ratio, probes in the band, and the step back when easing hurt (see
+ * admission-easing.ts for the rules).
+ */
+import { bandWaitMs, type Easing, eased, leftBand, probeDue, relapse, settled } from './admission-easing.ts';
+import { round6 } from './admission-law.ts';
+import { probeMessage, recoveryMessage, stepBackMessage } from './admission-messages.ts';
+import type { Ramp } from './admission-ramp.ts';
+import { type Signal, topShed } from './admission-signal.ts';
+import type { Cause, Step, Tick } from './admission-tick.ts';
+import type { Criticality } from './criticality.ts';
+
+/** A step back (easing hurt): one `maxStep` up toward the pressure before the steps that hurt. */
+export function stepBack(tick: Tick, easing: Easing): Step | undefined {
+  if (easing.back === undefined && easing.steps.length === 0) return undefined;
+  const { law, moment, reader, timing } = tick;
+  const worst = reader.judging(topShed(moment.shares));
+  const relapsed =
+    easing.back === undefined ? relapse(easing, worst?.ratio, { ...timing, flow: tick.flow }) : easing;
+  const back = relapsed?.back;
+  if (relapsed === undefined || back === undefined || law.pressure >= back.to) return undefined;
+  const next = round6(Math.min(back.to, law.pressure + law.config.maxStep));
+  const waitMs = relapsed.backoffMs;
+  const after: Easing = {
+    steps: [],
+    backoffMs: waitMs,
+    backAtMs: timing.nowMs,
+    ...(next < back.to ? { back } : {}),
+  };
+  const evidence =
+    worst === undefined || back.flow !== undefined
+      ? undefined
+      : Object.freeze({ ...worst, thresholdRatio: back.thresholdRatio });
+  const message = (c: Criticality, p0: number, p1: number) =>
+    stepBackMessage(c, p0, p1, evidence, {
+      ...(back.flow === undefined ? {} : { flow: back.flow }),
+      backTo: back.to,
+      waitMs,
+      bandWaitMs: bandWaitMs(waitMs),
+      windowMs: law.windows.windowMs,
+    });
+  const cause: Cause = { reason: 'probe', message, ...(evidence === undefined ? {} : { evidence }) };
+  return { pressure: next, improvedSinceMs: undefined, ramp: moment.ramp, easing: after, cause };
+}
+
+/** One step down by `maxStep` (`recovery` under the exit ratio, `probe` in the band). */
+function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Cause): Step {
+  const { law, moment, timing } = tick;
+  const next = round6(Math.max(0, law.pressure - law.config.maxStep));
+  const after = eased(
+    easing,
+    { pressure: law.pressure, ratio: worst?.ratio, probe: cause.reason === 'probe' },
+    timing,
+  );
+  return { pressure: next, improvedSinceMs: moment.improvedSinceMs, ramp: moment.ramp, easing: after, cause };
+}
+
+/**
+ * Not over the target: the signal judging the most important shed class decides. Under the exit
+ * ratio, or none at all (too few samples) while no shed class is over the target on its own
+ * (unknown is not health: review15b N1), for the easing wait (`recovery.sustain`, longer after a
+ * step back): the pressure falls by `maxStep` per tick (`recovery`). Between the exit ratio and
+ * the target it holds; a hold lasting three easing waits probes one step down (`probe`). Over the
+ * target (every class at its cap, or the judging classes differ) it holds.
+ */
+export function recovery(tick: Tick, easing: Easing): Step {
+  const { law, moment, reader, timing } = tick;
+  const { pressure, config, windows } = law;
+  const { nowMs } = timing;
+  const ramp = moment.ramp?.wait === undefined ? moment.ramp : withoutWait(moment.ramp);
+  const worst = reader.judging(topShed(moment.shares));
+  const hold = (e: Easing | undefined, improvedSinceMs?: number): Step => ({
+    pressure,
+    improvedSinceMs,
+    ramp,
+    easing: e,
+  });
+  if (worst === undefined && reader.shedOverTarget(moment.shares)) return hold(leftBand(easing));
+  if (worst !== undefined && worst.ratio > timing.targetRatio) return hold(leftBand(easing));
+  if (worst !== undefined && worst.ratio >= timing.exitRatio) {
+    const probe = probeDue(easing, timing);
+    if (!probe.due || pressure === 0)
+      return hold(pressure === 0 ? settled(probe.easing, timing) : probe.easing);
+    const evidence = Object.freeze({ ...worst, thresholdRatio: timing.exitRatio });
+    const heldMs = nowMs - (probe.easing.bandSinceMs ?? nowMs);
+    const message = (c: Criticality, p0: number, p1: number) =>
+      probeMessage(c, p0, p1, evidence, {
+        heldMs,
+        windowMs: windows.windowMs,
+        targetRatio: config.targetRatio,
+      });
+    return down({ ...tick, moment: { ...moment, improvedSinceMs: undefined, ramp } }, worst, probe.easing, {
+      reason: 'probe',
+      evidence,
+      message,
+    });
+  }
+  const improvedSinceMs = moment.improvedSinceMs ?? nowMs;
+  const heldMs = nowMs - improvedSinceMs;
+  const outside = leftBand(easing);
+  if (pressure === 0) return hold(settled(outside, timing), improvedSinceMs);
+  if (heldMs < outside.backoffMs) return hold(outside, improvedSinceMs);
+  const evidence =
+    worst === undefined ? undefined : Object.freeze({ ...worst, thresholdRatio: timing.exitRatio });
+  const counts = reader.counts();
+  const message = (c: Criticality, p0: number, p1: number) =>
+    recoveryMessage(c, p0, p1, evidence, {
+      heldMs,
+      windowMs: windows.windowMs,
+      minSamples: config.minSamples,
+      counts,
+    });
+  const cause: Cause = { reason: 'recovery', message, ...(evidence === undefined ? {} : { evidence }) };
+  return down({ ...tick, moment: { ...moment, improvedSinceMs, ramp } }, worst, outside, cause);
+}
+
+function withoutWait(ramp: Ramp): Ramp {
+  const { wait: _cleared, ...rest } = ramp;
+  return rest;
+}
