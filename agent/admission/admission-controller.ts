@@ -140,6 +140,9 @@ export class AdmissionController {
       this.#improvedSinceMs = next.improvedSinceMs;
       this.#ramp = next.ramp;
       this.#easing = next.easing;
+      const { improvedSinceMs } = next;
+      if (improvedSinceMs !== undefined && nowMs - improvedSinceMs >= windowMs)
+        this.#flow.learn(this.#config.minSamples);
       this.#readings = next.readings ?? this.#readings;
       const { cause } = next;
       if (cause !== undefined) this.#change(out, cause, () => (this.#pressure = next.pressure));

@@ -118,10 +118,25 @@ export function probeMessage(
   return `${change(criticality, from, to)}: probing, ${subject(evidence)} has sat between ${times(thresholdRatio)} and ${times(targetRatio)} its budget for ${formatMs(heldMs)} (now ${times(ratio)}, ${samplesIn(evidence, windowMs)})`;
 }
 
+/**
+ * `333 admitted`, or `200 admitted (100 operations)` where the healthy service finishes a
+ * different number of judged operations per admitted request (over 5 % apart).
+ */
+function admittedIn({
+  arrivals,
+  expected,
+}: {
+  readonly arrivals: number;
+  readonly expected: number;
+}): string {
+  const apart = Math.abs(expected - arrivals) > 0.05 * arrivals;
+  return `${arrivals} admitted${apart ? ` (${expected} operations)` : ''}`;
+}
+
 /** Where a step back goes, and the waits before easing again (under the exit ratio, in the band). */
 interface StepBack {
   /** Set when the backlog grew (more admitted than finished over the window): the step back's cause. */
-  readonly flow?: { readonly arrivals: number; readonly completions: number };
+  readonly flow?: { readonly arrivals: number; readonly completions: number; readonly expected: number };
   readonly backTo: number;
   readonly waitMs: number;
   readonly bandWaitMs: number;
@@ -141,7 +156,7 @@ export function stepBackMessage(
 ): string {
   const why =
     flow !== undefined
-      ? `easing hurt, the backlog grows (${flow.arrivals} admitted, ${flow.completions} finished in ${formatMs(windowMs)})`
+      ? `easing hurt, the backlog grows (${admittedIn(flow)}, ${flow.completions} finished in ${formatMs(windowMs)})`
       : evidence === undefined
         ? 'easing hurt'
         : `easing hurt, ${subject(evidence)} rose to ${times(evidence.ratio)} its budget, over ${times(evidence.thresholdRatio)} (${samplesIn(evidence, windowMs)})`;
