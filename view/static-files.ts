@@ -37,6 +37,8 @@ const PAGE_FILES: Readonly<Record<string, string>> = {
   'service-page.js': JS,
   'dom.js': JS,
   'widgets.js': JS,
+  'keyed.js': JS,
+  'overview-row.js': JS,
 };
 
 /** uPlot's files, from the installed `uplot` package, under `/ui/vendor/`. */

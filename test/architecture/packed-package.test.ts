@@ -269,9 +269,20 @@ describe('the packed headroom-otel', () => {
     expect(
       packedFiles.filter((path) => path.startsWith('dist/view/static/') && path.endsWith('.js')),
     ).toEqual(
-      ['api', 'app', 'charts', 'dom', 'format', 'overview', 'service-page', 'sse', 'store', 'widgets'].map(
-        (name) => `dist/view/static/${name}.js`,
-      ),
+      [
+        'api',
+        'app',
+        'charts',
+        'dom',
+        'format',
+        'keyed',
+        'overview',
+        'overview-row',
+        'service-page',
+        'sse',
+        'store',
+        'widgets',
+      ].map((name) => `dist/view/static/${name}.js`),
     );
     expect(
       packedFiles.filter((path) => /\.test\.|^dist\/(test|bench|fuzz|scripts|examples)\//.test(path)),

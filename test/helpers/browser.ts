@@ -50,6 +50,32 @@ export async function newPage(
   return { page, problems };
 }
 
+/** Opens `url` in a new tab of `size` (see `newPage`, `token` in sessionStorage when given). */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  size: { width: number; height: number },
+  token?: string,
+): Promise<WatchedPage> {
+  const watched = await newPage(browser, size, token);
+  await watched.page.goto(url);
+  return watched;
+}
+
+/** Waits up to 15 s until the overview's rows read `rows` (as `overviewRows` gives them). */
+export async function waitForRows(page: Page, rows: readonly string[]): Promise<void> {
+  await page.waitForFunction(
+    (expected) =>
+      JSON.stringify(
+        [...document.querySelectorAll('table.overview tbody tr')].map(
+          (row) => `${row.dataset.service} ${row.dataset.operation}`,
+        ),
+      ) === expected,
+    { timeout: 15_000 },
+    JSON.stringify(rows),
+  );
+}
+
 /** The overview's rows as `service operation`, top to bottom. */
 export function overviewRows(page: Page): Promise<string[]> {
   return page.$$eval('table.overview tbody tr', (rows) =>

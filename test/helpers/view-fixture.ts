@@ -108,20 +108,25 @@ export function viewService(namespace: string, service: string, level: string, o
   };
 }
 
-/** The whole view: checkout (MODERATE, over budget), search (NONE, 50 % left), the stock service in `inventory`. */
-export function seededView() {
+/** A whole view of `services` (15 min of 10 s history). */
+export function viewOf<S>(services: S[]) {
   return {
     generatedAtMs: VIEW_NOW_MS,
     instanceId: 'fake-instance',
     resolutionMs: RESOLUTION_MS,
     lengthMs: POINTS * RESOLUTION_MS,
-    services: [
-      viewService('payments', 'checkout', 'MODERATE', [
-        viewOperation('POST /pay', 'routine', 260, 200, 1),
-        viewOperation('GET /cart', 'routine', 120, 200, 2),
-      ]),
-      viewService('inventory', 'stock', 'NONE', [viewOperation('GET /stock', 'routine', 160, 200, 3)]),
-      viewService('payments', 'search', 'NONE', [viewOperation('GET /search', 'deliberative', 500, 1000, 4)]),
-    ],
+    services,
   };
+}
+
+/** The whole view: checkout (MODERATE, over budget), search (NONE, 50 % left), the stock service in `inventory`. */
+export function seededView() {
+  return viewOf([
+    viewService('payments', 'checkout', 'MODERATE', [
+      viewOperation('POST /pay', 'routine', 260, 200, 1),
+      viewOperation('GET /cart', 'routine', 120, 200, 2),
+    ]),
+    viewService('inventory', 'stock', 'NONE', [viewOperation('GET /stock', 'routine', 160, 200, 3)]),
+    viewService('payments', 'search', 'NONE', [viewOperation('GET /search', 'deliberative', 500, 1000, 4)]),
+  ]);
 }

@@ -12,15 +12,16 @@ import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Collector } from '../../app/collector.ts';
 import {
   launchBrowser,
-  newPage,
+  openPage,
   rowsReachedByTab,
   scrollWidths,
   seriousViolations,
+  waitForRows,
 } from '../helpers/browser.ts';
 import { startTestCollector } from '../helpers/collector.ts';
 import type { PageDocument } from '../helpers/page-dom.ts';
@@ -110,23 +111,8 @@ afterAll(async () => {
   await collector?.shutdown(2000);
 });
 
-async function open(path: string, token: string, size = { width: 1280, height: 800 }) {
-  const watched = await newPage(browser, size, token);
-  await watched.page.goto(`${api}${path}`);
-  return watched;
-}
-
-function waitForRows(page: Page, rows: string[]) {
-  return page.waitForFunction(
-    (expected) =>
-      JSON.stringify(
-        [...document.querySelectorAll('table.overview tbody tr')].map(
-          (row) => `${row.dataset.service} ${row.dataset.operation}`,
-        ),
-      ) === expected,
-    WAIT,
-    JSON.stringify(rows),
-  );
+function open(path: string, token: string, size = { width: 1280, height: 800 }) {
+  return openPage(browser, `${api}${path}`, size, token);
 }
 
 describe('the live view of a collector, in headless Chromium', () => {

@@ -9,11 +9,12 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   launchBrowser,
-  newPage,
+  openPage,
   overviewRows,
   rowsReachedByTab,
   scrollWidths,
   seriousViolations,
+  waitForRows,
 } from '../helpers/browser.ts';
 import { type FakeViewServer, startFakeViewServer } from '../helpers/fake-view-server.ts';
 import type { PageDocument } from '../helpers/page-dom.ts';
@@ -66,25 +67,11 @@ afterEach(async () => {
   await server.close();
 });
 
-/** Opens `path` with `token` and waits for the overview's rows or the heading of a service page. */
+/** Opens `path` with `token` (closed after the test). */
 async function open(path: string, size = LAPTOP, token: string | null = 'read-all') {
-  const watched = await newPage(browser, size, token ?? undefined);
+  const watched = await openPage(browser, `${server.url}${path}`, size, token ?? undefined);
   pages.push(watched.page);
-  await watched.page.goto(`${server.url}${path}`);
   return watched;
-}
-
-function waitForRows(page: Page, rows: string[]) {
-  return page.waitForFunction(
-    (expected) =>
-      JSON.stringify(
-        [...document.querySelectorAll('table.overview tbody tr')].map(
-          (row) => `${row.dataset.service} ${row.dataset.operation}`,
-        ),
-      ) === expected,
-    WAIT,
-    JSON.stringify(rows),
-  );
 }
 
 /** The text of the first element `selector` matches, each run of white space as one space. */

@@ -109,6 +109,8 @@ describe('the live view page files', () => {
         'service-page.js',
         'dom.js',
         'widgets.js',
+        'keyed.js',
+        'overview-row.js',
       ].map((name): [string, string, string] => [
         `/ui/${name}`,
         join(PAGE_ROOT, name),
@@ -157,6 +159,8 @@ describe('the live view page files', () => {
       'format',
       'charts',
       'overview',
+      'overview-row',
+      'keyed',
       'service-page',
       'dom',
       'widgets',

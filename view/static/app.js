@@ -23,19 +23,38 @@ const elements = {
 
 let screen;
 let drawQueued = false;
+let lastDrawMs = -Infinity;
+
+/**
+ * At most this many draws per second: a step of 1,000 operations arrives as one `point` event, but
+ * `service` events of many services can follow each other closely; they are drawn together.
+ */
+const DRAWS_PER_SECOND = 4;
 
 function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-/** Draws the screen of the current URL from the store, at most once per task. */
+/**
+ * Draws the screen of the current URL from the store: in an animation frame (none while the tab is
+ * hidden) and at most DRAWS_PER_SECOND times a second, however many events arrive.
+ */
 function draw() {
   if (drawQueued) return;
   drawQueued = true;
-  setTimeout(() => {
-    drawQueued = false;
-    if (store.view !== undefined) screen?.update(store);
-  }, 0);
+  const waitMs = Math.max(0, lastDrawMs + 1000 / DRAWS_PER_SECOND - performance.now());
+  setTimeout(
+    () =>
+      requestAnimationFrame(() => {
+        drawQueued = false;
+        lastDrawMs = performance.now();
+        if (store.view === undefined) return;
+        if (elements.live.dataset.state === 'live')
+          setLive('live', `Live · updated ${formatTime(store.updatedAtMs)}`);
+        screen?.update(store);
+      }),
+    waitMs,
+  );
 }
 
 /** Builds the screen for `location.pathname`; `focus` moves the keyboard to its heading. */
@@ -81,8 +100,8 @@ function onState({ state, message, retryAtMs }) {
 
 function onEvent(name, data) {
   if (!store.apply(name, data)) return;
-  setLive('live', `Live · updated ${formatTime(store.updatedAtMs)}`);
   if (elements.view.hidden) {
+    setLive('live', `Live · updated ${formatTime(store.updatedAtMs)}`);
     elements.view.hidden = false;
     elements.form.hidden = true;
     route(false);

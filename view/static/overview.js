@@ -1,162 +1,190 @@
-// The overview (/ui/): every whole operation of every service the token sees, least headroom
-// first, in a real table. Rows are kept across updates (keyed by service and operation) so that
-// keyboard focus and the sparklines survive a live update.
+// The overview (/ui/): whole operations of every service the token sees, least headroom first, in a
+// real table. With many operations (window.maxSeries allows 1,000 and more) it shows the first
+// ROWS_SHOWN and says how many there are, with a filter and "Show more" (as Pyrra's and Grafana's
+// lists do: the few closest to their budget are what a person needs; the rest is a search away).
+// Rows are kept across updates (keyed by service and operation), so keyboard focus and sparklines
+// survive a live update, and an update touches only the cells that changed.
 
-import { sparkline } from './charts.js';
-import { h, replace } from './dom.js';
-import { formatMs, formatPercent, serviceName, servicePath } from './format.js';
-import { headroomBar, levelBadge } from './widgets.js';
+import { h } from './dom.js';
+import { formatWindow, serviceName } from './format.js';
+import { reorder } from './keyed.js';
+import { OverviewRow } from './overview-row.js';
+
+/** Rows shown before "Show more": the least headroom first. */
+const ROWS_SHOWN = 100;
 
 const COLUMNS = [
   ['Service and operation', 'col-name'],
   ['Level', 'col-level'],
   ['Latency against budget', 'col-latency'],
   ['Headroom', 'col-headroom'],
-  ['Last 15 min', 'col-trend'],
+  [undefined, 'col-trend'],
 ];
+
+function plural(count, word) {
+  return `${count.toLocaleString('en')} ${count === 1 ? word : `${word}s`}`;
+}
+
+function rowKey({ service, op }) {
+  return `${service.namespace}\u0000${service.service}\u0000${op?.operation ?? ''}\u0000${op?.context ?? ''}`;
+}
+
+/** Sets `element`'s text when it changed (a live update of the same text touches nothing). */
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
 
 /** The overview, drawn into `root`; `update(store)` redraws it from the store. */
 export class Overview {
   #rows = new Map();
+  #byTrend = new Map();
   #tbody;
   #summary;
   #empty;
-  #lengthMs = 0;
+  #shown;
+  #more;
+  #filter;
+  #trendHead;
+  #observer;
+  #limit = ROWS_SHOWN;
+  #store = undefined;
 
   /** @param {HTMLElement} root */
   constructor(root) {
     this.#summary = h('p', { class: 'summary', id: 'overview-summary' });
-    this.#empty = h(
-      'p',
-      { class: 'empty' },
-      'No services yet: a service shows here once its first spans arrive.',
-    );
+    this.#empty = h('p', { class: 'empty' });
+    this.#filter = h('input', {
+      id: 'overview-filter',
+      type: 'search',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: 'service or operation',
+    });
+    this.#filter.addEventListener('input', () => {
+      this.#limit = ROWS_SHOWN;
+      this.#redraw();
+    });
+    this.#shown = h('p', { class: 'shown', id: 'overview-shown' });
+    this.#more = h('button', { type: 'button', class: 'more' });
+    this.#more.addEventListener('click', () => {
+      this.#limit += ROWS_SHOWN;
+      this.#redraw();
+    });
     this.#tbody = h('tbody');
     const head = h('tr', {}, ...COLUMNS.map(([label, cls]) => h('th', { scope: 'col', class: cls }, label)));
+    this.#trendHead = head.lastChild;
     const table = h(
       'table',
-      { class: 'overview', 'aria-describedby': 'overview-summary' },
+      { class: 'overview', 'aria-describedby': 'overview-summary overview-shown' },
       h('caption', { class: 'visually-hidden' }, 'Operations by remaining headroom, least first'),
       h('thead', {}, head),
       this.#tbody,
     );
-    replace(root, h('h1', { tabindex: '-1' }, 'Services by headroom'), this.#summary, this.#empty, table);
+    const controls = h(
+      'div',
+      { class: 'controls', role: 'search' },
+      h('label', { for: 'overview-filter' }, 'Filter'),
+      this.#filter,
+    );
+    root.replaceChildren(
+      h('h1', { tabindex: '-1' }, 'Services by headroom'),
+      this.#summary,
+      controls,
+      this.#empty,
+      table,
+      h('div', { class: 'shown-row' }, this.#shown, this.#more),
+    );
+    // Sparklines are drawn for rows on screen only (and kept current while they are).
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) this.#byTrend.get(entry.target)?.visible(entry.isIntersecting);
+      },
+      { rootMargin: '200px 0px' },
+    );
   }
 
   /** Redraws from `store` (a ViewStore). */
   update(store) {
-    this.#lengthMs = store.view.lengthMs;
-    const rows = store.rows();
-    const services = new Set(rows.map((row) => row.service));
-    this.#summary.textContent = `${rows.length} ${rows.length === 1 ? 'operation' : 'operations'} in ${services.size} ${services.size === 1 ? 'service' : 'services'}, least headroom first. Headroom is 1 − observed percentile ÷ effective budget; the last 15 min show the judged percentile against the budget (dashed).`;
-    this.#empty.hidden = rows.length > 0;
+    this.#store = store;
+    this.#redraw();
+  }
+
+  /** Stops the charts and the observer. */
+  destroy() {
+    this.#observer.disconnect();
+    for (const row of this.#rows.values()) row.destroy();
+    this.#rows.clear();
+    this.#byTrend.clear();
+  }
+
+  #redraw() {
+    const store = this.#store;
+    if (store === undefined) return;
+    const span = formatWindow(store.view.lengthMs);
+    const all = store.rows();
+    const services = new Set(all.map((row) => row.service));
+    setText(this.#trendHead, `Last ${span}`);
+    setText(
+      this.#summary,
+      `${plural(all.length, 'operation')} in ${plural(services.size, 'service')}, least headroom first. Headroom is 1 − observed percentile ÷ effective budget; the last ${span} show the judged percentile against the budget (dashed).`,
+    );
+    const query = this.#filter.value.trim().toLowerCase();
+    const matching = query === '' ? all : all.filter((row) => this.#matches(row, query));
+    const shown = matching.slice(0, this.#limit);
+    this.#describe(all.length, matching.length, shown.length, query);
+    this.#draw(shown, store.view.lengthMs);
+  }
+
+  #matches({ service, op }, query) {
+    return `${serviceName(service)} ${op?.operation ?? ''} ${op?.context ?? ''}`
+      .toLowerCase()
+      .includes(query);
+  }
+
+  #describe(all, matching, shown, query) {
+    this.#empty.hidden = matching > 0;
+    setText(
+      this.#empty,
+      all === 0
+        ? 'No services yet: a service shows here once its first spans arrive.'
+        : `No operation matches “${query}”.`,
+    );
+    const of =
+      query === '' ? plural(all, 'operation') : `${plural(matching, 'operation')} matching “${query}”`;
+    setText(this.#shown, matching === 0 ? '' : `Showing ${shown.toLocaleString('en')} of ${of}.`);
+    this.#shown.hidden = shown === all;
+    this.#more.hidden = shown === matching;
+    setText(this.#more, `Show ${Math.min(ROWS_SHOWN, matching - shown)} more`);
+  }
+
+  #draw(shown, lengthMs) {
     const focused = document.activeElement;
-    const seen = new Set();
-    let previous = null;
-    for (const row of rows) {
-      const key = `${row.service.namespace}\u0000${row.service.service}\u0000${row.op?.operation ?? ''}\u0000${row.op?.context ?? ''}`;
-      seen.add(key);
-      const drawn = this.#rows.get(key) ?? this.#create(key);
-      this.#fill(drawn, row);
-      const wanted = previous === null ? this.#tbody.firstChild : previous.nextSibling;
-      if (wanted !== drawn.tr) this.#tbody.insertBefore(drawn.tr, wanted);
-      previous = drawn.tr;
+    const wanted = [];
+    const keep = new Set();
+    for (const row of shown) {
+      const key = rowKey(row);
+      let drawn = this.#rows.get(key);
+      if (drawn === undefined) {
+        drawn = new OverviewRow(key, row, lengthMs);
+        this.#rows.set(key, drawn);
+        this.#byTrend.set(drawn.trend, drawn);
+        this.#observer.observe(drawn.trend);
+      }
+      drawn.update(row);
+      keep.add(key);
+      wanted.push(drawn.tr);
     }
     for (const [key, drawn] of this.#rows) {
-      if (seen.has(key)) continue;
-      drawn.spark.destroy();
+      if (keep.has(key)) continue;
+      this.#observer.unobserve(drawn.trend);
+      this.#byTrend.delete(drawn.trend);
+      drawn.destroy();
       drawn.tr.remove();
       this.#rows.delete(key);
     }
+    reorder(this.#tbody, wanted);
     // Moving a row drops the focus of the link inside it; put it back.
     if (focused instanceof HTMLElement && focused !== document.activeElement && focused.isConnected)
       focused.focus({ preventScroll: true });
-  }
-
-  /** Stops the charts. */
-  destroy() {
-    for (const drawn of this.#rows.values()) drawn.spark.destroy();
-    this.#rows.clear();
-  }
-
-  #create(key) {
-    const link = h('a', { class: 'service-link' });
-    const operation = h('span', { class: 'operation' });
-    const level = h('td', { class: 'col-level' });
-    const latency = h('td', { class: 'col-latency' });
-    const headroom = h('td', { class: 'col-headroom' });
-    const trendBox = h('div', { class: 'spark', role: 'img' });
-    const tr = h(
-      'tr',
-      { 'data-key': key },
-      h('th', { scope: 'row', class: 'col-name' }, link, ' ', operation),
-      level,
-      latency,
-      headroom,
-      h('td', { class: 'col-trend' }, trendBox),
-    );
-    const drawn = {
-      tr,
-      link,
-      operation,
-      level,
-      latency,
-      headroom,
-      trendBox,
-      spark: sparkline(trendBox, this.#lengthMs),
-    };
-    this.#rows.set(key, drawn);
-    return drawn;
-  }
-
-  #fill(drawn, { service, op }) {
-    drawn.tr.dataset.service = serviceName(service);
-    drawn.tr.dataset.operation = op?.operation ?? '';
-    drawn.link.href = servicePath(service);
-    // A break opportunity after the namespace: long names wrap there on a phone.
-    replace(
-      drawn.link,
-      ...(service.namespace === '' ? [] : [service.namespace, '/', h('wbr')]),
-      service.service,
-    );
-    replace(
-      drawn.operation,
-      ...(op
-        ? [op.operation, ' ', h('span', { class: 'context' }, op.context)]
-        : ['no judged operation yet']),
-    );
-    replace(drawn.level, levelBadge(service.level, service.overridden));
-    if (op === undefined) {
-      replace(drawn.latency, '—');
-      replace(drawn.headroom, '—');
-      drawn.trendBox.setAttribute('aria-label', 'no history yet');
-      return;
-    }
-    const latency = op.latencyMs ?? {};
-    replace(
-      drawn.latency,
-      h(
-        'span',
-        { class: 'pcts' },
-        `p50 ${formatMs(latency.p50)} · p95 ${formatMs(latency.p95)} · p99 ${formatMs(latency.p99)}`,
-      ),
-      ' ',
-      h('span', { class: 'budget' }, `budget ${op.percentile ?? ''} ${formatMs(op.budgetMs)}`),
-    );
-    replace(
-      drawn.headroom,
-      headroomBar(op.headroom, op.status),
-      ' ',
-      h(
-        'span',
-        { class: 'compact' },
-        `${op.percentile ?? 'p95'} ${formatMs(op.observedMs)} of ${formatMs(op.budgetMs)}`,
-      ),
-    );
-    drawn.spark.update(op.history, op.percentile);
-    drawn.trendBox.setAttribute(
-      'aria-label',
-      `${op.percentile ?? 'p95'} ${formatMs(op.observedMs)} against a budget of ${formatMs(op.budgetMs)}, headroom ${formatPercent(op.headroom)}`,
-    );
   }
 }

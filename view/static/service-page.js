@@ -164,6 +164,8 @@ export class ServicePage {
   #more;
   #operations;
   #charts = new Map();
+  #shown = undefined;
+  #revision = undefined;
 
   /**
    * @param {HTMLElement} root
@@ -184,9 +186,13 @@ export class ServicePage {
     );
   }
 
-  /** Redraws from `store` (a ViewStore). */
+  /** Redraws from `store` (a ViewStore); nothing happens when this service did not change. */
   update(store) {
     const service = store.find(this.#id);
+    const revision = service === undefined ? -1 : store.revision(service);
+    if (service === this.#shown && revision === this.#revision) return;
+    this.#shown = service;
+    this.#revision = revision;
     if (service === undefined) {
       replace(this.#more);
       replace(

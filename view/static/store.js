@@ -9,16 +9,6 @@ function byHeadroom(a, b) {
   return a - b;
 }
 
-/** The lowest headroom of a service's operations; `null` when none is known. */
-function lowestHeadroom(service) {
-  let lowest = null;
-  for (const op of service.operations) {
-    if (op.headroom !== null && op.headroom !== undefined && (lowest === null || op.headroom < lowest))
-      lowest = op.headroom;
-  }
-  return lowest;
-}
-
 function emptyHistory() {
   return { atMs: [], p50: [], p95: [], p99: [], budgetMs: [] };
 }
@@ -39,6 +29,13 @@ export class ViewStore {
   view = undefined;
   /** When the last event arrived, epoch ms (the reader's clock). */
   updatedAtMs = undefined;
+  /** Services by `serviceKey`, for the points of a step (one look-up each, not a scan). */
+  #byKey = new Map();
+  /** Each service's revision: bumped whenever the store changes it, so a screen can skip unchanged ones. */
+  #revisions = new WeakMap();
+  #revision = 0;
+  /** The overview's rows, sorted; dropped by every change and sorted again when next asked for. */
+  #rows = undefined;
 
   /**
    * Applies one stream event; returns whether the page should be drawn again.
@@ -53,8 +50,16 @@ export class ViewStore {
     else if (event === 'point') this.#points(data);
     else if (event === 'evicted') this.#evict(data);
     else return false;
-    this.#sort();
+    this.#rows = undefined;
     return true;
+  }
+
+  /**
+   * A number that changes whenever the store changes `service` (a new object, or points of a step).
+   * @param {any} service
+   */
+  revision(service) {
+    return this.#revisions.get(service) ?? 0;
   }
 
   /**
@@ -62,17 +67,22 @@ export class ViewStore {
    * @param {{ namespace: string, service: string }} id
    */
   find(id) {
-    return this.view?.services.find((s) => s.namespace === id.namespace && s.service === id.service);
+    return this.#byKey.get(serviceKey(id));
   }
 
-  /** The overview's rows: every operation of every service, headroom ascending; a service with none yet has one row. */
+  /**
+   * The overview's rows: every operation of every service, headroom ascending; a service with none
+   * yet has one row. Sorted once per change, however often it is asked for (the array is shared: do
+   * not change it).
+   */
   rows() {
+    if (this.#rows !== undefined) return this.#rows;
     const rows = [];
     for (const service of this.view?.services ?? []) {
       if (service.operations.length === 0) rows.push({ service, op: undefined });
       for (const op of service.operations) rows.push({ service, op });
     }
-    return rows.sort(
+    this.#rows = rows.sort(
       (a, b) =>
         byHeadroom(a.op?.headroom, b.op?.headroom) ||
         a.service.namespace.localeCompare(b.service.namespace) ||
@@ -80,13 +90,24 @@ export class ViewStore {
         (a.op?.operation ?? '').localeCompare(b.op?.operation ?? '') ||
         (a.op?.context ?? '').localeCompare(b.op?.context ?? ''),
     );
+    return this.#rows;
+  }
+
+  /** Marks `service` changed and puts its operations back in headroom order. */
+  #touch(service) {
+    this.#revisions.set(service, ++this.#revision);
+    service.operations.sort(
+      (a, b) => byHeadroom(a.headroom, b.headroom) || a.operation.localeCompare(b.operation),
+    );
   }
 
   #replace(view) {
     for (const service of view.services) {
       for (const op of service.operations) op.history ??= emptyHistory();
+      this.#touch(service);
     }
     this.view = view;
+    this.#byKey = new Map(view.services.map((s) => [serviceKey(s), s]));
   }
 
   #service(next) {
@@ -96,9 +117,12 @@ export class ViewStore {
     for (const op of next.operations) op.history = previous.get(operationKey(op))?.history ?? emptyHistory();
     if (index === -1) services.push(next);
     else services[index] = next;
+    this.#byKey.set(serviceKey(next), next);
+    this.#touch(next);
   }
 
   #points({ atMs, points }) {
+    const touched = new Set();
     for (const point of points) {
       const service = this.find(point) ?? this.#stub(point);
       let op = service.operations.find((o) => o.operation === point.operation && o.context === point.context);
@@ -113,7 +137,9 @@ export class ViewStore {
       op.count = point.count;
       op.latencyMs = { p50: point.p50, p95: point.p95, p99: point.p99 };
       this.#append(op.history, atMs, point);
+      touched.add(service);
     }
+    for (const service of touched) this.#touch(service);
   }
 
   /** A service known from its points only, until its first `service` event. */
@@ -134,6 +160,7 @@ export class ViewStore {
     });
     Object.assign(service, { admission: null, operations: [] });
     this.view.services.push(service);
+    this.#byKey.set(serviceKey(service), service);
     return service;
   }
 
@@ -153,19 +180,6 @@ export class ViewStore {
 
   #evict(id) {
     this.view.services = this.view.services.filter((s) => serviceKey(s) !== serviceKey(id));
-  }
-
-  #sort() {
-    for (const service of this.view.services) {
-      service.operations.sort(
-        (a, b) => byHeadroom(a.headroom, b.headroom) || a.operation.localeCompare(b.operation),
-      );
-    }
-    this.view.services.sort(
-      (a, b) =>
-        byHeadroom(lowestHeadroom(a), lowestHeadroom(b)) ||
-        a.namespace.localeCompare(b.namespace) ||
-        a.service.localeCompare(b.service),
-    );
+    this.#byKey.delete(serviceKey(id));
   }
 }

@@ -21,6 +21,12 @@ export function levelBadge(level, overridden = false) {
   );
 }
 
+/** What an operation without a headroom number says instead (its status, docs/decision-api.md). */
+const STATUS_WORDS = {
+  unbudgeted: 'no budget set',
+  'insufficient-samples': 'not enough samples',
+};
+
 /**
  * Headroom as a number and a bar: full bar = the whole budget left, empty = none; over budget the
  * bar is striped and the words say so.
@@ -32,13 +38,7 @@ export function headroomBar(headroom, status) {
   const fill = h('span', { class: 'fill' });
   fill.style.width = `${known ? Math.round(Math.min(1, Math.max(0, headroom)) * 100) : 0}%`;
   const state = !known ? 'unknown' : headroom < 0 ? 'over' : headroom < 0.2 ? 'low' : 'fine';
-  const words = !known
-    ? status && status !== 'ok'
-      ? status.replaceAll('_', ' ')
-      : 'not enough samples'
-    : headroom < 0
-      ? 'over budget'
-      : '';
+  const words = !known ? (STATUS_WORDS[status] ?? 'not judged yet') : headroom < 0 ? 'over budget' : '';
   return h(
     'span',
     { class: `headroom headroom-${state}` },
