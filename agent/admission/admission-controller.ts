@@ -6,6 +6,7 @@
  * the degradation level's floors give it. The law is in admission-law.ts; every change of a
  * class's probability is an {@link AdmissionDecision}, audited and published.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import type { Clock } from '../clock.ts';
 import { DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from '../degradation/audit-log.ts';
@@ -19,7 +20,7 @@ import { FlowLog } from './admission-flow.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
 import type { Ramp } from './admission-ramp.ts';
-import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
+import { type AdmissionSnapshot, restoredRamp, versionedAdmission } from './admission-snapshot.ts';
 import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
 import type { Reading } from './admission-trend.ts';
@@ -188,17 +189,24 @@ export class AdmissionController {
   }
 
   /**
-   * The state a checkpoint keeps: pressure, level, recovery progress, sequence and audit log (plain
-   * data). The ratio windows and the counters are not kept.
+   * The state a checkpoint keeps: pressure, level, recovery progress, the overload episode's ramp
+   * (anti-windup: a restart does not start a fresh ramp that rises again) and, while the overload
+   * is in progress, the last tick's time (the next tick's length), sequence and audit log (plain data). The ratio windows and the counters are not kept.
    */
   snapshot(): AdmissionSnapshot {
-    const improvedSinceMs = this.#improvedSinceMs;
+    const [improvedSinceMs, ramp] = [this.#improvedSinceMs, this.#ramp];
+    // Only while an overload is in progress (its last tick was over the target), where the tick's
+    // length decides when a step can show: a healthy service's snapshot stays the same tick after
+    // tick, so checkpoints have nothing to rewrite.
+    const lastTickMs = ramp !== undefined && ramp.overMs === this.#lastTickMs ? ramp.overMs : undefined;
     return versionedAdmission({
       namespace: this.id.namespace,
       service: this.id.service,
       level: this.#level,
       pressure: this.#pressure,
       ...(improvedSinceMs === undefined ? {} : { improvedSinceMs }),
+      ...(ramp === undefined ? {} : { ramp }),
+      ...(lastTickMs === undefined ? {} : { lastTickMs }),
       seq: this.#seq,
       decisions: this.#audit.entries(),
     });
@@ -206,9 +214,9 @@ export class AdmissionController {
 
   /**
    * Takes over a {@link snapshot} (validated by the caller) at start, before any decision: the
-   * pressure (cut to the caps in force), its level, the recovery progress and the audit log come
-   * back, and decision numbers continue; with admission disabled the pressure stays 0. A time after
-   * now (the wall clock stepped back) is taken as now. Not a decision: nothing is published.
+   * pressure (cut to the caps in force), its level, the recovery progress, the ramp, the last tick's
+   * time and the audit log come back, and decision numbers continue; with admission disabled the pressure stays 0. A
+   * time after now (the wall clock stepped back) is taken as now. Not a decision: nothing is published.
    */
   restore(snapshot: AdmissionSnapshot): void {
     this.#level = snapshot.level;
@@ -217,6 +225,9 @@ export class AdmissionController {
     const { improvedSinceMs } = snapshot;
     this.#improvedSinceMs =
       improvedSinceMs === undefined ? undefined : Math.min(improvedSinceMs, this.#clock.now());
+    const nowMs = this.#clock.now();
+    this.#ramp = restoredRamp(snapshot.ramp, nowMs);
+    this.#lastTickMs = snapshot.lastTickMs === undefined ? undefined : Math.min(snapshot.lastTickMs, nowMs);
     this.#seq = snapshot.seq;
     for (const decision of snapshot.decisions) this.#audit.add(Object.freeze(decision));
     this.#lastDecision = this.#audit.entries().at(-1);
@@ -231,12 +242,18 @@ export class AdmissionController {
   /**
    * Applies a new `admission` config (a reload): caps, floors and `enabled` take effect at once,
    * each probability that changes is a `reconfigured` decision; disabling drops the pressure to 0.
-   * The pressure, counters and audit log stay; the ratio windows too unless `window` changed; the
-   * recovery timer restarts. Never throws.
+   * The pressure, counters and audit log stay; the ratio windows too unless `window` changed. When
+   * the `admission` section changed, the recovery timer, the ramp and the easing in progress restart (the law's terms may
+   * have); a reload that leaves it as it was (another key edited, the same file read again) keeps
+   * them, so reloads do not wind the pressure up again (review15b N4). Never throws.
    */
   reconfigure(config: AdmissionConfig): readonly AdmissionDecision[] {
     const out: AdmissionDecision[] = [];
     try {
+      if (isDeepStrictEqual(config, this.#config)) {
+        this.#config = config;
+        return out;
+      }
       const cause: Cause = {
         reason: 'reconfigured',
         message: (c, from, to) =>

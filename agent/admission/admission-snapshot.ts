@@ -1,11 +1,13 @@
 /**
  * An admission controller's state as JSON-able plain data, for checkpoints: the shed pressure, the
- * level it was computed at, the recovery timer, the decision sequence and the audit log. The ratio
+ * level it was computed at, the recovery timer, the overload episode's ramp (anti-windup), the
+ * decision sequence and the audit log. The ratio
  * windows are left out (a few seconds, stale after a restart: the controller reads fresh ones) and
  * so are the admitted/rejected counters (counters restart with the process, as Prometheus expects).
  * Versioned and validated on the way back in.
  */
 import { type DegradationLevel, isDegradationLevel } from '../degradation/levels.ts';
+import type { Ramp } from './admission-ramp.ts';
 import { isCriticality } from './criticality.ts';
 import { ADMISSION_REASONS, type AdmissionDecision } from './types.ts';
 
@@ -23,6 +25,17 @@ export interface AdmissionSnapshot {
   readonly pressure: number;
   /** Since when the improvement has held (`recovery.sustain` progress); absent when it has not. */
   readonly improvedSinceMs?: number;
+  /**
+   * The overload episode in progress (admission-ramp.ts); absent when none. Optional and read
+   * leniently: a snapshot without it (an older one) or with one this version cannot read restores
+   * everything else, with no ramp (the next overload starts a fresh one).
+   */
+  readonly ramp?: Ramp;
+  /**
+   * The last tick's time, while an overload is in progress (that tick was over the target): the
+   * first tick after a restore measures its length from it, as the uninterrupted controller does.
+   */
+  readonly lastTickMs?: number;
   /** The last decision's sequence number: the next decision is `seq + 1`. */
   readonly seq: number;
   /** The audit log, oldest first. */
@@ -54,7 +67,43 @@ function isDecision(value: unknown): value is AdmissionDecision {
   );
 }
 
-/** `value` as a snapshot this version reads, or the reason it is not one. */
+/** Whether `value` is a ramp this version reads: its ratios and times finite, its classes classes. */
+function isRamp(value: unknown): value is Ramp {
+  if (!isRecord(value)) return false;
+  const { startRatio, checkMs, checkRatio, checkLoad, overMs, stalledSinceMs, lastRise, wait } = value;
+  const optional = (item: unknown, test: (item: unknown) => boolean) => item === undefined || test(item);
+  const rise = (item: unknown) =>
+    isRecord(item) && isFiniteNumber(item.atMs) && isCriticality(item.criticality);
+  const waiting = (item: unknown) =>
+    isRecord(item) && isCriticality(item.criticality) && [item.sinceMs, item.ratio].every(isFiniteNumber);
+  return (
+    [startRatio, checkMs, checkRatio, overMs].every(isFiniteNumber) &&
+    optional(checkLoad, isFiniteNumber) &&
+    optional(stalledSinceMs, isFiniteNumber) &&
+    optional(lastRise, rise) &&
+    optional(wait, waiting)
+  );
+}
+
+/** `ramp` restored at `nowMs`: a time after now (the wall clock stepped back) is taken as now. */
+export function restoredRamp(ramp: Ramp | undefined, nowMs: number): Ramp | undefined {
+  if (ramp === undefined) return undefined;
+  const at = (ms: number) => Math.min(ms, nowMs);
+  const { stalledSinceMs, lastRise, wait } = ramp;
+  return {
+    ...ramp,
+    checkMs: at(ramp.checkMs),
+    overMs: at(ramp.overMs),
+    ...(stalledSinceMs === undefined ? {} : { stalledSinceMs: at(stalledSinceMs) }),
+    ...(lastRise === undefined ? {} : { lastRise: { ...lastRise, atMs: at(lastRise.atMs) } }),
+    ...(wait === undefined ? {} : { wait: { ...wait, sinceMs: at(wait.sinceMs) } }),
+  };
+}
+
+/**
+ * `value` as a snapshot this version reads, or the reason it is not one. A `ramp` it cannot read is
+ * left out (the rest is restored, as from a snapshot written before ramps were kept).
+ */
 export function parseAdmissionSnapshot(value: unknown): AdmissionSnapshot | string {
   if (!isRecord(value)) return 'not an object';
   if (value.version !== SNAPSHOT_VERSION)
@@ -64,8 +113,10 @@ export function parseAdmissionSnapshot(value: unknown): AdmissionSnapshot | stri
   if (!isFiniteNumber(value.pressure) || value.pressure < 0) return 'pressure is not a number >= 0';
   if (value.improvedSinceMs !== undefined && !isFiniteNumber(value.improvedSinceMs))
     return 'improvedSinceMs is not a time';
+  if (value.lastTickMs !== undefined && !isFiniteNumber(value.lastTickMs)) return 'lastTickMs is not a time';
   if (!Number.isSafeInteger(value.seq) || (value.seq as number) < 0) return 'seq is not a whole number';
   if (!Array.isArray(value.decisions) || !value.decisions.every(isDecision))
     return 'decisions are not decisions';
-  return value as unknown as AdmissionSnapshot;
+  const { ramp, ...rest } = value;
+  return (ramp === undefined || isRamp(ramp) ? value : rest) as unknown as AdmissionSnapshot;
 }

@@ -1,6 +1,6 @@
 // An admission controller restored from another's snapshot (through JSON, as the store keeps it)
 // decides exactly as the uninterrupted one: the pressure, its level, the recovery progress, the
-// audit log and the decision sequence carry over.
+// ramp, the last tick's time, the audit log and the decision sequence carry over.
 import { describe, expect, it } from 'vitest';
 import { AdmissionController } from '../../../agent/admission/admission-controller.ts';
 import { parseAdmissionSnapshot } from '../../../agent/admission/admission-snapshot.ts';
@@ -44,6 +44,15 @@ describe('AdmissionController snapshot and restore', () => {
       level: 'NONE',
       pressure: 1.4,
       improvedSinceMs: original.startMs + 23_000,
+      // The overload's ramp; no last tick: the overload is over.
+      ramp: {
+        startRatio: 15.979655,
+        checkMs: original.startMs + 22_000,
+        checkRatio: 8.528366,
+        checkLoad: 340,
+        overMs: original.startMs + 22_000,
+        lastRise: { atMs: original.startMs + 22_000, criticality: 'SHEDDABLE_PLUS' },
+      },
       seq: 14,
       decisions: 14,
     });
@@ -94,6 +103,10 @@ describe('AdmissionController snapshot and restore', () => {
     [
       { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 0, improvedSinceMs: 'now' },
       'improvedSinceMs is not a time',
+    ],
+    [
+      { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 0, lastTickMs: '1s' },
+      'lastTickMs is not a time',
     ],
     [
       { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 0, seq: -1 },
