@@ -190,6 +190,8 @@ export interface ClientSecond {
   readonly second: number;
   /** Per class: p95 latency (as in {@link ClassResult}) and the share answered 503. */
   readonly classes: readonly { readonly p95Ms: number; readonly rejectedShare: number }[];
+  /** How late the load generator sent the latest of the second's requests, ms (its own stalls). */
+  readonly lagMaxMs: number;
 }
 
 /** Per second since `startMs`, up to `toMs`: what each class of `classes` got. */
@@ -204,8 +206,10 @@ export function bySecond(
   for (let s = 0; startMs + (s + 1) * 1000 <= toMs; s++) {
     const fromMs = startMs + s * 1000;
     const results = summarize(requests, classes, fromMs, fromMs + 1000, budgetMs);
+    const lags = requests.filter((r) => r.scheduledMs >= fromMs && r.scheduledMs < fromMs + 1000);
     seconds.push({
       second: s + 1,
+      lagMaxMs: Math.max(0, ...lags.map((r) => r.lagMs)),
       classes: results.map((r) => ({
         p95Ms: r.p95Ms,
         rejectedShare: r.sent === 0 ? 0 : r.rejected / r.sent,

@@ -4,6 +4,8 @@
  */
 import { formatTable } from './harness.ts';
 import type { ClassResult, ClientSecond } from './shedding-load.ts';
+import type { ProcessSecond } from './shedding-probe.ts';
+import { ms, PROTECTED, secondsTable, settling, stallSummary } from './shedding-seconds.ts';
 import type { ServiceSecond } from './shedding-service.ts';
 
 /** The settings of a run, as the bench's options give them. */
@@ -29,6 +31,8 @@ export interface Capacity {
   readonly capacity: number;
   readonly slotsPerSecond: number;
   readonly probes: readonly (readonly string[])[];
+  /** The measured periods of the capacity step (rate, p95 ms); the last one's rate is C. */
+  readonly periods: readonly (readonly string[])[];
   readonly measured: Period;
 }
 
@@ -36,12 +40,17 @@ export interface Capacity {
 export interface OverloadRun extends Period {
   readonly clientSeconds: readonly ClientSecond[];
   readonly serviceSeconds: readonly (ServiceSecond | undefined)[];
+  /** The load generator's own process (this one), second by second. */
+  readonly loadSeconds: readonly (LoadSecond | undefined)[];
+}
+
+/** The load generator's process over one second, and the machine's idle CPU share (0..1, NaN unknown). */
+export interface LoadSecond extends ProcessSecond {
+  readonly machineIdle: number;
 }
 
 /** The classes the verdict protects, and the share of their offered load they must get through. */
-const PROTECTED = ['CRITICAL_PLUS', 'CRITICAL'];
 const MIN_GOODPUT_RATIO = 0.9;
-const SHEDDABLE_CLASSES = ['CRITICAL', 'SHEDDABLE_PLUS', 'SHEDDABLE'];
 
 /** Prints the capacity step, the overloaded runs per class and the run with admission second by second. */
 export function printReport(
@@ -60,6 +69,10 @@ export function printReport(
   console.log(
     `Capacity search (admission off, 2 s warm-up + 4 s per probe): ` +
       capacity.probes.map(([rate, p95]) => `${rate}/s p95 ${p95} ms`).join(', '),
+  );
+  console.log(
+    `Measured periods (${options.warmupS} s warm-up + ${options.durationS} s, down by 2.5 % while p95 ` +
+      `is over the budget): ${capacity.periods.map(([rate, p95]) => `${rate}/s p95 ${p95} ms`).join(', ')}`,
   );
   console.log(
     `C = ${capacity.capacity.toFixed(1)} req/s; measured at C (${options.warmupS} s warm-up + ` +
@@ -81,34 +94,9 @@ export function printReport(
   }
   console.log('Admission on, second by second:');
   const classes = on.classes.map((c) => c.criticality);
-  console.log(`${secondsTable(on.serviceSeconds, on.clientSeconds, classes)}\n`);
+  console.log(`${secondsTable(on, classes)}\n`);
   console.log(`${settling(on.clientSeconds, classes, options.budgetMs)}\n`);
-}
-
-/**
- * How long the protected classes took to come back within the budget once the overload began (the
- * queue built before shedding started has to drain), and how often they stayed within it after.
- */
-function settling(seconds: readonly ClientSecond[], classes: readonly string[], budgetMs: number): string {
-  const within = seconds.map((second) =>
-    PROTECTED.every((c) => {
-      const p95Ms = second.classes[classes.indexOf(c)]?.p95Ms ?? Number.NaN;
-      return Number.isNaN(p95Ms) || p95Ms <= budgetMs;
-    }),
-  );
-  const first = within.indexOf(true);
-  if (first === -1) return `${PROTECTED.join(' and ')}: p95 over the budget in every second`;
-  const after = within.slice(first);
-  return (
-    `${PROTECTED.join(' and ')}: p95 first within the budget in second ${first + 1} of the overload; ` +
-    `within it in ${after.filter(Boolean).length} of the ${after.length} seconds from then on`
-  );
-}
-
-/** A latency for a table: `unanswered` when some request never got an answer, `-` without any. */
-function ms(value: number): string {
-  if (Number.isNaN(value)) return '-';
-  return Number.isFinite(value) ? value.toFixed(1) : 'unanswered';
+  console.log(`${stallSummary(on, options.admissionWarmupS)}\n`);
 }
 
 /** One table row per class: offered, outcomes, p95 against the budget, goodput and its ratio. */
@@ -138,44 +126,6 @@ function classTable(results: readonly ClassResult[], budgetMs: number): string {
 
 function goodputRatio(result: ClassResult): number {
   return result.offeredPerSecond === 0 ? 0 : result.goodputPerSecond / result.offeredPerSecond;
-}
-
-/**
- * The run second by second: the service's level, load factor (its budgets x it), rejection
- * probabilities, queue and admitted requests (its report of a second that ended within that one), beside each class's p95 and share of
- * 503s as the clients got them (by the second the requests were due, since the load started).
- */
-function secondsTable(
-  service: readonly (ServiceSecond | undefined)[],
-  client: readonly ClientSecond[],
-  classes: readonly string[],
-): string {
-  const header = [
-    's',
-    'level',
-    'load factor',
-    ...SHEDDABLE_CLASSES.map((c) => `p(${c})`),
-    'queued',
-    'admitted/s',
-    ...classes.map((c) => `${c} p95 ms / 503 %`),
-  ];
-  const rows = client.map((second, i) => {
-    const own = service[i];
-    const probability = (c: string) => {
-      const p = own?.rejection[c];
-      return p === undefined ? '-' : p.toFixed(2);
-    };
-    return [
-      String(second.second),
-      own?.level ?? '-',
-      own === undefined ? '-' : own.loadFactor.toFixed(2),
-      ...SHEDDABLE_CLASSES.map(probability),
-      String(own?.queued ?? '-'),
-      String(own?.started ?? '-'),
-      ...second.classes.map((c) => `${ms(c.p95Ms)} / ${(c.rejectedShare * 100).toFixed(0)}`),
-    ];
-  });
-  return formatTable(header, rows);
 }
 
 /**

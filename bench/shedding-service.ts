@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startEmbedded } from '../app/start.ts';
 import { budgetListener } from '../instrumentation/http/http.ts';
+import { type ProcessSecond, StallProbe } from './shedding-probe.ts';
 
 /** The service's state over one second, sent to the parent. */
 export interface ServiceSecond {
@@ -30,6 +31,13 @@ export interface ServiceSecond {
   readonly queued: number;
   /** Requests that got a slot during the second (reached the handler: admitted). */
   readonly started: number;
+  /** The longest time a request answered during the second spent in this process (listener to end), ms. */
+  readonly servedMaxMs: number;
+  /** The agent's evaluation ticks during the second and the longest one, ms. */
+  readonly ticks: number;
+  readonly tickMaxMs: number;
+  /** This process's event loop, GC and heap over the second. */
+  readonly process: ProcessSecond;
 }
 
 /** The service's first message: where it listens. */
@@ -102,13 +110,26 @@ function handle(_request: IncomingMessage, response: ServerResponse): void {
   });
 }
 
-const server = createServer(
-  { keepAliveTimeout: 60_000 },
-  budgetListener(headroom, handle, { routes: ['/work'] }),
-);
+const listener = budgetListener(headroom, handle, { routes: ['/work'] });
+let servedMaxMs = 0;
+const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
+  const arrivedMs = performance.now();
+  response.once('finish', () => {
+    servedMaxMs = Math.max(servedMaxMs, performance.now() - arrivedMs);
+  });
+  listener(request, response);
+});
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   send({ kind: 'listening', url: `http://127.0.0.1:${port}` } satisfies ServiceListening);
+});
+
+const probe = new StallProbe();
+let ticks = 0;
+let tickMaxMs = 0;
+headroom.agent.onTick(({ durationMs }) => {
+  ticks++;
+  tickMaxMs = Math.max(tickMaxMs, durationMs);
 });
 
 setInterval(() => {
@@ -120,8 +141,15 @@ setInterval(() => {
     rejection: rejectionProbabilities(),
     queued: work.queued,
     started: work.started,
+    servedMaxMs,
+    ticks,
+    tickMaxMs,
+    process: probe.read(),
   } satisfies ServiceSecond);
   work.started = 0;
+  servedMaxMs = 0;
+  ticks = 0;
+  tickMaxMs = 0;
 }, 1000);
 
 /** The admission controller's rejection probability per class. */
