@@ -22,8 +22,13 @@ export function headroomUrl(
   return `${externalUrl}/ui/services/${nameSegment(labels[NAMESPACE_LABEL] ?? '')}/${nameSegment(service)}`;
 }
 
-/** One name as a path segment of the live view (see above); the page decodes it back. */
+/**
+ * One name as a path segment of the live view (see above); the page decodes it back. Total: a name
+ * that is not well-formed UTF-16 (a lone surrogate, which OTLP/JSON can carry) is encoded with
+ * U+FFFD in its place, as a UTF-8 decoder would, never a `URIError`.
+ */
 function nameSegment(name: string): string {
   if (name === '') return '_';
-  return encodeURIComponent(name.startsWith('_') || name === '.' || name === '..' ? `_${name}` : name);
+  const segment = name.startsWith('_') || name === '.' || name === '..' ? `_${name}` : name;
+  return encodeURIComponent(segment.toWellFormed());
 }

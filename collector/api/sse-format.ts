@@ -4,12 +4,13 @@ import type { ServiceId } from '../../agent/index.ts';
 /**
  * The event id of a decision: `{service}:{seq}` in the empty namespace, `{namespace}/{service}:{seq}`
  * otherwise; names are percent-encoded as URL path segments are (`encodeURIComponent`), so `/` and
- * `:` inside a name cannot be mistaken for separators.
+ * `:` inside a name cannot be mistaken for separators (a lone surrogate as U+FFFD: never a `URIError`).
  * @example decisionEventId({ namespace: 'payments', service: 'checkout' }, 3) // 'payments/checkout:3'
  */
 export function decisionEventId(id: ServiceId, seq: number): string {
-  const service = encodeURIComponent(id.service);
-  return id.namespace === '' ? `${service}:${seq}` : `${encodeURIComponent(id.namespace)}/${service}:${seq}`;
+  const service = encodeURIComponent(id.service.toWellFormed());
+  const namespace = encodeURIComponent(id.namespace.toWellFormed());
+  return id.namespace === '' ? `${service}:${seq}` : `${namespace}/${service}:${seq}`;
 }
 
 /** A `Last-Event-ID` read back: the service and the seq of its last decision seen. */

@@ -61,12 +61,16 @@ export class JsonShape {
     return value;
   }
 
-  /** A string (absent: ''). */
+  /**
+   * A string (absent: ''), well-formed: JSON's `\ud800` escapes can spell a lone surrogate, which
+   * is replaced by U+FFFD as the protobuf path's UTF-8 decoder does (names reach URLs, the page and
+   * alert links, where a lone surrogate makes `encodeURIComponent` throw).
+   */
   string(owner: JsonObject, key: string, path: string): string {
     const value = owner[key];
     if (value == null) return '';
     if (typeof value !== 'string') this.#fail(path, key, 'a string');
-    return value;
+    return value.isWellFormed() ? value : value.toWellFormed();
   }
 
   /** An int32 or enum, which OTLP writes as a JSON number (absent: 0). */

@@ -16,6 +16,28 @@ const receiverTokenSchema = z.strictObject({
   }),
 });
 
+/**
+ * Each secret once: a request is matched to the first entry with its secret, so a second entry with
+ * the same secret could never be used, or (in the other order) would silently lose a tenant
+ * binding or a scope. Two entries may share a name (a token being rotated), never a secret.
+ */
+function uniqueSecrets(
+  tokens: readonly { readonly name: string; readonly token: string }[],
+  ctx: z.RefinementCtx,
+) {
+  const first = new Map<string, number>();
+  tokens.forEach(({ token }, i) => {
+    const j = first.get(token);
+    if (j === undefined) first.set(token, i);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'token'],
+        message: `the same secret as tokens[${j}] ("${tokens[j]?.name}"): each secret may be configured once, with its scopes and namespace; give this entry its own secret`,
+      });
+  });
+}
+
 /** The OTLP/gRPC listener of the receiver; limits and tokens are the receiver's own. */
 const grpcSchema = z
   .strictObject({
@@ -30,7 +52,7 @@ const grpcSchema = z
 export const receiverSchema = withUnitNames(
   z.strictObject({
     enabled: z.boolean().default(true),
-    tokens: z.array(receiverTokenSchema).default([]).meta({
+    tokens: z.array(receiverTokenSchema).superRefine(uniqueSecrets).default([]).meta({
       description:
         'Bearer tokens OTLP senders must present (Authorization: Bearer <token>); empty: no authentication, single-tenant.',
     }),
@@ -94,7 +116,7 @@ export const apiSchema = withUnitNames(
       enabled: z.boolean().default(true),
       host: z.string().min(1).prefault('127.0.0.1'),
       port: port.default(4320),
-      tokens: z.array(tokenSchema).default([]),
+      tokens: z.array(tokenSchema).superRefine(uniqueSecrets).default([]),
       anonymous: z
         .array(z.enum(SCOPES))
         .default([])

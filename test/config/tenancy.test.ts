@@ -76,6 +76,38 @@ describe('config: namespace-bound API tokens need authenticated senders', () => 
   });
 });
 
+describe('config: each token secret once', () => {
+  const SENDER = 'sender-token-0123456789';
+  it('should refuse a secret configured twice, in api.tokens and in receiver.tokens, naming the first entry', () => {
+    const text = [
+      'receiver:',
+      '  tokens:',
+      `    - { name: shop-services, token: ${SENDER}, namespace: shop }`,
+      `    - { name: any-services, token: ${SENDER} }`,
+      'api:',
+      '  tokens:',
+      `    - { name: shop-ops, token: ${READ}, scopes: [read], namespace: shop }`,
+      `    - { name: rotated, token: ${READ}x, scopes: [read] }`,
+      `    - { name: root, token: ${READ}, scopes: [read, override] }`,
+      `    - { name: rotated, token: ${READ}y, scopes: [read] }`,
+    ].join('\n');
+    expect(issuesOf(text)).toEqual([
+      {
+        path: 'receiver.tokens[1].token',
+        line: 4,
+        message:
+          'the same secret as tokens[0] ("shop-services"): each secret may be configured once, with its scopes and namespace; give this entry its own secret',
+      },
+      {
+        path: 'api.tokens[2].token',
+        line: 9,
+        message:
+          'the same secret as tokens[0] ("shop-ops"): each secret may be configured once, with its scopes and namespace; give this entry its own secret',
+      },
+    ]);
+  });
+});
+
 describe('collector startup line on tenancy', () => {
   it('should say single-tenant without receiver tokens and list the bound namespaces with them', () => {
     expect(tenancyLine([])).toBe(

@@ -103,8 +103,23 @@ export function viewService(namespace: string, service: string, level: string, o
         ],
       },
     ],
-    admission: null,
+    admission: null as null | ReturnType<typeof viewAdmission>,
     operations,
+  };
+}
+
+/** An admission state (docs/decision-api.md): SHEDDABLE shed at `shed`, the other classes open. */
+function viewAdmission(shed: number) {
+  const open = { probability: 0, maxProbability: 0.5, minProbability: 0, admitted: 5210, rejected: 0 };
+  return {
+    enabled: true,
+    pressure: shed,
+    classes: {
+      CRITICAL_PLUS: { ...open, maxProbability: 0 },
+      CRITICAL: open,
+      SHEDDABLE_PLUS: { ...open, maxProbability: 0.9 },
+      SHEDDABLE: { probability: shed, maxProbability: 1, minProbability: 0, admitted: 1811, rejected: 4022 },
+    },
   };
 }
 
@@ -119,13 +134,16 @@ export function viewOf<S>(services: S[]) {
   };
 }
 
-/** The whole view: checkout (MODERATE, over budget), search (NONE, 50 % left), the stock service in `inventory`. */
+/** The whole view: checkout (MODERATE, over budget, shedding SHEDDABLE at 70 %), search (NONE, 50 % left), the stock service in `inventory`. */
 export function seededView() {
   return viewOf([
-    viewService('payments', 'checkout', 'MODERATE', [
-      viewOperation('POST /pay', 'routine', 260, 200, 1),
-      viewOperation('GET /cart', 'routine', 120, 200, 2),
-    ]),
+    {
+      ...viewService('payments', 'checkout', 'MODERATE', [
+        viewOperation('POST /pay', 'routine', 260, 200, 1),
+        viewOperation('GET /cart', 'routine', 120, 200, 2),
+      ]),
+      admission: viewAdmission(0.7),
+    },
     viewService('inventory', 'stock', 'NONE', [viewOperation('GET /stock', 'routine', 160, 200, 3)]),
     viewService('payments', 'search', 'NONE', [viewOperation('GET /search', 'deliberative', 500, 1000, 4)]),
   ]);

@@ -95,7 +95,9 @@ export function serviceName(id) {
  */
 function nameSegment(name) {
   if (name === '') return '_';
-  return encodeURIComponent(name.startsWith('_') || name === '.' || name === '..' ? `_${name}` : name);
+  // toWellFormed: a lone surrogate (OTLP/JSON can carry one) becomes U+FFFD, never a URIError.
+  const segment = name.startsWith('_') || name === '.' || name === '..' ? `_${name}` : name;
+  return encodeURIComponent(segment.toWellFormed());
 }
 
 /** A path segment back to its name (the inverse of `nameSegment`); throws on a malformed escape. */

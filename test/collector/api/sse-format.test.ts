@@ -32,6 +32,25 @@ describe('parseDecisionEventId', () => {
     expect(decisionEventId(expected, expected.seq)).toBe(id);
   });
 
+  it.each([
+    [
+      { namespace: '', service: 'lone\ud800' },
+      'lone%EF%BF%BD:4',
+      { namespace: '', service: 'lone\ufffd', seq: 4 },
+    ],
+    [
+      { namespace: '\udc00x', service: 'y' },
+      '%EF%BF%BDx/y:4',
+      { namespace: '\ufffdx', service: 'y', seq: 4 },
+    ],
+  ])(
+    'should write the id of a name that is not well-formed UTF-16 with U+FFFD, never throw',
+    (id, written, read) => {
+      expect(decisionEventId(id, 4)).toBe(written);
+      expect(parseDecisionEventId(written)).toEqual(read);
+    },
+  );
+
   it('should read an unencoded colon in a name as older agents wrote it', () => {
     expect(parseDecisionEventId('team:checkout:12')).toEqual({
       namespace: '',

@@ -82,6 +82,26 @@ describe('OTLP decoders agreeing on a service identity', () => {
   });
 
   it.each([
+    ['a high surrogate alone', 'lone\ud800', 'lone\ufffd'],
+    ['a low surrogate alone', '\udc00', '\ufffd'],
+    ['a lone surrogate inside', 'a\ud800b', 'a\ufffdb'],
+    ['two high surrogates', '\ud800\ud800x', '\ufffd\ufffdx'],
+    ['a pair reversed', '\udc00\ud800', '\ufffd\ufffd'],
+    ['a valid pair (kept)', 'caf\u00e9 \ud83d\ude00', 'caf\u00e9 \ud83d\ude00'],
+  ])(
+    'should read a name with %s as U+FFFD, whatever the encoding (JSON can spell it; UTF-8 cannot)',
+    (_, raw, read) => {
+      const expected = [{ service: read, namespace: read }];
+      const request = model([name({ string: raw }), namespace({ string: raw })]);
+      expect(decodeAll(request)).toEqual({ wire: expected, protobufjs: expected, json: expected });
+      const json = decodeTracesJson(
+        writeJson(tracesJson(model([name({ string: 'a' })], { ...SPAN, name: raw }))),
+      );
+      expect(json.ok && json.value.resources[0]!.scopes[0]!.spans[0]!.name).toBe(read);
+    },
+  );
+
+  it.each([
     [2, 2],
     [2 ** 32 + 2, 2],
     [2 ** 31, -(2 ** 31)],

@@ -163,6 +163,24 @@ describe('headroom_url', () => {
     );
   });
 
+  it.each([
+    ['lone\ud800', 'lone\ufffd', 'lone%EF%BF%BD'],
+    ['\udc00', '\ufffd', '%EF%BF%BD'],
+    ['_\ud800', '_\ufffd', '__%EF%BF%BD'],
+    ['a\ud800b\ud83d\ude00', 'a\ufffdb\ud83d\ude00', 'a%EF%BF%BDb%F0%9F%98%80'],
+  ])(
+    'should link a name that is not well-formed UTF-16 (%j) with U+FFFD in its place, on the page and in alerts, never throw',
+    (raw, read, segment) => {
+      const id = { namespace: raw, service: raw };
+      const path = `/ui/services/${segment}/${segment}`;
+      expect([headroomUrl(BASE, { service: raw, service_namespace: raw }), servicePath(id)]).toEqual([
+        `${BASE}${path}`,
+        path,
+      ]);
+      expect(parseServicePath(path)).toEqual({ namespace: read, service: read });
+    },
+  );
+
   it('should leave rules without ui.externalUrl as they were', () => {
     const config = parseConfig([{ file: 'headroom.yaml', text: configWith(undefined) }], {});
     const alerts = generateRules(config).groups.at(-1)?.rules ?? [];
