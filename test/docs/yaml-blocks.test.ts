@@ -25,10 +25,10 @@ function kindOf(block: YamlBlock): 'prometheus-config' | 'prometheus-rules' | 'h
   return 'headroom';
 }
 
-/** A value for each variable a block uses: a port number for *PORT, a secret-looking token otherwise. */
+/** A value for each variable a block uses: a port number for *PORT, otherwise a secret-looking token of its own (a config takes each secret once). */
 function envFor(text: string): Record<string, string> {
   return Object.fromEntries(
-    referencedVariables(text).map((name) => [name, name.endsWith('PORT') ? '9464' : SECRET]),
+    referencedVariables(text).map((name) => [name, name.endsWith('PORT') ? '9464' : `${SECRET}-${name}`]),
   );
 }
 
