@@ -1,9 +1,10 @@
 // Public face of view/: the live view's data (history rings, model, stream, node:http handler), its page
 // (static files) and the bearer tokens, stream quota and SSE framing it shares with the decision API.
 
+export { BoundedWriter } from './bounded-writer.ts';
 export { HostGuard } from './host-guard.ts';
 export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts';
-export { formatSseComment, formatSseEvent, writeBounded } from './sse-format.ts';
+export { formatSseComment, formatSseEvent } from './sse-format.ts';
 export { createStaticFiles, PAGE_ROOT } from './static-files.ts';
 export { StreamQuota } from './stream-quota.ts';
 export { type Principal, TokenAuth } from './token-auth.ts';

@@ -1,25 +1,4 @@
 /** Server-Sent Events framing (WHATWG HTML, "Server-sent events"): one event as the text on the wire. */
-import type { ServerResponse } from 'node:http';
-import { diag } from '@opentelemetry/api';
-
-/** A stream whose client stopped reading is cut once this much is buffered, bytes. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
-
-/**
- * Writes `text` to an open event stream; never throws (it runs from timers and the agent's tick).
- * A client that stopped reading would make the buffer grow without bound: past 1 MiB buffered
- * the stream is cut instead. A failed write is logged at debug as `headroom: <stream> write failed`.
- */
-export function writeBounded(response: ServerResponse, text: string, stream: string): void {
-  if (response.writableEnded || response.destroyed) return;
-  try {
-    if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
-    else response.write(text);
-  } catch (error) {
-    diag.debug(`headroom: ${stream} write failed`, error);
-    response.destroy();
-  }
-}
 
 /** One event to send. */
 export interface SseEvent {

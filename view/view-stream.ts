@@ -11,8 +11,9 @@ import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { Agent, Clock, ServiceId, TimerHandle } from '../agent/index.ts';
 import { serviceKey } from '../agent/index.ts';
+import { BoundedWriter } from './bounded-writer.ts';
 import { type OperationNow, pointOf } from './operation-now.ts';
-import { formatSseComment, formatSseEvent, writeBounded } from './sse-format.ts';
+import { formatSseComment, formatSseEvent } from './sse-format.ts';
 import type { Principal } from './token-auth.ts';
 import type { PointEvent } from './types.ts';
 import type { ViewHistory } from './view-history.ts';
@@ -31,6 +32,7 @@ export interface ViewStreamOptions {
 
 interface Subscriber {
   readonly response: ServerResponse;
+  readonly writer: BoundedWriter;
   readonly filter: ViewFilter;
   readonly keepalive: TimerHandle;
 }
@@ -84,7 +86,8 @@ export class ViewStream {
     const keepalive = this.#clock.every(this.#keepaliveMs, () =>
       this.#write(subscriber, formatSseComment('keepalive')),
     );
-    const subscriber: Subscriber = { response, filter, keepalive };
+    const writer = new BoundedWriter(response, 'view stream', this.#clock);
+    const subscriber: Subscriber = { response, writer, filter, keepalive };
     this.#subscribers.add(subscriber);
     response.on('close', () => this.#drop(subscriber));
     response.on('error', (error) => diag.debug('headroom: view stream write failed', error));
@@ -164,7 +167,7 @@ export class ViewStream {
 
   /** Never throws: it runs from timers and from the agent's tick. */
   #write(subscriber: Subscriber, text: string): void {
-    writeBounded(subscriber.response, text, 'view stream');
+    subscriber.writer.write(text);
   }
 
   #drop(subscriber: Subscriber): void {

@@ -1,3 +1,4 @@
+import type { Clock } from '../../agent/index.ts';
 import { processEnvironment } from '../../config/index.ts';
 
 /** Where a command writes, and the environment it resolves config with; tests pass their own. */
@@ -5,6 +6,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Times a command's waits (`headroom top`'s reconnect backoff); tests pass a ManualClock. @default systemClock */
+  readonly clock?: Clock | undefined;
 }
 
 /** The real process streams and environment. */

@@ -3,6 +3,7 @@
  * (`GET /api/v1/view/stream`, Server-Sent Events) of collector mode's decision API or of an
  * embedded service's view listener, with a bearer token, and redraws the table at each event.
  */
+import { type Clock, sleep, systemClock } from '../../agent/index.ts';
 import { SseParser } from '../../instrumentation/index.ts';
 import { type Command, parseCommandArgs, UsageError } from './command.ts';
 import type { CliIo } from './io.ts';
@@ -28,15 +29,56 @@ const DEFAULT_URL = 'http://127.0.0.1:4320';
 /** Moves the cursor home and clears the screen (ANSI), so each frame replaces the last. */
 const CLEAR = '\u001b[H\u001b[2J';
 
-/** Exit code when the view cannot be read: unreachable, refused (401, 403, 429), or the stream ended. */
+/** Exit code when the view cannot be read: unreachable, refused, or the stream failed (after the retry, with --once). */
 const UNAVAILABLE = 1;
 
+/** Backoff between connections, ms: 1 s doubling up to 30 s, as the page's (view/static/api.js). */
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 30_000;
+
+/** How one connection ended: with an exit code, or with a reason to connect again. */
+type Outcome = { readonly code: number } | { readonly retry: string; readonly afterMs?: number };
+
+/**
+ * Connects, and connects again after a dropped stream, an unreachable host or a 429/5xx with the
+ * page's backoff (a 429's `Retry-After` when given), saying why on stderr; a view received resets
+ * the backoff. With `--once` it retries once at most, then exits 1 with the reason. A 401, 403 or
+ * other 4xx is final: retrying cannot help.
+ */
 async function topCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(OPTIONS, args);
   const base = viewOrigin(values.url ?? DEFAULT_URL);
   const url = new URL(`${base}/api/v1/view/stream`);
   if (values.namespace !== undefined) url.searchParams.set('namespace', values.namespace);
   const token = values.token ?? io.env.HEADROOM_TOKEN;
+  const once = values.once === true;
+  const clock = io.clock ?? systemClock;
+  let failures = 0;
+  for (;;) {
+    const outcome = await connect(url, token, io, base, once, () => {
+      failures = 0;
+    });
+    if ('code' in outcome) return outcome.code;
+    if (once && failures > 0) {
+      io.stderr(`headroom top: ${outcome.retry}\n`);
+      return UNAVAILABLE;
+    }
+    const waitMs = outcome.afterMs ?? Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** failures);
+    failures++;
+    io.stderr(`headroom top: ${outcome.retry}; retrying in ${Math.ceil(waitMs / 1000)} s\n`);
+    await wait(clock, waitMs);
+  }
+}
+
+/** One connection: the stream followed until it ends, or why it could not be opened. */
+async function connect(
+  url: URL,
+  token: string | undefined,
+  io: CliIo,
+  base: string,
+  once: boolean,
+  onView: () => void,
+): Promise<Outcome> {
   const controller = new AbortController();
   let response: Response;
   try {
@@ -45,14 +87,32 @@ async function topCommand(args: string[], io: CliIo): Promise<number> {
       signal: controller.signal,
     });
   } catch (error) {
-    io.stderr(`headroom top: cannot reach ${base}: ${describe(error)}\n`);
-    return UNAVAILABLE;
+    return { retry: `cannot reach ${base}: ${describe(error)}` };
   }
   if (!response.ok || response.body === null) {
-    io.stderr(`headroom top: ${base} answered ${response.status}: ${await reason(response)}\n`);
-    return UNAVAILABLE;
+    const line = `${base} answered ${response.status}: ${await reason(response)}`;
+    if (response.status === 429) return { retry: line, afterMs: retryAfterMs(response) };
+    if (response.status >= 500 || response.status === 408) return { retry: line };
+    io.stderr(`headroom top: ${line}\n`);
+    return { code: UNAVAILABLE };
   }
-  return follow(response.body, controller, io, base, values.once === true);
+  return follow(response.body, controller, io, base, once, onView);
+}
+
+/** A 429's `Retry-After` (seconds), within the backoff's cap; undefined when absent or not a number. */
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(MAX_RETRY_MS, seconds * 1000) : undefined;
+}
+
+/** Waits `ms` on `clock`, holding the process for it (the clock's own timers are unref'd). */
+async function wait(clock: Clock, ms: number): Promise<void> {
+  const keepAlive = setTimeout(() => {}, ms);
+  try {
+    await sleep(clock, ms);
+  } finally {
+    clearTimeout(keepAlive);
+  }
 }
 
 /** Paths a person may paste besides the root: the page's and the view API's. */
@@ -88,14 +148,15 @@ function viewOrigin(text: string): string {
   return url.origin;
 }
 
-/** Reads the stream until it ends (1) or, with `once`, until the first whole view is printed (0). */
+/** Reads the stream until it ends (retry) or, with `once`, until the first whole view is printed (0). */
 async function follow(
   body: ReadableStream<Uint8Array>,
   controller: AbortController,
   io: CliIo,
   base: string,
   once: boolean,
-): Promise<number> {
+  onView: () => void,
+): Promise<Outcome> {
   const screen = new TopScreen();
   let printed = false;
   const parser = new SseParser({
@@ -103,6 +164,7 @@ async function follow(
       if (printed) return;
       screen.apply(event, JSON.parse(data));
       if (screen.view === undefined) return;
+      if (event === 'view') onView();
       io.stdout(once ? screen.render(base) : CLEAR + screen.render(base));
       if (once) {
         printed = true;
@@ -114,13 +176,11 @@ async function follow(
   try {
     for await (const chunk of body) parser.push(decoder.decode(chunk, { stream: true }));
   } catch (error) {
-    if (printed) return 0;
-    io.stderr(`headroom top: the stream from ${base} failed: ${describe(error)}\n`);
-    return UNAVAILABLE;
+    if (printed) return { code: 0 };
+    return { retry: `the stream from ${base} failed: ${describe(error)}` };
   }
-  if (printed) return 0;
-  io.stderr(`headroom top: ${base} ended the stream\n`);
-  return UNAVAILABLE;
+  if (printed) return { code: 0 };
+  return { retry: `${base} ended the stream` };
 }
 
 async function reason(response: Response): Promise<string> {
@@ -147,11 +207,16 @@ export const TOP_COMMAND: Command = {
     'Shows every whole operation of the services the token may see, closest to its budget first: ' +
     'service, operation, context, level (* when overridden), p50/p95/p99, effective budget and ' +
     'headroom (1 - judged percentile / budget). It reads the live view stream (/api/v1/view/stream; ' +
-    'ui.enabled) and redraws at each event until interrupted (Ctrl-C).',
+    'ui.enabled) and redraws at each event until interrupted (Ctrl-C). A dropped stream, an ' +
+    'unreachable host, a 429 or a 5xx is retried with backoff (1 s doubling to 30 s, or Retry-After), ' +
+    'once at most with --once.',
   options: OPTIONS,
   exitCodes: [
     [0, 'printed (--once)'],
-    [UNAVAILABLE, 'the view could not be read: unreachable, refused (401, 403, 429) or the stream ended'],
+    [
+      UNAVAILABLE,
+      'the view could not be read: refused (401, 403, 404), or with --once still unreachable, refused (429, 5xx) or dropped after one retry',
+    ],
     [2, 'usage error'],
   ],
   example: 'headroom top --url http://127.0.0.1:4320 --token "$READ_TOKEN"',

@@ -5,6 +5,7 @@
  * removes one). Pure: the command feeds events in and prints {@link renderTop}'s text.
  */
 import type { OperationView, PointEvent, ServiceView, ViewAnswer } from '../../view/index.ts';
+import { cellWidth, printable } from './terminal-text.ts';
 
 /** The screen's state: the latest view, kept current by the stream's events. */
 export class TopScreen {
@@ -142,30 +143,15 @@ function ms(value: number | null): string {
   return value >= 10 ? `${Math.round(value)}ms` : `${value.toFixed(1)}ms`;
 }
 
-/**
- * A name as the terminal shows it: C0 and C1 control characters and DEL (escape sequences that
- * could move the cursor, repaint rows or set the clipboard, from names any sender chooses) are
- * written as `\xNN`.
- */
-function printable(text: string): string {
-  let shown = '';
-  for (const char of text) {
-    const code = char.charCodeAt(0);
-    shown +=
-      code < 0x20 || (code >= 0x7f && code <= 0x9f) ? `\\x${code.toString(16).padStart(2, '0')}` : char;
-  }
-  return shown;
-}
-
 function table(cells: readonly (readonly string[])[]): string {
   const rows = cells.map((row) => row.map(printable));
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
+  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => cellWidth(row[column] as string))));
   return rows
     .map((row) =>
       row
         .map((cell, column) => {
-          const width = widths[column] as number;
-          return NUMERIC.has(COLUMNS[column] as string) ? cell.padStart(width) : cell.padEnd(width);
+          const pad = ' '.repeat((widths[column] as number) - cellWidth(cell));
+          return NUMERIC.has(COLUMNS[column] as string) ? pad + cell : cell + pad;
         })
         .join('  ')
         .trimEnd(),

@@ -23,7 +23,7 @@ import type {
   ServiceId,
   TimerHandle,
 } from '../../agent/index.ts';
-import { formatSseComment, type Principal, writeBounded } from '../../view/index.ts';
+import { BoundedWriter, formatSseComment, type Principal } from '../../view/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { parseDecisionEventId } from './sse-format.ts';
 import {
@@ -59,6 +59,7 @@ export interface StreamRequest {
 
 interface Subscriber {
   readonly response: ServerResponse;
+  readonly writer: BoundedWriter;
   readonly principal: Principal;
   readonly namespace: string | undefined;
   readonly service: string | undefined;
@@ -113,6 +114,7 @@ export class DecisionStream {
     );
     const subscriber: Subscriber = {
       response,
+      writer: new BoundedWriter(response, 'decision stream', this.#clock),
       principal: request.principal,
       namespace: request.namespace,
       service: request.service,
@@ -228,7 +230,7 @@ export class DecisionStream {
 
   /** Never throws: it runs from timers and from the agent's decision path. */
   #write(subscriber: Subscriber, text: string): void {
-    if (text !== '') writeBounded(subscriber.response, text, 'decision stream');
+    if (text !== '') subscriber.writer.write(text);
   }
 
   #drop(subscriber: Subscriber): void {

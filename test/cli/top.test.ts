@@ -4,9 +4,11 @@
  * events arrive, and a clear line and exit 1 when the view cannot be read.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../agent/index.ts';
 import { main } from '../../app/cli/main.ts';
 import { renderTop, TopScreen } from '../../app/cli/top-screen.ts';
 import { runCli } from '../helpers/cli.ts';
+import { startFakeViewServer } from '../helpers/fake-view-server.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { recordTraffic, startSeededView, TOKENS } from '../view/setup.ts';
 
@@ -60,7 +62,7 @@ function serviceOf(fields: Record<string, unknown> = {}) {
 }
 
 /** The whole view of `services`, as the stream's first `view` event. */
-function viewOf(services: unknown[]) {
+function viewOf(services: { readonly namespace: string; readonly service: string }[]) {
   return { generatedAtMs: 0, instanceId: 'x', resolutionMs: 10_000, lengthMs: 900_000, services };
 }
 
@@ -81,6 +83,24 @@ function pointOf(namespace: string, service: string, operation: string, latencyM
     status: headroom < 0 ? 'violated' : 'ok',
     count: 1,
   };
+}
+
+/** Runs `headroom top` in-process with its waits on `clock` (live mode runs until the test ends). */
+function startTop(argv: string[], clock: ManualClock) {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: (text: string) => {
+      stdout += text;
+    },
+    stderr: (text: string) => {
+      stderr += text;
+    },
+    env: {},
+    clock,
+  };
+  const running = main(argv, io);
+  return { running, stdout: () => stdout, stderr: () => stderr };
 }
 
 const HEADER = 'SERVICE            OPERATION  CONTEXT    LEVEL       P50    P95    P99  BUDGET  HEADROOM';
@@ -120,35 +140,90 @@ describe('headroom top', () => {
     });
   });
 
-  it('should redraw in place at each event and exit 1 when the stream ends', async () => {
+  it('should redraw in place at each event, and reconnect with backoff when the stream ends', async () => {
     view = await startSeededView();
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: (text: string) => {
-        stdout += text;
-      },
-      stderr: (text: string) => {
-        stderr += text;
-      },
-      env: {},
-    };
-    const running = main(['top', '--url', view.url, '--token', TOKENS.reader], io);
-    await vi.waitFor(() => expect(stdout.split(CLEAR)).toHaveLength(2));
+    const clock = new ManualClock();
+    const top = startTop(['top', '--url', view.url, '--token', TOKENS.reader], clock);
+    await vi.waitFor(() => expect(top.stdout().split(CLEAR)).toHaveLength(2));
     recordTraffic(view.agent, view.clock);
     view.agent.tick();
     // A frame per event: the point, then the two services new at that step.
-    await vi.waitFor(() => expect(stdout.split(CLEAR)).toHaveLength(5));
-    expect(stdout.split(CLEAR).at(-1)?.split('\n').slice(2, 6)).toEqual([
+    await vi.waitFor(() => expect(top.stdout().split(CLEAR)).toHaveLength(5));
+    expect(top.stdout().split(CLEAR).at(-1)?.split('\n').slice(2, 6)).toEqual([
       'SERVICE            OPERATION  CONTEXT    LEVEL    P50    P95    P99  BUDGET  HEADROOM',
       'payments/checkout  quote      emergency  NONE    40ms   40ms   40ms    50ms     20.0%',
       'payments/checkout  browse     routine    NONE   100ms  100ms  100ms   200ms     50.0%',
       'search/search      query      routine    NONE   100ms  100ms  100ms   200ms         -',
     ]);
+    const url = view.url;
     await view.close();
     view = undefined;
-    expect(await running).toBe(1);
-    expect(stderr).toMatch(/^headroom top: http:\/\/127\.0\.0\.1:\d+ ended the stream\n$/);
+    const refused = `headroom top: cannot reach ${url}: connect ECONNREFUSED 127.0.0.1:${url.split(':')[2]}`;
+    const ended = `headroom top: ${url} ended the stream; retrying in 1 s\n`;
+    await vi.waitFor(() => expect(top.stderr()).toBe(ended));
+    await clock.advanceAsync(1_000);
+    await vi.waitFor(() => expect(top.stderr()).toBe(`${ended}${refused}; retrying in 2 s\n`));
+    await clock.advanceAsync(1_999); // not yet
+    expect(top.stderr()).toBe(`${ended}${refused}; retrying in 2 s\n`);
+    await clock.advanceAsync(1);
+    await vi.waitFor(() =>
+      expect(top.stderr()).toBe(`${ended}${refused}; retrying in 2 s\n${refused}; retrying in 4 s\n`),
+    );
+  });
+
+  it('should reconnect after a dropped stream and draw the view again, the backoff reset by the view', async () => {
+    const fake = await startFakeViewServer(viewOf([serviceOf()]), { t: {} });
+    try {
+      const clock = new ManualClock();
+      const top = startTop(['top', '--url', fake.url, '--token', 't'], clock);
+      await vi.waitFor(() => expect(fake.streams()).toBe(1));
+      for (let drop = 1; drop <= 3; drop++) {
+        fake.endStreams();
+        await vi.waitFor(() => expect(top.stderr().split('\n')).toHaveLength(drop + 1));
+        await clock.advanceAsync(999);
+        expect(fake.streams()).toBe(0);
+        await clock.advanceAsync(1);
+        await vi.waitFor(() => expect(top.stdout().split(CLEAR)).toHaveLength(drop + 2));
+        await vi.waitFor(() => expect(fake.streams()).toBe(1));
+      }
+      expect(top.stderr()).toBe(`headroom top: ${fake.url} ended the stream; retrying in 1 s\n`.repeat(3));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("should retry once with --once (after a 429's Retry-After, else 1 s), then exit 1 with the reason", async () => {
+    const message = 'too many open streams for token "t" (4 open, at most 4)';
+    const fake = await startFakeViewServer(viewOf([]), {
+      busy: { refused: { status: 429, message, headers: { 'retry-after': '5' } } },
+      odd: { refused: { status: 429, message, headers: { 'retry-after': 'soon' } } },
+      down: { refused: { status: 503, message: 'draining' } },
+    });
+    try {
+      const runs = [];
+      for (const [token, firstWaitMs] of [
+        ['busy', 5_000],
+        ['odd', 1_000],
+        ['down', 1_000],
+      ] as const) {
+        const clock = new ManualClock();
+        const top = startTop(['top', '--url', fake.url, '--token', token, '--once'], clock);
+        await vi.waitFor(() => expect(top.stderr()).toContain('retrying'));
+        await clock.advanceAsync(firstWaitMs - 1);
+        expect(top.stderr().split('\n')).toHaveLength(2);
+        await clock.advanceAsync(1);
+        runs.push([await top.running, top.stdout(), top.stderr()]);
+      }
+      const busy = `headroom top: ${fake.url} answered 429: ${message}`;
+      const down = `headroom top: ${fake.url} answered 503: draining`;
+      expect(runs).toEqual([
+        [1, '', `${busy}; retrying in 5 s\n${busy}\n`],
+        [1, '', `${busy}; retrying in 1 s\n${busy}\n`],
+        [1, '', `${down}; retrying in 1 s\n${down}\n`],
+      ]);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('should say why and exit 1 when refused or unreachable, and 2 for a bad --url', async () => {
@@ -159,12 +234,13 @@ describe('headroom top', () => {
       stderr: `headroom top: ${view.url} answered 401: this request needs a bearer token with the "read" scope\n`,
     });
     const port = await freePort();
-    const unreachable = await runCli(['top', '--url', `http://127.0.0.1:${port}`, '--once']);
-    expect(unreachable).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: `headroom top: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
-    });
+    const clock = new ManualClock();
+    const top = startTop(['top', '--url', `http://127.0.0.1:${port}`, '--once'], clock);
+    await vi.waitFor(() => expect(top.stderr()).toContain('retrying'));
+    await clock.advanceAsync(1_000);
+    expect(await top.running).toBe(1);
+    const refused = `headroom top: cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`;
+    expect([top.stdout(), top.stderr()]).toEqual(['', `${refused}; retrying in 1 s\n${refused}\n`]);
   });
 
   it('should take the page’s or the API’s address as --url, and say what to give for any other (exit 2)', async () => {
@@ -256,7 +332,7 @@ describe('TopScreen', () => {
     const view = viewOf([
       serviceOf({ namespace: 'n\u0000s', service: 'evil\u001b[2J\u0007\u007fé', operations: [operation] }),
     ]);
-    const frame = renderTop(view as Parameters<typeof renderTop>[0], 'here', undefined);
+    const frame = renderTop(view as unknown as Parameters<typeof renderTop>[0], 'here', undefined);
     expect(frame.split('\n')[3]).toBe(
       'n\\x00s/evil\\x1b[2J\\x07\\x7fé  a\\x0db\\x9b2J  emergency  NONE   5.0ms  5.0ms  5.0ms    50ms     90.0%',
     );
@@ -264,5 +340,19 @@ describe('TopScreen', () => {
       (c) => c < ' ' || (c >= '\u007f' && c <= '\u009f'),
     );
     expect(controls).toEqual([]);
+  });
+  it('should escape bidi and format characters and align wide names by terminal cells (review16b L1)', () => {
+    const operation = operationOf({ observedMs: 5, headroom: 0.9, latencyMs: { p50: 5, p95: 5, p99: 5 } });
+    const view = viewOf([
+      serviceOf({ service: '\u202eevil', operations: [operation] }),
+      serviceOf({ service: 'é日本😀', operations: [{ ...operation, operation: 'ｶﾅ👩‍💻', headroom: 0.8 }] }),
+    ]);
+    const frame = renderTop(view as unknown as Parameters<typeof renderTop>[0], 'here', undefined);
+    // 7 cells for é日本😀 (1 + 2 + 2 + 2) and 12 for the escaped name; ｶﾅ (halfwidth) 2, 👩‍💻 2.
+    expect(frame.split('\n').slice(2, 5)).toEqual([
+      'SERVICE       OPERATION  CONTEXT    LEVEL    P50    P95    P99  BUDGET  HEADROOM',
+      'é日本😀       ｶﾅ👩‍💻       emergency  NONE   5.0ms  5.0ms  5.0ms    50ms     80.0%',
+      '\\u{202e}evil  quote      emergency  NONE   5.0ms  5.0ms  5.0ms    50ms     90.0%',
+    ]);
   });
 });
