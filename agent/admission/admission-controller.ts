@@ -15,18 +15,24 @@ import type { DegradationLevel } from '../degradation/levels.ts';
 import { ADMISSION_DECISION_CHANNEL } from '../semconv.ts';
 import { type ServiceId, serviceId } from '../service-id.ts';
 import { admissionAuditLog } from './admission-audit.ts';
-import type { Easing } from './admission-easing.ts';
+import { type Easing, isIdle } from './admission-easing.ts';
 import { FlowLog } from './admission-flow.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
 import type { Ramp } from './admission-ramp.ts';
-import { type AdmissionSnapshot, restoredRamp, versionedAdmission } from './admission-snapshot.ts';
+import {
+  type AdmissionSnapshot,
+  restoredEasing,
+  restoredRamp,
+  versionedAdmission,
+} from './admission-snapshot.ts';
 import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
 import type { Reading } from './admission-trend.ts';
 import { ClassCounters, classBounds, classStates } from './class-counters.ts';
 import { ClassWindows } from './class-windows.ts';
 import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
+import { OfferedLog } from './offered-load.ts';
 import type { AdmissionDecision, AdmissionListener, AdmissionResult, AdmissionState } from './types.ts';
 
 /** Options of {@link AdmissionController}. */
@@ -69,6 +75,7 @@ export class AdmissionController {
   #easing: Easing | undefined;
   #readings: readonly Reading[] | undefined;
   readonly #flow = new FlowLog();
+  readonly #offered = new OfferedLog();
   /** The previous tick's time, and the samples the windows had received by then. */
   #lastTickMs: number | undefined;
   #lastReceived = 0;
@@ -124,6 +131,7 @@ export class AdmissionController {
       const admitted = CRITICALITIES.reduce((sum, c) => sum + this.#counters.admitted[c], 0);
       const { received, windowMs } = this.#windows;
       const flow = this.#flow.mark(nowMs, admitted, received, windowMs);
+      const offered = this.#offered.mark(nowMs, this.#counters.offered(), windowMs);
       if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
@@ -132,6 +140,7 @@ export class AdmissionController {
           ramp: this.#ramp,
           easing: this.#easing,
           flow,
+          offered,
           readings: this.#readings,
           nowMs,
           tickMs,
@@ -195,6 +204,10 @@ export class AdmissionController {
    */
   snapshot(): AdmissionSnapshot {
     const [improvedSinceMs, ramp] = [this.#improvedSinceMs, this.#ramp];
+    const easing =
+      this.#easing === undefined || isIdle(this.#easing, this.#config.recovery.sustainMs)
+        ? undefined
+        : this.#easing;
     // Only while an overload is in progress (its last tick was over the target), where the tick's
     // length decides when a step can show: a healthy service's snapshot stays the same tick after
     // tick, so checkpoints have nothing to rewrite.
@@ -206,6 +219,7 @@ export class AdmissionController {
       pressure: this.#pressure,
       ...(improvedSinceMs === undefined ? {} : { improvedSinceMs }),
       ...(ramp === undefined ? {} : { ramp }),
+      ...(easing === undefined ? {} : { easing }),
       ...(lastTickMs === undefined ? {} : { lastTickMs }),
       seq: this.#seq,
       decisions: this.#audit.entries(),
@@ -227,6 +241,7 @@ export class AdmissionController {
       improvedSinceMs === undefined ? undefined : Math.min(improvedSinceMs, this.#clock.now());
     const nowMs = this.#clock.now();
     this.#ramp = restoredRamp(snapshot.ramp, nowMs);
+    this.#easing = restoredEasing(snapshot.easing, nowMs, this.#config.recovery.sustainMs);
     this.#lastTickMs = snapshot.lastTickMs === undefined ? undefined : Math.min(snapshot.lastTickMs, nowMs);
     this.#seq = snapshot.seq;
     for (const decision of snapshot.decisions) this.#audit.add(Object.freeze(decision));

@@ -1,19 +1,29 @@
 /**
  * Easing the shed pressure without bringing the overload back (review15b N2, N13). Every easing
- * step is watched for one `admission.window` plus a tick (the time it needs to show): if the
- * judging ratio comes back to the exit ratio or above, and above where it was when easing began by
- * the effect margin, the steps that could have caused it are taken back, one `maxStep` per tick
- * (reason `probe`), and the next easing waits twice as long (`recovery.sustain` doubled per step
- * back, up to 16 x): a backlog that easing rebuilds (a real queue) is not left to grow into the
- * next overload and a limit cycle. A hold in the band between the exit ratio and the target that
- * lasts three times that wait probes: one step down (reason `probe`), watched the same way, then
- * the next one a step delay later while the ratio does not rise; shedding that is no longer needed
- * (the load went, a protected class sits at 0.8x for its own reasons) thus ends instead of holding
+ * step is watched for one `admission.window` plus a tick (the time it needs to show). Easing hurt
+ * when, with steps in flight, more requests are admitted than finish (the backlog grows again:
+ * admission-flow.ts), or the judging ratio comes back over the target (over the exit ratio, and
+ * over where it was when the steps began by the effect margin, after a watched step). Then only
+ * the steps the evidence implicates are taken back (review ease4 M1), one `maxStep` per tick
+ * (reason `probe`): with the flow known, the newest steps whose added admissions account for the
+ * surplus of admissions over completions; else the steps taken since the last tick whose signal
+ * showed no harm (a step in force during a calm reading showed fine and stays eased). The next
+ * easing waits twice as long (`recovery.sustain` doubled per step back, up to 16 x) and, while
+ * it is backed off, eases one watched step at a time (the next once the last has shown): a service
+ * that needs its shedding is probed ever more rarely, one step and one step back per probe (review
+ * ease4 L1). The back-off holds only while what caused it holds (review ease4 M2): it ends when
+ * the load falls by a third from the step back (the requests offered here, or in collector mode
+ * the operations finished), or the judging ratio sits at half the exit ratio or lower. A hold in the band between the exit ratio and the target that lasts
+ * three easing waits probes: one step down (reason `probe`), watched the same way, then the next
+ * one a step delay later while the ratio does not rise; shedding that is no longer needed (the
+ * load went, a protected class sits at 0.8x for its own reasons) thus ends instead of holding
  * forever. The gradient limiters' idea (Netflix concurrency-limits: keep a change only while its
  * measured effect is good), applied on the way down.
  */
 
 import { type Flow, growing } from './admission-flow.ts';
+import type { SheddableCriticality } from './admission-law.ts';
+import type { OfferedLoad } from './offered-load.ts';
 
 /** A ratio that rises by this fraction (5 %) over the episode's start after easing is easing's effect. */
 const RISE_MARGIN = 0.05;
@@ -24,11 +34,21 @@ const PROBE_HOLDS = 3;
 /** The easing wait grows to at most this many `recovery.sustain`s. */
 const MAX_BACKOFF = 16;
 
-/** One easing step: when, the pressure before it, and whether it was a probe (in the band). */
-interface EaseStep {
+/** Requests offered that fall by this fraction (a third) since the step back end the back-off. */
+const LOAD_FALL = 1 / 3;
+
+/** A judging ratio at or under this fraction (half) of the exit ratio ends the back-off. */
+const FAR_UNDER = 0.5;
+
+/** One easing step: when, the pressure before and after it, the class it eased, and whether it is watched alone. */
+export interface EaseStep {
   readonly atMs: number;
   readonly from: number;
-  readonly probe: boolean;
+  readonly to: number;
+  /** The class whose probability it lowered (the most important shed class then). */
+  readonly criticality: SheddableCriticality;
+  /** A probe in the band, or a step while backed off: a rise over the exit ratio is its effect. */
+  readonly watched: boolean;
 }
 
 /** The easing in progress. Times are ms since the epoch; plain data. */
@@ -48,6 +68,10 @@ export interface Easing {
   readonly bandSinceMs?: number;
   /** The last step back: the window shows the eased steps until a step delay after it. */
   readonly backAtMs?: number;
+  /** The last tick that showed no harm with steps in flight: the steps before it showed fine. */
+  readonly calmAtMs?: number;
+  /** The load (see {@link EasingEvidence.load}) at the last step back. */
+  readonly loadAtBack?: number;
 }
 
 /** The clock and thresholds of one tick. */
@@ -55,14 +79,38 @@ export interface EasingTiming {
   readonly nowMs: number;
   /** `admission.window` plus a tick: how long a step takes to show. */
   readonly delayMs: number;
+  /** `admission.window`, ms. */
+  readonly windowMs: number;
   readonly sustainMs: number;
+  /** `admission.targetRatio`. */
+  readonly targetRatio: number;
   /** The exit ratio `targetRatio x (1 - recovery.improvement)`. */
   readonly exitRatio: number;
+}
+
+/** What a tick shows of easing's effect. */
+export interface EasingEvidence {
+  /** The signal judging the most important shed class; `undefined` under `minSamples`. */
+  readonly ratio: number | undefined;
+  /** Admissions against completions over the window; `undefined` in collector mode. */
+  readonly flow: Flow | undefined;
+  /** Requests offered over the window per class; `undefined` in collector mode. */
+  readonly offered: OfferedLoad | undefined;
+  /**
+   * The load over the window: the requests offered where `admit()` runs here, else the operations
+   * finished (collector mode: what the service let in).
+   */
+  readonly load: number;
 }
 
 /** No easing in progress: the wait is `sustain`. */
 export function idleEasing(sustainMs: number): Easing {
   return { steps: [], backoffMs: sustainMs };
+}
+
+/** Whether `easing` holds nothing beyond {@link idleEasing} (a checkpoint need not keep it). */
+export function isIdle(easing: Easing, sustainMs: number): boolean {
+  return Object.keys(easing).length === 2 && easing.steps.length === 0 && easing.backoffMs === sustainMs;
 }
 
 /** The steps not shown yet at `nowMs`. */
@@ -71,8 +119,12 @@ function recent(easing: Easing, { nowMs, delayMs }: EasingTiming): readonly Ease
 }
 
 /**
- * The ratio over which easing has hurt: the exit ratio, or the ratio when the watched steps began
- * plus the margin, whichever is higher.
+ * The ratio over which a watched step has hurt: the exit ratio, or the ratio when the watched steps
+ * began plus the margin, whichever is higher. A rise of the signal after an ordinary recovery step
+ * is not taken for its effect: a disturbance that comes back every few seconds (a cron job, GC,
+ * bursts of 3 s every 12 s) would otherwise step shedding back and double the wait at every burst,
+ * winding the pressure up burst by burst (tried for review ease4 M1: the 3 s / 9 s bursts of
+ * oscillation.test.ts then end at 0.8 instead of 0).
  */
 function relapseRatio(easing: Easing, { exitRatio }: EasingTiming): number {
   const start = easing.startRatio;
@@ -80,48 +132,100 @@ function relapseRatio(easing: Easing, { exitRatio }: EasingTiming): number {
 }
 
 /**
- * Whether recent easing hurt: `timing.growing` (more requests admitted than finish since: a
- * backlog builds before the latency shows it; see admission-flow.ts), or, after a probe, `ratio`
- * (the signal judging the most important shed class) over {@link relapseRatio}. A rise of the
- * signal after an ordinary recovery step is not taken for its effect: a disturbance that comes
- * back every few seconds (a cron job, GC) would otherwise step shedding back up and double the
- * wait each time, winding the pressure up burst by burst. If it hurt, the easing with its step
- * back set (to the pressure before the oldest step not yet shown) and its wait doubled.
+ * The oldest step the backlog implicates: newest first, the steps whose added admissions (the
+ * probability they took off times the class's offered requests, for the part of the window they
+ * were in force) account for the surplus of admissions over completions; the others stay eased.
  */
-export function relapse(
-  easing: Easing,
-  ratio: number | undefined,
-  timing: EasingTiming & { readonly flow: Flow | undefined },
-): Easing | undefined {
-  const steps = recent(easing, timing);
-  const [oldest] = steps;
-  const thresholdRatio = relapseRatio(easing, timing);
-  const probed = steps.some((step) => step.probe);
-  const { flow } = timing;
-  const backlog = growing(flow);
-  const hurt = backlog || (probed && ratio !== undefined && ratio > thresholdRatio);
-  if (oldest === undefined || !hurt) return undefined;
-  const backoffMs = Math.min(easing.backoffMs * 2, timing.sustainMs * MAX_BACKOFF);
-  const back = { to: oldest.from, thresholdRatio, ...(backlog && flow !== undefined ? { flow } : {}) };
-  return { steps: [], backoffMs, back };
+function implicatedByFlow(
+  steps: readonly EaseStep[],
+  flow: Flow,
+  offered: OfferedLoad,
+  { nowMs, windowMs }: EasingTiming,
+): EaseStep {
+  const surplus = Math.round(flow.arrivals * (1 - flow.completions / flow.expected) * 1e6);
+  let added = 0;
+  for (let i = steps.length - 1; i > 0; i--) {
+    const step = steps[i]!;
+    const inForce = Math.min(1, (nowMs - step.atMs) / windowMs);
+    added += (step.from - step.to) * offered[step.criticality] * inForce;
+    if (Math.round(added * 1e6) >= surplus) return step;
+  }
+  return steps[0]!;
 }
 
-/** The easing after one step down from `pressure` at a signal `ratio` (a `probe` in the band, or recovery). */
+/** The oldest step the signal implicates: the first taken at or after the last calm tick, or the newest. */
+function implicatedByCalm(steps: readonly EaseStep[], calmAtMs: number | undefined): EaseStep {
+  const since = steps.find((step) => calmAtMs === undefined || step.atMs >= calmAtMs);
+  return since ?? steps.at(-1)!;
+}
+
+/**
+ * Whether recent easing hurt (see the file's comment): if so, the easing with its step back set
+ * (to the pressure before the oldest implicated step) and its wait doubled.
+ */
+export function relapse(easing: Easing, evidence: EasingEvidence, timing: EasingTiming): Easing | undefined {
+  const steps = recent(easing, timing);
+  if (steps.length === 0) return undefined;
+  const { ratio, flow, offered } = evidence;
+  const thresholdRatio = relapseRatio(easing, timing);
+  const backlog = growing(flow) && flow !== undefined;
+  const watched = steps.some((step) => step.watched);
+  if (!backlog && (!watched || ratio === undefined || ratio <= thresholdRatio)) return undefined;
+  const oldest =
+    backlog && offered !== undefined
+      ? implicatedByFlow(steps, flow, offered, timing)
+      : implicatedByCalm(steps, easing.calmAtMs);
+  const backoffMs = Math.min(easing.backoffMs * 2, timing.sustainMs * MAX_BACKOFF);
+  const back = { to: oldest.from, thresholdRatio, ...(backlog ? { flow } : {}) };
+  return { steps: [], backoffMs, back, loadAtBack: evidence.load };
+}
+
+/** The easing after a tick that showed no harm: the steps in flight so far showed fine. */
+export function calm(easing: Easing, timing: EasingTiming): Easing {
+  return recent(easing, timing).length === 0 ? easing : { ...easing, calmAtMs: timing.nowMs };
+}
+
+/** The easing after one step down (a watched one: a probe in the band, or while backed off). */
 export function eased(
   easing: Easing,
-  step: { readonly pressure: number; readonly ratio: number | undefined; readonly probe: boolean },
+  step: Omit<EaseStep, 'atMs'> & { readonly ratio: number | undefined },
   timing: EasingTiming,
 ): Easing {
-  const { pressure, ratio, probe } = step;
+  const { ratio, ...taken } = step;
   const steps = recent(easing, timing);
   const startRatio = steps.length === 0 ? ratio : easing.startRatio;
-  const { bandSinceMs, backoffMs } = easing;
+  const { startRatio: _last, ...rest } = easing;
   return {
+    ...rest,
     ...(startRatio === undefined ? {} : { startRatio }),
-    steps: [...steps, { atMs: timing.nowMs, from: pressure, probe }],
-    backoffMs,
-    ...(bandSinceMs === undefined ? {} : { bandSinceMs }),
+    steps: [...steps, { atMs: timing.nowMs, ...taken }],
   };
+}
+
+/** Whether easing is backed off (a step back doubled its wait): then it eases one watched step at a time. */
+export function backedOff(easing: Easing, timing: EasingTiming): boolean {
+  return easing.backoffMs > timing.sustainMs;
+}
+
+/** Whether a step is still in flight (not shown yet). */
+export function inFlight(easing: Easing, timing: EasingTiming): boolean {
+  return recent(easing, timing).length > 0;
+}
+
+/**
+ * The easing with its back-off ended when what caused it is gone (review ease4 M2): the load over
+ * the window fell by a third since the step back, or the judging `ratio` is at half the exit ratio
+ * or lower. The wait is `sustain` again.
+ */
+export function relieved(easing: Easing, evidence: EasingEvidence, timing: EasingTiming): Easing {
+  if (!backedOff(easing, timing)) return easing;
+  const { ratio } = evidence;
+  const was = easing.loadAtBack;
+  const lighter = was !== undefined && evidence.load <= was * (1 - LOAD_FALL);
+  const far = ratio !== undefined && ratio <= timing.exitRatio * FAR_UNDER;
+  if (!lighter && !far) return easing;
+  const { loadAtBack: _gone, ...rest } = easing;
+  return { ...rest, backoffMs: timing.sustainMs };
 }
 
 /** How long a hold in the band lasts before it probes, for an easing wait of `backoffMs`. */

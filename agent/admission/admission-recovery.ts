@@ -3,29 +3,49 @@
  * under the exit ratio, probes in the band, and the step back when easing hurt (see
  * admission-easing.ts for the rules).
  */
-import { bandWaitMs, type Easing, eased, leftBand, probeDue, relapse, settled } from './admission-easing.ts';
+import {
+  backedOff,
+  bandWaitMs,
+  type Easing,
+  type EasingEvidence,
+  eased,
+  inFlight,
+  leftBand,
+  probeDue,
+  relapse,
+  relieved,
+  settled,
+} from './admission-easing.ts';
 import { round6 } from './admission-law.ts';
 import { probeMessage, recoveryMessage, stepBackMessage } from './admission-messages.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { type Signal, topShed } from './admission-signal.ts';
 import type { Cause, Step, Tick } from './admission-tick.ts';
 import type { Criticality } from './criticality.ts';
+import { totalOffered } from './offered-load.ts';
+
+/** What the tick shows of easing's effect, judged by `worst`. */
+export function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
+  const { offered } = tick.moment;
+  const load = offered === undefined ? tick.reader.completions() : totalOffered(offered);
+  return { ratio: worst?.ratio, flow: tick.flow, offered, load };
+}
 
 /** A step back (easing hurt): one `maxStep` up toward the pressure before the steps that hurt. */
 export function stepBack(tick: Tick, easing: Easing): Step | undefined {
   if (easing.back === undefined && easing.steps.length === 0) return undefined;
   const { law, moment, reader, timing } = tick;
   const worst = reader.judging(topShed(moment.shares));
-  const relapsed =
-    easing.back === undefined ? relapse(easing, worst?.ratio, { ...timing, flow: tick.flow }) : easing;
+  const relapsed = easing.back === undefined ? relapse(easing, evidenceOf(tick, worst), timing) : easing;
   const back = relapsed?.back;
   if (relapsed === undefined || back === undefined || law.pressure >= back.to) return undefined;
   const next = round6(Math.min(back.to, law.pressure + law.config.maxStep));
-  const waitMs = relapsed.backoffMs;
+  const { backoffMs: waitMs, loadAtBack } = relapsed;
   const after: Easing = {
     steps: [],
     backoffMs: waitMs,
     backAtMs: timing.nowMs,
+    ...(loadAtBack === undefined ? {} : { loadAtBack }),
     ...(next < back.to ? { back } : {}),
   };
   const evidence =
@@ -44,15 +64,21 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
   return { pressure: next, improvedSinceMs: undefined, ramp: moment.ramp, easing: after, cause };
 }
 
-/** One step down by `maxStep` (`recovery` under the exit ratio, `probe` in the band). */
+/**
+ * One step down by `maxStep` (`recovery` under the exit ratio, `probe` in the band), never across a
+ * class's edge: a step that would lower two classes stops where the most important shed class
+ * reaches 0, so each step is one decision and no crumb of a class is left to follow it (review
+ * ease4 L1). Watched alone when it is a probe or easing is backed off.
+ */
 function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Cause): Step {
   const { law, moment, timing } = tick;
-  const next = round6(Math.max(0, law.pressure - law.config.maxStep));
-  const after = eased(
-    easing,
-    { pressure: law.pressure, ratio: worst?.ratio, probe: cause.reason === 'probe' },
-    timing,
-  );
+  const criticality = topShed(moment.shares);
+  const share = moment.shares[criticality];
+  const size = share > 0 ? Math.min(law.config.maxStep, share) : law.config.maxStep;
+  const next = round6(Math.max(0, law.pressure - size));
+  const watched = cause.reason === 'probe' || backedOff(easing, timing);
+  const taken = { from: law.pressure, to: next, criticality, ratio: worst?.ratio, watched };
+  const after = eased(easing, taken, timing);
   return { pressure: next, improvedSinceMs: moment.improvedSinceMs, ramp: moment.ramp, easing: after, cause };
 }
 
@@ -60,16 +86,18 @@ function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Caus
  * Not over the target: the signal judging the most important shed class decides. Under the exit
  * ratio, or none at all (too few samples) while no shed class is over the target on its own
  * (unknown is not health: review15b N1), for the easing wait (`recovery.sustain`, longer after a
- * step back): the pressure falls by `maxStep` per tick (`recovery`). Between the exit ratio and
- * the target it holds; a hold lasting three easing waits probes one step down (`probe`). Over the
- * target (every class at its cap, or the judging classes differ) it holds.
+ * step back, back to `sustain` once the load that caused it is gone): the pressure falls by
+ * `maxStep` per tick (`recovery`), or while backed off one step per step delay. Between the exit
+ * ratio and the target it holds; a hold lasting three easing waits probes one step down
+ * (`probe`). Over the target (every class at its cap, or the judging classes differ) it holds.
  */
-export function recovery(tick: Tick, easing: Easing): Step {
+export function recovery(tick: Tick, current: Easing): Step {
   const { law, moment, reader, timing } = tick;
   const { pressure, config, windows } = law;
   const { nowMs } = timing;
   const ramp = moment.ramp?.wait === undefined ? moment.ramp : withoutWait(moment.ramp);
   const worst = reader.judging(topShed(moment.shares));
+  const easing = relieved(current, evidenceOf(tick, worst), timing);
   const hold = (e: Easing | undefined, improvedSinceMs?: number): Step => ({
     pressure,
     improvedSinceMs,
@@ -101,6 +129,7 @@ export function recovery(tick: Tick, easing: Easing): Step {
   const outside = leftBand(easing);
   if (pressure === 0) return hold(settled(outside, timing), improvedSinceMs);
   if (heldMs < outside.backoffMs) return hold(outside, improvedSinceMs);
+  if (backedOff(outside, timing) && inFlight(outside, timing)) return hold(outside, improvedSinceMs);
   const evidence =
     worst === undefined ? undefined : Object.freeze({ ...worst, thresholdRatio: timing.exitRatio });
   const counts = reader.counts();

@@ -1,12 +1,14 @@
 /**
  * An admission controller's state as JSON-able plain data, for checkpoints: the shed pressure, the
  * level it was computed at, the recovery timer, the overload episode's ramp (anti-windup), the
- * decision sequence and the audit log. The ratio
+ * easing in progress (its back-off: review ease4 M2), the decision sequence and the audit log. The ratio
  * windows are left out (a few seconds, stale after a restart: the controller reads fresh ones) and
  * so are the admitted/rejected counters (counters restart with the process, as Prometheus expects).
  * Versioned and validated on the way back in.
  */
 import { type DegradationLevel, isDegradationLevel } from '../degradation/levels.ts';
+import type { EaseStep, Easing } from './admission-easing.ts';
+import { FILL_ORDER } from './admission-law.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { isCriticality } from './criticality.ts';
 import { ADMISSION_REASONS, type AdmissionDecision } from './types.ts';
@@ -32,6 +34,12 @@ export interface AdmissionSnapshot {
    */
   readonly ramp?: Ramp;
   /**
+   * The easing in progress (admission-easing.ts): its steps in flight, step back and back-off; absent
+   * when none. Read leniently like `ramp`: one this version cannot read is left out (easing starts
+   * afresh, waiting `recovery.sustain`).
+   */
+  readonly easing?: Easing;
+  /**
    * The last tick's time, while an overload is in progress (that tick was over the target): the
    * first tick after a restore measures its length from it, as the uninterrupted controller does.
    */
@@ -51,6 +59,7 @@ const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (item: unknown, test: (item: unknown) => boolean) => item === undefined || test(item);
 const isProbability = (value: unknown) => isFiniteNumber(value) && value >= 0 && value <= 1;
 
 function isDecision(value: unknown): value is AdmissionDecision {
@@ -71,7 +80,6 @@ function isDecision(value: unknown): value is AdmissionDecision {
 function isRamp(value: unknown): value is Ramp {
   if (!isRecord(value)) return false;
   const { startRatio, checkMs, checkRatio, checkLoad, overMs, stalledSinceMs, lastRise, wait } = value;
-  const optional = (item: unknown, test: (item: unknown) => boolean) => item === undefined || test(item);
   const rise = (item: unknown) =>
     isRecord(item) && isFiniteNumber(item.atMs) && isCriticality(item.criticality);
   const waiting = (item: unknown) =>
@@ -83,6 +91,59 @@ function isRamp(value: unknown): value is Ramp {
     optional(lastRise, rise) &&
     optional(wait, waiting)
   );
+}
+
+const isTime = isFiniteNumber;
+
+function isEaseStep(value: unknown): value is EaseStep {
+  return (
+    isRecord(value) &&
+    [value.atMs, value.from, value.to].every(isFiniteNumber) &&
+    (FILL_ORDER as readonly unknown[]).includes(value.criticality) &&
+    typeof value.watched === 'boolean'
+  );
+}
+
+const isFlow = (value: unknown) =>
+  isRecord(value) && [value.arrivals, value.completions, value.expected].every(isFiniteNumber);
+
+const isBack = (value: unknown) =>
+  isRecord(value) && [value.to, value.thresholdRatio].every(isFiniteNumber) && optional(value.flow, isFlow);
+
+/** Whether `value` is an easing this version reads: its steps steps, its times and wait finite. */
+function isEasing(value: unknown): value is Easing {
+  if (!isRecord(value)) return false;
+  const { steps, backoffMs, back, startRatio, bandSinceMs, backAtMs, calmAtMs, loadAtBack } = value;
+  return (
+    Array.isArray(steps) &&
+    steps.every(isEaseStep) &&
+    isFiniteNumber(backoffMs) &&
+    backoffMs > 0 &&
+    optional(back, isBack) &&
+    [startRatio, bandSinceMs, backAtMs, calmAtMs, loadAtBack].every((item) => optional(item, isTime))
+  );
+}
+
+/**
+ * `easing` restored at `nowMs`: a time after now is taken as now, and the wait is kept within
+ * `recovery.sustain` and its 16-fold (the config may have changed since the snapshot).
+ */
+export function restoredEasing(
+  easing: Easing | undefined,
+  nowMs: number,
+  sustainMs: number,
+): Easing | undefined {
+  if (easing === undefined) return undefined;
+  const at = (ms: number) => Math.min(ms, nowMs);
+  const { bandSinceMs, backAtMs, calmAtMs } = easing;
+  return {
+    ...easing,
+    steps: easing.steps.map((step) => ({ ...step, atMs: at(step.atMs) })),
+    backoffMs: Math.min(Math.max(easing.backoffMs, sustainMs), sustainMs * 16),
+    ...(bandSinceMs === undefined ? {} : { bandSinceMs: at(bandSinceMs) }),
+    ...(backAtMs === undefined ? {} : { backAtMs: at(backAtMs) }),
+    ...(calmAtMs === undefined ? {} : { calmAtMs: at(calmAtMs) }),
+  };
 }
 
 /** `ramp` restored at `nowMs`: a time after now (the wall clock stepped back) is taken as now. */
@@ -101,8 +162,8 @@ export function restoredRamp(ramp: Ramp | undefined, nowMs: number): Ramp | unde
 }
 
 /**
- * `value` as a snapshot this version reads, or the reason it is not one. A `ramp` it cannot read is
- * left out (the rest is restored, as from a snapshot written before ramps were kept).
+ * `value` as a snapshot this version reads, or the reason it is not one. A `ramp` or an `easing` it
+ * cannot read is left out (the rest is restored, as from a snapshot written before they were kept).
  */
 export function parseAdmissionSnapshot(value: unknown): AdmissionSnapshot | string {
   if (!isRecord(value)) return 'not an object';
@@ -117,6 +178,10 @@ export function parseAdmissionSnapshot(value: unknown): AdmissionSnapshot | stri
   if (!Number.isSafeInteger(value.seq) || (value.seq as number) < 0) return 'seq is not a whole number';
   if (!Array.isArray(value.decisions) || !value.decisions.every(isDecision))
     return 'decisions are not decisions';
-  const { ramp, ...rest } = value;
-  return (ramp === undefined || isRamp(ramp) ? value : rest) as unknown as AdmissionSnapshot;
+  const { ramp, easing, ...rest } = value;
+  return {
+    ...rest,
+    ...(ramp === undefined || !isRamp(ramp) ? {} : { ramp }),
+    ...(easing === undefined || !isEasing(easing) ? {} : { easing }),
+  } as unknown as AdmissionSnapshot;
 }

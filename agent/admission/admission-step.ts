@@ -8,7 +8,7 @@
  * back (admission-easing.ts).
  */
 
-import { type Easing, echoing, idleEasing, leftBand } from './admission-easing.ts';
+import { calm, type Easing, echoing, idleEasing, leftBand } from './admission-easing.ts';
 import { draining, growing } from './admission-flow.ts';
 import { exitRatio, floorPressure, overloadStep, round6 } from './admission-law.ts';
 import { ineffectiveMessage, overloadMessage } from './admission-messages.ts';
@@ -68,7 +68,8 @@ function overload(tick: Tick, frontier: Frontier, judge: Signal, trend: Trend, e
 
 /**
  * The law for one tick. A step back in progress, or due (easing brought the signal back: see
- * admission-easing.ts), comes first; for a step delay after it, an overload is the eased steps'
+ * admission-easing.ts), comes first; else the tick is calm for the steps in flight. For a step
+ * delay after a step back, an overload is the eased steps'
  * echo in the window and holds. Rising: the class the step would shed is the frontier (see
  * {@link frontierOf}); the signal judging it is the worst of the classes more important than it,
  * one by one and pooled (see {@link SignalReader.judging}); over `targetRatio`, the ramp decides
@@ -82,6 +83,7 @@ export function nextPressure(law: Law, moment: Moment): Step {
   const timing = {
     nowMs,
     delayMs: windows.windowMs + moment.tickMs,
+    windowMs: windows.windowMs,
     sustainMs: config.recovery.sustainMs,
     targetRatio: config.targetRatio,
     exitRatio: exitRatio(config),
@@ -92,7 +94,7 @@ export function nextPressure(law: Law, moment: Moment): Step {
   const easing = moment.easing ?? idleEasing(timing.sustainMs);
   const back = stepBack(tick, easing);
   if (back !== undefined) return back;
-  const { back: _reached, ...current } = easing;
+  const { back: _reached, ...current } = calm(easing, timing);
   const frontier = frontierOf(pressure, floorPressure(bounds), bounds, windows);
   const judge = frontier === undefined ? undefined : reader.judging(frontier.criticality);
   if (frontier === undefined || judge === undefined || judge.ratio <= config.targetRatio)

@@ -7,6 +7,7 @@ import type { SignalReader } from './admission-signal.ts';
 import type { Reading } from './admission-trend.ts';
 import type { ClassWindows } from './class-windows.ts';
 import type { Criticality } from './criticality.ts';
+import type { OfferedLoad } from './offered-load.ts';
 import type { AdmissionEvidence, AdmissionReason } from './types.ts';
 
 /** Why probabilities are about to change: the reason, evidence and sentence of the decisions. */
@@ -37,6 +38,8 @@ export interface Moment {
    * `undefined` when nothing was admitted here (unknown: collector mode).
    */
   readonly flow: Flow | undefined;
+  /** Requests offered to this process's `admit()` over the window per class; `undefined` in collector mode. */
+  readonly offered?: OfferedLoad | undefined;
   /** The judging ratios of the last step delay (see admission-trend.ts). */
   readonly readings: readonly Reading[] | undefined;
   readonly nowMs: number;
@@ -62,7 +65,7 @@ export interface Tick {
   readonly law: Law;
   readonly moment: Moment;
   readonly reader: SignalReader;
-  readonly timing: EasingTiming & { readonly targetRatio: number };
+  readonly timing: EasingTiming;
   /** Admissions against completions over the window; `undefined` when admissions are unknown. */
   readonly flow: Flow | undefined;
 }

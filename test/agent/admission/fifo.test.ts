@@ -31,34 +31,43 @@ function steady(capacity: number, budgetTicks: number, ticks: number) {
   return { harness, decisions, drained, goodputAfter };
 }
 
-/** A probe cycle at second `s` of the FIFO runs: two easing steps, stepped back as the backlog grows. */
-function probeCycle(s: number) {
+/**
+ * The probe cycles of the FIFO runs from second `first`: the first eases two steps before the
+ * backlog shows (easing is not backed off yet) and both are stepped back; backed off, each later
+ * one eases one watched step and steps it back as the backlog grows (review ease4 L1).
+ */
+function probeCycles(first: number, later: readonly number[]) {
   return [
-    [s, 'SHEDDABLE', 1, 0.9, 'recovery'],
-    [s + 1, 'SHEDDABLE', 0.9, 0.8, 'recovery'],
-    [s + 2, 'SHEDDABLE', 0.8, 0.9, 'probe'],
-    [s + 3, 'SHEDDABLE', 0.9, 1, 'probe'],
+    [first, 'SHEDDABLE', 1, 0.9, 'recovery'],
+    [first + 1, 'SHEDDABLE', 0.9, 0.8, 'recovery'],
+    [first + 2, 'SHEDDABLE', 0.8, 0.9, 'probe'],
+    [first + 3, 'SHEDDABLE', 0.9, 1, 'probe'],
+    ...later.flatMap((s) => [
+      [s, 'SHEDDABLE', 1, 0.9, 'recovery'],
+      [s + 2, 'SHEDDABLE', 0.9, 1, 'probe'],
+    ]),
   ];
 }
 
 describe('AdmissionController in front of a FIFO queue (a backlog carries over: review15b N1, N2)', () => {
   it.each([
-    [30, 159, [166, 187, 218, 269, 360], '100 admitted, 87 finished'],
-    [100, 158, [165, 186, 217, 268, 359], '333 admitted, 290 finished'],
+    [30, 159, 166, [187, 214, 260, 346], '100 admitted, 87 finished'],
+    [100, 158, 165, [186, 212, 259, 346], '333 admitted, 290 finished'],
   ])(
     'should shed SHEDDABLE only, never CRITICAL, under steady 3x load of a %i req/s service, with no limit cycle',
-    (capacity, drainedAt, probes, flow) => {
+    (capacity, drainedAt, first, probes, flow) => {
       // Budget 2 s (a request served at once is 0.5x). SHEDDABLE rises to 100 % in 10 ticks; the
       // backlog built meanwhile keeps the latency at completion rising for a whole waiting time
       // after it began to shrink, but fewer requests are admitted than finish (Little's law), so
       // the law does not escalate into CRITICAL: the backlog drains (second 158-159) with
       // SHEDDABLE alone. Each easing after that is watched: the backlog grows again at once (90 %
       // is too little shedding), so it is stepped back and the next easing waits twice as long
-      // (10, 20, 40, 80 s): 4 decisions per probe, 5 probes in 400 s, CRITICAL never touched.
+      // (10, 20, 40, 80 s), one watched step at a time: 4 decisions for the first probe, 2 for
+      // each later one (was 4 each: review ease4 L1), 5 probes in 400 s, CRITICAL never touched.
       const { harness, decisions, drained, goodputAfter } = steady(capacity, 2, 400);
       expect(harness.brief(decisions)).toEqual([
         ...Array.from({ length: 10 }, (_, i) => [i + 3, 'SHEDDABLE', i / 10, (i + 1) / 10, 'overload']),
-        ...probes.flatMap(probeCycle),
+        ...probeCycles(first, probes),
       ]);
       expect(drained).toBe(drainedAt);
       expect([goodputAfter('CRITICAL_PLUS'), goodputAfter('CRITICAL')]).toEqual([1, 1]);
