@@ -13,7 +13,8 @@
  * that needs its shedding is probed ever more rarely, one step and one step back per probe (review
  * ease4 L1). The back-off holds only while what caused it holds (review ease4 M2): it ends when
  * the load falls by a third from the step back (the requests offered here, or in collector mode
- * the operations finished), or the judging ratio sits at half the exit ratio or lower. A hold in the band between the exit ratio and the target that lasts
+ * the operations finished of the classes nothing sheds), or the judging ratio sits at half the
+ * exit ratio or lower. A hold in the band between the exit ratio and the target that lasts
  * three easing waits probes: one step down (reason `probe`), watched the same way, then the next
  * one a step delay later while the ratio does not rise; shedding that is no longer needed (the
  * load went, a protected class sits at 0.8x for its own reasons) thus ends instead of holding
@@ -23,6 +24,7 @@
 
 import { type Flow, growing } from './admission-flow.ts';
 import type { SheddableCriticality } from './admission-law.ts';
+import type { Criticality } from './criticality.ts';
 import type { OfferedLoad } from './offered-load.ts';
 
 /** A ratio that rises by this fraction (5 %) over the episode's start after easing is easing's effect. */
@@ -71,7 +73,7 @@ export interface Easing {
   /** The last tick that showed no harm with steps in flight: the steps before it showed fine. */
   readonly calmAtMs?: number;
   /** The load (see {@link EasingEvidence.load}) at the last step back. */
-  readonly loadAtBack?: number;
+  readonly loadAtBack?: ClassLoad;
 }
 
 /** The clock and thresholds of one tick. */
@@ -97,11 +99,15 @@ export interface EasingEvidence {
   /** Requests offered over the window per class; `undefined` in collector mode. */
   readonly offered: OfferedLoad | undefined;
   /**
-   * The load over the window: the requests offered where `admit()` runs here, else the operations
-   * finished (collector mode: what the service let in).
+   * The load over the window per class: the requests offered where `admit()` runs here, else
+   * (collector mode) the operations finished of the classes nothing sheds (a shed class's count
+   * moves with the shedding itself: absent).
    */
-  readonly load: number;
+  readonly load: ClassLoad;
 }
+
+/** Requests (or operations) per class over the window; a class whose load is unknown is absent. */
+export type ClassLoad = Readonly<Partial<Record<Criticality, number>>>;
 
 /** No easing in progress: the wait is `sustain`. */
 export function idleEasing(sustainMs: number): Easing {
@@ -220,12 +226,23 @@ export function inFlight(easing: Easing, timing: EasingTiming): boolean {
 export function relieved(easing: Easing, evidence: EasingEvidence, timing: EasingTiming): Easing {
   if (!backedOff(easing, timing)) return easing;
   const { ratio } = evidence;
-  const was = easing.loadAtBack;
-  const lighter = was !== undefined && evidence.load <= was * (1 - LOAD_FALL);
+  const lighter = easing.loadAtBack !== undefined && fell(easing.loadAtBack, evidence.load);
   const far = ratio !== undefined && ratio <= timing.exitRatio * FAR_UNDER;
   if (!lighter && !far) return easing;
   const { loadAtBack: _gone, ...rest } = easing;
   return { ...rest, backoffMs: timing.sustainMs };
+}
+
+/** Whether the load of the classes known both `then` and `now` fell by {@link LOAD_FALL}. */
+function fell(then: ClassLoad, now: ClassLoad): boolean {
+  let [before, after] = [0, 0];
+  for (const [c, n] of Object.entries(then)) {
+    const current = now[c as Criticality];
+    if (current === undefined) continue;
+    before += n;
+    after += current;
+  }
+  return before > 0 && after <= before * (1 - LOAD_FALL);
 }
 
 /** How long a hold in the band lasts before it probes, for an easing wait of `backoffMs`. */

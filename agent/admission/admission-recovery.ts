@@ -21,13 +21,18 @@ import { probeMessage, recoveryMessage, stepBackMessage } from './admission-mess
 import type { Ramp } from './admission-ramp.ts';
 import { type Signal, topShed } from './admission-signal.ts';
 import type { Cause, Step, Tick } from './admission-tick.ts';
-import type { Criticality } from './criticality.ts';
-import { totalOffered } from './offered-load.ts';
+import { CRITICALITIES, type Criticality } from './criticality.ts';
 
-/** What the tick shows of easing's effect, judged by `worst`. */
+/**
+ * What the tick shows of easing's effect, judged by `worst`. The load is the requests offered to
+ * `admit()` here, else (collector mode) the operations finished of the classes nothing sheds: the
+ * others' count moves with the shedding itself.
+ */
 export function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
-  const { offered } = tick.moment;
-  const load = offered === undefined ? tick.reader.completions() : totalOffered(offered);
+  const { offered, shares } = tick.moment;
+  const counts = tick.reader.counts();
+  const unshed = CRITICALITIES.filter((c) => shares[c] === 0).map((c) => [c, counts[c]]);
+  const load = offered ?? Object.fromEntries(unshed);
   return { ratio: worst?.ratio, flow: tick.flow, offered, load };
 }
 

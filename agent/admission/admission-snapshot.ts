@@ -110,6 +110,9 @@ const isFlow = (value: unknown) =>
 const isBack = (value: unknown) =>
   isRecord(value) && [value.to, value.thresholdRatio].every(isFiniteNumber) && optional(value.flow, isFlow);
 
+const isClassLoad = (value: unknown) =>
+  isRecord(value) && Object.entries(value).every(([c, n]) => isCriticality(c) && isFiniteNumber(n) && n >= 0);
+
 /** Whether `value` is an easing this version reads: its steps steps, its times and wait finite. */
 function isEasing(value: unknown): value is Easing {
   if (!isRecord(value)) return false;
@@ -120,7 +123,8 @@ function isEasing(value: unknown): value is Easing {
     isFiniteNumber(backoffMs) &&
     backoffMs > 0 &&
     optional(back, isBack) &&
-    [startRatio, bandSinceMs, backAtMs, calmAtMs, loadAtBack].every((item) => optional(item, isTime))
+    [startRatio, bandSinceMs, backAtMs, calmAtMs].every((item) => optional(item, isTime)) &&
+    optional(loadAtBack, isClassLoad)
   );
 }
 
