@@ -101,9 +101,9 @@ export interface EasingEvidence {
   /**
    * The load over the window per class: the requests offered where `admit()` runs here, else
    * (collector mode) the operations finished of the classes nothing sheds (a shed class's count
-   * moves with the shedding itself: absent).
+   * moves with the shedding itself: absent); `undefined` while the windows have not filled yet.
    */
-  readonly load: ClassLoad;
+  readonly load?: ClassLoad;
 }
 
 /** Requests (or operations) per class over the window; a class whose load is unknown is absent. */
@@ -183,7 +183,8 @@ export function relapse(easing: Easing, evidence: EasingEvidence, timing: Easing
       : implicatedByCalm(steps, easing.calmAtMs);
   const backoffMs = Math.min(easing.backoffMs * 2, timing.sustainMs * MAX_BACKOFF);
   const back = { to: oldest.from, thresholdRatio, ...(backlog ? { flow } : {}) };
-  return { steps: [], backoffMs, back, loadAtBack: evidence.load };
+  const { load } = evidence;
+  return { steps: [], backoffMs, back, ...(load === undefined ? {} : { loadAtBack: load }) };
 }
 
 /** The easing after a tick that showed no harm: the steps in flight so far showed fine. */
@@ -226,11 +227,10 @@ export function inFlight(easing: Easing, timing: EasingTiming): boolean {
 export function relieved(easing: Easing, evidence: EasingEvidence, timing: EasingTiming): Easing {
   if (!backedOff(easing, timing)) return easing;
   const { ratio } = evidence;
-  const lighter = easing.loadAtBack !== undefined && fell(easing.loadAtBack, evidence.load);
+  const { loadAtBack, ...rest } = easing;
+  const lighter = loadAtBack !== undefined && evidence.load !== undefined && fell(loadAtBack, evidence.load);
   const far = ratio !== undefined && ratio <= timing.exitRatio * FAR_UNDER;
-  if (!lighter && !far) return easing;
-  const { loadAtBack: _gone, ...rest } = easing;
-  return { ...rest, backoffMs: timing.sustainMs };
+  return lighter || far ? { ...rest, backoffMs: timing.sustainMs } : easing;
 }
 
 /** Whether the load of the classes known both `then` and `now` fell by {@link LOAD_FALL}. */

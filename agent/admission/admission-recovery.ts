@@ -26,14 +26,16 @@ import { CRITICALITIES, type Criticality } from './criticality.ts';
 /**
  * What the tick shows of easing's effect, judged by `worst`. The load is the requests offered to
  * `admit()` here, else (collector mode) the operations finished of the classes nothing sheds: the
- * others' count moves with the shedding itself.
+ * others' count moves with the shedding itself; unknown until the windows have filled for a
+ * whole window (after a start, a restore or a new window).
  */
 export function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
-  const { offered, shares } = tick.moment;
+  const { offered, shares, windowFull } = tick.moment;
+  const evidence = { ratio: worst?.ratio, flow: tick.flow, offered };
+  if (windowFull !== true) return evidence;
   const counts = tick.reader.counts();
   const unshed = CRITICALITIES.filter((c) => shares[c] === 0).map((c) => [c, counts[c]]);
-  const load = offered ?? Object.fromEntries(unshed);
-  return { ratio: worst?.ratio, flow: tick.flow, offered, load };
+  return { ...evidence, load: offered ?? Object.fromEntries(unshed) };
 }
 
 /** A step back (easing hurt): one `maxStep` up toward the pressure before the steps that hurt. */

@@ -2,7 +2,7 @@
 // gone is released within recovery.sustain plus one step a tick, a load still there keeps it.
 import { describe, expect, it } from 'vitest';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
-import { evenly, fifoPlant, type Offered, queueingPlant, setup } from './setup.ts';
+import { evenly, fifoPlant, type Offered, setup } from './setup.ts';
 
 /** `fraction` of a 100 req/s service's capacity: 10 % CRITICAL_PLUS, 20 % CRITICAL, 70 % SHEDDABLE. */
 function load(fraction: number): Offered {
@@ -78,7 +78,7 @@ describe('AdmissionController ending the easing back-off with its cause (review 
     // CRITICAL_PLUS and CRITICAL finish (nothing sheds them) fall by half in the first window:
     // the back-off ends, the band has held far longer than 15 s, so it probes at once, and once
     // the signal is under the exit ratio SHEDDABLE is released 10 % a tick. Before (review ease4
-    // M2): held until the band's next probe at second 487.
+    // M2): the 80 s wait held first.
     const harness = setup();
     harness.run(420, load(3));
     const decisions = harness.run(30, load(0.3));

@@ -10,7 +10,7 @@ import type { AdmissionDecision } from '../../../agent/admission/types.ts';
 import { evenly, fifoPlant, type Offered, setup } from './setup.ts';
 
 /** A controller restored at `pressure` (SHEDDABLE at 100 % for 1), with `easing` in progress if given. */
-export function restoredAt(pressure: number, easing?: Easing, random?: () => number) {
+function restoredAt(pressure: number, easing?: Easing, random?: () => number) {
   const harness = setup({}, random);
   const snapshot = parseAdmissionSnapshot({
     version: 1,

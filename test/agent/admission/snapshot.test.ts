@@ -25,7 +25,7 @@ function restoredFrom(source: ReturnType<typeof setup>, config = source.config) 
     }
     return decisions;
   };
-  return { controller, ticks };
+  return { controller, clock, ticks };
 }
 
 describe('AdmissionController snapshot and restore', () => {
@@ -63,6 +63,87 @@ describe('AdmissionController snapshot and restore', () => {
     expect(restored.ticks(30, 0.5)).toEqual(original.ticks(30, { CRITICAL: 0.5, SHEDDABLE: 0.5 }));
     expect(restored.controller.auditLog.entries()).toEqual(original.controller.auditLog.entries());
     expect(restored.controller.pressure).toBe(0);
+  });
+
+  it('should keep the easing back-off across a restore: the band probes at the same ticks (review ease4 M2)', () => {
+    // 3x queueing overload for 70 s: SHEDDABLE at 100 %, two band probes stepped back (seconds 27
+    // and 60), so the wait is 20 s and the band probes after 60 s. CRITICAL then sits at 0.8x.
+    const original = setup();
+    original.run(70, { CRITICAL_PLUS: 30, CRITICAL: 60, SHEDDABLE: 210 });
+    const { easing } = original.controller.snapshot();
+    expect(easing).toEqual({
+      steps: [],
+      backoffMs: 20_000,
+      backAtMs: original.startMs + 61_000,
+      bandSinceMs: original.startMs + 63_000,
+      loadAtBack: { CRITICAL_PLUS: 60, CRITICAL: 120, SHEDDABLE_PLUS: 0 },
+    });
+    const restored = restoredFrom(original);
+    // The same load as before (30 CRITICAL_PLUS and 60 CRITICAL a second), both now at 0.8x.
+    const band = (controller: AdmissionController, clock: ManualClock) => {
+      const decisions = [];
+      for (let s = 0; s < 90; s++) {
+        for (let i = 0; i < 30; i++) controller.record('CRITICAL_PLUS', 0.8, clock.now());
+        for (let i = 0; i < 60; i++) controller.record('CRITICAL', 0.8, clock.now());
+        clock.advance(1000);
+        decisions.push(...controller.observe('NONE'));
+      }
+      return decisions;
+    };
+    const decisions = band(restored.controller, restored.clock);
+    expect(decisions).toEqual(band(original.controller, original.clock));
+    // The band probes after 3 x 20 s (without the back-off: 15 s, at second 78), then walks down
+    // a step per step delay while the ratio does not rise.
+    expect(decisions.map((d) => [(d.at - original.startMs) / 1000, d.from, d.to, d.reason])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [123 + 4 * i, (10 - i) / 10, (9 - i) / 10, 'probe']),
+    );
+  });
+
+  it('should take an easing it cannot read as none, and keep an easing it reads within bounds', () => {
+    const base = {
+      version: 1,
+      namespace: '',
+      service: 'x',
+      level: 'NONE',
+      pressure: 1,
+      seq: 0,
+      decisions: [],
+    };
+    const step = { atMs: 5, from: 1, to: 0.9, criticality: 'SHEDDABLE', watched: true };
+    for (const easing of [
+      { steps: [{ ...step, atMs: 'now' }], backoffMs: 10_000 },
+      { steps: [{ ...step, criticality: 'CRITICAL_PLUS' }], backoffMs: 10_000 },
+      { steps: [], backoffMs: 0 },
+      { steps: [], backoffMs: 10_000, back: { to: 'up', thresholdRatio: 0.75 } },
+      { steps: [], backoffMs: 10_000, loadAtBack: { EVERYONE: 3 } },
+      [],
+    ])
+      expect(parseAdmissionSnapshot({ ...base, easing })).toEqual(base);
+    const clock = new ManualClock(1_000_000);
+    const controller = new AdmissionController({ config: admissionConfig(), clock });
+    const later = 2_000_000;
+    const parsed = parseAdmissionSnapshot({
+      ...base,
+      easing: {
+        steps: [{ ...step, atMs: later }],
+        backoffMs: 3_600_000,
+        back: { to: 1, thresholdRatio: 0.75, flow: { arrivals: 10, completions: 8, expected: 10 } },
+        backAtMs: later,
+        bandSinceMs: later,
+        calmAtMs: later,
+      },
+    });
+    if (typeof parsed === 'string') throw new Error(parsed);
+    controller.restore(parsed);
+    // Times after now are now; the wait is at most 16 x recovery.sustain (80 s).
+    expect(controller.snapshot().easing).toEqual({
+      steps: [{ ...step, atMs: 1_000_000 }],
+      backoffMs: 80_000,
+      back: { to: 1, thresholdRatio: 0.75, flow: { arrivals: 10, completions: 8, expected: 10 } },
+      backAtMs: 1_000_000,
+      bandSinceMs: 1_000_000,
+      calmAtMs: 1_000_000,
+    });
   });
 
   it('should cut a restored pressure to the caps in force, and drop it when admission is disabled', () => {
