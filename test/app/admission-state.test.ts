@@ -67,4 +67,31 @@ describe('admission state in the store', () => {
     expect(second.agent.tick().admissionDecisions.map((d) => [d.seq, d.from, d.to])).toEqual([[4, 0.3, 0.4]]);
     second.checkpoints.close();
   });
+
+  it('should keep the easing back-off across a restart (review ease4 M2)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'headroom-admission-')), 'state.db');
+    const clock = new ManualClock(Date.UTC(2026, 10, 30, 12));
+    const first = await opened(path, clock);
+    const admission = first.agent.admission('checkout', 'shop');
+    // 70 s of a queueing service at 3x (100 a second is capacity): SHEDDABLE at 100 %, two band
+    // probes stepped back, so easing waits 20 s (and 60 s in the band).
+    const offered = { CRITICAL_PLUS: 30, CRITICAL: 60, SHEDDABLE: 210 } as const;
+    for (let s = 0; s < 70; s++) {
+      const admitted = Object.entries(offered).map(
+        ([c, n]) => [c, Math.round(n * (1 - admission.probability(c as 'CRITICAL')))] as const,
+      );
+      const ratio = (admitted.reduce((sum, [, n]) => sum + n, 0) / 100) ** 2;
+      for (const [c, n] of admitted)
+        for (let i = 0; i < n; i++) admission.record(c as 'CRITICAL', ratio, clock.now());
+      clock.advance(1000);
+      first.agent.tick();
+    }
+    const easing = admission.snapshot().easing;
+    expect(easing?.backoffMs).toBe(20_000);
+    expect(first.checkpoints.checkpoint()).toBe(true);
+    first.checkpoints.close();
+    const second = await opened(path, clock);
+    expect(second.agent.admission('checkout', 'shop').snapshot().easing).toEqual(easing);
+    second.checkpoints.close();
+  });
 });
