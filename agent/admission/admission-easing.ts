@@ -2,8 +2,8 @@
  * Easing the shed pressure without bringing the overload back (review15b N2, N13). Every easing
  * step is watched for one `admission.window` plus a tick (the time it needs to show). Easing hurt
  * when, with steps in flight, more requests are admitted than finish (the backlog grows again:
- * admission-flow.ts), or the judging ratio comes back over the target (over the exit ratio, and
- * over where it was when the steps began by the effect margin, after a watched step). Then only
+ * admission-flow.ts), or, after a watched step, the judging ratio comes back over the exit ratio
+ * and over where it was when the steps began by the effect margin. Then only
  * the steps the evidence implicates are taken back (review ease4 M1), one `maxStep` per tick
  * (reason `probe`): with the flow known, the newest steps whose added admissions account for the
  * surplus of admissions over completions; else the steps taken since the last tick whose signal
@@ -11,10 +11,7 @@
  * easing waits twice as long (`recovery.sustain` doubled per step back, up to 16 x) and, while
  * it is backed off, eases one watched step at a time (the next once the last has shown): a service
  * that needs its shedding is probed ever more rarely, one step and one step back per probe (review
- * ease4 L1). The back-off holds only while what caused it holds (review ease4 M2): it ends when
- * the load falls by a third from the step back (the requests offered here, or in collector mode
- * the operations finished of the classes nothing sheds), or the judging ratio sits at half the
- * exit ratio or lower. A hold in the band between the exit ratio and the target that lasts
+ * ease4 L1). The back-off holds only while what caused it holds (admission-backoff.ts). A hold in the band between the exit ratio and the target that lasts
  * three easing waits probes: one step down (reason `probe`), watched the same way, then the next
  * one a step delay later while the ratio does not rise; shedding that is no longer needed (the
  * load went, a protected class sits at 0.8x for its own reasons) thus ends instead of holding
@@ -22,9 +19,9 @@
  * measured effect is good), applied on the way down.
  */
 
+import type { ClassLoad } from './admission-backoff.ts';
 import { type Flow, growing } from './admission-flow.ts';
 import type { SheddableCriticality } from './admission-law.ts';
-import type { Criticality } from './criticality.ts';
 import type { OfferedLoad } from './offered-load.ts';
 
 /** A ratio that rises by this fraction (5 %) over the episode's start after easing is easing's effect. */
@@ -35,12 +32,6 @@ const PROBE_HOLDS = 3;
 
 /** The easing wait grows to at most this many `recovery.sustain`s. */
 const MAX_BACKOFF = 16;
-
-/** Requests offered that fall by this fraction (a third) since the step back end the back-off. */
-const LOAD_FALL = 1 / 3;
-
-/** A judging ratio at or under this fraction (half) of the exit ratio ends the back-off. */
-const FAR_UNDER = 0.5;
 
 /** One easing step: when, the pressure before and after it, the class it eased, and whether it is watched alone. */
 export interface EaseStep {
@@ -105,9 +96,6 @@ export interface EasingEvidence {
    */
   readonly load?: ClassLoad;
 }
-
-/** Requests (or operations) per class over the window; a class whose load is unknown is absent. */
-export type ClassLoad = Readonly<Partial<Record<Criticality, number>>>;
 
 /** No easing in progress: the wait is `sustain`. */
 export function idleEasing(sustainMs: number): Easing {
@@ -209,40 +197,9 @@ export function eased(
   };
 }
 
-/** Whether easing is backed off (a step back doubled its wait): then it eases one watched step at a time. */
-export function backedOff(easing: Easing, timing: EasingTiming): boolean {
-  return easing.backoffMs > timing.sustainMs;
-}
-
 /** Whether a step is still in flight (not shown yet). */
 export function inFlight(easing: Easing, timing: EasingTiming): boolean {
   return recent(easing, timing).length > 0;
-}
-
-/**
- * The easing with its back-off ended when what caused it is gone (review ease4 M2): the load over
- * the window fell by a third since the step back, or the judging `ratio` is at half the exit ratio
- * or lower. The wait is `sustain` again.
- */
-export function relieved(easing: Easing, evidence: EasingEvidence, timing: EasingTiming): Easing {
-  if (!backedOff(easing, timing)) return easing;
-  const { ratio } = evidence;
-  const { loadAtBack, ...rest } = easing;
-  const lighter = loadAtBack !== undefined && evidence.load !== undefined && fell(loadAtBack, evidence.load);
-  const far = ratio !== undefined && ratio <= timing.exitRatio * FAR_UNDER;
-  return lighter || far ? { ...rest, backoffMs: timing.sustainMs } : easing;
-}
-
-/** Whether the load of the classes known both `then` and `now` fell by {@link LOAD_FALL}. */
-function fell(then: ClassLoad, now: ClassLoad): boolean {
-  let [before, after] = [0, 0];
-  for (const [c, n] of Object.entries(then)) {
-    const current = now[c as Criticality];
-    if (current === undefined) continue;
-    before += n;
-    after += current;
-  }
-  return before > 0 && after <= before * (1 - LOAD_FALL);
 }
 
 /** How long a hold in the band lasts before it probes, for an easing wait of `backoffMs`. */

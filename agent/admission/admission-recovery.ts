@@ -3,8 +3,8 @@
  * under the exit ratio, probes in the band, and the step back when easing hurt (see
  * admission-easing.ts for the rules).
  */
+import { backedOff, relieved } from './admission-backoff.ts';
 import {
-  backedOff,
   bandWaitMs,
   type Easing,
   type EasingEvidence,
@@ -13,7 +13,6 @@ import {
   leftBand,
   probeDue,
   relapse,
-  relieved,
   settled,
 } from './admission-easing.ts';
 import { round6 } from './admission-law.ts';
@@ -29,7 +28,7 @@ import { CRITICALITIES, type Criticality } from './criticality.ts';
  * others' count moves with the shedding itself; unknown until the windows have filled for a
  * whole window (after a start, a restore or a new window).
  */
-export function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
+function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
   const { offered, shares, windowFull } = tick.moment;
   const evidence = { ratio: worst?.ratio, flow: tick.flow, offered };
   if (windowFull !== true) return evidence;

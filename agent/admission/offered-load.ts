@@ -11,7 +11,7 @@ import { CRITICALITIES, type Criticality } from './criticality.ts';
 export type OfferedLoad = Readonly<Record<Criticality, number>>;
 
 /** The requests offered over the window, all classes together. */
-export function totalOffered(load: OfferedLoad): number {
+function totalOffered(load: OfferedLoad): number {
   return CRITICALITIES.reduce((sum, c) => sum + load[c], 0);
 }
 
