@@ -3,18 +3,19 @@
  * step is watched for one `admission.window` plus a tick (the time it needs to show). Easing hurt
  * when, with steps in flight, more requests are admitted than finish (the backlog grows again:
  * admission-flow.ts), or, after a watched step, the judging ratio comes back over the exit ratio
- * and over where it was when the steps began by the effect margin. Then only
- * the steps the evidence implicates are taken back (review ease4 M1), one `maxStep` per tick
- * (reason `probe`): with the flow known, the newest steps whose added admissions account for the
- * surplus of admissions over completions; else the steps taken since the last tick whose signal
- * showed no harm (a step in force during a calm reading showed fine and stays eased). The next
- * easing waits twice as long (`recovery.sustain` doubled per step back, up to 16 x) and, while
- * it is backed off, eases one watched step at a time (the next once the last has shown): a service
- * that needs its shedding is probed ever more rarely, one step and one step back per probe (review
- * ease4 L1). The back-off holds only while what caused it holds (admission-backoff.ts). A hold in the band between the exit ratio and the target that lasts
- * three easing waits probes: one step down (reason `probe`), watched the same way, then the next
- * one a step delay later while the ratio does not rise; shedding that is no longer needed (the
- * load went, a protected class sits at 0.8x for its own reasons) thus ends instead of holding
+ * and over where it was when the steps began by the effect margin. Then only the steps the
+ * evidence implicates are taken back (review ease4 M1), one `maxStep` per tick (reason `probe`):
+ * with the flow known, the newest steps whose added admissions account for the surplus of
+ * admissions over completions; else the steps taken since the last tick whose signal showed no
+ * harm (a step in force during a calm reading showed fine and stays eased). The next easing waits
+ * twice as long (`recovery.sustain` doubled per step back, up to 16 x) and, while it is backed
+ * off, eases one watched step at a time (the next once the last has shown): a service that needs
+ * its shedding is probed ever more rarely, one step and one step back per probe (review ease4
+ * L1). The back-off holds only while what caused it holds (admission-backoff.ts). A hold in the
+ * band between the exit ratio and the target that lasts three easing waits probes: one step down
+ * (reason `probe`), watched the same way, then the next one a step delay later while the ratio
+ * does not rise; shedding that is no longer needed (the load went, a protected class sits at 0.8x
+ * for its own reasons) thus ends instead of holding
  * forever. The gradient limiters' idea (Netflix concurrency-limits: keep a change only while its
  * measured effect is good), applied on the way down.
  */
@@ -180,7 +181,7 @@ export function calm(easing: Easing, timing: EasingTiming): Easing {
   return recent(easing, timing).length === 0 ? easing : { ...easing, calmAtMs: timing.nowMs };
 }
 
-/** The easing after one step down (a watched one: a probe in the band, or while backed off). */
+/** The easing after one step down (`watched`: a probe in the band, or a step while backed off). */
 export function eased(
   easing: Easing,
   step: Omit<EaseStep, 'atMs'> & { readonly ratio: number | undefined },
