@@ -1,7 +1,8 @@
 /**
  * Embedded mode's live view listener (`ui.enabled`): a plain node:http server on `ui.host`:`ui.port`
  * serving the view's handler, behind the decision API's tokens (`api.tokens`, `api.anonymous`)
- * and stream caps (`api.maxStreamsPerToken`, `api.maxStreams`). start.ts imports this module only
+ * and stream caps (`api.maxStreamsPerToken`, `api.maxStreams`), the shared bound on pending bytes
+ * (`api.maxPendingSize`) and at most `api.maxStreams + 16` connections. start.ts imports this module only
  * when `ui.enabled`, so an embedded service without the view loads none of it. The server never
  * keeps the process alive (unref'd) and closes with `headroom.shutdown()`.
  */
@@ -13,6 +14,7 @@ import type { ResolvedConfig } from '../config/index.ts';
 import {
   createLiveView,
   HostGuard,
+  PendingBudget,
   StreamQuota,
   sendError,
   sendNotFound,
@@ -33,6 +35,8 @@ export interface ViewListener {
 
 /** Streams in all when `api.maxStreams` is not set (embedded: a handful of open pages). */
 const DEFAULT_MAX_STREAMS = 64;
+/** Connections above the stream cap (`maxConnections`): the page's files, GETs, a probe. */
+const EXTRA_CONNECTIONS = 16;
 
 /**
  * Starts the listener; rejects when the address cannot be bound (the caller logs it: the service
@@ -50,14 +54,13 @@ export async function startViewListener(
     externalUrl: ui.externalUrl,
     allowedHosts: api.allowedHosts,
   });
+  const maxStreams = api.maxStreams ?? DEFAULT_MAX_STREAMS;
   const view = createLiveView({
     agent,
     ...liveViewOptions(config, slos),
     auth,
-    quota: new StreamQuota({
-      maxStreams: api.maxStreams ?? DEFAULT_MAX_STREAMS,
-      maxStreamsPerToken: api.maxStreamsPerToken,
-    }),
+    quota: new StreamQuota({ maxStreams, maxStreamsPerToken: api.maxStreamsPerToken }),
+    budget: new PendingBudget(api.maxPendingBytes),
   });
   const server = createServer(
     { headersTimeout: api.headersTimeoutMs, requestTimeout: api.requestTimeoutMs },
@@ -68,6 +71,8 @@ export async function startViewListener(
     },
   );
   server.keepAliveTimeout = api.keepAliveTimeoutMs;
+  // As collector mode: the streams, plus a few connections for pages, GETs and probes.
+  server.maxConnections = maxStreams + EXTRA_CONNECTIONS;
   try {
     await listen(server, ui.host, ui.port);
   } catch (error) {

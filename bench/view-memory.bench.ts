@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Agent, ManualClock } from '../agent/index.ts';
 import { parseConfig } from '../config/index.ts';
-import { createLiveView, StreamQuota, TokenAuth } from '../view/index.ts';
+import { createLiveView, PendingBudget, StreamQuota, TokenAuth } from '../view/index.ts';
 
 const SERIES = 10_000;
 const STEPS = 12;
@@ -67,6 +67,7 @@ const view = createLiveView({
   ui: config.ui,
   auth: new TokenAuth(config.api),
   quota: new StreamQuota({ maxStreams: 1, maxStreamsPerToken: 1 }),
+  budget: new PendingBudget(config.api.maxPendingBytes),
 });
 agent.onTick(() => viewMs.push(Number(process.hrtime.bigint() - listenersStarted) / 1e6));
 const withViewMs = stepTicks();

@@ -4,9 +4,10 @@
 export { BoundedWriter } from './bounded-writer.ts';
 export { HostGuard } from './host-guard.ts';
 export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts';
+export { PendingBudget } from './pending-budget.ts';
 export { formatSseComment, formatSseEvent } from './sse-format.ts';
 export { createStaticFiles, PAGE_ROOT } from './static-files.ts';
-export { StreamQuota } from './stream-quota.ts';
+export { StreamQuota, whenConnected } from './stream-quota.ts';
 export { type Principal, TokenAuth } from './token-auth.ts';
 export type { OperationView, PointEvent, ServiceView, ViewAnswer } from './types.ts';
 export { isCurrentVerdict, VerdictCache } from './verdict-cache.ts';

@@ -5,9 +5,11 @@
  */
 import type { Agent, SloTracker } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
+import type { PendingBudget } from './pending-budget.ts';
 import type { StreamQuota } from './stream-quota.ts';
 import type { TokenAuth } from './token-auth.ts';
 import { VerdictCache } from './verdict-cache.ts';
+import { ViewCache } from './view-cache.ts';
 import { createViewHandler, type RequestHandler } from './view-handler.ts';
 import { ViewHistory } from './view-history.ts';
 import { ViewModel } from './view-model.ts';
@@ -20,6 +22,8 @@ export interface LiveViewOptions {
   readonly ui: ResolvedConfig['ui'];
   readonly auth: TokenAuth;
   readonly quota: StreamQuota;
+  /** The bytes all answers may hold pending together (`api.maxPendingSize`), shared with the decision stream. */
+  readonly budget: PendingBudget;
   /** The SLO tracker whose statuses services show; none: no SLOs. */
   readonly slos?: SloTracker | undefined;
   /** Serves the page under `/ui` (view/static); none: the API only. */
@@ -44,10 +48,14 @@ export function createLiveView(options: LiveViewOptions): LiveView {
   const verdicts = new VerdictCache(agent);
   const history = new ViewHistory({ agent, verdicts, ...ui.history });
   const model = new ViewModel({ agent, verdicts, history, slos: options.slos });
-  const stream = new ViewStream({ agent, model, history, keepaliveMs: options.keepaliveMs });
+  const { budget } = options;
+  const stream = new ViewStream({ agent, model, history, keepaliveMs: options.keepaliveMs, budget });
+  const views = new ViewCache(agent, model);
   const handler = createViewHandler({
-    model,
+    views,
     stream,
+    clock: agent.clock,
+    budget,
     auth: options.auth,
     quota: options.quota,
     staticFiles: options.staticFiles,
@@ -61,6 +69,7 @@ export function createLiveView(options: LiveViewOptions): LiveView {
       if (closed) return;
       closed = true;
       stream.close();
+      views.close();
       history.close();
       verdicts.close();
     },

@@ -6,6 +6,8 @@
  * one token could take every stream the process can afford, and without one in all, streams could
  * take the descriptors the OTLP receiver needs to accept connections.
  */
+import type { ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
 import type { Principal } from './token-auth.ts';
 
 /** Options of {@link StreamQuota}. */
@@ -77,4 +79,25 @@ export class StreamQuota {
 
 function callerOf(principal: Principal): string {
   return principal.name === 'anonymous' ? 'anonymous access' : `token "${principal.name}"`;
+}
+
+/**
+ * Runs `open` (which takes a stream's slot) once `response` has its socket: at once, or when the
+ * answers queued before it on its connection are done. node:http calls the handler of each
+ * pipelined request at once, with its response queued; a slot taken then would be held by a
+ * stream that cannot be sent (the one before it never ends), so one connection could hold a
+ * token's every slot (review16c M4). A stream pipelined behind a stream thus waits, holding no slot:
+ * one stream per connection. `open` never throws into node:http (a failure is logged and the
+ * connection closed).
+ */
+export function whenConnected(response: ServerResponse, open: () => void): void {
+  if (response.socket !== null) return open();
+  response.once('socket', () => {
+    try {
+      open();
+    } catch (error) {
+      diag.error('headroom: stream request failed', error);
+      response.destroy();
+    }
+  });
 }

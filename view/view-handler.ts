@@ -8,9 +8,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
-import type { StreamQuota } from './stream-quota.ts';
+import type { Clock } from '../agent/index.ts';
+import { BoundedWriter } from './bounded-writer.ts';
+import type { PendingBudget } from './pending-budget.ts';
+import { type StreamQuota, whenConnected } from './stream-quota.ts';
 import type { TokenAuth } from './token-auth.ts';
-import type { ViewModel } from './view-model.ts';
+import type { ViewCache } from './view-cache.ts';
+import type { ViewFilter } from './view-model.ts';
 import type { ViewStream } from './view-stream.ts';
 
 /** Answers a request when it is one of its own (returns true), else leaves it alone (false). */
@@ -18,8 +22,13 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 
 /** Options of {@link createViewHandler}. */
 export interface ViewHandlerOptions {
-  readonly model: ViewModel;
+  /** The serialized views, shared by every answer with the same filter. */
+  readonly views: ViewCache;
   readonly stream: ViewStream;
+  /** Times the stall deadline of a large answer (the agent's clock). */
+  readonly clock: Clock;
+  /** The bytes all answers may hold pending together (`api.maxPendingSize`). */
+  readonly budget: PendingBudget;
   /** The decision API's tokens (`api.tokens`, `api.anonymous`). */
   readonly auth: TokenAuth;
   /** Caps on open streams, shared with the decision stream in collector mode. */
@@ -28,7 +37,7 @@ export interface ViewHandlerOptions {
   readonly staticFiles?: RequestHandler | undefined;
 }
 
-/** Seconds a refused stream is told to wait (as the decision stream). */
+/** Seconds a refused stream or answer is told to wait (as the decision stream). */
 const RETRY_AFTER_SECONDS = 5;
 
 const VIEW_PATH = '/api/v1/view';
@@ -40,7 +49,7 @@ const ALLOW = 'GET, HEAD';
 /**
  * The handler; it never throws (a failure answers 500).
  * @example
- * const handler = createViewHandler({ model, stream, auth, quota });
+ * const handler = createViewHandler({ views, stream, clock, budget, auth, quota });
  * createServer((req, res) => { if (!handler(req, res)) res.writeHead(404).end(); });
  */
 export function createViewHandler(options: ViewHandlerOptions): RequestHandler {
@@ -59,7 +68,12 @@ export function createViewHandler(options: ViewHandlerOptions): RequestHandler {
 
 function route(options: ViewHandlerOptions): RequestHandler {
   return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://view.invalid');
+    const url = URL.parse(request.url ?? '/', 'http://view.invalid');
+    // A target no URL parser reads (`//[`) is the client's mistake: 400, not logged (as metrics-server.ts).
+    if (url === null) {
+      sendError(response, 400, 'bad_request', 'the request target is not a valid URL path');
+      return true;
+    }
     const path = url.pathname;
     if (path === '/ui' || path.startsWith('/ui/')) return options.staticFiles?.(request, response) ?? false;
     if (path !== VIEW_PATH && path !== STREAM_PATH) return false;
@@ -79,18 +93,34 @@ function route(options: ViewHandlerOptions): RequestHandler {
     const namespace = url.searchParams.get('namespace') ?? undefined;
     const filter = { principal: outcome.principal, namespace };
     // HEAD: GET's status and headers; node:http sends no body for it, and opens no stream.
-    if (path === VIEW_PATH) sendJson(response, 200, options.model.view(filter));
+    if (path === VIEW_PATH) sendView(options, request, response, filter);
     else if (request.method === 'HEAD') options.stream.head(response);
-    else openStream(options, response, filter);
+    else whenConnected(response, () => openStream(options, response, filter));
     return true;
   };
 }
 
-function openStream(
+/** The whole view, written through a {@link BoundedWriter}: a client that takes nothing for 10 s is cut. */
+function sendView(
   options: ViewHandlerOptions,
+  request: IncomingMessage,
   response: ServerResponse,
-  filter: Parameters<ViewStream['open']>[1],
+  filter: ViewFilter,
 ): void {
+  const json = options.views.json(filter);
+  if (request.method !== 'HEAD' && !options.budget.admits(json)) return sendBusy(response);
+  response.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': json.length,
+    'cache-control': 'no-store',
+  });
+  if (request.method === 'HEAD') response.end();
+  else new BoundedWriter(response, 'view answer', options.clock, { budget: options.budget }).end(json);
+}
+
+function openStream(options: ViewHandlerOptions, response: ServerResponse, filter: ViewFilter): void {
+  const json = options.views.json(filter);
+  if (!options.budget.admits(json)) return sendBusy(response);
   const quota = options.quota.take(filter.principal);
   if ('refused' in quota) {
     sendError(response, 429, 'too_many_streams', quota.refused, {
@@ -99,7 +129,18 @@ function openStream(
     return;
   }
   response.once('close', quota.release);
-  options.stream.open(response, filter);
+  options.stream.open(response, filter, json);
+}
+
+/** 503: the answers pending together are at `api.maxPendingSize`. */
+function sendBusy(response: ServerResponse): void {
+  sendError(
+    response,
+    503,
+    'busy',
+    'the answers to other clients hold api.maxPendingSize of memory until their clients read them; retry later',
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  );
 }
 
 function sendJson(

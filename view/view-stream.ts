@@ -11,11 +11,13 @@ import type { ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { Agent, Clock, ServiceId, TimerHandle } from '../agent/index.ts';
 import { serviceKey } from '../agent/index.ts';
-import { BoundedWriter } from './bounded-writer.ts';
+import { BoundedWriter, type Chunks } from './bounded-writer.ts';
 import { type OperationNow, pointOf } from './operation-now.ts';
+import type { PendingBudget } from './pending-budget.ts';
 import { formatSseComment, formatSseEvent } from './sse-format.ts';
 import type { Principal } from './token-auth.ts';
 import type { PointEvent } from './types.ts';
+import { filterKey } from './view-cache.ts';
 import type { ViewHistory } from './view-history.ts';
 import { admits, type ViewFilter, type ViewModel } from './view-model.ts';
 
@@ -28,6 +30,8 @@ export interface ViewStreamOptions {
   readonly keepaliveMs?: number | undefined;
   /** @default the agent's clock */
   readonly clock?: Clock | undefined;
+  /** The bytes all answers may hold pending together (`api.maxPendingSize`); none: no shared bound. */
+  readonly budget?: PendingBudget | undefined;
 }
 
 interface Subscriber {
@@ -49,6 +53,7 @@ export class ViewStream {
   readonly #model: ViewModel;
   readonly #clock: Clock;
   readonly #keepaliveMs: number;
+  readonly #budget: PendingBudget | undefined;
   readonly #subscribers = new Set<Subscriber>();
   readonly #stops: (() => void)[];
   /** Per service, its operations and SLO statuses at the last step (to send `service` on change). */
@@ -59,6 +64,7 @@ export class ViewStream {
     this.#model = options.model;
     this.#clock = options.clock ?? agent.clock;
     this.#keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.#budget = options.budget;
     this.#stops = [
       agent.onDecision((decision) => this.#serviceChanged(decision)),
       agent.onAdmissionDecision((decision) => this.#serviceChanged(decision)),
@@ -78,21 +84,24 @@ export class ViewStream {
     response.end();
   }
 
-  /** Starts streaming on `response` (headers not sent yet): the `view` event first. */
-  open(response: ServerResponse, filter: ViewFilter): void {
+  /**
+   * Starts streaming on `response` (headers not sent yet): the `view` event first, `view` being the
+   * serialized `GET /api/v1/view` answer for `filter` (view-cache.ts: shared, not copied).
+   */
+  open(response: ServerResponse, filter: ViewFilter, view: Buffer): void {
     response.writeHead(200, { ...HEADERS, 'x-headroom-instance': this.#model.instanceId });
     response.flushHeaders();
     // The clock's timers are unref'd: a stream never keeps the process alive.
     const keepalive = this.#clock.every(this.#keepaliveMs, () =>
       this.#write(subscriber, formatSseComment('keepalive')),
     );
-    const writer = new BoundedWriter(response, 'view stream', this.#clock);
+    const writer = new BoundedWriter(response, 'view stream', this.#clock, { budget: this.#budget });
     const subscriber: Subscriber = { response, writer, filter, keepalive };
     this.#subscribers.add(subscriber);
     response.on('close', () => this.#drop(subscriber));
     response.on('error', (error) => diag.debug('headroom: view stream write failed', error));
     if (response.socket === null || response.socket.destroyed) this.#drop(subscriber);
-    else this.#write(subscriber, event('view', this.#model.view(filter)));
+    else this.#write(subscriber, [VIEW_EVENT_HEAD, view, EVENT_TAIL]);
   }
 
   /** Ends the streams of callers `keep` no longer lets in (a token removed by a reload). */
@@ -126,10 +135,18 @@ export class ViewStream {
       return;
     }
     const changed = this.#changedServices(operations);
+    // One text per filter, shared by its streams (as the first view is).
+    const texts = new Map<string, Buffer>();
     for (const subscriber of this.#subscribers) {
-      const points = operations.filter((now) => admits(subscriber.filter, now.series)).map(pointOf);
-      const data: PointEvent = { atMs, points };
-      this.#write(subscriber, event('point', data));
+      const key = filterKey(subscriber.filter);
+      let text = texts.get(key);
+      if (text === undefined) {
+        const points = operations.filter((now) => admits(subscriber.filter, now.series)).map(pointOf);
+        const data: PointEvent = { atMs, points };
+        text = Buffer.from(event('point', data));
+        texts.set(key, text);
+      }
+      this.#write(subscriber, text);
     }
     for (const id of changed) this.#serviceChanged(id);
   }
@@ -166,7 +183,7 @@ export class ViewStream {
   }
 
   /** Never throws: it runs from timers and from the agent's tick. */
-  #write(subscriber: Subscriber, text: string): void {
+  #write(subscriber: Subscriber, text: Chunks): void {
     subscriber.writer.write(text);
   }
 
@@ -178,6 +195,10 @@ export class ViewStream {
 
 /** Sees every service: the SLO comparison is the same for every caller. */
 const EVERYONE: Principal = Object.freeze({ name: 'view', scopes: new Set<never>() });
+
+/** The `view` event around its JSON (which holds no line break: one `data:` line). */
+const VIEW_EVENT_HEAD = Buffer.from('event: view\ndata: ');
+const EVENT_TAIL = Buffer.from('\n\n');
 
 function event(name: string, data: unknown): string {
   return formatSseEvent({ event: name, data: JSON.stringify(data) });

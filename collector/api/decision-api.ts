@@ -10,6 +10,7 @@ import {
   HostGuard,
   type LiveView,
   type LiveViewOptions,
+  PendingBudget,
   StreamQuota,
   TokenAuth,
   VerdictCache,
@@ -81,11 +82,13 @@ const DEFAULT_MAX_STREAMS = 1000;
 export async function startDecisionApi(options: DecisionApiOptions): Promise<DecisionApi> {
   const { agent, config } = options;
   const catalog = new ServiceCatalog({ agent, directory: options.directory });
+  const budget = new PendingBudget(config.maxPendingBytes);
   const stream = new DecisionStream({
     catalog,
     instanceId: agent.instanceId,
     keepaliveMs: options.keepaliveMs,
     clock: agent.clock,
+    budget,
   });
   const verdicts = new VerdictCache(agent);
   const quota = new StreamQuota({
@@ -106,7 +109,7 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Dec
   const view =
     options.view === undefined
       ? undefined
-      : createLiveView({ ...options.view, agent, auth, quota, keepaliveMs: options.keepaliveMs });
+      : createLiveView({ ...options.view, agent, auth, quota, budget, keepaliveMs: options.keepaliveMs });
   const hosts = new HostGuard(auth, {
     listenerHost: config.host,
     externalUrl: options.view?.ui.externalUrl ?? '',

@@ -23,7 +23,12 @@ import type {
   ServiceId,
   TimerHandle,
 } from '../../agent/index.ts';
-import { BoundedWriter, formatSseComment, type Principal } from '../../view/index.ts';
+import {
+  BoundedWriter,
+  formatSseComment,
+  type PendingBudget,
+  type Principal,
+} from '../../view/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { parseDecisionEventId } from './sse-format.ts';
 import {
@@ -44,6 +49,8 @@ export interface DecisionStreamOptions {
   readonly keepaliveMs?: number;
   /** Schedules the keepalives (the agent's clock). */
   readonly clock: Clock;
+  /** The bytes all answers may hold pending together (`api.maxPendingSize`); none: no shared bound. */
+  readonly budget?: PendingBudget | undefined;
 }
 
 /** What a stream asked for. */
@@ -88,6 +95,7 @@ export class DecisionStream {
   readonly #keepaliveMs: number;
   readonly #clock: Clock;
   readonly #instanceId: string;
+  readonly #budget: PendingBudget | undefined;
   readonly #subscribers = new Set<Subscriber>();
 
   constructor(options: DecisionStreamOptions) {
@@ -95,6 +103,7 @@ export class DecisionStream {
     this.#keepaliveMs = options.keepaliveMs ?? 15_000;
     this.#clock = options.clock;
     this.#instanceId = options.instanceId;
+    this.#budget = options.budget;
   }
 
   /** Streams open now. */
@@ -114,7 +123,7 @@ export class DecisionStream {
     );
     const subscriber: Subscriber = {
       response,
-      writer: new BoundedWriter(response, 'decision stream', this.#clock),
+      writer: new BoundedWriter(response, 'decision stream', this.#clock, { budget: this.#budget }),
       principal: request.principal,
       namespace: request.namespace,
       service: request.service,

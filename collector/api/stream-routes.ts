@@ -1,5 +1,6 @@
 /** `GET /api/v1/decisions/stream` and the probes `GET /-/healthy`, `GET /-/ready`. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Principal, sendError as sendRawError, whenConnected } from '../../view/index.ts';
 import { type ApiContext, guard, sendError } from './api-context.ts';
 
 /** Seconds a refused stream is told to wait. */
@@ -17,21 +18,35 @@ export function registerStreamRoutes(app: FastifyInstance, context: ApiContext):
   app.get<StreamRoute>('/api/v1/decisions/stream', async (request, reply) => {
     const principal = guard(context, request, reply, 'read');
     if (principal === undefined) return reply;
-    const quota = context.quota.take(principal);
-    if ('refused' in quota) {
-      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return sendError(reply, 429, quota.refused, 'too_many_streams');
-    }
-    reply.raw.once('close', quota.release);
-    const { namespace, service } = request.query;
-    const lastEventId = request.headers['last-event-id'];
-    context.stream.open(reply, {
-      principal,
-      namespace: typeof namespace === 'string' ? namespace : undefined,
-      service: typeof service === 'string' ? service : undefined,
-      lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
-    });
+    // Answered on the raw response from here: a pipelined stream waits for its socket (one stream
+    // per connection), after fastify has finished with the request.
+    reply.hijack();
+    whenConnected(reply.raw, () => openStream(context, request, reply, principal));
     return reply;
+  });
+}
+
+function openStream(
+  context: ApiContext,
+  request: FastifyRequest<StreamRoute>,
+  reply: FastifyReply,
+  principal: Principal,
+): void {
+  const quota = context.quota.take(principal);
+  if ('refused' in quota) {
+    sendRawError(reply.raw, 429, 'too_many_streams', quota.refused, {
+      'retry-after': String(RETRY_AFTER_SECONDS),
+    });
+    return;
+  }
+  reply.raw.once('close', quota.release);
+  const { namespace, service } = request.query;
+  const lastEventId = request.headers['last-event-id'];
+  context.stream.open(reply, {
+    principal,
+    namespace: typeof namespace === 'string' ? namespace : undefined,
+    service: typeof service === 'string' ? service : undefined,
+    lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
   });
 }
 
