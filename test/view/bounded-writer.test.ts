@@ -180,7 +180,11 @@ describe('BoundedWriter', () => {
   it('should end the response once the client has taken the whole answer, and not before', () => {
     const clock = new ManualClock();
     const { state, take, response } = scripted();
-    new BoundedWriter(response, 'view answer', clock).end([Buffer.from('{"a":'), Buffer.from(text(SLICE_BYTES)), '}']);
+    new BoundedWriter(response, 'view answer', clock).end([
+      Buffer.from('{"a":'),
+      Buffer.from(text(SLICE_BYTES)),
+      '}',
+    ]);
     take(2);
     expect(state.ended).toBe(false);
     take();

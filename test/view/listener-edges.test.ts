@@ -6,6 +6,8 @@
  * `api.anonymous` is on only the listener's own names are answered (DNS rebinding).
  */
 import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveViewOptions } from '../../app/live-view-options.ts';
 import { startViewListener } from '../../app/view-listener.ts';
@@ -39,7 +41,10 @@ interface Listener {
 
 const running: Listener[] = [];
 const streams: Awaited<ReturnType<typeof openStream>>[] = [];
+const sockets: Socket[] = [];
 afterEach(async () => {
+  diag.disable();
+  for (const socket of sockets.splice(0)) socket.destroy();
   for (const stream of streams.splice(0)) await stream.close();
   for (const listener of running.splice(0)) await listener.close();
 });
@@ -114,6 +119,41 @@ function send(
     request.on('error', reject);
     request.end(options.body?.[1]);
   });
+}
+
+/** A raw connection that sends `requests` back to back (pipelined); `text()` is all it received. */
+function raw(url: string, requests: string) {
+  const socket = connect(Number(new URL(url).port), '127.0.0.1');
+  sockets.push(socket);
+  let text = '';
+  let closed = false;
+  socket.on('data', (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+  });
+  socket.on('close', () => {
+    closed = true;
+  });
+  socket.on('error', () => {});
+  socket.write(requests);
+  return { socket, text: () => text, closed: () => closed };
+}
+
+/** A GET request's text, for {@link raw}. */
+const get = (path: string, token: string, more = '') =>
+  `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${token}\r\n${more}\r\n`;
+
+/** The status lines of a raw connection's answers. */
+const statusLines = (text: string) => text.match(/HTTP\/1\.1 \d{3} [^\r]*/g) ?? [];
+
+/** Collects diag error lines until afterEach. */
+function diagErrors(): string[] {
+  const errors: string[] = [];
+  const ignore = () => {};
+  diag.setLogger(
+    { error: (message) => errors.push(message), warn: ignore, info: ignore, debug: ignore, verbose: ignore },
+    { logLevel: DiagLogLevel.ERROR, suppressOverrideMessage: true },
+  );
+  return errors;
 }
 
 const PATHS = ['/api/v1/view', '/api/v1/view/stream', '/ui/', '/ui/app.js', '/ui/services/payments/checkout'];
@@ -271,5 +311,94 @@ describe.each<Mode>(['embedded', 'collector'])('the live view listener (%s)', (m
     const { url } = await start(mode, {});
     const answer = await send(url, '/api/v1/view', { host: 'evil.example', token: PAY });
     expect(answer.status).toBe(200);
+  });
+
+  const streamPaths =
+    mode === 'embedded' ? ['/api/v1/view/stream'] : ['/api/v1/view/stream', '/api/v1/decisions/stream'];
+  it.each(streamPaths)(
+    'should give %s pipelined on one connection one slot: the others wait for the socket, holding none',
+    async (path) => {
+      const { url } = await start(mode, { maxStreamsPerToken: 2 });
+      const pipelined = raw(url, get(path, PAY).repeat(4));
+      await expect.poll(() => pipelined.text().includes('event: ')).toBe(true);
+      const other = await openStream(`${url}${path}`, { authorization: `Bearer ${PAY}` });
+      streams.push(other);
+      const third = await send(url, path, { token: PAY });
+      expect([statusLines(pipelined.text()), other.response.status, third.status]).toEqual([
+        ['HTTP/1.1 200 OK'],
+        200,
+        429,
+      ]);
+    },
+  );
+
+  it('should open a stream pipelined behind a GET once the GET is answered', async () => {
+    const { url } = await start(mode, { maxStreamsPerToken: 1 });
+    const pipelined = raw(url, get('/api/v1/view', PAY) + get('/api/v1/view/stream', PAY));
+    await expect.poll(() => pipelined.text().includes('event: view')).toBe(true);
+    expect(statusLines(pipelined.text())).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    expect((await send(url, '/api/v1/view/stream', { token: PAY })).status).toBe(429);
+  });
+
+  it('should refuse new answers with 503 and Retry-After while pending answers hold api.maxPendingSize, share one view among its readers, and answer again once freed', async () => {
+    const { url } = await start(mode, { maxPendingSize: '1B' });
+    // A GET pipelined behind a stream is never sent: its answer stays pending while the connection lives.
+    const holder = raw(url, get('/api/v1/view/stream', PAY) + get('/api/v1/view', PAY));
+    await expect.poll(() => holder.text().includes('event: view')).toBe(true);
+    const shared = await send(url, '/api/v1/view', { token: PAY }); // the same view: counted once
+    const busy = await send(url, '/api/v1/view', { token: PAY_TOO, headers: ['retry-after'] });
+    const busyStream = await send(url, '/api/v1/view/stream', { token: PAY_TOO });
+    expect([shared.status, busy.status, busy.headers, JSON.parse(busy.body), busyStream.status]).toEqual([
+      200,
+      503,
+      { 'retry-after': '5' },
+      {
+        error: {
+          code: 'busy',
+          message:
+            'the answers to other clients hold api.maxPendingSize of memory until their clients read them; retry later',
+        },
+      },
+      503,
+    ]);
+    holder.socket.destroy();
+    await expect.poll(async () => (await send(url, '/api/v1/view', { token: PAY_TOO })).status).toBe(200);
+  });
+});
+
+describe('the embedded view listener', () => {
+  // Collector mode: fastify parses the target first and answers 400 FST_ERR_BAD_URL or 404 itself.
+  it.each([
+    ['//[', 400, { code: 'bad_request', message: 'the request target is not a valid URL path' }],
+    ['http://[', 400, { code: 'bad_request', message: 'the request target is not a valid URL path' }],
+    ['/ui/%zz', 404, { code: 'not_found', message: 'no page file /ui/%zz' }],
+  ])(
+    'should answer the target %s with %i, the reason and no error log line',
+    async (target, status, error) => {
+      const errors = diagErrors();
+      const { url } = await start('embedded', {});
+      const answer = raw(url, `GET ${target} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`);
+      await expect.poll(() => answer.closed()).toBe(true);
+      const text = answer.text();
+      expect({
+        status: statusLines(text),
+        body: JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)),
+        errors,
+      }).toEqual({
+        status: [`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Not Found'}`],
+        body: { error },
+        errors: [],
+      });
+    },
+  );
+
+  it('should take at most api.maxStreams + 16 connections', async () => {
+    const { url } = await start('embedded', { maxStreams: 1 });
+    const open = Array.from({ length: 17 }, () => raw(url, ''));
+    await expect.poll(() => open.every((one) => one.socket.readyState === 'open')).toBe(true);
+    const answered = await send(url, '/api/v1/view', { token: PAY }).catch((error: Error) => error.message);
+    open.pop()?.socket.destroy();
+    await expect.poll(async () => (await send(url, '/api/v1/view', { token: PAY })).status).toBe(200);
+    expect(answered).toBe('socket hang up');
   });
 });
