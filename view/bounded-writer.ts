@@ -85,14 +85,12 @@ export class BoundedWriter {
       const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
       if (bytes === 0) return;
       this.#largestBytes = Math.max(this.#largestBytes, bytes);
-      const pending = this.#pendingBytes;
-      const nowMs = this.#clock.now();
-      if (pending <= SLICE_BYTES) this.#progressAtMs = nowMs;
-      if (nowMs - this.#progressAtMs >= this.#stallMs) return this.#cut('stalled');
-      if (pending + bytes > 2 * this.#largestBytes + MARGIN_BYTES) return this.#cut('too far behind');
+      const reason = this.#cutReason(chunks, bytes);
+      if (reason !== undefined) {
+        this.#cut(reason);
+        return;
+      }
       const budget = this.#budget;
-      if (budget !== undefined && pending > SLICE_BYTES && !chunks.every((chunk) => budget.admits(chunk)))
-        return this.#cut('over api.maxPendingSize');
       for (const chunk of chunks) {
         budget?.hold(chunk);
         this.#queue.push(chunk);
@@ -104,6 +102,19 @@ export class BoundedWriter {
       diag.debug(`headroom: ${this.#name} write failed`, error);
       this.#response.destroy();
     }
+  }
+
+  /** Why writing `bytes` more (as `chunks`) cuts the answer; `undefined` when it does not. */
+  #cutReason(chunks: readonly Buffer[], bytes: number): string | undefined {
+    const pending = this.#pendingBytes;
+    const nowMs = this.#clock.now();
+    if (pending <= SLICE_BYTES) this.#progressAtMs = nowMs;
+    if (nowMs - this.#progressAtMs >= this.#stallMs) return 'stalled';
+    if (pending + bytes > 2 * this.#largestBytes + MARGIN_BYTES) return 'too far behind';
+    const budget = this.#budget;
+    if (budget !== undefined && pending > SLICE_BYTES && !chunks.every((chunk) => budget.admits(chunk)))
+      return 'over api.maxPendingSize';
+    return undefined;
   }
 
   /** Writes `answer` (as {@link write}), then ends the response once the client has taken it all. */

@@ -91,7 +91,10 @@ function callerOf(principal: Principal): string {
  * connection closed).
  */
 export function whenConnected(response: ServerResponse, open: () => void): void {
-  if (response.socket !== null) return open();
+  if (response.socket !== null) {
+    open();
+    return;
+  }
   response.once('socket', () => {
     try {
       open();

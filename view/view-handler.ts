@@ -108,7 +108,10 @@ function sendView(
   filter: ViewFilter,
 ): void {
   const json = options.views.json(filter);
-  if (request.method !== 'HEAD' && !options.budget.admits(json)) return sendBusy(response);
+  if (request.method !== 'HEAD' && !options.budget.admits(json)) {
+    sendBusy(response);
+    return;
+  }
   response.writeHead(200, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': json.length,
@@ -120,7 +123,10 @@ function sendView(
 
 function openStream(options: ViewHandlerOptions, response: ServerResponse, filter: ViewFilter): void {
   const json = options.views.json(filter);
-  if (!options.budget.admits(json)) return sendBusy(response);
+  if (!options.budget.admits(json)) {
+    sendBusy(response);
+    return;
+  }
   const quota = options.quota.take(filter.principal);
   if ('refused' in quota) {
     sendError(response, 429, 'too_many_streams', quota.refused, {

@@ -23,12 +23,7 @@ import type {
   ServiceId,
   TimerHandle,
 } from '../../agent/index.ts';
-import {
-  BoundedWriter,
-  formatSseComment,
-  type PendingBudget,
-  type Principal,
-} from '../../view/index.ts';
+import { BoundedWriter, formatSseComment, type PendingBudget, type Principal } from '../../view/index.ts';
 import type { ServiceCatalog } from './service-catalog.ts';
 import { parseDecisionEventId } from './sse-format.ts';
 import {

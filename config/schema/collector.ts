@@ -150,12 +150,10 @@ export const apiSchema = withUnitNames(
       maxStreamsPerToken: z.number().int().min(1).default(64).meta({
         description: 'Most streams (decision and live view) one token (or anonymous access) may hold open.',
       }),
-      maxPendingSize: size()
-        .prefault('128MiB')
-        .meta({
-          description:
-            'Most bytes the answers of the live view and the decision stream may hold, all together, until their clients read them (a view shared by N readers counts once). Past it, new streams and GET /api/v1/view get 503 with Retry-After, and a stream that is behind is cut at its next write.',
-        }),
+      maxPendingSize: size().prefault('128MiB').meta({
+        description:
+          'Most bytes the answers of the live view and the decision stream may hold, all together, until their clients read them (a view shared by N readers counts once). Past it, new streams and GET /api/v1/view get 503 with Retry-After, and a stream that is behind is cut at its next write.',
+      }),
     })
     .superRefine(
       (api, ctx) => {
