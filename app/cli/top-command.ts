@@ -3,7 +3,7 @@
  * (`GET /api/v1/view/stream`, Server-Sent Events) of collector mode's decision API or of an
  * embedded service's view listener, with a bearer token, and redraws the table at each event.
  */
-import { type Clock, sleep, systemClock } from '../../agent/index.ts';
+import { type Clock, sleep, systemClock, type TimerHandle } from '../../agent/index.ts';
 import { SseParser } from '../../instrumentation/index.ts';
 import { type Command, parseCommandArgs, UsageError } from './command.ts';
 import type { CliIo } from './io.ts';
@@ -36,6 +36,14 @@ const UNAVAILABLE = 1;
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 30_000;
 
+/**
+ * A connection without a byte for this long is dropped and made again, ms: the server sends a
+ * keepalive every 15 s, so this is three missed (as the page's SILENCE_MS, view/static/api.js). It
+ * catches a half-open connection (a laptop that slept, a VPN or NAT that dropped it, a host gone
+ * without a reset), where the stream would otherwise wait forever showing the last screen.
+ */
+const SILENCE_MS = 45_000;
+
 /** How one connection ended: with an exit code, or with a reason to connect again. */
 type Outcome = { readonly code: number } | { readonly retry: string; readonly afterMs?: number };
 
@@ -55,7 +63,7 @@ async function topCommand(args: string[], io: CliIo): Promise<number> {
   const clock = io.clock ?? systemClock;
   let failures = 0;
   for (;;) {
-    const outcome = await connect(url, token, io, base, once, () => {
+    const outcome = await connect(url, token, { io, clock, base, once }, () => {
       failures = 0;
     });
     if ('code' in outcome) return outcome.code;
@@ -70,16 +78,75 @@ async function topCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** One connection: the stream followed until it ends, or why it could not be opened. */
+/** What a connection needs besides its URL and token. */
+interface Connection {
+  readonly io: CliIo;
+  readonly clock: Clock;
+  /** The view's origin, named in messages. */
+  readonly base: string;
+  readonly once: boolean;
+}
+
+/**
+ * Aborts a connection once it has been silent for {@link SILENCE_MS} on the clock; each byte
+ * received starts the wait again.
+ */
+class SilenceWatch {
+  readonly #clock: Clock;
+  readonly #abort: () => void;
+  #timer: TimerHandle | undefined;
+  /** Whether the connection was aborted for its silence. */
+  fired = false;
+
+  constructor(clock: Clock, abort: () => void) {
+    this.#clock = clock;
+    this.#abort = abort;
+    this.heard();
+  }
+
+  /** Something arrived: the silence starts again. */
+  heard(): void {
+    this.#timer?.cancel();
+    this.#timer = this.#clock.after(SILENCE_MS, () => {
+      this.fired = true;
+      this.#abort();
+    });
+  }
+
+  stop(): void {
+    this.#timer?.cancel();
+  }
+
+  /** The reason to connect again. */
+  static reason(base: string): string {
+    return `no data from ${base} for ${SILENCE_MS / 1000} s (not even a keepalive)`;
+  }
+}
+
+/** One connection: the stream followed until it ends or goes silent, or why it could not be opened. */
 async function connect(
   url: URL,
   token: string | undefined,
-  io: CliIo,
-  base: string,
-  once: boolean,
+  connection: Connection,
   onView: () => void,
 ): Promise<Outcome> {
   const controller = new AbortController();
+  const silence = new SilenceWatch(connection.clock, () => controller.abort());
+  try {
+    return await request(url, token, connection, controller, silence, onView);
+  } finally {
+    silence.stop();
+  }
+}
+
+async function request(
+  url: URL,
+  token: string | undefined,
+  { io, base, once }: Connection,
+  controller: AbortController,
+  silence: SilenceWatch,
+  onView: () => void,
+): Promise<Outcome> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -87,6 +154,7 @@ async function connect(
       signal: controller.signal,
     });
   } catch (error) {
+    if (silence.fired) return { retry: SilenceWatch.reason(base) };
     return { retry: `cannot reach ${base}: ${describe(error)}` };
   }
   if (!response.ok || response.body === null) {
@@ -96,7 +164,7 @@ async function connect(
     io.stderr(`headroom top: ${line}\n`);
     return { code: UNAVAILABLE };
   }
-  return follow(response.body, controller, io, base, once, onView);
+  return follow(response.body, { controller, silence, io, base, once }, onView);
 }
 
 /** A 429's `Retry-After` (seconds), within the backoff's cap; undefined when absent or not a number. */
@@ -151,12 +219,13 @@ function viewOrigin(text: string): string {
 /** Reads the stream until it ends (retry) or, with `once`, until the first whole view is printed (0). */
 async function follow(
   body: ReadableStream<Uint8Array>,
-  controller: AbortController,
-  io: CliIo,
-  base: string,
-  once: boolean,
+  stream: Omit<Connection, 'clock'> & {
+    readonly controller: AbortController;
+    readonly silence: SilenceWatch;
+  },
   onView: () => void,
 ): Promise<Outcome> {
+  const { controller, silence, io, base, once } = stream;
   const screen = new TopScreen();
   let printed = false;
   const parser = new SseParser({
@@ -174,9 +243,13 @@ async function follow(
   });
   const decoder = new TextDecoder();
   try {
-    for await (const chunk of body) parser.push(decoder.decode(chunk, { stream: true }));
+    for await (const chunk of body) {
+      silence.heard();
+      parser.push(decoder.decode(chunk, { stream: true }));
+    }
   } catch (error) {
     if (printed) return { code: 0 };
+    if (silence.fired) return { retry: SilenceWatch.reason(base) };
     return { retry: `the stream from ${base} failed: ${describe(error)}` };
   }
   if (printed) return { code: 0 };

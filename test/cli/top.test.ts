@@ -192,6 +192,28 @@ describe('headroom top', () => {
     }
   });
 
+  it('should drop a stream silent for 45 s on its clock and connect again, as the page does; any byte restarts the wait', async () => {
+    const fake = await startFakeViewServer(viewOf([serviceOf({ namespace: 'shop' })]), { t: {} });
+    try {
+      const clock = new ManualClock();
+      const top = startTop(['top', '--url', fake.url, '--token', 't'], clock);
+      await vi.waitFor(() => expect(top.stdout().split(CLEAR)).toHaveLength(2));
+      await clock.advanceAsync(30_000);
+      fake.push('point', { atMs: 30_000, points: [pointOf('shop', 'checkout', 'quote', 10)] });
+      await vi.waitFor(() => expect(top.stdout().split(CLEAR)).toHaveLength(3));
+      await clock.advanceAsync(44_999); // 45 s after the last byte, less 1 ms: still following
+      expect([top.stderr(), fake.streams()]).toEqual(['', 1]);
+      await clock.advanceAsync(1);
+      const silent = `headroom top: no data from ${fake.url} for 45 s (not even a keepalive); retrying in 1 s\n`;
+      await vi.waitFor(() => expect(top.stderr()).toBe(silent));
+      await clock.advanceAsync(1_000);
+      await vi.waitFor(() => expect(top.stdout().split(CLEAR)).toHaveLength(4)); // the view again
+      await vi.waitFor(() => expect(fake.streams()).toBe(1));
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("should retry once with --once (after a 429's Retry-After, else 1 s), then exit 1 with the reason", async () => {
     const message = 'too many open streams for token "t" (4 open, at most 4)';
     const fake = await startFakeViewServer(viewOf([]), {
