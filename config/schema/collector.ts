@@ -6,10 +6,44 @@ import { z } from 'zod';
 import { withUnitNames } from './unit-names.ts';
 import { duration, formatMs, port, size, whenValid } from './units.ts';
 
+/** RFC 6750 §2.1 `b64token`: all an `Authorization: Bearer` header can carry. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const B64TOKEN_CHARACTER = /[A-Za-z0-9\-._~+/=]/;
+
+/**
+ * Why `token` cannot be sent as a bearer token, naming the first character that cannot (never the
+ * secret itself); `undefined` when it can.
+ */
+function bearerSecretProblem(token: string): string | undefined {
+  if (B64TOKEN.test(token)) return undefined;
+  const rule =
+    'a token may hold only letters, digits and -._~+/, with = only at the end (RFC 6750 b64token: all an Authorization: Bearer header can carry)';
+  if (/\s$/.test(token)) {
+    const what = /[\r\n]$/.test(token) ? 'a newline' : 'whitespace';
+    return `${rule}; found ${what} at the end: a secret file's trailing newline? (strip it where the secret is read)`;
+  }
+  const at = [...token].findIndex((character) => !B64TOKEN_CHARACTER.test(character));
+  const character = [...token][at] as string | undefined;
+  if (character === undefined) return `${rule}; found = before the end`;
+  const code = `U+${(character.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${rule}; found ${/\s/.test(character) ? 'whitespace' : 'the character'} ${code} at character ${at + 1}`;
+}
+
+/** A secret of `api.tokens` or `receiver.tokens`: at least 16 characters, a `b64token`. */
+function bearerSecret() {
+  return z
+    .string()
+    .min(16, 'tokens must be at least 16 characters')
+    .superRefine((token, ctx) => {
+      const problem = bearerSecretProblem(token);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
 /** A bearer token OTLP senders present to the receiver, optionally bound to one tenant. */
 const receiverTokenSchema = z.strictObject({
   name: z.string().min(1).meta({ description: 'Who holds the token; named in refusals.' }),
-  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  token: bearerSecret(),
   namespace: z.string().min(1).optional().meta({
     description:
       'The only service.namespace this sender may send for (other namespaces: 403); resources without one get it. Omitted: any namespace.',
@@ -102,7 +136,7 @@ const SCOPES = ['read', 'override'] as const;
 
 const tokenSchema = z.strictObject({
   name: z.string().min(1),
-  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  token: bearerSecret(),
   scopes: z.array(z.enum(SCOPES)).min(1),
   namespace: z
     .string()

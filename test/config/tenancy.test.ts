@@ -5,13 +5,13 @@ import { ConfigInvalidError } from '../../errors.ts';
 
 const READ = 'read-token-0123456789';
 
-function parse(text: string) {
-  return parseConfig([{ file: 'tenancy.yaml', text }], {});
+function parse(text: string, env: Record<string, string> = {}) {
+  return parseConfig([{ file: 'tenancy.yaml', text }], env);
 }
 
-function issuesOf(text: string) {
+function issuesOf(text: string, env: Record<string, string> = {}) {
   try {
-    parse(text);
+    parse(text, env);
   } catch (error) {
     if (error instanceof ConfigInvalidError)
       return error.issues.map(({ path, line, message }) => ({ path, line, message }));
@@ -105,6 +105,54 @@ describe('config: each token secret once', () => {
           'the same secret as tokens[0] ("shop-ops"): each secret may be configured once, with its scopes and namespace; give this entry its own secret',
       },
     ]);
+  });
+});
+
+describe('config: token secrets a bearer header can carry (RFC 6750 b64token)', () => {
+  const RULE =
+    'a token may hold only letters, digits and -._~+/, with = only at the end (RFC 6750 b64token: all an Authorization: Bearer header can carry)';
+  /** Both token lists, each secret from $SECRET (as a mounted secret file is read); the receiver's is "x" + $SECRET. */
+  const text = [
+    'receiver:',
+    '  tokens:',
+    '    - { name: senders, token: "x${SECRET}" }',
+    'api:',
+    '  tokens:',
+    '    - { name: oncall, token: "${SECRET}", scopes: [read] }',
+  ].join('\n');
+  const atEnd = (what: string) =>
+    `${RULE}; found ${what} at the end: a secret file's trailing newline? (strip it where the secret is read)`;
+  const at = (what: string, character: number) => `${RULE}; found ${what} at character ${character}`;
+
+  it.each([
+    ['a trailing newline (a mounted secret file)', `${READ}\n`, atEnd('a newline'), atEnd('a newline')],
+    ['a trailing CRLF', `${READ}\r\n`, atEnd('a newline'), atEnd('a newline')],
+    ['a trailing space', `${READ} `, atEnd('whitespace'), atEnd('whitespace')],
+    ['a space inside', `${READ} x`, at('whitespace U+0020', 23), at('whitespace U+0020', 22)],
+    ['a tab inside', `${READ}\tx`, at('whitespace U+0009', 23), at('whitespace U+0009', 22)],
+    [
+      'a non-ASCII letter (node:http reads headers as latin1)',
+      `é${READ}`,
+      at('the character U+00E9', 2),
+      at('the character U+00E9', 1),
+    ],
+    ['an emoji', `${READ}🔑x`, at('the character U+1F511', 23), at('the character U+1F511', 22)],
+    ['a colon', `${READ}:x`, at('the character U+003A', 23), at('the character U+003A', 22)],
+    ['= before the end', `${READ}=x`, `${RULE}; found = before the end`, `${RULE}; found = before the end`],
+  ])(
+    'should refuse a secret with %s in receiver.tokens and api.tokens, naming file, path and line',
+    (_, secret, receiver, api) => {
+      expect(issuesOf(text, { SECRET: secret })).toEqual([
+        { path: 'receiver.tokens[0].token', line: 3, message: receiver },
+        { path: 'api.tokens[0].token', line: 6, message: api },
+      ]);
+    },
+  );
+
+  it('should take every b64token character, with = padding at the end', () => {
+    const secret = 'AZaz09-._~+/secret==';
+    const config = parse(text, { SECRET: secret });
+    expect([config.receiver.tokens[0]?.token, config.api.tokens[0]?.token]).toEqual([`x${secret}`, secret]);
   });
 });
 
