@@ -6,6 +6,7 @@ import { sortIssues, toConfigIssues, zodParseOptions } from './issues.ts';
 import { mergeSources } from './merge.ts';
 import { redactIssues } from './redact.ts';
 import { reservedKeyIssues } from './reserved-keys.ts';
+import { illFormedStringIssues } from './well-formed.ts';
 import { parseYamlSource } from './yaml-source.ts';
 
 /** One configuration file's name (as shown in messages) and text. */
@@ -46,7 +47,10 @@ export function validateSources<T>(
   );
   const envIssues = substituted.flatMap((source) => source.issues);
   const merged = mergeSources(substituted);
-  const reserved = reservedKeyIssues(merged.value, merged.locate);
+  const reserved = [
+    ...reservedKeyIssues(merged.value, merged.locate),
+    ...illFormedStringIssues(merged.value, merged.locate),
+  ];
   if (reserved.length > 0) return { ok: false, issues: sortIssues([...envIssues, ...reserved]) };
   const result = schema.safeParse(merged.value, zodParseOptions);
   if (result.success && envIssues.length === 0) return { ok: true, value: result.data };

@@ -134,6 +134,44 @@ describe('bad input', () => {
     ]);
   });
 
+  it('should refuse a string that is not well-formed UTF-16 (a lone surrogate), key or value, at its place (review16c L4)', () => {
+    const lone = (spelled: string, at: number) =>
+      `not well-formed UTF-16: a lone surrogate ${spelled} at character ${at} (a "${spelled}" escape in a double-quoted string?); names travel as UTF-8, where it reads as U+FFFD, so the view, links and metrics would each name it differently; write the character itself, or leave it out`;
+    const text = [
+      'service:',
+      '  name: "shop\\ud800"',
+      '  namespace: "\\udc00ns"',
+      'contexts:',
+      '  "ctx\\udbff": { budget: 100ms }',
+      'alerting:',
+      '  webhooks:',
+      '    - url: http://127.0.0.1:9/hook',
+      '      headers: { x-team: "a\\ud83d\\ude00\\ude00" }',
+      '',
+    ].join('\n');
+    expect(issuesOf(() => parseConfig(yaml(text), {}))).toEqual([
+      { file: 'headroom.yaml', path: 'service.name', line: 2, column: 9, message: lone('\\uD800', 5) },
+      { file: 'headroom.yaml', path: 'service.namespace', line: 3, column: 14, message: lone('\\uDC00', 1) },
+      {
+        file: 'headroom.yaml',
+        path: 'contexts["ctx\\udbff"]',
+        line: 5,
+        column: 3,
+        message: lone('\\uDBFF', 4),
+      },
+      {
+        file: 'headroom.yaml',
+        path: 'alerting.webhooks[0].headers.x-team',
+        line: 9,
+        column: 26,
+        message: lone('\\uDE00', 4),
+      },
+    ]);
+    // A surrogate pair is one character: well-formed.
+    const config = parseConfig(yaml('service:\n  name: "smile\\ud83d\\ude00"\n'), {});
+    expect(config.service.name).toBe('smile\u{1f600}');
+  });
+
   it('should take the other members of Object.prototype as names, found only where configured', () => {
     const config = parseConfig(
       yaml('contexts:\n  toString: { budget: 100ms, phases: { constructor: 100% } }\n'),

@@ -33,7 +33,7 @@ receiver:
   bodyTimeout: 20s
   minBodyRate: 2KiB
   bodyRateGracePeriod: 3s
-api: { headersTimeout: 5s, requestTimeout: 20s, keepAliveTimeout: 4s }
+api: { headersTimeout: 5s, requestTimeout: 20s, keepAliveTimeout: 4s, maxPendingSize: 64MiB }
 slos:
   - { name: checkout, context: emergency, objective: 99%, window: 7d }
 alerting:
@@ -82,7 +82,7 @@ describe('units in resolved config names', () => {
   it('should resolve every duration to a name ending in Ms and every size to one ending in Bytes', () => {
     const found: string[] = [];
     unitRenames(parse(EVERY_UNIT_FIELD), config, '', found);
-    // The 41 duration and size fields written, each under its unit name.
+    // The 42 duration and size fields written, each under its unit name.
     expect(found).toEqual([
       '.contexts.emergency.budgetMs',
       '.contexts.emergency.evaluationIntervalMs',
@@ -115,6 +115,7 @@ describe('units in resolved config names', () => {
       '.api.headersTimeoutMs',
       '.api.requestTimeoutMs',
       '.api.keepAliveTimeoutMs',
+      '.api.maxPendingBytes',
       '.slos[0].windowMs',
       '.alerting.channels[0].timeoutMs',
       '.alerting.channels[1].resendIntervalMs',

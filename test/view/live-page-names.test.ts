@@ -30,12 +30,17 @@ const NAMES: [string, string, string][] = [
   ['ünï', '日本 語', '/ui/services/%C3%BCn%C3%AF/%E6%97%A5%E6%9C%AC%20%E8%AA%9E'],
   [`ns${LONG}`, `svc${LONG}`, `/ui/services/ns${LONG}/svc${LONG}`],
 ];
+/** Names that are not well-formed UTF-16 (a lone surrogate), as a view may still carry them, and the path every link gives them. */
+const ILL_FORMED: [string, string, string][] = [
+  ['', 'shop\ud800', '/ui/services/_/shop%EF%BF%BD'],
+  ['ns\udc00', 'cart', '/ui/services/ns%EF%BF%BD/cart'],
+];
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
 const WAIT = { timeout: 15_000 };
 
 function services() {
-  return NAMES.map(([namespace, service], i) =>
+  return [...NAMES, ...ILL_FORMED].map(([namespace, service], i) =>
     viewService(namespace, service, 'NONE', [viewOperation('GET /', 'routine', 20 + i, 200, i)]),
   );
 }
@@ -75,13 +80,16 @@ describe('names on the live view page', () => {
     await page.waitForFunction(
       (n) => document.querySelectorAll('tbody tr').length === n,
       WAIT,
-      NAMES.length + 2,
+      NAMES.length + ILL_FORMED.length + 2,
     );
     const links = await page.$$eval('tbody tr', (rows) =>
       rows.map((row) => [row.dataset.service, row.querySelector('a')?.getAttribute('href')]),
     );
     const expected = NAMES.map((names) => [shown(names), names[2]]);
-    expect(links.filter(([service]) => !service?.startsWith('statuses/')).sort()).toEqual(expected.sort());
+    const wellFormed = links.filter(
+      ([service, href]) => !service?.startsWith('statuses/') && !href?.includes('%EF%BF%BD'),
+    );
+    expect(wellFormed.sort()).toEqual(expected.sort());
     expect(
       NAMES.map(([namespace, service]) =>
         headroomUrl('https://h.example', {
@@ -104,6 +112,27 @@ describe('names on the live view page', () => {
     expect(problems).toEqual([]);
   });
 
+  it('should open a service whose name is not well-formed from its own row and from its link (review16c L4)', async () => {
+    const opened = [];
+    for (const [, , path] of ILL_FORMED) {
+      const { page, problems } = await open('/ui/');
+      await page.waitForSelector(`tbody tr a[href="${path}"]`, WAIT);
+      await page.click(`tbody tr a[href="${path}"]`);
+      await page.waitForFunction(() => document.querySelector('.facts, .empty') !== null, WAIT);
+      const fromRow = [
+        new URL(page.url()).pathname,
+        await page.$('.empty'),
+        (await page.$('.facts')) !== null,
+      ];
+      const tab = await open(path);
+      await tab.page.waitForFunction(() => document.querySelector('.facts, .empty') !== null, WAIT);
+      opened.push([...fromRow, await tab.page.$('.empty'), problems, tab.problems]);
+      await page.close();
+      await tab.page.close();
+    }
+    expect(opened).toEqual(ILL_FORMED.map(([, , path]) => [path, null, true, null, [], []]));
+  });
+
   it('should not scroll sideways on a phone with a 256-character name, overview and service page', async () => {
     const { page } = await open('/ui/', PHONE);
     await page.waitForSelector('tbody tr', WAIT);
@@ -118,7 +147,7 @@ describe('names on the live view page', () => {
   it("should name the history's span as configured and say in words why an operation has no headroom", async () => {
     const { page } = await open('/ui/');
     await waitForRows(page, [
-      ...NAMES.map((names) => `${shown(names)} GET /`).reverse(),
+      ...[...NAMES, ...ILL_FORMED].map((names) => `${shown(names)} GET /`).reverse(),
       'statuses/odd GET /free',
       'statuses/odd GET /new',
     ]);

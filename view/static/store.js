@@ -18,9 +18,13 @@ export function operationKey(op) {
   return `${op.operation}\u0000${op.context}`;
 }
 
-/** A service's key: namespace and name. */
+/**
+ * A service's key: namespace and name, each well-formed (a lone surrogate read as U+FFFD), as
+ * every link encodes them: a service whose name is not well-formed UTF-16 is found from its own
+ * link's path (review16c L4).
+ */
 export function serviceKey(id) {
-  return `${id.namespace}\u0000${id.service}`;
+  return `${id.namespace.toWellFormed()}\u0000${id.service.toWellFormed()}`;
 }
 
 /** The view, with each service's operations sorted and the services in headroom order. */
