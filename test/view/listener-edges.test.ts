@@ -399,6 +399,7 @@ describe('the embedded view listener', () => {
     const answered = await send(url, '/api/v1/view', { token: PAY }).catch((error: Error) => error.message);
     open.pop()?.socket.destroy();
     await expect.poll(async () => (await send(url, '/api/v1/view', { token: PAY })).status).toBe(200);
-    expect(answered).toBe('socket hang up');
+    // The 18th connection is closed unanswered (node:http's maxConnections), at once or after its request.
+    expect(answered).toMatch(/^(socket hang up|read ECONNRESET)$/);
   });
 });
