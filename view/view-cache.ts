@@ -10,7 +10,7 @@ import type { Agent, Clock } from '../agent/index.ts';
 import type { ViewFilter, ViewModel } from './view-model.ts';
 
 /** How long a serialized view is reused while the agent's state does not move, ms. */
-export const VIEW_REUSE_MS = 1000;
+const VIEW_REUSE_MS = 1000;
 
 /** One key per filter: the caller's binding and `?namespace=` (each possibly absent). */
 export function filterKey(filter: ViewFilter): string {
