@@ -17,6 +17,13 @@ import { type Criticality, criticalityRank } from './criticality.ts';
 const EFFECT_MARGIN = 0.05;
 
 /**
+ * An effect of shedding, or new load, must also move the smoothed ratio by this many times its own
+ * noise (see admission-trend.ts): a chance dip of a normal noise passes for an effect once in ~40
+ * checks at 2 (review16 H2).
+ */
+const NOISE_SIGMAS = 2;
+
+/**
  * Where admissions are not counted here, a smoothed ratio that rises by this fraction (25 %, well
  * beyond the noise a smoothed percentile keeps) over the last check is new load.
  */
@@ -67,8 +74,9 @@ export interface RampTiming {
  * {@link EFFECT_MARGIN} of the check's ratio, or by a quarter of its overshoot over the target (near
  * the target, where steps are small, a 5 % fall would take more steps than a step delay holds).
  */
-function helped(ratio: number, checkRatio: number, targetRatio: number): boolean {
+function helped(ratio: number, checkRatio: number, targetRatio: number, noise: number): boolean {
   const fall = checkRatio - ratio;
+  if (fall < NOISE_SIGMAS * noise) return false;
   return fall >= checkRatio * EFFECT_MARGIN || fall >= (checkRatio - targetRatio) / 4;
 }
 
@@ -102,16 +110,18 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
  * grew by a fifth, or, where admissions are not counted here, whose smoothed ratio rose by a
  * quarter (new load: the ramp starts over from here), and a ramp younger than `delayMs` since its
  * last check. Else it stalls: it holds, and after `sustain` of stalling eases while the smoothed
- * ratio is not under the ramp's start by the margin.
+ * ratio is not under the ramp's start by the margin (and by twice its noise: review16 H2).
  */
 export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTiming): RampMove {
   const { nowMs, delayMs, sustainMs } = timing;
   const { ratio } = trend;
   if (ramp === undefined || (nowMs - ramp.overMs >= sustainMs && !sameDisturbance(ramp, ratio, timing)))
     return fresh(trend, ratio, nowMs);
-  if (helped(ratio, ramp.checkRatio, timing.targetRatio) || trend.growing === true)
+  if (helped(ratio, ramp.checkRatio, timing.targetRatio, trend.noise) || trend.growing === true)
     return fresh(trend, ramp.startRatio, nowMs, ramp);
-  const rose = trend.growing === undefined && ratio > ramp.checkRatio * (1 + RISE_MARGIN);
+  const rise = ratio - ramp.checkRatio;
+  const rose =
+    trend.growing === undefined && rise > ramp.checkRatio * RISE_MARGIN && rise >= NOISE_SIGMAS * trend.noise;
   if (rose || newLoad(trend.load, ramp.checkLoad)) return fresh(trend, ratio, nowMs, ramp);
   const over = { ...ramp, overMs: nowMs };
   if (ramp.stalledSinceMs === undefined) {
@@ -119,7 +129,7 @@ export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTimin
     return { move: 'hold', ramp: { ...over, stalledSinceMs: nowMs } };
   }
   const stalledMs = nowMs - ramp.stalledSinceMs;
-  const improved = ratio <= ineffectiveRatio(ramp);
+  const improved = ratio <= ineffectiveRatio(ramp) && ramp.startRatio - ratio >= NOISE_SIGMAS * trend.noise;
   return { move: stalledMs >= sustainMs && !improved ? 'ease' : 'hold', ramp: over };
 }
 
@@ -172,7 +182,7 @@ export function mayEnter(
   if (wait === undefined || wait.criticality !== criticality || timing.draining)
     return { open: false, ramp: restart };
   if (nowMs - wait.sinceMs < delayMs) return { open: false, ramp };
-  if (timing.draining || helped(ratio, wait.ratio, targetRatio)) return { open: false, ramp: restart };
+  if (timing.draining || helped(ratio, wait.ratio, targetRatio, 0)) return { open: false, ramp: restart };
   const { wait: _done, ...rest } = ramp;
   return { open: true, ramp: rest };
 }

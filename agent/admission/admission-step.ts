@@ -14,7 +14,7 @@ import { exitRatio, floorPressure, overloadStep, round6 } from './admission-law.
 import { ineffectiveMessage, overloadMessage } from './admission-messages.ts';
 import { ineffectiveRatio, mayEnter, type Ramp, rampMove, waiting } from './admission-ramp.ts';
 import { recovery, stepBack } from './admission-recovery.ts';
-import { type Frontier, frontierOf, type Signal, SignalReader } from './admission-signal.ts';
+import { type Frontier, frontierOf, type Signal, SignalReader, topShed } from './admission-signal.ts';
 import type { Cause, Law, Moment, Step, Tick } from './admission-tick.ts';
 import { smooth, type Trend } from './admission-trend.ts';
 import type { Criticality } from './criticality.ts';
@@ -49,12 +49,28 @@ function ineffective(tick: Tick, worst: Signal, ramp: Ramp, easing: Easing): Ste
   };
 }
 
-/** Over the target: the ramp decides whether to rise (into the frontier's class, if it may), hold or ease. */
-function overload(tick: Tick, frontier: Frontier, judge: Signal, trend: Trend, easing: Easing): Step {
+/**
+ * Over the target: the ramp decides whether to rise (into the frontier's class, if it may), hold or
+ * ease; with no `frontier` (nothing may rise), only whether to hold or ease.
+ */
+function overload(
+  tick: Tick,
+  frontier: Frontier | undefined,
+  judge: Signal,
+  trend: Trend,
+  easing: Easing,
+): Step {
   const { law, moment, timing } = tick;
   const { pressure, bounds } = law;
   const moved = rampMove(moment.ramp, trend, timing);
-  if (moved.move === 'rise') {
+  // With nothing to rise into, a ramp eases only shedding it raised itself: one that began after
+  // the shedding in force (the overload came back, no worse) has nothing of its own to take back.
+  const idle = moved.move === 'rise' || moved.ramp.lastRise === undefined;
+  if (frontier === undefined && idle) {
+    const { wait: _cleared, ...ramp } = moved.ramp;
+    return { pressure, improvedSinceMs: undefined, ramp, easing };
+  }
+  if (moved.move === 'rise' && frontier !== undefined) {
     const cap = bounds.caps[frontier.criticality];
     const gating = { ...timing, draining: draining(tick.flow) };
     const gate = mayEnter(moved.ramp, frontier.criticality, cap, trend.ratio, gating);
@@ -97,15 +113,23 @@ export function nextPressure(law: Law, moment: Moment): Step {
   const { back: _reached, ...current } = calm(easing, timing);
   const frontier = frontierOf(pressure, floorPressure(bounds), bounds, windows);
   const judge = frontier === undefined ? undefined : reader.judging(frontier.criticality);
-  if (frontier === undefined || judge === undefined || judge.ratio <= config.targetRatio)
-    return recovery(tick, current);
+  const rising = judge !== undefined && judge.ratio > config.targetRatio;
+  // Nothing more may rise (every class at its cap, or the next class's judges are within budget)
+  // while a class already shed is judged over the target: the ramp still decides whether the
+  // shedding in force helps or eases (review16 H2: else a false effect that took SHEDDABLE to its
+  // cap held it there for good).
+  const shed = rising || pressure === 0 ? undefined : reader.judging(topShed(moment.shares));
+  const over = rising ? judge : shed !== undefined && shed.ratio > config.targetRatio ? shed : undefined;
+  if (over === undefined) return recovery(tick, current);
   if (echoing(current, timing))
     return { pressure, improvedSinceMs: undefined, ramp: moment.ramp, easing: current };
-  const smoothed = smooth(moment.readings, judge.ratio, nowMs, timing.delayMs);
+  const smoothed = smooth(moment.readings, over.ratio, nowMs, timing.delayMs);
   const trend = {
     ratio: smoothed.mean,
+    noise: smoothed.noise,
     load: flow?.arrivals ?? reader.completions(),
     growing: flow === undefined ? undefined : growing(flow),
   };
-  return { ...overload(tick, frontier, judge, trend, leftBand(current)), readings: smoothed.readings };
+  const next = overload(tick, rising ? frontier : undefined, over, trend, leftBand(current));
+  return { ...next, readings: smoothed.readings };
 }

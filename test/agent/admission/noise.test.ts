@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Criticality } from '../../../agent/admission/criticality.ts';
-import { evenly, setup } from './setup.ts';
-
-/** Uniform draws in [0, 1) from a seeded linear congruential generator (glibc's constants). */
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return x / 2_147_483_648;
-  };
-}
+import { evenly, lcg, setup } from './setup.ts';
 
 /**
  * Ten minutes of review15 F8's scenario with noise (review15b N12): CRITICAL_PLUS at `base` x (1 +
@@ -44,18 +35,20 @@ const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
 describe('AdmissionController under a noisy signal that shedding cannot lower (review15b N12)', () => {
   it.each([
-    [1.05, 0.05, 0.161],
-    [1.05, 0.1, 0.2],
-    [1.05, 0.2, 0.635],
+    [1.05, 0.05, 0.141],
+    [1.05, 0.1, 0.184],
+    [1.05, 0.2, 0.373],
     [1.2, 0.05, 0.318],
     [1.2, 0.1, 0.507],
-    [1.2, 0.2, 0.645],
+    [1.2, 0.2, 0.632],
   ])(
     'should end with nothing shed in process: CRITICAL_PLUS at %sx +/- %s, seeds 1-8',
     (base, noise, highest) => {
       // The ramp judges the ratio averaged over a step delay and decides "new load" by the requests
       // counted, so jitter neither passes for an effect of shedding nor for new load: every episode
       // stalls and eases (before: 2.4, every class at its cap, within 1-4 minutes for noise >= 5 %).
+      // An effect must also stand out of the smoothed signal's own measured noise (review16 H2),
+      // which lowered the highest pressure reached (was 0.161, 0.2, 0.635, -, -, 0.645).
       const runs = SEEDS.map((seed) => noisy(base, noise, seed, true));
       expect(runs.map((run) => run.pressure)).toEqual(SEEDS.map(() => 0));
       expect(Math.max(...runs.map((run) => run.highest))).toBe(highest);

@@ -19,6 +19,15 @@ export function admissionConfig(admission: AdmissionInput = {}) {
 /** Ratios per class fed before each tick; a class left out gets no sample. */
 export type Load = Partial<Record<Criticality, number>>;
 
+/** Uniform draws in [0, 1) from a seeded linear congruential generator (glibc's constants). */
+export function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return x / 2_147_483_648;
+  };
+}
+
 /** Draws taken in order from `values`, then 0.999 forever. */
 export function scripted(values: readonly number[]): () => number {
   let i = 0;
