@@ -60,19 +60,23 @@ describe('AdmissionController decisions an hour under steady overload (review ea
     // scenario, noise, decisions before (main at review ease4), decisions now
     ['fifo', 0, 170, 96],
     ['fifo', 0.1, 146, 98],
-    ['fifo', 0.2, 105, 62],
+    ['fifo', 0.2, 105, 72],
     ['queueing', 0, 44, 44],
     ['queueing', 0.1, 16, 16],
-    ['queueing', 0.2, 185, 170],
+    ['queueing', 0.2, 185, 239],
     ['band', 0, 58, 58],
-    ['band', 0.1, 156, 156],
-    ['band', 0.2, 65, 65],
+    ['band', 0.1, 156, 12],
+    ['band', 0.2, 65, 12],
   ] as const)(
     'should take at most the pinned decisions an hour: %s, noise %s (was %i)',
     (scenario, noise, _, now) => {
       // A FIFO's probes cost 2 decisions once backed off (one watched step, one step back) instead
       // of 4; the rest is the rising side's (overload crumbs of 1 point under noise) and the band's
-      // probes, already one every 3 easing waits (up to 4 minutes).
+      // probes, already one every 3 easing waits (up to 4 minutes). Since an effect must stand
+      // out of the signal's noise (review15c H2): the band's noisy 1-point crumbs are gone (156 and
+      // 65 -> 12), while under 20 % noise a ramp that stops rising now eases what it raised
+      // (`ineffective`) instead of holding it forever: FIFO 62 -> 72, the queueing plant as a
+      // collector sees it 170 -> 239 (one decision every 15 s; it used to wind up to every cap).
       expect(hour(scenario, noise)).toBeLessThanOrEqual(now);
     },
   );
