@@ -30,6 +30,7 @@ import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
 import type { Reading } from './admission-trend.ts';
 import { ClassCounters, classBounds, classStates } from './class-counters.ts';
+import { ClassRequests } from './class-requests.ts';
 import { ClassWindows } from './class-windows.ts';
 import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
 import { OfferedLog } from './offered-load.ts';
@@ -64,6 +65,8 @@ export class AdmissionController {
   #config: AdmissionConfig;
   readonly #clock: Clock;
   #windows: ClassWindows;
+  /** Requests per class over the window: a class with requests is in use, samples or not (review16 M3). */
+  readonly #requests: ClassRequests;
   readonly #audit;
   readonly #publisher = new DecisionPublisher<AdmissionDecision>(ADMISSION_DECISION_CHANNEL, 'admission');
   readonly #counters: ClassCounters;
@@ -88,7 +91,8 @@ export class AdmissionController {
     this.#config = options.config;
     this.#clock = options.clock;
     this.id = serviceId(options.namespace ?? '', options.service ?? 'unknown_service:node');
-    this.#windows = new ClassWindows(options.config.windowMs, options.clock);
+    this.#requests = new ClassRequests(options.clock.now());
+    this.#windows = new ClassWindows(options.config.windowMs, options.clock, this.#requests);
     this.#windowsSinceMs = options.clock.now();
     this.#audit = admissionAuditLog(options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
     this.#bounds = boundsAt(options.config, 'NONE');
@@ -120,6 +124,18 @@ export class AdmissionController {
   }
 
   /**
+   * Counts `count` requests of `criticality` whose admission ran elsewhere (collector mode: spans
+   * of the service naming the class in `headroom.criticality`, judged or not): over the window,
+   * they make the class in use, so the law sheds it step by step instead of passing it as empty
+   * (review16 M3). Requests this process's `admit()` judges are counted already. Never throws: an
+   * unknown class or a count that is not a positive whole number is dropped.
+   */
+  requested(criticality: Criticality, count = 1): void {
+    if (isCriticality(criticality) && Number.isSafeInteger(count) && count > 0)
+      this.#requests.add(criticality, count);
+  }
+
+  /**
    * One evaluation tick, after the degradation managers, with the service's level: applies the
    * level's caps and floors, then moves the pressure by the law. Returns the decisions taken (one
    * per class whose probability changed), already audited and published. Never throws.
@@ -135,6 +151,8 @@ export class AdmissionController {
       const { received, windowMs } = this.#windows;
       const flow = this.#flow.mark(nowMs, admitted, received, windowMs);
       const offered = this.#offered.mark(nowMs, this.#counters.offered(), windowMs);
+      const { admitted: yes, rejected: no } = this.#counters;
+      this.#requests.mark(nowMs, (c) => yes[c] + no[c], windowMs);
       if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
@@ -281,7 +299,7 @@ export class AdmissionController {
       };
       this.#change(out, cause, () => {
         if (Math.round(config.windowMs) !== this.#windows.windowMs) {
-          this.#windows = new ClassWindows(config.windowMs, this.#clock);
+          this.#windows = new ClassWindows(config.windowMs, this.#clock, this.#requests);
           this.#windowsSinceMs = this.#clock.now();
         }
         this.#config = config;

@@ -28,12 +28,14 @@ export interface Frontier {
 
 /**
  * The frontier: the least important class, in fill order, still under its cap at `pressure`
- * (at least the floors' pressure). A class under its cap with no sample in the window is skipped
- * on the way up (the increase starts at its cap): a service whose traffic is all CRITICAL does not
- * climb through the empty SHEDDABLE and SHEDDABLE_PLUS shares before shedding anything. The order
- * guarantee holds, as the pressure still fills from the bottom: the skipped classes are at their
- * caps, so a SHEDDABLE request arriving later is shed before any CRITICAL one. `undefined` when
- * every class is at its cap or has no traffic (nothing to shed would help).
+ * (at least the floors' pressure). A class under its cap that is not in use (no sample in the
+ * window and no request over it: {@link ClassWindows.inUse}) is skipped on the way up (the increase
+ * starts at its cap): a service whose traffic is all CRITICAL does not climb through the empty
+ * SHEDDABLE and SHEDDABLE_PLUS shares before shedding anything. A class with requests but no
+ * sample (admitted, never judged: review16 M3) is in use: it is shed step by step like any other,
+ * not passed at once. The order guarantee holds, as the pressure still fills from the bottom: the
+ * skipped classes are at their caps, so a SHEDDABLE request arriving later is shed before any
+ * CRITICAL one. `undefined` when every class is at its cap or not in use (nothing to shed would help).
  */
 export function frontierOf(pressure: number, floors: number, bounds: LevelBounds, windows: ClassWindows) {
   let from = Math.max(pressure, floors);
@@ -41,7 +43,7 @@ export function frontierOf(pressure: number, floors: number, bounds: LevelBounds
   for (const criticality of FILL_ORDER) {
     top = round6(top + bounds.caps[criticality]);
     if (from >= top) continue;
-    if (windows.count(criticality) > 0) return { criticality, from, top } satisfies Frontier;
+    if (windows.inUse(criticality)) return { criticality, from, top } satisfies Frontier;
     from = top;
   }
   return undefined;

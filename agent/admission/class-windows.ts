@@ -11,6 +11,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { PERCENTILE_FIELDS, type Percentile, SlidingWindow } from '../window/index.ts';
+import type { ClassRequests } from './class-requests.ts';
 import { type Criticality, criticalityRank } from './criticality.ts';
 
 /** The classes a pool is named after: pool `X` holds the samples of every class more important than X. */
@@ -49,13 +50,18 @@ export class ClassWindows {
   readonly #windows = new Map<Criticality, SlidingWindow>();
   readonly #pools = new Map<PoolName, SlidingWindow>();
   readonly #counts = new Map<Criticality, SlotCounts>();
+  readonly #requests: ClassRequests | undefined;
   #received = 0;
 
-  /** @param windowMs `admission.windowMs`, rounded to whole ms */
-  constructor(windowMs: number, clock: Clock) {
+  /**
+   * @param windowMs `admission.windowMs`, rounded to whole ms
+   * @param requests the controller's requests per class over the window (see {@link inUse}); none: samples alone tell
+   */
+  constructor(windowMs: number, clock: Clock, requests?: ClassRequests) {
     this.windowMs = Math.max(1, Math.round(windowMs));
     this.#resolutionMs = resolutionOf(this.windowMs);
     this.#clock = clock;
+    this.#requests = requests;
   }
 
   /** Samples accepted since the windows were created: unchanged between two ticks = nothing new. */
@@ -109,6 +115,15 @@ export class ClassWindows {
       if (epoch >= oldest && epoch <= newest) count += slots.counts[i]!;
     });
     return count;
+  }
+
+  /**
+   * Whether the class is in use (review16 M3): it has samples in the window, or requests over it
+   * (admitted or rejected by this process's `admit()`, or spans naming it in collector mode), so a
+   * class whose operations are admitted but not judged is not taken for an empty one.
+   */
+  inUse(criticality: Criticality): boolean {
+    return this.count(criticality) > 0 || (this.#requests?.over(criticality) ?? 0) > 0;
   }
 
   /** `percentile` of the class's ratios over the window ending now; `undefined` without samples. */

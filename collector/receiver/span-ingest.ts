@@ -6,10 +6,13 @@
  * that cannot be trusted are rejected one by one and reported back as a partial success; spans of
  * requests the sender's admission rejected are accepted and never judged.
  */
-import type { Agent } from '../../agent/index.ts';
+import type { Agent, Criticality } from '../../agent/index.ts';
 import {
+  ADMISSION_SPAN,
+  ATTR_CRITICALITY,
   admissionRejected,
   classifySpan,
+  isCriticality,
   type RuleMatcher,
   releaseOnEviction,
   SeriesHandles,
@@ -51,6 +54,9 @@ export interface SpanIngestOptions {
 }
 
 const OTLP_STATUS_ERROR = 2;
+
+/** Spans of one resource per class their `headroom.criticality` names. */
+type Named = Partial<Record<Criticality, number>>;
 
 /** Per request: the bounds every span is checked against, all ms since the epoch. */
 interface Bounds {
@@ -166,6 +172,7 @@ export class SpanIngest {
   #ingestResource(resource: DecodedResourceSpans, bounds: Bounds, tally: Tally): void {
     const shiftMs = this.clocks.shiftOf(resource, bounds.nowMs, bounds.maxDurationMs);
     const handles = this.#handles.of(resource.service, resource.namespace);
+    const named: Named = {};
     for (const scope of resource.scopes) {
       for (const span of scope.spans) {
         const problem = problemOf(span, bounds.maxDurationMs);
@@ -181,8 +188,27 @@ export class SpanIngest {
         tally.accepted++;
         if (endMs !== span.endTimeMs) tally.retimed++;
         this.#record(handles, scope.scopeName, span, endMs, bounds.notBeforeMs);
+        const criticality = span.attributes[ATTR_CRITICALITY];
+        if (isCriticality(criticality) && endMs >= bounds.notBeforeMs && span.name !== ADMISSION_SPAN)
+          named[criticality] = (named[criticality] ?? 0) + 1;
       }
     }
+    this.#requested(resource, named);
+  }
+
+  /**
+   * Tells the service's admission controller which classes its spans named (review16 M3): in
+   * collector mode `admit()` runs in the service, and a span carrying `headroom.criticality` (the
+   * HTTP middleware puts it on every request's server span, admitted or rejected; `track()` on its
+   * operation spans), judged or not, is the collector's evidence that the class is in use. Spans
+   * ending before the window say nothing about now, and an embedded agent's `headroom.admission`
+   * span names the class of a decision, not a request. Nothing with `admission.enabled: false`.
+   */
+  #requested(resource: DecodedResourceSpans, named: Named): void {
+    const entries = Object.entries(named) as [Criticality, number][];
+    if (entries.length === 0 || !this.#agent.config.admission.enabled) return;
+    const controller = this.#agent.admission(resource.service, resource.namespace);
+    for (const [criticality, count] of entries) controller.requested(criticality, count);
   }
 
   #record(

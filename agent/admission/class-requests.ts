@@ -1,0 +1,62 @@
+/**
+ * Which classes have requests over the window (review16 M3): a class whose operations are not
+ * judged (a route without a budget, work never recorded) has no sample, yet it is not empty when
+ * requests of it arrive, and the frontier must not pass it at once (admission-signal.ts
+ * frontierOf). Two sources count a request: this process's `admit()` (the admitted and rejected
+ * counts of class-counters.ts), and, in collector mode where `admit()` runs in the service, each
+ * received span whose `headroom.criticality` names the class ({@link ClassRequests.add}, fed by the
+ * span ingestion). The log keeps the cumulative counts at each tick where they changed; the
+ * requests over the window are the difference between the newest mark and the newest mark at
+ * least a window old (or the log's start, at 0), as admission-flow.ts counts admissions.
+ */
+import { CRITICALITIES, type Criticality } from './criticality.ts';
+
+/** Cumulative requests per class at one tick, in {@link CRITICALITIES} order. */
+interface Mark {
+  readonly atMs: number;
+  readonly totals: readonly number[];
+}
+
+/** Requests per class over the window, as of the last {@link ClassRequests.mark}. */
+export class ClassRequests {
+  readonly #seen: Record<Criticality, number> = {
+    CRITICAL_PLUS: 0,
+    CRITICAL: 0,
+    SHEDDABLE_PLUS: 0,
+    SHEDDABLE: 0,
+  };
+  #marks: Mark[];
+  #over: readonly number[] = [0, 0, 0, 0];
+
+  /** @param startMs when counting starts: every count is 0 there */
+  constructor(startMs: number) {
+    this.#marks = [{ atMs: startMs, totals: [0, 0, 0, 0] }];
+  }
+
+  /** Counts `count` requests of `criticality` seen elsewhere (collector mode: spans naming the class). */
+  add(criticality: Criticality, count: number): void {
+    this.#seen[criticality] += count;
+  }
+
+  /**
+   * Notes, at the tick `nowMs`, the requests this process's `admit()` judged since start per class
+   * (`judged`), and takes the requests over the `windowMs` ending now: a mark is kept only when a
+   * total changed, so a quiet service keeps one.
+   */
+  mark(nowMs: number, judged: (criticality: Criticality) => number, windowMs: number): void {
+    const totals = CRITICALITIES.map((c) => judged(c) + this.#seen[c]);
+    const marks = this.#marks;
+    const last = marks[marks.length - 1] as Mark;
+    if (totals.some((total, i) => total !== last.totals[i])) marks.push({ atMs: nowMs, totals });
+    let from = 0;
+    while (from + 1 < marks.length && (marks[from + 1] as Mark).atMs <= nowMs - windowMs) from++;
+    if (from > 0) this.#marks = marks.slice(from);
+    const [base] = this.#marks as [Mark];
+    this.#over = totals.map((total, i) => total - (base.totals[i] as number));
+  }
+
+  /** Requests of `criticality` over the window as of the last mark. */
+  over(criticality: Criticality): number {
+    return this.#over[CRITICALITIES.indexOf(criticality)] as number;
+  }
+}
