@@ -62,6 +62,8 @@ export class SignalReader {
   readonly #config: AdmissionConfig;
   readonly #windows: ClassWindows;
   readonly #signals = new Map<Criticality, Signal | undefined>();
+  /** {@link judging}'s answer per class shed: the rise and the recovery of one tick ask the same (review16 L2). */
+  readonly #judges = new Map<SheddableCriticality, Signal | undefined>();
 
   constructor(config: AdmissionConfig, windows: ClassWindows) {
     this.#config = config;
@@ -89,6 +91,13 @@ export class SignalReader {
    * a class that slows only itself is caught by the ramp: it does not help, so it eases).
    */
   judging(shed: SheddableCriticality): Signal | undefined {
+    if (this.#judges.has(shed)) return this.#judges.get(shed);
+    const judge = this.#judging(shed);
+    this.#judges.set(shed, judge);
+    return judge;
+  }
+
+  #judging(shed: SheddableCriticality): Signal | undefined {
     let worst: Signal | undefined;
     const members: Criticality[] = [];
     for (const criticality of CRITICALITIES) {

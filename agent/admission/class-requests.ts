@@ -25,8 +25,10 @@ export class ClassRequests {
     SHEDDABLE_PLUS: 0,
     SHEDDABLE: 0,
   };
-  #marks: Mark[];
-  #over: readonly number[] = [0, 0, 0, 0];
+  readonly #marks: Mark[];
+  /** The totals at the last mark, and at the mark the window starts from. */
+  readonly #now = [0, 0, 0, 0];
+  #base: readonly number[] = [0, 0, 0, 0];
 
   /** @param startMs when counting starts: every count is 0 there */
   constructor(startMs: number) {
@@ -44,19 +46,24 @@ export class ClassRequests {
    * total changed, so a quiet service keeps one.
    */
   mark(nowMs: number, judged: (criticality: Criticality) => number, windowMs: number): void {
-    const totals = CRITICALITIES.map((c) => judged(c) + this.#seen[c]);
     const marks = this.#marks;
     const last = marks[marks.length - 1] as Mark;
-    if (totals.some((total, i) => total !== last.totals[i])) marks.push({ atMs: nowMs, totals });
-    let from = 0;
-    while (from + 1 < marks.length && (marks[from + 1] as Mark).atMs <= nowMs - windowMs) from++;
-    if (from > 0) this.#marks = marks.slice(from);
-    const [base] = this.#marks as [Mark];
-    this.#over = totals.map((total, i) => total - (base.totals[i] as number));
+    let changed = false;
+    for (let i = 0; i < CRITICALITIES.length; i++) {
+      const criticality = CRITICALITIES[i] as Criticality;
+      const total = judged(criticality) + this.#seen[criticality];
+      this.#now[i] = total;
+      changed ||= total !== last.totals[i];
+    }
+    if (changed) marks.push({ atMs: nowMs, totals: [...this.#now] });
+    // A handful of marks (one per tick with requests, over one window): shift() is cheap here.
+    while (marks.length > 1 && (marks[1] as Mark).atMs <= nowMs - windowMs) marks.shift();
+    this.#base = (marks[0] as Mark).totals;
   }
 
   /** Requests of `criticality` over the window as of the last mark. */
   over(criticality: Criticality): number {
-    return this.#over[CRITICALITIES.indexOf(criticality)] as number;
+    const i = CRITICALITIES.indexOf(criticality);
+    return (this.#now[i] as number) - (this.#base[i] as number);
   }
 }

@@ -4,21 +4,20 @@
  * service holds at most four, with a running count per slot so how many samples a class has in the
  * window is known without merging its sketches (the law reads a percentile only where it needs
  * one: review15 F7). Ratios are recorded as they are: 1 is exactly the budget, and the
- * sketch's relative accuracy (1 %) holds from ~1e-300 up, far below any real ratio. Beside them,
- * one pooled window per class that can be shed holds the samples of every class more important
- * than it, read as one (review15b N1/N3: a percentile of 9 CRITICAL_PLUS and 18 CRITICAL samples
- * together, where neither has `minSamples` alone); a sample goes into at most three pools.
+ * sketch's relative accuracy (1 %) holds from ~1e-300 up, far below any real ratio. A pool, the
+ * samples of every class more important than a class that can be shed read as one (review15b
+ * N1/N3: a percentile of 9 CRITICAL_PLUS and 18 CRITICAL samples together, where neither has
+ * `minSamples` alone), is read by merging those classes' windows (exactly: same sketch bins), not
+ * kept apart: a sample goes into one sketch, and a class read alone in the same tick is merged
+ * into the pool from that read (review16 L2).
  */
 import type { Clock } from '../clock.ts';
-import { PERCENTILE_FIELDS, type Percentile, SlidingWindow } from '../window/index.ts';
+import { PERCENTILE_FIELDS, type Percentile, QUANTILES, SlidingWindow } from '../window/index.ts';
 import type { ClassRequests } from './class-requests.ts';
 import { type Criticality, criticalityRank } from './criticality.ts';
 
-/** The classes a pool is named after: pool `X` holds the samples of every class more important than X. */
-const POOL_NAMES = Object.freeze(['SHEDDABLE', 'SHEDDABLE_PLUS', 'CRITICAL'] as const);
-
-/** The class a pool is named after (one of SHEDDABLE, SHEDDABLE_PLUS, CRITICAL). */
-export type PoolName = (typeof POOL_NAMES)[number];
+/** The class a pool is named after: pool `X` holds the samples of every class more important than X. */
+export type PoolName = 'SHEDDABLE' | 'SHEDDABLE_PLUS' | 'CRITICAL';
 
 /** One class's ratios over the window. */
 export interface ClassRatio {
@@ -48,10 +47,10 @@ export class ClassWindows {
   readonly #resolutionMs: number;
   readonly #clock: Clock;
   readonly #windows = new Map<Criticality, SlidingWindow>();
-  readonly #pools = new Map<PoolName, SlidingWindow>();
   readonly #counts = new Map<Criticality, SlotCounts>();
   readonly #requests: ClassRequests | undefined;
   #received = 0;
+  readonly #counted = { epoch: Number.NaN, received: 0, counts: new Map<Criticality, number>() };
 
   /**
    * @param windowMs `admission.windowMs`, rounded to whole ms
@@ -91,8 +90,6 @@ export class ClassWindows {
       this.#counts.set(criticality, slots);
     }
     if (!window.record(ratio, false, endMs)) return false;
-    for (const pool of POOL_NAMES)
-      if (criticalityRank(pool) < criticalityRank(criticality)) this.#pool(pool).record(ratio, false, endMs);
     const epoch = Math.floor(endMs / this.#resolutionMs);
     const index = epoch % slots.epochs.length;
     if (slots.epochs[index] !== epoch) {
@@ -104,16 +101,34 @@ export class ClassWindows {
     return true;
   }
 
-  /** Samples of the class in the window ending now (the slots {@link read} merges), without merging sketches. */
+  /**
+   * Samples of the class in the window ending now (the slots {@link read} merges), without merging
+   * sketches; kept until the slot of now or the samples received change (the law asks several
+   * times a tick: review16 L2).
+   */
   count(criticality: Criticality): number {
+    const newest = Math.floor(this.#clock.now() / this.#resolutionMs);
+    const cache = this.#counted;
+    if (cache.epoch !== newest || cache.received !== this.#received) {
+      cache.epoch = newest;
+      cache.received = this.#received;
+      cache.counts.clear();
+    }
+    let count = cache.counts.get(criticality);
+    if (count === undefined) cache.counts.set(criticality, (count = this.#count(criticality, newest)));
+    return count;
+  }
+
+  #count(criticality: Criticality, newest: number): number {
     const slots = this.#counts.get(criticality);
     if (slots === undefined) return 0;
-    const newest = Math.floor(this.#clock.now() / this.#resolutionMs);
     const oldest = newest - slots.epochs.length + 1;
+    const { epochs, counts } = slots;
     let count = 0;
-    slots.epochs.forEach((epoch, i) => {
-      if (epoch >= oldest && epoch <= newest) count += slots.counts[i]!;
-    });
+    for (let i = 0; i < epochs.length; i++) {
+      const epoch = epochs[i]!;
+      if (epoch >= oldest && epoch <= newest) count += counts[i]!;
+    }
     return count;
   }
 
@@ -136,16 +151,11 @@ export class ClassWindows {
    * window ending now; `undefined` without samples.
    */
   readPool(pool: PoolName, percentile: Percentile): ClassRatio | undefined {
-    return ratioOf(this.#pools.get(pool), this.#clock.now(), percentile);
-  }
-
-  #pool(pool: PoolName): SlidingWindow {
-    let window = this.#pools.get(pool);
-    if (window === undefined) {
-      window = new SlidingWindow({ windowMs: this.windowMs, resolutionMs: this.#resolutionMs });
-      this.#pools.set(pool, window);
-    }
-    return window;
+    const members: SlidingWindow[] = [];
+    for (const [criticality, window] of this.#windows)
+      if (criticalityRank(criticality) > criticalityRank(pool)) members.push(window);
+    const read = SlidingWindow.quantileOf(members, this.#clock.now(), QUANTILES[percentile]);
+    return read === undefined ? undefined : { ratio: read.value, samples: read.count };
   }
 }
 

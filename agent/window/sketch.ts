@@ -37,6 +37,10 @@ export function clearSketch(sketch: Sketch, maxBins: number): void {
   // Re-centering an emptied store on a far key can grow bins past the limit (`_shiftBins` pads by
   // the shift distance); drop such an array rather than keep it for every later epoch.
   if (store.bins.length > maxBins) store.bins.length = 0;
+  // Only the key range holds counts (shifts pad with 0, collapses zero what they fold), except in
+  // a collapsed store, whose bin 0 takes keys under its range.
+  else if (store.count > 0 && !store.isCollapsed)
+    store.bins.fill(0, store.minKey - store.offset, store.maxKey - store.offset + 1);
   else store.bins.fill(0);
   store.count = 0;
   store.minKey = Infinity;
@@ -56,10 +60,9 @@ export function mergeSketchInto(target: Sketch, source: Sketch): void {
   if (from.count > 0) {
     const to = target.store as unknown as CollapsingStore;
     const { bins, offset, minKey, maxKey } = from;
-    // Two zero-weight adds size the target's range once (collapsing it if needed); the loop then
-    // writes bins directly. Keys below a collapsed target's minKey belong to its bin 0.
-    to.add(minKey, 0);
-    to.add(maxKey, 0);
+    // Size the target's range once (collapsing it if needed); the loop then writes bins directly.
+    // Keys below a collapsed target's minKey belong to its bin 0.
+    widenRange(to, minKey, maxKey);
     const toBins = to.bins;
     const toOffset = to.offset;
     let added = 0;
@@ -77,6 +80,32 @@ export function mergeSketchInto(target: Sketch, source: Sketch): void {
   target.sum += source.sum;
   if (source.min < target.min) target.min = source.min;
   if (source.max > target.max) target.max = source.max;
+}
+
+/**
+ * Makes `store` hold keys `minKey..maxKey` besides its own. Where its bins array already spans the
+ * union, only the key range moves (an empty store is centred on the range first, its bins being
+ * all 0): the library's `_extendRange` would re-centre, copying the whole array into new ones,
+ * whenever a key falls under the current minimum, which for a window's merge target (cleared
+ * before each merge) is every merge (review16 L2: most of an admission tick was those copies and
+ * their garbage). Otherwise two zero-weight adds let the library grow or collapse it.
+ */
+function widenRange(store: CollapsingStore, minKey: number, maxKey: number): void {
+  const length = store.bins.length;
+  const empty = store.count === 0;
+  const low = empty ? minKey : Math.min(minKey, store.minKey);
+  const high = empty ? maxKey : Math.max(maxKey, store.maxKey);
+  if (high - low + 1 <= length && !store.isCollapsed) {
+    // As DenseStore._centerBins places a range: its middle key at the middle of the array.
+    if (empty) store.offset = low + Math.floor((high - low + 1) / 2) - Math.floor(length / 2);
+    if (low >= store.offset && high < store.offset + length) {
+      store.minKey = low;
+      store.maxKey = high;
+      return;
+    }
+  }
+  store.add(minKey, 0);
+  store.add(maxKey, 0);
 }
 
 /** The sketch's value at quantile `q` (0..1), clamped to [min, max]; NaN when empty. */

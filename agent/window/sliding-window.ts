@@ -11,6 +11,17 @@ import {
   type WindowState,
 } from './window-state.ts';
 
+/** One merge target per sketch shape for {@link SlidingWindow.quantileOf} (reads never overlap: one thread). */
+const pooledScratches: { relativeAccuracy: number; maxBins: number; sketch: Sketch }[] = [];
+
+function pooledScratch(relativeAccuracy: number, maxBins: number): Sketch {
+  for (const scratch of pooledScratches)
+    if (scratch.relativeAccuracy === relativeAccuracy && scratch.maxBins === maxBins) return scratch.sketch;
+  const sketch = createSketch(relativeAccuracy, maxBins);
+  pooledScratches.push({ relativeAccuracy, maxBins, sketch });
+  return sketch;
+}
+
 /**
  * Latency samples of one series over the last `windowMs`: a ring of `windowMs / resolutionMs`
  * slots, each a DDSketch plus sample and error counts. Slot of a sample = its epoch
@@ -144,22 +155,43 @@ export class SlidingWindow {
     return snapshot;
   }
 
+  /**
+   * The `q` quantile (0..1) of the samples of `windows` read together, each over its whole window
+   * ending at `nowMs`, and how many there are; `undefined` without samples. The windows must share
+   * `relativeAccuracy` and `maxBins`: their sketches are merged exactly (same bins), so the value
+   * is the one a single window holding all those samples would give (unless their keys span more
+   * than `maxBins`, where both fold their lowest bins, each in its own order). A window whose last
+   * {@link snapshot} is of the same slots and still current is merged from it, not slot by slot
+   * (admission reads a class alone, then the classes pooled, in one tick: review16 L2).
+   */
+  static quantileOf(
+    windows: readonly SlidingWindow[],
+    nowMs: number,
+    q: number,
+  ): { readonly value: number; readonly count: number } | undefined {
+    const [first] = windows;
+    if (first === undefined) return undefined;
+    const merged = pooledScratch(first.#relativeAccuracy, first.#maxBins);
+    clearSketch(merged, first.#maxBins);
+    let count = 0;
+    for (const window of windows) {
+      const memo = window.#memo;
+      // The slots a read takes depend on the epoch of `nowMs` only (a real clock moves between reads).
+      const epoch = (ms: number) => Math.floor(ms / window.resolutionMs);
+      const current = memo !== undefined && epoch(memo.nowMs) === epoch(nowMs);
+      if (current && memo.lastMs === window.windowMs && memo.changes === window.#changes) {
+        mergeSketchInto(merged, window.#scratch);
+        count += memo.snapshot.count;
+      } else count += window.#mergeSlots(merged, nowMs, window.slotCount).count;
+    }
+    return count === 0 ? undefined : { value: valueAtQuantile(merged, q), count };
+  }
+
   #merge(nowMs: number, lastMs: number): WindowSnapshot {
     const spanSlots = this.#spanSlots(lastMs);
-    const newestEpoch = Math.floor(nowMs / this.resolutionMs);
-    const oldestEpoch = newestEpoch - spanSlots + 1;
     const merged = this.#scratch;
     clearSketch(merged, this.#maxBins);
-    let count = 0;
-    let errorCount = 0;
-    for (let index = 0; index < this.slotCount; index++) {
-      const epoch = this.#epochs[index]!;
-      // Positive test so a NaN nowMs selects nothing rather than everything.
-      if (!(epoch >= oldestEpoch && epoch <= newestEpoch)) continue;
-      count += this.#counts[index]!;
-      errorCount += this.#errorCounts[index]!;
-      mergeSketchInto(merged, this.#sketches[index]!);
-    }
+    const { count, errorCount } = this.#mergeSlots(merged, nowMs, spanSlots);
     const windowMs = spanSlots * this.resolutionMs;
     const counts = {
       windowMs,
@@ -297,6 +329,23 @@ export class SlidingWindow {
       this.#newestIndex = index;
     }
     return true;
+  }
+
+  /** Adds the slots of the last `spanSlots` ending at `nowMs` to `target`; their sample and error counts. */
+  #mergeSlots(target: Sketch, nowMs: number, spanSlots: number): { count: number; errorCount: number } {
+    const newestEpoch = Math.floor(nowMs / this.resolutionMs);
+    const oldestEpoch = newestEpoch - spanSlots + 1;
+    let count = 0;
+    let errorCount = 0;
+    for (let index = 0; index < this.slotCount; index++) {
+      const epoch = this.#epochs[index]!;
+      // Positive test so a NaN nowMs selects nothing rather than everything.
+      if (!(epoch >= oldestEpoch && epoch <= newestEpoch)) continue;
+      count += this.#counts[index]!;
+      errorCount += this.#errorCounts[index]!;
+      mergeSketchInto(target, this.#sketches[index]!);
+    }
+    return { count, errorCount };
   }
 
   #spanSlots(lastMs: number): number {

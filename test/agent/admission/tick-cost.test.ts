@@ -31,6 +31,19 @@ describe('AdmissionController tick cost (review15 F7)', () => {
     expect(reads.mock.calls.map(([criticality]) => criticality)).toEqual(['CRITICAL']);
   });
 
+  it('should read each class and each pool at most once a tick, though the rise and the recovery both judge (review16 L2)', () => {
+    const reads = vi.spyOn(ClassWindows.prototype, 'read');
+    const pools = vi.spyOn(ClassWindows.prototype, 'readPool');
+    const { tick } = setup();
+    // Healthy and busy: the frontier (SHEDDABLE) is judged by CRITICAL alone (30 samples) and by
+    // CRITICAL_PLUS (10: under minSamples, never read alone) and CRITICAL pooled; recovery asks
+    // the same judgement again.
+    tick({ CRITICAL_PLUS: 0.5 }, 'NONE', 10);
+    expect(tick({ CRITICAL: 0.5, SHEDDABLE: 0.5 })).toEqual([]);
+    expect(reads.mock.calls.map(([criticality]) => criticality)).toEqual(['CRITICAL']);
+    expect(pools.mock.calls).toEqual([['SHEDDABLE', 'p95']]);
+  });
+
   it('should keep running on a shedding controller without new samples (it must ease)', () => {
     // The 2x samples stay in the 3 s window one more tick (one more step), then no class has
     // minSamples: after recovery.sustain the pressure eases although no sample arrives.
