@@ -50,7 +50,8 @@ export class ClassWindows {
   readonly #counts = new Map<Criticality, SlotCounts>();
   readonly #requests: ClassRequests | undefined;
   #received = 0;
-  readonly #counted = { epoch: Number.NaN, received: 0, counts: new Map<Criticality, number>() };
+  /** {@link count}'s answers by class rank (NaN: not counted yet) for one slot of now and samples received. */
+  readonly #counted = { epoch: Number.NaN, received: 0, counts: new Float64Array(4) };
 
   /**
    * @param windowMs `admission.windowMs`, rounded to whole ms
@@ -112,10 +113,11 @@ export class ClassWindows {
     if (cache.epoch !== newest || cache.received !== this.#received) {
       cache.epoch = newest;
       cache.received = this.#received;
-      cache.counts.clear();
+      cache.counts.fill(Number.NaN);
     }
-    let count = cache.counts.get(criticality);
-    if (count === undefined) cache.counts.set(criticality, (count = this.#count(criticality, newest)));
+    const i = criticalityRank(criticality);
+    let count = cache.counts[i] as number;
+    if (Number.isNaN(count)) cache.counts[i] = count = this.#count(criticality, newest);
     return count;
   }
 

@@ -83,29 +83,39 @@ export function mergeSketchInto(target: Sketch, source: Sketch): void {
 }
 
 /**
- * Makes `store` hold keys `minKey..maxKey` besides its own. Where its bins array already spans the
- * union, only the key range moves (an empty store is centred on the range first, its bins being
- * all 0): the library's `_extendRange` would re-centre, copying the whole array into new ones,
- * whenever a key falls under the current minimum, which for a window's merge target (cleared
- * before each merge) is every merge (review16 L2: most of an admission tick was those copies and
- * their garbage). Otherwise two zero-weight adds let the library grow or collapse it.
+ * Makes `store` hold keys `minKey..maxKey` besides its own. Where its bins array is long enough for
+ * the union, the array stays: an empty store (bins all 0) is placed on the range, a store whose
+ * range would leave the array has its bins moved within it, as DenseStore._centerBins places a
+ * range (its middle key at the middle of the array). The library's `_extendRange` would copy the
+ * whole array into new ones whenever a key falls under the current minimum, which for a window's
+ * merge target (cleared before each merge) is nearly every merge (review16 L2: much of an
+ * admission tick's garbage). Otherwise two zero-weight adds let the library grow or collapse it.
  */
 function widenRange(store: CollapsingStore, minKey: number, maxKey: number): void {
-  const length = store.bins.length;
+  const { bins } = store;
   const empty = store.count === 0;
   const low = empty ? minKey : Math.min(minKey, store.minKey);
   const high = empty ? maxKey : Math.max(maxKey, store.maxKey);
-  if (high - low + 1 <= length && !store.isCollapsed) {
-    // As DenseStore._centerBins places a range: its middle key at the middle of the array.
-    if (empty) store.offset = low + Math.floor((high - low + 1) / 2) - Math.floor(length / 2);
-    if (low >= store.offset && high < store.offset + length) {
-      store.minKey = low;
-      store.maxKey = high;
-      return;
-    }
+  if (high - low + 1 > bins.length || store.isCollapsed) {
+    store.add(minKey, 0);
+    store.add(maxKey, 0);
+    return;
   }
-  store.add(minKey, 0);
-  store.add(maxKey, 0);
+  if (low < store.offset || high >= store.offset + bins.length) {
+    const offset = low + Math.floor((high - low + 1) / 2) - Math.floor(bins.length / 2);
+    if (!empty) {
+      // Move the held range [store.minKey, store.maxKey] to its place at the new offset.
+      const from = store.minKey - store.offset;
+      const to = store.minKey - offset;
+      const size = store.maxKey - store.minKey + 1;
+      bins.copyWithin(to, from, from + size);
+      if (to > from) bins.fill(0, from, Math.min(to, from + size));
+      else bins.fill(0, Math.max(to + size, from), from + size);
+    }
+    store.offset = offset;
+  }
+  store.minKey = low;
+  store.maxKey = high;
 }
 
 /** The sketch's value at quantile `q` (0..1), clamped to [min, max]; NaN when empty. */
