@@ -1,0 +1,119 @@
+// What an overload's onset costs the protected classes behind a deep FIFO (review15c H1, open in
+// issue 15): the admission controller on a manual clock in front of test/agent/admission/setup.ts's
+// fifoPlant (capacity `--capacity` requests a second, every admitted request queued, a budget of 2
+// s, the issue's mix: 10 % CRITICAL_PLUS, 20 % CRITICAL, 70 % SHEDDABLE; admissions drawn by the
+// evenly spread sequence). Deterministic: the figures are the law's, not the machine's.
+//   node bench/admission-onset.bench.ts [--capacity N]
+// Rows: a steady 3x for 240 s (and 1.5x, 2x, 5x for reference), then square waves of 3x on and 0.5x
+// or nothing off for 600 s. Protected goodput = CRITICAL_PLUS and CRITICAL requests completed within
+// budget / offered. PASS: the steady 3x row >= 90 % (the shedding benchmark's goodput target), and
+// every 3x square-wave row >= 50 %. With the law on main at the time of writing (44a9d68) the steady
+// 3x row is 40.9 % and the square waves 1-82 %: the latency signal sees the overload only once
+// requests have waited their budget and the pressure then climbs 10 % a tick, so the requests
+// admitted meanwhile stay queued and drain at capacity minus the protected classes' load.
+import type { Criticality } from '../agent/admission/criticality.ts';
+import { evenly, fifoPlant, type Offered, setup } from '../test/agent/admission/setup.ts';
+import { formatTable } from './harness.ts';
+
+/** The value of `--name N` on the command line, else `fallback`. */
+function argument(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : Number(process.argv[at + 1]);
+}
+const CAPACITY = argument('capacity', 100);
+const BUDGET_TICKS = 2;
+const STEADY_TARGET = 0.9;
+const SQUARE_TARGET = 0.5;
+
+/** `factor` x capacity requests in one second, split by the issue's mix. */
+function mix(factor: number): Offered {
+  return {
+    CRITICAL_PLUS: Math.round(0.1 * factor * CAPACITY),
+    CRITICAL: Math.round(0.2 * factor * CAPACITY),
+    SHEDDABLE: Math.round(0.7 * factor * CAPACITY),
+  };
+}
+
+interface Run {
+  readonly protected: number;
+  readonly sheddable: number;
+  readonly maxBacklog: number;
+  readonly maxPressure: number;
+  readonly decisions: number;
+}
+
+/** `seconds` ticks of the FIFO at the load `factorAt(second)` gives. */
+function run(factorAt: (second: number) => number, seconds: number): Run {
+  const harness = setup({}, evenly());
+  const plant = fifoPlant(harness, CAPACITY, BUDGET_TICKS);
+  let maxBacklog = 0;
+  let maxPressure = 0;
+  let decisions = 0;
+  for (let s = 0; s < seconds; s++) {
+    plant.step(mix(factorAt(s)));
+    decisions += harness.controller.observe('NONE').length;
+    maxBacklog = Math.max(maxBacklog, plant.backlog());
+    maxPressure = Math.max(maxPressure, harness.controller.pressure);
+  }
+  const { tally } = plant;
+  const share = (classes: readonly Criticality[]) => {
+    const offered = classes.reduce((sum, c) => sum + (tally[c]?.offered ?? 0), 0);
+    const within = classes.reduce((sum, c) => sum + (tally[c]?.withinBudget ?? 0), 0);
+    return offered === 0 ? 1 : within / offered;
+  };
+  return {
+    protected: share(['CRITICAL_PLUS', 'CRITICAL']),
+    sheddable: share(['SHEDDABLE']),
+    maxBacklog,
+    maxPressure,
+    decisions,
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const rows: string[][] = [];
+const failures: string[] = [];
+function report(name: string, result: Run, target: number | undefined): void {
+  const pass = target === undefined || result.protected >= target;
+  if (!pass) failures.push(`${name}: protected goodput ${pct(result.protected)} < ${pct(target)}`);
+  rows.push([
+    name,
+    pct(result.protected),
+    pct(result.sheddable),
+    String(result.maxBacklog),
+    result.maxPressure.toFixed(2),
+    String(result.decisions),
+    target === undefined ? '(reference)' : `${pass ? 'PASS' : 'FAIL'} (>= ${pct(target)})`,
+  ]);
+}
+
+for (const factor of [1.5, 2, 3, 5])
+  report(`steady ${factor}x, 240 s`, run(() => factor, 240), factor === 3 ? STEADY_TARGET : undefined);
+for (const [on, off] of [
+  [10, 10],
+  [10, 30],
+  [30, 30],
+  [30, 60],
+  [60, 60],
+] as const)
+  for (const low of [0.5, 0])
+    report(
+      `3x ${on} s on, ${low}x ${off} s off, 600 s`,
+      run((s) => (s % (on + off) < on ? 3 : low), 600),
+      SQUARE_TARGET,
+    );
+
+console.log(
+  `admission onset behind a FIFO: capacity ${CAPACITY}/s, budget ${BUDGET_TICKS} s, mix 10/20/70 % CRITICAL_PLUS/CRITICAL/SHEDDABLE`,
+);
+console.log(
+  formatTable(
+    ['load', 'protected goodput', 'SHEDDABLE goodput', 'max backlog', 'max pressure', 'decisions', 'target'],
+    rows,
+  ),
+);
+if (failures.length === 0) console.log('PASS: admission onset');
+else {
+  console.log(`FAIL: admission onset (review15c H1, open): ${failures.join('; ')}`);
+  process.exitCode = 1;
+}
