@@ -79,8 +79,6 @@ export class AdmissionController {
   #readings: readonly Reading[] | undefined;
   readonly #flow = new FlowLog();
   readonly #offered = new OfferedLog();
-  /** When the ratio windows and the offered counts began filling. */
-  #windowsSinceMs: number;
   /** The previous tick's time, and the samples the windows had received by then. */
   #lastTickMs: number | undefined;
   #lastReceived = 0;
@@ -93,7 +91,6 @@ export class AdmissionController {
     this.id = serviceId(options.namespace ?? '', options.service ?? 'unknown_service:node');
     this.#requests = new ClassRequests(options.clock.now());
     this.#windows = new ClassWindows(options.config.windowMs, options.clock, this.#requests);
-    this.#windowsSinceMs = options.clock.now();
     this.#audit = admissionAuditLog(options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
     this.#bounds = boundsAt(options.config, 'NONE');
     this.#counters = new ClassCounters(options.random ?? Math.random);
@@ -162,7 +159,6 @@ export class AdmissionController {
           easing: this.#easing,
           flow,
           offered,
-          windowFull: nowMs - this.#windowsSinceMs >= windowMs,
           readings: this.#readings,
           nowMs,
           tickMs,
@@ -263,7 +259,6 @@ export class AdmissionController {
       improvedSinceMs === undefined ? undefined : Math.min(improvedSinceMs, this.#clock.now());
     const nowMs = this.#clock.now();
     this.#ramp = restoredRamp(snapshot.ramp, nowMs);
-    this.#windowsSinceMs = nowMs;
     this.#easing = restoredEasing(snapshot.easing, nowMs, this.#config.recovery.sustainMs);
     this.#lastTickMs = snapshot.lastTickMs === undefined ? undefined : Math.min(snapshot.lastTickMs, nowMs);
     this.#seq = snapshot.seq;
@@ -298,10 +293,8 @@ export class AdmissionController {
           reconfiguredMessage(c, from, to, config.enabled, classBounds(this.#bounds, c)),
       };
       this.#change(out, cause, () => {
-        if (Math.round(config.windowMs) !== this.#windows.windowMs) {
+        if (Math.round(config.windowMs) !== this.#windows.windowMs)
           this.#windows = new ClassWindows(config.windowMs, this.#clock, this.#requests);
-          this.#windowsSinceMs = this.#clock.now();
-        }
         this.#config = config;
         this.#bounds = boundsAt(config, this.#level);
         this.#pressure = config.enabled ? Math.min(this.#pressure, maxPressure(this.#bounds)) : 0;

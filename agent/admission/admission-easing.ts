@@ -11,7 +11,7 @@
  * twice as long (`recovery.sustain` doubled per step back, up to 16 x) and, while it is backed
  * off, eases one watched step at a time (the next once the last has shown): a service that needs
  * its shedding is probed ever more rarely, one step and one step back per probe (review ease4
- * L1). The back-off holds only while what caused it holds (admission-backoff.ts). A hold in the
+ * L1). The back-off ends when nothing is left that shedding protects (admission-backoff.ts). A hold in the
  * band between the exit ratio and the target that lasts three easing waits probes: one step down
  * (reason `probe`), watched the same way, then the next one a step delay later while the ratio
  * does not rise; shedding that is no longer needed (the load went, a protected class sits at 0.8x
@@ -20,7 +20,6 @@
  * measured effect is good), applied on the way down.
  */
 
-import type { ClassLoad } from './admission-backoff.ts';
 import { type Flow, growing } from './admission-flow.ts';
 import type { SheddableCriticality } from './admission-law.ts';
 import type { OfferedLoad } from './offered-load.ts';
@@ -64,8 +63,6 @@ export interface Easing {
   readonly backAtMs?: number;
   /** The last tick that showed no harm with steps in flight: the steps before it showed fine. */
   readonly calmAtMs?: number;
-  /** The load (see {@link EasingEvidence.load}) at the last step back. */
-  readonly loadAtBack?: ClassLoad;
 }
 
 /** The clock and thresholds of one tick. */
@@ -90,12 +87,6 @@ export interface EasingEvidence {
   readonly flow: Flow | undefined;
   /** Requests offered over the window per class; `undefined` in collector mode. */
   readonly offered: OfferedLoad | undefined;
-  /**
-   * The load over the window per class: the requests offered where `admit()` runs here, else
-   * (collector mode) the operations finished of the classes nothing sheds (a shed class's count
-   * moves with the shedding itself: absent); `undefined` while the windows have not filled yet.
-   */
-  readonly load?: ClassLoad;
 }
 
 /** No easing in progress: the wait is `sustain`. */
@@ -172,8 +163,7 @@ export function relapse(easing: Easing, evidence: EasingEvidence, timing: Easing
       : implicatedByCalm(steps, easing.calmAtMs);
   const backoffMs = Math.min(easing.backoffMs * 2, timing.sustainMs * MAX_BACKOFF);
   const back = { to: oldest.from, thresholdRatio, ...(backlog ? { flow } : {}) };
-  const { load } = evidence;
-  return { steps: [], backoffMs, back, ...(load === undefined ? {} : { loadAtBack: load }) };
+  return { steps: [], backoffMs, back };
 }
 
 /** The easing after a tick that showed no harm: the steps in flight so far showed fine. */

@@ -20,21 +20,11 @@ import { probeMessage, recoveryMessage, stepBackMessage } from './admission-mess
 import type { Ramp } from './admission-ramp.ts';
 import { type Signal, topShed } from './admission-signal.ts';
 import type { Cause, Step, Tick } from './admission-tick.ts';
-import { CRITICALITIES, type Criticality } from './criticality.ts';
+import type { Criticality } from './criticality.ts';
 
-/**
- * What the tick shows of easing's effect, judged by `worst`. The load is the requests offered to
- * `admit()` here, else (collector mode) the operations finished of the classes nothing sheds: the
- * others' count moves with the shedding itself; unknown until the windows have filled for a
- * whole window (after a start, a restore or a new window).
- */
+/** What the tick shows of easing's effect, judged by `worst`. */
 function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
-  const { offered, shares, windowFull } = tick.moment;
-  const evidence = { ratio: worst?.ratio, flow: tick.flow, offered };
-  if (windowFull !== true) return evidence;
-  const counts = tick.reader.counts();
-  const unshed = CRITICALITIES.filter((c) => shares[c] === 0).map((c) => [c, counts[c]]);
-  return { ...evidence, load: offered ?? Object.fromEntries(unshed) };
+  return { ratio: worst?.ratio, flow: tick.flow, offered: tick.moment.offered };
 }
 
 /** A step back (easing hurt): one `maxStep` up toward the pressure before the steps that hurt. */
@@ -46,12 +36,11 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
   const back = relapsed?.back;
   if (relapsed === undefined || back === undefined || law.pressure >= back.to) return undefined;
   const next = round6(Math.min(back.to, law.pressure + law.config.maxStep));
-  const { backoffMs: waitMs, loadAtBack } = relapsed;
+  const { backoffMs: waitMs } = relapsed;
   const after: Easing = {
     steps: [],
     backoffMs: waitMs,
     backAtMs: timing.nowMs,
-    ...(loadAtBack === undefined ? {} : { loadAtBack }),
     ...(next < back.to ? { back } : {}),
   };
   const evidence =
@@ -92,7 +81,7 @@ function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Caus
  * Not over the target: the signal judging the most important shed class decides. Under the exit
  * ratio, or none at all (too few samples) while no shed class is over the target on its own
  * (unknown is not health: review15b N1), for the easing wait (`recovery.sustain`, longer after a
- * step back, back to `sustain` once the load that caused it is gone): the pressure falls by
+ * step back, back to `sustain` once the signal is at half the exit ratio): the pressure falls by
  * `maxStep` per tick (`recovery`), or while backed off one step per step delay. Between the exit
  * ratio and the target it holds; a hold lasting three easing waits probes one step down
  * (`probe`). Over the target (every class at its cap, or the judging classes differ) it holds.

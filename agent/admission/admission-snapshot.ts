@@ -110,21 +110,17 @@ const isFlow = (value: unknown) =>
 const isBack = (value: unknown) =>
   isRecord(value) && [value.to, value.thresholdRatio].every(isFiniteNumber) && optional(value.flow, isFlow);
 
-const isClassLoad = (value: unknown) =>
-  isRecord(value) && Object.entries(value).every(([c, n]) => isCriticality(c) && isFiniteNumber(n) && n >= 0);
-
 /** Whether `value` is an easing this version reads: its steps steps, its times and wait finite. */
 function isEasing(value: unknown): value is Easing {
   if (!isRecord(value)) return false;
-  const { steps, backoffMs, back, startRatio, bandSinceMs, backAtMs, calmAtMs, loadAtBack } = value;
+  const { steps, backoffMs, back, startRatio, bandSinceMs, backAtMs, calmAtMs } = value;
   return (
     Array.isArray(steps) &&
     steps.every(isEaseStep) &&
     isFiniteNumber(backoffMs) &&
     backoffMs > 0 &&
     optional(back, isBack) &&
-    [startRatio, bandSinceMs, backAtMs, calmAtMs].every((item) => optional(item, isTime)) &&
-    optional(loadAtBack, isClassLoad)
+    [startRatio, bandSinceMs, backAtMs, calmAtMs].every((item) => optional(item, isTime))
   );
 }
 

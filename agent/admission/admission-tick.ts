@@ -40,11 +40,6 @@ export interface Moment {
   readonly flow: Flow | undefined;
   /** Requests offered to this process's `admit()` over the window per class; `undefined` in collector mode. */
   readonly offered?: OfferedLoad | undefined;
-  /**
-   * Whether the windows and the offered counts have been filling for a whole window (not just
-   * created, restored or resized): only then do their counts say how much load there is.
-   */
-  readonly windowFull?: boolean;
   /** The judging ratios of the last step delay (see admission-trend.ts). */
   readonly readings: readonly Reading[] | undefined;
   readonly nowMs: number;

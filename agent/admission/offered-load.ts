@@ -1,8 +1,7 @@
 /**
  * The requests offered to this process's `admit()` over `admission.window`, per class (admitted
  * plus rejected): the load the service is asked to carry, whatever shedding lets in. Easing reads
- * it to size a step back by the admissions each eased step added (admission-easing.ts) and to end
- * a back-off once the load that caused it is gone. Known only where `admit()` runs here; in
+ * it to size a step back by the admissions each eased step added (admission-easing.ts). Known only where `admit()` runs here; in
  * collector mode nothing is offered here and the load is unknown.
  */
 import { CRITICALITIES, type Criticality } from './criticality.ts';

@@ -76,7 +76,6 @@ describe('AdmissionController snapshot and restore', () => {
       backoffMs: 20_000,
       backAtMs: original.startMs + 61_000,
       bandSinceMs: original.startMs + 63_000,
-      loadAtBack: { CRITICAL_PLUS: 60, CRITICAL: 120, SHEDDABLE_PLUS: 0 },
     });
     const restored = restoredFrom(original);
     // The same load as before (30 CRITICAL_PLUS and 60 CRITICAL a second), both now at 0.8x.
@@ -115,7 +114,6 @@ describe('AdmissionController snapshot and restore', () => {
       { steps: [{ ...step, criticality: 'CRITICAL_PLUS' }], backoffMs: 10_000 },
       { steps: [], backoffMs: 0 },
       { steps: [], backoffMs: 10_000, back: { to: 'up', thresholdRatio: 0.75 } },
-      { steps: [], backoffMs: 10_000, loadAtBack: { EVERYONE: 3 } },
       [],
     ])
       expect(parseAdmissionSnapshot({ ...base, easing })).toEqual(base);
