@@ -11,7 +11,7 @@
  * twice as long (`recovery.sustain` doubled per step back, up to 16 x) and, while it is backed
  * off, eases one watched step at a time (the next once the last has shown): a service that needs
  * its shedding is probed ever more rarely, one step and one step back per probe (review ease4
- * L1). The back-off ends when nothing is left that shedding protects (admission-backoff.ts). A hold in the
+ * L1). The back-off lasts until everything is released (admission-backoff.ts). A hold in the
  * band between the exit ratio and the target that lasts three easing waits probes: one step down
  * (reason `probe`), watched the same way, then the next one a step delay later while the ratio
  * does not rise; shedding that is no longer needed (the load went, a protected class sits at 0.8x

@@ -3,7 +3,7 @@
  * under the exit ratio, probes in the band, and the step back when easing hurt (see
  * admission-easing.ts for the rules).
  */
-import { backedOff, relieved } from './admission-backoff.ts';
+import { backedOff } from './admission-backoff.ts';
 import {
   bandWaitMs,
   type Easing,
@@ -81,18 +81,17 @@ function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Caus
  * Not over the target: the signal judging the most important shed class decides. Under the exit
  * ratio, or none at all (too few samples) while no shed class is over the target on its own
  * (unknown is not health: review15b N1), for the easing wait (`recovery.sustain`, longer after a
- * step back, back to `sustain` once the signal is at half the exit ratio): the pressure falls by
+ * step back, back to `sustain` once everything is released): the pressure falls by
  * `maxStep` per tick (`recovery`), or while backed off one step per step delay. Between the exit
  * ratio and the target it holds; a hold lasting three easing waits probes one step down
  * (`probe`). Over the target (every class at its cap, or the judging classes differ) it holds.
  */
-export function recovery(tick: Tick, current: Easing): Step {
+export function recovery(tick: Tick, easing: Easing): Step {
   const { law, moment, reader, timing } = tick;
   const { pressure, config, windows } = law;
   const { nowMs } = timing;
   const ramp = moment.ramp?.wait === undefined ? moment.ramp : withoutWait(moment.ramp);
   const worst = reader.judging(topShed(moment.shares));
-  const easing = relieved(current, evidenceOf(tick, worst), timing);
   const hold = (e: Easing | undefined, improvedSinceMs?: number): Step => ({
     pressure,
     improvedSinceMs,

@@ -78,7 +78,11 @@ function overload(
     const ramp = waiting(gate.ramp, trend, timing.nowMs);
     return { pressure, improvedSinceMs: undefined, ramp, easing };
   }
-  if (moved.move === 'ease' && pressure > 0) return ineffective(tick, judge, moved.ramp, easing);
+  // Where admissions are counted here, a backlog that drains or grows is load the shedding acts on
+  // (Little's law): the ratio of a draining FIFO stays high for a whole waiting time, so only a
+  // service that keeps up (as many finish as are admitted) and stays slow is slow on its own.
+  const backlog = draining(tick.flow) || growing(tick.flow);
+  if (moved.move === 'ease' && pressure > 0 && !backlog) return ineffective(tick, judge, moved.ramp, easing);
   return { pressure, improvedSinceMs: undefined, ramp: moved.ramp, easing };
 }
 

@@ -1,7 +1,9 @@
-// The easing's back-off (review ease4 M2): it ends when the protected signal is at half the exit
-// ratio, not when the offered load falls (a recurring burst would find SHEDDABLE released and pay
-// its onset again); a load still there keeps it.
+// The easing's back-off (review ease4 M2, review15d H1, M1): it lasts until everything is released;
+// neither a fall of the offered load (a recurring burst would find SHEDDABLE released and pay its
+// onset again) nor a protected signal far under the exit ratio (the shedding's own effect) ends it.
 import { describe, expect, it } from 'vitest';
+import { parseAdmissionSnapshot } from '../../../agent/admission/admission-snapshot.ts';
+import type { Criticality } from '../../../agent/admission/criticality.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
 import { evenly, fifoPlant, type Offered, setup } from './setup.ts';
 
@@ -80,18 +82,62 @@ describe('AdmissionController ending the easing back-off with its cause (review 
     },
   );
 
-  it('should end the back-off once the protected signal is at half the exit ratio, as a collector sees it', () => {
-    // The queueing plant without admit(): 3x for 420 s (band probes stepped back: the wait is
-    // 80 s), then 60 % of capacity. With SHEDDABLE shed the protected classes' p95 is 0.03x, under
-    // half the exit ratio (0.375x): nothing is left that shedding protects, the back-off ends, and
-    // SHEDDABLE is released 10 % a tick once the signal has been under the exit ratio for sustain.
-    const harness = setup();
-    harness.run(420, load(3));
-    const decisions = harness.run(30, load(0.6));
-    expect(harness.brief(decisions)).toEqual(
-      Array.from({ length: 10 }, (_, i) => [427 + i, 'SHEDDABLE', (10 - i) / 10, (9 - i) / 10, 'recovery']),
-    );
+  it('should keep the 80 s back-off under a steady 3x load whose protected requests run at 0.25x their budget (review15d H1)', () => {
+    // A FIFO whose requests take one tick against a 4-tick budget: with SHEDDABLE shed the
+    // protected classes sit far under the exit ratio, the shedding's own effect, not the load gone.
+    // Ending the back-off there probed every 7-11 s for good (112 decisions in 400 s).
+    const harness = setup({}, evenly());
+    const plant = fifoPlant(harness, 100, 4);
+    const decisions: AdmissionDecision[] = [];
+    for (let s = 0; s < 600; s++) {
+      plant.step(load(3));
+      decisions.push(...harness.controller.observe('NONE'));
+    }
+    const late = decisions.filter((d) => d.at - harness.startMs > 400_000);
+    const starts = late.filter((d, i) => d.reason === 'recovery' && late[i - 1]?.reason !== 'recovery');
+    const seconds = harness.brief(starts).map(([s]) => s as number);
+    const gaps = seconds.slice(1).map((s, i) => s - seconds[i]!);
+    expect(gaps.filter((gap) => gap < 80)).toEqual([]);
+    expect(harness.controller.pressure).toBe(1);
   });
+
+  it.each([[0.3], [0.5]])(
+    'should keep a restored 80 s back-off as a collector sees a service at %sx its budget up to capacity (review15d H1)',
+    (under) => {
+      // Under capacity (at most 100 admitted a second) the protected classes run at `under`, past it
+      // at 1.5x; 10 CRITICAL_PLUS, 20 CRITICAL, 210 SHEDDABLE a second, restored at SHEDDABLE 100 %
+      // with an 80 s back-off: one probe per wait, one tick over budget each (ending the back-off
+      // at half the exit ratio made it 134 decisions at 0.3x, over budget 2 ticks every 9 s).
+      const harness = setup();
+      const snapshot = parseAdmissionSnapshot({
+        version: 1,
+        namespace: '',
+        service: 'checkout',
+        level: 'NONE',
+        pressure: 1,
+        easing: { steps: [], backoffMs: 80_000 },
+        seq: 0,
+        decisions: [],
+      });
+      if (typeof snapshot === 'string') throw new Error(snapshot);
+      harness.controller.restore(snapshot);
+      const { controller, feed, clock } = harness;
+      const offered = { CRITICAL_PLUS: 10, CRITICAL: 20, SHEDDABLE: 210 };
+      const over: number[] = [];
+      for (let s = 0; s < 300; s++) {
+        const admitted = Object.entries(offered).map(
+          ([c, n]) =>
+            [c as Criticality, Math.round(n * (1 - controller.probability(c as Criticality)))] as const,
+        );
+        const total = admitted.reduce((sum, [, n]) => sum + n, 0);
+        for (const [criticality, n] of admitted) feed({ [criticality]: total <= 100 ? under : 1.5 }, n);
+        if (total > 100) over.push(s);
+        clock.advance(1000);
+        controller.observe('NONE');
+      }
+      expect(over.length).toBeLessThanOrEqual(4);
+    },
+  );
 
   it.each([
     [10, 10, 0.9],

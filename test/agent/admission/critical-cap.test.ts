@@ -44,14 +44,14 @@ describe('All-CRITICAL overload beyond what the CRITICAL cap can shed (README "P
 
   it('should drain the same load with the cap raised to 70 % for that service', () => {
     // 250 x (1 - 0.7) = 75 a second for 100 served: CRITICAL reaches 70 % in 13 s and the
-    // backlog drains within 90 s (the easings and rises meanwhile are the ramp's, tested in
-    // fifo.test.ts and oscillation.test.ts).
+    // backlog drains within 70 s: while it drains (fewer admitted than finish) the ramp does not
+    // take the draining FIFO's high ratio for shedding without effect (no `ineffective` easing).
     const { brief, backlog } = allCritical('70%', 90);
     expect(brief.slice(0, 9)).toEqual([
       ...onset,
       [12, 'CRITICAL', 0.5, 0.6, 'overload'],
       [13, 'CRITICAL', 0.6, 0.7, 'overload'],
     ]);
-    expect(backlog).toEqual([1350, 1251, 1225, 1002, 853, 603, 352, 103, 0]);
+    expect(backlog).toEqual([1350, 1251, 1001, 752, 502, 252, 1, 26, 0]);
   });
 });
