@@ -36,6 +36,12 @@ import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } f
 import { OfferedLog } from './offered-load.ts';
 import type { AdmissionDecision, AdmissionListener, AdmissionResult, AdmissionState } from './types.ts';
 
+/** The terms of the law in `config`: all of it but `retryAfterMs` (the rejected request's header). */
+function lawTerms(config: AdmissionConfig): Omit<AdmissionConfig, 'retryAfterMs'> {
+  const { retryAfterMs: _header, ...terms } = config;
+  return terms;
+}
+
 /** Options of {@link AdmissionController}. */
 export interface AdmissionControllerOptions {
   /** The parsed `admission` config section. */
@@ -276,15 +282,17 @@ export class AdmissionController {
    * Applies a new `admission` config (a reload): caps, floors and `enabled` take effect at once,
    * each probability that changes is a `reconfigured` decision; disabling drops the pressure to 0.
    * The pressure, counters and audit log stay; the ratio windows too unless `window` changed. When
-   * the `admission` section changed, the recovery timer, the ramp and the easing in progress restart (the law's terms may
-   * have); a reload that leaves it as it was (another key edited, the same file read again) keeps
-   * them, so reloads do not wind the pressure up again (review15b N4). Never throws.
+   * the law's terms changed, the recovery timer, the ramp and the easing in progress restart; a
+   * reload that leaves them as they were (another key edited, the same file read again, only
+   * `retryAfter` changed: it is the 503's header, no term of the law) keeps them, so reloads do not
+   * wind the pressure up again (review15b N4, review15d L2). Never throws.
    */
   reconfigure(config: AdmissionConfig): readonly AdmissionDecision[] {
     const out: AdmissionDecision[] = [];
     try {
-      if (isDeepStrictEqual(config, this.#config)) {
+      if (isDeepStrictEqual(lawTerms(config), lawTerms(this.#config))) {
         this.#config = config;
+        this.#counters.update(config, this.#pressure, this.#bounds, this.#level);
         return out;
       }
       const cause: Cause = {

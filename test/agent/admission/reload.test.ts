@@ -65,6 +65,30 @@ describe('AdmissionController across reloads that leave admission as it was', ()
     expect(reloaded.controller.pressure).toBe(0);
   });
 
+  it('should decide as without reloads when a reload changes only retryAfter, and answer with the new Retry-After (review15d L2)', () => {
+    // retryAfter is the 503's header, no term of the law: CRITICAL slow on its own (1.5x whatever
+    // is shed) is shed to 50 % once, eased as `ineffective`, and nothing more, whether or not
+    // retryAfter flips between 1 s and 2 s every 20 s (before: each reload restarted the
+    // anti-windup, 127 decisions in 300 s instead of 10).
+    const slow: Load = { CRITICAL_PLUS: 0.3, CRITICAL: 1.5, SHEDDABLE: 0.5 };
+    const quiet = setup();
+    const expected = drive(quiet, 300, slow);
+    const reloaded = setup();
+    const decisions = drive(reloaded, 300, slow, (t) => {
+      if (t % 20 === 10)
+        expect(
+          reloaded.controller.reconfigure(admissionConfig({ retryAfter: t % 40 === 10 ? '2s' : '1s' })),
+        ).toEqual([]);
+    });
+    expect(decisions).toEqual(expected);
+    expect(expected.length).toBe(10);
+    const floor = { levels: { moderate: { minRejection: { SHEDDABLE: '100%' } } } };
+    reloaded.controller.reconfigure(admissionConfig(floor));
+    reloaded.controller.observe('MODERATE');
+    expect(reloaded.controller.reconfigure(admissionConfig({ ...floor, retryAfter: '7s' }))).toEqual([]);
+    expect(reloaded.controller.admit('SHEDDABLE')).toMatchObject({ admitted: false, retryAfterMs: 7000 });
+  });
+
   it('should restart the recovery timer when the reload changed admission', () => {
     const h = setup();
     drive(h, 10, OVERLOAD);
