@@ -15,7 +15,7 @@ import {
   relapse,
   settled,
 } from './admission-easing.ts';
-import { round6 } from './admission-law.ts';
+import { FILL_ORDER, round6, type SheddableCriticality } from './admission-law.ts';
 import { probeMessage, recoveryMessage, stepBackMessage } from './admission-messages.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { type Signal, topShed } from './admission-signal.ts';
@@ -60,6 +60,33 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
 }
 
 /**
+ * Whether a class's requests are counted here (`admit()` runs in this process: the flow is known),
+ * so a class with none over the window is not in use. In collector mode a class shed at 100 % sends
+ * no span and cannot be told from an empty one: easing walks through it.
+ */
+function known(tick: Tick): boolean {
+  return tick.flow !== undefined;
+}
+
+/**
+ * The shares of the classes under `criticality` (less important) not in use (no sample and no
+ * request over the window: see ClassWindows.inUse), down to the first in use, where requests are
+ * counted here: released with a step that empties `criticality` (`emptied`), as the way up passes
+ * them at once (review15d L3).
+ */
+function unused(tick: Tick, criticality: Criticality, emptied: boolean): number {
+  if (!emptied || !known(tick)) return 0;
+  const { shares } = tick.moment;
+  let released = 0;
+  for (const c of FILL_ORDER.slice(0, FILL_ORDER.indexOf(criticality as SheddableCriticality)).reverse()) {
+    if (shares[c] === 0) continue;
+    if (tick.law.windows.inUse(c)) break;
+    released += shares[c];
+  }
+  return released;
+}
+
+/**
  * One step down by `maxStep` (`recovery` under the exit ratio, `probe` in the band), never across a
  * class's edge: a step that would lower two classes stops where the most important shed class
  * reaches 0, so each step is one decision and no crumb of a class is left to follow it (review
@@ -69,8 +96,10 @@ function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Caus
   const { law, moment, timing } = tick;
   const criticality = topShed(moment.shares);
   const share = moment.shares[criticality];
-  const size = share > 0 ? Math.min(law.config.maxStep, share) : law.config.maxStep;
-  const next = round6(Math.max(0, law.pressure - size));
+  const idle = (c: Criticality) => known(tick) && !law.windows.inUse(c);
+  const size = share > 0 && !idle(criticality) ? Math.min(law.config.maxStep, share) : Math.max(share, 0);
+  const released = size > 0 ? size + unused(tick, criticality, size === share) : law.config.maxStep;
+  const next = round6(Math.max(0, law.pressure - released));
   const watched = cause.reason === 'probe' || backedOff(easing, timing);
   const taken = { from: law.pressure, to: next, criticality, ratio: worst?.ratio, watched };
   const after = eased(easing, taken, timing);

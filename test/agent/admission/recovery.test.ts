@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setup } from './setup.ts';
+import { evenly, fifoPlant, setup } from './setup.ts';
 
 describe('AdmissionController recovery', () => {
   it('should ease only after recovery.sustain, one maxStep per tick, down to 0', () => {
@@ -86,5 +86,55 @@ describe('AdmissionController recovery', () => {
       [31, 'SHEDDABLE_PLUS', 0.1, 0, 'recovery'],
       ...sheddable.map((p, i) => [32 + i, 'SHEDDABLE', p, Math.round(p * 10 - 1) / 10, 'recovery']),
     ]);
+  });
+});
+
+describe('AdmissionController easing past classes not in use (review15d L3)', () => {
+  it('should release the classes nobody sent with the last step of the class in use, where admit() runs here', () => {
+    // A FIFO offered only CRITICAL, 1.8x its capacity for 60 s (every class at its cap), then 0.3x:
+    // SHEDDABLE and SHEDDABLE_PLUS had no request over the window, so they go with CRITICAL's last
+    // step, as the way up passed them at once (before: 19 more decisions, one a tick, for classes
+    // nobody sent, and a SHEDDABLE request arriving meanwhile was still shed).
+    const harness = setup({}, evenly());
+    const plant = fifoPlant(harness, 100, 2);
+    for (let s = 0; s < 60; s++) {
+      plant.step({ CRITICAL: 180 });
+      harness.controller.observe('NONE');
+    }
+    expect(harness.controller.pressure).toBe(2.4);
+    const decisions = [];
+    for (let s = 0; s < 120; s++) {
+      plant.step({ CRITICAL: 30 });
+      decisions.push(...harness.controller.observe('NONE'));
+    }
+    expect(harness.brief(decisions)).toEqual([
+      [72, 'CRITICAL', 0.5, 0.4, 'recovery'],
+      [73, 'CRITICAL', 0.4, 0.3, 'recovery'],
+      [74, 'CRITICAL', 0.3, 0.2, 'recovery'],
+      [75, 'CRITICAL', 0.2, 0.1, 'recovery'],
+      [76, 'SHEDDABLE', 1, 0, 'recovery'],
+      [76, 'SHEDDABLE_PLUS', 0.9, 0, 'recovery'],
+      [76, 'CRITICAL', 0.1, 0, 'recovery'],
+    ]);
+  });
+
+  it('should walk through a class shed at 100 % step by step in collector mode (it sends nothing and cannot be told from an empty one)', () => {
+    const harness = setup();
+    harness.run(60, { CRITICAL: 180 });
+    expect(harness.controller.pressure).toBe(2.4);
+    const decisions = harness.run(60, { CRITICAL: 30 });
+    // Backed off (a step back during the overload), one watched step per step delay: after
+    // CRITICAL, SHEDDABLE_PLUS goes down 10 % at a time although nobody sent one.
+    expect(harness.brief(decisions).slice(4)).toEqual([
+      [98, 'CRITICAL', 0.1, 0, 'recovery'],
+      ...Array.from({ length: 5 }, (_, i) => [
+        102 + 4 * i,
+        'SHEDDABLE_PLUS',
+        (9 - i) / 10,
+        (8 - i) / 10,
+        'recovery',
+      ]),
+    ]);
+    expect(harness.controller.pressure).toBe(1.4);
   });
 });
