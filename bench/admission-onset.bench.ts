@@ -8,7 +8,7 @@
 // or nothing off for 600 s. Protected goodput = CRITICAL_PLUS and CRITICAL requests completed within
 // budget / offered. PASS: the steady 3x row >= 90 % (the shedding benchmark's goodput target), and
 // every 3x square-wave row >= 50 %. With the law of this commit the steady 3x row is 40.9 % and the
-// square waves 69-92 % with pauses of 10-30 s, 1-20 % with bursts of 30-60 s and pauses of 60 s:
+// square waves 67-92 % with pauses of 10-30 s, 1-20 % with bursts of 30-60 s and pauses of 60 s:
 // the latency signal sees the overload only once requests have waited their budget and the
 // pressure then climbs 10 % a tick, so the requests admitted meanwhile stay queued and drain at
 // capacity minus the protected classes' load (each burst that finds SHEDDABLE released pays it).
