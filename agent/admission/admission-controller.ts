@@ -33,7 +33,6 @@ import { ClassCounters, classBounds, classStates } from './class-counters.ts';
 import { ClassRequests } from './class-requests.ts';
 import { ClassWindows } from './class-windows.ts';
 import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
-import { OfferedLog } from './offered-load.ts';
 import type { AdmissionDecision, AdmissionListener, AdmissionResult, AdmissionState } from './types.ts';
 
 /** The terms of the law in `config`: all of it but `retryAfterMs` (the rejected request's header). */
@@ -84,7 +83,6 @@ export class AdmissionController {
   #easing: Easing | undefined;
   #readings: readonly Reading[] | undefined;
   readonly #flow = new FlowLog();
-  readonly #offered = new OfferedLog();
   /** The previous tick's time, and the samples the windows had received by then. */
   #lastTickMs: number | undefined;
   #lastReceived = 0;
@@ -153,9 +151,9 @@ export class AdmissionController {
       const admitted = CRITICALITIES.reduce((sum, c) => sum + this.#counters.admitted[c], 0);
       const { received, windowMs } = this.#windows;
       const flow = this.#flow.mark(nowMs, admitted, received, windowMs);
-      const offered = this.#offered.mark(nowMs, this.#counters.offered(), windowMs);
       const { admitted: yes, rejected: no } = this.#counters;
       this.#requests.mark(nowMs, (c) => yes[c] + no[c], windowMs);
+      const offered = this.#requests.offered();
       if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },

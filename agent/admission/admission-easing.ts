@@ -22,7 +22,7 @@
 
 import { type Flow, growing } from './admission-flow.ts';
 import type { SheddableCriticality } from './admission-law.ts';
-import type { OfferedLoad } from './offered-load.ts';
+import type { OfferedLoad } from './class-requests.ts';
 
 /** A ratio that rises by this fraction (5 %) over the episode's start after easing is easing's effect. */
 const RISE_MARGIN = 0.05;

@@ -5,9 +5,9 @@ import type { AdmissionConfig, LevelBounds, Probabilities } from './admission-la
 import type { Ramp } from './admission-ramp.ts';
 import type { SignalReader } from './admission-signal.ts';
 import type { Reading } from './admission-trend.ts';
+import type { OfferedLoad } from './class-requests.ts';
 import type { ClassWindows } from './class-windows.ts';
 import type { Criticality } from './criticality.ts';
-import type { OfferedLoad } from './offered-load.ts';
 import type { AdmissionEvidence, AdmissionReason } from './types.ts';
 
 /** Why probabilities are about to change: the reason, evidence and sentence of the decisions. */

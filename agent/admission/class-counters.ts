@@ -62,13 +62,6 @@ export class ClassCounters {
     this.#rejections = {};
   }
 
-  /** Requests offered per class since start: admitted plus rejected. */
-  offered(): Record<Criticality, number> {
-    const offered = { ...ZERO };
-    for (const c of CRITICALITIES) offered[c] = this.admitted[c] + this.rejected[c];
-    return offered;
-  }
-
   /** One draw: rejected when `random()` falls under the class's probability. */
   admit(criticality: Criticality): AdmissionResult {
     const probability = this.probabilities[criticality];

@@ -7,9 +7,14 @@
  * received span whose `headroom.criticality` names the class ({@link ClassRequests.add}, fed by the
  * span ingestion). The log keeps the cumulative counts at each tick where they changed; the
  * requests over the window are the difference between the newest mark and the newest mark at
- * least a window old (or the log's start, at 0), as admission-flow.ts counts admissions.
+ * least a window old (or the log's start, at 0), as admission-flow.ts counts admissions. Easing
+ * reads the same counts as the load offered to `admit()` ({@link ClassRequests.offered}) to size a
+ * step back by the admissions each eased step added (admission-easing.ts).
  */
 import { CRITICALITIES, type Criticality } from './criticality.ts';
+
+/** Requests offered over the window per class (admitted plus rejected). */
+export type OfferedLoad = Readonly<Record<Criticality, number>>;
 
 /** Cumulative requests per class at one tick, in {@link CRITICALITIES} order. */
 interface Mark {
@@ -65,5 +70,16 @@ export class ClassRequests {
   over(criticality: Criticality): number {
     const i = CRITICALITIES.indexOf(criticality);
     return (this.#now[i] as number) - (this.#base[i] as number);
+  }
+
+  /**
+   * The requests over the window per class as of the last mark, or `undefined` when there were
+   * none (nothing asks admission here: the load is unknown).
+   */
+  offered(): OfferedLoad | undefined {
+    const load = { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 };
+    let total = 0;
+    for (const c of CRITICALITIES) total += load[c] = this.over(c);
+    return total > 0 ? load : undefined;
   }
 }
