@@ -10,25 +10,16 @@ import { isDeepStrictEqual } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import type { Clock } from '../clock.ts';
 import { DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from '../degradation/audit-log.ts';
-import { DecisionPublisher } from '../degradation/decision-publisher.ts';
 import type { DegradationLevel } from '../degradation/levels.ts';
-import { ADMISSION_DECISION_CHANNEL } from '../semconv.ts';
 import { type ServiceId, serviceId } from '../service-id.ts';
-import { admissionAuditLog } from './admission-audit.ts';
-import { type Easing, isIdle } from './admission-easing.ts';
+import { AdmissionDecisions } from './admission-decisions.ts';
 import { FlowLog } from './admission-flow.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
+import { LawState } from './admission-law-state.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
-import type { Ramp } from './admission-ramp.ts';
-import {
-  type AdmissionSnapshot,
-  restoredEasing,
-  restoredRamp,
-  versionedAdmission,
-} from './admission-snapshot.ts';
+import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
 import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
-import type { Reading } from './admission-trend.ts';
 import { ClassCounters, classBounds, classStates } from './class-counters.ts';
 import { ClassRequests } from './class-requests.ts';
 import { ClassWindows } from './class-windows.ts';
@@ -72,22 +63,15 @@ export class AdmissionController {
   #windows: ClassWindows;
   /** Requests per class over the window: a class with requests is in use, samples or not (review16 M3). */
   readonly #requests: ClassRequests;
-  readonly #audit;
-  readonly #publisher = new DecisionPublisher<AdmissionDecision>(ADMISSION_DECISION_CHANNEL, 'admission');
+  readonly #decisions: AdmissionDecisions;
   readonly #counters: ClassCounters;
   #level: DegradationLevel = 'NONE';
   #bounds: LevelBounds;
   #pressure = 0;
-  #improvedSinceMs: number | undefined;
-  #ramp: Ramp | undefined;
-  #easing: Easing | undefined;
-  #readings: readonly Reading[] | undefined;
+  readonly #law = new LawState();
   readonly #flow = new FlowLog();
-  /** The previous tick's time, and the samples the windows had received by then. */
-  #lastTickMs: number | undefined;
+  /** The samples the windows had received by the previous tick. */
   #lastReceived = 0;
-  #seq = 0;
-  #lastDecision: AdmissionDecision | undefined;
 
   constructor(options: AdmissionControllerOptions) {
     this.#config = options.config;
@@ -95,7 +79,7 @@ export class AdmissionController {
     this.id = serviceId(options.namespace ?? '', options.service ?? 'unknown_service:node');
     this.#requests = new ClassRequests(options.clock.now());
     this.#windows = new ClassWindows(options.config.windowMs, options.clock, this.#requests);
-    this.#audit = admissionAuditLog(options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
+    this.#decisions = new AdmissionDecisions(this.id, options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
     this.#bounds = boundsAt(options.config, 'NONE');
     this.#counters = new ClassCounters(options.random ?? Math.random);
     this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
@@ -103,7 +87,7 @@ export class AdmissionController {
 
   /** The last admission decisions, oldest first (JSON and CSV renderings). */
   get auditLog(): ReadonlyAuditLog<AdmissionDecision> {
-    return this.#audit;
+    return this.#decisions.auditLog;
   }
 
   /**
@@ -146,8 +130,7 @@ export class AdmissionController {
     try {
       if (level !== this.#level) this.#enterLevel(level, out);
       const nowMs = this.#clock.now();
-      const tickMs = nowMs - (this.#lastTickMs ?? nowMs);
-      this.#lastTickMs = nowMs;
+      const tickMs = this.#law.tick(nowMs);
       const admitted = CRITICALITIES.reduce((sum, c) => sum + this.#counters.admitted[c], 0);
       const { received, windowMs } = this.#windows;
       const flow = this.#flow.mark(nowMs, admitted, received, windowMs);
@@ -157,25 +140,12 @@ export class AdmissionController {
       if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
-        {
-          improvedSinceMs: this.#improvedSinceMs,
-          ramp: this.#ramp,
-          easing: this.#easing,
-          flow,
-          offered,
-          readings: this.#readings,
-          nowMs,
-          tickMs,
-          shares: this.#counters.shares,
-        },
+        this.#law.moment({ flow, offered, nowMs, tickMs, shares: this.#counters.shares }),
       );
-      this.#improvedSinceMs = next.improvedSinceMs;
-      this.#ramp = next.ramp;
-      this.#easing = next.easing;
+      this.#law.apply(next);
       const { improvedSinceMs } = next;
       if (improvedSinceMs !== undefined && nowMs - improvedSinceMs >= windowMs)
         this.#flow.learn(this.#config.minSamples);
-      this.#readings = next.readings ?? this.#readings;
       const { cause } = next;
       if (cause !== undefined) this.#change(out, cause, () => (this.#pressure = next.pressure));
     } catch (error) {
@@ -216,7 +186,8 @@ export class AdmissionController {
       classes: classStates(this.#counters, enabled ? this.#bounds : undefined),
       pressure: this.#pressure,
     };
-    return this.#lastDecision === undefined ? state : { ...state, lastDecision: this.#lastDecision };
+    const lastDecision = this.#decisions.last;
+    return lastDecision === undefined ? state : { ...state, lastDecision };
   }
 
   /**
@@ -225,26 +196,14 @@ export class AdmissionController {
    * is in progress, the last tick's time (the next tick's length), sequence and audit log (plain data). The ratio windows and the counters are not kept.
    */
   snapshot(): AdmissionSnapshot {
-    const [improvedSinceMs, ramp] = [this.#improvedSinceMs, this.#ramp];
-    const easing =
-      this.#easing === undefined || isIdle(this.#easing, this.#config.recovery.sustainMs)
-        ? undefined
-        : this.#easing;
-    // Only while an overload is in progress (its last tick was over the target), where the tick's
-    // length decides when a step can show: a healthy service's snapshot stays the same tick after
-    // tick, so checkpoints have nothing to rewrite.
-    const lastTickMs = ramp !== undefined && ramp.overMs === this.#lastTickMs ? ramp.overMs : undefined;
     return versionedAdmission({
       namespace: this.id.namespace,
       service: this.id.service,
       level: this.#level,
       pressure: this.#pressure,
-      ...(improvedSinceMs === undefined ? {} : { improvedSinceMs }),
-      ...(ramp === undefined ? {} : { ramp }),
-      ...(easing === undefined ? {} : { easing }),
-      ...(lastTickMs === undefined ? {} : { lastTickMs }),
-      seq: this.#seq,
-      decisions: this.#audit.entries(),
+      ...this.#law.checkpoint(this.#config.recovery.sustainMs),
+      seq: this.#decisions.seq,
+      decisions: this.#decisions.auditLog.entries(),
     });
   }
 
@@ -258,22 +217,14 @@ export class AdmissionController {
     this.#level = snapshot.level;
     this.#bounds = boundsAt(this.#config, snapshot.level);
     this.#pressure = this.#config.enabled ? Math.min(snapshot.pressure, maxPressure(this.#bounds)) : 0;
-    const { improvedSinceMs } = snapshot;
-    this.#improvedSinceMs =
-      improvedSinceMs === undefined ? undefined : Math.min(improvedSinceMs, this.#clock.now());
-    const nowMs = this.#clock.now();
-    this.#ramp = restoredRamp(snapshot.ramp, nowMs);
-    this.#easing = restoredEasing(snapshot.easing, nowMs, this.#config.recovery.sustainMs);
-    this.#lastTickMs = snapshot.lastTickMs === undefined ? undefined : Math.min(snapshot.lastTickMs, nowMs);
-    this.#seq = snapshot.seq;
-    for (const decision of snapshot.decisions) this.#audit.add(Object.freeze(decision));
-    this.#lastDecision = this.#audit.entries().at(-1);
+    this.#law.restore(snapshot, this.#clock.now(), this.#config.recovery.sustainMs);
+    this.#decisions.restore(snapshot.seq, snapshot.decisions);
     this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
   }
 
   /** Registers `listener` for every later decision; returns the function that removes it. */
   subscribe(listener: AdmissionListener): () => void {
-    return this.#publisher.subscribe(listener);
+    return this.#decisions.subscribe(listener);
   }
 
   /**
@@ -304,9 +255,7 @@ export class AdmissionController {
         this.#config = config;
         this.#bounds = boundsAt(config, this.#level);
         this.#pressure = config.enabled ? Math.min(this.#pressure, maxPressure(this.#bounds)) : 0;
-        this.#improvedSinceMs = undefined;
-        this.#ramp = undefined;
-        this.#easing = undefined;
+        this.#law.restart();
       });
     } catch (error) {
       diag.error(`headroom: admission reload of ${this.id.service} failed; ignored`, error);
@@ -332,29 +281,7 @@ export class AdmissionController {
     const before = this.#counters.probabilities;
     mutate();
     this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
-    const after = this.#counters.probabilities;
-    const at = this.#clock.now();
-    for (const criticality of [...CRITICALITIES].reverse()) {
-      const from = before[criticality];
-      const to = after[criticality];
-      if (from === to) continue;
-      const decision: AdmissionDecision = Object.freeze({
-        seq: ++this.#seq,
-        at,
-        namespace: this.id.namespace,
-        service: this.id.service,
-        criticality,
-        from,
-        to,
-        reason: cause.reason,
-        message: cause.message(criticality, from, to),
-        ...(cause.evidence === undefined ? {} : { evidence: cause.evidence }),
-        level: this.#level,
-      });
-      this.#lastDecision = decision;
-      this.#audit.add(decision);
-      out.push(decision);
-      this.#publisher.publish(decision);
-    }
+    const change = { before, after: this.#counters.probabilities };
+    this.#decisions.take(out, cause, change, this.#clock.now(), this.#level);
   }
 }
