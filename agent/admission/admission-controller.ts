@@ -250,8 +250,10 @@ export class AdmissionController {
           reconfiguredMessage(c, from, to, config.enabled, classBounds(this.#bounds, c)),
       };
       this.#change(out, cause, () => {
-        if (Math.round(config.windowMs) !== this.#windows.windowMs)
+        if (Math.round(config.windowMs) !== this.#windows.windowMs) {
           this.#windows = new ClassWindows(config.windowMs, this.#clock, this.#requests);
+          this.#law.newWindows();
+        }
         this.#config = config;
         this.#bounds = boundsAt(config, this.#level);
         this.#pressure = config.enabled ? Math.min(this.#pressure, maxPressure(this.#bounds)) : 0;

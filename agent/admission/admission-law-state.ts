@@ -1,17 +1,21 @@
 /**
  * What one tick of the admission law hands to the next (besides the pressure): the recovery timer,
  * the overload episode's ramp (anti-windup), the easing in progress, the judging ratios of the last
- * step delay and the last tick's time; and the part of them a checkpoint keeps and a restore takes
- * back (admission-snapshot.ts).
+ * step delay, the healthy rate (healthy-rate.ts) and the last tick's time; and the part of them a
+ * checkpoint keeps and a restore takes back (admission-snapshot.ts).
  */
 import { type Easing, isIdle } from './admission-easing.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { type AdmissionSnapshot, restoredEasing, restoredRamp } from './admission-snapshot.ts';
 import type { Moment, Step } from './admission-tick.ts';
 import type { Reading } from './admission-trend.ts';
+import { type HealthyRate, restartedRate, restoredRate } from './healthy-rate.ts';
 
 /** The fields of a {@link AdmissionSnapshot} that carry the law's state; absent ones are not in progress. */
-export type LawCheckpoint = Pick<AdmissionSnapshot, 'improvedSinceMs' | 'ramp' | 'easing' | 'lastTickMs'>;
+export type LawCheckpoint = Pick<
+  AdmissionSnapshot,
+  'improvedSinceMs' | 'ramp' | 'easing' | 'lastTickMs' | 'healthyRate'
+>;
 
 /** The law's state between two ticks of one controller. */
 export class LawState {
@@ -19,6 +23,7 @@ export class LawState {
   #ramp: Ramp | undefined;
   #easing: Easing | undefined;
   #readings: readonly Reading[] | undefined;
+  #rate: HealthyRate | undefined;
   /** The previous tick's time, ms since the epoch; `undefined` before the first tick. */
   #lastTickMs: number | undefined;
 
@@ -35,22 +40,29 @@ export class LawState {
   }
 
   /** The tick's {@link Moment}: `now` (this tick's time, flow and shares) with the state carried. */
-  moment(now: Omit<Moment, 'improvedSinceMs' | 'ramp' | 'easing' | 'readings'>): Moment {
+  moment(now: Omit<Moment, 'improvedSinceMs' | 'ramp' | 'easing' | 'readings' | 'rate'>): Moment {
     return {
       ...now,
       improvedSinceMs: this.#improvedSinceMs,
       ramp: this.#ramp,
       easing: this.#easing,
       readings: this.#readings,
+      rate: this.#rate,
     };
   }
 
-  /** Takes `step`'s state over for the next tick (its readings only when it has some). */
+  /** Takes `step`'s state over for the next tick (its readings and rate only when it has some). */
   apply(step: Step): void {
     this.#improvedSinceMs = step.improvedSinceMs;
     this.#ramp = step.ramp;
     this.#easing = step.easing;
     this.#readings = step.readings ?? this.#readings;
+    this.#rate = step.rate ?? this.#rate;
+  }
+
+  /** New ratio windows (a reload changed `window`): the healthy rate stays, its healthy streak restarts. */
+  newWindows(): void {
+    this.#rate = restartedRate(this.#rate);
   }
 
   /** Restarts the recovery timer, the ramp and the easing (the law's terms changed). */
@@ -62,20 +74,22 @@ export class LawState {
 
   /**
    * What a checkpoint keeps: the recovery progress, the ramp, the easing unless idle
-   * (`sustainMs`: `recovery.sustain`), and the last tick's time only while an overload is in
-   * progress (its last tick was over the target), where the tick's length decides when a step can
-   * show: a healthy service's checkpoint stays the same tick after tick, so checkpoints have
-   * nothing to rewrite.
+   * (`sustainMs`: `recovery.sustain`), the healthy rate as it last moved by 10 %, and the last
+   * tick's time only while an overload is in progress (its last tick was over the target), where
+   * the tick's length decides when a step can show: a healthy service's checkpoint stays the same
+   * tick after tick (but for the rate's rare moves), so checkpoints have nothing to rewrite.
    */
   checkpoint(sustainMs: number): LawCheckpoint {
     const [improvedSinceMs, ramp] = [this.#improvedSinceMs, this.#ramp];
     const easing = this.#easing === undefined || isIdle(this.#easing, sustainMs) ? undefined : this.#easing;
     const lastTickMs = ramp !== undefined && ramp.overMs === this.#lastTickMs ? ramp.overMs : undefined;
+    const healthyRate = this.#rate?.saved;
     return {
       ...(improvedSinceMs === undefined ? {} : { improvedSinceMs }),
       ...(ramp === undefined ? {} : { ramp }),
       ...(easing === undefined ? {} : { easing }),
       ...(lastTickMs === undefined ? {} : { lastTickMs }),
+      ...(healthyRate === undefined ? {} : { healthyRate }),
     };
   }
 
@@ -86,5 +100,6 @@ export class LawState {
     this.#ramp = restoredRamp(checkpoint.ramp, nowMs);
     this.#easing = restoredEasing(checkpoint.easing, nowMs, sustainMs);
     this.#lastTickMs = lastTickMs === undefined ? undefined : Math.min(lastTickMs, nowMs);
+    this.#rate = restoredRate(checkpoint.healthyRate, nowMs);
   }
 }

@@ -40,6 +40,14 @@ export interface Ramp {
   readonly checkLoad?: number;
   /** Since when rising has stopped for want of an effect; absent while it helps. */
   readonly stalledSinceMs?: number;
+  /**
+   * Since when the ramp has stalled at or under the healthy rate (see healthy-rate.ts): shedding
+   * brought the load back to what the service handled within budget and the signal showed no
+   * effect, so the service is slow on its own and the rate no longer keeps the ramp rising (it
+   * eases as `ineffective`, though easing takes the load back over that rate). Cleared by an
+   * effect or new load (a fresh check).
+   */
+  readonly slowSinceMs?: number;
   /** The last tick the judging ratio was over the target: the ramp ends `recovery.sustain` after it. */
   readonly overMs: number;
   /** The last increase: when, and the class it shed. */
@@ -80,7 +88,7 @@ function helped(ratio: number, checkRatio: number, targetRatio: number, noise: n
   return fall >= checkRatio * EFFECT_MARGIN || fall >= (checkRatio - targetRatio) / 4;
 }
 
-/** A ramp (re)started at `trend`; one that goes on keeps its last rise and its wait. */
+/** A ramp (re)started at `trend`; one that goes on keeps its last rise, its wait and its verdict of slowness. */
 function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): RampMove {
   const ramp: Ramp = {
     startRatio,
@@ -90,13 +98,14 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
     overMs: nowMs,
   };
   if (last === undefined) return { move: 'rise', ramp };
-  const { lastRise, wait } = last;
+  const { lastRise, wait, slowSinceMs } = last;
   return {
     move: 'rise',
     ramp: {
       ...ramp,
       ...(lastRise === undefined ? {} : { lastRise }),
       ...(wait === undefined ? {} : { wait }),
+      ...(slowSinceMs === undefined ? {} : { slowSinceMs }),
     },
   };
 }
@@ -123,14 +132,16 @@ export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTimin
   const rose =
     trend.growing === undefined && rise > ramp.checkRatio * RISE_MARGIN && rise >= NOISE_SIGMAS * trend.noise;
   if (rose || newLoad(trend.load, ramp.checkLoad)) return fresh(trend, ratio, nowMs, ramp);
-  const over = { ...ramp, overMs: nowMs };
-  if (ramp.stalledSinceMs === undefined) {
-    if (nowMs - ramp.checkMs < delayMs) return { move: 'rise', ramp: over };
+  const { stalledSinceMs, ...going } = { ...ramp, overMs: nowMs };
+  if (trend.overCapacity === true && ramp.slowSinceMs === undefined) return { move: 'rise', ramp: going };
+  const over = trend.overCapacity === false ? { ...going, slowSinceMs: ramp.slowSinceMs ?? nowMs } : going;
+  if (stalledSinceMs === undefined) {
+    if (nowMs - ramp.checkMs < delayMs) return { move: 'rise', ramp: going };
     return { move: 'hold', ramp: { ...over, stalledSinceMs: nowMs } };
   }
-  const stalledMs = nowMs - ramp.stalledSinceMs;
+  const stalledMs = nowMs - stalledSinceMs;
   const improved = ratio <= ineffectiveRatio(ramp) && ramp.startRatio - ratio >= NOISE_SIGMAS * trend.noise;
-  return { move: stalledMs >= sustainMs && !improved ? 'ease' : 'hold', ramp: over };
+  return { move: stalledMs >= sustainMs && !improved ? 'ease' : 'hold', ramp: { ...over, stalledSinceMs } };
 }
 
 /** A ramp held at the gate of a class (see {@link mayEnter}): its effect is measured from the rise, not before. */

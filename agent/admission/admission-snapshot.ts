@@ -11,6 +11,7 @@ import type { EaseStep, Easing } from './admission-easing.ts';
 import { FILL_ORDER } from './admission-law.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { isCriticality } from './criticality.ts';
+import type { RateMark } from './healthy-rate.ts';
 import { ADMISSION_REASONS, type AdmissionDecision } from './types.ts';
 
 /** Version of {@link AdmissionSnapshot}; a snapshot of another version is refused. */
@@ -44,6 +45,13 @@ export interface AdmissionSnapshot {
    * first tick after a restore measures its length from it, as the uninterrupted controller does.
    */
   readonly lastTickMs?: number;
+  /**
+   * The healthy rate (healthy-rate.ts): requests a second the service handled within budget with
+   * nothing shed, as last moved by 10 % (so a checkpoint is rewritten only then), and when it was
+   * learned. Absent until one is learned. Read leniently: one that is not a positive rate and a
+   * time is left out (the rate is learned afresh).
+   */
+  readonly healthyRate?: RateMark;
   /** The last decision's sequence number: the next decision is `seq + 1`. */
   readonly seq: number;
   /** The audit log, oldest first. */
@@ -79,7 +87,8 @@ function isDecision(value: unknown): value is AdmissionDecision {
 /** Whether `value` is a ramp this version reads: its ratios and times finite, its classes classes. */
 function isRamp(value: unknown): value is Ramp {
   if (!isRecord(value)) return false;
-  const { startRatio, checkMs, checkRatio, checkLoad, overMs, stalledSinceMs, lastRise, wait } = value;
+  const { startRatio, checkMs, checkRatio, checkLoad, overMs, stalledSinceMs, slowSinceMs, lastRise, wait } =
+    value;
   const rise = (item: unknown) =>
     isRecord(item) && isFiniteNumber(item.atMs) && isCriticality(item.criticality);
   const waiting = (item: unknown) =>
@@ -88,12 +97,16 @@ function isRamp(value: unknown): value is Ramp {
     [startRatio, checkMs, checkRatio, overMs].every(isFiniteNumber) &&
     optional(checkLoad, isFiniteNumber) &&
     optional(stalledSinceMs, isFiniteNumber) &&
+    optional(slowSinceMs, isFiniteNumber) &&
     optional(lastRise, rise) &&
     optional(wait, waiting)
   );
 }
 
 const isTime = isFiniteNumber;
+
+const isRate = (value: unknown): value is RateMark =>
+  isRecord(value) && isFiniteNumber(value.perSecond) && value.perSecond > 0 && isFiniteNumber(value.atMs);
 
 function isEaseStep(value: unknown): value is EaseStep {
   return (
@@ -150,12 +163,13 @@ export function restoredEasing(
 export function restoredRamp(ramp: Ramp | undefined, nowMs: number): Ramp | undefined {
   if (ramp === undefined) return undefined;
   const at = (ms: number) => Math.min(ms, nowMs);
-  const { stalledSinceMs, lastRise, wait } = ramp;
+  const { stalledSinceMs, slowSinceMs, lastRise, wait } = ramp;
   return {
     ...ramp,
     checkMs: at(ramp.checkMs),
     overMs: at(ramp.overMs),
     ...(stalledSinceMs === undefined ? {} : { stalledSinceMs: at(stalledSinceMs) }),
+    ...(slowSinceMs === undefined ? {} : { slowSinceMs: at(slowSinceMs) }),
     ...(lastRise === undefined ? {} : { lastRise: { ...lastRise, atMs: at(lastRise.atMs) } }),
     ...(wait === undefined ? {} : { wait: { ...wait, sinceMs: at(wait.sinceMs) } }),
   };
@@ -178,10 +192,11 @@ export function parseAdmissionSnapshot(value: unknown): AdmissionSnapshot | stri
   if (!Number.isSafeInteger(value.seq) || (value.seq as number) < 0) return 'seq is not a whole number';
   if (!Array.isArray(value.decisions) || !value.decisions.every(isDecision))
     return 'decisions are not decisions';
-  const { ramp, easing, ...rest } = value;
+  const { ramp, easing, healthyRate, ...rest } = value;
   return {
     ...rest,
     ...(ramp === undefined || !isRamp(ramp) ? {} : { ramp }),
     ...(easing === undefined || !isEasing(easing) ? {} : { easing }),
+    ...(isRate(healthyRate) ? { healthyRate } : {}),
   } as unknown as AdmissionSnapshot;
 }

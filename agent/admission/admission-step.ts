@@ -10,7 +10,7 @@
 
 import { calm, type Easing, echoing, idleEasing, leftBand } from './admission-easing.ts';
 import { draining, growing } from './admission-flow.ts';
-import { exitRatio, floorPressure, overloadStep, round6 } from './admission-law.ts';
+import { exitRatio, FILL_ORDER, floorPressure, overloadStep, round6 } from './admission-law.ts';
 import { ineffectiveMessage, overloadMessage } from './admission-messages.ts';
 import { ineffectiveRatio, mayEnter, type Ramp, rampMove, waiting } from './admission-ramp.ts';
 import { recovery, stepBack } from './admission-recovery.ts';
@@ -18,6 +18,7 @@ import { type Frontier, frontierOf, type Signal, SignalReader, topShed } from '.
 import type { Cause, Law, Moment, Step, Tick } from './admission-tick.ts';
 import { smooth, type Trend } from './admission-trend.ts';
 import type { Criticality } from './criticality.ts';
+import { learnRate, overCapacity } from './healthy-rate.ts';
 
 /** The pressure after one increase of `frontier`'s class judged by `worst`, with its cause. */
 function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing: Easing): Step {
@@ -98,7 +99,7 @@ function overload(
  * (`ineffective`). Else {@link recovery}. With no pressure and no signal nothing moves (low traffic).
  */
 export function nextPressure(law: Law, moment: Moment): Step {
-  const { config, bounds, pressure, windows } = law;
+  const { config, windows } = law;
   const { nowMs } = moment;
   const timing = {
     nowMs,
@@ -111,6 +112,30 @@ export function nextPressure(law: Law, moment: Moment): Step {
   const reader = new SignalReader(config, windows);
   const { flow } = moment;
   const tick: Tick = { law, moment, reader, timing, flow };
+  const step = decide(tick);
+  const load = flow?.arrivals ?? reader.completions();
+  const { windowMs, delayMs } = timing;
+  const rate = learnRate(moment.rate, { nowMs, load, windowMs, delayMs, healthy: withinBudget(tick) });
+  return { ...step, rate };
+}
+
+/**
+ * Whether the tick is healthy for the healthy rate: nothing shed (no pressure, no level floor) and
+ * the classes judging the frontier (the class an increase would shed) within the target.
+ */
+function withinBudget(tick: Tick): boolean {
+  const { law, reader, timing } = tick;
+  if (law.pressure > 0 || FILL_ORDER.some((c) => law.bounds.floors[c] > 0)) return false;
+  const frontier = frontierOf(0, 0, law.bounds, law.windows);
+  const judge = frontier === undefined ? undefined : reader.judging(frontier.criticality);
+  return judge !== undefined && judge.ratio <= timing.targetRatio;
+}
+
+/** {@link nextPressure} before learning: the step the tick decides. */
+function decide(tick: Tick): Step {
+  const { law, moment, reader, timing, flow } = tick;
+  const { config, bounds, pressure, windows } = law;
+  const { nowMs } = timing;
   const easing = moment.easing ?? idleEasing(timing.sustainMs);
   const back = stepBack(tick, easing);
   if (back !== undefined) return back;
@@ -128,11 +153,13 @@ export function nextPressure(law: Law, moment: Moment): Step {
   if (echoing(current, timing))
     return { pressure, improvedSinceMs: undefined, ramp: moment.ramp, easing: current };
   const smoothed = smooth(moment.readings, over.ratio, nowMs, timing.delayMs);
+  const load = flow?.arrivals ?? reader.completions();
   const trend = {
     ratio: smoothed.mean,
     noise: smoothed.noise,
-    load: flow?.arrivals ?? reader.completions(),
+    load,
     growing: flow === undefined ? undefined : growing(flow),
+    overCapacity: overCapacity(moment.rate, load, windows.windowMs),
   };
   const next = overload(tick, rising ? frontier : undefined, over, trend, leftBand(current));
   return { ...next, readings: smoothed.readings };

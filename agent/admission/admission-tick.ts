@@ -8,6 +8,7 @@ import type { Reading } from './admission-trend.ts';
 import type { OfferedLoad } from './class-requests.ts';
 import type { ClassWindows } from './class-windows.ts';
 import type { Criticality } from './criticality.ts';
+import type { HealthyRate } from './healthy-rate.ts';
 import type { AdmissionEvidence, AdmissionReason } from './types.ts';
 
 /** Why probabilities are about to change: the reason, evidence and sentence of the decisions. */
@@ -42,6 +43,8 @@ export interface Moment {
   readonly offered?: OfferedLoad | undefined;
   /** The judging ratios of the last step delay (see admission-trend.ts). */
   readonly readings: readonly Reading[] | undefined;
+  /** The rate learned within budget (see healthy-rate.ts); `undefined` until a tick is judged. */
+  readonly rate?: HealthyRate | undefined;
   readonly nowMs: number;
   /** ms since the previous tick: a step shows in the signal one window plus a tick later. */
   readonly tickMs: number;
@@ -57,6 +60,8 @@ export interface Step {
   readonly easing: Easing | undefined;
   /** The judging ratios to keep for the next tick. */
   readonly readings?: readonly Reading[];
+  /** The healthy rate with this tick learned (see healthy-rate.ts). */
+  readonly rate?: HealthyRate;
   readonly cause?: Cause;
 }
 

@@ -41,6 +41,12 @@ export interface Trend {
    * admissions are not counted here (collector mode).
    */
   readonly growing: boolean | undefined;
+  /**
+   * Whether `load` is clearly over the rate the service handled within budget with nothing shed
+   * (see healthy-rate.ts): over capacity, so shedding is what brings it back, whatever the latency
+   * shows. `undefined` while no healthy rate is known.
+   */
+  readonly overCapacity: boolean | undefined;
 }
 
 /**
