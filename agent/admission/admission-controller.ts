@@ -193,8 +193,10 @@ export class AdmissionController {
 
   /**
    * The state a checkpoint keeps: pressure, level, recovery progress, the overload episode's ramp
-   * (anti-windup: a restart does not start a fresh ramp that rises again) and, while the overload
-   * is in progress, the last tick's time (the next tick's length), sequence and audit log (plain data). The ratio windows and the counters are not kept.
+   * (anti-windup: a restart does not start a fresh ramp that rises again), the healthy rate (as it
+   * last moved by 10 %: a restart can tell a saturated service from a slow one at once) and, while
+   * the overload is in progress, the last tick's time (the next tick's length), sequence and audit
+   * log (plain data). The ratio windows and the counters are not kept.
    */
   snapshot(): AdmissionSnapshot {
     return versionedAdmission({
@@ -210,7 +212,7 @@ export class AdmissionController {
 
   /**
    * Takes over a {@link snapshot} (validated by the caller) at start, before any decision: the
-   * pressure (cut to the caps in force), its level, the recovery progress, the ramp, the last tick's
+   * pressure (cut to the caps in force), its level, the recovery progress, the ramp, the healthy rate, the last tick's
    * time and the audit log come back, and decision numbers continue; with admission disabled the pressure stays 0. A
    * time after now (the wall clock stepped back) is taken as now. Not a decision: nothing is published.
    */

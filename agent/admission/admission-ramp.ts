@@ -4,10 +4,23 @@
  * `admission.window` plus a tick (the time the first step needs to fill the window with requests
  * admitted under it) without the ratio falling (by {@link EFFECT_MARGIN}, or by a quarter of its
  * overshoot over the target), rising stops; if the ratio is still no better than when the ramp
- * began after `recovery.sustain` more, the pressure eases step by step (reason `ineffective`). A protected class slow for reasons shedding cannot fix (a
- * tight budget, a slow dependency, a periodic GC pause) thus ends with nothing shed, where an
- * integrating controller would wind up to every cap. The idea is the gradient limiters' (Netflix
- * concurrency-limits: act on the measured effect of a change, not on the error alone).
+ * began after `recovery.sustain` more, the pressure eases step by step (reason `ineffective`). A
+ * protected class slow for reasons shedding cannot fix (a tight budget, a slow dependency, a
+ * periodic GC pause) thus ends with nothing shed, where an integrating controller would wind up to
+ * every cap. The idea is the gradient limiters' (Netflix concurrency-limits: act on the measured
+ * effect of a change, not on the error alone).
+ *
+ * The latency alone cannot tell that case from a service over its capacity whose latency has
+ * saturated (a bounded queue, a p95 capped by a timeout, a FIFO draining behind an overload at
+ * the caps): there too the first steps show no effect. The throughput can (review15d H2/H3/M3):
+ * while the load (admitted here, else finished) is over the healthy rate (healthy-rate.ts: what
+ * the service handled within budget with nothing shed), the ramp does not stall: it keeps rising,
+ * tick by tick like the first step delay, and never eases as `ineffective`. Once shedding has
+ * brought the load back to the healthy rate, the effect test above applies; a ramp that stalls
+ * there is slow on its own, and for the rest of the episode (until it ends) the rate no longer
+ * keeps it rising, so easing that takes the load back over the rate does not start it again.
+ * With no healthy rate learned (overloaded since the agent started, none restored) the latency
+ * alone decides, as before.
  */
 
 import { newLoad, type Trend } from './admission-trend.ts';
@@ -118,8 +131,11 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
  * (more admitted than finish: the overload is real whatever the latency shows yet), one whose load
  * grew by a fifth, or, where admissions are not counted here, whose smoothed ratio rose by a
  * quarter (new load: the ramp starts over from here), and a ramp younger than `delayMs` since its
- * last check. Else it stalls: it holds, and after `sustain` of stalling eases while the smoothed
- * ratio is not under the ramp's start by the margin (and by twice its noise: review16 H2).
+ * last check. So does one whose load is over the healthy rate (`trend.overCapacity`), unless it
+ * was judged slow on its own: its check stays, so once the load is back at the rate the effect is
+ * judged since then. Else it stalls: it holds, and after `sustain` of stalling eases while the
+ * smoothed ratio is not under the ramp's start by the margin (and by twice its noise: review16
+ * H2); a ramp that stalls at or under a known healthy rate is marked slow on its own.
  */
 export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTiming): RampMove {
   const { nowMs, delayMs, sustainMs } = timing;

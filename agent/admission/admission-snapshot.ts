@@ -1,7 +1,8 @@
 /**
  * An admission controller's state as JSON-able plain data, for checkpoints: the shed pressure, the
  * level it was computed at, the recovery timer, the overload episode's ramp (anti-windup), the
- * easing in progress (its back-off: review ease4 M2), the decision sequence and the audit log. The ratio
+ * easing in progress (its back-off: review ease4 M2), the healthy rate (review15d H2), the decision
+ * sequence and the audit log. The ratio
  * windows are left out (a few seconds, stale after a restart: the controller reads fresh ones) and
  * so are the admitted/rejected counters (counters restart with the process, as Prometheus expects).
  * Versioned and validated on the way back in.

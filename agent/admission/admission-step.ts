@@ -81,7 +81,8 @@ function overload(
   }
   // Where admissions are counted here, a backlog that drains or grows is load the shedding acts on
   // (Little's law): the ratio of a draining FIFO stays high for a whole waiting time, so only a
-  // service that keeps up (as many finish as are admitted) and stays slow is slow on its own.
+  // service that keeps up (as many finish as are admitted) and stays slow is slow on its own. A
+  // load over the healthy rate never gets here as 'ease' (rampMove: it is over capacity).
   const backlog = draining(tick.flow) || growing(tick.flow);
   if (moved.move === 'ease' && pressure > 0 && !backlog) return ineffective(tick, judge, moved.ramp, easing);
   return { pressure, improvedSinceMs: undefined, ramp: moved.ramp, easing };
@@ -97,6 +98,8 @@ function overload(
  * (see rampMove, mayEnter): the pressure rises by {@link overloadStep} from the frontier's start,
  * holds when shedding shows no effect or may not enter the frontier's class yet, or eases
  * (`ineffective`). Else {@link recovery}. With no pressure and no signal nothing moves (low traffic).
+ * Then the tick teaches the healthy rate (healthy-rate.ts) its load, healthy or not (see
+ * withinBudget); the step carries the rate after it (`rate`).
  */
 export function nextPressure(law: Law, moment: Moment): Step {
   const { config, windows } = law;
