@@ -57,8 +57,10 @@ export interface Ramp {
    * Since when the ramp has stalled at or under the healthy rate (see healthy-rate.ts): shedding
    * brought the load back to what the service handled within budget and the signal showed no
    * effect, so the service is slow on its own and the rate no longer keeps the ramp rising (it
-   * eases as `ineffective`, though easing takes the load back over that rate). Cleared by an
-   * effect or new load (a fresh check).
+   * eases as `ineffective`, though easing takes the load back over that rate). Kept for the rest
+   * of the episode, through later checks (a chance dip read as an effect, the load easing gives
+   * back read as new load, would otherwise start the climb to the healthy rate again); a new ramp
+   * starts without it.
    */
   readonly slowSinceMs?: number;
   /** The last tick the judging ratio was over the target: the ramp ends `recovery.sustain` after it. */
