@@ -3,12 +3,12 @@
 // rate was learned at.
 import { describe, expect, it } from 'vitest';
 import { AdmissionController } from '../../../agent/admission/admission-controller.ts';
-import { parseAdmissionSnapshot } from '../../../agent/admission/admission-snapshot.ts';
+import { parseAdmissionSnapshot, restoredRamp } from '../../../agent/admission/admission-snapshot.ts';
 import type { Criticality } from '../../../agent/admission/criticality.ts';
 import { type HealthyRate, learnRate, overCapacity } from '../../../agent/admission/healthy-rate.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
 import type { ManualClock } from '../../../agent/clock.ts';
-import { evenly, setup } from './setup.ts';
+import { admissionConfig, evenly, setup } from './setup.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -209,6 +209,27 @@ describe('AdmissionController keeping its healthy rate', () => {
     const decisions = saturatedAfter(restarted, clock, 'overload');
     expect(decisions.filter((d) => d.reason === 'ineffective')).toEqual([]);
     expect(restarted.probability('SHEDDABLE')).toBe(1);
+  });
+
+  it('should keep it through a reload that changes the window', () => {
+    const { controller, clock } = setup();
+    saturatedAfter(controller, clock, 'learn');
+    controller.reconfigure(admissionConfig({ window: '4s' }));
+    const decisions = saturatedAfter(controller, clock, 'overload');
+    expect(decisions.filter((d) => d.reason === 'ineffective')).toEqual([]);
+    expect(controller.probability('SHEDDABLE')).toBe(1);
+  });
+
+  it('should restore a ramp judged slow on its own with its verdict, a time after now taken as now', () => {
+    const ramp = {
+      startRatio: 2,
+      checkMs: T0,
+      checkRatio: 2,
+      overMs: T0,
+      stalledSinceMs: T0,
+      slowSinceMs: T0 + 9000,
+    };
+    expect(restoredRamp(ramp, T0 + 5000)).toEqual({ ...ramp, slowSinceMs: T0 + 5000 });
   });
 
   it('should leave out a stored rate it cannot read', () => {
