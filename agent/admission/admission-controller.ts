@@ -24,7 +24,6 @@ import { ClassCounters, classBounds, classStates } from './class-counters.ts';
 import { ClassRequests } from './class-requests.ts';
 import { ClassWindows } from './class-windows.ts';
 import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
-import { type HealthyRate, restartedRate, restoredRate } from './healthy-rate.ts';
 import type { AdmissionDecision, AdmissionListener, AdmissionResult, AdmissionState } from './types.ts';
 
 /** The terms of the law in `config`: all of it but `retryAfterMs` (the rejected request's header). */
