@@ -1,5 +1,6 @@
 // Public face of agent/window: per-series sliding windows of DDSketches and their registry.
 export { DeltaSlots } from './delta-slots.ts';
+export { RunningWindow } from './running-window.ts';
 export type { Series } from './series.ts';
 export { OVERFLOW_OPERATION, SeriesRegistry } from './series-registry.ts';
 export { DEFAULT_BOUNDS_MS, histogramBounds, SeriesTotals, type TotalsCounts } from './series-totals.ts';

@@ -83,6 +83,35 @@ export function mergeSketchInto(target: Sketch, source: Sketch): void {
 }
 
 /**
+ * Takes `source`'s content out of `target` (same accuracy and bin limit), the inverse of
+ * {@link mergeSketchInto}: `target` must hold `source`'s samples (merged or accepted into it) and
+ * must not have folded its lowest bins (`store.isCollapsed`), so each of `source`'s bins is a bin of
+ * `target`'s range and counts subtract exactly. `min`, `max` and `sum` cannot be taken back: `min`
+ * and `max` are left for the caller to set, `sum` loses float precision. `source` is unchanged.
+ */
+export function subtractSketchFrom(target: Sketch, source: Sketch): void {
+  if (source.count === 0) return;
+  const from = source.store as unknown as CollapsingStore;
+  if (from.count > 0) {
+    const to = target.store as unknown as CollapsingStore;
+    const { bins, offset, minKey, maxKey } = from;
+    const toBins = to.bins;
+    const toOffset = to.offset;
+    let removed = 0;
+    for (let key = minKey; key <= maxKey; key++) {
+      const weight = bins[key - offset]!;
+      if (weight === 0) continue;
+      toBins[key - toOffset]! -= weight;
+      removed += weight;
+    }
+    to.count -= removed;
+  }
+  target.zeroCount -= source.zeroCount;
+  target.count -= source.count;
+  target.sum -= source.sum;
+}
+
+/**
  * Makes `store` hold keys `minKey..maxKey` besides its own. Where its bins array is long enough for
  * the union, the array stays: an empty store (bins all 0) is placed on the range, a store whose
  * range would leave the array has its bins moved within it, as DenseStore._centerBins places a
@@ -124,4 +153,71 @@ export function valueAtQuantile(sketch: Sketch, q: number): number {
   if (value < sketch.min) return sketch.min;
   if (value > sketch.max) return sketch.max;
   return value;
+}
+
+/**
+ * The value at quantile `q` (0..1) of `sketches` read together, clamped to their [min, max]: what
+ * {@link valueAtQuantile} gives for their merge (a merge adds bins key by key, and so does this
+ * walk), without writing a merge target; NaN when they are empty. The sketches must share
+ * `relativeAccuracy`, hold no negative value and not have folded their lowest bins (see
+ * {@link isFolded}). Like the library's `getValueAtQuantile`: the rank is `q * (count - 1)`, zeros
+ * come first, then the first key whose running count exceeds the rank.
+ */
+export function valueAtQuantileOf(sketches: readonly Sketch[], q: number): number {
+  let count = 0;
+  let zeros = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const sketch of sketches) {
+    count += sketch.count;
+    zeros += sketch.zeroCount;
+    if (sketch.min < min) min = sketch.min;
+    if (sketch.max > max) max = sketch.max;
+    const store = sketch.store as unknown as CollapsingStore;
+    if (store.count === 0) continue;
+    if (store.minKey < low) low = store.minKey;
+    if (store.maxKey > high) high = store.maxKey;
+  }
+  if (count === 0) return Number.NaN;
+  const rank = q * (count - 1);
+  const value = rank < zeros ? 0 : sketches[0]!.mapping.value(keyAtRank(sketches, rank - zeros, low, high));
+  return value < min ? min : value > max ? max : value;
+}
+
+/** {@link keyAtRank}'s sums for several sketches, grown as needed (reads never overlap: one thread). */
+let summed = new Float64Array(512);
+
+/** The first key of `low..high` whose count, summed over `sketches`, runs past `rank`; `high` if none. */
+function keyAtRank(sketches: readonly Sketch[], rank: number, low: number, high: number): number {
+  if (sketches.length === 1) {
+    const { bins, offset } = sketches[0]!.store as unknown as CollapsingStore;
+    let running = 0;
+    for (let key = low; key <= high; key++) {
+      running += bins[key - offset]!;
+      if (running > rank) return key;
+    }
+    return high;
+  }
+  // Several: their bins summed key by key into one array (integers: exact in any order), then walked.
+  const span = high - low + 1;
+  if (summed.length < span) summed = new Float64Array(Math.max(span, summed.length * 2));
+  summed.fill(0, 0, span);
+  for (const sketch of sketches) {
+    const { bins, offset, minKey, maxKey, count } = sketch.store as unknown as CollapsingStore;
+    if (count === 0) continue;
+    for (let key = minKey; key <= maxKey; key++) summed[key - low] += bins[key - offset]!;
+  }
+  let running = 0;
+  for (let i = 0; i < span; i++) {
+    running += summed[i]!;
+    if (running > rank) return low + i;
+  }
+  return high;
+}
+
+/** Whether `sketch` folded its lowest bins (its keys spanned more than its bin limit). */
+export function isFolded(sketch: Sketch): boolean {
+  return (sketch.store as unknown as CollapsingStore).isCollapsed;
 }
