@@ -144,8 +144,11 @@ export class AdmissionController {
       );
       this.#law.apply(next);
       const { improvedSinceMs } = next;
-      if (improvedSinceMs !== undefined && nowMs - improvedSinceMs >= windowMs)
-        this.#flow.learn(this.#config.minSamples);
+      // Learns only while nothing is shed, and the window learned from and the one after it were healthy.
+      const healthyMs = improvedSinceMs === undefined ? 0 : nowMs - improvedSinceMs;
+      if (healthyMs >= windowMs) this.#flow.settle();
+      if (healthyMs >= 2 * windowMs && this.#pressure === 0)
+        this.#flow.learn(this.#config.minSamples, nowMs, windowMs);
       const { cause } = next;
       if (cause !== undefined) this.#change(out, cause, () => (this.#pressure = next.pressure));
     } catch (error) {

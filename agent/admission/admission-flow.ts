@@ -8,6 +8,10 @@
  * in collector mode (no admission counted here) the flow is unknown and the law goes by the signal.
  */
 
+import { FILL_ORDER, type LevelBounds } from './admission-law.ts';
+import type { OfferedLoad } from './class-requests.ts';
+import { CRITICALITIES } from './criticality.ts';
+
 /** A flow counts as draining, or growing, when admissions are 5 % under, or over, completions. */
 const FLOW_MARGIN = 0.05;
 
@@ -17,6 +21,26 @@ export interface Flow {
   readonly completions: number;
   /** The operations the admissions should finish as while healthy (see {@link FlowLog}). */
   readonly expected: number;
+  /** The span the counts cover, ms: the window, or less in a controller's first window. */
+  readonly spanMs: number;
+  /**
+   * Operations admitted and not finished yet (review15c H1), as the counts tell: admissions (in
+   * finished operations) less completions, tick by tick since the service was last healthy (see
+   * {@link FlowLog.learn}), never under 0.
+   */
+  readonly backlog: number;
+  /**
+   * ms since the last tick whose window was steady (admissions within {@link FLOW_MARGIN} of
+   * completions, or neither: idle); `Infinity` when none was. A growth that began within a window
+   * of a steady flow is an onset, not the learned ratio still converging.
+   */
+  readonly sinceSteadyMs: number;
+  /**
+   * Whether some window with requests admitted was steady: the learned ratio of operations per
+   * request has matched the service at least once. Until then a growth may be a route whose
+   * admitted requests are never judged (review16 M3), not a backlog: the law does not size from it.
+   */
+  readonly confirmed: boolean;
 }
 
 /** Whether the backlog drains: admissions known and 5 % under completions (in finished operations). */
@@ -27,6 +51,71 @@ export function draining(flow: Flow | undefined): boolean {
 /** Whether the backlog grows: admissions known and 5 % over completions (in finished operations). */
 export function growing(flow: Flow | undefined): boolean {
   return flow !== undefined && flow.expected > flow.completions * (1 + FLOW_MARGIN);
+}
+
+/**
+ * The ratio (`ratio`: the judging classes' percentile) the requests admitted now are heading for where admissions are counted here and the
+ * backlog grows (review15c H1), else 0: a queue filling from empty at λ admitted against μ
+ * finished holds the requests admitted at time t for (λ/μ - 1)t, the ones finishing then for (1 -
+ * μ/λ)t, λ/μ times less, so the latency finishing lags the latency admitted by that factor
+ * (Little's law). Rising starts once this is over the exit ratio (the judging classes near their
+ * budget), a whole waiting time before the latency finishing crosses the target. The lead counts
+ * only for a growth that began within a window of a steady (or idle) flow: one that lasts may be
+ * the learned ratio of operations per request still converging (see FlowLog), and then the
+ * judging ratio itself must be over the exit ratio. 0 before the flow has been steady once
+ * ({@link Flow.confirmed}): a growth may then be a route whose requests are never judged.
+ */
+export function aheadRatio(ratio: number, flow: Flow | undefined, windowMs: number): number {
+  if (flow === undefined || !flow.confirmed || !growing(flow)) return 0;
+  if (flow.sinceSteadyMs > windowMs) return ratio;
+  return (ratio * flow.expected) / Math.max(flow.completions, 1);
+}
+
+/**
+ * Whether the backlog is out of hand (review15c H1): it grows, or it drains so slowly that it
+ * would still be there after `drainMs` at the window's pace. A FIFO offered 3x its capacity with
+ * SHEDDABLE shed drains at capacity less the protected classes' load (a tenth of it with the
+ * issue's mix), and a protected request waits behind the whole backlog meanwhile. Never before
+ * the flow has been steady once ({@link Flow.confirmed}).
+ */
+export function backlogged(flow: Flow | undefined, drainMs: number): boolean {
+  if (flow === undefined || !flow.confirmed) return false;
+  if (growing(flow)) return true;
+  if (!draining(flow) || flow.backlog <= flow.completions * FLOW_MARGIN) return false;
+  return flow.backlog * flow.spanMs > (flow.completions - flow.expected) * drainMs;
+}
+
+/**
+ * The shed pressure that brings the admissions under the completions over the window (less
+ * {@link FLOW_MARGIN}) and drains the backlog within `drainMs` on top (review15c H1): while a
+ * backlog waits, the service finishes as many operations as it can (Little's law: a busy queue
+ * runs at capacity), so the completions measure its capacity. The requests `offered` over the
+ * window fill the classes from SHEDDABLE up, each to its cap; a class nobody asked for takes its
+ * cap (as admission-signal.ts frontierOf passes it). `undefined` unless the backlog is out of
+ * hand ({@link backlogged}) and `minSamples` requests were admitted and finished over the window.
+ */
+export function sizedPressure(
+  flow: Flow | undefined,
+  offered: OfferedLoad | undefined,
+  caps: LevelBounds['caps'],
+  limits: { readonly minSamples: number; readonly drainMs: number },
+): number | undefined {
+  if (flow === undefined || offered === undefined || !backlogged(flow, limits.drainMs)) return undefined;
+  if (flow.arrivals < limits.minSamples || flow.completions < limits.minSamples) return undefined;
+  const scale = flow.expected / flow.arrivals;
+  const total = CRITICALITIES.reduce((sum, c) => sum + offered[c], 0) * scale;
+  const drain = (flow.backlog * flow.spanMs) / limits.drainMs;
+  let excess = total - (flow.completions * (1 - FLOW_MARGIN) - drain);
+  let pressure = 0;
+  for (const criticality of FILL_ORDER) {
+    if (excess <= 0) break;
+    const cap = caps[criticality];
+    const own = offered[criticality] * scale;
+    const share = own === 0 ? cap : Math.min(cap, excess / own);
+    pressure += share;
+    excess -= share * own;
+  }
+  return Math.ceil(pressure * 1000) / 1000;
 }
 
 /** Weight of one healthy window in the learned ratio of finished operations per admitted request. */
@@ -44,7 +133,11 @@ const LEARNING_RATE = 0.1;
 export class FlowLog {
   #marks: { readonly atMs: number; readonly admitted: number; readonly finished: number }[] = [];
   #scale = 1;
-  #last: Flow | undefined;
+  #backlog = 0;
+  #steadyAtMs = Number.NEGATIVE_INFINITY;
+  #confirmed = false;
+  /** The flows of the last window's ticks, and of the newest tick at least a window old. */
+  #flows: { readonly atMs: number; readonly flow: Flow | undefined }[] = [];
 
   /**
    * Notes the totals at `nowMs` (requests admitted, operations finished, since start); returns the
@@ -55,6 +148,10 @@ export class FlowLog {
    */
   mark(nowMs: number, admitted: number, finished: number, windowMs: number): Flow | undefined {
     const marks = this.#marks;
+    const previous = marks.at(-1) ?? { admitted, finished };
+    const finishedSince = finished - previous.finished;
+    const admittedSince = (admitted - previous.admitted) * this.#scale;
+    this.#backlog = finishedSince < 0 ? 0 : Math.max(0, this.#backlog + admittedSince - finishedSince);
     marks.push({ atMs: nowMs, admitted, finished });
     let from = 0;
     while (from + 1 < marks.length && marks[from + 1]!.atMs <= nowMs - windowMs) from++;
@@ -63,17 +160,47 @@ export class FlowLog {
     const arrivals = admitted - then.admitted;
     const completions = finished - then.finished;
     const known = arrivals > 0 && completions >= 0;
-    this.#last = known ? { arrivals, completions, expected: Math.round(arrivals * this.#scale) } : undefined;
-    return this.#last;
+    const expected = Math.round(arrivals * this.#scale);
+    const flow = {
+      arrivals,
+      completions,
+      expected,
+      spanMs: nowMs - then.atMs,
+      backlog: Math.round(this.#backlog),
+      sinceSteadyMs: nowMs - this.#steadyAtMs,
+      confirmed: this.#confirmed,
+    };
+    const idle = arrivals === 0 && completions === 0;
+    const steady = known && !growing(flow) && !draining(flow);
+    if (idle || steady) this.#steadyAtMs = nowMs;
+    this.#confirmed ||= steady;
+    const flows = this.#flows;
+    flows.push({ atMs: nowMs, flow: known ? flow : undefined });
+    while (flows.length > 1 && flows[1]!.atMs <= nowMs - windowMs) flows.shift();
+    return flows.at(-1)!.flow;
   }
 
   /**
-   * Learns from the last window (the service healthy: no backlog): the ratio of operations
-   * finished per request admitted moves a tenth of the way to this window's, when both counts are
-   * at least `minSamples`.
+   * The service has been healthy for a window (the judging ratio under the exit ratio): no backlog
+   * to speak of, so its count starts over at 0 (a count off by a rounding or a route never judged
+   * would otherwise be taken for a backlog that never drains).
    */
-  learn(minSamples: number): void {
-    const last = this.#last;
+  settle(): void {
+    this.#backlog = 0;
+  }
+
+  /**
+   * Learns from the window that ended a window before `nowMs` (the service healthy since): the ratio of operations finished per
+   * request admitted moves a tenth of the way to that window's, when both counts are at least
+   * `minSamples`. A window is learned from only once the window after it has shown no harm: a
+   * backlog building up under a healthy-looking latency (the first tick of a burst) shows in the
+   * latency within a window, and learning from it would take the growing backlog for the healthy
+   * flow (review15c H1).
+   */
+  learn(minSamples: number, nowMs: number, windowMs: number): void {
+    const [oldest] = this.#flows;
+    if (oldest === undefined || oldest.atMs > nowMs - windowMs) return;
+    const last = oldest.flow;
     if (last === undefined || last.arrivals < minSamples || last.completions < minSamples) return;
     this.#scale += LEARNING_RATE * (last.completions / last.arrivals - this.#scale);
   }

@@ -1,6 +1,7 @@
 /** The sentences of admission decisions and rejections: one sentence each, with the numbers behind it. */
 import { formatMs } from '../../config/index.ts';
 import type { DegradationLevel } from '../degradation/levels.ts';
+import type { Flow } from './admission-flow.ts';
 import type { Criticality } from './criticality.ts';
 import type { AdmissionEvidence } from './types.ts';
 
@@ -44,9 +45,23 @@ export function overloadMessage(
   to: number,
   evidence: AdmissionEvidence,
   windowMs: number,
+  backlog?: Backlog,
 ): string {
   const { ratio, thresholdRatio } = evidence;
-  return `${change(criticality, from, to)}: ${subject(evidence)} is ${times(ratio)} its budget (target ${times(thresholdRatio)}, ${samplesIn(evidence, windowMs)})`;
+  const signal = `${subject(evidence)} is ${times(ratio)} its budget (target ${times(thresholdRatio)}, ${samplesIn(evidence, windowMs)})`;
+  return `${change(criticality, from, to)}: ${signal}${backlog === undefined ? '' : backlogText(backlog)}`;
+}
+
+/** The flow a rise was sized from (review15c H1), and whether its backlog grows or drains too slowly. */
+export interface Backlog {
+  readonly flow: Flow;
+  readonly grows: boolean;
+}
+
+/** @example '; the backlog grows (300 admitted, 100 finished in 1s; 200 waiting)' */
+function backlogText({ flow, grows }: Backlog): string {
+  const how = grows ? 'grows' : 'drains too slowly';
+  return `; the backlog ${how} (${admittedIn(flow)}, ${flow.completions} finished in ${formatMs(flow.spanMs)}; ${flow.backlog} waiting)`;
 }
 
 /** How long the improvement held, over which window, and the samples a signal needs. */

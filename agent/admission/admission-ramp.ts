@@ -198,20 +198,22 @@ export function mayEnter(
   criticality: Criticality,
   cap: number,
   ratio: number,
-  timing: RampTiming & { readonly draining: boolean },
+  timing: RampTiming & { readonly draining: boolean; readonly backlogged: boolean },
 ): { readonly open: boolean; readonly ramp: Ramp } {
   const last = ramp.lastRise?.criticality;
   const escalates =
     last !== criticality &&
     (cap < 1 || (last !== undefined && criticalityRank(criticality) > criticalityRank(last)));
-  if (!escalates) return { open: true, ramp };
+  if (!escalates || timing.backlogged) return { open: true, ramp };
   const { nowMs, delayMs, targetRatio } = timing;
   const { wait } = ramp;
   const restart = { ...ramp, wait: { criticality, sinceMs: nowMs, ratio } };
-  if (wait === undefined || wait.criticality !== criticality || timing.draining)
+  const settling = timing.draining && !timing.backlogged;
+  if (wait === undefined || wait.criticality !== criticality || settling)
     return { open: false, ramp: restart };
   if (nowMs - wait.sinceMs < delayMs) return { open: false, ramp };
-  if (timing.draining || helped(ratio, wait.ratio, targetRatio, 0)) return { open: false, ramp: restart };
+  if (!timing.backlogged && (timing.draining || helped(ratio, wait.ratio, targetRatio, 0)))
+    return { open: false, ramp: restart };
   const { wait: _done, ...rest } = ramp;
   return { open: true, ramp: rest };
 }

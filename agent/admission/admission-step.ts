@@ -9,7 +9,7 @@
  */
 
 import { calm, type Easing, echoing, idleEasing, leftBand } from './admission-easing.ts';
-import { draining, growing } from './admission-flow.ts';
+import { aheadRatio, backlogged, draining, growing, sizedPressure } from './admission-flow.ts';
 import { exitRatio, FILL_ORDER, floorPressure, overloadStep, round6 } from './admission-law.ts';
 import { ineffectiveMessage, overloadMessage } from './admission-messages.ts';
 import { ineffectiveRatio, mayEnter, type Ramp, rampMove, waiting } from './admission-ramp.ts';
@@ -20,14 +20,25 @@ import { smooth, type Trend } from './admission-trend.ts';
 import type { Criticality } from './criticality.ts';
 import { learnRate, overCapacity } from './healthy-rate.ts';
 
+/** How soon a backlog must drain (review15c H1): within `recovery.sustain`. */
+function drainMs(tick: Tick): number {
+  return tick.timing.sustainMs;
+}
+
 /** The pressure after one increase of `frontier`'s class judged by `worst`, with its cause. */
 function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing: Easing): Step {
   const { config, windows } = tick.law;
   const { from, top, criticality } = frontier;
   const evidence = Object.freeze({ ...worst, thresholdRatio: config.targetRatio });
-  const next = round6(Math.min(top, from + overloadStep(worst.ratio, config)));
+  // Where the flow shows a backlog out of hand, the step is sized to what brings the admissions
+  // under the completions and drains it (review15c H1), never past the frontier's cap.
+  const limits = { minSamples: config.minSamples, drainMs: drainMs(tick) };
+  const { flow } = tick;
+  const sized = sizedPressure(flow, tick.moment.offered, tick.law.bounds.caps, limits);
+  const next = round6(Math.min(top, Math.max(from + overloadStep(worst.ratio, config), sized ?? 0)));
+  const backlog = sized === undefined || flow === undefined ? undefined : { flow, grows: growing(flow) };
   const message = (c: Criticality, p0: number, p1: number) =>
-    overloadMessage(c, p0, p1, evidence, windows.windowMs);
+    overloadMessage(c, p0, p1, evidence, windows.windowMs, backlog);
   const lastRise = { atMs: tick.timing.nowMs, criticality };
   const cause: Cause = { reason: 'overload', evidence, message };
   return { pressure: next, improvedSinceMs: undefined, ramp: { ...ramp, lastRise }, easing, cause };
@@ -73,7 +84,11 @@ function overload(
   }
   if (moved.move === 'rise' && frontier !== undefined) {
     const cap = bounds.caps[frontier.criticality];
-    const gating = { ...timing, draining: draining(tick.flow) };
+    const gating = {
+      ...timing,
+      draining: draining(tick.flow),
+      backlogged: backlogged(tick.flow, drainMs(tick)),
+    };
     const gate = mayEnter(moved.ramp, frontier.criticality, cap, trend.ratio, gating);
     if (gate.open) return rise(tick, frontier, judge, gate.ramp, easing);
     const ramp = waiting(gate.ramp, trend, timing.nowMs);
@@ -145,7 +160,8 @@ function decide(tick: Tick): Step {
   const { back: _reached, ...current } = calm(easing, timing);
   const frontier = frontierOf(pressure, floorPressure(bounds), bounds, windows);
   const judge = frontier === undefined ? undefined : reader.judging(frontier.criticality);
-  const rising = judge !== undefined && judge.ratio > config.targetRatio;
+  const early = judge !== undefined && aheadRatio(judge.ratio, flow, timing.windowMs) > timing.exitRatio;
+  const rising = judge !== undefined && (judge.ratio > config.targetRatio || early);
   // Nothing more may rise (every class at its cap, or the next class's judges are within budget)
   // while a class already shed is judged over the target: the ramp still decides whether the
   // shedding in force helps or eases (review16 H2: else a false effect that took SHEDDABLE to its

@@ -45,16 +45,17 @@ function fifo(after: (s: number) => Offered, seconds: number) {
 
 describe('AdmissionController ending the easing back-off with its cause (review ease4 M2)', () => {
   it('should hold a backed-off easing when only the offered load falls, and release it after the wait, in process', () => {
-    // The last step back (second 348) set the wait to 80 s. At second 401 traffic falls to 30 % of
+    // The last step back (second 331: 348 before the onset's backlog drained through CRITICAL,
+    // review15c H1) set the wait to 80 s. At second 401 traffic falls to 30 % of
     // capacity; the FIFO's protected ratio settles at 0.5x (a request served in its own second),
     // under the exit ratio but not at half of it. A fall of the load alone does not end the
     // back-off (a recurring burst would find SHEDDABLE released: see the square waves below): the
-    // backed-off wait runs out first (the first step at second 432), then the easing goes one
+    // backed-off wait runs out first (the first step at second 415), then the easing goes one
     // watched step per step delay (4 s).
     const { harness, decisions } = fifo(() => load(0.3), 70);
     expect(harness.brief(decisions)).toEqual(
       Array.from({ length: 10 }, (_, i) => [
-        432 + 4 * i,
+        415 + 4 * i,
         'SHEDDABLE',
         (10 - i) / 10,
         (9 - i) / 10,

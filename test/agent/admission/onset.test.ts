@@ -1,0 +1,183 @@
+// What an overload's onset costs behind a deep FIFO, where admit() runs here (review15c H1): the
+// latency at completion lags the queue by a whole waiting time, the flow of admitted against
+// finished requests says it at once. `npm run bench -- admission-onset` prints the wider table.
+import { describe, expect, it } from 'vitest';
+import {
+  aheadRatio,
+  backlogged,
+  type Flow,
+  FlowLog,
+  sizedPressure,
+} from '../../../agent/admission/admission-flow.ts';
+import type { AdmissionDecision } from '../../../agent/admission/types.ts';
+import { admissionConfig, evenly, fifoPlant, type Offered, setup } from './setup.ts';
+
+/** `factor` x a 100 req/s service: 10 % CRITICAL_PLUS, 20 % CRITICAL, 70 % SHEDDABLE. */
+const mix = (factor: number): Offered => ({
+  CRITICAL_PLUS: Math.round(10 * factor),
+  CRITICAL: Math.round(20 * factor),
+  SHEDDABLE: Math.round(70 * factor),
+});
+
+/**
+ * A FIFO of 100 req/s (budget 2 s) seen healthy for 30 s at 0.5x, then `seconds` at the load
+ * `factorAt(second)` gives: the decisions, the largest backlog, and the protected classes'
+ * requests completed within budget / offered after the warm-up.
+ */
+function afterWarmUp(factorAt: (second: number) => number, seconds: number) {
+  const harness = setup({}, evenly());
+  const plant = fifoPlant(harness, 100, 2);
+  for (let s = 0; s < 30; s++) {
+    plant.step(mix(0.5));
+    harness.controller.observe('NONE');
+  }
+  const before = structuredClone(plant.tally);
+  const decisions: AdmissionDecision[] = [];
+  let maxBacklog = 0;
+  for (let s = 0; s < seconds; s++) {
+    plant.step(mix(factorAt(s)));
+    decisions.push(...harness.controller.observe('NONE'));
+    maxBacklog = Math.max(maxBacklog, plant.backlog());
+  }
+  const protectedOnes = ['CRITICAL_PLUS', 'CRITICAL'] as const;
+  const count = (key: 'offered' | 'withinBudget') =>
+    protectedOnes.reduce((sum, c) => sum + plant.tally[c][key] - before[c][key], 0);
+  const goodput = count('withinBudget') / count('offered');
+  return { brief: harness.brief(decisions), decisions, maxBacklog, goodput };
+}
+
+/** One 3x onset from second `s`: SHEDDABLE whole at once, CRITICAL the next tick, released once drained. */
+const onsetAt = (s: number) => [
+  [s, 'SHEDDABLE', 0, 1, 'overload'],
+  [s + 1, 'SHEDDABLE_PLUS', 0, 0.9, 'overload'],
+  [s + 1, 'CRITICAL', 0, 0.5, 'overload'],
+  [s + 14, 'CRITICAL', 0.5, 0.4, 'recovery'],
+  [s + 15, 'CRITICAL', 0.4, 0.3, 'recovery'],
+  [s + 16, 'CRITICAL', 0.3, 0.2, 'recovery'],
+  [s + 17, 'CRITICAL', 0.2, 0.1, 'recovery'],
+  [s + 18, 'SHEDDABLE_PLUS', 0.9, 0, 'recovery'],
+  [s + 18, 'CRITICAL', 0.1, 0, 'recovery'],
+];
+
+describe('AdmissionController at the onset of an overload behind a FIFO, in process (review15c H1)', () => {
+  it('should shed SHEDDABLE whole at the first tick of 3x, and CRITICAL while the backlog drains too slowly', () => {
+    // The first tick of 3x: 400 admitted against 200 finished over the window, the latency still
+    // 0.5x. The requests admitted now wait (admitted / finished) times longer than the ones
+    // finishing (Little's law): 1x, over the exit ratio, so SHEDDABLE goes at once to what brings
+    // the admissions under the completions (its cap). The next tick the backlog (190) drains at a
+    // tenth of capacity, too slowly for `recovery.sustain`: CRITICAL to its cap. The queue never
+    // holds more than the budget's worth (200), and once drained, recovery releases CRITICAL and
+    // probes SHEDDABLE (stepped back: 3x is still there). Before: SHEDDABLE 10 % a tick from the
+    // third tick, 1,456 queued, 40.9 % of the protected requests within budget over 4 minutes.
+    const run = afterWarmUp(() => 3, 240);
+    expect(run.brief.slice(0, 13)).toEqual([
+      ...onsetAt(31),
+      [50, 'SHEDDABLE', 1, 0.9, 'recovery'],
+      [51, 'SHEDDABLE', 0.9, 0.8, 'recovery'],
+      [52, 'SHEDDABLE', 0.8, 0.9, 'probe'],
+      [53, 'SHEDDABLE', 0.9, 1, 'probe'],
+    ]);
+    expect(run.decisions.slice(0, 3).map((d) => d.message)).toEqual([
+      'SHEDDABLE rejection 0% -> 100%: CRITICAL_PLUS p95 is 0.5x its budget (target 1x, 20 samples in 3s); the backlog grows (400 admitted, 200 finished in 3s; 200 waiting)',
+      'SHEDDABLE_PLUS rejection 0% -> 90%: CRITICAL_PLUS p95 is 0.99x its budget (target 1x, 25 samples in 3s); the backlog grows (440 admitted, 250 finished in 3s; 190 waiting)',
+      'CRITICAL rejection 0% -> 50%: CRITICAL_PLUS p95 is 0.99x its budget (target 1x, 25 samples in 3s); the backlog grows (440 admitted, 250 finished in 3s; 190 waiting)',
+    ]);
+    expect(run.maxBacklog).toBe(200);
+    expect(run.goodput).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('should size the shedding to the overload: 1.5x sheds SHEDDABLE in part and never CRITICAL', () => {
+    // 150 offered for 100: SHEDDABLE at 58.2 % at once (what the window's flow asks), a few points
+    // more as the backlog still grows, then easing probes around it; the queue stays under 100.
+    const run = afterWarmUp(() => 1.5, 120);
+    expect(run.brief.slice(0, 3)).toEqual([
+      [32, 'SHEDDABLE', 0, 0.582, 'overload'],
+      [33, 'SHEDDABLE', 0.582, 0.599, 'overload'],
+      [34, 'SHEDDABLE', 0.599, 0.609, 'overload'],
+    ]);
+    expect(run.brief.filter(([, c]) => c !== 'SHEDDABLE')).toEqual([]);
+    expect(run.maxBacklog).toBe(100);
+  });
+
+  it('should pay the same bounded onset at every burst of a square wave: 3x for 30 s, 0.5x for 60 s', () => {
+    // Easing releases SHEDDABLE during each pause; each burst is caught at its first tick again,
+    // the backlog never over the budget's worth (before: SHEDDABLE 10 % a tick behind a queue of
+    // 1,457, 19.8 % of the protected requests within budget).
+    const run = afterWarmUp((s) => (s % 90 < 30 ? 3 : 0.5), 180);
+    const bursts = run.brief.filter(([, , from, , reason]) => reason === 'overload' && from === 0);
+    expect(bursts.map(([s]) => s)).toEqual([31, 32, 32, 121, 122, 122]);
+    expect(run.brief.filter(([s]) => (s as number) >= 121 && (s as number) < 140)).toEqual(onsetAt(121));
+    expect(run.maxBacklog).toBe(200);
+    expect(run.goodput).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+/** A flow over a one-second window with defaults for the fields a case does not set. */
+function flowOf(part: Partial<Flow>): Flow {
+  return {
+    arrivals: 300,
+    completions: 100,
+    expected: 300,
+    spanMs: 1000,
+    backlog: 200,
+    sinceSteadyMs: 1000,
+    confirmed: true,
+    ...part,
+  };
+}
+
+const CAPS = admissionConfig().maxRejection;
+const LIMITS = { minSamples: 20, drainMs: 5000 };
+const THREE_X = { CRITICAL_PLUS: 30, CRITICAL: 60, SHEDDABLE_PLUS: 0, SHEDDABLE: 210 };
+
+describe('sizedPressure, backlogged, aheadRatio (review15c H1)', () => {
+  it.each([
+    // 300 offered, 95 to admit less the 40 that drain 200 in 5 s: SHEDDABLE, the empty
+    // SHEDDABLE_PLUS, and CRITICAL to its cap (35 more than CRITICAL's half).
+    ['growing at 3x', flowOf({}), THREE_X, 2.4],
+    // 120 for 100 with 20 waiting: 29 of SHEDDABLE's 84 (34.5 %, rounded up).
+    [
+      'growing at 1.2x',
+      flowOf({ arrivals: 120, expected: 120, backlog: 20 }),
+      { CRITICAL_PLUS: 12, CRITICAL: 24, SHEDDABLE_PLUS: 0, SHEDDABLE: 84 },
+      0.346,
+    ],
+    // Draining at 10 a second, 300 waiting: a 30 s drain, so all it takes to drain it in 5 s.
+    ['draining too slowly', flowOf({ arrivals: 90, expected: 90, backlog: 300 }), THREE_X, 2.4],
+    ['draining within 5 s', flowOf({ arrivals: 50, expected: 50, backlog: 100 }), THREE_X, undefined],
+    ['steady', flowOf({ arrivals: 100, expected: 100, backlog: 0 }), THREE_X, undefined],
+    ['never steady (a route never judged?)', flowOf({ confirmed: false }), THREE_X, undefined],
+    ['too few finished', flowOf({ completions: 19 }), THREE_X, undefined],
+  ] as const)('should size %s', (_, flow, offered, pressure) => {
+    expect(sizedPressure(flow, offered, CAPS, LIMITS)).toBe(pressure);
+    expect(backlogged(flow, LIMITS.drainMs)).toBe(pressure !== undefined || flow.completions < 20);
+  });
+
+  it('should lead the latency by admitted / finished only at an onset from a steady flow', () => {
+    expect(aheadRatio(0.5, flowOf({}), 3000)).toBe(1.5);
+    expect(aheadRatio(0.5, flowOf({ sinceSteadyMs: 4000 }), 3000)).toBe(0.5);
+    expect(aheadRatio(0.5, flowOf({ confirmed: false }), 3000)).toBe(0);
+    expect(aheadRatio(0.5, flowOf({ arrivals: 100, expected: 100 }), 3000)).toBe(0);
+    expect(aheadRatio(0.5, undefined, 3000)).toBe(0);
+  });
+});
+
+describe('FlowLog (review15c H1)', () => {
+  it('should count the backlog tick by tick, start it over when settled, and learn only from a window a window old', () => {
+    const log = new FlowLog();
+    // The first mark: nothing over it yet (an empty window, idle).
+    expect(log.mark(1000, 100, 100, 3000)).toEqual(undefined);
+    const steady = log.mark(2000, 200, 200, 3000);
+    const before = { backlog: 0, sinceSteadyMs: 1000, confirmed: false };
+    expect(steady).toEqual(flowOf({ arrivals: 100, completions: 100, expected: 100, ...before }));
+    const burst = log.mark(3000, 500, 300, 3000);
+    const since = { spanMs: 2000, backlog: 200, confirmed: true };
+    expect(burst).toEqual(flowOf({ arrivals: 400, completions: 200, expected: 400, ...since }));
+    // A healthy tick now learns from the window a window old (the first mark's: nothing in it), not
+    // the burst's, whose 200 finished per 400 admitted would move the ratio to 0.95 (665 here).
+    log.learn(20, 3000, 3000);
+    expect(log.mark(4000, 800, 400, 3000)?.expected).toBe(700);
+    log.settle();
+    expect(log.mark(5000, 900, 500, 3000)?.backlog).toBe(0);
+  });
+});
