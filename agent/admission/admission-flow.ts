@@ -25,8 +25,8 @@ export interface Flow {
   readonly spanMs: number;
   /**
    * Operations admitted and not finished yet (review15c H1), as the counts tell: admissions (in
-   * finished operations) less completions, tick by tick since the service was last healthy (see
-   * {@link FlowLog.learn}), never under 0.
+   * finished operations) less completions, tick by tick since the service was last healthy for a
+   * window (see {@link FlowLog.settle}), never under 0.
    */
   readonly backlog: number;
   /**
@@ -54,8 +54,8 @@ export function growing(flow: Flow | undefined): boolean {
 }
 
 /**
- * The ratio (`ratio`: the judging classes' percentile) the requests admitted now are heading for where admissions are counted here and the
- * backlog grows (review15c H1), else 0: a queue filling from empty at λ admitted against μ
+ * The ratio the requests admitted now are heading for (`ratio`: the judging classes' percentile
+ * now), where admissions are counted here and the backlog grows (review15c H1), else 0: a queue filling from empty at λ admitted against μ
  * finished holds the requests admitted at time t for (λ/μ - 1)t, the ones finishing then for (1 -
  * μ/λ)t, λ/μ times less, so the latency finishing lags the latency admitted by that factor
  * (Little's law). Rising starts once this is over the exit ratio (the judging classes near their
@@ -190,9 +190,9 @@ export class FlowLog {
   }
 
   /**
-   * Learns from the window that ended a window before `nowMs` (the service healthy since): the ratio of operations finished per
-   * request admitted moves a tenth of the way to that window's, when both counts are at least
-   * `minSamples`. A window is learned from only once the window after it has shown no harm: a
+   * Learns from the window that ended a window before `nowMs` (the service healthy since): the
+   * ratio of operations finished per request admitted moves a tenth of the way to that window's,
+   * when both counts are at least `minSamples`. A window is learned from only once the window after it has shown no harm: a
    * backlog building up under a healthy-looking latency (the first tick of a burst) shows in the
    * latency within a window, and learning from it would take the growing backlog for the healthy
    * flow (review15c H1).

@@ -190,8 +190,10 @@ function sameDisturbance(ramp: Ramp, ratio: number, timing: RampTiming): boolean
  * (a backlog draining, the window still catching up with the last step) shows the shedding
  * already done is working, and a 1-3 s stall is over before it could shed CRITICAL. Nor while
  * `timing.draining` (fewer requests admitted than finish: see admission-flow.ts): a FIFO's latency
- * at completion keeps rising for a whole waiting time after its backlog began to shrink. Returns
- * the ramp with its wait updated.
+ * at completion keeps rising for a whole waiting time after its backlog began to shrink. Unless
+ * `timing.backlogged` (the backlog grows, or drains slower than within `recovery.sustain`: see
+ * admission-flow.ts): then the flow is the evidence, and the gate opens at once (review15c H1).
+ * Returns the ramp with its wait updated.
  */
 export function mayEnter(
   ramp: Ramp,

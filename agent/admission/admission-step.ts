@@ -160,6 +160,8 @@ function decide(tick: Tick): Step {
   const { back: _reached, ...current } = calm(easing, timing);
   const frontier = frontierOf(pressure, floorPressure(bounds), bounds, windows);
   const judge = frontier === undefined ? undefined : reader.judging(frontier.criticality);
+  // Where admissions are counted here, a backlog growing from a steady flow is an overload before
+  // the latency shows it (review15c H1): rising starts once the latency it leads to is near the budget.
   const early = judge !== undefined && aheadRatio(judge.ratio, flow, timing.windowMs) > timing.exitRatio;
   const rising = judge !== undefined && (judge.ratio > config.targetRatio || early);
   // Nothing more may rise (every class at its cap, or the next class's judges are within budget)
