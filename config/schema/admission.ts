@@ -120,7 +120,10 @@ export const admissionSchema = withUnitNames(
           error: 'must be more than 0%: with a step of 0% admission would never shed (e.g. 10%)',
         })
         .prefault('10%')
-        .meta({ description: 'Most a rejection probability moves in one evaluation tick (more than 0%).' }),
+        .meta({
+          description:
+            'Most the latency signal moves a rejection probability in one evaluation tick (more than 0%); where admit() runs in the process, a backlog its flow measures sizes the step instead.',
+        }),
       recovery: withUnitNames(
         z.strictObject({
           improvement: percent()
