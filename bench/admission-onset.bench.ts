@@ -10,15 +10,17 @@
 // reference), then square waves of 3x on and 0.5x or nothing off for 600 s. Protected goodput =
 // CRITICAL_PLUS and CRITICAL requests completed within budget / offered. PASS: the steady 3x row
 // >= 90 % (the shedding benchmark's goodput target), and every 3x square-wave row >= 50 %.
-// With the law of this commit (review15c H1: where admit() runs here, the flow of admitted against
-// finished requests sizes the rise, at the first tick of a burst, and drains the backlog through
-// CRITICAL within recovery.sustain): steady 3x 97.1 % (40.9 % when the latency alone decided),
-// 1.5x/2x/5x 100/98.4/0.2 % (94.7/89.4/0.2), square waves 10/10 98.5/91.9 % (91.6/90.7), 10/30
-// 66.3/72.2 % (71.0/67.3), 30/30 81.1/79.2 % (69.1/71.7), 30/60 82.2/80.0 % (19.8/2.2), 60/60
-// 90.0/78.9 % (12.9/1.1), 0.5x/0x pauses; the queue never holds more than the budget's worth at
-// 3x. Each burst that finds SHEDDABLE released still pays one tick and a few seconds of CRITICAL
-// shed while its backlog drains (10/30 at 0.5x: the old law's slower drain kept easing in
-// progress into the next burst, which then found SHEDDABLE shed).
+// With the law of this commit (review15c H1 and onset15's review: where admit() runs here, the
+// flow of admitted against finished requests sizes the rise at the first tick of a burst, drains
+// the backlog through CRITICAL within recovery.sustain, and releases the drain's share in one tick
+// once the backlog is gone): steady 3x 98.4 % (97.1 % with CRITICAL released step by step, 40.9 %
+// when the latency alone decided), 1.5x/2x/5x 100/98.9/0.2 %, square waves (0.5x/0x pauses)
+// 10/10 95.9/97.1 % (98.5/91.9 step by step; 91.6/90.7 latency alone), 10/30 74.0/61.1 %
+// (66.3/72.2; 71.0/67.3), 30/30 97.5/96.1 % (81.1/79.2; 69.1/71.7), 30/60 90.2/87.1 % (82.2/80.0;
+// 19.8/2.2), 60/60 96.2/95.1 % (90.0/78.9; 12.9/1.1); the queue never holds more than the
+// budget's worth at 3x. Each burst that finds everything released still pays its first second
+// (all admitted before any tick) and CRITICAL shed while its backlog drains: 10 s bursts with 30 s
+// of nothing between them are the costliest row.
 import type { Criticality } from '../agent/admission/criticality.ts';
 import { evenly, fifoPlant, type Offered, setup } from '../test/agent/admission/setup.ts';
 import { formatTable } from './harness.ts';

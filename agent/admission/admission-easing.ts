@@ -63,6 +63,14 @@ export interface Easing {
   readonly backAtMs?: number;
   /** The last tick that showed no harm with steps in flight: the steps before it showed fine. */
   readonly calmAtMs?: number;
+  /**
+   * The last rise or step back was sized from the flow with a share to drain a backlog
+   * (admission-flow.ts sizedPressure): that share goes at once when the backlog is gone
+   * (`releasedAtMs`: when it went; for a step delay after, the window still shows the requests that
+   * waited), down to what keeps the admissions under `capacity` (the most operations a window
+   * finished while the backlog was there). Cleared by a rise the latency sized alone.
+   */
+  readonly drain?: { readonly releasedAtMs?: number; readonly capacity?: number };
 }
 
 /** The clock and thresholds of one tick. */

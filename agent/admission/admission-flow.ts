@@ -13,7 +13,7 @@ import type { OfferedLoad } from './class-requests.ts';
 import { CRITICALITIES } from './criticality.ts';
 
 /** A flow counts as draining, or growing, when admissions are 5 % under, or over, completions. */
-const FLOW_MARGIN = 0.05;
+export const FLOW_MARGIN = 0.05;
 
 /** Requests admitted and operations finished over the window. */
 export interface Flow {
@@ -102,13 +102,48 @@ export function sizedPressure(
 ): number | undefined {
   if (flow === undefined || offered === undefined || !backlogged(flow, limits.drainMs)) return undefined;
   if (flow.arrivals < limits.minSamples || flow.completions < limits.minSamples) return undefined;
+  // A backlog under a quarter of the window's completions waits less than a quarter window: the
+  // 5 % margin under the completions drains it, no class is shed further for it (under noise a
+  // 20-request backlog sized CRITICAL's crumbs of 2-8 % in and out every few seconds).
+  const backlog = flow.backlog > flow.completions * SMALL_BACKLOG ? flow.backlog : 0;
+  return fill(flow, offered, caps, (backlog * flow.spanMs) / limits.drainMs);
+}
+
+/** A backlog of at most this share of the window's completions (a quarter) is drained by the margin alone. */
+const SMALL_BACKLOG = 0.25;
+
+/**
+ * The part of {@link sizedPressure} that keeps the admissions under the completions, without the
+ * share that drains the backlog: what the shedding must stay at once the backlog is gone (a
+ * rise's `drainTo`, see admission-ramp.ts). `undefined` under `minSamples` admitted or finished.
+ */
+export function steadyPressure(
+  flow: Flow,
+  offered: OfferedLoad,
+  caps: LevelBounds['caps'],
+  minSamples: number,
+): number | undefined {
+  if (flow.arrivals < minSamples || flow.completions < minSamples) return undefined;
+  return fill(flow, offered, caps, 0);
+}
+
+/**
+ * The pressure whose shares, filling the classes from SHEDDABLE up each to its cap, take off what
+ * the requests `offered` (in finished operations) exceed the completions by (less
+ * {@link FLOW_MARGIN}), plus `drain` operations over the window's span; a class nobody asked for
+ * takes its cap (as admission-signal.ts frontierOf passes it); past the first class shed, only an
+ * excess over the flow's margin goes on to the next. Rounded up to a thousandth.
+ */
+function fill(flow: Flow, offered: OfferedLoad, caps: LevelBounds['caps'], drain: number): number {
   const scale = flow.expected / flow.arrivals;
   const total = CRITICALITIES.reduce((sum, c) => sum + offered[c], 0) * scale;
-  const drain = (flow.backlog * flow.spanMs) / limits.drainMs;
   let excess = total - (flow.completions * (1 - FLOW_MARGIN) - drain);
   let pressure = 0;
   for (const criticality of FILL_ORDER) {
-    if (excess <= 0) break;
+    // Once a class is shed, an excess within the flow's margin is the load's noise (or rounding),
+    // not a reason to pass through an empty class into the next one: under a noisy 3x load,
+    // CRITICAL crumbs of 1-5 % went in and out every minute.
+    if (excess <= 0 || (pressure > 0 && excess < flow.completions * FLOW_MARGIN)) break;
     const cap = caps[criticality];
     const own = offered[criticality] * scale;
     const share = own === 0 ? cap : Math.min(cap, excess / own);
@@ -116,6 +151,17 @@ export function sizedPressure(
     excess -= share * own;
   }
   return Math.ceil(pressure * 1000) / 1000;
+}
+
+/**
+ * Whether a backlog is gone (the flow known and confirmed): at most {@link FLOW_MARGIN} of the
+ * window's completions wait by the count, and the window is steady (admissions within the margin
+ * of completions: a window still draining says the count, which starts at the controller's first
+ * tick or at the last settle, missed requests that were waiting).
+ */
+export function drained(flow: Flow | undefined): boolean {
+  if (flow === undefined || !flow.confirmed || growing(flow) || draining(flow)) return false;
+  return flow.backlog <= flow.completions * FLOW_MARGIN;
 }
 
 /** Weight of one healthy window in the learned ratio of finished operations per admitted request. */

@@ -64,6 +64,21 @@ function backlogText({ flow, grows }: Backlog): string {
   return `; the backlog ${how} (${admittedIn(flow)}, ${flow.completions} finished in ${formatMs(flow.spanMs)}; ${flow.backlog} waiting)`;
 }
 
+/**
+ * @example drainedMessage('CRITICAL', 0.5, 0, flow, 1)
+ * // 'CRITICAL rejection 50% -> 0%: the backlog drained (270 admitted, 300 finished in 3s; 0 waiting): the share shed to drain it is released, down to pressure 1'
+ */
+export function drainedMessage(
+  criticality: Criticality,
+  from: number,
+  to: number,
+  flow: Flow,
+  pressure: number,
+): string {
+  const counts = `${admittedIn(flow)}, ${flow.completions} finished in ${formatMs(flow.spanMs)}; ${flow.backlog} waiting`;
+  return `${change(criticality, from, to)}: the backlog drained (${counts}): the share shed to drain it is released, down to pressure ${Number(pressure.toFixed(3))}`;
+}
+
 /** How long the improvement held, over which window, and the samples a signal needs. */
 interface Held {
   readonly heldMs: number;

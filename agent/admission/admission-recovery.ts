@@ -15,6 +15,7 @@ import {
   relapse,
   settled,
 } from './admission-easing.ts';
+import { aheadRatio, sizedPressure } from './admission-flow.ts';
 import { FILL_ORDER, round6, type SheddableCriticality } from './admission-law.ts';
 import { probeMessage, recoveryMessage, stepBackMessage } from './admission-messages.ts';
 import type { Ramp } from './admission-ramp.ts';
@@ -27,7 +28,17 @@ function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
   return { ratio: worst?.ratio, flow: tick.flow, offered: tick.moment.offered };
 }
 
-/** A step back (easing hurt): one `maxStep` up toward the pressure before the steps that hurt. */
+/** The pressure the flow sizes now (see admission-flow.ts sizedPressure), if the backlog is out of hand. */
+export function sizedNow(tick: Tick): number | undefined {
+  const { law, moment, timing, flow } = tick;
+  const limits = { minSamples: law.config.minSamples, drainMs: timing.sustainMs };
+  return sizedPressure(flow, moment.offered, law.bounds.caps, limits);
+}
+
+/**
+ * A step back (easing hurt): one `maxStep` up toward the pressure before the steps that hurt, or at
+ * once to what the flow sizes (a backlog out of hand), whichever is more.
+ */
 export function stepBack(tick: Tick, easing: Easing): Step | undefined {
   if (easing.back === undefined && easing.steps.length === 0) return undefined;
   const { law, moment, reader, timing } = tick;
@@ -35,13 +46,22 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
   const relapsed = easing.back === undefined ? relapse(easing, evidenceOf(tick, worst), timing) : easing;
   const back = relapsed?.back;
   if (relapsed === undefined || back === undefined || law.pressure >= back.to) return undefined;
-  const next = round6(Math.min(back.to, law.pressure + law.config.maxStep));
+  // A backlog out of hand (the flow known: admission-flow.ts) that brings the protected classes
+  // near their budget (now, or by the lead of a growing queue) is load, not only the eased steps'
+  // echo: the step back goes at once to what the flow sizes, if that is more (review onset15: a
+  // burst finding SHEDDABLE half released grew a 500-request backlog while the step back climbed
+  // 10 % a tick). A backlog that keeps them well within budget is the eased steps' alone.
+  const ahead =
+    worst === undefined ? 0 : Math.max(worst.ratio, aheadRatio(worst.ratio, tick.flow, timing.windowMs));
+  const sized = ahead > timing.exitRatio ? (sizedNow(tick) ?? 0) : 0;
+  const next = round6(Math.max(Math.min(back.to, law.pressure + law.config.maxStep), sized));
   const { backoffMs: waitMs } = relapsed;
   const after: Easing = {
     steps: [],
     backoffMs: waitMs,
     backAtMs: timing.nowMs,
     ...(next < back.to ? { back } : {}),
+    ...(sized > 0 && next <= sized ? { drain: {} } : {}),
   };
   const evidence =
     worst === undefined || back.flow !== undefined

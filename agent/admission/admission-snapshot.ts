@@ -127,13 +127,18 @@ const isBack = (value: unknown) =>
 /** Whether `value` is an easing this version reads: its steps steps, its times and wait finite. */
 function isEasing(value: unknown): value is Easing {
   if (!isRecord(value)) return false;
-  const { steps, backoffMs, back, startRatio, bandSinceMs, backAtMs, calmAtMs } = value;
+  const { steps, backoffMs, back, startRatio, bandSinceMs, backAtMs, calmAtMs, drain } = value;
   return (
     Array.isArray(steps) &&
     steps.every(isEaseStep) &&
     isFiniteNumber(backoffMs) &&
     backoffMs > 0 &&
     optional(back, isBack) &&
+    optional(
+      drain,
+      (item) =>
+        isRecord(item) && optional(item.releasedAtMs, isTime) && optional(item.capacity, isFiniteNumber),
+    ) &&
     [startRatio, bandSinceMs, backAtMs, calmAtMs].every((item) => optional(item, isTime))
   );
 }
@@ -149,7 +154,7 @@ export function restoredEasing(
 ): Easing | undefined {
   if (easing === undefined) return undefined;
   const at = (ms: number) => Math.min(ms, nowMs);
-  const { bandSinceMs, backAtMs, calmAtMs } = easing;
+  const { bandSinceMs, backAtMs, calmAtMs, drain } = easing;
   return {
     ...easing,
     steps: easing.steps.map((step) => ({ ...step, atMs: at(step.atMs) })),
@@ -157,6 +162,9 @@ export function restoredEasing(
     ...(bandSinceMs === undefined ? {} : { bandSinceMs: at(bandSinceMs) }),
     ...(backAtMs === undefined ? {} : { backAtMs: at(backAtMs) }),
     ...(calmAtMs === undefined ? {} : { calmAtMs: at(calmAtMs) }),
+    ...(drain?.releasedAtMs === undefined
+      ? {}
+      : { drain: { ...drain, releasedAtMs: at(drain.releasedAtMs) } }),
   };
 }
 

@@ -8,12 +8,21 @@
  * back (admission-easing.ts).
  */
 
+import { busyDrain, drainEcho, release } from './admission-drain.ts';
 import { calm, type Easing, echoing, idleEasing, leftBand } from './admission-easing.ts';
-import { aheadRatio, backlogged, draining, growing, sizedPressure } from './admission-flow.ts';
+import {
+  aheadRatio,
+  backlogged,
+  draining,
+  FLOW_MARGIN,
+  type Flow,
+  growing,
+  sizedPressure,
+} from './admission-flow.ts';
 import { exitRatio, FILL_ORDER, floorPressure, overloadStep, round6 } from './admission-law.ts';
 import { ineffectiveMessage, overloadMessage } from './admission-messages.ts';
 import { ineffectiveRatio, mayEnter, type Ramp, rampMove, waiting } from './admission-ramp.ts';
-import { recovery, stepBack } from './admission-recovery.ts';
+import { recovery, sizedNow, stepBack } from './admission-recovery.ts';
 import { type Frontier, frontierOf, type Signal, SignalReader, topShed } from './admission-signal.ts';
 import type { Cause, Law, Moment, Step, Tick } from './admission-tick.ts';
 import { smooth, type Trend } from './admission-trend.ts';
@@ -35,13 +44,22 @@ function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing:
   const limits = { minSamples: config.minSamples, drainMs: drainMs(tick) };
   const { flow } = tick;
   const sized = sizedPressure(flow, tick.moment.offered, tick.law.bounds.caps, limits);
-  const next = round6(Math.min(top, Math.max(from + overloadStep(worst.ratio, config), sized ?? 0)));
+  // An early rise (the latency still under the target: see decide) is the flow's alone.
+  const byLatency =
+    worst.ratio > config.targetRatio ? Math.min(top, from + overloadStep(worst.ratio, config)) : 0;
+  const next = round6(Math.max(byLatency, sized ?? 0, tick.law.pressure));
   const backlog = sized === undefined || flow === undefined ? undefined : { flow, grows: growing(flow) };
   const message = (c: Criticality, p0: number, p1: number) =>
     overloadMessage(c, p0, p1, evidence, windows.windowMs, backlog);
   const lastRise = { atMs: tick.timing.nowMs, criticality };
   const cause: Cause = { reason: 'overload', evidence, message };
-  return { pressure: next, improvedSinceMs: undefined, ramp: { ...ramp, lastRise }, easing, cause };
+  // The rise drains a backlog when the flow sized it, or when it rises on one the flow sized
+  // before (the latency then shows the requests that waited in it).
+  const { drain, ...rest } = easing;
+  const draining =
+    (sized !== undefined && next <= sized) || (drain !== undefined && backlogged(flow, drainMs(tick)));
+  const after = draining ? { ...rest, drain: {} } : rest;
+  return { pressure: next, improvedSinceMs: undefined, ramp: { ...ramp, lastRise }, easing: after, cause };
 }
 
 /** One step down by `maxStep`, shedding having not helped since the ramp began. */
@@ -129,12 +147,33 @@ export function nextPressure(law: Law, moment: Moment): Step {
   };
   const reader = new SignalReader(config, windows);
   const { flow } = moment;
-  const tick: Tick = { law, moment, reader, timing, flow };
+  const tick: Tick = { law, moment, reader, timing, flow: trusted(flow, moment, windows.windowMs) };
   const step = decide(tick);
   const load = flow?.arrivals ?? reader.completions();
   const { windowMs, delayMs } = timing;
   const rate = learnRate(moment.rate, { nowMs, load, windowMs, delayMs, healthy: withinBudget(tick) });
   return { ...step, rate };
+}
+
+/** A flow not steady for this many windows is a backlog whatever the rate (see {@link trusted}). */
+const LASTING_WINDOWS = 2;
+
+/**
+ * The flow as the law may size from it (review15e H2): requests in flight grow with the latency,
+ * not only with a queue (Little's law: in flight = admitted rate x latency), so where a healthy
+ * rate is known (healthy-rate.ts) a growth of the admissions over the completions is a backlog only
+ * while the admissions exceed that rate by the flow's margin; else the flow counts as not
+ * {@link Flow.confirmed}: no early rise, no sized step, no release (a dependency slowing from 0.1x
+ * to 0.6x of the budget at an unchanged load shed SHEDDABLE 81 % for good), unless the flow has
+ * not been steady for {@link LASTING_WINDOWS} windows: the requests in flight settle once the
+ * latency has (a step of the latency by d shows for a window plus d), a backlog of a service that
+ * lost capacity under the same load does not. Where no rate is learned yet the flow is taken as
+ * it is.
+ */
+function trusted(flow: Flow | undefined, moment: Moment, windowMs: number): Flow | undefined {
+  if (flow === undefined || !flow.confirmed || flow.sinceSteadyMs > LASTING_WINDOWS * windowMs) return flow;
+  const over = overCapacity(moment.rate, flow.arrivals / (1 + FLOW_MARGIN), windowMs);
+  return over === false ? { ...flow, confirmed: false } : flow;
 }
 
 /**
@@ -157,7 +196,10 @@ function decide(tick: Tick): Step {
   const easing = moment.easing ?? idleEasing(timing.sustainMs);
   const back = stepBack(tick, easing);
   if (back !== undefined) return back;
-  const { back: _reached, ...current } = calm(easing, timing);
+  const { back: _reached, ...calmed } = calm(easing, timing);
+  const current = busyDrain(calmed, flow);
+  const released = release(tick, current);
+  if (released !== undefined) return released;
   const frontier = frontierOf(pressure, floorPressure(bounds), bounds, windows);
   const judge = frontier === undefined ? undefined : reader.judging(frontier.criticality);
   // Where admissions are counted here, a backlog growing from a steady flow is an overload before
@@ -171,7 +213,10 @@ function decide(tick: Tick): Step {
   const shed = rising || pressure === 0 ? undefined : reader.judging(topShed(moment.shares));
   const over = rising ? judge : shed !== undefined && shed.ratio > config.targetRatio ? shed : undefined;
   if (over === undefined) return recovery(tick, current);
-  if (echoing(current, timing))
+  // An echo of eased steps holds, unless the flow sizes at least a step more than the pressure
+  // holds: that is load now, not the echo (review onset15: a burst that finds easing under way).
+  const echo = echoing(current, timing) && (sizedNow(tick) ?? 0) < pressure + config.maxStep;
+  if (echo || drainEcho(tick, current))
     return { pressure, improvedSinceMs: undefined, ramp: moment.ramp, easing: current };
   const smoothed = smooth(moment.readings, over.ratio, nowMs, timing.delayMs);
   const load = flow?.arrivals ?? reader.completions();

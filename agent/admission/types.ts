@@ -54,6 +54,11 @@ export const ADMISSION_REASONS = Object.freeze([
    */
   'ineffective',
   /**
+   * The backlog the last rise was sized to drain (where `admit()` runs in this process) is gone:
+   * the share shed to drain it is released at once, down to what keeps admissions under completions.
+   */
+  'drained',
+  /**
    * Easing, watched (review15b N2/N13): a step down after the signal sat between the exit ratio and
    * the target for 3 x `recovery.sustain` (is the shedding still needed?), or a step back up after
    * easing brought the signal back to the exit ratio or above.

@@ -45,20 +45,20 @@ function fifo(after: (s: number) => Offered, seconds: number) {
 
 describe('AdmissionController ending the easing back-off with its cause (review ease4 M2)', () => {
   it('should hold a backed-off easing when only the offered load falls, and release it after the wait, in process', () => {
-    // The last step back (second 331: 348 before the onset's backlog drained through CRITICAL,
-    // review15c H1) set the wait to 80 s. At second 401 traffic falls to 30 % of
-    // capacity; the FIFO's protected ratio settles at 0.5x (a request served in its own second),
-    // under the exit ratio but not at half of it. A fall of the load alone does not end the
-    // back-off (a recurring burst would find SHEDDABLE released: see the square waves below): the
-    // backed-off wait runs out first (the first step at second 415), then the easing goes one
-    // watched step per step delay (4 s).
+    // The last step back (second 326: 331 before the drain's share was released at once, 348
+    // before the flow sized the onset, review15c H1) set the wait to 80 s. At second 401 traffic
+    // falls to 30 % of capacity; the FIFO's protected ratio settles at 0.5x (a request served in its
+    // own second), under the exit ratio but not at half of it. A fall of the load alone does not
+    // end the back-off (a recurring burst would find SHEDDABLE released: see the square waves
+    // below): the backed-off wait runs out first (the first step at second 406), then the easing
+    // goes one watched step per step delay (4 s), from the steady share the release left (97.7 %).
     const { harness, decisions } = fifo(() => load(0.3), 70);
     expect(harness.brief(decisions)).toEqual(
       Array.from({ length: 10 }, (_, i) => [
-        415 + 4 * i,
+        406 + 4 * i,
         'SHEDDABLE',
-        (10 - i) / 10,
-        (9 - i) / 10,
+        Math.round((0.977 - i / 10) * 1000) / 1000,
+        i === 9 ? 0 : Math.round((0.877 - i / 10) * 1000) / 1000,
         'recovery',
       ]),
     );
@@ -79,7 +79,9 @@ describe('AdmissionController ending the easing back-off with its cause (review 
       const gaps = seconds.slice(1).map((s, i) => s - seconds[i]!);
       expect(gaps.every((gap) => gap >= 80)).toBe(true);
       expect(seconds.length).toBeLessThanOrEqual(Math.ceil(600 / 80));
-      expect(harness.controller.pressure).toBe(1);
+      // SHEDDABLE held at the share that keeps the admissions under the completions (97.7 % without
+      // noise; under 20 % noise CRITICAL may be shed a little on top at the last tick).
+      expect(harness.controller.probability('SHEDDABLE')).toBeGreaterThanOrEqual(0.97);
     },
   );
 
@@ -99,7 +101,7 @@ describe('AdmissionController ending the easing back-off with its cause (review 
     const seconds = harness.brief(starts).map(([s]) => s as number);
     const gaps = seconds.slice(1).map((s, i) => s - seconds[i]!);
     expect(gaps.filter((gap) => gap < 80)).toEqual([]);
-    expect(harness.controller.pressure).toBe(1);
+    expect(harness.controller.probability('SHEDDABLE')).toBeGreaterThanOrEqual(0.97);
   });
 
   it.each([[0.3], [0.5]])(

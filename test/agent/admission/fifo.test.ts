@@ -32,72 +32,87 @@ function steady(capacity: number, budgetTicks: number, ticks: number) {
 }
 
 /**
- * The probe cycles of the FIFO runs from second `first`: the first eases two steps before the
- * backlog shows (easing is not backed off yet) and both are stepped back; backed off, each later
- * one eases one watched step and steps it back as the backlog grows (review ease4 L1).
+ * The probe cycles of the FIFO runs: each eases SHEDDABLE one step and steps it back as the
+ * backlog grows (the step back one or two ticks later), the next easing waiting twice as long.
  */
-function probeCycles(first: number, later: readonly number[]) {
-  return [
-    [first, 'SHEDDABLE', 1, 0.9, 'recovery'],
-    [first + 1, 'SHEDDABLE', 0.9, 0.8, 'recovery'],
-    [first + 2, 'SHEDDABLE', 0.8, 0.9, 'probe'],
-    [first + 3, 'SHEDDABLE', 0.9, 1, 'probe'],
-    ...later.flatMap((s) => [
-      [s, 'SHEDDABLE', 1, 0.9, 'recovery'],
-      [s + 2, 'SHEDDABLE', 0.9, 1, 'probe'],
-    ]),
-  ];
+function probeCycles(cycles: readonly (readonly [number, number])[]) {
+  return cycles.flatMap(([down, back]) => [
+    [down, 'SHEDDABLE', 0.977, 0.877, 'recovery'],
+    [back, 'SHEDDABLE', 0.877, 0.977, 'probe'],
+  ]);
 }
 
 describe('AdmissionController in front of a FIFO queue (a backlog carries over: review15b N1, N2)', () => {
   it.each([
-    [30, [84, 110, 156, 242, 329], '99 admitted, 87 finished', '81 admitted, 90 finished in 3s; 370 waiting'],
+    [
+      30,
+      [
+        [60, 61],
+        [75, 76],
+        [100, 101],
+        [146, 147],
+        [231, 233],
+        [320, 321],
+      ],
+      '92 admitted, 87 finished',
+      '81 admitted, 90 finished in 3s; 370 waiting',
+      '54 admitted, 54 finished',
+    ],
     [
       100,
-      [85, 111, 157, 243, 329],
-      '333 admitted, 290 finished',
+      [
+        [60, 61],
+        [76, 77],
+        [102, 103],
+        [148, 149],
+        [234, 235],
+        [320, 321],
+      ],
+      '306 admitted, 290 finished',
       '270 admitted, 300 finished in 3s; 1226 waiting',
+      '183 admitted, 183 finished',
     ],
-  ])(
+  ] as const)(
     'should shed SHEDDABLE, then CRITICAL while the backlog drains too slowly, under steady 3x load of a %i req/s service, with no limit cycle',
-    (capacity, probes, flow, backlog) => {
+    (capacity, cycles, flow, backlog, steadyFlow) => {
       // Budget 2 s (a request served at once is 0.5x), from a cold start: the flow has never been
       // steady, so the law cannot tell a backlog from a route never judged and goes by the latency:
       // SHEDDABLE rises to 100 % in 10 ticks. Once the flow has been steady (review15c H1), the
       // backlog built meanwhile shows: it drains at a tenth of capacity, far slower than within
       // `recovery.sustain`, so CRITICAL goes to what drains it (its cap) at once, and the backlog is
       // gone at second 51 (was 158-159 with SHEDDABLE alone, CRITICAL's requests waiting over their
-      // budget all along). Recovery then releases CRITICAL, and each easing of SHEDDABLE after
-      // that is watched: the backlog grows again at once (90 % is too little shedding), so it is
-      // stepped back and the next easing waits twice as long (10, 20, 40, 80 s), one watched step
-      // at a time: 4 decisions for the first probe, 2 for each later one.
+      // budget all along). Once a window is steady (second 54) the drain's share goes in one tick
+      // (`drained`: before, CRITICAL was released step by step from second 59 to 63), down to what
+      // keeps the admissions under the most the service finished while busy (SHEDDABLE 97.7 %).
+      // Each easing of SHEDDABLE after that is watched: the backlog grows again at once, so it is
+      // stepped back and the next easing waits twice as long (10, 20, 40, 80 s).
       const { harness, decisions, drained, goodputAfter } = steady(capacity, 2, 400);
       expect(harness.brief(decisions)).toEqual([
         ...Array.from({ length: 10 }, (_, i) => [i + 3, 'SHEDDABLE', i / 10, (i + 1) / 10, 'overload']),
         [15, 'SHEDDABLE_PLUS', 0, 0.9, 'overload'],
         [15, 'CRITICAL', 0, 0.5, 'overload'],
-        ...[0.5, 0.4, 0.3, 0.2].map((p, i) => [
-          59 + i,
-          'CRITICAL',
-          p,
-          Math.round((p - 0.1) * 10) / 10,
-          'recovery',
-        ]),
-        [63, 'SHEDDABLE_PLUS', 0.9, 0, 'recovery'],
-        [63, 'CRITICAL', 0.1, 0, 'recovery'],
-        ...probeCycles(64, probes),
+        [54, 'SHEDDABLE', 1, 0.977, 'drained'],
+        [54, 'SHEDDABLE_PLUS', 0.9, 0, 'drained'],
+        [54, 'CRITICAL', 0.5, 0, 'drained'],
+        ...probeCycles(cycles),
       ]);
       expect(drained).toBe(51);
-      // Since the drain: CRITICAL_PLUS all within budget, CRITICAL all but what its release sheds.
+      // Since the drain: CRITICAL_PLUS all within budget, CRITICAL all but what the last three
+      // seconds of its drain share shed (was 98.6 %, released step by step).
       expect(goodputAfter('CRITICAL_PLUS')).toBe(1);
-      expect(goodputAfter('CRITICAL')).toBeCloseTo(0.986, 3);
+      expect(goodputAfter('CRITICAL')).toBeCloseTo(0.996, 3);
       expect(decisions[11]?.message).toBe(
         `CRITICAL rejection 0% -> 50%: ${capacity === 30 ? 'CRITICAL p95 is 5.5x its budget (target 1x, 21 samples in 3s)' : 'CRITICAL_PLUS p95 is 5.5x its budget (target 1x, 36 samples in 3s)'}; the backlog drains too slowly (${backlog})`,
       );
-      expect(decisions[20]?.message).toBe(
-        `SHEDDABLE rejection 80% -> 90%: easing hurt, the backlog grows (${flow} in 3s); back to pressure 1, easing waits 10s (30s in the band)`,
+      expect(decisions[14]?.message).toBe(
+        `CRITICAL rejection 50% -> 0%: the backlog drained (${steadyFlow} in 3s; 0 waiting): the share shed to drain it is released, down to pressure 0.977`,
       );
-      expect(decisions[20]).not.toHaveProperty('evidence');
+      expect(decisions[14]?.reason).toBe('drained');
+      expect(decisions[14]).not.toHaveProperty('evidence');
+      expect(decisions[16]?.message).toBe(
+        `SHEDDABLE rejection 87.7% -> 97.7%: easing hurt, the backlog grows (${flow} in 3s); back to pressure 0.977, easing waits 10s (30s in the band)`,
+      );
+      expect(decisions[16]).not.toHaveProperty('evidence');
     },
   );
 
@@ -115,32 +130,28 @@ describe('AdmissionController in front of a FIFO queue (a backlog carries over: 
       decisions.push(...harness.controller.observe('NONE'));
     }
     // Once the flow has been steady (review15c H1), CRITICAL goes to its cap at second 14 to drain
-    // the backlog (was: never, and 9 of 3,240 protected requests within budget over the 2
-    // minutes; now 1,810), then probes release it step by step.
+    // the backlog, released in one tick once the backlog is gone and a window steady (second 48),
+    // then probes of SHEDDABLE (was: never, and 9 of 3,240 protected requests within budget over
+    // the 2 minutes; 1,810 with CRITICAL released step by step from second 63 to 79; now 2,009).
     expect(harness.brief(decisions)).toEqual([
       ...Array.from({ length: 10 }, (_, i) => [i + 2, 'SHEDDABLE', i / 10, (i + 1) / 10, 'overload']),
       [14, 'SHEDDABLE_PLUS', 0, 0.9, 'overload'],
       [14, 'CRITICAL', 0, 0.5, 'overload'],
-      ...[0.5, 0.4, 0.3, 0.2].map((p, i) => [
-        63 + 4 * i,
-        'CRITICAL',
-        p,
-        Math.round((p - 0.1) * 10) / 10,
-        'probe',
-      ]),
-      [79, 'SHEDDABLE_PLUS', 0.9, 0, 'probe'],
-      [79, 'CRITICAL', 0.1, 0, 'probe'],
-      [83, 'SHEDDABLE', 1, 0.9, 'probe'],
-      [85, 'SHEDDABLE', 0.9, 1, 'probe'],
-      [119, 'SHEDDABLE', 1, 0.9, 'probe'],
+      [48, 'SHEDDABLE', 1, 0.977, 'drained'],
+      [48, 'SHEDDABLE_PLUS', 0.9, 0, 'drained'],
+      [48, 'CRITICAL', 0.5, 0, 'drained'],
+      [64, 'SHEDDABLE', 0.977, 0.877, 'probe'],
+      [65, 'SHEDDABLE', 0.877, 0.997, 'probe'],
+      [96, 'SHEDDABLE', 0.997, 0.897, 'probe'],
+      [98, 'SHEDDABLE', 0.897, 0.997, 'probe'],
     ]);
     const { CRITICAL_PLUS: plus, CRITICAL: critical } = plant.tally;
-    expect(plus.withinBudget + critical.withinBudget).toBe(1810);
+    expect(plus.withinBudget + critical.withinBudget).toBe(2009);
     expect(decisions.map((d) => d.message.split(': ')[1])).toEqual([
       'SHEDDABLE p95 is 1.99x its budget (target 1x, 42 samples in 3s)',
       'CRITICAL_PLUS+CRITICAL p95 is 2.97x its budget (target 1x, 27 samples in 3s',
       ...Array.from({ length: 8 }, () => expect.stringMatching(/^CRITICAL(_PLUS\+CRITICAL)? p95 is /)),
-      ...Array.from({ length: 11 }, () => expect.any(String)),
+      ...Array.from({ length: 9 }, () => expect.any(String)),
     ]);
     expect(decisions[1]?.evidence).toEqual({
       criticality: 'CRITICAL_PLUS',

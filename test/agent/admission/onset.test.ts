@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import {
   aheadRatio,
   backlogged,
+  drained,
   type Flow,
   FlowLog,
   sizedPressure,
+  steadyPressure,
 } from '../../../agent/admission/admission-flow.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
 import { admissionConfig, evenly, fifoPlant, type Offered, setup } from './setup.ts';
@@ -46,69 +48,80 @@ function afterWarmUp(factorAt: (second: number) => number, seconds: number) {
   return { brief: harness.brief(decisions), decisions, maxBacklog, goodput };
 }
 
-/** One 3x onset from second `s`: SHEDDABLE whole at once, CRITICAL the next tick, released once drained. */
-const onsetAt = (s: number) => [
+/**
+ * One 3x onset from second `s`: SHEDDABLE, the empty SHEDDABLE_PLUS and CRITICAL to
+ * their caps at once, then, the backlog gone and a window steady, the drain's share released in one
+ * tick.
+ */
+const onsetAt = (s: number, steady: number) => [
   [s, 'SHEDDABLE', 0, 1, 'overload'],
-  [s + 1, 'SHEDDABLE_PLUS', 0, 0.9, 'overload'],
-  [s + 1, 'CRITICAL', 0, 0.5, 'overload'],
-  [s + 14, 'CRITICAL', 0.5, 0.4, 'recovery'],
-  [s + 15, 'CRITICAL', 0.4, 0.3, 'recovery'],
-  [s + 16, 'CRITICAL', 0.3, 0.2, 'recovery'],
-  [s + 17, 'CRITICAL', 0.2, 0.1, 'recovery'],
-  [s + 18, 'SHEDDABLE_PLUS', 0.9, 0, 'recovery'],
-  [s + 18, 'CRITICAL', 0.1, 0, 'recovery'],
+  [s, 'SHEDDABLE_PLUS', 0, 0.9, 'overload'],
+  [s, 'CRITICAL', 0, 0.5, 'overload'],
+  [s + 8, 'SHEDDABLE', 1, steady, 'drained'],
+  [s + 8, 'SHEDDABLE_PLUS', 0.9, 0, 'drained'],
+  [s + 8, 'CRITICAL', 0.5, 0, 'drained'],
 ];
 
 describe('AdmissionController at the onset of an overload behind a FIFO, in process (review15c H1)', () => {
-  it('should shed SHEDDABLE whole at the first tick of 3x, and CRITICAL while the backlog drains too slowly', () => {
+  it('should shed SHEDDABLE and CRITICAL at the first tick of 3x, and release CRITICAL once the backlog is gone', () => {
     // The first tick of 3x: 400 admitted against 200 finished over the window, the latency still
     // 0.5x. The requests admitted now wait (admitted / finished) times longer than the ones
-    // finishing (Little's law): 1x, over the exit ratio, so SHEDDABLE goes at once to what brings
-    // the admissions under the completions (its cap). The next tick the backlog (190) drains at a
-    // tenth of capacity, too slowly for `recovery.sustain`: CRITICAL to its cap. The queue never
-    // holds more than the budget's worth (200), and once drained, recovery releases CRITICAL and
-    // probes SHEDDABLE (stepped back: 3x is still there). Before: SHEDDABLE 10 % a tick from the
-    // third tick, 1,456 queued, 40.9 % of the protected requests within budget over 4 minutes.
+    // finishing (Little's law): 1x, over the exit ratio, so the flow sizes the shedding at once:
+    // what brings the admissions under the completions and drains the 200 waiting within
+    // `recovery.sustain`, SHEDDABLE and CRITICAL to their caps. The queue never holds more than
+    // the budget's worth (200). The backlog is gone 5 s later and the window steady 3 s after
+    // that: the drain's share goes in one tick (`drained`), down to what keeps the admissions under
+    // the most the service finished while busy (SHEDDABLE 97.7 %); easing then probes SHEDDABLE
+    // (stepped back: 3x is still there). Before review15c
+    // H1: SHEDDABLE 10 % a tick from the third tick, 1,456 queued, 40.9 % of the protected
+    // requests within budget over 4 minutes; before the release (onset15), CRITICAL stayed at 50 %
+    // for 13 s after its backlog was gone.
     const run = afterWarmUp(() => 3, 240);
-    expect(run.brief.slice(0, 13)).toEqual([
-      ...onsetAt(31),
-      [50, 'SHEDDABLE', 1, 0.9, 'recovery'],
-      [51, 'SHEDDABLE', 0.9, 0.8, 'recovery'],
-      [52, 'SHEDDABLE', 0.8, 0.9, 'probe'],
-      [53, 'SHEDDABLE', 0.9, 1, 'probe'],
+    expect(run.brief.slice(0, 8)).toEqual([
+      ...onsetAt(31, 0.977),
+      [45, 'SHEDDABLE', 0.977, 0.877, 'recovery'],
+      [46, 'SHEDDABLE', 0.877, 0.977, 'probe'],
     ]);
-    expect(run.decisions.slice(0, 3).map((d) => d.message)).toEqual([
+    expect(run.decisions.slice(0, 4).map((d) => d.message)).toEqual([
       'SHEDDABLE rejection 0% -> 100%: CRITICAL_PLUS p95 is 0.5x its budget (target 1x, 20 samples in 3s); the backlog grows (400 admitted, 200 finished in 3s; 200 waiting)',
-      'SHEDDABLE_PLUS rejection 0% -> 90%: CRITICAL_PLUS p95 is 0.99x its budget (target 1x, 25 samples in 3s); the backlog grows (440 admitted, 250 finished in 3s; 190 waiting)',
-      'CRITICAL rejection 0% -> 50%: CRITICAL_PLUS p95 is 0.99x its budget (target 1x, 25 samples in 3s); the backlog grows (440 admitted, 250 finished in 3s; 190 waiting)',
+      'SHEDDABLE_PLUS rejection 0% -> 90%: CRITICAL_PLUS p95 is 0.5x its budget (target 1x, 20 samples in 3s); the backlog grows (400 admitted, 200 finished in 3s; 200 waiting)',
+      'CRITICAL rejection 0% -> 50%: CRITICAL_PLUS p95 is 0.5x its budget (target 1x, 20 samples in 3s); the backlog grows (400 admitted, 200 finished in 3s; 200 waiting)',
+      'SHEDDABLE rejection 100% -> 97.7%: the backlog drained (182 admitted, 184 finished in 3s; 0 waiting): the share shed to drain it is released, down to pressure 0.977',
     ]);
     expect(run.maxBacklog).toBe(200);
-    expect(run.goodput).toBeGreaterThanOrEqual(0.97);
+    expect(run.goodput).toBeGreaterThanOrEqual(0.98);
   });
 
   it('should size the shedding to the overload: 1.5x sheds SHEDDABLE in part and never CRITICAL', () => {
-    // 150 offered for 100: SHEDDABLE at 58.2 % at once (what the window's flow asks), a few points
-    // more as the backlog still grows, then easing probes around it; the queue stays under 100.
+    // 150 offered for 100: SHEDDABLE at 46 % at once (what the window's flow asks: its backlog, under
+    // a quarter of the window's completions, drains by the margin alone), a few points more as the
+    // backlog still grows, then easing probes around it; the queue stays near 100.
     const run = afterWarmUp(() => 1.5, 120);
-    expect(run.brief.slice(0, 3)).toEqual([
-      [32, 'SHEDDABLE', 0, 0.582, 'overload'],
-      [33, 'SHEDDABLE', 0.582, 0.599, 'overload'],
-      [34, 'SHEDDABLE', 0.599, 0.609, 'overload'],
+    expect(run.brief.slice(0, 2)).toEqual([
+      [32, 'SHEDDABLE', 0, 0.46, 'overload'],
+      [33, 'SHEDDABLE', 0.46, 0.524, 'overload'],
     ]);
     expect(run.brief.filter(([, c]) => c !== 'SHEDDABLE')).toEqual([]);
-    expect(run.maxBacklog).toBe(100);
+    expect(run.maxBacklog).toBe(102);
+    expect(run.goodput).toBeGreaterThanOrEqual(0.998);
   });
 
   it('should pay the same bounded onset at every burst of a square wave: 3x for 30 s, 0.5x for 60 s', () => {
-    // Easing releases SHEDDABLE during each pause; each burst is caught at its first tick again,
-    // the backlog never over the budget's worth (before: SHEDDABLE 10 % a tick behind a queue of
-    // 1,457, 19.8 % of the protected requests within budget).
+    // Easing releases SHEDDABLE during each pause; each burst is caught at its first tick again
+    // the backlog never over the budget's worth, CRITICAL released 8 s into each burst (before: SHEDDABLE 10 % a tick behind a queue
+    // of 1,457, 19.8 % of the protected requests within budget; before the release, CRITICAL
+    // held at 50 % for 13 s after each backlog was gone).
     const run = afterWarmUp((s) => (s % 90 < 30 ? 3 : 0.5), 180);
-    const bursts = run.brief.filter(([, , from, , reason]) => reason === 'overload' && from === 0);
-    expect(bursts.map(([s]) => s)).toEqual([31, 32, 32, 121, 122, 122]);
-    expect(run.brief.filter(([s]) => (s as number) >= 121 && (s as number) < 140)).toEqual(onsetAt(121));
+    const onsets = run.brief.filter(([, c, from]) => c === 'CRITICAL' && from === 0);
+    expect(onsets.map(([s, , , , reason]) => [s, reason])).toEqual([
+      [31, 'overload'],
+      [121, 'overload'],
+    ]);
+    expect(run.brief.filter(([s]) => (s as number) >= 121 && (s as number) <= 129)).toEqual(
+      onsetAt(121, 0.977),
+    );
     expect(run.maxBacklog).toBe(200);
-    expect(run.goodput).toBeGreaterThanOrEqual(0.8);
+    expect(run.goodput).toBeGreaterThanOrEqual(0.9);
   });
 });
 
@@ -135,12 +148,28 @@ describe('sizedPressure, backlogged, aheadRatio (review15c H1)', () => {
     // 300 offered, 95 to admit less the 40 that drain 200 in 5 s: SHEDDABLE, the empty
     // SHEDDABLE_PLUS, and CRITICAL to its cap (35 more than CRITICAL's half).
     ['growing at 3x', flowOf({}), THREE_X, 2.4],
-    // 120 for 100 with 20 waiting: 29 of SHEDDABLE's 84 (34.5 %, rounded up).
+    // 120 for 100 with 20 waiting, under a quarter of the 100 finished: no drain share, 25 of
+    // SHEDDABLE's 84 (29.8 %, rounded up).
     [
       'growing at 1.2x',
       flowOf({ arrivals: 120, expected: 120, backlog: 20 }),
       { CRITICAL_PLUS: 12, CRITICAL: 24, SHEDDABLE_PLUS: 0, SHEDDABLE: 84 },
-      0.346,
+      0.298,
+    ],
+    // The same with 30 waiting (over a quarter): 6 more a second to drain them in 5 s (36.9 %).
+    [
+      'growing at 1.2x, 30 waiting',
+      flowOf({ arrivals: 120, expected: 120, backlog: 30 }),
+      { CRITICAL_PLUS: 12, CRITICAL: 24, SHEDDABLE_PLUS: 0, SHEDDABLE: 84 },
+      0.37,
+    ],
+    // SHEDDABLE whole leaves 3 over 95 (within the 5 % margin of 100 finished): no crumb of
+    // CRITICAL through the empty SHEDDABLE_PLUS.
+    [
+      'within the margin past the first class',
+      flowOf({ arrivals: 130, expected: 130, backlog: 20 }),
+      { CRITICAL_PLUS: 13, CRITICAL: 85, SHEDDABLE_PLUS: 0, SHEDDABLE: 32 },
+      1,
     ],
     // Draining at 10 a second, 300 waiting: a 30 s drain, so all it takes to drain it in 5 s.
     ['draining too slowly', flowOf({ arrivals: 90, expected: 90, backlog: 300 }), THREE_X, 2.4],
@@ -151,6 +180,19 @@ describe('sizedPressure, backlogged, aheadRatio (review15c H1)', () => {
   ] as const)('should size %s', (_, flow, offered, pressure) => {
     expect(sizedPressure(flow, offered, CAPS, LIMITS)).toBe(pressure);
     expect(backlogged(flow, LIMITS.drainMs)).toBe(pressure !== undefined || flow.completions < 20);
+  });
+
+  it('should size the steady share without the drain, and call a backlog gone only on a steady window', () => {
+    // 300 offered against 100 finished: SHEDDABLE takes off 205 (95 let in), whatever is waiting.
+    expect(steadyPressure(flowOf({ backlog: 900 }), THREE_X, CAPS, 20)).toBe(0.977);
+    expect(steadyPressure(flowOf({ completions: 19 }), THREE_X, CAPS, 20)).toBe(undefined);
+    // Gone: the count at most 5 % of the completions, the window neither growing nor draining.
+    expect(drained(flowOf({ arrivals: 100, expected: 100, backlog: 5 }))).toBe(true);
+    expect(drained(flowOf({ arrivals: 100, expected: 100, backlog: 6 }))).toBe(false);
+    expect(drained(flowOf({ arrivals: 80, expected: 80, backlog: 0 }))).toBe(false);
+    expect(drained(flowOf({ backlog: 0 }))).toBe(false);
+    expect(drained(flowOf({ arrivals: 100, expected: 100, backlog: 0, confirmed: false }))).toBe(false);
+    expect(drained(undefined)).toBe(false);
   });
 
   it('should lead the latency by admitted / finished only at an onset from a steady flow', () => {

@@ -114,6 +114,9 @@ describe('AdmissionController snapshot and restore', () => {
       { steps: [{ ...step, criticality: 'CRITICAL_PLUS' }], backoffMs: 10_000 },
       { steps: [], backoffMs: 0 },
       { steps: [], backoffMs: 10_000, back: { to: 'up', thresholdRatio: 0.75 } },
+      { steps: [], backoffMs: 10_000, drain: { capacity: 'lots' } },
+      { steps: [], backoffMs: 10_000, drain: { releasedAtMs: null } },
+      { steps: [], backoffMs: 10_000, drain: 1 },
       [],
     ])
       expect(parseAdmissionSnapshot({ ...base, easing })).toEqual(base);
@@ -129,6 +132,7 @@ describe('AdmissionController snapshot and restore', () => {
         backAtMs: later,
         bandSinceMs: later,
         calmAtMs: later,
+        drain: { capacity: 300, releasedAtMs: later },
       },
     });
     if (typeof parsed === 'string') throw new Error(parsed);
@@ -141,6 +145,7 @@ describe('AdmissionController snapshot and restore', () => {
       backAtMs: 1_000_000,
       bandSinceMs: 1_000_000,
       calmAtMs: 1_000_000,
+      drain: { capacity: 300, releasedAtMs: 1_000_000 },
     });
   });
 
