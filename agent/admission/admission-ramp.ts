@@ -63,6 +63,19 @@ export interface Ramp {
    * starts without it.
    */
   readonly slowSinceMs?: number;
+  /**
+   * The smoothed judging ratio when the ramp was judged slow on its own, where the flow is known
+   * (review15e M1): the slowness's own level, which shedding showed no effect under. Kept for the
+   * episode, through a new overload on top. A ratio back at it (within {@link EFFECT_MARGIN} and
+   * twice the noise) with no backlog growing is that slowness, not load: the ramp neither rises on
+   * it (into CRITICAL) nor counts its fall from the overload's peak as shedding that helps; it
+   * stalls and eases, each step watched by the flow (admission-step.ts `ineffective`: one that
+   * makes the backlog grow is stepped back, the next waits twice as long). A ratio clearly over it
+   * with the load over the healthy rate is load again, verdict or not: the ramp rises. Absent in
+   * collector mode: there easing at the floor would find the overload again only by its latency,
+   * and cycle.
+   */
+  readonly slowRatio?: number;
   /** The last tick the judging ratio was over the target: the ramp ends `recovery.sustain` after it. */
   readonly overMs: number;
   /** The last increase: when, and the class it shed. */
@@ -113,7 +126,7 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
     overMs: nowMs,
   };
   if (last === undefined) return { move: 'rise', ramp };
-  const { lastRise, wait, slowSinceMs } = last;
+  const { lastRise, wait, slowSinceMs, slowRatio } = last;
   return {
     move: 'rise',
     ramp: {
@@ -121,6 +134,7 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
       ...(lastRise === undefined ? {} : { lastRise }),
       ...(wait === undefined ? {} : { wait }),
       ...(slowSinceMs === undefined ? {} : { slowSinceMs }),
+      ...(slowRatio === undefined ? {} : { slowRatio }),
     },
   };
 }
@@ -135,31 +149,57 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
  * quarter (new load: the ramp starts over from here), and a ramp younger than `delayMs` since its
  * last check. So does one whose load is over the healthy rate (`trend.overCapacity`), unless it
  * was judged slow on its own: its check stays, so once the load is back at the rate the effect is
- * judged since then. Else it stalls: it holds, and after `sustain` of stalling eases while the
- * smoothed ratio is not under the ramp's start by the margin (and by twice its noise: review16
- * H2); a ramp that stalls at or under a known healthy rate is marked slow on its own.
+ * judged since then (or, where the flow is known, unless its ratio is back at the floor of that
+ * slowness: {@link Ramp.slowRatio}). Else it stalls: it holds, and after `sustain` of stalling
+ * eases while the smoothed ratio is not under the ramp's start (or its floor, when lower) by the
+ * margin (and by twice its noise: review16 H2); a ramp that stalls at or under a known healthy
+ * rate is marked slow on its own. At the floor (review15e M1) a ramp neither rises on shedding's
+ * apparent effect, new load nor a young check: it stalls.
  */
 export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTiming): RampMove {
   const { nowMs, delayMs, sustainMs } = timing;
   const { ratio } = trend;
   if (ramp === undefined || (nowMs - ramp.overMs >= sustainMs && !sameDisturbance(ramp, ratio, timing)))
     return fresh(trend, ratio, nowMs);
-  if (helped(ratio, ramp.checkRatio, timing.targetRatio, trend.noise) || trend.growing === true)
+  const floored = atFloor(ramp, trend);
+  if (!floored && (helped(ratio, ramp.checkRatio, timing.targetRatio, trend.noise) || trend.growing === true))
     return fresh(trend, ramp.startRatio, nowMs, ramp);
   const rise = ratio - ramp.checkRatio;
   const rose =
     trend.growing === undefined && rise > ramp.checkRatio * RISE_MARGIN && rise >= NOISE_SIGMAS * trend.noise;
-  if (rose || newLoad(trend.load, ramp.checkLoad)) return fresh(trend, ratio, nowMs, ramp);
+  if (!floored && (rose || newLoad(trend.load, ramp.checkLoad))) return fresh(trend, ratio, nowMs, ramp);
   const { stalledSinceMs, ...going } = { ...ramp, overMs: nowMs };
-  if (trend.overCapacity === true && ramp.slowSinceMs === undefined) return { move: 'rise', ramp: going };
-  const over = trend.overCapacity === false ? { ...going, slowSinceMs: ramp.slowSinceMs ?? nowMs } : going;
+  // The verdict of slowness holds the rate back only at its floor: a ratio clearly over it is load.
+  const slowNow = ramp.slowSinceMs !== undefined && (ramp.slowRatio === undefined || floored);
+  if (trend.overCapacity === true && !slowNow && !floored) return { move: 'rise', ramp: going };
+  const over = trend.overCapacity === false ? slow(going, trend, nowMs) : going;
   if (stalledSinceMs === undefined) {
-    if (nowMs - ramp.checkMs < delayMs) return { move: 'rise', ramp: going };
+    if (nowMs - ramp.checkMs < delayMs && !floored) return { move: 'rise', ramp: going };
     return { move: 'hold', ramp: { ...over, stalledSinceMs: nowMs } };
   }
   const stalledMs = nowMs - stalledSinceMs;
   const improved = ratio <= ineffectiveRatio(ramp) && ramp.startRatio - ratio >= NOISE_SIGMAS * trend.noise;
   return { move: stalledMs >= sustainMs && !improved ? 'ease' : 'hold', ramp: { ...over, stalledSinceMs } };
+}
+
+/**
+ * `ramp` judged slow on its own: since now, unless it was already; where the flow is known, its
+ * floor ({@link Ramp.slowRatio}) the lowest ratio seen so.
+ */
+function slow(ramp: Ramp, trend: Trend, nowMs: number): Ramp {
+  if (ramp.slowSinceMs !== undefined) return ramp;
+  const floor = trend.growing === undefined || ramp.slowRatio !== undefined ? {} : { slowRatio: trend.ratio };
+  return { ...ramp, slowSinceMs: nowMs, ...floor };
+}
+
+/**
+ * Whether the ratio is back at the ramp's floor of slowness ({@link Ramp.slowRatio}) with no
+ * backlog growing: over it by no more than {@link EFFECT_MARGIN} of it, nor than twice the noise.
+ */
+function atFloor(ramp: Ramp, trend: Trend): boolean {
+  const floor = ramp.slowRatio;
+  if (floor === undefined || trend.growing !== false) return false;
+  return trend.ratio - floor <= Math.max(floor * EFFECT_MARGIN, NOISE_SIGMAS * trend.noise);
 }
 
 /** A ramp held at the gate of a class (see {@link mayEnter}): its effect is measured from the rise, not before. */
@@ -220,7 +260,12 @@ export function mayEnter(
   return { open: true, ramp: rest };
 }
 
-/** The ratio shedding had to bring the judging class under: the ramp's start less the margin. */
+/**
+ * The ratio shedding had to bring the judging class under: the ramp's start, or its floor of
+ * slowness when lower ({@link Ramp.slowRatio}: a fall from an overload's peak to that floor is
+ * not shedding that helps), less the margin.
+ */
 export function ineffectiveRatio(ramp: Ramp): number {
-  return Math.round(ramp.startRatio * (1 - EFFECT_MARGIN) * 1e6) / 1e6;
+  const from = Math.min(ramp.startRatio, ramp.slowRatio ?? ramp.startRatio);
+  return Math.round(from * (1 - EFFECT_MARGIN) * 1e6) / 1e6;
 }

@@ -90,6 +90,7 @@ function isRamp(value: unknown): value is Ramp {
   if (!isRecord(value)) return false;
   const { startRatio, checkMs, checkRatio, checkLoad, overMs, stalledSinceMs, slowSinceMs, lastRise, wait } =
     value;
+  const { slowRatio } = value;
   const rise = (item: unknown) =>
     isRecord(item) && isFiniteNumber(item.atMs) && isCriticality(item.criticality);
   const waiting = (item: unknown) =>
@@ -99,6 +100,7 @@ function isRamp(value: unknown): value is Ramp {
     optional(checkLoad, isFiniteNumber) &&
     optional(stalledSinceMs, isFiniteNumber) &&
     optional(slowSinceMs, isFiniteNumber) &&
+    optional(slowRatio, isFiniteNumber) &&
     optional(lastRise, rise) &&
     optional(wait, waiting)
   );

@@ -8,8 +8,9 @@
  * back (admission-easing.ts).
  */
 
+import { backedOff } from './admission-backoff.ts';
 import { busyDrain, drainEcho, release } from './admission-drain.ts';
-import { calm, type Easing, echoing, idleEasing, leftBand } from './admission-easing.ts';
+import { calm, type Easing, eased, echoing, idleEasing, inFlight, leftBand } from './admission-easing.ts';
 import {
   aheadRatio,
   backlogged,
@@ -62,7 +63,13 @@ function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing:
   return { pressure: next, improvedSinceMs: undefined, ramp: { ...ramp, lastRise }, easing: after, cause };
 }
 
-/** One step down by `maxStep`, shedding having not helped since the ramp began. */
+/**
+ * One step down by `maxStep`, shedding having not helped since the ramp began. The step is an
+ * easing step like recovery's (admission-easing.ts, review15e M1): where the flow is known, one
+ * that makes the backlog grow again is stepped back (`probe`) and the next `ineffective` step
+ * waits the doubled easing wait, one step at a time while backed off; a class slow on its own
+ * while an overload goes on is thus eased ever more rarely instead of cycling.
+ */
 function ineffective(tick: Tick, worst: Signal, ramp: Ramp, easing: Easing): Step {
   const { config, pressure, windows } = tick.law;
   const evidence = Object.freeze({ ...worst, thresholdRatio: ineffectiveRatio(ramp) });
@@ -70,13 +77,24 @@ function ineffective(tick: Tick, worst: Signal, ramp: Ramp, easing: Easing): Ste
   const message = (c: Criticality, p0: number, p1: number) =>
     ineffectiveMessage(c, p0, p1, evidence, { stalledMs, windowMs: windows.windowMs });
   const next = round6(Math.max(0, pressure - config.maxStep));
+  const criticality = topShed(tick.moment.shares);
+  const step = { from: pressure, to: next, criticality, ratio: worst.ratio, watched: false };
   return {
     pressure: next,
     improvedSinceMs: undefined,
     ramp,
-    easing,
+    easing: eased(easing, step, tick.timing),
     cause: { reason: 'ineffective', evidence, message },
   };
+}
+
+/**
+ * Whether an `ineffective` step may be taken now (review15e M1): the easing wait has passed since
+ * the last step back, and while backed off no step is in flight.
+ */
+function easeDue(easing: Easing, timing: Tick['timing']): boolean {
+  if (easing.backAtMs !== undefined && timing.nowMs - easing.backAtMs < easing.backoffMs) return false;
+  return !(backedOff(easing, timing) && inFlight(easing, timing));
 }
 
 /**
@@ -117,7 +135,8 @@ function overload(
   // service that keeps up (as many finish as are admitted) and stays slow is slow on its own. A
   // load over the healthy rate never gets here as 'ease' (rampMove: it is over capacity).
   const backlog = draining(tick.flow) || growing(tick.flow);
-  if (moved.move === 'ease' && pressure > 0 && !backlog) return ineffective(tick, judge, moved.ramp, easing);
+  if (moved.move === 'ease' && pressure > 0 && !backlog && easeDue(easing, timing))
+    return ineffective(tick, judge, moved.ramp, easing);
   return { pressure, improvedSinceMs: undefined, ramp: moved.ramp, easing };
 }
 
@@ -215,9 +234,13 @@ function decide(tick: Tick): Step {
   if (over === undefined) return recovery(tick, current);
   // An echo of eased steps holds, unless the flow sizes at least a step more than the pressure
   // holds: that is load now, not the echo (review onset15: a burst that finds easing under way).
+  // The echo is over the target too: the ramp goes on through it (review15e M1: else it ended
+  // there, and its verdict of slowness with it).
   const echo = echoing(current, timing) && (sizedNow(tick) ?? 0) < pressure + config.maxStep;
-  if (echo || drainEcho(tick, current))
-    return { pressure, improvedSinceMs: undefined, ramp: moment.ramp, easing: current };
+  if (echo || drainEcho(tick, current)) {
+    const ramp = moment.ramp === undefined ? undefined : { ...moment.ramp, overMs: nowMs };
+    return { pressure, improvedSinceMs: undefined, ramp, easing: current };
+  }
   const smoothed = smooth(moment.readings, over.ratio, nowMs, timing.delayMs);
   const load = flow?.arrivals ?? reader.completions();
   const trend = {

@@ -142,13 +142,14 @@ describe('AdmissionController, a protected class slow on its own at another load
       // over budget and over the healthy rate reads as over capacity, so SHEDDABLE rises until
       // the admitted (finished) load is back at 0.5x (SHEDDABLE ~70 %, plus the window's lag),
       // stalls there with no effect (slow on its own: the verdict holds for the episode), and is
-      // eased as `ineffective` to 0. A bounded wind-up: one climb and one descent (in process a
-      // second, shorter one: the climb began while the window still held 0.5x, so the load back
-      // at 1x reads as new load once). Without the rate: 0.5 at most.
+      // eased as `ineffective` to 0. A bounded wind-up: one climb and one descent. (In process
+      // the load easing gives back, 1x again, read as new load once and climbed a second time
+      // (13 decisions each way) until review15e M1: the ratio is at the floor of slowness the
+      // verdict measured, so it is slowness, not load.) Without the rate: 0.5 at most.
       const outcome = slowDependency([night(0.5, 120), slowAt(1)], inProcess);
       expect(outcome).toEqual(
         inProcess
-          ? { overload: 13, ineffective: 13, highest: 0.9, end: 0 }
+          ? { overload: 9, ineffective: 9, highest: 0.9, end: 0 }
           : { overload: 8, ineffective: 8, highest: 0.8, end: 0 },
       );
     },
