@@ -18,7 +18,9 @@
  * tick by tick like the first step delay, and never eases as `ineffective`. Once shedding has
  * brought the load back to the healthy rate, the effect test above applies; a ramp that stalls
  * there is slow on its own, and for the rest of the episode (until it ends) the rate no longer
- * keeps it rising, so easing that takes the load back over the rate does not start it again.
+ * keeps it rising, so easing that takes the load back over the rate does not start it again
+ * (where the flow is known, only while the ratio is at the level it was judged slow at: a ratio
+ * clearly over it is new load: review15e M1, see {@link Ramp.slowRatio}).
  * With no healthy rate learned (overloaded since the agent started, none restored) the latency
  * alone decides, as before.
  */
@@ -183,8 +185,8 @@ export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTimin
 }
 
 /**
- * `ramp` judged slow on its own: since now, unless it was already; where the flow is known, its
- * floor ({@link Ramp.slowRatio}) the lowest ratio seen so.
+ * `ramp` judged slow on its own: since now, unless it was already; where the flow is known, with
+ * the ratio now as its floor ({@link Ramp.slowRatio}), unless it has one.
  */
 function slow(ramp: Ramp, trend: Trend, nowMs: number): Ramp {
   if (ramp.slowSinceMs !== undefined) return ramp;
