@@ -174,6 +174,14 @@ export function relapse(easing: Easing, evidence: EasingEvidence, timing: Easing
   return { steps: [], backoffMs, back };
 }
 
+/**
+ * The easing after an `ineffective` step that hurt (review15e M1: the backlog it let grow made the
+ * ramp rise again): the wait doubled as after a step back, up to {@link MAX_BACKOFF} x `sustain`.
+ */
+export function backedOffAgain(easing: Easing, timing: EasingTiming): Easing {
+  return { ...easing, backoffMs: Math.min(easing.backoffMs * 2, timing.sustainMs * MAX_BACKOFF) };
+}
+
 /** The easing after a tick that showed no harm: the steps in flight so far showed fine. */
 export function calm(easing: Easing, timing: EasingTiming): Easing {
   return recent(easing, timing).length === 0 ? easing : { ...easing, calmAtMs: timing.nowMs };

@@ -78,6 +78,11 @@ export interface Ramp {
    * and cycle.
    */
   readonly slowRatio?: number;
+  /**
+   * The ramp's last `ineffective` step (review15e M1): a rise within two step delays of it is that
+   * step's harm (the backlog it let in), and easing backs off (admission-step.ts).
+   */
+  readonly easedAtMs?: number;
   /** The last tick the judging ratio was over the target: the ramp ends `recovery.sustain` after it. */
   readonly overMs: number;
   /** The last increase: when, and the class it shed. */
@@ -128,7 +133,7 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
     overMs: nowMs,
   };
   if (last === undefined) return { move: 'rise', ramp };
-  const { lastRise, wait, slowSinceMs, slowRatio } = last;
+  const { lastRise, wait, slowSinceMs, slowRatio, easedAtMs } = last;
   return {
     move: 'rise',
     ramp: {
@@ -137,6 +142,7 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
       ...(wait === undefined ? {} : { wait }),
       ...(slowSinceMs === undefined ? {} : { slowSinceMs }),
       ...(slowRatio === undefined ? {} : { slowRatio }),
+      ...(easedAtMs === undefined ? {} : { easedAtMs }),
     },
   };
 }

@@ -90,7 +90,7 @@ function isRamp(value: unknown): value is Ramp {
   if (!isRecord(value)) return false;
   const { startRatio, checkMs, checkRatio, checkLoad, overMs, stalledSinceMs, slowSinceMs, lastRise, wait } =
     value;
-  const { slowRatio } = value;
+  const { slowRatio, easedAtMs } = value;
   const rise = (item: unknown) =>
     isRecord(item) && isFiniteNumber(item.atMs) && isCriticality(item.criticality);
   const waiting = (item: unknown) =>
@@ -101,6 +101,7 @@ function isRamp(value: unknown): value is Ramp {
     optional(stalledSinceMs, isFiniteNumber) &&
     optional(slowSinceMs, isFiniteNumber) &&
     optional(slowRatio, isFiniteNumber) &&
+    optional(easedAtMs, isFiniteNumber) &&
     optional(lastRise, rise) &&
     optional(wait, waiting)
   );
@@ -174,13 +175,14 @@ export function restoredEasing(
 export function restoredRamp(ramp: Ramp | undefined, nowMs: number): Ramp | undefined {
   if (ramp === undefined) return undefined;
   const at = (ms: number) => Math.min(ms, nowMs);
-  const { stalledSinceMs, slowSinceMs, lastRise, wait } = ramp;
+  const { stalledSinceMs, slowSinceMs, easedAtMs, lastRise, wait } = ramp;
   return {
     ...ramp,
     checkMs: at(ramp.checkMs),
     overMs: at(ramp.overMs),
     ...(stalledSinceMs === undefined ? {} : { stalledSinceMs: at(stalledSinceMs) }),
     ...(slowSinceMs === undefined ? {} : { slowSinceMs: at(slowSinceMs) }),
+    ...(easedAtMs === undefined ? {} : { easedAtMs: at(easedAtMs) }),
     ...(lastRise === undefined ? {} : { lastRise: { ...lastRise, atMs: at(lastRise.atMs) } }),
     ...(wait === undefined ? {} : { wait: { ...wait, sinceMs: at(wait.sinceMs) } }),
   };

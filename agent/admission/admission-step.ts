@@ -10,7 +10,16 @@
 
 import { backedOff } from './admission-backoff.ts';
 import { busyDrain, drainEcho, release } from './admission-drain.ts';
-import { calm, type Easing, eased, echoing, idleEasing, inFlight, leftBand } from './admission-easing.ts';
+import {
+  backedOffAgain,
+  calm,
+  type Easing,
+  eased,
+  echoing,
+  idleEasing,
+  inFlight,
+  leftBand,
+} from './admission-easing.ts';
 import {
   aheadRatio,
   backlogged,
@@ -82,19 +91,38 @@ function ineffective(tick: Tick, worst: Signal, ramp: Ramp, easing: Easing): Ste
   return {
     pressure: next,
     improvedSinceMs: undefined,
-    ramp,
+    ramp: { ...ramp, easedAtMs: tick.timing.nowMs },
     easing: eased(easing, step, tick.timing),
     cause: { reason: 'ineffective', evidence, message },
   };
 }
 
 /**
- * Whether an `ineffective` step may be taken now (review15e M1): the easing wait has passed since
- * the last step back, and while backed off no step is in flight.
+ * The easing for a rise (review15e M1): backed off again when the ramp has a floor of slowness
+ * (admission-ramp.ts `slowRatio`: the rise is load over it) and the rise comes within two step
+ * delays of an `ineffective` step (the backlog that step let in, whether the flow showed it in
+ * time for a step back or the ramp rose on it first). Without a floor a rise so soon may be a
+ * chance dip of a noisy ratio read as an effect, and backing off would hold shedding that does not
+ * help.
  */
-function easeDue(easing: Easing, timing: Tick['timing']): boolean {
-  if (easing.backAtMs !== undefined && timing.nowMs - easing.backAtMs < easing.backoffMs) return false;
-  return !(backedOff(easing, timing) && inFlight(easing, timing));
+function afterEasing(easing: Easing, ramp: Ramp, timing: Tick['timing']): Easing {
+  const easedAtMs = ramp.easedAtMs;
+  if (ramp.slowRatio === undefined || easedAtMs === undefined) return easing;
+  if (timing.nowMs - easedAtMs >= 2 * timing.delayMs) return easing;
+  return backedOffAgain(easing, timing);
+}
+
+/**
+ * Whether an `ineffective` step may be taken now (review15e M1): the easing wait has passed since
+ * the last step back and, while backed off, since the ramp's last rise, with no step in flight.
+ */
+function easeDue(easing: Easing, ramp: Ramp, timing: Tick['timing']): boolean {
+  const { nowMs } = timing;
+  if (easing.backAtMs !== undefined && nowMs - easing.backAtMs < easing.backoffMs) return false;
+  if (!backedOff(easing, timing)) return true;
+  const risenAtMs = ramp.lastRise?.atMs;
+  if (risenAtMs !== undefined && nowMs - risenAtMs < easing.backoffMs) return false;
+  return !inFlight(easing, timing);
 }
 
 /**
@@ -126,7 +154,7 @@ function overload(
       backlogged: backlogged(tick.flow, drainMs(tick)),
     };
     const gate = mayEnter(moved.ramp, frontier.criticality, cap, trend.ratio, gating);
-    if (gate.open) return rise(tick, frontier, judge, gate.ramp, easing);
+    if (gate.open) return rise(tick, frontier, judge, gate.ramp, afterEasing(easing, gate.ramp, timing));
     const ramp = waiting(gate.ramp, trend, timing.nowMs);
     return { pressure, improvedSinceMs: undefined, ramp, easing };
   }
@@ -135,7 +163,7 @@ function overload(
   // service that keeps up (as many finish as are admitted) and stays slow is slow on its own. A
   // load over the healthy rate never gets here as 'ease' (rampMove: it is over capacity).
   const backlog = draining(tick.flow) || growing(tick.flow);
-  if (moved.move === 'ease' && pressure > 0 && !backlog && easeDue(easing, timing))
+  if (moved.move === 'ease' && pressure > 0 && !backlog && easeDue(easing, moved.ramp, timing))
     return ineffective(tick, judge, moved.ramp, easing);
   return { pressure, improvedSinceMs: undefined, ramp: moved.ramp, easing };
 }

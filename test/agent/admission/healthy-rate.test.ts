@@ -229,8 +229,10 @@ describe('AdmissionController keeping its healthy rate', () => {
       overMs: T0,
       stalledSinceMs: T0,
       slowSinceMs: T0 + 9000,
+      slowRatio: 2,
+      easedAtMs: T0 + 8000,
     };
-    expect(restoredRamp(ramp, T0 + 5000)).toEqual({ ...ramp, slowSinceMs: T0 + 5000 });
+    expect(restoredRamp(ramp, T0 + 5000)).toEqual({ ...ramp, slowSinceMs: T0 + 5000, easedAtMs: T0 + 5000 });
   });
 
   it('should leave out a stored rate it cannot read', () => {

@@ -62,22 +62,23 @@ function slowThenOverload(limit: number, perSecond: (s: number) => number, secon
 
 describe('AdmissionController, an overload during a slow-dependency episode (review15e M1)', () => {
   it('should hold SHEDDABLE behind a bounded queue at 2.5x, CRITICAL never shed, easing bounded', () => {
-    // Before: 120 `ineffective` decisions from 240 to 600, CRITICAL shed in 24 of the last 300
-    // ticks (the pressure cycled: SHEDDABLE to 100 %, CRITICAL, everything eased, again).
+    // Before: 112 `ineffective` and 110 `overload` decisions from 240 to 600 (the pressure cycled:
+    // SHEDDABLE to 100 %, eased into the overload, again; at 69b3c95 CRITICAL too, 24 of 300 ticks).
     const outcome = slowThenOverload(300, (s) => (s < 240 ? 80 : 200), 600);
     expect(outcome.queued).toBeLessThan(outcome.protectedCount * 0.05);
     expect({ reasons: outcome.reasons, criticalShed: outcome.criticalShed }).toEqual({
-      reasons: { overload: 19, ineffective: 22, probe: 7 },
+      reasons: { overload: 14, ineffective: 15, probe: 5 },
       criticalShed: 0,
     });
   });
 
   it('should hold SHEDDABLE behind an unbounded FIFO at 1.5x, CRITICAL never shed, easing bounded', () => {
-    // Before: 110 `ineffective` decisions from 240 to 600, CRITICAL shed in 36 of the last 300 ticks.
+    // Before: 70 `ineffective` and 158 `overload` decisions from 240 to 600 (at 69b3c95 110
+    // `ineffective`, CRITICAL shed in 36 of the last 300 ticks).
     const outcome = slowThenOverload(100_000, (s) => (s < 240 ? 80 : 150), 600);
     expect(outcome.queued).toBeLessThan(outcome.protectedCount * 0.05);
     expect({ reasons: outcome.reasons, criticalShed: outcome.criticalShed }).toEqual({
-      reasons: { overload: 24, ineffective: 27, probe: 8 },
+      reasons: { overload: 17, ineffective: 18, probe: 5 },
       criticalShed: 0,
     });
   });
@@ -88,15 +89,15 @@ describe('AdmissionController, an overload during a slow-dependency episode (rev
   ])(
     'should probe at most every 16 x sustain once backed off, for an hour (queue bound %i, %i a second)',
     (limit, peak) => {
-      // Before: 1,219 / 1,188 `ineffective` and 1,052 / 1,136 `overload` decisions in the hour, and
-      // CRITICAL shed in 320 / 408 ticks. Now the easing waits 80 s between descents: each is a few
-      // `ineffective` steps (one per step delay while backed off), the step back (`probe`) of the
-      // one that made the backlog grow, and the flow-sized rise that drains it.
+      // Before: 1,108 / 618 `ineffective` and 1,109 / 1,615 `overload` decisions in the hour (at
+      // 69b3c95 CRITICAL was shed too, in 320 / 408 ticks). Now the easing waits up to 80 s after
+      // a rise: each descent is a few `ineffective` steps (one per step delay while backed off), the
+      // step back (`probe`) of the one that made the backlog grow, or the rise that drains it.
       const outcome = slowThenOverload(limit, (s) => (s < 240 ? 80 : peak), 3840);
       expect({ reasons: outcome.reasons, criticalShed: outcome.criticalShed }).toEqual(
         limit === 300
-          ? { reasons: { overload: 124, ineffective: 162, probe: 42 }, criticalShed: 0 }
-          : { reasons: { overload: 126, ineffective: 163, probe: 42 }, criticalShed: 0 },
+          ? { reasons: { overload: 109, ineffective: 113, probe: 9 }, criticalShed: 0 }
+          : { reasons: { overload: 89, ineffective: 124, probe: 39 }, criticalShed: 0 },
       );
     },
   );
