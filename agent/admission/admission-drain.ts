@@ -13,8 +13,8 @@ import type { Criticality } from './criticality.ts';
 
 /**
  * The backlog a sized rise drained is gone (review onset15): the share shed to drain it goes at
- * once, down to what keeps the admissions under the completions now (sizedPressure without the
- * drain, from the window that saw the backlog drain at the service's pace), instead of waiting for
+ * once, down to what keeps the admissions under the most operations a window finished while the
+ * backlog was there (steadyPressure: sizedPressure without the drain), instead of waiting for
  * `recovery.sustain` with protected requests rejected for no backlog (a 3x burst's CRITICAL share,
  * 50 %, was held for 4-12 s after its backlog was gone). One easing step per class released,
  * unwatched: only a backlog growing again takes them back (admission-easing.ts relapse).

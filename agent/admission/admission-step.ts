@@ -20,15 +20,7 @@ import {
   inFlight,
   leftBand,
 } from './admission-easing.ts';
-import {
-  aheadRatio,
-  backlogged,
-  draining,
-  FLOW_MARGIN,
-  type Flow,
-  growing,
-  sizedPressure,
-} from './admission-flow.ts';
+import { aheadRatio, backlogged, draining, FLOW_MARGIN, type Flow, growing } from './admission-flow.ts';
 import { exitRatio, FILL_ORDER, floorPressure, overloadStep, round6 } from './admission-law.ts';
 import { ineffectiveMessage, overloadMessage } from './admission-messages.ts';
 import { ineffectiveRatio, mayEnter, type Ramp, rampMove, waiting } from './admission-ramp.ts';
@@ -50,10 +42,9 @@ function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing:
   const { from, top, criticality } = frontier;
   const evidence = Object.freeze({ ...worst, thresholdRatio: config.targetRatio });
   // Where the flow shows a backlog out of hand, the step is sized to what brings the admissions
-  // under the completions and drains it (review15c H1), never past the frontier's cap.
-  const limits = { minSamples: config.minSamples, drainMs: drainMs(tick) };
+  // under the completions and drains it (review15c H1), each class to its cap.
   const { flow } = tick;
-  const sized = sizedPressure(flow, tick.moment.offered, tick.law.bounds.caps, limits);
+  const sized = sizedNow(tick);
   // An early rise (the latency still under the target: see decide) is the flow's alone.
   const byLatency =
     worst.ratio > config.targetRatio ? Math.min(top, from + overloadStep(worst.ratio, config)) : 0;
