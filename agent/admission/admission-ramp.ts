@@ -26,6 +26,7 @@
  */
 
 import { newLoad, type Trend } from './admission-trend.ts';
+import { type CapacityCheck, capacityMove } from './capacity-check.ts';
 import { type Criticality, criticalityRank } from './criticality.ts';
 
 /** A ratio must fall by this fraction (5 %) to count as an effect of shedding. */
@@ -83,6 +84,12 @@ export interface Ramp {
    * step's harm (the backlog it let in), and easing backs off (admission-step.ts).
    */
   readonly easedAtMs?: number;
+  /**
+   * The episode's check of lost capacity (capacity-check.ts, review15e H1): started where the ramp
+   * would stall at a load clearly under the healthy rate; a `lost` verdict keeps it rising. Kept
+   * through later checks of the episode (one check an episode); a new ramp starts without it.
+   */
+  readonly capacity?: CapacityCheck;
   /** The last tick the judging ratio was over the target: the ramp ends `recovery.sustain` after it. */
   readonly overMs: number;
   /** The last increase: when, and the class it shed. */
@@ -133,7 +140,7 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
     overMs: nowMs,
   };
   if (last === undefined) return { move: 'rise', ramp };
-  const { lastRise, wait, slowSinceMs, slowRatio, easedAtMs } = last;
+  const { lastRise, wait, slowSinceMs, slowRatio, easedAtMs, capacity } = last;
   return {
     move: 'rise',
     ramp: {
@@ -143,6 +150,7 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
       ...(slowSinceMs === undefined ? {} : { slowSinceMs }),
       ...(slowRatio === undefined ? {} : { slowRatio }),
       ...(easedAtMs === undefined ? {} : { easedAtMs }),
+      ...(capacity === undefined ? {} : { capacity }),
     },
   };
 }
@@ -180,9 +188,14 @@ export function rampMove(ramp: Ramp | undefined, trend: Trend, timing: RampTimin
   // The verdict of slowness holds the rate back only at its floor: a ratio clearly over it is load.
   const slowNow = ramp.slowSinceMs !== undefined && (ramp.slowRatio === undefined || floored);
   if (trend.overCapacity === true && !slowNow && !floored) return { move: 'rise', ramp: going };
-  const over = trend.overCapacity === false ? slow(going, trend, nowMs) : going;
+  const young = nowMs - ramp.checkMs < delayMs && stalledSinceMs === undefined;
+  const stalling = !slowNow && !floored && !young;
+  const checked = capacityMove(ramp.capacity, trend.capacity, { nowMs, delayMs, stalling });
+  const judged = checked.check === undefined ? going : { ...going, capacity: checked.check };
+  if (checked.rise) return { move: 'rise', ramp: judged };
+  const over = trend.overCapacity === false ? slow(judged, trend, nowMs) : judged;
   if (stalledSinceMs === undefined) {
-    if (nowMs - ramp.checkMs < delayMs && !floored) return { move: 'rise', ramp: going };
+    if (young && !floored) return { move: 'rise', ramp: judged };
     return { move: 'hold', ramp: { ...over, stalledSinceMs: nowMs } };
   }
   const stalledMs = nowMs - stalledSinceMs;

@@ -120,7 +120,11 @@ function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Caus
   const size = share > 0 && !idle(criticality) ? Math.min(law.config.maxStep, share) : Math.max(share, 0);
   const released = size > 0 ? size + unused(tick, criticality, size === share) : law.config.maxStep;
   const next = round6(Math.max(0, law.pressure - released));
-  const watched = cause.reason === 'probe' || backedOff(easing, timing);
+  // Shedding raised for lost capacity (capacity-check.ts) is eased watched: the overload comes back
+  // as soon as the admissions cross the capacity left, and only a watched step is stepped back.
+  const check = moment.ramp?.capacity;
+  const lost = check !== undefined && check.verdict !== 'kept';
+  const watched = cause.reason === 'probe' || backedOff(easing, timing) || lost;
   const taken = { from: law.pressure, to: next, criticality, ratio: worst?.ratio, watched };
   const after = eased(easing, taken, timing);
   return { pressure: next, improvedSinceMs: moment.improvedSinceMs, ramp: moment.ramp, easing: after, cause };

@@ -11,6 +11,7 @@ import { type DegradationLevel, isDegradationLevel } from '../degradation/levels
 import type { EaseStep, Easing } from './admission-easing.ts';
 import { FILL_ORDER } from './admission-law.ts';
 import type { Ramp } from './admission-ramp.ts';
+import type { CapacityCheck } from './capacity-check.ts';
 import { isCriticality } from './criticality.ts';
 import type { RateMark } from './healthy-rate.ts';
 import { ADMISSION_REASONS, type AdmissionDecision } from './types.ts';
@@ -90,7 +91,7 @@ function isRamp(value: unknown): value is Ramp {
   if (!isRecord(value)) return false;
   const { startRatio, checkMs, checkRatio, checkLoad, overMs, stalledSinceMs, slowSinceMs, lastRise, wait } =
     value;
-  const { slowRatio, easedAtMs } = value;
+  const { slowRatio, easedAtMs, capacity } = value;
   const rise = (item: unknown) =>
     isRecord(item) && isFiniteNumber(item.atMs) && isCriticality(item.criticality);
   const waiting = (item: unknown) =>
@@ -103,8 +104,21 @@ function isRamp(value: unknown): value is Ramp {
     optional(slowRatio, isFiniteNumber) &&
     optional(easedAtMs, isFiniteNumber) &&
     optional(lastRise, rise) &&
-    optional(wait, waiting)
+    optional(wait, waiting) &&
+    optional(capacity, isCapacityCheck)
   );
+}
+
+const isCounts = (value: unknown) =>
+  Array.isArray(value) && value.length === 4 && value.every(isFiniteNumber);
+
+/** Whether `value` is a ramp's check of lost capacity (capacity-check.ts) this version reads. */
+function isCapacityCheck(value: unknown): value is CapacityCheck {
+  if (!isRecord(value) || !isFiniteNumber(value.underMs)) return false;
+  const { start, verdict } = value;
+  const started = (item: unknown) =>
+    isRecord(item) && isFiniteNumber(item.atMs) && isCounts(item.finished) && isCounts(item.shares);
+  return optional(start, started) && optional(verdict, (item) => item === 'lost' || item === 'kept');
 }
 
 const isTime = isFiniteNumber;
@@ -175,7 +189,7 @@ export function restoredEasing(
 export function restoredRamp(ramp: Ramp | undefined, nowMs: number): Ramp | undefined {
   if (ramp === undefined) return undefined;
   const at = (ms: number) => Math.min(ms, nowMs);
-  const { stalledSinceMs, slowSinceMs, easedAtMs, lastRise, wait } = ramp;
+  const { stalledSinceMs, slowSinceMs, easedAtMs, lastRise, wait, capacity } = ramp;
   return {
     ...ramp,
     checkMs: at(ramp.checkMs),
@@ -185,6 +199,17 @@ export function restoredRamp(ramp: Ramp | undefined, nowMs: number): Ramp | unde
     ...(easedAtMs === undefined ? {} : { easedAtMs: at(easedAtMs) }),
     ...(lastRise === undefined ? {} : { lastRise: { ...lastRise, atMs: at(lastRise.atMs) } }),
     ...(wait === undefined ? {} : { wait: { ...wait, sinceMs: at(wait.sinceMs) } }),
+    ...(capacity === undefined ? {} : { capacity: restoredCheck(capacity, at) }),
+  };
+}
+
+/** A check of lost capacity with its times taken through `at`. */
+function restoredCheck(check: CapacityCheck, at: (ms: number) => number): CapacityCheck {
+  const { start } = check;
+  return {
+    ...check,
+    underMs: at(check.underMs),
+    ...(start === undefined ? {} : { start: { ...start, atMs: at(start.atMs) } }),
   };
 }
 

@@ -28,6 +28,7 @@ import { recovery, sizedNow, stepBack } from './admission-recovery.ts';
 import { type Frontier, frontierOf, type Signal, SignalReader, topShed } from './admission-signal.ts';
 import type { Cause, Law, Moment, Step, Tick } from './admission-tick.ts';
 import { smooth, type Trend } from './admission-trend.ts';
+import { capacitySample } from './capacity-check.ts';
 import type { Criticality } from './criticality.ts';
 import { learnRate, overCapacity } from './healthy-rate.ts';
 
@@ -268,6 +269,14 @@ function decide(tick: Tick): Step {
     load,
     growing: flow === undefined ? undefined : growing(flow),
     overCapacity: overCapacity(moment.rate, load, windows.windowMs),
+    capacity: capacitySample({
+      rate: moment.rate,
+      windowMs: windows.windowMs,
+      finished: reader.counts(),
+      shares: moment.shares,
+      requests: moment.offered,
+      inProcess: flow !== undefined,
+    }),
   };
   const next = overload(tick, rising ? frontier : undefined, over, trend, leftBand(current));
   return { ...next, readings: smoothed.readings };

@@ -9,6 +9,7 @@
  */
 
 import { round6 } from './admission-law.ts';
+import type { CapacitySample } from './capacity-check.ts';
 
 /** The load must grow by this fraction (20 %, beyond a count's own noise) to be new load. */
 const LOAD_MARGIN = 0.2;
@@ -47,6 +48,11 @@ export interface Trend {
    * shows. `undefined` while no healthy rate is known.
    */
   readonly overCapacity: boolean | undefined;
+  /**
+   * The load against the healthy rate and the finished operations per class, for the check of
+   * lost capacity (capacity-check.ts); absent where not taken.
+   */
+  readonly capacity?: CapacitySample;
 }
 
 /**

@@ -138,3 +138,18 @@ export function overCapacity(
   if (learned === undefined) return undefined;
   return (load * 1000) / windowMs > learned.perSecond * (1 + RATE_MARGIN);
 }
+
+/**
+ * Whether `load` (over `windowMs`) is clearly under the healthy rate: under it per second by
+ * `margin` of it (capacity-check.ts: a service over the target there may have lost capacity).
+ * `false` while none is learned.
+ */
+export function underRate(
+  rate: HealthyRate | undefined,
+  load: number,
+  windowMs: number,
+  margin: number,
+): boolean {
+  const learned = rate?.learned;
+  return learned !== undefined && (load * 1000) / windowMs < learned.perSecond * (1 - margin);
+}

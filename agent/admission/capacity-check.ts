@@ -1,0 +1,141 @@
+/**
+ * Lost capacity (review15e H1): a service whose capacity fell under the same offered load (a noisy
+ * neighbour, CPU throttling, a cold cache, a heavier mix, a restart onto a smaller instance that
+ * restored the big one's healthy rate) is over the target at a load at or under its healthy rate
+ * (healthy-rate.ts), so the rate alone reads it as slow on its own, and shedding is eased as
+ * `ineffective` while every protected request waits. The finished rate tells them apart, under
+ * shedding: a service that keeps up finishes what it admits, so shedding a fraction of a class
+ * lowers what it finishes of that class by that fraction; a saturated one (a queue bounded in the
+ * server or the proxy, a FIFO) goes on finishing its capacity, whatever is shed, until the
+ * admissions are under it. Where the ramp would stall at a load clearly under the healthy rate
+ * ({@link LOST_MARGIN}), it rises one step delay more and compares the operations finished then
+ * with the operations finished when it began, each class scaled by the share the shedding now lets
+ * in of it: a service that finished less by at least half the fall the shedding predicts keeps up
+ * (slow on its own, or its load fell: the ramp stalls as before); one that did not has lost
+ * capacity, and the ramp keeps rising as over capacity for the rest of the episode. A slow
+ * dependency at an unchanged load finishes what it did healthy (Little's law: the requests in
+ * flight grow, the throughput does not), so it never reaches the check.
+ */
+import { CRITICALITIES, type Criticality } from './criticality.ts';
+import { type HealthyRate, underRate } from './healthy-rate.ts';
+
+/** The load must be this fraction (10 %) under the healthy rate for a check (see the file's doc). */
+const LOST_MARGIN = 0.1;
+
+/** A check decides only when the shedding since it began predicts a fall of this fraction (10 %). */
+const MIN_FALL = 0.1;
+
+/** What a tick tells the check: the offered load against the healthy rate, and the shedding's inputs. */
+export interface CapacitySample {
+  /** Whether the load offered is clearly under the healthy rate (see {@link capacitySample}). */
+  readonly underRate: boolean;
+  /** Operations finished over the window per class, in {@link CRITICALITIES} order. */
+  readonly finished: readonly number[];
+  /** The controller's rejection probability per class now, in {@link CRITICALITIES} order. */
+  readonly shares: readonly number[];
+}
+
+/** One episode's check. Times are ms since the epoch. */
+export interface CapacityCheck {
+  /** The first tick of the episode whose offered load was clearly under the healthy rate. */
+  readonly underMs: number;
+  /** When the check began (the ramp would have stalled there), the finished operations and shares then. */
+  readonly start?: {
+    readonly atMs: number;
+    readonly finished: readonly number[];
+    readonly shares: readonly number[];
+  };
+  /** `lost`: the finished rate held under shedding; `kept`: it fell with it; absent while pending. */
+  readonly verdict?: 'lost' | 'kept';
+}
+
+/** What a tick reads for the check. */
+export interface CapacityInputs {
+  readonly rate: HealthyRate | undefined;
+  readonly windowMs: number;
+  /** Operations finished over the window per class (the samples). */
+  readonly finished: Readonly<Record<Criticality, number>>;
+  /** The controller's rejection probability per class. */
+  readonly shares: Readonly<Record<Criticality, number>>;
+  /** Requests over the window per class (admitted and rejected here, or spans naming the class). */
+  readonly requests: Readonly<Record<Criticality, number>> | undefined;
+  /** Whether `admit()` runs here (the flow is known): then `requests` are the load offered. */
+  readonly inProcess: boolean;
+}
+
+/**
+ * The sample of a tick. The load offered is what the healthy rate compares with, shedding undone
+ * (shedding lowers what is admitted and finished, not what arrives): where `admit()` runs here, the
+ * requests offered to it; in collector mode, per class, the operations finished over the share let
+ * in (what a service that keeps up would finish with nothing shed), or the class's requests
+ * counted from spans, whichever is more (a class shed entirely finishes nothing).
+ */
+export function capacitySample(inputs: CapacityInputs): CapacitySample {
+  const { finished, shares, requests } = inputs;
+  const offered = CRITICALITIES.reduce((total, c) => {
+    const counted = requests?.[c] ?? 0;
+    if (inputs.inProcess) return total + counted;
+    const kept = shares[c] < 1 ? finished[c] / (1 - shares[c]) : 0;
+    return total + Math.max(counted, kept);
+  }, 0);
+  return {
+    underRate: underRate(inputs.rate, offered, inputs.windowMs, LOST_MARGIN),
+    finished: CRITICALITIES.map((c) => finished[c]),
+    shares: CRITICALITIES.map((c) => shares[c]),
+  };
+}
+
+/** The check's move this tick: whether the ramp rises for it, and the check after the tick. */
+export interface CapacityMove {
+  readonly rise: boolean;
+  readonly check: CapacityCheck | undefined;
+}
+
+/**
+ * The check of a ramp this tick (`stalling`: the ramp would stall, or has). The first tick whose
+ * offered load is clearly under the healthy rate arms it; once armed, a ramp that would stall
+ * starts it (rise), rises while it is pending for `delayMs` (a step delay: the shedding must show
+ * in the window), then judges it ({@link held}); an undecidable one (the shedding moved too little)
+ * counts as `kept`. A `lost` verdict rises for the rest of the episode: the load offered comes
+ * back to the healthy rate long before the admissions are under the capacity lost.
+ */
+export function capacityMove(
+  check: CapacityCheck | undefined,
+  sample: CapacitySample | undefined,
+  timing: { readonly nowMs: number; readonly delayMs: number; readonly stalling: boolean },
+): CapacityMove {
+  const { nowMs, delayMs, stalling } = timing;
+  const armed = check ?? (sample?.underRate === true ? { underMs: nowMs } : undefined);
+  if (!stalling || sample === undefined || armed === undefined || armed.verdict === 'kept')
+    return { rise: false, check: armed };
+  if (armed.verdict === 'lost') return { rise: true, check: armed };
+  const { start } = armed;
+  if (start === undefined) {
+    const started = { atMs: nowMs, finished: sample.finished, shares: sample.shares };
+    return { rise: true, check: { ...armed, start: started } };
+  }
+  if (nowMs - start.atMs < delayMs) return { rise: true, check: armed };
+  const verdict = held(start, sample) ? 'lost' : 'kept';
+  return { rise: verdict === 'lost', check: { ...armed, verdict } };
+}
+
+/**
+ * Whether the finished rate held under the shedding since the check began: the operations a
+ * service that keeps up would finish now (each class's at the start times the share let in now
+ * over the share let in then; a class shed entirely then tells nothing) predict a fall of at least
+ * {@link MIN_FALL}, and less than half of it happened.
+ */
+function held(start: NonNullable<CapacityCheck['start']>, sample: CapacitySample): boolean {
+  const before = sum(start.finished);
+  const predicted = sum(
+    start.finished.map((n, i) => {
+      const then = 1 - (start.shares[i] ?? 0);
+      return then <= 0 ? 0 : (n * (1 - (sample.shares[i] ?? 0))) / then;
+    }),
+  );
+  const fall = before - predicted;
+  if (fall < before * MIN_FALL) return false;
+  return before - sum(sample.finished) < fall / 2;
+}
+
+const sum = (values: readonly number[]) => values.reduce((total, n) => total + n, 0);
