@@ -178,6 +178,20 @@ describe('AdmissionController, a protected class slow on its own at another load
   );
 });
 
+describe('AdmissionController, a protected class slow on its own after the load fell (review15e H1)', () => {
+  it.each([true, false])(
+    'should not read a load fallen under the healthy rate as a capacity lost: learned at 1x, slow at 0.6x (in process: %s)',
+    (inProcess) => {
+      // The load offered is 40 % under the rate, as for a capacity lost; the check of lost
+      // capacity (capacity-check.ts) rises a step delay more and finds that what the service
+      // finishes fell with the shedding (it keeps up): slow on its own, eased to nothing. The
+      // price of the check: SHEDDABLE climbs to 80 %, not 40 % as before it, once per episode.
+      const outcome = slowDependency([night(1, 120), slowAt(0.6)], inProcess);
+      expect(outcome).toEqual({ overload: 8, ineffective: 8, highest: 0.8, end: 0 });
+    },
+  );
+});
+
 describe('AdmissionController keeping its healthy rate', () => {
   /** 0.8x for a minute; then `quietS` seconds with no traffic; then 3x with p95 capped at 2x, collector mode. */
   function saturatedAfter(controller: AdmissionController, clock: ManualClock, phase: 'learn' | 'overload') {

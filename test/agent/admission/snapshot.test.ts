@@ -149,6 +149,40 @@ describe('AdmissionController snapshot and restore', () => {
     });
   });
 
+  it('should read a ramp with or without its check of lost capacity, times after now as now (review15e H1)', () => {
+    const base = {
+      version: 1,
+      namespace: '',
+      service: 'x',
+      level: 'NONE',
+      pressure: 1,
+      seq: 0,
+      decisions: [],
+    };
+    const ramp = { startRatio: 1.5, checkMs: 5, checkRatio: 1.5, overMs: 5 };
+    // A snapshot written before the check existed: its ramp loads as it is.
+    expect(parseAdmissionSnapshot({ ...base, ramp })).toEqual({ ...base, ramp });
+    const start = { atMs: 2_000_000, finished: [24, 48, 0, 100], shares: [0, 0, 0, 0.4] };
+    const capacity = { underMs: 2_000_000, start, verdict: 'lost' };
+    for (const unreadable of [
+      { underMs: 'soon' },
+      { underMs: 5, verdict: 'maybe' },
+      { underMs: 5, start: { ...start, finished: [24, 48, 100] } },
+      { underMs: 5, start: { ...start, shares: [0, 0, 0, null] } },
+      { underMs: 5, start: { ...start, atMs: undefined } },
+    ])
+      expect(parseAdmissionSnapshot({ ...base, ramp: { ...ramp, capacity: unreadable } })).toEqual(base);
+    const parsed = parseAdmissionSnapshot({ ...base, ramp: { ...ramp, capacity } });
+    if (typeof parsed === 'string') throw new Error(parsed);
+    const clock = new ManualClock(1_000_000);
+    const controller = new AdmissionController({ config: admissionConfig(), clock });
+    controller.restore(parsed);
+    expect(controller.snapshot().ramp).toEqual({
+      ...ramp,
+      capacity: { underMs: 1_000_000, start: { ...start, atMs: 1_000_000 }, verdict: 'lost' },
+    });
+  });
+
   it('should cut a restored pressure to the caps in force, and drop it when admission is disabled', () => {
     const original = setup();
     original.run(40, { CRITICAL: 200, SHEDDABLE_PLUS: 100, SHEDDABLE: 100 }); // every class at its cap

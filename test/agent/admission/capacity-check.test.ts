@@ -1,0 +1,75 @@
+// The check of lost capacity (review15e H1), step by step: armed by a load offered clearly under
+// the healthy rate, started where the ramp would stall, judged a step delay later by whether what
+// the service finishes fell with the shedding.
+import { describe, expect, it } from 'vitest';
+import {
+  type CapacitySample,
+  capacityMove,
+  capacitySample,
+} from '../../../agent/admission/capacity-check.ts';
+
+const RATE = { learned: { perSecond: 80, atMs: 0 }, pending: [] };
+const none = { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 };
+const timing = (nowMs: number, stalling = true) => ({ nowMs, delayMs: 4000, stalling });
+/** 150 operations finished over 3 s (50 a second), SHEDDABLE shed at `shed`, finishing `sheddable` of them. */
+const sample = (shed: number, sheddable: number, underRate = true): CapacitySample => ({
+  underRate,
+  finished: [15, 30, 0, sheddable],
+  shares: [0, 0, 0, shed],
+});
+
+describe('capacitySample', () => {
+  it('should compare the load offered, shedding undone, with the healthy rate', () => {
+    const finished = { ...none, CRITICAL_PLUS: 24, CRITICAL: 48, SHEDDABLE: 78 };
+    const shares = { ...none, SHEDDABLE: 0.4 };
+    const inputs = { rate: RATE, windowMs: 3000, finished, shares, requests: undefined, inProcess: false };
+    // Collector mode: 24 + 48 + 78 / 0.6 = 202 over 3 s, 67 a second: under 72 (80 less 10 %).
+    expect(capacitySample(inputs)).toEqual({
+      underRate: true,
+      finished: [24, 48, 0, 78],
+      shares: [0, 0, 0, 0.4],
+    });
+    // A class shed entirely counts its requests (spans naming it): 24 + 48 + 150 = 222, 74 a second.
+    const all = { ...inputs, shares: { ...none, SHEDDABLE: 1 }, requests: { ...none, SHEDDABLE: 150 } };
+    expect(capacitySample(all).underRate).toBe(false);
+    // In process: the requests offered to admit(), 210 over 3 s, 70 a second.
+    const offered = { ...none, CRITICAL_PLUS: 21, CRITICAL: 42, SHEDDABLE: 147 };
+    expect(capacitySample({ ...inputs, requests: offered, inProcess: true }).underRate).toBe(true);
+    expect(capacitySample({ ...inputs, requests: undefined, inProcess: true }).underRate).toBe(true);
+    expect(capacitySample({ ...inputs, rate: undefined }).underRate).toBe(false);
+  });
+});
+
+describe('capacityMove', () => {
+  it('should arm, start where the ramp would stall, rise while pending and judge a step delay later', () => {
+    expect(capacityMove(undefined, undefined, timing(1000))).toEqual({ rise: false, check: undefined });
+    expect(capacityMove(undefined, sample(0, 105, false), timing(1000))).toEqual({
+      rise: false,
+      check: undefined,
+    });
+    const armed = capacityMove(undefined, sample(0.1, 105), timing(1000, false));
+    expect(armed).toEqual({ rise: false, check: { underMs: 1000 } });
+    const started = capacityMove(armed.check, sample(0.4, 105), timing(5000));
+    const start = { atMs: 5000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.4] };
+    expect(started).toEqual({ rise: true, check: { underMs: 1000, start } });
+    expect(capacityMove(started.check, sample(0.6, 105), timing(8999))).toEqual(started);
+    // SHEDDABLE let in 0.2 / 0.6 of what it was: a service keeping up would finish 45 + 35 = 80.
+    const lost = capacityMove(started.check, sample(0.8, 100), timing(9000));
+    expect(lost).toEqual({ rise: true, check: { underMs: 1000, start, verdict: 'lost' } });
+    expect(capacityMove(lost.check, sample(0.9, 100, false), timing(20_000))).toEqual(lost);
+    // It finished 150 - 85 = 65 less, more than half the fall of 70 predicted: it keeps up.
+    const kept = capacityMove(started.check, sample(0.8, 40), timing(9000));
+    expect(kept).toEqual({ rise: false, check: { underMs: 1000, start, verdict: 'kept' } });
+    expect(capacityMove(kept.check, sample(0.9, 30), timing(20_000))).toEqual(kept);
+  });
+
+  it('should count a check whose shedding moved too little as kept, and a class shed entirely as telling nothing', () => {
+    const start = { atMs: 0, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.4] };
+    // 105 x 0.55 / 0.6 = 96.25: a predicted fall of 8.75 of 150, under a tenth.
+    expect(capacityMove({ underMs: 0, start }, sample(0.45, 105), timing(4000)).check?.verdict).toBe('kept');
+    const whole = { atMs: 0, finished: [15, 30, 0, 0], shares: [0, 0, 0, 1] };
+    expect(capacityMove({ underMs: 0, start: whole }, sample(1, 0), timing(4000)).check?.verdict).toBe(
+      'kept',
+    );
+  });
+});
