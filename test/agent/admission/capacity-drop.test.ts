@@ -83,6 +83,35 @@ describe('AdmissionController, the capacity falls under the same load in collect
 });
 
 /**
+ * A collector's view of a service whose every request awaits a dependency: 0.4 s, then from second
+ * 60 `afterS` (budget 2 s), 80 requests a second (10/20/70 %), the controller's share turned away
+ * in the service, each finishing whole seconds later (at least one). No queue, no capacity limit:
+ * for the step's length fewer finish, then as many as are admitted. The decisions' reasons, and the
+ * highest SHEDDABLE and CRITICAL probabilities.
+ */
+function latencyStep(afterS: number) {
+  const { controller, feed, clock } = setup();
+  const decisions: AdmissionDecision[] = [];
+  const finishing = new Map<number, (readonly [Criticality, number, number])[]>();
+  let [sheddable, critical] = [0, 0];
+  for (let s = 0; s < 400; s++) {
+    const latencyS = s < 60 ? 0.4 : afterS;
+    const at = s + Math.max(1, Math.ceil(latencyS));
+    for (const [c, n] of Object.entries(OFFERED)) {
+      const admitted = Math.round(n * (1 - controller.probability(c as Criticality)));
+      finishing.set(at, [...(finishing.get(at) ?? []), [c as Criticality, admitted, latencyS / 2]]);
+    }
+    clock.advance(1000);
+    for (const [c, n, ratio] of finishing.get(s + 1) ?? []) feed({ [c]: ratio }, n);
+    decisions.push(...controller.observe('NONE'));
+    sheddable = Math.max(sheddable, controller.probability('SHEDDABLE'));
+    critical = Math.max(critical, controller.probability('CRITICAL'));
+  }
+  const count = (reason: string) => decisions.filter((d) => d.reason === reason).length;
+  return { overload: count('overload'), ineffective: count('ineffective'), sheddable, critical };
+}
+
+/**
  * A service with `admit()` in process behind a proxy bounding its queue at `limit` requests:
  * `perSecond` requests a second (10/20/70 %), the proxy refusing one while `limit` wait, the rest
  * asking `admit()` and joining a FIFO that finishes `capacity` a second, each recorded at its time
@@ -147,17 +176,31 @@ function restartOnto(capacity: number, perSecond: number) {
   return boundedQueue(controller, clock, { limit, perSecond, capacity, seconds: 360, from: 120 });
 }
 
+describe('AdmissionController, a dependency slowing at an unchanged load in collector mode (review15e H1)', () => {
+  it('should read a latency step as slowness, not as a capacity lost: the finished rate dips only for the step', () => {
+    // As before the check (the same decisions): 1.2x and more of the budget whatever is shed,
+    // SHEDDABLE rises a step delay (to 24 % at 2.4 s, 60 % from 3 s: the window shows the
+    // step late), shows no effect and is eased to nothing; CRITICAL never shed.
+    expect([1.2, 2.4, 3, 4].map(latencyStep)).toEqual([
+      { overload: 0, ineffective: 0, sheddable: 0, critical: 0 },
+      { overload: 6, ineffective: 3, sheddable: 0.24, critical: 0 },
+      { overload: 6, ineffective: 6, sheddable: 0.6, critical: 0 },
+      { overload: 6, ineffective: 6, sheddable: 0.6, critical: 0 },
+    ]);
+  });
+});
+
 describe('AdmissionController restarted onto another instance with its healthy rate (review15e H1)', () => {
   it.each([
     // smaller: the rate of 80 restored, 50 a second done, the same 80 offered. Before: 5
     // `ineffective`, SHEDDABLE 0, every protected request over budget.
-    ['smaller', 50, 80, { protectedCount: 5739, overBudget: 40, ineffective: 0, sheddable: 0.6 }],
+    ['a smaller', 50, 80, { protectedCount: 5739, overBudget: 40, ineffective: 0, sheddable: 0.6 }],
     // the same size, overloaded 2x: the restored rate reads the load over it as over capacity at once.
-    ['the same size', 100, 200, { protectedCount: 14_400, overBudget: 44, ineffective: 0, sheddable: 1 }],
+    ['a same-size', 100, 200, { protectedCount: 14_400, overBudget: 44, ineffective: 0, sheddable: 1 }],
     // bigger, overloaded: over the old, lower rate is over capacity too.
-    ['bigger', 150, 200, { protectedCount: 14_424, overBudget: 212, ineffective: 0, sheddable: 0.711 }],
+    ['a bigger', 150, 200, { protectedCount: 14_424, overBudget: 212, ineffective: 0, sheddable: 0.711 }],
   ] as const)(
-    'should keep shedding after a restart onto %s an instance',
+    'should keep shedding after a restart onto %s instance',
     (_size, capacity, perSecond, outcome) => {
       expect(restartOnto(capacity, perSecond)).toEqual(outcome);
     },
