@@ -21,6 +21,10 @@
  * keeps it rising, so easing that takes the load back over the rate does not start it again
  * (where the flow is known, only while the ratio is at the level it was judged slow at: a ratio
  * clearly over it is new load: review15e M1, see {@link Ramp.slowRatio}).
+ * A ramp that would stall with the offered load clearly under the healthy rate first checks for a
+ * capacity lost under the same load (capacity-check.ts, review15e H1: a saturated service finishes
+ * its capacity whatever is shed): it rises a step delay more, and keeps rising for the episode if
+ * what the service finishes did not fall with the shedding.
  * With no healthy rate learned (overloaded since the agent started, none restored) the latency
  * alone decides, as before.
  */
@@ -166,7 +170,8 @@ function fresh(trend: Trend, startRatio: number, nowMs: number, last?: Ramp): Ra
  * last check. So does one whose load is over the healthy rate (`trend.overCapacity`), unless it
  * was judged slow on its own: its check stays, so once the load is back at the rate the effect is
  * judged since then (or, where the flow is known, unless its ratio is back at the floor of that
- * slowness: {@link Ramp.slowRatio}). Else it stalls: it holds, and after `sustain` of stalling
+ * slowness: {@link Ramp.slowRatio}). So does one the check of lost capacity keeps rising
+ * ({@link Ramp.capacity}: pending, or a capacity lost). Else it stalls: it holds, and after `sustain` of stalling
  * eases while the smoothed ratio is not under the ramp's start (or its floor, when lower) by the
  * margin (and by twice its noise: review16 H2); a ramp that stalls at or under a known healthy
  * rate is marked slow on its own. At the floor (review15e M1) a ramp neither rises on shedding's

@@ -6,7 +6,8 @@
  * shedding rises, exactly as a slow dependency does. The rate can: a service over budget while it
  * admits (where `admit()` runs here) or finishes (collector mode: the operations of the classes not
  * shed away) clearly more than it did within budget is over capacity, and shedding is what brings
- * that load back; one over budget at or under that rate is slow for another reason. The gradient
+ * that load back; one over budget at or under that rate is slow for another reason, or has lost
+ * capacity since the rate was learned (capacity-check.ts tells which, review15e H1). The gradient
  * limiters judge the same way (Netflix concurrency-limits' Vegas and Gradient2 set the limit from
  * the throughput and latency seen while healthy, not from latency alone).
  *

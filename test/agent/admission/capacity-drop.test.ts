@@ -11,7 +11,7 @@ import { parseAdmissionSnapshot } from '../../../agent/admission/admission-snaps
 import type { Criticality } from '../../../agent/admission/criticality.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
 import { ManualClock } from '../../../agent/clock.ts';
-import { evenly, setup } from './setup.ts';
+import { evenly, type ProxyQueueOptions, proxyQueue, setup } from './setup.ts';
 
 /** Requests a second per class: 80 in all (10/20/70 %). */
 const OFFERED = { CRITICAL_PLUS: 8, CRITICAL: 16, SHEDDABLE: 56 } as const;
@@ -111,39 +111,9 @@ function latencyStep(afterS: number) {
   return { overload: count('overload'), ineffective: count('ineffective'), sheddable, critical };
 }
 
-/**
- * A service with `admit()` in process behind a proxy bounding its queue at `limit` requests:
- * `perSecond` requests a second (10/20/70 %), the proxy refusing one while `limit` wait, the rest
- * asking `admit()` and joining a FIFO that finishes `capacity` a second, each recorded at its time
- * in the system over a 2 s budget. Counts the protected requests finished from second `from` on
- * and how many were over budget.
- */
-function boundedQueue(
-  controller: AdmissionController,
-  clock: ManualClock,
-  options: { limit: number; perSecond: number; capacity: number; seconds: number; from: number },
-) {
-  const mix = (n: number): Criticality[] =>
-    Array.from({ length: n }, (_, i) =>
-      i % 10 === 0 ? 'CRITICAL_PLUS' : i % 10 < 3 ? 'CRITICAL' : 'SHEDDABLE',
-    );
-  const queue: { criticality: Criticality; second: number }[] = [];
-  const decisions: AdmissionDecision[] = [];
-  let [protectedCount, overBudget] = [0, 0];
-  for (let s = 0; s < options.seconds; s++) {
-    for (const criticality of mix(options.perSecond))
-      if (queue.length < options.limit && controller.admit(criticality).admitted)
-        queue.push({ criticality, second: s });
-    clock.advance(1000);
-    for (const { criticality, second } of queue.splice(0, options.capacity)) {
-      const ratio = (s + 1 - second) / 2;
-      controller.record(criticality, ratio, clock.now());
-      if (s < options.from || criticality === 'SHEDDABLE') continue;
-      protectedCount++;
-      if (ratio > 1) overBudget++;
-    }
-    decisions.push(...controller.observe('NONE'));
-  }
+/** {@link proxyQueue}'s counts, with the `ineffective` decisions and SHEDDABLE's probability at the end. */
+function boundedQueue(controller: AdmissionController, clock: ManualClock, options: ProxyQueueOptions) {
+  const { decisions, protectedCount, overBudget } = proxyQueue({ controller, clock }, options);
   const ineffective = decisions.filter((d) => d.reason === 'ineffective').length;
   return { protectedCount, overBudget, ineffective, sheddable: controller.probability('SHEDDABLE') };
 }
@@ -156,7 +126,7 @@ function restartOnto(capacity: number, perSecond: number) {
   const big = setup({}, evenly());
   boundedQueue(big.controller, big.clock, {
     limit: 300,
-    perSecond: 80,
+    perSecond: () => 80,
     capacity: 100,
     seconds: 90,
     from: 90,
@@ -173,7 +143,13 @@ function restartOnto(capacity: number, perSecond: number) {
   });
   controller.restore(snapshot);
   const limit = 3 * capacity;
-  return boundedQueue(controller, clock, { limit, perSecond, capacity, seconds: 360, from: 120 });
+  return boundedQueue(controller, clock, {
+    limit,
+    perSecond: () => perSecond,
+    capacity,
+    seconds: 360,
+    from: 120,
+  });
 }
 
 describe('AdmissionController, a dependency slowing at an unchanged load in collector mode (review15e H1)', () => {

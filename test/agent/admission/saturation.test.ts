@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Criticality } from '../../../agent/admission/criticality.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
-import { evenly, setup } from './setup.ts';
+import { evenly, proxyQueue, setup } from './setup.ts';
 
 /** A minute at 0.8x capacity, within budget with nothing shed: the healthy rate is learned. */
 const LEAD_S = 60;
@@ -99,29 +99,7 @@ describe('AdmissionController, collector mode, p95 capped by a timeout (review15
  */
 function boundedQueue(limit: number, perSecond: (second: number) => number, seconds: number, from: number) {
   const harness = setup({}, evenly());
-  const { controller, clock } = harness;
-  const mix = (n: number): Criticality[] =>
-    Array.from({ length: n }, (_, i) =>
-      i % 10 === 0 ? 'CRITICAL_PLUS' : i % 10 < 3 ? 'CRITICAL' : 'SHEDDABLE',
-    );
-  const queue: { criticality: Criticality; second: number }[] = [];
-  const decisions: AdmissionDecision[] = [];
-  let [protectedCount, overBudget] = [0, 0];
-  for (let s = 0; s < seconds; s++) {
-    for (const criticality of mix(perSecond(s)))
-      if (queue.length < limit && controller.admit(criticality).admitted)
-        queue.push({ criticality, second: s });
-    clock.advance(1000);
-    for (const { criticality, second } of queue.splice(0, 100)) {
-      const ratio = (s + 1 - second) / 2;
-      controller.record(criticality, ratio, clock.now());
-      if (s < from || criticality === 'SHEDDABLE') continue;
-      protectedCount++;
-      if (ratio > 1) overBudget++;
-    }
-    decisions.push(...controller.observe('NONE'));
-  }
-  return { harness, decisions, protectedCount, overBudget };
+  return { harness, ...proxyQueue(harness, { limit, perSecond, capacity: 100, seconds, from }) };
 }
 
 describe('AdmissionController in process behind a bounded queue (review15d H2)', () => {

@@ -176,3 +176,52 @@ export function fifoPlant(
   };
   return { step, tally, backlog: () => queue.length - head };
 }
+
+/** Options of {@link proxyQueue}. */
+export interface ProxyQueueOptions {
+  /** Requests the proxy lets wait; it refuses one while that many wait (the service never sees it). */
+  readonly limit: number;
+  /** Requests offered in second `s` (10 % CRITICAL_PLUS, 20 % CRITICAL, 70 % SHEDDABLE, interleaved). */
+  readonly perSecond: (second: number) => number;
+  /** Requests the FIFO finishes a second. */
+  readonly capacity: number;
+  readonly seconds: number;
+  /** Protected requests are counted from this second on. */
+  readonly from: number;
+}
+
+/**
+ * A service with `admit()` in process behind a proxy that bounds its queue (review15d H2): each
+ * second the offered requests not refused by the proxy ask `admit()` (use a controller made with
+ * {@link evenly} draws) and join the FIFO, which finishes `capacity` a second, each recorded at its
+ * time in the system over a 2 s budget. The decisions, the protected requests finished from
+ * `from` on and how many were over budget.
+ */
+export function proxyQueue(
+  harness: Pick<ReturnType<typeof setup>, 'controller' | 'clock'>,
+  options: ProxyQueueOptions,
+) {
+  const { controller, clock } = harness;
+  const mix = (n: number): Criticality[] =>
+    Array.from({ length: n }, (_, i) =>
+      i % 10 === 0 ? 'CRITICAL_PLUS' : i % 10 < 3 ? 'CRITICAL' : 'SHEDDABLE',
+    );
+  const queue: { criticality: Criticality; second: number }[] = [];
+  const decisions: AdmissionDecision[] = [];
+  let [protectedCount, overBudget] = [0, 0];
+  for (let s = 0; s < options.seconds; s++) {
+    for (const criticality of mix(options.perSecond(s)))
+      if (queue.length < options.limit && controller.admit(criticality).admitted)
+        queue.push({ criticality, second: s });
+    clock.advance(TICK_MS);
+    for (const { criticality, second } of queue.splice(0, options.capacity)) {
+      const ratio = (s + 1 - second) / 2;
+      controller.record(criticality, ratio, clock.now());
+      if (s < options.from || criticality === 'SHEDDABLE') continue;
+      protectedCount++;
+      if (ratio > 1) overBudget++;
+    }
+    decisions.push(...controller.observe('NONE'));
+  }
+  return { decisions, protectedCount, overBudget };
+}

@@ -28,6 +28,9 @@ function restoredFrom(source: ReturnType<typeof setup>, config = source.config) 
   return { controller, clock, ticks };
 }
 
+/** A snapshot with nothing but its required fields. */
+const base = { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 1, seq: 0, decisions: [] };
+
 describe('AdmissionController snapshot and restore', () => {
   it('should ease at the same ticks with the same decisions after a restore mid-sustain', () => {
     const original = setup();
@@ -99,15 +102,6 @@ describe('AdmissionController snapshot and restore', () => {
   });
 
   it('should take an easing it cannot read as none, and keep an easing it reads within bounds', () => {
-    const base = {
-      version: 1,
-      namespace: '',
-      service: 'x',
-      level: 'NONE',
-      pressure: 1,
-      seq: 0,
-      decisions: [],
-    };
     const step = { atMs: 5, from: 1, to: 0.9, criticality: 'SHEDDABLE', watched: true };
     for (const easing of [
       { steps: [{ ...step, atMs: 'now' }], backoffMs: 10_000 },
