@@ -13,7 +13,6 @@ import { DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from '../degradation/au
 import type { DegradationLevel } from '../degradation/levels.ts';
 import { type ServiceId, serviceId } from '../service-id.ts';
 import { AdmissionDecisions } from './admission-decisions.ts';
-import { FlowLog } from './admission-flow.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
 import { LawState } from './admission-law-state.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
@@ -23,7 +22,8 @@ import type { Cause } from './admission-tick.ts';
 import { ClassCounters, classBounds, classStates } from './class-counters.ts';
 import { ClassRequests } from './class-requests.ts';
 import { ClassWindows } from './class-windows.ts';
-import { CRITICALITIES, type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
+import { type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
+import { FlowLog } from './flow-log.ts';
 import type { AdmissionDecision, AdmissionListener, AdmissionResult, AdmissionState } from './types.ts';
 
 /** The terms of the law in `config`: all of it but `retryAfterMs` (the rejected request's header). */
@@ -47,6 +47,9 @@ export interface AdmissionControllerOptions {
   /** Decisions the audit log keeps. @default 1000 */
   readonly auditLogSize?: number;
 }
+
+/** No request offered over the window. */
+const NONE_OFFERED = Object.freeze({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 });
 
 /**
  * @example
@@ -131,12 +134,12 @@ export class AdmissionController {
       if (level !== this.#level) this.#enterLevel(level, out);
       const nowMs = this.#clock.now();
       const tickMs = this.#law.tick(nowMs);
-      const admitted = CRITICALITIES.reduce((sum, c) => sum + this.#counters.admitted[c], 0);
-      const { received, windowMs } = this.#windows;
-      const flow = this.#flow.mark(nowMs, admitted, received, windowMs);
+      const { receivedBy, windowMs } = this.#windows;
       const { admitted: yes, rejected: no } = this.#counters;
       this.#requests.mark(nowMs, (c) => yes[c] + no[c], windowMs);
       const offered = this.#requests.offered();
+      const counts = { admitted: yes, finished: receivedBy, offered: offered ?? NONE_OFFERED };
+      const flow = this.#flow.mark(nowMs, counts, windowMs, this.#config.minSamples);
       if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
         { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },

@@ -128,7 +128,8 @@ function relapseRatio(easing: Easing, { exitRatio }: EasingTiming): number {
 /**
  * The oldest step the backlog implicates: newest first, the steps whose added admissions (the
  * probability they took off times the class's offered requests, for the part of the window they
- * were in force) account for the surplus of admissions over completions; the others stay eased.
+ * were in force, in finished operations by the class's ratio) account for the surplus of the
+ * admissions (in those operations) over the completions; the others stay eased.
  */
 function implicatedByFlow(
   steps: readonly EaseStep[],
@@ -136,12 +137,12 @@ function implicatedByFlow(
   offered: OfferedLoad,
   { nowMs, windowMs }: EasingTiming,
 ): EaseStep {
-  const surplus = Math.round(flow.arrivals * (1 - flow.completions / flow.expected) * 1e6);
+  const surplus = Math.round((flow.expected - flow.completions) * 1e6);
   let added = 0;
   for (let i = steps.length - 1; i > 0; i--) {
     const step = steps[i]!;
     const inForce = Math.min(1, (nowMs - step.atMs) / windowMs);
-    added += (step.from - step.to) * offered[step.criticality] * inForce;
+    added += (step.from - step.to) * offered[step.criticality] * flow.scales[step.criticality] * inForce;
     if (Math.round(added * 1e6) >= surplus) return step;
   }
   return steps[0]!;

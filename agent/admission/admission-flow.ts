@@ -10,7 +10,7 @@
 
 import { FILL_ORDER, type LevelBounds } from './admission-law.ts';
 import type { OfferedLoad } from './class-requests.ts';
-import { CRITICALITIES } from './criticality.ts';
+import { CRITICALITIES, type Criticality } from './criticality.ts';
 
 /** A flow counts as draining, or growing, when admissions are 5 % under, or over, completions. */
 export const FLOW_MARGIN = 0.05;
@@ -19,14 +19,26 @@ export const FLOW_MARGIN = 0.05;
 export interface Flow {
   readonly arrivals: number;
   readonly completions: number;
-  /** The operations the admissions should finish as while healthy (see {@link FlowLog}). */
+  /** The operations the admissions should finish as while healthy: the sum of {@link scales} x admitted. */
   readonly expected: number;
+  /**
+   * Operations finished per admitted request, per class, as learned while healthy (flow-log.ts
+   * FlowLog: a route without a budget is admitted and never recorded), a class's growth cut to
+   * what the other classes corroborate: shedding a class takes off its own share.
+   */
+  readonly scales: Readonly<Record<Criticality, number>>;
+  /**
+   * {@link expected} with each class's growth cut to what the other classes' delay corroborates
+   * (review15e H3, flow-log.ts): a backlog in a shared service delays every class, a crawler on a
+   * route without a budget grows its class's admissions alone. The early rise goes by this.
+   */
+  readonly shared: number;
   /** The span the counts cover, ms: the window, or less in a controller's first window. */
   readonly spanMs: number;
   /**
    * Operations admitted and not finished yet (review15c H1), as the counts tell: admissions (in
    * finished operations) less completions, tick by tick since the service was last healthy for a
-   * window (see {@link FlowLog.settle}), never under 0.
+   * window (see flow-log.ts `settle`), never under 0.
    */
   readonly backlog: number;
   /**
@@ -61,14 +73,17 @@ export function growing(flow: Flow | undefined): boolean {
  * (Little's law). Rising starts once this is over the exit ratio (the judging classes near their
  * budget), a whole waiting time before the latency finishing crosses the target. The lead counts
  * only for a growth that began within a window of a steady (or idle) flow: one that lasts may be
- * the learned ratio of operations per request still converging (see FlowLog), and then the
+ * the learned ratios of operations per request still converging (flow-log.ts), and then the
  * judging ratio itself must be over the exit ratio. 0 before the flow has been steady once
- * ({@link Flow.confirmed}): a growth may then be a route whose requests are never judged.
+ * ({@link Flow.confirmed}): a growth may then be a route whose requests are never judged. The
+ * growth is the one the classes corroborate ({@link Flow.shared}, review15e H3): with the latency
+ * still within budget, one class's admissions growing alone is a route never judged, not a queue.
  */
 export function aheadRatio(ratio: number, flow: Flow | undefined, windowMs: number): number {
-  if (flow === undefined || !flow.confirmed || !growing(flow)) return 0;
+  if (flow === undefined || !flow.confirmed) return 0;
+  if (flow.shared <= flow.completions * (1 + FLOW_MARGIN)) return 0;
   if (flow.sinceSteadyMs > windowMs) return ratio;
-  return (ratio * flow.expected) / Math.max(flow.completions, 1);
+  return (ratio * flow.shared) / Math.max(flow.completions, 1);
 }
 
 /**
@@ -135,8 +150,8 @@ export function steadyPressure(
  * excess over the flow's margin goes on to the next. Rounded up to a thousandth.
  */
 function fill(flow: Flow, offered: OfferedLoad, caps: LevelBounds['caps'], drain: number): number {
-  const scale = flow.expected / flow.arrivals;
-  const total = CRITICALITIES.reduce((sum, c) => sum + offered[c], 0) * scale;
+  const { scales } = flow;
+  const total = CRITICALITIES.reduce((sum, c) => sum + offered[c] * scales[c], 0);
   let excess = total - (flow.completions * (1 - FLOW_MARGIN) - drain);
   let pressure = 0;
   for (const criticality of FILL_ORDER) {
@@ -145,7 +160,7 @@ function fill(flow: Flow, offered: OfferedLoad, caps: LevelBounds['caps'], drain
     // CRITICAL crumbs of 1-5 % went in and out every minute.
     if (excess <= 0 || (pressure > 0 && excess < flow.completions * FLOW_MARGIN)) break;
     const cap = caps[criticality];
-    const own = offered[criticality] * scale;
+    const own = offered[criticality] * scales[criticality];
     const share = own === 0 ? cap : Math.min(cap, excess / own);
     pressure += share;
     excess -= share * own;
@@ -162,92 +177,4 @@ function fill(flow: Flow, offered: OfferedLoad, caps: LevelBounds['caps'], drain
 export function drained(flow: Flow | undefined): boolean {
   if (flow === undefined || !flow.confirmed || growing(flow) || draining(flow)) return false;
   return flow.backlog <= flow.completions * FLOW_MARGIN;
-}
-
-/** Weight of one healthy window in the learned ratio of finished operations per admitted request. */
-const LEARNING_RATE = 0.1;
-
-/**
- * The cumulative counts of admitted requests and of finished operations at each tick: the flow
- * over the window is the difference between now and the newest tick at least a window old (or
- * the oldest kept), so both counts cover exactly the same span. Not every admitted request needs
- * to be judged (a route without a budget is admitted but never recorded) nor every recorded
- * operation admitted (a route without the middleware): the log learns how many operations finish
- * per admitted request while the service is healthy (1 until then) and states admissions in
- * those units, so only a change from the healthy flow reads as a backlog growing or draining.
- */
-export class FlowLog {
-  #marks: { readonly atMs: number; readonly admitted: number; readonly finished: number }[] = [];
-  #scale = 1;
-  #backlog = 0;
-  #steadyAtMs = Number.NEGATIVE_INFINITY;
-  #confirmed = false;
-  /** The flows of the last window's ticks, and of the newest tick at least a window old. */
-  #flows: { readonly atMs: number; readonly flow: Flow | undefined }[] = [];
-
-  /**
-   * Notes the totals at `nowMs` (requests admitted, operations finished, since start); returns the
-   * flow over the `windowMs` ending now, with the admissions in finished operations by the learned
-   * ratio (`expected`), or `undefined`
-   * when nothing was admitted over it (admission is not counted in this process) or the finished
-   * count went back (new windows).
-   */
-  mark(nowMs: number, admitted: number, finished: number, windowMs: number): Flow | undefined {
-    const marks = this.#marks;
-    const previous = marks.at(-1) ?? { admitted, finished };
-    const finishedSince = finished - previous.finished;
-    const admittedSince = (admitted - previous.admitted) * this.#scale;
-    this.#backlog = finishedSince < 0 ? 0 : Math.max(0, this.#backlog + admittedSince - finishedSince);
-    marks.push({ atMs: nowMs, admitted, finished });
-    let from = 0;
-    while (from + 1 < marks.length && marks[from + 1]!.atMs <= nowMs - windowMs) from++;
-    if (from > 0) this.#marks = marks.slice(from);
-    const [then] = this.#marks as [(typeof marks)[number]];
-    const arrivals = admitted - then.admitted;
-    const completions = finished - then.finished;
-    const known = arrivals > 0 && completions >= 0;
-    const expected = Math.round(arrivals * this.#scale);
-    const flow = {
-      arrivals,
-      completions,
-      expected,
-      spanMs: nowMs - then.atMs,
-      backlog: Math.round(this.#backlog),
-      sinceSteadyMs: nowMs - this.#steadyAtMs,
-      confirmed: this.#confirmed,
-    };
-    const idle = arrivals === 0 && completions === 0;
-    const steady = known && !growing(flow) && !draining(flow);
-    if (idle || steady) this.#steadyAtMs = nowMs;
-    this.#confirmed ||= steady;
-    const flows = this.#flows;
-    flows.push({ atMs: nowMs, flow: known ? flow : undefined });
-    while (flows.length > 1 && flows[1]!.atMs <= nowMs - windowMs) flows.shift();
-    return flows.at(-1)!.flow;
-  }
-
-  /**
-   * The service has been healthy for a window (the judging ratio under the exit ratio): no backlog
-   * to speak of, so its count starts over at 0 (a count off by a rounding or a route never judged
-   * would otherwise be taken for a backlog that never drains).
-   */
-  settle(): void {
-    this.#backlog = 0;
-  }
-
-  /**
-   * Learns from the window that ended a window before `nowMs` (the service healthy since): the
-   * ratio of operations finished per request admitted moves a tenth of the way to that window's,
-   * when both counts are at least `minSamples`. A window is learned from only once the window after it has shown no harm: a
-   * backlog building up under a healthy-looking latency (the first tick of a burst) shows in the
-   * latency within a window, and learning from it would take the growing backlog for the healthy
-   * flow (review15c H1).
-   */
-  learn(minSamples: number, nowMs: number, windowMs: number): void {
-    const [oldest] = this.#flows;
-    if (oldest === undefined || oldest.atMs > nowMs - windowMs) return;
-    const last = oldest.flow;
-    if (last === undefined || last.arrivals < minSamples || last.completions < minSamples) return;
-    this.#scale += LEARNING_RATE * (last.completions / last.arrivals - this.#scale);
-  }
 }

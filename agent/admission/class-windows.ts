@@ -43,6 +43,12 @@ export class ClassWindows {
   readonly #windows = new Map<Criticality, RunningWindow>();
   readonly #requests: ClassRequests | undefined;
   #received = 0;
+  readonly #receivedBy: Record<Criticality, number> = {
+    CRITICAL_PLUS: 0,
+    CRITICAL: 0,
+    SHEDDABLE_PLUS: 0,
+    SHEDDABLE: 0,
+  };
 
   /**
    * @param windowMs `admission.windowMs`, rounded to whole ms
@@ -76,7 +82,13 @@ export class ClassWindows {
     }
     if (!window.record(ratio, endMs)) return false;
     this.#received++;
+    this.#receivedBy[criticality]++;
     return true;
+  }
+
+  /** Samples accepted since the windows were created, per class (the flow's completions: flow-log.ts). */
+  get receivedBy(): Readonly<Record<Criticality, number>> {
+    return this.#receivedBy;
   }
 
   /** Samples of the class in the window ending now (the samples {@link read} takes). */

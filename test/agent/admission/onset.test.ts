@@ -7,10 +7,10 @@ import {
   backlogged,
   drained,
   type Flow,
-  FlowLog,
   sizedPressure,
   steadyPressure,
 } from '../../../agent/admission/admission-flow.ts';
+import { FlowLog } from '../../../agent/admission/flow-log.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
 import { admissionConfig, evenly, fifoPlant, type Offered, setup } from './setup.ts';
 
@@ -127,10 +127,15 @@ describe('AdmissionController at the onset of an overload behind a FIFO, in proc
 
 /** A flow over a one-second window with defaults for the fields a case does not set. */
 function flowOf(part: Partial<Flow>): Flow {
+  const { arrivals = 300, expected = 300 } = part;
+  const scale = expected / arrivals;
+  const scales = { CRITICAL_PLUS: scale, CRITICAL: scale, SHEDDABLE_PLUS: scale, SHEDDABLE: scale };
   return {
-    arrivals: 300,
+    arrivals,
     completions: 100,
-    expected: 300,
+    expected,
+    shared: part.expected ?? expected,
+    scales,
     spanMs: 1000,
     backlog: 200,
     sinceSteadyMs: 1000,
@@ -204,22 +209,33 @@ describe('sizedPressure, backlogged, aheadRatio (review15c H1)', () => {
   });
 });
 
+/** `n` requests or operations, all SHEDDABLE. */
+const sheddable = (n: number) => ({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: n });
+const ONE = { CRITICAL_PLUS: 1, CRITICAL: 1, SHEDDABLE_PLUS: 1, SHEDDABLE: 1 };
+
 describe('FlowLog (review15c H1)', () => {
   it('should count the backlog tick by tick, start it over when settled, and learn only from a window a window old', () => {
     const log = new FlowLog();
+    const mark = (atMs: number, admitted: number, finished: number) =>
+      log.mark(
+        atMs,
+        { admitted: sheddable(admitted), finished: sheddable(finished), offered: sheddable(0) },
+        3000,
+        20,
+      );
     // The first mark: nothing over it yet (an empty window, idle).
-    expect(log.mark(1000, 100, 100, 3000)).toEqual(undefined);
-    const steady = log.mark(2000, 200, 200, 3000);
-    const before = { backlog: 0, sinceSteadyMs: 1000, confirmed: false };
+    expect(mark(1000, 100, 100)).toEqual(undefined);
+    const steady = mark(2000, 200, 200);
+    const before = { backlog: 0, sinceSteadyMs: 1000, confirmed: false, scales: ONE };
     expect(steady).toEqual(flowOf({ arrivals: 100, completions: 100, expected: 100, ...before }));
-    const burst = log.mark(3000, 500, 300, 3000);
-    const since = { spanMs: 2000, backlog: 200, confirmed: true };
+    const burst = mark(3000, 500, 300);
+    const since = { spanMs: 2000, backlog: 200, confirmed: true, scales: ONE };
     expect(burst).toEqual(flowOf({ arrivals: 400, completions: 200, expected: 400, ...since }));
     // A healthy tick now learns from the window a window old (the first mark's: nothing in it), not
     // the burst's, whose 200 finished per 400 admitted would move the ratio to 0.95 (665 here).
     log.learn(20, 3000, 3000);
-    expect(log.mark(4000, 800, 400, 3000)?.expected).toBe(700);
+    expect(mark(4000, 800, 400)?.expected).toBe(700);
     log.settle();
-    expect(log.mark(5000, 900, 500, 3000)?.backlog).toBe(0);
+    expect(mark(5000, 900, 500)?.backlog).toBe(0);
   });
 });
