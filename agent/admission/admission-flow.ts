@@ -48,6 +48,20 @@ export interface Flow {
    */
   readonly sinceSteadyMs: number;
   /**
+   * ms since the first of the ticks ending now that each finished operations at a steady rate (within
+   * a fifth of the previous one) yet 15 % fewer than admitted: 0 unless the last two ticks did. A
+   * service that lost capacity does so for as long as the loss lasts; requests in flight growing
+   * after a latency step, or a stall, finish (next to) nothing for a while, then as many as are
+   * admitted (review15e H1; flow-log.ts).
+   */
+  readonly shortMs: number;
+  /**
+   * The operations the window would finish at the last tick's rate while the ticks finish fewer
+   * than they admit ({@link shortMs}), else the completions: a service that just lost capacity
+   * finishes at the new rate, the window still holds ticks at the old one.
+   */
+  readonly pace: number;
+  /**
    * Whether some window with requests admitted was steady: the learned ratio of operations per
    * request has matched the service at least once. Until then a growth may be a route whose
    * admitted requests are never judged (review16 M3), not a backlog: the law does not size from it.
@@ -152,7 +166,9 @@ export function steadyPressure(
 function fill(flow: Flow, offered: OfferedLoad, caps: LevelBounds['caps'], drain: number): number {
   const { scales } = flow;
   const total = CRITICALITIES.reduce((sum, c) => sum + offered[c] * scales[c], 0);
-  let excess = total - (flow.completions * (1 - FLOW_MARGIN) - drain);
+  // Where the ticks finish at a steady rate under their admissions, that rate is the capacity.
+  const capacity = flow.shortMs > 0 ? Math.min(flow.completions, flow.pace) : flow.completions;
+  let excess = total - (capacity * (1 - FLOW_MARGIN) - drain);
   let pressure = 0;
   for (const criticality of FILL_ORDER) {
     // Once a class is shed, an excess within the flow's margin is the load's noise (or rounding),

@@ -197,6 +197,9 @@ export function nextPressure(law: Law, moment: Moment): Step {
 /** A flow not steady for this many windows is a backlog whatever the rate (see {@link trusted}). */
 const LASTING_WINDOWS = 2;
 
+/** Ticks after the first of a run of short ticks ({@link Flow.shortMs}) that make it a lost capacity: 2 (3 ticks). */
+const SHORT_TICKS = 2;
+
 /**
  * The flow as the law may size from it (review15e H2): requests in flight grow with the latency,
  * not only with a queue (Little's law: in flight = admitted rate x latency), so where a healthy
@@ -206,11 +209,18 @@ const LASTING_WINDOWS = 2;
  * to 0.6x of the budget at an unchanged load shed SHEDDABLE 81 % for good), unless the flow has
  * not been steady for {@link LASTING_WINDOWS} windows: the requests in flight settle once the
  * latency has (a step of the latency by d shows for a window plus d), a backlog of a service that
- * lost capacity under the same load does not. Where no rate is learned yet the flow is taken as
- * it is.
+ * lost capacity under the same load does not; or unless the last three ticks finished at a steady
+ * rate under their admissions ({@link Flow.shortMs}, review15e H1): a service that lost capacity
+ * (a noisy neighbour, a heavier mix) finishes that way from its first tick, while requests in
+ * flight after a latency step finish nothing new for the step, then as many as are admitted (a
+ * proxy bounding the queue before `admit()` turns a lost capacity into a steady flow within a few
+ * seconds: waiting two windows let it read as slowness), unless easing steps are in flight (each
+ * lets in more than finishes for the latency: in flight, again). Where no rate is learned yet the
+ * flow is taken as it is.
  */
 function trusted(flow: Flow | undefined, moment: Moment, windowMs: number): Flow | undefined {
   if (flow === undefined || !flow.confirmed || flow.sinceSteadyMs > LASTING_WINDOWS * windowMs) return flow;
+  if (flow.shortMs >= SHORT_TICKS * moment.tickMs && (moment.easing?.steps.length ?? 0) === 0) return flow;
   const over = overCapacity(moment.rate, flow.arrivals / (1 + FLOW_MARGIN), windowMs);
   return over === false ? { ...flow, confirmed: false } : flow;
 }

@@ -139,6 +139,8 @@ function flowOf(part: Partial<Flow>): Flow {
     spanMs: 1000,
     backlog: 200,
     sinceSteadyMs: 1000,
+    shortMs: 0,
+    pace: part.completions ?? 100,
     confirmed: true,
     ...part,
   };
