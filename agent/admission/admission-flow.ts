@@ -48,6 +48,12 @@ export interface Flow {
    */
   readonly sinceSteadyMs: number;
   /**
+   * ms since the first of the ticks ending now whose window grew (admissions over completions by
+   * {@link FLOW_MARGIN}): 0 unless this one did. Requests in flight grow for as long as the latency
+   * after a step of it or of the admissions, a backlog for as long as the service cannot keep up.
+   */
+  readonly growingMs: number;
+  /**
    * ms since the first of the ticks ending now that each finished operations at a steady rate (within
    * a fifth of the previous one) yet 15 % fewer than admitted: 0 unless the last two ticks did. A
    * service that lost capacity does so for as long as the loss lasts; requests in flight growing

@@ -23,9 +23,17 @@ import { type Signal, topShed } from './admission-signal.ts';
 import type { Cause, Step, Tick } from './admission-tick.ts';
 import type { Criticality } from './criticality.ts';
 
-/** What the tick shows of easing's effect, judged by `worst`. */
+/**
+ * What the tick shows of easing's effect, judged by `worst`. The flow is the trusted one
+ * (flow-trust.ts) while the judging classes are over the target: an eased step lets in more than
+ * finishes for as long as the latency (requests in flight, review15e H2: a 4 s dependency read
+ * every `ineffective` step as "easing hurt" and held SHEDDABLE at 100 %); within the target the
+ * latency is short and the growth is taken as it is (a lost capacity eased too far, review15e H1).
+ */
 function evidenceOf(tick: Tick, worst: Signal | undefined): EasingEvidence {
-  return { ratio: worst?.ratio, flow: tick.flow, offered: tick.moment.offered };
+  const within = worst !== undefined && worst.ratio <= tick.timing.targetRatio;
+  const flow = within ? tick.moment.flow : tick.flow;
+  return { ratio: worst?.ratio, flow, offered: tick.moment.offered };
 }
 
 /** The pressure the flow sizes now (see admission-flow.ts sizedPressure), if the backlog is out of hand. */

@@ -20,7 +20,7 @@ import {
   inFlight,
   leftBand,
 } from './admission-easing.ts';
-import { aheadRatio, backlogged, draining, FLOW_MARGIN, type Flow, growing } from './admission-flow.ts';
+import { aheadRatio, backlogged, draining, growing } from './admission-flow.ts';
 import { exitRatio, FILL_ORDER, floorPressure, overloadStep, round6 } from './admission-law.ts';
 import { ineffectiveMessage, overloadMessage } from './admission-messages.ts';
 import { ineffectiveRatio, mayEnter, type Ramp, rampMove, waiting } from './admission-ramp.ts';
@@ -30,6 +30,7 @@ import type { Cause, Law, Moment, Step, Tick } from './admission-tick.ts';
 import { smooth, type Trend } from './admission-trend.ts';
 import { capacitySample } from './capacity-check.ts';
 import type { Criticality } from './criticality.ts';
+import { trustedFlow } from './flow-trust.ts';
 import { learnRate, overCapacity } from './healthy-rate.ts';
 
 /** How soon a backlog must drain (review15c H1): within `recovery.sustain`. */
@@ -186,43 +187,12 @@ export function nextPressure(law: Law, moment: Moment): Step {
   };
   const reader = new SignalReader(config, windows);
   const { flow } = moment;
-  const tick: Tick = { law, moment, reader, timing, flow: trusted(flow, moment, windows.windowMs) };
+  const tick: Tick = { law, moment, reader, timing, flow: trustedFlow(flow, moment, windows.windowMs) };
   const step = decide(tick);
   const load = flow?.arrivals ?? reader.completions();
   const { windowMs, delayMs } = timing;
   const rate = learnRate(moment.rate, { nowMs, load, windowMs, delayMs, healthy: withinBudget(tick) });
   return { ...step, rate };
-}
-
-/** A flow not steady for this many windows is a backlog whatever the rate (see {@link trusted}). */
-const LASTING_WINDOWS = 2;
-
-/** Ticks after the first of a run of short ticks ({@link Flow.shortMs}) that make it a lost capacity: 2 (3 ticks). */
-const SHORT_TICKS = 2;
-
-/**
- * The flow as the law may size from it (review15e H2): requests in flight grow with the latency,
- * not only with a queue (Little's law: in flight = admitted rate x latency), so where a healthy
- * rate is known (healthy-rate.ts) a growth of the admissions over the completions is a backlog only
- * while the admissions exceed that rate by the flow's margin; else the flow counts as not
- * {@link Flow.confirmed}: no early rise, no sized step, no release (a dependency slowing from 0.1x
- * to 0.6x of the budget at an unchanged load shed SHEDDABLE 81 % for good), unless the flow has
- * not been steady for {@link LASTING_WINDOWS} windows: the requests in flight settle once the
- * latency has (a step of the latency by d shows for a window plus d), a backlog of a service that
- * lost capacity under the same load does not; or unless the last three ticks finished at a steady
- * rate under their admissions ({@link Flow.shortMs}, review15e H1): a service that lost capacity
- * (a noisy neighbour, a heavier mix) finishes that way from its first tick, while requests in
- * flight after a latency step finish nothing new for the step, then as many as are admitted (a
- * proxy bounding the queue before `admit()` turns a lost capacity into a steady flow within a few
- * seconds: waiting two windows let it read as slowness), unless easing steps are in flight (each
- * lets in more than finishes for the latency: in flight, again). Where no rate is learned yet the
- * flow is taken as it is.
- */
-function trusted(flow: Flow | undefined, moment: Moment, windowMs: number): Flow | undefined {
-  if (flow === undefined || !flow.confirmed || flow.sinceSteadyMs > LASTING_WINDOWS * windowMs) return flow;
-  if (flow.shortMs >= SHORT_TICKS * moment.tickMs && (moment.easing?.steps.length ?? 0) === 0) return flow;
-  const over = overCapacity(moment.rate, flow.arrivals / (1 + FLOW_MARGIN), windowMs);
-  return over === false ? { ...flow, confirmed: false } : flow;
 }
 
 /**
@@ -286,6 +256,7 @@ function decide(tick: Tick): Step {
       shares: moment.shares,
       requests: moment.offered,
       inProcess: flow !== undefined,
+      settling: draining(flow),
     }),
   };
   const next = overload(tick, rising ? frontier : undefined, over, trend, leftBand(current));

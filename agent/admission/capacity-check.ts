@@ -33,6 +33,8 @@ export interface CapacitySample {
   readonly finished: readonly number[];
   /** The controller's rejection probability per class now, in {@link CRITICALITIES} order. */
   readonly shares: readonly number[];
+  /** Whether the completions still lag a fall of the admissions (see {@link CapacityInputs.settling}). */
+  readonly settling: boolean;
 }
 
 /** One episode's check. Times are ms since the epoch. */
@@ -61,6 +63,13 @@ export interface CapacityInputs {
   readonly requests: Readonly<Record<Criticality, number>> | undefined;
   /** Whether `admit()` runs here (the flow is known): then `requests` are the load offered. */
   readonly inProcess: boolean;
+  /**
+   * Where `admit()` runs here, whether fewer requests are admitted than finish over the window
+   * (admission-flow.ts draining): the requests admitted before the shedding are still finishing, for
+   * as long as the latency (review15e H2: with a latency over the step delay a service that keeps up
+   * read as one that held its finished rate). `false` in collector mode.
+   */
+  readonly settling?: boolean;
 }
 
 /**
@@ -82,6 +91,7 @@ export function capacitySample(inputs: CapacityInputs): CapacitySample {
     underRate: underRate(inputs.rate, offered, inputs.windowMs, LOST_MARGIN),
     finished: CRITICALITIES.map((c) => finished[c]),
     shares: CRITICALITIES.map((c) => shares[c]),
+    settling: inputs.settling === true,
   };
 }
 
@@ -115,6 +125,9 @@ export function capacityMove(
     return { rise: true, check: { ...armed, start: started } };
   }
   if (nowMs - start.atMs < delayMs) return { rise: true, check: armed };
+  // The finished rate cannot show the shedding before the requests admitted ahead of it finish:
+  // the verdict waits, without rising further (requests in flight, not saturation).
+  if (sample.settling) return { rise: false, check: armed };
   const verdict = held(start, sample) ? 'lost' : 'kept';
   return { rise: verdict === 'lost', check: { ...armed, verdict } };
 }

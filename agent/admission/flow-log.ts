@@ -97,6 +97,8 @@ export class FlowLog {
   readonly #scales: Partial<Record<Criticality, number>> = {};
   #backlog = 0;
   #steadyAtMs = Number.NEGATIVE_INFINITY;
+  /** The first of the ticks ending now whose window grew; `undefined` when this one did not. */
+  #growingAtMs: number | undefined;
   #confirmed = false;
   /** The run of ticks finishing at a steady rate under their admissions (see {@link shortRun}). */
   #short: ShortRun | undefined;
@@ -152,6 +154,7 @@ export class FlowLog {
       spanMs: nowMs - then.atMs,
       backlog: Math.round(this.#backlog),
       sinceSteadyMs: nowMs - this.#steadyAtMs,
+      growingMs: 0,
       shortMs: this.#short === undefined ? 0 : nowMs - this.#short.sinceMs,
       pace: this.#short === undefined ? completions : Math.round(this.#short.perMs * (nowMs - then.atMs)),
       confirmed: this.#confirmed,
@@ -160,8 +163,10 @@ export class FlowLog {
     const steady = known && !growing(flow) && !draining(flow);
     if (idle || steady) this.#steadyAtMs = nowMs;
     this.#confirmed ||= steady;
+    this.#growingAtMs = known && growing(flow) ? (this.#growingAtMs ?? nowMs) : undefined;
+    const growingMs = this.#growingAtMs === undefined ? 0 : nowMs - this.#growingAtMs;
     const flows = this.#flows;
-    flows.push({ atMs: nowMs, counts: over, flow: known ? flow : undefined });
+    flows.push({ atMs: nowMs, counts: over, flow: known ? { ...flow, growingMs } : undefined });
     while (flows.length > 1 && flows[1]!.atMs <= nowMs - windowMs) flows.shift();
     return flows.at(-1)!.flow;
   }

@@ -16,6 +16,7 @@ const sample = (shed: number, sheddable: number, underRate = true): CapacitySamp
   underRate,
   finished: [15, 30, 0, sheddable],
   shares: [0, 0, 0, shed],
+  settling: false,
 });
 
 describe('capacitySample', () => {
@@ -28,6 +29,7 @@ describe('capacitySample', () => {
       underRate: true,
       finished: [24, 48, 0, 78],
       shares: [0, 0, 0, 0.4],
+      settling: false,
     });
     // A class shed entirely counts its requests (spans naming it): 24 + 48 + 150 = 222, 74 a second.
     const all = { ...inputs, shares: { ...none, SHEDDABLE: 1 }, requests: { ...none, SHEDDABLE: 150 } };
@@ -61,6 +63,20 @@ describe('capacityMove', () => {
     const kept = capacityMove(started.check, sample(0.8, 40), timing(9000));
     expect(kept).toEqual({ rise: false, check: { underMs: 1000, start, verdict: 'kept' } });
     expect(capacityMove(kept.check, sample(0.9, 30), timing(20_000))).toEqual(kept);
+  });
+
+  it('should wait for the verdict, without rising, while the requests admitted before the shedding still finish', () => {
+    // Where admit() runs here, fewer admitted than finish over the window (review15e H2): with a
+    // latency over the step delay the shedding has not reached the completions yet, and the 100
+    // still finishing would read as a capacity that held.
+    const start = { atMs: 5000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.4] };
+    const pending = { underMs: 1000, start };
+    const settling = { ...sample(0.8, 100), settling: true };
+    expect(capacityMove(pending, settling, timing(9000))).toEqual({ rise: false, check: pending });
+    expect(capacityMove(pending, settling, timing(12_000))).toEqual({ rise: false, check: pending });
+    // Once the flow is steady the finished rate shows it: 150 - 80 = 70, more than half of 70.
+    const kept = capacityMove(pending, sample(0.8, 35), timing(13_000));
+    expect(kept).toEqual({ rise: false, check: { ...pending, verdict: 'kept' } });
   });
 
   it('should count a check whose shedding moved too little as kept, and a class shed entirely as telling nothing', () => {

@@ -139,6 +139,7 @@ function flowOf(part: Partial<Flow>): Flow {
     spanMs: 1000,
     backlog: 200,
     sinceSteadyMs: 1000,
+    growingMs: 0,
     shortMs: 0,
     pace: part.completions ?? 100,
     confirmed: true,
