@@ -149,7 +149,7 @@ export class AdmissionController {
       const { improvedSinceMs } = next;
       // Learns only while nothing is shed, and the window learned from and the one after it were healthy.
       const healthyMs = improvedSinceMs === undefined ? 0 : nowMs - improvedSinceMs;
-      if (healthyMs >= windowMs) this.#flow.settle();
+      if (healthyMs >= windowMs) this.#flow.settle(this.#config.minSamples);
       if (healthyMs >= 2 * windowMs && this.#pressure === 0)
         this.#flow.learn(this.#config.minSamples, nowMs, windowMs);
       const { cause } = next;

@@ -198,9 +198,14 @@ export class FlowLog {
   /**
    * The service has been healthy for a window (the judging ratio under the exit ratio): no backlog
    * to speak of, so its count starts over at 0 (a count off by a rounding or a route never judged
-   * would otherwise be taken for a backlog that never drains).
+   * would otherwise be taken for a backlog that never drains); unless the window finished fewer
+   * than `minSamples` operations: nothing judged is no health (review15e H2: a dependency slowing
+   * to 8 s finishes nothing for 8 s, its windows empty, and the count of the requests in flight,
+   * which tells how long they have waited, went back to 0).
    */
-  settle(): void {
+  settle(minSamples: number): void {
+    const last = this.#flows.at(-1)?.flow;
+    if (last !== undefined && last.completions < minSamples) return;
     this.#backlog = 0;
   }
 

@@ -2,11 +2,11 @@
 // flight, rate x latency by Little's law, so it grows whenever the latency grows, with no queue and
 // no capacity reached: a dependency that gets slower, a 2 s lock in the database while the event
 // loop goes on admitting. Where a healthy rate is known, the flow sizes nothing while the
-// admissions stay at it (unless it has not been steady for two windows).
+// admissions stay at it, unless it shows a capacity lost (agent/admission/flow-trust.ts).
 import { describe, expect, it } from 'vitest';
 import type { Criticality } from '../../../agent/admission/criticality.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
-import { evenly, setup } from './setup.ts';
+import { evenly, lcg, setup } from './setup.ts';
 
 const mix = (n: number): Criticality[] =>
   Array.from({ length: n }, (_, i) =>
@@ -62,13 +62,15 @@ describe('AdmissionController where requests in flight grow with the latency, no
     expect(criticalRejected).toBe(0);
   });
 
-  it('should not shed CRITICAL for a 2-3 s stall of the dependency at 0.8x capacity (README step 2)', () => {
+  it('should not shed CRITICAL for a 1-3 s stall, full or half, of the dependency at 0.8x capacity (README step 2)', () => {
     // A FIFO finishing 100 a second, 80 offered; for 2 (or 3) s the database holds a lock and
     // nothing finishes while the event loop goes on admitting. README step 2: "a stall of 1-3 s
     // (GC, the event loop) is over before it could shed CRITICAL". Before: SHEDDABLE 0 -> 100 %
     // at the first tick, then CRITICAL 0 -> 30 % (`the backlog drains too slowly (184 admitted,
     // 200 finished in 3s; 64 waiting)`: 0.64 s of work), 50 CRITICAL requests rejected.
-    const outcomes = [2, 3].map((stallS) => {
+    // Half: the FIFO finishes 50 a second for the stall (one request in two waits on the lock).
+    const stalls = [1, 2, 3].flatMap((stallS) => [0, 50].map((during) => [stallS, during] as const));
+    const outcomes = stalls.map(([stallS, during]) => {
       const { controller, clock } = setup({}, evenly());
       const queue: Criticality[] = [];
       let criticalRejected = 0;
@@ -78,7 +80,7 @@ describe('AdmissionController where requests in flight grow with the latency, no
           else if (criticality === 'CRITICAL') criticalRejected++;
         }
         clock.advance(1000);
-        const served = s >= 120 && s < 120 + stallS ? 0 : 100;
+        const served = s >= 120 && s < 120 + stallS ? during : 100;
         // Ratios do not matter for the point: every request finishing is recorded at 0.5x, but
         // the stalled ones at their wait (one to three seconds more) over the 2 s budget.
         for (const criticality of queue.splice(0, served))
@@ -87,6 +89,155 @@ describe('AdmissionController where requests in flight grow with the latency, no
       }
       return criticalRejected;
     });
-    expect(outcomes).toEqual([0, 0]);
+    expect(outcomes).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+/** Seconds a request admitted at `atS` (the `index`-th of the run) takes; `draw`: seeded, uniform in [0, 1). */
+type LatencyS = (atS: number, draw: () => number, index: number) => number;
+
+/**
+ * The service of {@link noQueue}, 120 s at `healthy` requests a second (the healthy rate learned:
+ * 80 for a load at 1x of it after, 100 for 0.8x), then 80 a second to 420 s; a request admitted
+ * before 125 s takes 0.2 s, after it `latencyS`. `spread`: each request arrives at a random time
+ * within its second (seeded lcg(1), as its latency's draws), else at the second's start. The
+ * requests rejected per class and the decisions.
+ */
+function dependency(healthy: number, latencyS: LatencyS, spread: boolean) {
+  const { controller, clock } = setup({}, evenly());
+  const draw = lcg(1);
+  const inFlight: { criticality: Criticality; doneAt: number; latency: number }[] = [];
+  const decisions: AdmissionDecision[] = [];
+  const rejected: Record<Criticality, number> = {
+    CRITICAL_PLUS: 0,
+    CRITICAL: 0,
+    SHEDDABLE_PLUS: 0,
+    SHEDDABLE: 0,
+  };
+  let index = 0;
+  for (let s = 0; s < 420; s++) {
+    for (const criticality of mix(s < 120 ? healthy : 80)) {
+      const at = spread ? s + draw() : s;
+      const latency = at < 125 ? 0.2 : latencyS(at, draw, index++);
+      if (controller.admit(criticality).admitted)
+        inFlight.push({ criticality, doneAt: at + latency, latency });
+      else rejected[criticality]++;
+    }
+    clock.advance(1000);
+    for (let i = inFlight.length - 1; i >= 0; i--) {
+      const request = inFlight[i]!;
+      if (request.doneAt > s + 1) continue;
+      controller.record(request.criticality, request.latency / 2, clock.now());
+      inFlight.splice(i, 1);
+    }
+    decisions.push(...controller.observe('NONE'));
+  }
+  return { rejected, decisions };
+}
+
+/** A step to `level` x the 2 s budget; with `spread`, drawn over the second under it (p95 at the level). */
+const step =
+  (level: number): LatencyS =>
+  (_at, draw) =>
+    level * 2 - 1 + draw();
+const flat =
+  (level: number): LatencyS =>
+  () =>
+    level * 2;
+/** A base of 0.2 s (0.1-0.3 s drawn), every request due in [180, 180 + s) held to its end (`every` 2: one in two). */
+const stall =
+  (seconds: number, every: number, spread: boolean): LatencyS =>
+  (at, draw, index) => {
+    const base = spread ? 0.1 + 0.2 * draw() : 0.2;
+    const held = at + base >= 180 && at < 180 + seconds && index % every === 0;
+    return held ? 180 + seconds - at : base;
+  };
+/** One request in two admitted in [180, 180 + s) blocked 3 s more (a lock on one shard). */
+const halfBlocked =
+  (seconds: number, spread: boolean): LatencyS =>
+  (at, draw, index) =>
+    (spread ? 0.1 + 0.2 * draw() : 0.2) + (at >= 180 && at < 180 + seconds && index % 2 === 0 ? 3 : 0);
+
+/** From 0.2 s at 125 s to 2.4 s (1.2x the budget) at 185 s. */
+const ramp: LatencyS = (at) => 0.2 + Math.min(1, (at - 125) / 60) * 2.2;
+/** 1.4-2.4 s drawn (p95 1.2x the budget), then 0.2-0.4 s from 240 s. */
+const stepDown: LatencyS = (at, draw) => (at < 240 ? 1.4 + draw() : 0.2 + 0.2 * draw());
+
+describe('AdmissionController where requests in flight follow a latency that steps, stalls or spreads, no queue (review15e H2)', () => {
+  it.each([
+    ['1x', 0.6, false, 80],
+    ['1x', 0.6, true, 80],
+    ['1x', 0.75, false, 80],
+    ['1x', 0.75, true, 80],
+    ['0.8x', 0.6, false, 100],
+    ['0.8x', 0.6, true, 100],
+    ['0.8x', 0.75, false, 100],
+    ['0.8x', 0.75, true, 100],
+  ] as const)(
+    'should shed nothing at %s of the healthy rate for a step to %sx of the budget (spread %s)',
+    (_, level, spread, healthy) => {
+      // Before: at 1x and 0.8x, nothing either; the in-flight growth (80 x 1-1.3 s) is under the
+      // rate (admission-step.ts trusted, d80c944).
+      const { decisions } = dependency(healthy, spread ? step(level) : flat(level), spread);
+      expect(decisions).toEqual([]);
+    },
+  );
+
+  it.each([
+    // [latency and load, spread, healthy rate, latency, SHEDDABLE rejected]; before (c1b10c4) in the comment.
+    ['1.2x at 1x', false, 80, flat(1.2), 69], // 1,141
+    ['1.2x at 1x', true, 80, step(1.2), 44], // 3,119
+    ['2x at 1x', false, 80, flat(2), 200], // 2,208 CRITICAL, 16,085
+    ['2x at 1x', true, 80, step(2), 200], // 1,430 CRITICAL, 15,553
+    ['1.5 s + 0-1 s at 1x', true, 80, (_a: number, d: () => number) => 1.5 + d(), 60], // 4,822
+    ['2.4 s + 0-1 s at 1x', true, 80, (_a: number, d: () => number) => 2.4 + d(), 177], // 1,207 CRITICAL, 14,983
+    ['4 s + 0-1 s at 1x', true, 80, (_a: number, d: () => number) => 4 + d(), 200], // 2,174 CRITICAL, 15,878
+    ['7.5-8.5 s at 1x', true, 80, step(4.25), 291], // 2,159 CRITICAL, 15,871
+    ['1.2x at 0.8x', false, 100, flat(1.2), 192], // 5,722
+    ['1.2x at 0.8x', true, 100, step(1.2), 131], // 6,541
+    ['2x at 0.8x', false, 100, flat(2), 580], // 2,232 CRITICAL, 16,146
+    ['2x at 0.8x', true, 100, step(2), 580], // 2,187 CRITICAL, 16,191
+    ['1.5 s + 0-1 s at 0.8x', true, 100, (_a: number, d: () => number) => 1.5 + d(), 185], // 320 CRITICAL, 12,338
+    ['2.4 s + 0-1 s at 0.8x', true, 100, (_a: number, d: () => number) => 2.4 + d(), 580], // 1,799 CRITICAL, 15,968
+    ['4 s + 0-1 s at 0.8x', true, 100, (_a: number, d: () => number) => 4 + d(), 625], // 2,294 CRITICAL, 16,189
+    ['7.5-8.5 s at 0.8x', true, 100, step(4.25), 803], // 2,264 CRITICAL, 16,016
+  ] as const)(
+    'should shed no CRITICAL for a dependency slow on its own (%s, spread %s): SHEDDABLE tried and eased',
+    (_, spread, healthy, latencyS, sheddable) => {
+      const { rejected, decisions } = dependency(healthy, latencyS, spread);
+      expect(rejected).toEqual({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: sheddable });
+      expect(decisions.filter((d) => d.criticality !== 'SHEDDABLE')).toEqual([]);
+      expect(decisions.at(-1)?.to).toBe(0);
+    },
+  );
+
+  it.each([
+    // [what, spread, healthy rate, latency, SHEDDABLE rejected]: the stalls as before (c1b10c4),
+    // the ramp and the step down before in the comment.
+    ['a 1 s stall at 1x', false, 80, stall(1, 1, false), 0],
+    ['a 2 s stall at 1x', false, 80, stall(2, 1, false), 0],
+    ['a 3 s stall at 1x', false, 80, stall(3, 1, false), 133],
+    ['a 1 s stall at 1x', true, 80, stall(1, 1, true), 0],
+    ['a 2 s stall at 1x', true, 80, stall(2, 1, true), 17],
+    ['a 3 s stall at 1x', true, 80, stall(3, 1, true), 133],
+    ['a 3 s half stall at 1x', false, 80, stall(3, 2, false), 133],
+    ['a 3 s half stall at 1x', true, 80, stall(3, 2, true), 122],
+    ['a 3 s stall at 0.8x', false, 100, stall(3, 1, false), 133],
+    ['a 3 s stall at 0.8x', true, 100, stall(3, 1, true), 131],
+    ['a 3 s half stall at 0.8x', true, 100, stall(3, 2, true), 131],
+    ['half blocked 3 s more for 1 s at 1x', true, 80, halfBlocked(1, true), 284],
+    ['half blocked 3 s more for 3 s at 1x', false, 80, halfBlocked(3, false), 224],
+    ['half blocked 3 s more for 3 s at 0.8x', true, 100, halfBlocked(3, true), 244],
+    ['a ramp from 0.2 s to 2.4 s over 60 s at 1x', false, 80, ramp, 17], // 25
+    ['a ramp from 0.2 s to 2.4 s over 60 s at 0.8x', false, 100, ramp, 67], // 86
+    ['1.4-2.4 s, then 0.2-0.4 s from 240 s, at 1x', true, 80, stepDown, 44], // 1,295
+    ['1.4-2.4 s, then 0.2-0.4 s from 240 s, at 0.8x', true, 100, stepDown, 131], // 4,228
+  ] as const)('should shed no CRITICAL for %s (spread %s)', (_, spread, healthy, latencyS, sheddable) => {
+    // A stall of up to 3 s is over before it could shed CRITICAL (README step 2); one over the
+    // budget tries SHEDDABLE by the latency and recovers.
+    const { rejected, decisions } = dependency(healthy, latencyS, spread);
+    expect(rejected).toEqual({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: sheddable });
+    expect(decisions.filter((d) => d.criticality !== 'SHEDDABLE')).toEqual([]);
+    expect(decisions.at(-1)?.to ?? 0).toBe(0);
   });
 });

@@ -238,7 +238,17 @@ describe('FlowLog (review15c H1)', () => {
     // the burst's, whose 200 finished per 400 admitted would move the ratio to 0.95 (665 here).
     log.learn(20, 3000, 3000);
     expect(mark(4000, 800, 400)?.expected).toBe(700);
-    log.settle();
+    log.settle(20);
     expect(mark(5000, 900, 500)?.backlog).toBe(0);
+    // A window that finished nothing is no health (review15e H2): the count of the requests in
+    // flight, 100 a tick, goes on.
+    for (const [atMs, admitted] of [
+      [6000, 1000],
+      [7000, 1100],
+      [8000, 1200],
+    ] as const)
+      mark(atMs, admitted, 500);
+    log.settle(20);
+    expect(mark(9000, 1300, 500)?.backlog).toBe(400);
   });
 });
