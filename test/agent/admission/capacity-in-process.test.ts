@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Criticality } from '../../../agent/admission/criticality.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
-import { evenly, lcg, setup } from './setup.ts';
+import { evenly, finishDue, type InFlight, lcg, setup } from './setup.ts';
 
 const mix = (n: number): Criticality[] =>
   Array.from({ length: n }, (_, i) =>
@@ -113,7 +113,7 @@ describe('AdmissionController when the capacity falls under the same load, in pr
     const rejected = [0.6, 1.0, 1.2, 1.5].map((latencyS) => {
       const { controller, clock } = setup({}, evenly());
       const random = lcg(1);
-      const inFlight: { criticality: Criticality; doneAt: number; latency: number }[] = [];
+      const inFlight: InFlight[] = [];
       let critical = 0;
       for (let s = 0; s < 300; s++) {
         for (const criticality of mix(80)) {
@@ -124,12 +124,7 @@ describe('AdmissionController when the capacity falls under the same load, in pr
           else if (criticality === 'CRITICAL') critical++;
         }
         clock.advance(1000);
-        for (let i = inFlight.length - 1; i >= 0; i--) {
-          const request = inFlight[i]!;
-          if (request.doneAt > s + 1) continue;
-          controller.record(request.criticality, request.latency / 2, clock.now());
-          inFlight.splice(i, 1);
-        }
+        finishDue({ controller, clock }, inFlight, s + 1);
         controller.observe('NONE');
       }
       return critical;

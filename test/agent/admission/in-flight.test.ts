@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Criticality } from '../../../agent/admission/criticality.ts';
 import type { AdmissionDecision } from '../../../agent/admission/types.ts';
-import { evenly, lcg, setup } from './setup.ts';
+import { evenly, finishDue, type InFlight, lcg, setup } from './setup.ts';
 
 const mix = (n: number): Criticality[] =>
   Array.from({ length: n }, (_, i) =>
@@ -22,7 +22,7 @@ const mix = (n: number): Criticality[] =>
 function noQueue(latencyS: (second: number) => number, seconds: number) {
   const harness = setup({}, evenly());
   const { controller, clock } = harness;
-  const inFlight: { criticality: Criticality; doneAt: number; latency: number }[] = [];
+  const inFlight: InFlight[] = [];
   const decisions: AdmissionDecision[] = [];
   let criticalRejected = 0;
   for (let s = 0; s < seconds; s++) {
@@ -32,12 +32,7 @@ function noQueue(latencyS: (second: number) => number, seconds: number) {
       else if (criticality === 'CRITICAL') criticalRejected++;
     }
     clock.advance(1000);
-    for (let i = inFlight.length - 1; i >= 0; i--) {
-      const request = inFlight[i]!;
-      if (request.doneAt > s + 1) continue;
-      controller.record(request.criticality, request.latency / 2, clock.now());
-      inFlight.splice(i, 1);
-    }
+    finishDue({ controller, clock }, inFlight, s + 1);
     decisions.push(...controller.observe('NONE'));
   }
   return { harness, decisions, criticalRejected };
@@ -46,7 +41,7 @@ function noQueue(latencyS: (second: number) => number, seconds: number) {
 describe('AdmissionController where requests in flight grow with the latency, no queue (review15e H2)', () => {
   it('should shed nothing when a dependency goes from 0.1x to 0.6x of the budget', () => {
     // The admissions stay at the healthy rate learned in the first minute, so the growth of the
-    // requests in flight is no backlog (admission-step.ts trusted). Before: at second 62
+    // requests in flight is no backlog (flow-trust.ts). Before: at second 62
     // `SHEDDABLE rejection 0% -> 81%: CRITICAL p95 is 0.6x its budget (target 1x, 32 samples in
     // 3s); the backlog grows (240 admitted, 160 finished in 3s; 80 waiting)`, then 71-81 % of
     // SHEDDABLE rejected to the end ("easing hurt, the backlog grows"), within budget throughout.
@@ -106,7 +101,7 @@ type LatencyS = (atS: number, draw: () => number, index: number) => number;
 function dependency(healthy: number, latencyS: LatencyS, spread: boolean) {
   const { controller, clock } = setup({}, evenly());
   const draw = lcg(1);
-  const inFlight: { criticality: Criticality; doneAt: number; latency: number }[] = [];
+  const inFlight: InFlight[] = [];
   const decisions: AdmissionDecision[] = [];
   const rejected: Record<Criticality, number> = {
     CRITICAL_PLUS: 0,
@@ -124,12 +119,7 @@ function dependency(healthy: number, latencyS: LatencyS, spread: boolean) {
       else rejected[criticality]++;
     }
     clock.advance(1000);
-    for (let i = inFlight.length - 1; i >= 0; i--) {
-      const request = inFlight[i]!;
-      if (request.doneAt > s + 1) continue;
-      controller.record(request.criticality, request.latency / 2, clock.now());
-      inFlight.splice(i, 1);
-    }
+    finishDue({ controller, clock }, inFlight, s + 1);
     decisions.push(...controller.observe('NONE'));
   }
   return { rejected, decisions };
@@ -176,8 +166,8 @@ describe('AdmissionController where requests in flight follow a latency that ste
   ] as const)(
     'should shed nothing at %s of the healthy rate for a step to %sx of the budget (spread %s)',
     (_, level, spread, healthy) => {
-      // Before: at 1x and 0.8x, nothing either; the in-flight growth (80 x 1-1.3 s) is under the
-      // rate (admission-step.ts trusted, d80c944).
+      // Before: at 1x and 0.8x, nothing either; the in-flight growth (80 a second x 1-1.3 s) is under the
+      // rate (then admission-step.ts trusted, d80c944).
       const { decisions } = dependency(healthy, spread ? step(level) : flat(level), spread);
       expect(decisions).toEqual([]);
     },

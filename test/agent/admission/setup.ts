@@ -79,6 +79,30 @@ export function setup(admission: AdmissionInput = {}, random?: () => number) {
   return { ...harness, run };
 }
 
+/** A request admitted and not finished: its class, when it finishes (s since the start) and its latency, s. */
+export interface InFlight {
+  readonly criticality: Criticality;
+  readonly doneAt: number;
+  readonly latency: number;
+}
+
+/**
+ * Records the requests of `inFlight` done by `untilS` (s since the start) at the clock's time, each
+ * at its latency over a 2 s budget, and takes them out: a service with no queue of its own.
+ */
+export function finishDue(
+  harness: Pick<ReturnType<typeof setup>, 'controller' | 'clock'>,
+  inFlight: InFlight[],
+  untilS: number,
+): void {
+  for (let i = inFlight.length - 1; i >= 0; i--) {
+    const request = inFlight[i]!;
+    if (request.doneAt > untilS) continue;
+    harness.controller.record(request.criticality, request.latency / 2, harness.clock.now());
+    inFlight.splice(i, 1);
+  }
+}
+
 /** Requests offered per tick, per class. */
 export type Offered = Partial<Record<Criticality, number>>;
 
