@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { channel } from 'node:diagnostics_channel';
 import { diag } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config/index.ts';
-import type { AdmissionController } from './admission/admission-controller.ts';
+import type { AdmissionController, AdmissionSampleTap } from './admission/admission-controller.ts';
 import { AdmissionRegistry } from './admission/admission-registry.ts';
 import type { AdmissionSnapshot } from './admission/admission-snapshot.ts';
 import type { AdmissionDecision, AdmissionListener } from './admission/types.ts';
@@ -177,6 +177,11 @@ export class Agent implements Recorder {
    */
   tapSamples(tap: SampleTap | undefined): void {
     this.#path.tap = tap;
+  }
+
+  /** Sets (or removes) the one tap that sees every ratio an admission controller accepted: a cluster worker's. */
+  tapAdmission(tap: AdmissionSampleTap | undefined): void {
+    this.#admission.tap(tap);
   }
 
   /**

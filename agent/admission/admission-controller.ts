@@ -19,7 +19,7 @@ import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
 import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
 import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
-import { ClassCounters, classBounds, classStates } from './class-counters.ts';
+import { ClassCounters, classBounds, classStates, type FollowedAdmission } from './class-counters.ts';
 import { ClassRequests } from './class-requests.ts';
 import { ClassWindows } from './class-windows.ts';
 import { type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
@@ -48,6 +48,14 @@ export interface AdmissionControllerOptions {
   readonly auditLogSize?: number;
 }
 
+/** Sees one ratio a controller's windows accepted; cheap, never throws. */
+export type AdmissionSampleTap = (
+  id: ServiceId,
+  criticality: Criticality,
+  ratio: number,
+  endMs: number,
+) => void;
+
 /** No request offered over the window. */
 const NONE_OFFERED = Object.freeze({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 });
 
@@ -75,6 +83,8 @@ export class AdmissionController {
   readonly #flow = new FlowLog();
   /** The samples the windows had received by the previous tick. */
   #lastReceived = 0;
+  /** Sees each ratio the windows accepted (a cluster worker ships them to its primary). */
+  sampleTap: AdmissionSampleTap | undefined;
 
   constructor(options: AdmissionControllerOptions) {
     this.#config = options.config;
@@ -108,7 +118,30 @@ export class AdmissionController {
    * the window around now are dropped.
    */
   record(criticality: Criticality, ratio: number, endMs: number): void {
-    if (isCriticality(criticality)) this.#windows.record(criticality, ratio, endMs);
+    if (isCriticality(criticality) && this.#windows.record(criticality, ratio, endMs))
+      this.sampleTap?.(this.id, criticality, ratio, endMs);
+  }
+
+  /**
+   * Cluster mode. In a worker: `admit()` decides with `followed`, the primary's admission, until
+   * `follow(undefined)` puts this controller's own back. In the primary: {@link followable} is what
+   * it ships, and {@link counted} adds what the workers' `admit()` judged, so the flow, the offered
+   * load and the metrics count every worker's requests. Never throw.
+   */
+  follow(followed: FollowedAdmission | undefined): void {
+    if (followed !== undefined) this.#counters.follow(followed);
+    else {
+      this.#counters.unfollow();
+      this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
+    }
+  }
+
+  followable(): FollowedAdmission {
+    return this.#counters.followable(this.#config.enabled);
+  }
+
+  counted(criticality: Criticality, admitted: number, rejected: number): void {
+    if (isCriticality(criticality)) this.#counters.count(criticality, admitted, rejected);
   }
 
   /**

@@ -7,7 +7,7 @@ import { diag } from '@opentelemetry/api';
 import type { Clock } from '../clock.ts';
 import type { DegradationLevel } from '../degradation/levels.ts';
 import { type ServiceId, serviceKey } from '../service-id.ts';
-import { AdmissionController } from './admission-controller.ts';
+import { AdmissionController, type AdmissionSampleTap } from './admission-controller.ts';
 import type { AdmissionConfig } from './admission-law.ts';
 import { type AdmissionSnapshot, parseAdmissionSnapshot } from './admission-snapshot.ts';
 import type { AdmissionDecision, AdmissionListener } from './types.ts';
@@ -27,6 +27,7 @@ export class AdmissionRegistry {
   readonly #controllers = new Map<string, AdmissionController>();
   readonly #listeners = new Set<AdmissionListener>();
   #options: AdmissionRegistryOptions;
+  #tap: AdmissionSampleTap | undefined;
 
   constructor(options: AdmissionRegistryOptions) {
     this.#options = options;
@@ -40,9 +41,16 @@ export class AdmissionRegistry {
       const { config, clock, random, auditLogSize } = this.#options;
       controller = new AdmissionController({ config, clock, random, auditLogSize, ...id });
       controller.subscribe((decision) => this.#fanOut(decision));
+      controller.sampleTap = this.#tap;
       this.#controllers.set(key, controller);
     }
     return controller;
+  }
+
+  /** Sets (or removes) the tap of every controller, present and future (a cluster worker's). */
+  tap(tap: AdmissionSampleTap | undefined): void {
+    this.#tap = tap;
+    for (const controller of this.#controllers.values()) controller.sampleTap = tap;
   }
 
   /** The controller of `id` when there is one (none is created). */

@@ -34,6 +34,21 @@ export function classBounds(bounds: LevelBounds, criticality: Criticality): { fl
   return { floor: bounds.floors[criticality], cap: bounds.caps[criticality] };
 }
 
+/**
+ * The admission a cluster worker follows (README "Node cluster mode"): what the primary's
+ * controller of the service has in force, shipped in its state. Probabilities 0..1, `retryAfterMs` ms.
+ */
+export interface FollowedAdmission {
+  readonly enabled: boolean;
+  readonly level: DegradationLevel;
+  readonly retryAfterMs: number;
+  /** The primary controller's own probabilities (before floors): they tell `overload` from `degradation-level`. */
+  readonly shares: Probabilities;
+  /** The probabilities in force there: the worker's `admit()` draws against them. */
+  readonly probabilities: Probabilities;
+  readonly bounds: LevelBounds;
+}
+
 /** Per-class probabilities, draws and counters of one controller. */
 export class ClassCounters {
   readonly #random: () => number;
@@ -47,6 +62,8 @@ export class ClassCounters {
   #retryAfterMs = 0;
   #level: DegradationLevel = 'NONE';
   #bounds: LevelBounds | undefined;
+  /** Set in a cluster worker: the primary's admission, in force instead of this controller's own. */
+  #followed: FollowedAdmission | undefined;
 
   constructor(random: () => number) {
     this.#random = random;
@@ -60,6 +77,44 @@ export class ClassCounters {
     this.#level = level;
     this.#bounds = bounds;
     this.#rejections = {};
+    if (this.#followed !== undefined) this.follow(this.#followed);
+  }
+
+  /**
+   * Puts `followed` (a cluster primary's admission) in force instead of this controller's own
+   * probabilities, until {@link unfollow}; a later {@link update} keeps it.
+   */
+  follow(followed: FollowedAdmission): void {
+    this.#followed = followed;
+    this.shares = followed.enabled ? followed.shares : ZERO;
+    this.probabilities = followed.enabled ? followed.probabilities : ZERO;
+    this.#retryAfterMs = followed.retryAfterMs;
+    this.#level = followed.level;
+    this.#bounds = followed.bounds;
+    this.#rejections = {};
+  }
+
+  /** Whether a followed admission is in force. */
+  get following(): boolean {
+    return this.#followed !== undefined;
+  }
+
+  /** Drops the followed admission: `update` then puts this controller's own in force again. */
+  unfollow(): void {
+    this.#followed = undefined;
+  }
+
+  /** What is in force now, as a worker would follow it. */
+  followable(enabled: boolean): FollowedAdmission {
+    const { shares, probabilities } = this;
+    const bounds = this.#bounds as LevelBounds;
+    return { enabled, level: this.#level, retryAfterMs: this.#retryAfterMs, shares, probabilities, bounds };
+  }
+
+  /** Adds requests judged elsewhere with these probabilities (a cluster worker's `admit()`). */
+  count(criticality: Criticality, admitted: number, rejected: number): void {
+    this.admitted[criticality] += admitted;
+    this.rejected[criticality] += rejected;
   }
 
   /** One draw: rejected when `random()` falls under the class's probability. */

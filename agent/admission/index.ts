@@ -2,6 +2,7 @@
 
 // The semantic-convention names admission writes and reads (agent/semconv.ts holds every name).
 export { ATTR_ADMISSION_OUTCOME, ATTR_CRITICALITY } from '../semconv.ts';
+export type { FollowedAdmission } from './class-counters.ts';
 export {
   CRITICALITIES,
   CRITICALITY_BAGGAGE_KEY,

@@ -1,13 +1,16 @@
 /**
  * The primary's side of cluster mode, without the IPC wiring: it merges the workers' deltas into
  * the agent (which then judges the whole group's windows and exports its counts), keeps the
- * workers' load signals (the agent's load sampler: the heaviest live worker), and tells every
- * worker the group's state (levels, disabled features, modifiers, load factor) when it changed.
+ * workers' load signals (the agent's load sampler: the heaviest live worker) and their admission
+ * (ratios and admit() counts, into the agent's controllers), and tells every worker the group's
+ * state (levels, disabled features, modifiers, load factor, admission in force) when it changed.
  * Never throws into its caller.
  */
 import { diag } from '@opentelemetry/api';
+import { CRITICALITIES } from '../admission/criticality.ts';
 import type { Agent } from '../agent.ts';
 import type { LoadSampler, LoadSignals } from '../load/index.ts';
+import { mergeAdmission } from './admission-merge.ts';
 import { mergeDelta } from './delta-merge.ts';
 import {
   CLUSTER_PROTOCOL,
@@ -35,6 +38,10 @@ export interface ClusterStats {
   readonly slotsDropped: number;
   /** Samples the workers reported dropped, by reason, summed over every worker that ever shipped. */
   readonly samplesDropped: WorkerDrops;
+  /** Admission entries refused from deltas (malformed ratio buckets or services). */
+  readonly admissionRefused: number;
+  /** Times a worker dropped the primary's shedding, not renewed in time (worker-admission.ts). */
+  readonly admissionFallbacks: number;
 }
 
 /** Sends the group's state to one worker (the IPC wiring's job). */
@@ -60,6 +67,8 @@ export class ClusterHub {
   #messagesRefused = 0;
   #seriesRefused = 0;
   #slotsDropped = 0;
+  #admissionRefused = 0;
+  #admissionFallbacks = 0;
   readonly #dropped = { invalid: 0, late: 0, duration: 0, backlog: 0 };
 
   constructor(agent: Agent, send: SendState) {
@@ -115,13 +124,16 @@ export class ClusterHub {
 
   /**
    * Sends the group's state to every live worker when it changed since the last broadcast, or
-   * when that was 10 s ago or more.
+   * when that was 10 s ago or more; one evaluation interval while some service's admission rejects
+   * anything (the workers drop a shedding state not renewed in time: worker-admission.ts).
    */
   broadcast(): void {
     const state = this.state();
     const text = JSON.stringify(state);
     const nowMs = this.#agent.clock.now();
-    if (text === this.#lastState && nowMs - this.#lastBroadcastMs < REFRESH_MS) return;
+    const shedding = state.admission.some((a) => CRITICALITIES.some((c) => a.probabilities[c] > 0));
+    const refreshMs = shedding ? this.#agent.config.evaluation.intervalMs : REFRESH_MS;
+    if (text === this.#lastState && nowMs - this.#lastBroadcastMs < refreshMs) return;
     this.#lastState = text;
     this.#lastBroadcastMs = nowMs;
     for (const workerId of this.#workers.keys()) this.#sendTo(workerId, state);
@@ -130,14 +142,14 @@ export class ClusterHub {
   /** The group's state as the workers receive it. */
   state(): StateMessage {
     const agent = this.#agent;
+    const ids = agent.services();
     return {
       protocol: CLUSTER_PROTOCOL,
       type: 'state',
-      services: agent
-        .services()
-        .map(({ service, namespace }) => agent.degradation(service, namespace).state()),
+      services: ids.map(({ service, namespace }) => agent.degradation(service, namespace).state()),
       modifiers: agent.modifiers.active(),
       loadFactor: agent.load.factor,
+      admission: ids.map((id) => ({ ...id, ...agent.admission(id.service, id.namespace).followable() })),
     };
   }
 
@@ -150,6 +162,8 @@ export class ClusterHub {
       seriesRefused: this.#seriesRefused,
       slotsDropped: this.#slotsDropped,
       samplesDropped: { ...this.#dropped },
+      admissionRefused: this.#admissionRefused,
+      admissionFallbacks: this.#admissionFallbacks,
     };
   }
 
@@ -175,6 +189,10 @@ export class ClusterHub {
     const dropped = dropsOf(message.dropped);
     for (const reason of ['invalid', 'late', 'duration', 'backlog'] as const)
       this.#dropped[reason] += dropped[reason];
+    this.#admissionRefused += mergeAdmission(this.#agent, message.admission);
+    const { admissionFallbacks: fallbacks } = message;
+    if (Number.isSafeInteger(fallbacks) && (fallbacks as number) > 0)
+      this.#admissionFallbacks += fallbacks as number;
   }
 
   #sendTo(workerId: number, message: StateMessage): void {

@@ -5,6 +5,7 @@
  * the group's state. Nothing here throws on what arrives: a message is checked before it is used.
  */
 
+import type { Criticality, FollowedAdmission } from '../admission/index.ts';
 import type { DegradationState } from '../degradation/index.ts';
 import { isFiniteNumber, isRecord } from '../durable-state.ts';
 import type { LoadSignals } from '../load/index.ts';
@@ -47,6 +48,26 @@ export interface DeltaWindow {
   readonly relativeAccuracy: number;
 }
 
+/** Ratios of one class: `[endMs, ratio, count]`, `count` samples of about that ratio ending by `endMs`. */
+export type RatioBucket = readonly [number, number, number];
+
+/** What one worker's admission of one service saw since its previous delta. */
+export interface AdmissionDelta {
+  readonly namespace: string;
+  readonly service: string;
+  /** The duration/budget ratios its controller accepted, per class (to within 0.5 %, 100 ms). */
+  readonly samples: Readonly<Partial<Record<Criticality, readonly RatioBucket[]>>>;
+  /** Requests its `admit()` admitted and rejected, per class. */
+  readonly admitted: Readonly<Partial<Record<Criticality, number>>>;
+  readonly rejected: Readonly<Partial<Record<Criticality, number>>>;
+}
+
+/** A service's admission as the primary has it in force, for the workers to follow. */
+export interface ServiceAdmission extends FollowedAdmission {
+  readonly namespace: string;
+  readonly service: string;
+}
+
 /** Worker to primary: "I am here" (repeated until the primary answers with its state). */
 export interface HelloMessage {
   readonly protocol: typeof CLUSTER_PROTOCOL;
@@ -62,6 +83,10 @@ export interface DeltaMessage {
   readonly dropped: WorkerDrops;
   /** The worker's event-loop and CPU signals since its previous delta; absent without adaptive scaling. */
   readonly load?: LoadSignals;
+  /** What the worker's admission saw, per service; absent when nothing. */
+  readonly admission?: readonly AdmissionDelta[];
+  /** Times the worker dropped the primary's shedding, not renewed in time (worker-admission.ts). */
+  readonly admissionFallbacks?: number;
 }
 
 /** Primary to worker: the group's decisions, which the worker follows. */
@@ -74,6 +99,8 @@ export interface StateMessage {
   readonly modifiers: readonly string[];
   /** The primary's load factor (from the group's heaviest worker) that budgets are scaled by. */
   readonly loadFactor: number;
+  /** Each service's admission in force (probabilities, floors), which the workers' `admit()` follows. */
+  readonly admission: readonly ServiceAdmission[];
 }
 
 /** The message's `type` when `value` is a Headroom cluster message of this protocol; otherwise `undefined`. */

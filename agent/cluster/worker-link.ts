@@ -3,7 +3,8 @@
  * a tap copies each accepted sample into a {@link DeltaBuffer}, shipped to the primary each tick
  * as bounded deltas once the primary has answered; the state the primary sends back (levels,
  * disabled features, modifiers, load factor) is what the worker's `features`, level and budgets
- * follow. Never throws into the worker; never keeps it alive.
+ * follow, and so does its `admit()`: the primary's probabilities, with what it admitted and the
+ * ratios it saw shipped up (worker-admission.ts). Never throws into the worker; never keeps it alive.
  */
 import { diag } from '@opentelemetry/api';
 import type { Agent } from '../agent.ts';
@@ -12,6 +13,7 @@ import { type DegradationState, isDegradationLevel } from '../degradation/index.
 import { isFiniteNumber, isRecord } from '../durable-state.ts';
 import type { LoadSampler } from '../load/index.ts';
 import { WINDOW_STATE_VERSION } from '../window/index.ts';
+import { followedAdmissionsOf } from './admission-merge.ts';
 import { DeltaBuffer } from './delta-buffer.ts';
 import type { Outbox } from './outbox.ts';
 import {
@@ -21,6 +23,7 @@ import {
   type HelloMessage,
   type WorkerDrops,
 } from './protocol.ts';
+import { WorkerAdmission } from './worker-admission.ts';
 
 const HELLO: HelloMessage = Object.freeze({ protocol: CLUSTER_PROTOCOL, type: 'hello' });
 
@@ -53,6 +56,7 @@ export class WorkerLink {
   readonly #loadSampler: LoadSampler | undefined;
   readonly #clock: Clock;
   readonly #buffer: DeltaBuffer;
+  readonly #admission: WorkerAdmission;
   #timer: TimerHandle | undefined;
   #answered = false;
   /** The agent's drop counters at the last delta, to ship their increase. */
@@ -66,6 +70,12 @@ export class WorkerLink {
     this.#clock = options.clock ?? options.agent.clock;
     const { lengthMs, resolutionMs, relativeAccuracy } = options.agent.config.window;
     this.#buffer = new DeltaBuffer({ windowMs: lengthMs, resolutionMs, relativeAccuracy });
+    this.#admission = new WorkerAdmission(options.agent);
+  }
+
+  /** Shedding admission states dropped as not renewed by the primary in time (then everything is admitted). */
+  get admissionFallbacks(): number {
+    return this.#admission.fallbacks;
   }
 
   /** Whether the primary has answered (sent its state) at least once. */
@@ -82,6 +92,7 @@ export class WorkerLink {
   start(): void {
     if (this.#timer !== undefined) return;
     this.#agent.tapSamples(this.#buffer.record);
+    this.#agent.tapAdmission(this.#admission.record);
     this.#outbox.send(HELLO);
     this.#timer = this.#clock.every(this.#agent.config.evaluation.intervalMs, () => this.tick());
   }
@@ -91,6 +102,7 @@ export class WorkerLink {
     this.#timer?.cancel();
     this.#timer = undefined;
     this.#agent.tapSamples(undefined);
+    this.#agent.tapAdmission(undefined);
     this.tick();
   }
 
@@ -103,14 +115,19 @@ export class WorkerLink {
       const nowMs = this.#clock.now();
       this.#agent.registry.prune(this.#agent.config.limits.idleTimeMs, nowMs);
       this.#buffer.expire(nowMs);
+      this.#admission.expire(nowMs);
+      this.#admission.checkStale(nowMs);
       if (!this.#answered) {
         this.#outbox.send(HELLO);
         return;
       }
       const load = this.#loadSampler?.sample();
+      let first = true;
       do {
         if (!this.#outbox.ready) return;
-        this.#outbox.send(this.#delta(load));
+        // Admission goes with the first delta: its ratios and counts with the samples of the same time.
+        this.#outbox.send(this.#delta(load, first));
+        first = false;
       } while (!this.#buffer.empty);
     } catch (error) {
       diag.error('headroom: a cluster delta could not be shipped', error);
@@ -131,7 +148,7 @@ export class WorkerLink {
     return true;
   }
 
-  #delta(load: DeltaMessage['load']): DeltaMessage {
+  #delta(load: DeltaMessage['load'], withAdmission: boolean): DeltaMessage {
     const { lengthMs, resolutionMs, relativeAccuracy } = this.#agent.config.window;
     const series = this.#buffer.take(MAX_MESSAGE_BINS);
     const health = this.#agent.health();
@@ -151,8 +168,12 @@ export class WorkerLink {
       backlog: now.backlog - shipped.backlog,
     };
     const window = { version: WINDOW_STATE_VERSION, windowMs: lengthMs, resolutionMs, relativeAccuracy };
-    const message = { protocol: CLUSTER_PROTOCOL, type: 'delta', window, series, dropped } as const;
-    return load === undefined ? message : { ...message, load };
+    let message: DeltaMessage = { protocol: CLUSTER_PROTOCOL, type: 'delta', window, series, dropped };
+    if (load !== undefined) message = { ...message, load };
+    if (!withAdmission) return message;
+    const { admission, fallbacks } = this.#admission.take();
+    if (admission.length > 0) message = { ...message, admission };
+    return fallbacks > 0 ? { ...message, admissionFallbacks: fallbacks } : message;
   }
 
   #follow(message: Record<string, unknown>): void {
@@ -166,6 +187,7 @@ export class WorkerLink {
     }
     if (isFiniteNumber(message.loadFactor) && message.loadFactor > 0)
       this.#followed.factor = message.loadFactor;
+    this.#admission.follow(followedAdmissionsOf(message.admission), this.#clock.now());
     this.#answered = true;
   }
 }

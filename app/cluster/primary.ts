@@ -17,6 +17,8 @@ const NO_STATS: ClusterStats = {
   seriesRefused: 0,
   slotsDropped: 0,
   samplesDropped: { invalid: 0, late: 0, duration: 0, backlog: 0 },
+  admissionRefused: 0,
+  admissionFallbacks: 0,
 };
 
 /**

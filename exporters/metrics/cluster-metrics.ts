@@ -14,7 +14,9 @@ export function clusterMetrics(stats: () => ClusterStats): MetricSource {
       { attributes: { what: 'message' }, value: s.messagesRefused },
       { attributes: { what: 'series' }, value: s.seriesRefused },
       { attributes: { what: 'slot' }, value: s.slotsDropped },
+      { attributes: { what: 'admission' }, value: s.admissionRefused },
     ]);
+    sink.counter(METRICS.clusterAdmissionFallbacks, [{ attributes: {}, value: s.admissionFallbacks }]);
     sink.counter(
       METRICS.clusterSamplesDropped,
       Object.entries(s.samplesDropped).map(([reason, value]) => ({ attributes: { reason }, value })),

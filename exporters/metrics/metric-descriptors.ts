@@ -290,7 +290,11 @@ export const METRICS = Object.freeze({
   clusterDeltas: metric('headroom_cluster_deltas_total', "Workers' deltas merged by the primary."),
   clusterRefused: metric(
     'headroom_cluster_refused_total',
-    "Parts of workers' deltas refused, by what (message: malformed or another window shape; series: malformed or other histogram bounds; slot: malformed or older than the window).",
+    "Parts of workers' deltas refused, by what (message: malformed or another window shape; series: malformed or other histogram bounds; slot: malformed or older than the window; admission: a malformed ratio bucket or service).",
+  ),
+  clusterAdmissionFallbacks: metric(
+    'headroom_cluster_admission_fallbacks_total',
+    "Times a worker dropped the primary's shedding (an admission state not renewed within 3 evaluation intervals), keeping only the floors of its level until the primary's next state.",
   ),
   clusterSamplesDropped: metric(
     'headroom_cluster_samples_dropped_total',

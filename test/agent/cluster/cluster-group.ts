@@ -52,18 +52,18 @@ export interface TestWorker {
   readonly down: TestChannel;
 }
 
-/** A primary and `count` workers on one manual clock, all with the same config. */
-export function testGroup(input: HeadroomConfigInput, count: number) {
+/** A primary and `count` workers on one manual clock, all with the same config (and admission draws from `random`). */
+export function testGroup(input: HeadroomConfigInput, count: number, random?: () => number) {
   const clock = new ManualClock(1_700_000_000_000);
   const config = configOf(input);
-  const primary = new Agent({ config, clock, loadSampler: new ScriptedLoad() });
+  const primary = new Agent({ config, clock, loadSampler: new ScriptedLoad(), random });
   const downs = new Map<number, TestChannel>();
   const hub = new ClusterHub(primary, (id, message) => downs.get(id)?.send(message, () => {}));
   const workers: TestWorker[] = [];
   for (let id = 1; id <= count; id++) {
     const load = new ScriptedLoad();
     const followed = { factor: 1 };
-    const agent = new Agent({ config, clock, loadSampler: load, budgetLoad: followed });
+    const agent = new Agent({ config, clock, loadSampler: load, budgetLoad: followed, random });
     const up = new TestChannel((message) => hub.receive(id, message));
     const link = new WorkerLink({ agent, outbox: new Outbox(up), followedLoad: followed, loadSampler: load });
     const down = new TestChannel((message) => link.receive(message));

@@ -1,0 +1,185 @@
+/**
+ * A cluster worker's admission (review15f H4): its `admit()` decides with the primary's
+ * probabilities, and what it saw goes up to the primary, whose controllers steer on the whole
+ * group. Up: the ratios its controllers accepted, bucketed (100 ms of end time, 1 % of ratio: the
+ * primary's sketches hold 1 % anyway), and the requests its `admit()` admitted and rejected since
+ * the previous delta. Down: each service's admission in force at the primary, followed at once. A
+ * followed state that rejects anything must be renewed (the primary sends it every evaluation
+ * interval while it sheds): after {@link STALE_INTERVALS} intervals without it the worker drops the
+ * primary's shedding (counted in `admissionFallbacks`) and keeps only the floors of the level it
+ * follows, until the primary speaks again.
+ */
+
+import { boundsAt, controllerShares, FILL_ORDER, inForce, maxPressure } from '../admission/admission-law.ts';
+import { CRITICALITIES, type Criticality } from '../admission/criticality.ts';
+import type { Agent } from '../agent.ts';
+import type { DegradationLevel } from '../degradation/index.ts';
+import { type ServiceId, serviceKey } from '../service-id.ts';
+import type { AdmissionDelta, RatioBucket, ServiceAdmission } from './protocol.ts';
+
+/** Evaluation intervals a shedding state is followed without being renewed. */
+const STALE_INTERVALS = 3;
+
+const BUCKET_MS = 100;
+const NONE = Object.freeze({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 });
+/** Ratio buckets are powers of this: a ratio is shipped to within 0.5 %. */
+const GAMMA = 1.01;
+const LOG_GAMMA = Math.log(GAMMA);
+
+interface Bucket {
+  endMs: number;
+  readonly ratio: number;
+  count: number;
+}
+
+interface Pending {
+  readonly id: ServiceId;
+  readonly classes: Map<Criticality, Map<number, Bucket>>;
+}
+
+type Counts = Record<Criticality, { admitted: number; rejected: number }>;
+
+export class WorkerAdmission {
+  readonly #agent: Agent;
+  readonly #pending = new Map<string, Pending>();
+  /** Each service's cumulative admit() counts at the last delta, by service key. */
+  readonly #shipped = new Map<string, Counts>();
+  /** The admission followed per service key, and when it arrived; dropped once stale. */
+  readonly #held = new Map<string, { readonly state: ServiceAdmission; readonly renewedMs: number }>();
+  #fallbacks = 0;
+  #shippedFallbacks = 0;
+
+  constructor(agent: Agent) {
+    this.#agent = agent;
+  }
+
+  /** Shedding states dropped as not renewed in time, since start. */
+  get fallbacks(): number {
+    return this.#fallbacks;
+  }
+
+  /** The agent's admission tap: buckets one accepted ratio. Never throws (plain arithmetic). */
+  readonly record = (id: ServiceId, criticality: Criticality, ratio: number, endMs: number): void => {
+    const key = serviceKey(id);
+    let pending = this.#pending.get(key);
+    if (pending === undefined) {
+      pending = { id, classes: new Map() };
+      this.#pending.set(key, pending);
+    }
+    let buckets = pending.classes.get(criticality);
+    if (buckets === undefined) {
+      buckets = new Map();
+      pending.classes.set(criticality, buckets);
+    }
+    const exponent = ratio > 0 ? Math.round(Math.log(ratio) / LOG_GAMMA) : Number.NEGATIVE_INFINITY;
+    // One bucket per 100 ms and ratio step: 2^20 steps cover any ratio a double holds.
+    const slot = Math.floor(endMs / BUCKET_MS) * 2 ** 20 + (ratio > 0 ? exponent + 2 ** 19 : 0);
+    const bucket = buckets.get(slot);
+    if (bucket === undefined)
+      buckets.set(slot, { endMs, ratio: ratio > 0 ? GAMMA ** exponent : 0, count: 1 });
+    else {
+      bucket.count++;
+      if (endMs > bucket.endMs) bucket.endMs = endMs;
+    }
+  };
+
+  /** Forgets ratios that ended before the admission window ending at `nowMs` (the primary refuses them). */
+  expire(nowMs: number): void {
+    const oldestMs = nowMs - this.#agent.config.admission.windowMs;
+    for (const pending of this.#pending.values())
+      for (const buckets of pending.classes.values())
+        for (const [slot, bucket] of buckets) if (bucket.endMs <= oldestMs) buckets.delete(slot);
+  }
+
+  /** What the worker's admission saw since the previous take, and the fallbacks since then. */
+  take(): { admission: AdmissionDelta[]; fallbacks: number } {
+    const deltas = new Map<string, AdmissionDelta>();
+    for (const [key, { id, classes }] of this.#pending) {
+      const samples: Partial<Record<Criticality, RatioBucket[]>> = {};
+      let any = false;
+      for (const [criticality, buckets] of classes) {
+        if (buckets.size === 0) continue;
+        samples[criticality] = [...buckets.values()].map((b) => [b.endMs, b.ratio, b.count]);
+        any = true;
+      }
+      if (any)
+        deltas.set(key, {
+          namespace: id.namespace,
+          service: id.service,
+          samples,
+          admitted: {},
+          rejected: {},
+        });
+    }
+    this.#pending.clear();
+    for (const id of this.#agent.services()) this.#counts(id, deltas);
+    const fallbacks = this.#fallbacks - this.#shippedFallbacks;
+    this.#shippedFallbacks = this.#fallbacks;
+    return { admission: [...deltas.values()], fallbacks };
+  }
+
+  /**
+   * Follows each service's admission as the primary has it in force (`nowMs`: when it arrived).
+   * When the service's degradation level (followed just before) is not yet the one the primary's
+   * controller took its bounds at (it takes a new level at its next tick), the caps and floors are
+   * those of the new level at once, as that tick will set them (the same pressure poured again).
+   */
+  follow(states: readonly ServiceAdmission[], nowMs: number): void {
+    for (const state of states) {
+      const level = this.#agent.degradation(state.service, state.namespace).level;
+      const followed = level === state.level ? state : this.#atLevel(state, level);
+      this.#agent.admission(state.service, state.namespace).follow(followed);
+      this.#held.set(serviceKey(state), { state, renewedMs: nowMs });
+    }
+  }
+
+  #atLevel(state: ServiceAdmission, level: DegradationLevel): ServiceAdmission {
+    const bounds = boundsAt(this.#agent.config.admission, level);
+    const pressure = FILL_ORDER.reduce((sum, c) => sum + state.shares[c], 0);
+    const shares = controllerShares(Math.min(pressure, maxPressure(bounds)), bounds);
+    return { ...state, level, bounds, shares, probabilities: inForce(shares, bounds) };
+  }
+
+  /**
+   * Drops the primary's shedding from each followed state not renewed for {@link STALE_INTERVALS}
+   * intervals (counted when it shed anything): the worker keeps only the floors of the level it
+   * follows, held like the level's disabled features until the primary speaks again.
+   */
+  checkStale(nowMs: number): void {
+    const staleMs = STALE_INTERVALS * this.#agent.config.evaluation.intervalMs;
+    for (const [key, { state, renewedMs }] of this.#held) {
+      if (nowMs - renewedMs < staleMs) continue;
+      this.#held.delete(key);
+      if (FILL_ORDER.some((c) => state.shares[c] > 0)) this.#fallbacks++;
+      const level = this.#agent.degradation(state.service, state.namespace).level;
+      const floorsOnly = this.#atLevel({ ...state, shares: NONE }, level);
+      this.#agent.admission(state.service, state.namespace).follow(floorsOnly);
+    }
+  }
+
+  /** Adds the increase of `id`'s admit() counts since the previous delta, when there is one. */
+  #counts(id: ServiceId, deltas: Map<string, AdmissionDelta>): void {
+    const key = serviceKey(id);
+    const { classes } = this.#agent.admission(id.service, id.namespace).state();
+    const shipped = this.#shipped.get(key);
+    const now = {} as Counts;
+    const admitted: Partial<Record<Criticality, number>> = {};
+    const rejected: Partial<Record<Criticality, number>> = {};
+    let any = false;
+    for (const c of CRITICALITIES) {
+      now[c] = { admitted: classes[c].admitted, rejected: classes[c].rejected };
+      // A controller created again (an eviction) restarts its counts: ship them whole.
+      const base = shipped?.[c] ?? { admitted: 0, rejected: 0 };
+      const restarted = now[c].admitted < base.admitted || now[c].rejected < base.rejected;
+      const a = now[c].admitted - (restarted ? 0 : base.admitted);
+      const r = now[c].rejected - (restarted ? 0 : base.rejected);
+      if (a > 0) admitted[c] = a;
+      if (r > 0) rejected[c] = r;
+      any ||= a > 0 || r > 0;
+    }
+    this.#shipped.set(key, now);
+    if (!any) return;
+    const samples = deltas.get(key)?.samples ?? {};
+    deltas.set(key, { namespace: id.namespace, service: id.service, samples, admitted, rejected });
+  }
+}
