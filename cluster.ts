@@ -1,6 +1,7 @@
 /**
  * `headroom-otel/cluster`: Headroom in Node `cluster` mode. The primary aggregates the workers'
- * metrics and judges the whole group; the workers follow its decisions (README, "Node cluster mode").
+ * metrics and judges the whole group; the workers follow its decisions, admission included
+ * (README, "Node cluster mode").
  * @example
  * import cluster from 'node:cluster';
  * import { start } from 'headroom-otel/cluster';

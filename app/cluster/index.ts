@@ -13,7 +13,8 @@ import { startClusterWorker } from './worker.ts';
  * configuration. In the primary, one agent owns the windows, the judge, the degradation levels,
  * alerts and the Prometheus port for the whole group; each worker records its operations and
  * ships compact deltas to the primary every evaluation interval, and follows the primary's
- * decisions: `features.enabled(...)`, `level` and budgets are the group's. Options are those of
+ * decisions: `features.enabled(...)`, `level` and budgets are the group's, and `admit()` (and the
+ * HTTP middleware's admission) decides with the primary's rejection probabilities. Options are those of
  * `start()` from `headroom-otel`.
  * @throws {ConfigReadError} `HEADROOM_ERR_CONFIG_READ` when a config file cannot be read
  * @throws {ConfigInvalidError} `HEADROOM_ERR_CONFIG_INVALID` with every problem of the configuration

@@ -1,7 +1,7 @@
 /**
  * Cluster mode's worker: embedded Headroom whose agent records but does not judge (no Prometheus
  * port, alerts or store of its own). A {@link WorkerLink} ships its samples to the primary as
- * deltas and makes its level, features and budgets follow the primary's state; this file only
+ * deltas and makes its level, features, budgets and admission follow the primary's state; this file only
  * wires it to the process's IPC channel.
  */
 import {

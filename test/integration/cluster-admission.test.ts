@@ -5,13 +5,13 @@
 // workers judged. Bounded in time: each wait has a deadline.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { childEnv, stopProcess } from '../helpers/child-process.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { get, metric, type Reply, until } from './helpers/cluster-probe.ts';
 
 const CLUSTER = new URL('../../cluster.ts', import.meta.url).pathname;
 const HTTP = new URL('../../instrumentation/http/http.ts', import.meta.url).pathname;
@@ -37,51 +37,6 @@ if (cluster.isPrimary) {
   }).listen(Number(process.env.PORT), '127.0.0.1');
 }
 `;
-
-interface Reply {
-  readonly status: number;
-  readonly worker: string;
-  readonly retryAfter: string | undefined;
-  readonly body: string;
-}
-
-/** GET over a new connection (the cluster hands connections, not requests, to workers). */
-function get(url: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          worker: String(res.headers['x-worker']),
-          retryAfter: res.headers['retry-after'] as string | undefined,
-          body,
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Real processes: retries `probe` until it returns a value, at most `timeoutMs` (wall clock). */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function metric(exposition: string, line: string): number | undefined {
-  const found = exposition.split('\n').find((l) => l.startsWith(`${line} `));
-  return found === undefined ? undefined : Number(found.slice(line.length + 1));
-}
 
 let child: ChildProcess | undefined;
 afterEach(async () => {
@@ -109,33 +64,40 @@ describe('admission in Node cluster mode (real processes)', () => {
     });
     const work = `http://127.0.0.1:${httpPort}/work`;
     const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
-    await until('both workers started', async () =>
-      metric((await get(metrics)).body, 'headroom_cluster_workers') === 2 ? true : undefined,
+    await until(
+      'both workers started',
+      async () => (metric((await get(metrics)).body, 'headroom_cluster_workers') === 2 ? true : undefined),
+      60_000,
     );
     const seen = { SHEDDABLE: { admitted: 0, rejected: 0 }, CRITICAL: { admitted: 0, rejected: 0 } };
     const shedBy = new Map<string, Reply>();
     const workers = new Set<string>();
     // CRITICAL and SHEDDABLE in turn, 10 at a time, until both workers have shed a SHEDDABLE request.
-    await until('a SHEDDABLE request shed by each worker', async () => {
-      // Settled, not all: a batch with a refused connection (a worker not listening yet) still
-      // counts the requests the other worker judged.
-      const settled = await Promise.allSettled(
-        Array.from({ length: 10 }, async (_, i) => {
-          const criticality = i % 2 === 0 ? 'CRITICAL' : 'SHEDDABLE';
-          return { criticality, reply: await get(work, { 'x-class': criticality }) } as const;
-        }),
-      );
-      const replies = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-      for (const { criticality, reply } of replies) {
-        workers.add(reply.worker);
-        seen[criticality][reply.status === 503 ? 'rejected' : 'admitted']++;
-        if (reply.status === 503 && criticality === 'SHEDDABLE') shedBy.set(reply.worker, reply);
-      }
-      return shedBy.size === 2 ? true : undefined;
-    });
+    await until(
+      'a SHEDDABLE request shed by each worker',
+      async () => {
+        // Settled, not all: a batch with a refused connection (a worker not listening yet) still
+        // counts the requests the other worker judged.
+        const settled = await Promise.allSettled(
+          Array.from({ length: 10 }, async (_, i) => {
+            const criticality = i % 2 === 0 ? 'CRITICAL' : 'SHEDDABLE';
+            return { criticality, reply: await get(work, { 'x-class': criticality }) } as const;
+          }),
+        );
+        const replies = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        for (const { criticality, reply } of replies) {
+          const worker = String(reply.headers['x-worker']);
+          workers.add(worker);
+          seen[criticality][reply.status === 503 ? 'rejected' : 'admitted']++;
+          if (reply.status === 503 && criticality === 'SHEDDABLE') shedBy.set(worker, reply);
+        }
+        return shedBy.size === 2 ? true : undefined;
+      },
+      60_000,
+    );
     expect(workers.size).toBe(2);
     for (const reply of shedBy.values()) {
-      expect(reply.retryAfter).toBe('1');
+      expect(reply.headers['retry-after']).toBe('1');
       expect(JSON.parse(reply.body)).toMatchObject({
         code: 'HEADROOM_ADMISSION_REJECTED',
         criticality: 'SHEDDABLE',

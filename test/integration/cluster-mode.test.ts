@@ -4,13 +4,13 @@
 // worker alone has too few samples to be judged) switches the feature off in both workers.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { childEnv, stopProcess } from '../helpers/child-process.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { get, metric, until } from './helpers/cluster-probe.ts';
 
 const CLUSTER = new URL('../../cluster.ts', import.meta.url).pathname;
 
@@ -20,37 +20,6 @@ function readmeBlock(heading: string, language: string): string {
   const section = readme.slice(readme.indexOf(`\n## ${heading}\n`));
   const start = section.indexOf(`\`\`\`${language}\n`) + language.length + 4;
   return section.slice(start, section.indexOf('\n```', start) + 1);
-}
-
-/** GET over a new connection (the cluster hands connections, not requests, to workers). */
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Real processes: retries `probe` until it returns a value, at most `timeoutMs` (wall clock). */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function metric(exposition: string, line: string): number | undefined {
-  const found = exposition.split('\n').find((l) => l.startsWith(`${line} `));
-  return found === undefined ? undefined : Number(found.slice(line.length + 1));
 }
 
 let child: ChildProcess | undefined;
