@@ -94,11 +94,6 @@ export class ClassCounters {
     this.#rejections = {};
   }
 
-  /** Whether a followed admission is in force. */
-  get following(): boolean {
-    return this.#followed !== undefined;
-  }
-
   /** Drops the followed admission: `update` then puts this controller's own in force again. */
   unfollow(): void {
     this.#followed = undefined;

@@ -168,11 +168,10 @@ export class WorkerAdmission {
     let any = false;
     for (const c of CRITICALITIES) {
       now[c] = { admitted: classes[c].admitted, rejected: classes[c].rejected };
-      // A controller created again (an eviction) restarts its counts: ship them whole.
+      // The worker's agent never ticks, so it never evicts a controller: its counts only grow.
       const base = shipped?.[c] ?? { admitted: 0, rejected: 0 };
-      const restarted = now[c].admitted < base.admitted || now[c].rejected < base.rejected;
-      const a = now[c].admitted - (restarted ? 0 : base.admitted);
-      const r = now[c].rejected - (restarted ? 0 : base.rejected);
+      const a = now[c].admitted - base.admitted;
+      const r = now[c].rejected - base.rejected;
       if (a > 0) admitted[c] = a;
       if (r > 0) rejected[c] = r;
       any ||= a > 0 || r > 0;
