@@ -73,7 +73,7 @@ export class WorkerLink {
     this.#admission = new WorkerAdmission(options.agent);
   }
 
-  /** Shedding admission states dropped as not renewed by the primary in time (then everything is admitted). */
+  /** Times the primary's shedding was dropped as not renewed in time (the level's floors stayed). */
   get admissionFallbacks(): number {
     return this.#admission.fallbacks;
   }
