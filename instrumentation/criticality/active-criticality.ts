@@ -12,6 +12,7 @@ import {
   isCriticality,
   truncate,
 } from '../../agent/index.ts';
+import { describeArgument } from './describe-argument.ts';
 import { resolveCriticality } from './precedence.ts';
 
 /** The settled class; baggage alone is only a claim, judged by the precedence rule. */
@@ -93,16 +94,26 @@ export function invalidBaggageCriticalities(): number {
 }
 
 /**
- * The class code passed, when it is one; else (said once per process) `undefined`: the caller
- * falls back to the active class. Code typed against the API cannot pass anything else.
+ * The class code passed, when it is one; else (said once per process, the value described
+ * without calling into it: {@link describeArgument}) `undefined`: the caller falls back to the
+ * active class. Code typed against the API cannot pass anything else. Never throws.
  */
 export function codeCriticality(caller: string, value: unknown): Criticality | undefined {
   if (value === undefined || isCriticality(value)) return value;
   if (!invalidClassReported) {
     invalidClassReported = true;
-    diag.warn(
-      `headroom: ${caller} got ${JSON.stringify(truncate(String(value), 64))}, not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once`,
+    warnSafely(
+      `headroom: ${caller} got ${describeArgument(value)}, not one of CRITICAL_PLUS, CRITICAL, SHEDDABLE_PLUS, SHEDDABLE; it runs in the active class (CRITICAL when none); said once`,
     );
   }
   return undefined;
+}
+
+/** `diag.warn(message)`; a diag logger that throws is not the host's problem. */
+function warnSafely(message: string): void {
+  try {
+    diag.warn(message);
+  } catch {
+    // The message is lost; the caller's work goes on in the active class.
+  }
 }
