@@ -17,6 +17,7 @@ import {
   DEFAULT_CRITICALITY,
   isCriticality,
 } from '../../agent/index.ts';
+import { AllowedCall, type CountOutcome } from './allowed-call.ts';
 import { acceptedByDefault, callerAborted } from './call-outcome.ts';
 import { RequestWindow } from './request-window.ts';
 import {
@@ -73,6 +74,8 @@ export class ClientThrottle implements Throttle {
   readonly #options: ClientThrottleOptions;
   // Created on first use: a class no call was made in costs nothing.
   readonly #classes = new Map<Criticality, ClassState>();
+  /** What an {@link AllowedCall}'s own record() counts with. */
+  readonly #counter: CountOutcome = (criticality, accepted) => this.#count(criticality, accepted);
 
   constructor(options: ClientThrottleOptions) {
     this.target = options.target;
@@ -96,12 +99,7 @@ export class ClientThrottle implements Throttle {
       return { decision: this.#throttled(criticality, probability, requests, accepts), bucket };
     }
     state.sent++;
-    const decision = Object.freeze({
-      throttled: false as const,
-      target: this.target,
-      criticality,
-      probability,
-    });
+    const decision = new AllowedCall(this.target, criticality, probability, this.#counter);
     return { decision, bucket };
   }
 
@@ -126,7 +124,8 @@ export class ClientThrottle implements Throttle {
     }
     const accepted = safely(classify, { ok: true, value });
     this.#count(decision.criticality, accepted);
-    return Object.freeze({ ...decision, value, accepted });
+    const { target, criticality, probability } = decision;
+    return Object.freeze({ throttled: false as const, target, criticality, probability, value, accepted });
   }
 
   probability(options?: CallOptions): number {

@@ -8,7 +8,7 @@ import type { Criticality } from '../../agent/index.ts';
 /** Stable code of a call rejected at the client, for logs, replies and metrics. */
 export const CLIENT_THROTTLED = 'HEADROOM_CLIENT_THROTTLED';
 
-/** A call the throttle lets through: send it, then report how the backend took it. */
+/** A call the throttle lets through: send it, then report how the backend took it with {@link record}. */
 export interface ThrottleAllowed {
   readonly throttled: false;
   readonly target: string;
@@ -16,6 +16,12 @@ export interface ThrottleAllowed {
   readonly criticality: Criticality;
   /** The local rejection probability the call was judged at, 0..1. */
   readonly probability: number;
+  /**
+   * Reports how the backend took this call, counted in this call's class (`criticality`) whatever
+   * context the report runs in: a callback, an event or an ack that lost the attempt's context
+   * counts where the attempt did. The first report counts; later ones are ignored. Never throws.
+   */
+  record(accepted: boolean): void;
 }
 
 /** A call rejected locally: it was not sent; the backend refused most recent calls of its class. */
@@ -35,7 +41,7 @@ export interface Throttled {
 export type ThrottleDecision = ThrottleAllowed | Throttled;
 
 /** A call {@link Throttle.run} sent: what the function returned and how it was counted. */
-export interface ThrottleSent<R> extends ThrottleAllowed {
+export interface ThrottleSent<R> extends Omit<ThrottleAllowed, 'record'> {
   /** What the function resolved to (a fetch `Response` of any status included). */
   readonly value: R;
   /** Whether it counted as accepted by the backend (see {@link RunOptions.isAccepted}). */
@@ -101,10 +107,19 @@ export interface Throttle {
   readonly k: number;
   /**
    * Judges one call and counts it as a request. On {@link ThrottleAllowed}, send it and then call
-   * {@link record} exactly once (a call never recorded counts as refused). Never throws.
+   * the decision's `record(accepted)` once (a call never recorded counts as refused). Never throws.
+   * @example
+   * const call = payments.attempt();
+   * if (call.throttled) return fallback();
+   * stream.on('response', (res) => call.record(res.statusCode !== 503)); // counted in the attempt's class
    */
   attempt(options?: CallOptions): ThrottleDecision;
-  /** Reports how the backend took a call `attempt()` allowed (same class as the attempt). Never throws. */
+  /**
+   * Counts one answer of the backend in `options.criticality`, else in the class active where it
+   * runs (not necessarily the attempt's: a callback that lost the attempt's context counts in
+   * CRITICAL). Prefer the decision's own `record(accepted)`, or pass the decision:
+   * `record(accepted, decision)`. Never throws.
+   */
   record(accepted: boolean, options?: CallOptions): void;
   /**
    * `attempt()`, then, unless throttled, calls `fn` and records its outcome. Resolves to
