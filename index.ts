@@ -70,6 +70,7 @@ export {
   type CallOutcome,
   type ConnectDecisionsOptions,
   connectDecisions,
+  criticalityPropagator,
   type Headroom,
   type MetricsEndpoint,
   type Operation,

@@ -9,6 +9,7 @@ export {
   DECISION_SPAN,
   HEADROOM_SCOPE,
 } from '../agent/index.ts';
+export { criticalityPropagator } from './criticality/criticality-propagator.ts';
 export { decisionAttributes } from './decision-spans.ts';
 export type { EmbeddedHeadroom } from './headroom.ts';
 export type { Operation } from './operation-handle.ts';

@@ -1,11 +1,12 @@
 /**
  * The OpenTelemetry SDK setup Headroom makes when it owns the SDK (the default): a TracerProvider
  * whose sampler records every span (so every operation is counted) while exporting only what the
- * user's sampler keeps, the AsyncLocalStorage context manager and W3C propagation.
+ * user's sampler keeps, the AsyncLocalStorage context manager and W3C propagation (trace context,
+ * and baggage through Headroom's criticality propagator: the next hop gets the judged class).
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOnSampler,
@@ -17,6 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE, ATTR_SERVICE_VERSION } from '../agent/index.ts';
 import type { ResolvedConfig } from '../config/index.ts';
+import { criticalityPropagator } from './criticality/criticality-propagator.ts';
 
 /** service.name when neither the config nor OTEL_SERVICE_NAME gives one, as the spec says. */
 export const UNKNOWN_SERVICE = 'unknown_service:node';
@@ -64,7 +66,7 @@ export function createTracerProvider(options: SdkOptions): TracerProvider {
   if (options.registerGlobal ?? true) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(
-      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), criticalityPropagator()] }),
     );
     trace.setGlobalTracerProvider(provider);
   }

@@ -2,7 +2,9 @@
  * The class of the work running now, kept in the OpenTelemetry context: a class Headroom has
  * settled (by code, or by the HTTP middleware after the precedence and trust rules) under a context
  * key of its own, and always also in W3C baggage (`headroom.criticality`), so the propagator puts
- * it on every outbound call and the next service sees it.
+ * it on every outbound call and the next service sees it. Headroom's propagator
+ * (criticality-propagator.ts) injects the judged class ({@link judgedBaggage}), never an incoming
+ * claim this service did not vet.
  */
 import { type Context, createContextKey, diag, propagation } from '@opentelemetry/api';
 import {
@@ -49,6 +51,24 @@ export function activeCriticality(active: Context): Criticality {
   const resolved = resolveCriticality({ baggage });
   if (resolved.invalidBaggage !== undefined) reportInvalidBaggage(resolved.invalidBaggage);
   return resolved.criticality;
+}
+
+/**
+ * `active` as it may be told to the next service: its `headroom.criticality` baggage entry is the
+ * class this service judges the work in ({@link activeCriticality}: the settled class, else an
+ * incoming claim lowered to at most CRITICAL, CRITICAL for a value that is no class), never a raw
+ * claim it did not vet. `active` itself when it has neither a settled class nor an entry.
+ */
+export function judgedBaggage(active: Context): Context {
+  const received = propagation.getBaggage(active);
+  const claim = received?.getEntry(CRITICALITY_BAGGAGE_KEY)?.value;
+  if (settledCriticality(active) === undefined && claim === undefined) return active;
+  const judged = activeCriticality(active);
+  if (claim === judged) return active;
+  const baggage = (received ?? propagation.createBaggage()).setEntry(CRITICALITY_BAGGAGE_KEY, {
+    value: judged,
+  });
+  return propagation.setBaggage(active, baggage);
 }
 
 /**

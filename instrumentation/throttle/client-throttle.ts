@@ -9,14 +9,9 @@
  * Stats are kept per criticality class, as the book's system does: a backend shedding SHEDDABLE
  * work does not make its client throttle CRITICAL calls.
  */
-import { propagation } from '@opentelemetry/api';
-import {
-  type Clock,
-  CRITICALITY_BAGGAGE_KEY,
-  type Criticality,
-  DEFAULT_CRITICALITY,
-  isCriticality,
-} from '../../agent/index.ts';
+import { context } from '@opentelemetry/api';
+import { type Clock, type Criticality, isCriticality } from '../../agent/index.ts';
+import { activeCriticality } from '../criticality/active-criticality.ts';
 import { AllowedCall, type CountOutcome } from './allowed-call.ts';
 import { acceptedByDefault, callerAborted } from './call-outcome.ts';
 import { RequestWindow } from './request-window.ts';
@@ -193,12 +188,14 @@ export class ClientThrottle implements Throttle {
   }
 }
 
-/** The class of a call: its option, else the active baggage's, else CRITICAL; an invalid one is ignored. */
+/**
+ * The class of a call: its option, else the class of the work in hand as this service judged it
+ * (settled by code or the middleware, else an incoming baggage claim lowered to at most CRITICAL),
+ * never an unvetted claim; an invalid option is ignored.
+ */
 function classOf(options: CallOptions | undefined): Criticality {
   const chosen = options?.criticality;
-  if (isCriticality(chosen)) return chosen;
-  const active = propagation.getActiveBaggage()?.getEntry(CRITICALITY_BAGGAGE_KEY)?.value;
-  return isCriticality(active) ? active : DEFAULT_CRITICALITY;
+  return isCriticality(chosen) ? chosen : activeCriticality(context.active());
 }
 
 /** A classifier's answer; one that throws counts the call as refused. */

@@ -60,8 +60,9 @@ export type CallOutcome<R> =
 export interface CallOptions {
   /**
    * The class the call is counted and judged in; stats are kept per class, so a backend shedding
-   * SHEDDABLE work does not throttle CRITICAL calls. @default the active class (W3C baggage entry
-   * `headroom.criticality` of the current context), else CRITICAL
+   * SHEDDABLE work does not throttle CRITICAL calls. @default the class of the work in hand as
+   * this service judged it (as `admit()` does: the class code or the middleware settled, else the
+   * incoming `headroom.criticality` baggage claim lowered to at most CRITICAL), else CRITICAL
    */
   readonly criticality?: Criticality;
 }
