@@ -6,10 +6,13 @@
  * through the global tracer under an unsampled parent, which a service set up as documented
  * records (Headroom's sampler) but exports nowhere (not sampled) and Headroom never judges (its own
  * scope). So an idle service set up right hears nothing, and one whose sampler drops the spans
- * Headroom needs is told.
+ * Headroom needs is told. At the same moment it checks the SDK's propagator: one that forwards an
+ * incoming `headroom.criticality` claim unvetted (a plain `W3CBaggagePropagator`, NodeSDK's
+ * default) is said once too, as such a service must not be trusted by the next hop.
  */
 import { diag, ROOT_CONTEXT, TraceFlags, type Tracer, trace } from '@opentelemetry/api';
 import { type Clock, SDK_CHECK_SPAN, type TimerHandle } from '../agent/index.ts';
+import { forwardsUnvettedClaims, UNVETTED_PROPAGATOR_WARNING } from './criticality/criticality-propagator.ts';
 
 /** How long after `start()` a processor that has seen no span is probed, ms. */
 const EXTERNAL_SDK_CHECK_MS = 10_000;
@@ -51,11 +54,15 @@ export class ExternalSdkCheck {
     return this.#done;
   }
 
-  /** Checks now (inside a tracked operation's span, it has started): warns once if no span reached the processor. */
+  /**
+   * Checks now (inside a tracked operation's span, it has started): warns once if no span reached
+   * the processor, and once if the global propagator forwards unvetted criticality claims.
+   */
   verify(): void {
     if (this.#done) return;
     this.cancel();
     if (!this.#witness.sawSpan) diag.warn(EXTERNAL_SDK_WARNING);
+    if (forwardsUnvettedClaims()) diag.warn(UNVETTED_PROPAGATOR_WARNING);
   }
 
   /** Ends the check without a verdict (shutdown). */

@@ -7,8 +7,16 @@
  * it (README "Where a request's class comes from"; issue 15: baggage may only lower a class unless
  * its sender is trusted).
  */
-import type { Context, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import {
+  type Context,
+  diag,
+  propagation,
+  ROOT_CONTEXT,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
+import { CRITICALITY_BAGGAGE_KEY } from '../../agent/index.ts';
 import { judgedBaggage } from './active-criticality.ts';
 
 /** {@link criticalityPropagator}'s class. */
@@ -45,4 +53,25 @@ class CriticalityBaggagePropagator implements TextMapPropagator {
  */
 export function criticalityPropagator(): TextMapPropagator {
   return new CriticalityBaggagePropagator();
+}
+
+/** What {@link forwardsUnvettedClaims} warns, once. */
+export const UNVETTED_PROPAGATOR_WARNING = `headroom: the global propagator forwards an incoming ${CRITICALITY_BAGGAGE_KEY} claim as is (a client's CRITICAL_PLUS included): give your SDK textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), criticalityPropagator()] }), or list this service in no other service's criticality.trustedPeers`;
+
+/**
+ * Whether the global propagator (the service's own SDK's, with `sdk: 'external'`) would forward an
+ * incoming, unvetted `headroom.criticality=CRITICAL_PLUS` as is: a probe injected into a plain
+ * carrier. No baggage propagator at all forwards nothing (false). Never throws (a propagator that
+ * throws is not asked again: false).
+ */
+export function forwardsUnvettedClaims(): boolean {
+  try {
+    const claim = propagation.createBaggage({ [CRITICALITY_BAGGAGE_KEY]: { value: 'CRITICAL_PLUS' } });
+    const carrier: Record<string, string> = {};
+    propagation.inject(propagation.setBaggage(ROOT_CONTEXT, claim), carrier);
+    return (carrier.baggage ?? '').includes(`${CRITICALITY_BAGGAGE_KEY}=CRITICAL_PLUS`);
+  } catch (error) {
+    diag.error('headroom: the propagator check could not inject its probe', error);
+    return false;
+  }
 }

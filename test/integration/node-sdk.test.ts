@@ -22,6 +22,7 @@ const PACKAGES: Readonly<Record<string, string>> = {
   express: require.resolve('express'),
   '@opentelemetry/sdk-node': require.resolve('@opentelemetry/sdk-node'),
   '@opentelemetry/sdk-trace': require.resolve('@opentelemetry/sdk-trace'),
+  '@opentelemetry/core': require.resolve('@opentelemetry/core'),
   '@opentelemetry/exporter-trace-otlp-http': require.resolve('@opentelemetry/exporter-trace-otlp-http'),
   '@opentelemetry/instrumentation': require.resolve('@opentelemetry/instrumentation'),
   '@opentelemetry/instrumentation-http': require.resolve('@opentelemetry/instrumentation-http'),
