@@ -2,49 +2,19 @@
 // starts it (Headroom's own SDK, registered globally: trace context AND baggage propagators) calls a
 // downstream service, through fetch with the context injected or through node:http with the HTTP
 // instrumentation; the downstream middleware reads the class (and applies its own trust rule).
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { context, propagation } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../config/index.ts';
 import { budgetListener, requestBudget } from '../../instrumentation/http/http.ts';
-import type { EmbeddedHeadroom } from '../../instrumentation/index.ts';
-import { ScriptedLoad } from '../helpers/agent.ts';
-import { startInstrumented } from '../helpers/headroom.ts';
+import { Hops } from '../helpers/hops.ts';
 
-const servers: Server[] = [];
-const headrooms: EmbeddedHeadroom[] = [];
+const hops = new Hops();
+const headroom = hops.headroom.bind(hops);
+const listen = hops.listen.bind(hops);
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) server.close();
-  for (const headroom of headrooms.splice(0)) await headroom.shutdown();
-});
-
-function headroom(name: string, config: HeadroomConfigInput, registerGlobal: boolean): EmbeddedHeadroom {
-  const started = startInstrumented({
-    config: { service: { name }, ...config },
-    env: {},
-    registerGlobal,
-    clock: new ManualClock(Date.now()),
-    loadSampler: new ScriptedLoad(),
-  });
-  headrooms.push(started);
-  return started;
-}
-
-async function listen(
-  listener: (request: IncomingMessage, response: ServerResponse) => void,
-): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+afterEach(() => hops.close());
 
 /** The downstream service: answers the class its middleware resolved for the request. */
 async function downstream(config: HeadroomConfigInput = {}): Promise<string> {
@@ -163,7 +133,7 @@ describe('criticality in W3C baggage across a real hop', () => {
             .on('error', reject);
         });
       const up = await upstream(down, viaHttp);
-      instrumentation.setTracerProvider(headrooms[1]!.tracerProvider!);
+      instrumentation.setTracerProvider(hops.headrooms[1]!.tracerProvider!);
       expect([await text(`${up}/batch`), await text(`${up}/page?sub=SHEDDABLE_PLUS`)]).toEqual([
         'SHEDDABLE',
         'SHEDDABLE_PLUS',

@@ -4,43 +4,23 @@
  * node:http calls through the global propagator, Headroom's. The next hop, which trusts this
  * service, gets the class this service judged, not the client's claim (review15f H1).
  */
-import { once } from 'node:events';
 import type * as Http from 'node:http';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../agent/index.ts';
 import { budgetListener, requestBudget } from '../../../instrumentation/http/http.ts';
 import type { EmbeddedHeadroom } from '../../../instrumentation/index.ts';
-import { ScriptedLoad } from '../../helpers/agent.ts';
-import { startInstrumented } from '../../helpers/headroom.ts';
+import { Hops } from '../../helpers/hops.ts';
 
 const instrumentation = new HttpInstrumentation({ enabled: false });
-const servers: Server[] = [];
-const headrooms: EmbeddedHeadroom[] = [];
+const hops = new Hops();
 let edgeUrl = '';
 /** node:http as the instrumentation patched it (ESM named imports keep the unpatched functions). */
 let http: typeof Http;
 
 function headroom(name: string, trustedPeers: string[], registerGlobal: boolean): EmbeddedHeadroom {
-  const started = startInstrumented({
-    config: { service: { name }, criticality: { trustedPeers } },
-    env: {},
-    registerGlobal,
-    clock: new ManualClock(Date.now()),
-    loadSampler: new ScriptedLoad(),
-  });
-  headrooms.push(started);
-  return started;
-}
-
-async function listen(server: Server): Promise<string> {
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return hops.headroom(name, { criticality: { trustedPeers } }, registerGlobal);
 }
 
 /** A node:http GET (the instrumentation injects its headers); the body. */
@@ -59,14 +39,14 @@ beforeAll(async () => {
   instrumentation.enable();
   // The instrumentation patches node:http when it is required; it was loaded before, so require it again.
   http = createRequire(import.meta.url)('node:http') as typeof Http;
-  const backend = await listen(
+  const backend = await hops.listen(
     http.createServer(
       budgetListener(headroom('backend', ['127.0.0.1'], false), (request, response) => {
         response.end(requestBudget(request)?.criticality);
       }),
     ),
   );
-  edgeUrl = await listen(
+  edgeUrl = await hops.listen(
     http.createServer(async (_request, response) => {
       response.end(await edge.track('forward', 'routine', () => httpGet(backend)));
     }),
@@ -75,8 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   instrumentation.disable();
-  for (const server of servers.splice(0)) server.close();
-  for (const started of headrooms.splice(0)) await started.shutdown();
+  await hops.close();
 });
 
 describe('track() with the HTTP instrumentation only', () => {

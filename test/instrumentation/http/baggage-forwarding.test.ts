@@ -5,43 +5,17 @@
  * Real servers on loopback: the backends trust 127.0.0.1 (this service), so whatever class the
  * edge forwards is taken as is there.
  */
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, propagation } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../agent/index.ts';
 import type { HeadroomConfigInput } from '../../../config/index.ts';
 import { budgetListener, requestBudget } from '../../../instrumentation/http/http.ts';
-import type { EmbeddedHeadroom } from '../../../instrumentation/index.ts';
-import { ScriptedLoad } from '../../helpers/agent.ts';
-import { startInstrumented } from '../../helpers/headroom.ts';
+import { Hops } from '../../helpers/hops.ts';
 
-const servers: Server[] = [];
-const headrooms: EmbeddedHeadroom[] = [];
+const hops = new Hops();
 const TRUSTS_LOOPBACK: HeadroomConfigInput = { criticality: { trustedPeers: ['127.0.0.1'] } };
-
-function headroom(name: string, config: HeadroomConfigInput, registerGlobal: boolean): EmbeddedHeadroom {
-  const started = startInstrumented({
-    config: { service: { name }, ...config },
-    env: {},
-    registerGlobal,
-    clock: new ManualClock(Date.now()),
-    loadSampler: new ScriptedLoad(),
-  });
-  headrooms.push(started);
-  return started;
-}
-
-async function listen(
-  listener: (request: IncomingMessage, response: ServerResponse) => void,
-): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const headroom = hops.headroom.bind(hops);
+const listen = hops.listen.bind(hops);
 
 /** A call to `url` from the active context, its headers injected by the global propagator. */
 async function call(url: string): Promise<string> {
@@ -117,10 +91,7 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
-  for (const server of servers.splice(0)) server.close();
-  for (const started of headrooms.splice(0)) await started.shutdown();
-});
+afterAll(() => hops.close());
 
 /** What the trusting hops behind `edge` answer for each claim an outside client sends it. */
 async function classesBehind(edge: string): Promise<string[]> {
