@@ -8,7 +8,8 @@
  * lowers what it finishes of that class by that fraction; a saturated one (a queue bounded in the
  * server or the proxy, a FIFO) goes on finishing its capacity, whatever is shed, until the
  * admissions are under it. Where the ramp would stall at a load clearly under the healthy rate
- * ({@link LOST_MARGIN}), it rises one step delay more and compares the operations finished then
+ * ({@link LOST_MARGIN}), or with no healthy rate learned (review15f M2: every embedded instance
+ * started into an overload, behind a bounded queue, was eased as `ineffective`), it rises one step delay more and compares the operations finished then
  * with the operations finished when it began, each class scaled by the share the shedding now lets
  * in of it: a service that finished less by at least half the fall the shedding predicts keeps up
  * (slow on its own, or its load fell: the ramp stalls as before); one that did not has lost
@@ -27,8 +28,13 @@ const MIN_FALL = 0.1;
 
 /** What a tick tells the check: the offered load against the healthy rate, and the shedding's inputs. */
 export interface CapacitySample {
-  /** Whether the load offered is clearly under the healthy rate (see {@link capacitySample}). */
-  readonly underRate: boolean;
+  /**
+   * Whether the tick arms the check (see {@link capacitySample}): the load offered is clearly under
+   * the healthy rate, or no healthy rate is learned (review15f M2).
+   */
+  readonly arms: boolean;
+  /** Whether it arms with no healthy rate learned: the check then starts at once (see {@link capacityMove}). */
+  readonly unknown: boolean;
   /** Operations finished over the window per class, in {@link CRITICALITIES} order. */
   readonly finished: readonly number[];
   /** The controller's rejection probability per class now, in {@link CRITICALITIES} order. */
@@ -39,7 +45,7 @@ export interface CapacitySample {
 
 /** One episode's check. Times are ms since the epoch. */
 export interface CapacityCheck {
-  /** The first tick of the episode whose offered load was clearly under the healthy rate. */
+  /** The first tick of the episode that armed the check (its load clearly under the healthy rate, or none learned). */
   readonly underMs: number;
   /** When the check began (the ramp would have stalled there), the finished operations and shares then. */
   readonly start?: {
@@ -87,8 +93,13 @@ export function capacitySample(inputs: CapacityInputs): CapacitySample {
     const kept = shares[c] < 1 ? finished[c] / (1 - shares[c]) : 0;
     return total + Math.max(counted, kept);
   }, 0);
+  // No rate learned where `admit()` runs here (an embedded instance started into an overload:
+  // review15f M2; a collector is `headroom agent`, whose durable state keeps the rate): the rate
+  // cannot say saturated or slow, the finished rate under shedding still can.
+  const unknown = inputs.inProcess && inputs.rate?.learned === undefined;
   return {
-    underRate: underRate(inputs.rate, offered, inputs.windowMs, LOST_MARGIN),
+    arms: unknown || underRate(inputs.rate, offered, inputs.windowMs, LOST_MARGIN),
+    unknown,
     finished: CRITICALITIES.map((c) => finished[c]),
     shares: CRITICALITIES.map((c) => shares[c]),
     settling: inputs.settling === true,
@@ -115,7 +126,7 @@ export function capacityMove(
   timing: { readonly nowMs: number; readonly delayMs: number; readonly stalling: boolean },
 ): CapacityMove {
   const { nowMs, delayMs, stalling } = timing;
-  const armed = check ?? (sample?.underRate === true ? { underMs: nowMs } : undefined);
+  const armed = check ?? arm(sample, nowMs);
   if (!stalling || sample === undefined || armed === undefined || armed.verdict === 'kept')
     return { rise: false, check: armed };
   if (armed.verdict === 'lost') return { rise: true, check: armed };
@@ -128,8 +139,20 @@ export function capacityMove(
   // The finished rate cannot show the shedding before the requests admitted ahead of it finish:
   // the verdict waits, without rising further (requests in flight, not saturation).
   if (sample.settling) return { rise: false, check: armed };
-  const verdict = held(start, sample) ? 'lost' : 'kept';
+  const verdict = held(start, sample) && (!sample.unknown || flat(start, sample)) ? 'lost' : 'kept';
   return { rise: verdict === 'lost', check: { ...armed, verdict } };
+}
+
+/**
+ * The check a tick arms: none unless {@link CapacitySample.arms}. With no healthy rate (review15f
+ * M2) it starts at once, at the ramp's second tick: the shedding the ramp raises until it would
+ * stall is the test, so a service slow on its own pays no step delay more of rising (and one whose
+ * shedding moved too little to judge, under a tenth of what finishes, is eased as before).
+ */
+function arm(sample: CapacitySample | undefined, nowMs: number): CapacityCheck | undefined {
+  if (sample?.arms !== true) return undefined;
+  if (!sample.unknown) return { underMs: nowMs };
+  return { underMs: nowMs, start: { atMs: nowMs, finished: sample.finished, shares: sample.shares } };
 }
 
 /**
@@ -149,6 +172,19 @@ function held(start: NonNullable<CapacityCheck['start']>, sample: CapacitySample
   const fall = before - predicted;
   if (fall < before * MIN_FALL) return false;
   return before - sum(sample.finished) < fall / 2;
+}
+
+/**
+ * Whether the operations finished now are within half of {@link MIN_FALL} (5 %) of those at the
+ * start. With no rate nothing else says saturated, so a check with no rate asks this too: a
+ * saturated service finishes its capacity whatever is shed; a window still filling at the start
+ * (the check starts at the ramp's second tick) finishes more later, and requests in flight for
+ * seconds (a dependency slow from the first second) show the shedding late, so finish only part of
+ * the fall predicted by the time of the verdict (8 % of a 22 % fall at 1.2x the budget).
+ */
+function flat(start: NonNullable<CapacityCheck['start']>, sample: CapacitySample): boolean {
+  const before = sum(start.finished);
+  return Math.abs(sum(sample.finished) - before) <= (before * MIN_FALL) / 2;
 }
 
 const sum = (values: readonly number[]) => values.reduce((total, n) => total + n, 0);

@@ -12,8 +12,9 @@ const RATE = { learned: { perSecond: 80, atMs: 0 }, pending: [] };
 const none = { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 };
 const timing = (nowMs: number, stalling = true) => ({ nowMs, delayMs: 4000, stalling });
 /** 150 operations finished over 3 s (50 a second), SHEDDABLE shed at `shed`, finishing `sheddable` of them. */
-const sample = (shed: number, sheddable: number, underRate = true): CapacitySample => ({
-  underRate,
+const sample = (shed: number, sheddable: number, arms = true, unknown = false): CapacitySample => ({
+  arms,
+  unknown,
   finished: [15, 30, 0, sheddable],
   shares: [0, 0, 0, shed],
   settling: false,
@@ -26,19 +27,26 @@ describe('capacitySample', () => {
     const inputs = { rate: RATE, windowMs: 3000, finished, shares, requests: undefined, inProcess: false };
     // Collector mode: 24 + 48 + 78 / 0.6 = 202 over 3 s, 67 a second: under 72 (80 less 10 %).
     expect(capacitySample(inputs)).toEqual({
-      underRate: true,
+      arms: true,
+      unknown: false,
       finished: [24, 48, 0, 78],
       shares: [0, 0, 0, 0.4],
       settling: false,
     });
     // A class shed entirely counts its requests (spans naming it): 24 + 48 + 150 = 222, 74 a second.
     const all = { ...inputs, shares: { ...none, SHEDDABLE: 1 }, requests: { ...none, SHEDDABLE: 150 } };
-    expect(capacitySample(all).underRate).toBe(false);
+    expect(capacitySample(all).arms).toBe(false);
     // In process: the requests offered to admit(), 210 over 3 s, 70 a second.
     const offered = { ...none, CRITICAL_PLUS: 21, CRITICAL: 42, SHEDDABLE: 147 };
-    expect(capacitySample({ ...inputs, requests: offered, inProcess: true }).underRate).toBe(true);
-    expect(capacitySample({ ...inputs, requests: undefined, inProcess: true }).underRate).toBe(true);
-    expect(capacitySample({ ...inputs, rate: undefined }).underRate).toBe(false);
+    expect(capacitySample({ ...inputs, requests: offered, inProcess: true }).arms).toBe(true);
+    expect(capacitySample({ ...inputs, requests: undefined, inProcess: true }).arms).toBe(true);
+    // No rate learned where admit() runs here (review15f M2: an instance started into an overload):
+    // armed, the finished rate tells; in collector mode (`headroom agent` keeps the rate) not.
+    for (const rate of [undefined, { pending: [] }]) {
+      const unknown = { ...inputs, rate, requests: offered, inProcess: true };
+      expect(capacitySample(unknown)).toMatchObject({ arms: true, unknown: true });
+      expect(capacitySample({ ...unknown, inProcess: false })).toMatchObject({ arms: false, unknown: false });
+    }
   });
 });
 
@@ -77,6 +85,29 @@ describe('capacityMove', () => {
     // Once the flow is steady the finished rate shows it: 150 - 80 = 70, more than half of 70.
     const kept = capacityMove(pending, sample(0.8, 35), timing(13_000));
     expect(kept).toEqual({ rise: false, check: { ...pending, verdict: 'kept' } });
+  });
+
+  it('should start at once with no healthy rate, and judge where the ramp would stall a step delay later (review15f M2)', () => {
+    // Armed at the ramp's second tick with its shedding then: no step delay more of rising.
+    const armed = capacityMove(undefined, sample(0.1, 105, true, true), timing(1000, false));
+    const start = { atMs: 1000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.1] };
+    expect(armed).toEqual({ rise: false, check: { underMs: 1000, start } });
+    expect(capacityMove(armed.check, sample(0.4, 105, true, true), timing(4999))).toEqual({
+      ...armed,
+      rise: true,
+    });
+    // SHEDDABLE let in 0.5 / 0.9 of what it was: 45 + 58.3 predicted, 150 finished: saturated.
+    expect(capacityMove(armed.check, sample(0.5, 105, true, true), timing(5000))).toEqual({
+      rise: true,
+      check: { underMs: 1000, start, verdict: 'lost' },
+    });
+    // More finished than at the start (a window still filling then): not saturated then.
+    expect(capacityMove(armed.check, sample(0.5, 121, true, true), timing(5000)).check?.verdict).toBe('kept');
+    // 45 + 52 finished, the fall predicted: it keeps up (slow on its own), the ramp stalls at once.
+    expect(capacityMove(armed.check, sample(0.5, 52, true, true), timing(5000))).toEqual({
+      rise: false,
+      check: { underMs: 1000, start, verdict: 'kept' },
+    });
   });
 
   it('should count a check whose shedding moved too little as kept, and a class shed entirely as telling nothing', () => {

@@ -37,7 +37,7 @@ describe('AdmissionController under a noisy signal that shedding cannot lower (r
   it.each([
     [1.05, 0.05, 0.141],
     [1.05, 0.1, 0.184],
-    [1.05, 0.2, 0.373],
+    [1.05, 0.2, 0.404],
     [1.2, 0.05, 0.318],
     [1.2, 0.1, 0.507],
     [1.2, 0.2, 0.632],
@@ -48,7 +48,9 @@ describe('AdmissionController under a noisy signal that shedding cannot lower (r
       // counted, so jitter neither passes for an effect of shedding nor for new load: every episode
       // stalls and eases (before: 2.4, every class at its cap, within 1-4 minutes for noise >= 5 %).
       // An effect must also stand out of the smoothed signal's own measured noise (review16 H2),
-      // which lowered the highest pressure reached (was 0.161, 0.2, 0.635, -, -, 0.645).
+      // which lowered the highest pressure reached (was 0.161, 0.2, 0.635, -, -, 0.645). With no
+      // healthy rate the capacity check runs (review15f M2): one seed at 1.05x +/- 0.2 rises a tick
+      // more while its check is pending (0.373 before).
       const runs = SEEDS.map((seed) => noisy(base, noise, seed, true));
       expect(runs.map((run) => run.pressure)).toEqual(SEEDS.map(() => 0));
       expect(Math.max(...runs.map((run) => run.highest))).toBe(highest);
