@@ -76,7 +76,7 @@ export function drainedMessage(
   pressure: number,
 ): string {
   const counts = `${admittedIn(flow)}, ${flow.completions} finished in ${formatMs(flow.spanMs)}; ${flow.backlog} waiting`;
-  return `${change(criticality, from, to)}: the backlog drained (${counts}): the share shed to drain it is released, down to pressure ${Number(pressure.toFixed(3))}`;
+  return `${change(criticality, from, to)}: the backlog drained (${counts}): the share shed to drain it is released, down to pressure ${pressureText(pressure)}`;
 }
 
 /** How long the improvement held, over which window, and the samples a signal needs. */
@@ -167,30 +167,53 @@ function admittedIn({
 interface StepBack {
   /** Set when the backlog grew (more admitted than finished over the window): the step back's cause. */
   readonly flow?: { readonly arrivals: number; readonly completions: number; readonly expected: number };
+  /** The pressure the step back sets. */
+  readonly to: number;
+  /** The pressure before the steps that hurt: `to` is one `maxStep` toward it, or it (or the flow's size, past it). */
   readonly backTo: number;
+  /** Set when the flow's size wins over `backTo` (a backlog out of hand): the operations waiting and the drain time. */
+  readonly sized?: { readonly backlog: number; readonly drainMs: number };
   readonly waitMs: number;
   readonly bandWaitMs: number;
   readonly windowMs: number;
 }
 
+/** A pressure with at most three decimals. */
+function pressureText(pressure: number): string {
+  return `${Number(pressure.toFixed(3))}`;
+}
+
 /**
- * @example stepBackMessage('SHEDDABLE', 0.8, 0.9, evidence, { backTo: 1, waitMs: 10000, bandWaitMs: 30000, windowMs: 3000 })
- * // 'SHEDDABLE rejection 80% -> 90%: easing hurt, CRITICAL p95 rose to 0.8x its budget, over 0.75x (60 samples in 3s); back to pressure 1, easing waits 10s (30s in the band)'
+ * Where a step back goes, naming the pressure it sets (review15f L1): `back to pressure 1`, `back
+ * to pressure 0.6, on the way to 0.915`, or `to pressure 2.4, what the flow sizes to drain 208
+ * waiting within 5s`.
+ */
+function stepBackTo({ to, backTo, sized }: StepBack): string {
+  if (sized !== undefined)
+    return `to pressure ${pressureText(to)}, what the flow sizes to drain ${sized.backlog} waiting within ${formatMs(sized.drainMs)}`;
+  const toward = to < backTo ? `, on the way to ${pressureText(backTo)}` : '';
+  return `back to pressure ${pressureText(to)}${toward}`;
+}
+
+/**
+ * @example stepBackMessage('SHEDDABLE', 0.8, 0.9, evidence, { to: 0.9, backTo: 1, waitMs: 10000, bandWaitMs: 30000, windowMs: 3000 })
+ * // 'SHEDDABLE rejection 80% -> 90%: easing hurt, CRITICAL p95 rose to 0.8x its budget, over 0.75x (60 samples in 3s); back to pressure 0.9, on the way to 1, easing waits 10s (30s in the band)'
  */
 export function stepBackMessage(
   criticality: Criticality,
   from: number,
   to: number,
   evidence: AdmissionEvidence | undefined,
-  { flow, backTo, waitMs, bandWaitMs, windowMs }: StepBack,
+  back: StepBack,
 ): string {
+  const { flow, waitMs, bandWaitMs, windowMs } = back;
   const why =
     flow !== undefined
       ? `easing hurt, the backlog grows (${admittedIn(flow)}, ${flow.completions} finished in ${formatMs(windowMs)})`
       : evidence === undefined
         ? 'easing hurt'
         : `easing hurt, ${subject(evidence)} rose to ${times(evidence.ratio)} its budget, over ${times(evidence.thresholdRatio)} (${samplesIn(evidence, windowMs)})`;
-  return `${change(criticality, from, to)}: ${why}; back to pressure ${Number(backTo.toFixed(3))}, easing waits ${formatMs(waitMs)} (${formatMs(bandWaitMs)} in the band)`;
+  return `${change(criticality, from, to)}: ${why}; ${stepBackTo(back)}, easing waits ${formatMs(waitMs)} (${formatMs(bandWaitMs)} in the band)`;
 }
 
 /** @example 'SHEDDABLE rejection 0% -> 100%: degradation level NONE -> SEVERE (floor 100%, cap 100%)' */

@@ -62,7 +62,8 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
   const ahead =
     worst === undefined ? 0 : Math.max(worst.ratio, aheadRatio(worst.ratio, tick.flow, timing.windowMs));
   const sized = ahead > timing.exitRatio ? (sizedNow(tick) ?? 0) : 0;
-  const next = round6(Math.max(Math.min(back.to, law.pressure + law.config.maxStep), sized));
+  const stepped = round6(Math.min(back.to, law.pressure + law.config.maxStep));
+  const next = Math.max(stepped, sized);
   const { backoffMs: waitMs } = relapsed;
   const after: Easing = {
     steps: [],
@@ -75,10 +76,15 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
     worst === undefined || back.flow !== undefined
       ? undefined
       : Object.freeze({ ...worst, thresholdRatio: back.thresholdRatio });
+  // The message says the pressure set (review15f L1): the flow's size when it wins, else the step toward `back.to`.
+  const sizedTo =
+    sized > stepped ? { backlog: tick.flow?.backlog ?? 0, drainMs: timing.sustainMs } : undefined;
   const message = (c: Criticality, p0: number, p1: number) =>
     stepBackMessage(c, p0, p1, evidence, {
       ...(back.flow === undefined ? {} : { flow: back.flow }),
+      to: next,
       backTo: back.to,
+      ...(sizedTo === undefined ? {} : { sized: sizedTo }),
       waitMs,
       bandWaitMs: bandWaitMs(waitMs),
       windowMs: law.windows.windowMs,
