@@ -11,20 +11,18 @@ import { diag } from '@opentelemetry/api';
 import type { Clock } from '../clock.ts';
 import { DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from '../degradation/audit-log.ts';
 import type { DegradationLevel } from '../degradation/levels.ts';
-import { type ServiceId, serviceId } from '../service-id.ts';
 import { AdmissionDecisions } from './admission-decisions.ts';
+import { AdmissionGate } from './admission-gate.ts';
 import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
 import { LawState } from './admission-law-state.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
 import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
 import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
-import { ClassCounters, classBounds, classStates, type FollowedAdmission } from './class-counters.ts';
-import { ClassRequests } from './class-requests.ts';
+import { classBounds, classStates } from './class-counters.ts';
 import { ClassWindows } from './class-windows.ts';
-import { type Criticality, DEFAULT_CRITICALITY, isCriticality } from './criticality.ts';
 import { FlowLog } from './flow-log.ts';
-import type { AdmissionDecision, AdmissionListener, AdmissionResult, AdmissionState } from './types.ts';
+import type { AdmissionDecision, AdmissionListener, AdmissionState } from './types.ts';
 
 /** The terms of the law in `config`: all of it but `retryAfterMs` (the rejected request's header). */
 function lawTerms(config: AdmissionConfig): Omit<AdmissionConfig, 'retryAfterMs'> {
@@ -48,14 +46,6 @@ export interface AdmissionControllerOptions {
   readonly auditLogSize?: number;
 }
 
-/** Sees one ratio a controller's windows accepted; cheap, never throws. */
-export type AdmissionSampleTap = (
-  id: ServiceId,
-  criticality: Criticality,
-  ratio: number,
-  endMs: number,
-) => void;
-
 /** No request offered over the window. */
 const NONE_OFFERED = Object.freeze({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 });
 
@@ -66,16 +56,10 @@ const NONE_OFFERED = Object.freeze({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PL
  * everySecond(() => admission.observe(degradation.level));
  * if (!admission.admit('SHEDDABLE').admitted) reply503();
  */
-export class AdmissionController {
-  /** The service this controller decides for. */
-  readonly id: ServiceId;
+export class AdmissionController extends AdmissionGate {
   #config: AdmissionConfig;
   readonly #clock: Clock;
-  #windows: ClassWindows;
-  /** Requests per class over the window: a class with requests is in use, samples or not (review16 M3). */
-  readonly #requests: ClassRequests;
   readonly #decisions: AdmissionDecisions;
-  readonly #counters: ClassCounters;
   #level: DegradationLevel = 'NONE';
   #bounds: LevelBounds;
   #pressure = 0;
@@ -83,77 +67,27 @@ export class AdmissionController {
   readonly #flow = new FlowLog();
   /** The samples the windows had received by the previous tick. */
   #lastReceived = 0;
-  /** Sees each ratio the windows accepted (a cluster worker ships them to its primary). */
-  sampleTap: AdmissionSampleTap | undefined;
 
   constructor(options: AdmissionControllerOptions) {
+    super({ ...options, windowMs: options.config.windowMs });
     this.#config = options.config;
     this.#clock = options.clock;
-    this.id = serviceId(options.namespace ?? '', options.service ?? 'unknown_service:node');
-    this.#requests = new ClassRequests(options.clock.now());
-    this.#windows = new ClassWindows(options.config.windowMs, options.clock, this.#requests);
     this.#decisions = new AdmissionDecisions(this.id, options.auditLogSize ?? DEFAULT_AUDIT_LOG_SIZE);
     this.#bounds = boundsAt(options.config, 'NONE');
-    this.#counters = new ClassCounters(options.random ?? Math.random);
-    this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
+    this.update();
+  }
+
+  protected override update(): void {
+    this.counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
+  }
+
+  protected override get enabled(): boolean {
+    return this.#config.enabled;
   }
 
   /** The last admission decisions, oldest first (JSON and CSV renderings). */
   get auditLog(): ReadonlyAuditLog<AdmissionDecision> {
     return this.#decisions.auditLog;
-  }
-
-  /**
-   * Admits or rejects one request of class `criticality` (an unknown class counts as CRITICAL):
-   * rejected with the class's probability, drawn with the injected `random`; always admitted when
-   * `admission.enabled` is false, and CRITICAL_PLUS always. Never throws (a throwing `random` admits).
-   */
-  admit(criticality: Criticality): AdmissionResult {
-    return this.#counters.admit(isCriticality(criticality) ? criticality : DEFAULT_CRITICALITY);
-  }
-
-  /**
-   * Records one finished operation: `ratio` = its duration / its effective budget, `endMs` its end
-   * time. Never throws: an unknown class, a NaN, negative or infinite ratio and an end time outside
-   * the window around now are dropped.
-   */
-  record(criticality: Criticality, ratio: number, endMs: number): void {
-    if (isCriticality(criticality) && this.#windows.record(criticality, ratio, endMs))
-      this.sampleTap?.(this.id, criticality, ratio, endMs);
-  }
-
-  /**
-   * Cluster mode. In a worker: `admit()` decides with `followed`, the primary's admission, until
-   * `follow(undefined)` puts this controller's own back. In the primary: {@link followable} is what
-   * it ships, and {@link counted} adds what the workers' `admit()` judged, so the flow, the offered
-   * load and the metrics count every worker's requests. Never throw.
-   */
-  follow(followed: FollowedAdmission | undefined): void {
-    if (followed !== undefined) this.#counters.follow(followed);
-    else {
-      this.#counters.unfollow();
-      this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
-    }
-  }
-
-  followable(): FollowedAdmission {
-    return this.#counters.followable(this.#config.enabled);
-  }
-
-  counted(criticality: Criticality, admitted: number, rejected: number): void {
-    if (isCriticality(criticality)) this.#counters.count(criticality, admitted, rejected);
-  }
-
-  /**
-   * Counts `count` requests of `criticality` whose admission ran elsewhere (collector mode: spans
-   * of the service naming the class in `headroom.criticality`, judged or not): over the window,
-   * they make the class in use, so the law sheds it step by step instead of passing it as empty
-   * (review16 M3). Requests this process's `admit()` judges are counted already. Never throws: an
-   * unknown class or a count that is not a positive whole number is dropped.
-   */
-  requested(criticality: Criticality, count = 1): void {
-    if (isCriticality(criticality) && Number.isSafeInteger(count) && count > 0)
-      this.#requests.add(criticality, count);
   }
 
   /**
@@ -167,16 +101,16 @@ export class AdmissionController {
       if (level !== this.#level) this.#enterLevel(level, out);
       const nowMs = this.#clock.now();
       const tickMs = this.#law.tick(nowMs);
-      const { receivedBy, windowMs } = this.#windows;
-      const { admitted: yes, rejected: no } = this.#counters;
-      this.#requests.mark(nowMs, (c) => yes[c] + no[c], windowMs);
-      const offered = this.#requests.offered();
+      const { receivedBy, windowMs } = this.windows;
+      const { admitted: yes, rejected: no } = this.counters;
+      this.requests.mark(nowMs, (c) => yes[c] + no[c], windowMs);
+      const offered = this.requests.offered();
       const counts = { admitted: yes, finished: receivedBy, offered: offered ?? NONE_OFFERED };
       const flow = this.#flow.mark(nowMs, counts, windowMs, this.#config.minSamples);
       if (!this.#config.enabled || this.#idle()) return out;
       const next = nextPressure(
-        { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.#windows },
-        this.#law.moment({ flow, offered, nowMs, tickMs, shares: this.#counters.shares }),
+        { config: this.#config, bounds: this.#bounds, pressure: this.#pressure, windows: this.windows },
+        this.#law.moment({ flow, offered, nowMs, tickMs, shares: this.counters.shares }),
       );
       this.#law.apply(next);
       const { improvedSinceMs } = next;
@@ -199,7 +133,7 @@ export class AdmissionController {
    * nothing per tick while its service is healthy and quiet.
    */
   #idle(): boolean {
-    const received = this.#windows.received;
+    const received = this.windows.received;
     const idle = this.#pressure === 0 && received === this.#lastReceived;
     this.#lastReceived = received;
     return idle;
@@ -210,11 +144,6 @@ export class AdmissionController {
     return this.#pressure;
   }
 
-  /** The probability a request of `criticality` is rejected now, 0..1 (0 when disabled). */
-  probability(criticality: Criticality): number {
-    return isCriticality(criticality) ? this.#counters.probabilities[criticality] : 0;
-  }
-
   /** A snapshot for APIs and dashboards. */
   state(): AdmissionState {
     const { enabled } = this.#config;
@@ -222,7 +151,7 @@ export class AdmissionController {
       namespace: this.id.namespace,
       service: this.id.service,
       enabled,
-      classes: classStates(this.#counters, enabled ? this.#bounds : undefined),
+      classes: classStates(this.counters, enabled ? this.#bounds : undefined),
       pressure: this.#pressure,
     };
     const lastDecision = this.#decisions.last;
@@ -260,7 +189,7 @@ export class AdmissionController {
     this.#pressure = this.#config.enabled ? Math.min(snapshot.pressure, maxPressure(this.#bounds)) : 0;
     this.#law.restore(snapshot, this.#clock.now(), this.#config.recovery.sustainMs);
     this.#decisions.restore(snapshot.seq, snapshot.decisions);
-    this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
+    this.update();
   }
 
   /** Registers `listener` for every later decision; returns the function that removes it. */
@@ -282,7 +211,7 @@ export class AdmissionController {
     try {
       if (isDeepStrictEqual(lawTerms(config), lawTerms(this.#config))) {
         this.#config = config;
-        this.#counters.update(config, this.#pressure, this.#bounds, this.#level);
+        this.update();
         return out;
       }
       const cause: Cause = {
@@ -291,8 +220,8 @@ export class AdmissionController {
           reconfiguredMessage(c, from, to, config.enabled, classBounds(this.#bounds, c)),
       };
       this.#change(out, cause, () => {
-        if (Math.round(config.windowMs) !== this.#windows.windowMs) {
-          this.#windows = new ClassWindows(config.windowMs, this.#clock, this.#requests);
+        if (Math.round(config.windowMs) !== this.windows.windowMs) {
+          this.windows = new ClassWindows(config.windowMs, this.#clock, this.requests);
           this.#law.newWindows();
         }
         this.#config = config;
@@ -321,10 +250,10 @@ export class AdmissionController {
 
   /** Runs `mutate`, then turns each class whose probability changed into a decision, lowest class first. */
   #change(out: AdmissionDecision[], cause: Cause, mutate: () => void): void {
-    const before = this.#counters.probabilities;
+    const before = this.counters.probabilities;
     mutate();
-    this.#counters.update(this.#config, this.#pressure, this.#bounds, this.#level);
-    const change = { before, after: this.#counters.probabilities };
+    this.update();
+    const change = { before, after: this.counters.probabilities };
     this.#decisions.take(out, cause, change, this.#clock.now(), this.#level);
   }
 }
