@@ -1,9 +1,10 @@
 // Its own file: the warning for an argument that is not a class is said once per process, and the
 // first call (the one that says it) is the one a value with no string conversion broke.
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Criticality } from '../../../agent/admission/index.ts';
 import type { EmbeddedHeadroom } from '../../../instrumentation/index.ts';
+import { captureDiagWarnings } from '../../helpers/diag.ts';
 import { testHeadroom } from '../../helpers/headroom.ts';
 import { hostileValues } from './hostile-values.ts';
 
@@ -16,18 +17,7 @@ afterEach(async () => {
 
 describe('headroom.admit with a value that has no string conversion', () => {
   it('should admit in the active class, say it once without calling into the value, and never throw', () => {
-    const warnings: string[] = [];
-    const drop = () => {};
-    diag.setLogger(
-      {
-        error: drop,
-        warn: (message: string) => void warnings.push(message),
-        info: drop,
-        debug: drop,
-        verbose: drop,
-      },
-      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-    );
+    const warnings = captureDiagWarnings();
     running = testHeadroom().headroom;
     const headroom = running;
     const first = headroom.admit(Object.create(null) as Criticality);

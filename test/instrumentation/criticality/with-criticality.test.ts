@@ -1,25 +1,15 @@
-import { context, DiagLogLevel, diag, propagation } from '@opentelemetry/api';
+import { context, diag, propagation } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Criticality } from '../../../agent/admission/index.ts';
 import type { EmbeddedHeadroom } from '../../../instrumentation/index.ts';
+import { captureDiagWarnings } from '../../helpers/diag.ts';
 import { testHeadroom } from '../../helpers/headroom.ts';
 
 let running: EmbeddedHeadroom | undefined;
-const warnings: string[] = [];
+let warnings: string[] = [];
 
 beforeEach(() => {
-  warnings.length = 0;
-  const drop = () => {};
-  diag.setLogger(
-    {
-      error: drop,
-      warn: (message: string) => void warnings.push(message),
-      info: drop,
-      debug: drop,
-      verbose: drop,
-    },
-    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-  );
+  warnings = captureDiagWarnings();
 });
 
 afterEach(async () => {
