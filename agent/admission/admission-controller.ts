@@ -13,9 +13,16 @@ import { DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from '../degradation/au
 import type { DegradationLevel } from '../degradation/levels.ts';
 import { AdmissionDecisions } from './admission-decisions.ts';
 import { AdmissionGate } from './admission-gate.ts';
-import { type AdmissionConfig, boundsAt, type LevelBounds, maxPressure } from './admission-law.ts';
+import {
+  type AdmissionConfig,
+  boundsAt,
+  floorPressure,
+  type LevelBounds,
+  maxPressure,
+} from './admission-law.ts';
 import { LawState } from './admission-law-state.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
+import { frontierOf, topShed } from './admission-signal.ts';
 import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
 import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
@@ -101,6 +108,7 @@ export class AdmissionController extends AdmissionGate {
       if (level !== this.#level) this.#enterLevel(level, out);
       const nowMs = this.#clock.now();
       const tickMs = this.#law.tick(nowMs);
+      this.#reach();
       const { receivedBy, windowMs } = this.windows;
       const { admitted: yes, rejected: no } = this.counters;
       this.requests.mark(nowMs, (c) => yes[c] + no[c], windowMs);
@@ -125,6 +133,17 @@ export class AdmissionController extends AdmissionGate {
       diag.error(`headroom: admission tick of ${this.id.service} failed; ignored`, error);
     }
     return out;
+  }
+
+  /**
+   * How far back this tick reads (review15f H3, window-reach.ts): far enough for the groups
+   * judging the class the next step would shed and the most important class shed.
+   */
+  #reach(): void {
+    const bounds = this.#bounds;
+    const frontier = frontierOf(this.#pressure, floorPressure(bounds), bounds, this.windows);
+    const judged = [topShed(this.counters.shares), frontier?.criticality ?? 'SHEDDABLE'] as const;
+    this.windows.reach(this.#config.minSamples, judged);
   }
 
   /**
@@ -220,7 +239,7 @@ export class AdmissionController extends AdmissionGate {
           reconfiguredMessage(c, from, to, config.enabled, classBounds(this.#bounds, c)),
       };
       this.#change(out, cause, () => {
-        if (Math.round(config.windowMs) !== this.windows.windowMs) {
+        if (Math.round(config.windowMs) !== this.windows.baseMs) {
           this.windows = new ClassWindows(config.windowMs, this.#clock, this.requests);
           this.#law.newWindows();
         }

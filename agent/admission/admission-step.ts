@@ -48,8 +48,13 @@ function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing:
   const { flow } = tick;
   const sized = sizedNow(tick);
   // An early rise (the latency still under the target: see decide) is the flow's alone.
+  // A read reaching back k windows (window-reach.ts) shows a step k times later: k times smaller
+  // steps rise as far within a step delay as at `admission.window`, not k times past the effect;
+  // unless the backlog grows (more admitted than finish: the overload is certain, and grows).
+  const scale = growing(flow) ? 1 : windows.baseMs / windows.windowMs;
+  const reach = { ...config, maxStep: config.maxStep * scale };
   const byLatency =
-    worst.ratio > config.targetRatio ? Math.min(top, from + overloadStep(worst.ratio, config)) : 0;
+    worst.ratio > config.targetRatio ? Math.min(top, from + overloadStep(worst.ratio, reach)) : 0;
   const next = round6(Math.max(byLatency, sized ?? 0, tick.law.pressure));
   const backlog = sized === undefined || flow === undefined ? undefined : { flow, grows: growing(flow) };
   const message = (c: Criticality, p0: number, p1: number) =>
@@ -242,13 +247,14 @@ function decide(tick: Tick): Step {
     return { pressure, improvedSinceMs: undefined, ramp, easing: current };
   }
   const smoothed = smooth(moment.readings, over.ratio, nowMs, timing.delayMs);
-  const load = flow?.arrivals ?? reader.completions();
+  // Per `admission.window`: a read that reaches back further (window-reach.ts) is no new load.
+  const load = ((flow?.arrivals ?? reader.completions()) * windows.baseMs) / windows.windowMs;
   const trend = {
     ratio: smoothed.mean,
     noise: smoothed.noise,
     load,
     growing: flow === undefined ? undefined : growing(flow),
-    overCapacity: overCapacity(moment.rate, load, windows.windowMs),
+    overCapacity: overCapacity(moment.rate, load, windows.baseMs),
     capacity: capacitySample({
       rate: moment.rate,
       windowMs: windows.windowMs,

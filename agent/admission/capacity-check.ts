@@ -35,7 +35,7 @@ export interface CapacitySample {
   readonly arms: boolean;
   /** Whether it arms with no healthy rate learned: the check then starts at once (see {@link capacityMove}). */
   readonly unknown: boolean;
-  /** Operations finished over the window per class, in {@link CRITICALITIES} order. */
+  /** Operations finished a second over the window per class, in {@link CRITICALITIES} order. */
   readonly finished: readonly number[];
   /** The controller's rejection probability per class now, in {@link CRITICALITIES} order. */
   readonly shares: readonly number[];
@@ -100,7 +100,8 @@ export function capacitySample(inputs: CapacityInputs): CapacitySample {
   return {
     arms: unknown || underRate(inputs.rate, offered, inputs.windowMs, LOST_MARGIN),
     unknown,
-    finished: CRITICALITIES.map((c) => finished[c]),
+    // Per second: the window read may reach back further later in the check (window-reach.ts).
+    finished: CRITICALITIES.map((c) => (finished[c] * 1000) / inputs.windowMs),
     shares: CRITICALITIES.map((c) => shares[c]),
     settling: inputs.settling === true,
   };

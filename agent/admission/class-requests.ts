@@ -66,6 +66,11 @@ export class ClassRequests {
     this.#base = (marks[0] as Mark).totals;
   }
 
+  /** The last tick whose mark found new requests (the start when none did), ms. */
+  get changedAtMs(): number {
+    return (this.#marks[this.#marks.length - 1] as Mark).atMs;
+  }
+
   /** Requests of `criticality` over the window as of the last mark. */
   over(criticality: Criticality): number {
     const i = CRITICALITIES.indexOf(criticality);

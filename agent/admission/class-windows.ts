@@ -9,12 +9,16 @@
  * every class more important than a class that can be shed read as one (review15b N1/N3: a
  * percentile of 9 CRITICAL_PLUS and 18 CRITICAL samples together, where neither has `minSamples`
  * alone), is read by merging those classes' totals (exactly: same sketch bins), not kept apart: a
- * sample goes into one slot and one total.
+ * sample goes into one slot and one total. A service finishing too few operations for `minSamples`
+ * in the window is read further back, whole windows at a time (window-reach.ts, review15f H3):
+ * while it is, each class's samples also go into a ring of {@link MAX_REACH_WINDOWS} windows, and
+ * {@link windowMs} is the span read.
  */
 import type { Clock } from '../clock.ts';
 import { type Percentile, QUANTILES, RunningWindow } from '../window/index.ts';
 import type { ClassRequests } from './class-requests.ts';
-import { type Criticality, criticalityRank } from './criticality.ts';
+import { CRITICALITIES, type Criticality, criticalityRank } from './criticality.ts';
+import { MAX_REACH_WINDOWS, nextReach, shortAlone } from './window-reach.ts';
 
 /** The class a pool is named after: pool `X` holds the samples of every class more important than X. */
 export type PoolName = 'SHEDDABLE' | 'SHEDDABLE_PLUS' | 'CRITICAL';
@@ -35,12 +39,24 @@ function resolutionOf(windowMs: number): number {
   return a;
 }
 
+/** The most slots a ring of windows may hold (the sliding windows' limit). */
+const MAX_RING_SLOTS = 3600;
+
 /** The ratio windows of one service's classes. */
 export class ClassWindows {
-  readonly windowMs: number;
+  /** `admission.window`, ms: what a read takes while the service finishes enough in it. */
+  readonly baseMs: number;
   readonly #resolutionMs: number;
   readonly #clock: Clock;
   readonly #windows = new Map<Criticality, RunningWindow>();
+  /** Windows a ring holds: {@link MAX_REACH_WINDOWS}, fewer where the slots would be too many. */
+  readonly #ringWindows: number;
+  /** Each class's samples over {@link #ringWindows} windows, kept while the reach may be needed. */
+  #rings: Map<Criticality, RunningWindow> | undefined;
+  /** Windows read back (1: the window alone). */
+  #reach = 1;
+  /** The last tick at which the window alone was short (or the rings began): they go a ring's span after. */
+  #shortAtMs = 0;
   readonly #requests: ClassRequests | undefined;
   #received = 0;
   readonly #receivedBy: Record<Criticality, number> = {
@@ -55,10 +71,47 @@ export class ClassWindows {
    * @param requests the controller's requests per class over the window (see {@link inUse}); none: samples alone tell
    */
   constructor(windowMs: number, clock: Clock, requests?: ClassRequests) {
-    this.windowMs = Math.max(1, Math.round(windowMs));
-    this.#resolutionMs = resolutionOf(this.windowMs);
+    this.baseMs = Math.max(1, Math.round(windowMs));
+    this.#resolutionMs = resolutionOf(this.baseMs);
     this.#clock = clock;
     this.#requests = requests;
+    const slots = this.baseMs / this.#resolutionMs;
+    this.#ringWindows = Math.max(1, Math.min(MAX_REACH_WINDOWS, Math.floor(MAX_RING_SLOTS / slots)));
+  }
+
+  /** The span reads take, ms: `admission.window` times the windows read back (see window-reach.ts). */
+  get windowMs(): number {
+    return this.baseMs * this.#reach;
+  }
+
+  /**
+   * Sets how far back this tick's reads go (window-reach.ts): rings are kept from the first tick
+   * the window alone is short of `minSamples` in the group judging the least important class, until
+   * it has had half again as many for a ring's span; the reach follows while requests arrive
+   * (counted over the window, or an operation finished in it), and falls back to the window alone
+   * when none did (nothing arrives: old samples judge nothing).
+   */
+  reach(minSamples: number, judged: readonly Criticality[]): void {
+    const nowMs = this.#clock.now();
+    const alone = (c: Criticality) => this.#windows.get(c)?.count(nowMs) ?? 0;
+    if (this.#ringWindows > 1 && shortAlone(alone, minSamples, judged)) {
+      this.#rings ??= new Map();
+      this.#shortAtMs = nowMs;
+    }
+    const rings = this.#rings;
+    if (rings === undefined) return;
+    const countOver = (c: Criticality, windows: number) =>
+      windows === 1 ? alone(c) : (rings.get(c)?.countOver(nowMs, windows * this.baseMs) ?? 0);
+    const asked = this.#requests !== undefined && nowMs - this.#requests.changedAtMs <= this.baseMs;
+    const arriving = asked || CRITICALITIES.some((c) => alone(c) > 0);
+    this.#reach = arriving ? nextReach(this.#reach, countOver, minSamples, { most: this.#ringWindows, judged }) : 1;
+    for (const ring of rings.values()) ring.readOver(this.windowMs);
+    if (this.#reach === 1 && nowMs - this.#shortAtMs >= this.#ringWindows * this.baseMs) this.#rings = undefined;
+  }
+
+  /** The windows reads take: each class's ring while reaching back, else its window. */
+  #read(): Map<Criticality, RunningWindow> {
+    return this.#reach > 1 && this.#rings !== undefined ? this.#rings : this.#windows;
   }
 
   /** Samples accepted since the windows were created: unchanged between two ticks = nothing new. */
@@ -73,17 +126,29 @@ export class ClassWindows {
    */
   record(criticality: Criticality, ratio: number, endMs: number): boolean {
     const nowMs = this.#clock.now();
-    const fresh = endMs > nowMs - this.windowMs && endMs <= nowMs + this.#resolutionMs;
+    const fresh = endMs > nowMs - this.baseMs && endMs <= nowMs + this.#resolutionMs;
     if (!(ratio >= 0 && ratio < Infinity) || !fresh) return false;
     let window = this.#windows.get(criticality);
     if (window === undefined) {
-      window = new RunningWindow({ windowMs: this.windowMs, resolutionMs: this.#resolutionMs });
+      window = new RunningWindow({ windowMs: this.baseMs, resolutionMs: this.#resolutionMs });
       this.#windows.set(criticality, window);
     }
     if (!window.record(ratio, endMs)) return false;
+    if (this.#rings !== undefined) this.#ring(this.#rings, criticality).record(ratio, endMs);
     this.#received++;
     this.#receivedBy[criticality]++;
     return true;
+  }
+
+  #ring(rings: Map<Criticality, RunningWindow>, criticality: Criticality): RunningWindow {
+    let ring = rings.get(criticality);
+    if (ring === undefined) {
+      const windowMs = this.#ringWindows * this.baseMs;
+      ring = new RunningWindow({ windowMs, resolutionMs: this.#resolutionMs });
+      ring.readOver(this.windowMs);
+      rings.set(criticality, ring);
+    }
+    return ring;
   }
 
   /** Samples accepted since the windows were created, per class (the flow's completions: flow-log.ts). */
@@ -93,7 +158,7 @@ export class ClassWindows {
 
   /** Samples of the class in the window ending now (the samples {@link read} takes). */
   count(criticality: Criticality): number {
-    return this.#windows.get(criticality)?.count(this.#clock.now()) ?? 0;
+    return this.#read().get(criticality)?.count(this.#clock.now()) ?? 0;
   }
 
   /**
@@ -107,7 +172,7 @@ export class ClassWindows {
 
   /** `percentile` of the class's ratios over the window ending now; `undefined` without samples. */
   read(criticality: Criticality, percentile: Percentile): ClassRatio | undefined {
-    const window = this.#windows.get(criticality);
+    const window = this.#read().get(criticality);
     if (window === undefined) return undefined;
     const nowMs = this.#clock.now();
     const ratio = window.quantile(nowMs, QUANTILES[percentile]);
@@ -120,7 +185,7 @@ export class ClassWindows {
    */
   readPool(pool: PoolName, percentile: Percentile): ClassRatio | undefined {
     const members: RunningWindow[] = [];
-    for (const [criticality, window] of this.#windows)
+    for (const [criticality, window] of this.#read())
       if (criticalityRank(criticality) > criticalityRank(pool)) members.push(window);
     const read = RunningWindow.quantileOf(members, this.#clock.now(), QUANTILES[percentile]);
     return read === undefined ? undefined : { ratio: read.value, samples: read.count };

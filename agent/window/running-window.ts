@@ -58,6 +58,8 @@ export class RunningWindow {
   #tracking = false;
   /** The epoch of the last quantile read. */
   #readEpoch = Number.NEGATIVE_INFINITY;
+  /** Slots a read takes, ending at the slot of now: the whole window unless {@link readOver} narrowed it. */
+  #readSlots: number;
 
   /** @throws WindowOptionsError when an option is invalid (see {@link resolveSlidingWindowOptions}). */
   constructor(options: SlidingWindowOptions = {}) {
@@ -73,6 +75,29 @@ export class RunningWindow {
     this.#maxes = new Float64Array(this.slotCount);
     this.#sketches = new Array<Sketch | undefined>(this.slotCount).fill(undefined);
     this.#inTotal = new Uint8Array(this.slotCount);
+    this.#readSlots = this.slotCount;
+  }
+
+  /**
+   * Makes reads ({@link count}, {@link quantile}, {@link quantileOf}) take the last `spanMs` of the
+   * window (rounded up to whole slots, at least one, at most the window): a window kept long and
+   * read as far back as needed (admission's reach, class-windows.ts). The next read rebuilds its
+   * total when the span changed. Returns the span read, ms.
+   */
+  readOver(spanMs: number): number {
+    const slots = Math.min(this.slotCount, Math.max(1, Math.ceil(spanMs / this.resolutionMs)));
+    if (slots !== this.#readSlots) {
+      this.#readSlots = slots;
+      this.#totalEpoch = Number.NaN;
+      this.#counted.epoch = Number.NaN;
+    }
+    return slots * this.resolutionMs;
+  }
+
+  /** Samples in the last `spanMs` ending at `nowMs` (whole slots, as {@link readOver}), whatever the span read. */
+  countOver(nowMs: number, spanMs: number): number {
+    const slots = Math.min(this.slotCount, Math.max(1, Math.ceil(spanMs / this.resolutionMs)));
+    return this.#countSlots(Math.floor(nowMs / this.resolutionMs), slots);
   }
 
   /**
@@ -106,20 +131,25 @@ export class RunningWindow {
     return true;
   }
 
-  /** Samples in the window ending at `nowMs` (the slot holding `nowMs` included, later ones not). */
+  /** Samples in the window (the span read) ending at `nowMs` (the slot holding `nowMs` included, later ones not). */
   count(nowMs: number): number {
     const newest = Math.floor(nowMs / this.resolutionMs);
     const counted = this.#counted;
     if (counted.epoch === newest && counted.recorded === this.#recorded) return counted.count;
-    const oldest = newest - this.slotCount + 1;
+    const count = this.#countSlots(newest, this.#readSlots);
+    counted.epoch = newest;
+    counted.recorded = this.#recorded;
+    counted.count = count;
+    return count;
+  }
+
+  #countSlots(newest: number, slots: number): number {
+    const oldest = newest - slots + 1;
     let count = 0;
     for (let index = 0; index < this.slotCount; index++) {
       const epoch = this.#epochs[index]!;
       if (epoch >= oldest && epoch <= newest) count += this.#counts[index]!;
     }
-    counted.epoch = newest;
-    counted.recorded = this.#recorded;
-    counted.count = count;
     return count;
   }
 
@@ -184,7 +214,7 @@ export class RunningWindow {
     const newest = Math.floor(nowMs / this.resolutionMs);
     this.#readEpoch = newest;
     if (newest === this.#totalEpoch && this.#exact()) return this.#total!;
-    const oldest = newest - this.slotCount + 1;
+    const oldest = newest - this.#readSlots + 1;
     const total = this.#exact() ? this.#reconcile(oldest, newest) : this.#rebuild(oldest, newest);
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;

@@ -205,7 +205,7 @@ export function fifoPlant(
 export interface ProxyQueueOptions {
   /** Requests the proxy lets wait; it refuses one while that many wait (the service never sees it). */
   readonly limit: number;
-  /** Requests offered in second `s` (10 % CRITICAL_PLUS, 20 % CRITICAL, 70 % SHEDDABLE, interleaved). */
+  /** Requests offered in second `s` (10 % CRITICAL_PLUS, 20 % CRITICAL, 70 % SHEDDABLE, interleaved across seconds). */
   readonly perSecond: (second: number) => number;
   /** Requests the FIFO finishes a second. */
   readonly capacity: number;
@@ -219,20 +219,24 @@ export interface ProxyQueueOptions {
  * second the offered requests not refused by the proxy ask `admit()` (use a controller made with
  * {@link evenly} draws) and join the FIFO, which finishes `capacity` a second, each recorded at its
  * time in the system over a 2 s budget. The decisions, the protected requests finished from
- * `from` on and how many were over budget.
+ * `from` on and how many were over budget, and the last second one finished over budget (from 0).
  */
 export function proxyQueue(
   harness: Pick<ReturnType<typeof setup>, 'controller' | 'clock'>,
   options: ProxyQueueOptions,
 ) {
   const { controller, clock } = harness;
+  // Numbered across seconds, so a rate that is not a multiple of 10 keeps the shares too.
+  let offered = 0;
   const mix = (n: number): Criticality[] =>
-    Array.from({ length: n }, (_, i) =>
-      i % 10 === 0 ? 'CRITICAL_PLUS' : i % 10 < 3 ? 'CRITICAL' : 'SHEDDABLE',
-    );
+    Array.from({ length: n }, () => {
+      const i = offered++ % 10;
+      return i === 0 ? 'CRITICAL_PLUS' : i < 3 ? 'CRITICAL' : 'SHEDDABLE';
+    });
   const queue: { criticality: Criticality; second: number }[] = [];
   const decisions: AdmissionDecision[] = [];
   let [protectedCount, overBudget] = [0, 0];
+  let lastOverS: number | undefined;
   for (let s = 0; s < options.seconds; s++) {
     for (const criticality of mix(options.perSecond(s)))
       if (queue.length < options.limit && controller.admit(criticality).admitted)
@@ -241,11 +245,13 @@ export function proxyQueue(
     for (const { criticality, second } of queue.splice(0, options.capacity)) {
       const ratio = (s + 1 - second) / 2;
       controller.record(criticality, ratio, clock.now());
-      if (s < options.from || criticality === 'SHEDDABLE') continue;
+      if (criticality === 'SHEDDABLE') continue;
+      if (ratio > 1) lastOverS = s + 1;
+      if (s < options.from) continue;
       protectedCount++;
       if (ratio > 1) overBudget++;
     }
     decisions.push(...controller.observe('NONE'));
   }
-  return { decisions, protectedCount, overBudget };
+  return { decisions, protectedCount, overBudget, lastOverS };
 }
