@@ -7,10 +7,35 @@ import { ADMISSION_DECISION_CHANNEL } from '../../../agent/semconv.ts';
 import { admissionConfig, setup } from './setup.ts';
 
 describe('AdmissionController with low traffic', () => {
-  it('should decide nothing with fewer than minSamples in the window, whatever the ratio', () => {
-    // 9 samples a second: 18 in the 3 s window, under the 20 needed, for 5 minutes at 10x.
+  it('should decide nothing with fewer than minSamples in ten windows, whatever the ratio', () => {
+    // One sample of each class every other second: 15 of each in 30 s (ten 3 s windows), under the
+    // 20 needed, for 5 minutes at 10x.
     const { tick } = setup();
-    for (let i = 0; i < 300; i++) expect(tick({ CRITICAL: 10, SHEDDABLE: 0.5 }, 'NONE', 9)).toEqual([]);
+    for (let i = 0; i < 300; i++) expect(tick({ CRITICAL: 10, SHEDDABLE: 0.5 }, 'NONE', i % 2)).toEqual([]);
+  });
+
+  it('should read back whole windows where the window alone is short (review15f H3)', () => {
+    // 9 samples a second: 18 in the 3 s window, under the 20 needed; two windows hold them (the
+    // ring keeps samples from the first tick short of them). The steps are halved (a step shows
+    // in a window twice as long), and shedding a class that is not slow eases as ineffective.
+    const { tick, brief } = setup();
+    const decisions = Array.from({ length: 30 }, () =>
+      tick({ CRITICAL: 10, SHEDDABLE: 0.5 }, 'NONE', 9),
+    ).flat();
+    const rises = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45];
+    const eases = [0.45, 0.35, 0.25, 0.15, 0.05, 0];
+    expect(brief(decisions)).toEqual([
+      ...rises.slice(1).map((to, i) => [4 + i, 'SHEDDABLE', rises[i], to, 'overload']),
+      ...eases.slice(1).map((to, i) => [18 + i, 'SHEDDABLE', eases[i], to, 'ineffective']),
+    ]);
+    expect(
+      decisions.map((d) => d.message.match(/\(target 1x, [^)]*\)|\([0-9]+ samples in [^)]*\)/)?.[0]),
+    ).toEqual([
+      '(target 1x, 27 samples in 6s)',
+      '(target 1x, 36 samples in 6s)',
+      ...Array(7).fill('(target 1x, 45 samples in 6s)'),
+      ...Array(5).fill('(45 samples in 6s)'),
+    ]);
   });
 
   it('should move at exactly minSamples, not one below', () => {
