@@ -212,6 +212,11 @@ export interface ProxyQueueOptions {
   readonly seconds: number;
   /** Protected requests are counted from this second on. */
   readonly from: number;
+  /**
+   * Collector mode: the service's own `admit()` rejects with the controller's probabilities
+   * (draws of `random`), and the controller counts each request from its span (`requested`).
+   */
+  readonly collector?: { readonly random: () => number };
 }
 
 /**
@@ -233,14 +238,19 @@ export function proxyQueue(
       const i = offered++ % 10;
       return i === 0 ? 'CRITICAL_PLUS' : i < 3 ? 'CRITICAL' : 'SHEDDABLE';
     });
+  const { collector } = options;
+  const admitted = (criticality: Criticality) => {
+    if (collector === undefined) return controller.admit(criticality).admitted;
+    controller.requested(criticality);
+    return collector.random() >= controller.probability(criticality);
+  };
   const queue: { criticality: Criticality; second: number }[] = [];
   const decisions: AdmissionDecision[] = [];
   let [protectedCount, overBudget] = [0, 0];
   let lastOverS: number | undefined;
   for (let s = 0; s < options.seconds; s++) {
     for (const criticality of mix(options.perSecond(s)))
-      if (queue.length < options.limit && controller.admit(criticality).admitted)
-        queue.push({ criticality, second: s });
+      if (queue.length < options.limit && admitted(criticality)) queue.push({ criticality, second: s });
     clock.advance(TICK_MS);
     for (const { criticality, second } of queue.splice(0, options.capacity)) {
       const ratio = (s + 1 - second) / 2;
