@@ -104,9 +104,12 @@ export class ClassWindows {
       windows === 1 ? alone(c) : (rings.get(c)?.countOver(nowMs, windows * this.baseMs) ?? 0);
     const asked = this.#requests !== undefined && nowMs - this.#requests.changedAtMs <= this.baseMs;
     const arriving = asked || CRITICALITIES.some((c) => alone(c) > 0);
-    this.#reach = arriving ? nextReach(this.#reach, countOver, minSamples, { most: this.#ringWindows, judged }) : 1;
+    this.#reach = arriving
+      ? nextReach(this.#reach, countOver, minSamples, { most: this.#ringWindows, judged })
+      : 1;
     for (const ring of rings.values()) ring.readOver(this.windowMs);
-    if (this.#reach === 1 && nowMs - this.#shortAtMs >= this.#ringWindows * this.baseMs) this.#rings = undefined;
+    if (this.#reach === 1 && nowMs - this.#shortAtMs >= this.#ringWindows * this.baseMs)
+      this.#rings = undefined;
   }
 
   /** The windows reads take: each class's ring while reaching back, else its window. */

@@ -70,6 +70,25 @@ describe('RunningWindow (issue 15, review16 L2: no merge of slot sketches per re
     },
   );
 
+  it('should read the last span it is set to (readOver) as the sliding window reads that span, narrowed and widened between reads (review15f H3)', () => {
+    const { running, sliding, record } = pair(30_000);
+    const next = mulberry32(31);
+    const spans = [3000, 30_000, 6000, 6000, 15_000, 1, 45_000, 3000];
+    let nowMs = 100_000;
+    for (let tick = 0; tick < 120; tick++) {
+      nowMs += 1000;
+      for (let s = 0; s < 4; s++)
+        record(0.5 * Math.exp(standardNormal(next)), nowMs - Math.floor(next() * 1000));
+      const spanMs = spans[tick % spans.length]!;
+      const readMs = running.readOver(spanMs);
+      expect(readMs).toBe(Math.min(30_000, Math.max(1000, spanMs)));
+      const snapshot = sliding.snapshot(nowMs, readMs);
+      const values = FIELDS.map((field) => (snapshot.count === 0 ? undefined : snapshot[field]));
+      expect(runningRead(running, nowMs)).toEqual({ count: snapshot.count, values });
+      expect(running.countOver(nowMs, 9000)).toBe(sliding.snapshot(nowMs, 9000).count);
+    }
+  });
+
   it('should read nothing from an empty window, one sample from a window of one, and forget it a window later', () => {
     const { running, record, expectSame } = pair(3000);
     expect(running.count(5000)).toBe(0);
