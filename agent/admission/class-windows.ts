@@ -86,8 +86,9 @@ export class ClassWindows {
 
   /**
    * Sets how far back this tick's reads go (window-reach.ts): rings are kept from the first tick
-   * the window alone is short of `minSamples` in the group judging the least important class, until
-   * it has had half again as many for a ring's span; the reach follows while requests arrive
+   * the window alone is short of `minSamples` in the group judging one of `judged` (the class the
+   * next step would shed, the most important class shed), until it has had half again as many for
+   * a ring's span (a pause with nothing in it does not count); the reach follows while requests arrive
    * (counted over the window, or an operation finished in it), and falls back to the window alone
    * when none did (nothing arrives: old samples judge nothing).
    */
@@ -102,8 +103,11 @@ export class ClassWindows {
     if (rings === undefined) return;
     const countOver = (c: Criticality, windows: number) =>
       windows === 1 ? alone(c) : (rings.get(c)?.countOver(nowMs, windows * this.baseMs) ?? 0);
+    const finishing = CRITICALITIES.some((c) => alone(c) > 0);
+    // A pause is no traffic enough to read the window alone: the rings stay through it.
+    if (!finishing) this.#shortAtMs = nowMs;
     const asked = this.#requests !== undefined && nowMs - this.#requests.changedAtMs <= this.baseMs;
-    const arriving = asked || CRITICALITIES.some((c) => alone(c) > 0);
+    const arriving = asked || finishing;
     this.#reach = arriving
       ? nextReach(this.#reach, countOver, minSamples, { most: this.#ringWindows, judged })
       : 1;
