@@ -55,7 +55,7 @@ export class ClassWindows {
   #rings: Map<Criticality, RunningWindow> | undefined;
   /** Windows read back (1: the window alone). */
   #reach = 1;
-  /** The last tick at which the window alone was short (or the rings began): they go a ring's span after. */
+  /** The last tick at which the window alone was short or empty: the rings go a ring's span after it. */
   #shortAtMs = 0;
   readonly #requests: ClassRequests | undefined;
   #received = 0;
