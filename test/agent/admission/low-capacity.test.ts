@@ -28,53 +28,47 @@ function overloaded(capacity: number, load: number, boundS?: number) {
 }
 
 describe('AdmissionController of a service of small capacity (review15f H3)', () => {
-  // [capacity a second, load, first decision s, protected over budget, protected finished (from
-  // second 60), last second a protected request finished over budget]. Before (main at 90a6469):
-  // no decision at all at 2, 4 and 6 a second (every protected request over budget), and at 10 a
-  // second 347/2,444 (1.5x) and 1,055/4,979 (3x) over, 1,620/1,620 and 1,633/1,633 behind the bound.
+  // [capacity a second, load, queue bound (s of capacity, 0: none), first decision s, protected
+  // over budget, protected finished (from second 60), last second a protected request finished
+  // over budget]. Before (main at 90a6469): no decision at all at 2, 4 and 6 a second (every
+  // protected request over budget), and at 10 a second 347/2,444 (1.5x) and 1,055/4,979 (3x) over,
+  // 1,620/1,620 and 1,633/1,633 behind the bound.
   it.each([
-    [2, 1.5, 15, 0, 486, 36],
-    [4, 1.5, 8, 0, 972, 23],
-    [6, 1.5, 6, 0, 1459, 20],
-    [10, 1.5, 5, 0, 2430, 19],
-    [15, 1.5, 5, 0, 3726, 17],
-    [20, 1.5, 5, 0, 4860, 17],
+    [2, 1.5, 0, 15, 0, 486, 36],
+    [4, 1.5, 0, 8, 0, 972, 23],
+    [6, 1.5, 0, 6, 0, 1459, 20],
+    [10, 1.5, 0, 5, 0, 2430, 19],
+    [15, 1.5, 0, 5, 0, 3726, 17],
+    [20, 1.5, 0, 5, 0, 4860, 17],
     // A backlog built before the first decision (the first 20 samples of SHEDDABLE take 15 s at 2
     // a second) drains at what the protected classes leave of the capacity: CRITICAL is shed to
     // drain it once the flow has been steady once (a cold start does not trust it before).
-    [2, 3, 15, 522, 999, 556],
-    [4, 3, 8, 84, 1576, 82],
-    [6, 3, 6, 97, 2821, 77],
-    [10, 3, 3, 0, 4849, 54],
-    [15, 3, 3, 0, 7154, 53],
-    [20, 3, 3, 0, 9720, 51],
+    [2, 3, 0, 15, 522, 999, 556],
+    [4, 3, 0, 8, 84, 1576, 82],
+    [6, 3, 0, 6, 97, 2821, 77],
+    [10, 3, 0, 3, 0, 4849, 54],
+    [15, 3, 0, 3, 0, 7154, 53],
+    [20, 3, 0, 3, 0, 9720, 51],
+    // Behind a proxy bounding the queue at 3 s of capacity: the latency is the bound's (1.5x the
+    // budget), the flow steady. The late seconds over budget are probes (one tick over budget
+    // each, ever rarer: README step 5).
+    [2, 1.5, 3, 15, 4, 486, 346],
+    [4, 1.5, 3, 9, 0, 972, 29],
+    [6, 1.5, 3, 6, 0, 1458, 19],
+    [10, 1.5, 3, 5, 23, 2430, 329],
+    [15, 1.5, 3, 5, 0, 3726, 15],
+    [20, 1.5, 3, 5, 0, 4860, 18],
+    [2, 3, 3, 15, 41, 928, 456],
+    [4, 3, 3, 8, 0, 1943, 50],
+    [6, 3, 3, 6, 0, 2915, 40],
+    [10, 3, 3, 3, 0, 4860, 29],
+    [15, 3, 3, 3, 0, 7292, 23],
+    [20, 3, 3, 3, 0, 9720, 23],
   ])(
-    'should protect a FIFO finishing %i a second offered %fx, queue unbounded',
-    (capacity, load, firstS, overBudget, protectedCount, lastOverS) => {
-      expect(overloaded(capacity, load)).toEqual({ firstS, overBudget, protectedCount, lastOverS });
-    },
-  );
-
-  // Behind a proxy bounding the queue at 3 s of capacity: the latency is the bound's (1.5x the
-  // budget), the flow steady. The late seconds over budget are probes (one tick over budget each,
-  // ever rarer: README step 5).
-  it.each([
-    [2, 1.5, 15, 4, 486, 346],
-    [4, 1.5, 9, 0, 972, 29],
-    [6, 1.5, 6, 0, 1458, 19],
-    [10, 1.5, 5, 23, 2430, 329],
-    [15, 1.5, 5, 0, 3726, 15],
-    [20, 1.5, 5, 0, 4860, 18],
-    [2, 3, 15, 41, 928, 456],
-    [4, 3, 8, 0, 1943, 50],
-    [6, 3, 6, 0, 2915, 40],
-    [10, 3, 3, 0, 4860, 29],
-    [15, 3, 3, 0, 7292, 23],
-    [20, 3, 3, 0, 9720, 23],
-  ])(
-    'should protect a FIFO finishing %i a second offered %fx behind a queue bound of 3 s',
-    (capacity, load, firstS, overBudget, protectedCount, lastOverS) => {
-      expect(overloaded(capacity, load, 3)).toEqual({ firstS, overBudget, protectedCount, lastOverS });
+    'should protect a FIFO finishing %i a second offered %fx, queue bound %i s',
+    (capacity, load, boundS, firstS, overBudget, protectedCount, lastOverS) => {
+      const outcome = { firstS, overBudget, protectedCount, lastOverS };
+      expect(overloaded(capacity, load, boundS === 0 ? undefined : boundS)).toEqual(outcome);
     },
   );
 
@@ -136,34 +130,27 @@ describe('AdmissionController with low traffic and the reach (review15f H3)', ()
 
   // What a user gets for slowness that is not overload, as a service finishing enough gets it
   // (in-flight.test.ts): SHEDDABLE tried a little and eased, CRITICAL never shed, nothing shed at
-  // the end. [requests a second, decisions, SHEDDABLE requests rejected]
+  // the end. [slowness, requests a second, decisions, SHEDDABLE requests rejected]
+  const slowness = {
+    'a 2 s stall (every request 3x)': (s: number) => (s >= 100 && s < 102 ? 3 : undefined),
+    'a slow minute (every request 2x)': (s: number) => (s >= 100 && s < 160 ? 2 : undefined),
+  };
   it.each([
-    [1, 0, 0],
-    [2, 0, 0],
-    [3, 18, 9],
-    [4, 14, 10],
-    [5, 11, 10],
-  ])(
-    'should shed little and no CRITICAL at %i a second for a 2 s stall (every request 3x)',
-    (perSecond, decisions, shed) => {
-      const stall = (s: number) => (s >= 100 && s < 102 ? 3 : undefined);
+    ['a 2 s stall (every request 3x)', 1, 0, 0],
+    ['a 2 s stall (every request 3x)', 2, 0, 0],
+    ['a 2 s stall (every request 3x)', 3, 18, 9],
+    ['a 2 s stall (every request 3x)', 4, 14, 10],
+    ['a 2 s stall (every request 3x)', 5, 11, 10],
+    ['a slow minute (every request 2x)', 1, 23, 4],
+    ['a slow minute (every request 2x)', 2, 26, 9],
+    ['a slow minute (every request 2x)', 3, 49, 51],
+    ['a slow minute (every request 2x)', 4, 40, 58],
+    ['a slow minute (every request 2x)', 5, 14, 12],
+  ] as const)(
+    'should shed little and no CRITICAL for %s at %i a second',
+    (name, perSecond, decisions, shed) => {
       const rejected = { CRITICAL: 0, SHEDDABLE: shed };
-      expect(lowTraffic(perSecond, stall)).toEqual({ decisions, rejected, pressure: 0 });
-    },
-  );
-
-  it.each([
-    [1, 23, 4],
-    [2, 26, 9],
-    [3, 49, 51],
-    [4, 40, 58],
-    [5, 14, 12],
-  ])(
-    'should shed little and no CRITICAL at %i a second for a slow minute (every request 2x)',
-    (perSecond, decisions, shed) => {
-      const minute = (s: number) => (s >= 100 && s < 160 ? 2 : undefined);
-      const rejected = { CRITICAL: 0, SHEDDABLE: shed };
-      expect(lowTraffic(perSecond, minute)).toEqual({ decisions, rejected, pressure: 0 });
+      expect(lowTraffic(perSecond, slowness[name])).toEqual({ decisions, rejected, pressure: 0 });
     },
   );
 });
