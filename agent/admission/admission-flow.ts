@@ -64,7 +64,7 @@ export interface Flow {
   /**
    * The operations the window would finish at the last tick's rate while the ticks finish fewer
    * than they admit ({@link shortMs}), else the completions: a service that just lost capacity
-   * finishes at the new rate, the window still holds ticks at the old one.
+   * finishes at the new rate, the window still holds ticks at the old one (flow-evidence.ts runPace).
    */
   readonly pace: number;
   /**
@@ -172,7 +172,8 @@ export function steadyPressure(
 function fill(flow: Flow, offered: OfferedLoad, caps: LevelBounds['caps'], drain: number): number {
   const { scales } = flow;
   const total = CRITICALITIES.reduce((sum, c) => sum + offered[c] * scales[c], 0);
-  // Where the ticks finish at a steady rate under their admissions, that rate is the capacity.
+  // Where the ticks finish at a steady rate under their admissions, that rate is the capacity
+  // (flow-evidence.ts, criterion 2).
   const capacity = flow.shortMs > 0 ? Math.min(flow.completions, flow.pace) : flow.completions;
   let excess = total - (capacity * (1 - FLOW_MARGIN) - drain);
   let pressure = 0;

@@ -25,7 +25,7 @@ import type { Criticality } from './criticality.ts';
 
 /**
  * What the tick shows of easing's effect, judged by `worst`. The flow is the trusted one
- * (flow-trust.ts) while the judging classes are over the target: an eased step lets in more than
+ * (flow-evidence.ts trustedFlow) while the judging classes are over the target: an eased step lets in more than
  * finishes for as long as the latency (requests in flight, review15e H2: a 4 s dependency read
  * every `ineffective` step as "easing hurt" and held SHEDDABLE at 100 %); within the target the
  * latency is short and the growth is taken as it is (a lost capacity eased too far, review15e H1).

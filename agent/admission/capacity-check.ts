@@ -1,30 +1,22 @@
 /**
- * Lost capacity (review15e H1): a service whose capacity fell under the same offered load (a noisy
- * neighbour, CPU throttling, a cold cache, a heavier mix, a restart onto a smaller instance that
- * restored the big one's healthy rate) is over the target at a load at or under its healthy rate
- * (healthy-rate.ts), so the rate alone reads it as slow on its own, and shedding is eased as
- * `ineffective` while every protected request waits. The finished rate tells them apart, under
- * shedding: a service that keeps up finishes what it admits, so shedding a fraction of a class
- * lowers what it finishes of that class by that fraction; a saturated one (a queue bounded in the
- * server or the proxy, a FIFO) goes on finishing its capacity, whatever is shed, until the
- * admissions are under it. Where the ramp would stall at a load clearly under the healthy rate
- * ({@link LOST_MARGIN}), or with no healthy rate learned (review15f M2: every embedded instance
- * started into an overload, behind a bounded queue, was eased as `ineffective`), it rises one step delay more and compares the operations finished then
- * with the operations finished when it began, each class scaled by the share the shedding now lets
- * in of it: a service that finished less by at least half the fall the shedding predicts keeps up
- * (slow on its own, or its load fell: the ramp stalls as before); one that did not has lost
- * capacity, and the ramp keeps rising as over capacity for the rest of the episode. A slow
- * dependency at an unchanged load finishes what it did healthy (Little's law: the requests in
- * flight grow, the throughput does not), so it never reaches the check.
+ * The ramp's check of lost capacity (review15e H1), one episode's state: a service whose capacity
+ * fell under the same offered load (a noisy neighbour, CPU throttling, a cold cache, a heavier mix,
+ * a restart onto a smaller instance that restored the big one's healthy rate) is over the target
+ * at a load at or under its healthy rate (healthy-rate.ts), so the rate alone reads it as slow on
+ * its own, and shedding is eased as `ineffective` while every protected request waits. Where the
+ * ramp would stall at a load clearly under the healthy rate ({@link LOST_MARGIN}), or with no
+ * healthy rate learned (review15f M2: every embedded instance started into an overload, behind a
+ * bounded queue, was eased as `ineffective`), it rises one step delay more and asks the flow's one
+ * rule (flow-evidence.ts capacityVerdict: did the finished rate hold under the shedding?) whether
+ * the capacity was lost (the ramp keeps rising as over capacity for the rest of the episode) or
+ * kept (slow on its own, or its load fell: the ramp stalls as before).
  */
 import { CRITICALITIES, type Criticality } from './criticality.ts';
+import { capacityVerdict } from './flow-evidence.ts';
 import { type HealthyRate, underRate } from './healthy-rate.ts';
 
 /** The load must be this fraction (10 %) under the healthy rate for a check (see the file's doc). */
 const LOST_MARGIN = 0.1;
-
-/** A check decides only when the shedding since it began predicts a fall of this fraction (10 %). */
-const MIN_FALL = 0.1;
 
 /** What a tick tells the check: the offered load against the healthy rate, and the shedding's inputs. */
 export interface CapacitySample {
@@ -117,7 +109,7 @@ export interface CapacityMove {
  * The check of a ramp this tick (`stalling`: the ramp would stall, or has). The first tick whose
  * offered load is clearly under the healthy rate arms it; once armed, a ramp that would stall
  * starts it (rise), rises while it is pending for `delayMs` (a step delay: the shedding must show
- * in the window), then judges it ({@link held}); an undecidable one (the shedding moved too little)
+ * in the window), then judges it (flow-evidence.ts capacityVerdict); an undecidable one (the shedding moved too little)
  * counts as `kept`. A `lost` verdict rises for the rest of the episode: the load offered comes
  * back to the healthy rate long before the admissions are under the capacity lost.
  */
@@ -140,7 +132,7 @@ export function capacityMove(
   // The finished rate cannot show the shedding before the requests admitted ahead of it finish:
   // the verdict waits, without rising further (requests in flight, not saturation).
   if (sample.settling) return { rise: false, check: armed };
-  const verdict = held(start, sample) && (!sample.unknown || flat(start, sample)) ? 'lost' : 'kept';
+  const verdict = capacityVerdict(start, sample, sample.unknown);
   return { rise: verdict === 'lost', check: { ...armed, verdict } };
 }
 
@@ -155,37 +147,3 @@ function arm(sample: CapacitySample | undefined, nowMs: number): CapacityCheck |
   if (!sample.unknown) return { underMs: nowMs };
   return { underMs: nowMs, start: { atMs: nowMs, finished: sample.finished, shares: sample.shares } };
 }
-
-/**
- * Whether the finished rate held under the shedding since the check began: the operations a
- * service that keeps up would finish now (each class's at the start times the share let in now
- * over the share let in then; a class shed entirely then tells nothing) predict a fall of at least
- * {@link MIN_FALL}, and less than half of it happened.
- */
-function held(start: NonNullable<CapacityCheck['start']>, sample: CapacitySample): boolean {
-  const before = sum(start.finished);
-  const predicted = sum(
-    start.finished.map((n, i) => {
-      const then = 1 - (start.shares[i] ?? 0);
-      return then <= 0 ? 0 : (n * (1 - (sample.shares[i] ?? 0))) / then;
-    }),
-  );
-  const fall = before - predicted;
-  if (fall < before * MIN_FALL) return false;
-  return before - sum(sample.finished) < fall / 2;
-}
-
-/**
- * Whether the operations finished now are within half of {@link MIN_FALL} (5 %) of those at the
- * start. With no rate nothing else says saturated, so a check with no rate asks this too: a
- * saturated service finishes its capacity whatever is shed; a window still filling at the start
- * (the check starts at the ramp's second tick) finishes more later, and requests in flight for
- * seconds (a dependency slow from the first second) show the shedding late, so finish only part of
- * the fall predicted by the time of the verdict (8 % of a 22 % fall at 1.2x the budget).
- */
-function flat(start: NonNullable<CapacityCheck['start']>, sample: CapacitySample): boolean {
-  const before = sum(start.finished);
-  return Math.abs(sum(sample.finished) - before) <= (before * MIN_FALL) / 2;
-}
-
-const sum = (values: readonly number[]) => values.reduce((total, n) => total + n, 0);

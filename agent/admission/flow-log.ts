@@ -11,6 +11,7 @@
 
 import { draining, type Flow, growing } from './admission-flow.ts';
 import { CRITICALITIES, type Criticality } from './criticality.ts';
+import { runPace, type ShortRun, shortRun } from './flow-evidence.ts';
 
 /** Counts per class, since start. */
 export type ClassCounts = Readonly<Record<Criticality, number>>;
@@ -52,40 +53,6 @@ function sum(counts: ClassCounts, classes: readonly Criticality[] = CRITICALITIE
   return classes.reduce((total, c) => total + counts[c], 0);
 }
 
-/** Ticks finishing within this fraction (a fifth) of the previous one's completions finish at a steady rate. */
-const STEADY_RATE = 0.2;
-
-/**
- * A tick is short when its admissions (in operations) exceed its completions by this fraction
- * (15 %): beyond the 10 % a second's count varies by at 80 a second with arrivals spread at random.
- */
-const SHORTFALL = 0.15;
-
-interface ShortRun {
-  readonly sinceMs: number;
-  /** Operations the run's last tick finished, and per ms. */
-  readonly finished: number;
-  readonly perMs: number;
-}
-
-/**
- * The run of ticks, ending now, that finish operations at a steady rate yet fewer than they admit
- * (by {@link SHORTFALL}), as a service that lost capacity does for as long as the loss lasts
- * (review15e H1); `undefined` when this tick is not one. Requests in flight growing after a
- * latency step finish nothing new for the step, then all at once (review15e H2); a stall finishes
- * nothing: neither runs.
- */
-function shortRun(
-  run: ShortRun | undefined,
-  nowMs: number,
-  tick: { expected: number; finished: number; ms: number },
-) {
-  const { expected, finished, ms } = tick;
-  if (finished <= 0 || ms <= 0 || expected <= finished * (1 + SHORTFALL)) return undefined;
-  const steady = run !== undefined && Math.abs(finished - run.finished) <= finished * STEADY_RATE;
-  return { sinceMs: steady ? run.sinceMs : nowMs, finished, perMs: finished / ms };
-}
-
 /**
  * The cumulative counts per class of admitted requests and of finished operations at each tick:
  * the flow over the window is the difference between now and the newest tick at least a window
@@ -100,7 +67,7 @@ export class FlowLog {
   /** The first of the ticks ending now whose window grew; `undefined` when this one did not. */
   #growingAtMs: number | undefined;
   #confirmed = false;
-  /** The run of ticks finishing at a steady rate under their admissions (see {@link shortRun}). */
+  /** The run of ticks finishing at a steady rate under their admissions (flow-evidence.ts shortRun). */
   #short: ShortRun | undefined;
   /** The counts and flows of the last window's ticks, and of the newest tick at least a window old. */
   #flows: { readonly atMs: number; readonly counts: Counts; readonly flow: Flow | undefined }[] = [];
@@ -156,7 +123,7 @@ export class FlowLog {
       sinceSteadyMs: nowMs - this.#steadyAtMs,
       growingMs: 0,
       shortMs: this.#short === undefined ? 0 : nowMs - this.#short.sinceMs,
-      pace: this.#short === undefined ? completions : Math.round(this.#short.perMs * (nowMs - then.atMs)),
+      pace: runPace(this.#short, nowMs - then.atMs, completions),
       confirmed: this.#confirmed,
     };
     const idle = arrivals === 0 && completions === 0;
