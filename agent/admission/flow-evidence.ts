@@ -26,14 +26,26 @@
  * 3. The healthy rate (healthy-rate.ts; Netflix concurrency-limits' Vegas and Gradient2 set a limit
  *    from the throughput and latency seen while healthy, not from latency alone): a load the
  *    service kept up with before is no overload by itself, so at or under that rate a growth counts
- *    only as 1 or 2 shows it; clearly over it, the growth is load and is taken as it is.
+ *    only as 1 or 2 shows it; over it (by 4), the growth is load and is taken as it is.
+ * 4. Counting noise (arrivals spread at random are a Poisson count: N varies by its square root;
+ *    Shewhart's control limits at 3 standard deviations): a window's admissions are over the rate
+ *    only beyond {@link NOISE_SIGMAS} times the square root of the rate's count, and the flow's
+ *    margin. A load that only averages the rate (80 a second: 240 +-15 a window) is over it by 5 %
+ *    in one window in five, and its in-flight growth after a latency step was read as a backlog:
+ *    up to 613 CRITICAL rejected at dependency latencies of 2x the budget and up, no overload.
  *
  * A slow dependency at an unchanged load finishes what it did healthy (Little's law: the requests in
  * flight grow, the throughput does not), so it shows neither a run nor a held finished rate.
  */
-import { draining, FLOW_MARGIN, type Flow } from './admission-flow.ts';
+import { FLOW_MARGIN, type Flow, growing } from './admission-flow.ts';
 import type { Moment } from './admission-tick.ts';
-import { overCapacity } from './healthy-rate.ts';
+import type { HealthyRate } from './healthy-rate.ts';
+
+/**
+ * A count stands out of its own noise beyond this many standard deviations (criterion 4: Shewhart's
+ * 3-sigma limits; one window in 740 of a load at the rate passes by chance).
+ */
+const NOISE_SIGMAS = 3;
 
 /** A growth lasting this many windows beyond the latency the count implies is a backlog (criterion 1). */
 const LASTING_WINDOWS = 2;
@@ -92,17 +104,30 @@ function impliedMs(flow: Flow): number {
   return flow.expected <= 0 ? 0 : (flow.backlog * flow.spanMs) / flow.expected;
 }
 
+/**
+ * Whether `count` requests over `windowMs` are over the healthy rate beyond the noise of a count
+ * (criterion 4): over the rate's count by {@link FLOW_MARGIN} of it and by {@link NOISE_SIGMAS}
+ * times its square root (the standard deviation of a Poisson count). `undefined` while no rate is
+ * learned.
+ */
+function overRate(rate: HealthyRate | undefined, count: number, windowMs: number): boolean | undefined {
+  const learned = rate?.learned;
+  if (learned === undefined) return undefined;
+  const mean = (learned.perSecond * windowMs) / 1000;
+  return count - mean > Math.max(mean * FLOW_MARGIN, NOISE_SIGMAS * Math.sqrt(mean));
+}
+
 /** What the flow shows of a growth (see {@link readFlow}). */
 export type FlowReading =
   /** No growth to judge yet: never steady (a route never judged may grow it), or not counted here. */
   | 'unconfirmed'
-  /** The load is over the healthy rate by the flow's margin, or no rate is learned: load, taken as it is. */
+  /** The load is over the healthy rate beyond the count's noise, or no rate is learned: load, taken as it is. */
   | 'over-rate'
   /** A growth lasting beyond what its count implies (criterion 1). */
   | 'backlog'
   /** A run of ticks finishing at a steady rate under their admissions (criterion 2). */
   | 'lost-capacity'
-  /** The drain of a backlog a rise sized from the flow, not released yet. */
+  /** The drain of a backlog a rise sized from the flow, not released yet, the flow not growing. */
   | 'draining'
   /** At or under the rate and none of the above: requests in flight (a latency step, a stall, an easing step). */
   | 'in-flight';
@@ -114,13 +139,13 @@ export type FlowReading =
  */
 export function readFlow(flow: Flow | undefined, moment: Moment, windowMs: number): FlowReading {
   if (flow === undefined || !flow.confirmed) return 'unconfirmed';
-  if (overCapacity(moment.rate, flow.arrivals / (1 + FLOW_MARGIN), windowMs) !== false) return 'over-rate';
+  if (overRate(moment.rate, flow.arrivals, windowMs) !== false) return 'over-rate';
   const { easing } = moment;
   const settled = (easing?.steps.length ?? 0) === 0;
   if (settled && flow.growingMs > LASTING_WINDOWS * windowMs + impliedMs(flow)) return 'backlog';
   if (settled && flow.shortMs >= SHORT_TICKS * moment.tickMs) return 'lost-capacity';
   const drain = easing?.drain;
-  if (draining(flow) && drain !== undefined && drain.releasedAtMs === undefined) return 'draining';
+  if (!growing(flow) && drain !== undefined && drain.releasedAtMs === undefined) return 'draining';
   return 'in-flight';
 }
 

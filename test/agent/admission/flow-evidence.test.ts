@@ -66,9 +66,13 @@ describe('readFlow', () => {
     // Not counted here, or never steady: nothing to judge.
     expect(read(undefined)).toBe('unconfirmed');
     expect(read(flowOf({ confirmed: false }))).toBe('unconfirmed');
-    // Over the rate by the flow's margin (253 > 252 = 240 x 1.05), or no rate learned: load.
-    expect(read(flowOf({ arrivals: 253 }))).toBe('over-rate');
-    expect(read(flowOf({ arrivals: 252 }))).toBe('in-flight');
+    // Over the rate beyond the count's noise (240 + 3 x sqrt(240) = 286.5), or no rate learned: load.
+    // Where the count is large, the flow's margin (5 %) is the wider: 30,000 + 1,500 at 10,000 a second.
+    expect(read(flowOf({ arrivals: 287 }))).toBe('over-rate');
+    expect(read(flowOf({ arrivals: 286 }))).toBe('in-flight');
+    const busy = { learned: { perSecond: 10_000, atMs: 0 }, pending: [] };
+    expect(read(flowOf({ arrivals: 31_501, expected: 31_501 }), { rate: busy })).toBe('over-rate');
+    expect(read(flowOf({ arrivals: 31_500, expected: 31_500 }), { rate: busy })).toBe('in-flight');
     expect(read(flowOf(), { rate: undefined })).toBe('over-rate');
     // Little's law: 200 waiting at 80 a second have waited 2.5 s, so a growth of 2 windows + 2.5 s
     // (8.5 s) is what requests in flight do at most; beyond it, a backlog.
@@ -80,9 +84,14 @@ describe('readFlow', () => {
     // An easing step in flight lets in more than finishes for the latency: in flight, again.
     expect(read(flowOf({ growingMs: 9000 }), { easing: stepInFlight })).toBe('in-flight');
     expect(read(flowOf({ shortMs: 3000 }), { easing: stepInFlight })).toBe('in-flight');
-    // The drain of a backlog a sized rise began, until released.
+    // The drain of a backlog a sized rise began, until released, draining or steady (its end), not
+    // growing again.
+    const drain = { steps: [], backoffMs: 5000, drain: {} };
     const drainingFlow = flowOf({ expected: 150, shared: 150, growingMs: 0 });
-    expect(read(drainingFlow, { easing: { steps: [], backoffMs: 5000, drain: {} } })).toBe('draining');
+    const steadyFlow = flowOf({ expected: 205, shared: 205, growingMs: 0 });
+    expect(read(drainingFlow, { easing: drain })).toBe('draining');
+    expect(read(steadyFlow, { easing: drain })).toBe('draining');
+    expect(read(flowOf({ expected: 211, shared: 211 }), { easing: drain })).toBe('in-flight');
     const released = { steps: [], backoffMs: 5000, drain: { releasedAtMs: 99_000 } };
     expect(read(drainingFlow, { easing: released })).toBe('in-flight');
   });
