@@ -117,7 +117,11 @@ function isCapacityCheck(value: unknown): value is CapacityCheck {
   if (!isRecord(value) || !isFiniteNumber(value.underMs)) return false;
   const { start, verdict } = value;
   const started = (item: unknown) =>
-    isRecord(item) && isFiniteNumber(item.atMs) && isCounts(item.finished) && isCounts(item.shares);
+    isRecord(item) &&
+    isFiniteNumber(item.atMs) &&
+    isCounts(item.finished) &&
+    isCounts(item.shares) &&
+    optional(item.inFlightMs, (ms) => isFiniteNumber(ms) && ms >= 0);
   return optional(start, started) && optional(verdict, (item) => item === 'lost' || item === 'kept');
 }
 

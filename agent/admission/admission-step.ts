@@ -30,7 +30,7 @@ import type { Cause, Law, Moment, Step, Tick } from './admission-tick.ts';
 import { smooth, type Trend } from './admission-trend.ts';
 import { capacitySample } from './capacity-check.ts';
 import type { Criticality } from './criticality.ts';
-import { trustedFlow } from './flow-evidence.ts';
+import { impliedMs, trustedFlow } from './flow-evidence.ts';
 import { learnRate, overCapacity } from './healthy-rate.ts';
 
 /** How soon a backlog must drain (review15c H1): within `recovery.sustain`. */
@@ -263,6 +263,7 @@ function decide(tick: Tick): Step {
       requests: moment.offered,
       inProcess: flow !== undefined,
       settling: draining(flow),
+      inFlightMs: moment.flow === undefined ? 0 : impliedMs(moment.flow),
     }),
   };
   const next = overload(tick, rising ? frontier : undefined, over, trend, leftBand(current));

@@ -33,6 +33,8 @@ export interface CapacitySample {
   readonly shares: readonly number[];
   /** Whether the completions still lag a fall of the admissions (see {@link CapacityInputs.settling}). */
   readonly settling: boolean;
+  /** How long the requests counted in flight have waited, ms (see {@link CapacityInputs.inFlightMs}). */
+  readonly inFlightMs: number;
 }
 
 /** One episode's check. Times are ms since the epoch. */
@@ -44,6 +46,8 @@ export interface CapacityCheck {
     readonly atMs: number;
     readonly finished: readonly number[];
     readonly shares: readonly number[];
+    /** How long the requests in flight then had waited, ms: the verdict waits for them (see {@link capacityMove}). */
+    readonly inFlightMs?: number;
   };
   /** `lost`: the finished rate held under shedding; `kept`: it fell with it; absent while pending. */
   readonly verdict?: 'lost' | 'kept';
@@ -68,6 +72,11 @@ export interface CapacityInputs {
    * read as one that held its finished rate). `false` in collector mode.
    */
   readonly settling?: boolean;
+  /**
+   * Where `admit()` runs here, how long the requests counted in flight have waited, ms (Little's
+   * law: flow-evidence.ts impliedMs); 0 in collector mode.
+   */
+  readonly inFlightMs?: number;
 }
 
 /**
@@ -96,6 +105,7 @@ export function capacitySample(inputs: CapacityInputs): CapacitySample {
     finished: CRITICALITIES.map((c) => (finished[c] * 1000) / inputs.windowMs),
     shares: CRITICALITIES.map((c) => shares[c]),
     settling: inputs.settling === true,
+    inFlightMs: inputs.inFlightMs ?? 0,
   };
 }
 
@@ -125,13 +135,15 @@ export function capacityMove(
   if (armed.verdict === 'lost') return { rise: true, check: armed };
   const { start } = armed;
   if (start === undefined) {
-    const started = { atMs: nowMs, finished: sample.finished, shares: sample.shares };
-    return { rise: true, check: { ...armed, start: started } };
+    return { rise: true, check: { ...armed, start: started(sample, nowMs) } };
   }
   if (nowMs - start.atMs < delayMs) return { rise: true, check: armed };
   // The finished rate cannot show the shedding before the requests admitted ahead of it finish:
-  // the verdict waits, without rising further (requests in flight, not saturation).
-  if (sample.settling) return { rise: false, check: armed };
+  // the verdict waits, without rising further, for as long as they had waited at the start
+  // (Little's law); a FIFO draining more slowly than that drains at its capacity (review15f M2 at
+  // 20 a second: held 93 s at 3.5-4.5x the budget while the flow drained 10 % under it).
+  const waitMs = delayMs + (start.inFlightMs ?? Number.POSITIVE_INFINITY);
+  if (sample.settling && nowMs - start.atMs < waitMs) return { rise: false, check: armed };
   const verdict = capacityVerdict(start, sample, sample.unknown);
   return { rise: verdict === 'lost', check: { ...armed, verdict } };
 }
@@ -145,5 +157,11 @@ export function capacityMove(
 function arm(sample: CapacitySample | undefined, nowMs: number): CapacityCheck | undefined {
   if (sample?.arms !== true) return undefined;
   if (!sample.unknown) return { underMs: nowMs };
-  return { underMs: nowMs, start: { atMs: nowMs, finished: sample.finished, shares: sample.shares } };
+  return { underMs: nowMs, start: started(sample, nowMs) };
+}
+
+/** A check's start at `nowMs`: what `sample` shows finished and shed, and how long the requests in flight waited. */
+function started(sample: CapacitySample, nowMs: number): NonNullable<CapacityCheck['start']> {
+  const { finished, shares, inFlightMs } = sample;
+  return { atMs: nowMs, finished, shares, inFlightMs };
 }

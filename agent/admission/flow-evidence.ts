@@ -99,8 +99,13 @@ export function runPace(run: ShortRun | undefined, spanMs: number, completions: 
   return run === undefined ? completions : Math.round(run.perMs * spanMs);
 }
 
-/** How long the requests counted waiting have waited at least, ms (Little's law: count / admitted per ms). */
-function impliedMs(flow: Flow): number {
+/**
+ * How long the requests counted waiting have waited at least, ms (Little's law: count / admitted
+ * per ms): the bound of a growth that is requests in flight ({@link readFlow}), and how long the
+ * ramp's capacity check waits for those in flight at its start to finish while the flow drains
+ * (capacity-check.ts: a FIFO still draining after that drains at its capacity).
+ */
+export function impliedMs(flow: Flow): number {
   return flow.expected <= 0 ? 0 : (flow.backlog * flow.spanMs) / flow.expected;
 }
 

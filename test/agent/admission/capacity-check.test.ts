@@ -18,6 +18,7 @@ const sample = (shed: number, sheddable: number, arms = true, unknown = false): 
   finished: [15, 30, 0, sheddable],
   shares: [0, 0, 0, shed],
   settling: false,
+  inFlightMs: 0,
 });
 
 describe('capacitySample', () => {
@@ -33,6 +34,7 @@ describe('capacitySample', () => {
       finished: [8, 16, 0, 26],
       shares: [0, 0, 0, 0.4],
       settling: false,
+      inFlightMs: 0,
     });
     // A class shed entirely counts its requests (spans naming it): 24 + 48 + 150 = 222, 74 a second.
     const all = { ...inputs, shares: { ...none, SHEDDABLE: 1 }, requests: { ...none, SHEDDABLE: 150 } };
@@ -61,7 +63,7 @@ describe('capacityMove', () => {
     const armed = capacityMove(undefined, sample(0.1, 105), timing(1000, false));
     expect(armed).toEqual({ rise: false, check: { underMs: 1000 } });
     const started = capacityMove(armed.check, sample(0.4, 105), timing(5000));
-    const start = { atMs: 5000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.4] };
+    const start = { atMs: 5000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.4], inFlightMs: 0 };
     expect(started).toEqual({ rise: true, check: { underMs: 1000, start } });
     expect(capacityMove(started.check, sample(0.6, 105), timing(8999))).toEqual(started);
     // SHEDDABLE let in 0.2 / 0.6 of what it was: a service keeping up would finish 45 + 35 = 80.
@@ -88,10 +90,32 @@ describe('capacityMove', () => {
     expect(kept).toEqual({ rise: false, check: { ...pending, verdict: 'kept' } });
   });
 
+  it('should wait while the flow drains no longer than the requests in flight at the start had waited (Little)', () => {
+    // 6 s waited by the count at the start: the verdict waits a step delay (4 s) and those 6 s; a
+    // FIFO still draining then drains at its capacity, whatever is shed (review15f M2 at 20 a
+    // second: held 93 s at 3.5-4.5x the budget while the flow drained 10 % under it).
+    const start = { atMs: 5000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.4], inFlightMs: 6000 };
+    const pending = { underMs: 1000, start };
+    const settling = { ...sample(0.8, 100), settling: true };
+    expect(capacityMove(pending, settling, timing(14_999))).toEqual({ rise: false, check: pending });
+    expect(capacityMove(pending, settling, timing(15_000))).toEqual({
+      rise: true,
+      check: { ...pending, verdict: 'lost' },
+    });
+    // A start read from a snapshot written before the bound waits while the flow drains, as before.
+    const { inFlightMs: _waited, ...old } = start;
+    const restored = { underMs: 1000, start: old };
+    expect(capacityMove(restored, settling, timing(60_000))).toEqual({ rise: false, check: restored });
+    // The sample carries the wait the flow implies where admit() runs here, 0 in collector mode.
+    const inputs = { rate: RATE, windowMs: 3000, finished: none, shares: none, requests: undefined };
+    expect(capacitySample({ ...inputs, inProcess: true, inFlightMs: 2500 }).inFlightMs).toBe(2500);
+    expect(capacitySample({ ...inputs, inProcess: false }).inFlightMs).toBe(0);
+  });
+
   it('should start at once with no healthy rate, and judge where the ramp would stall a step delay later (review15f M2)', () => {
     // Armed at the ramp's second tick with its shedding then: no step delay more of rising.
     const armed = capacityMove(undefined, sample(0.1, 105, true, true), timing(1000, false));
-    const start = { atMs: 1000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.1] };
+    const start = { atMs: 1000, finished: [15, 30, 0, 105], shares: [0, 0, 0, 0.1], inFlightMs: 0 };
     expect(armed).toEqual({ rise: false, check: { underMs: 1000, start } });
     expect(capacityMove(armed.check, sample(0.4, 105, true, true), timing(4999))).toEqual({
       ...armed,

@@ -102,3 +102,35 @@ describe('AdmissionController started into an overload, no healthy rate learned 
     },
   );
 });
+
+describe('AdmissionController started into an overload behind an unbounded FIFO, no healthy rate learned (issue 15)', () => {
+  // The capacity check with no rate waits for its verdict while the flow drains (requests admitted
+  // before the shedding still finishing), no longer than those in flight at its start had waited
+  // (Little's law: flow-evidence.ts impliedMs). A FIFO of small capacity offered 3x, SHEDDABLE at
+  // 100 % by second 12 with the protected classes 10 % under the capacity, drains at the capacity
+  // whatever is shed: the check held it there for 93 s at 3.5-4.5x the budget (1,120 of 9,815
+  // protected over budget at 20 a second) before the flow sized CRITICAL's share.
+  it.each([
+    // [capacity, offered x, protected over budget, finished from second 60]; before (1ddc357) in the comment.
+    [15, 2, 0, 4860],
+    [20, 2, 0, 6480],
+    [30, 2, 0, 9721],
+    [15, 3, 186, 7741],
+    [20, 3, 12, 9706], // 1,120 of 9,815
+    [25, 3, 3, 12_937],
+    [30, 3, 0, 14_580],
+    [40, 3, 0, 19_440],
+  ])(
+    'should protect a FIFO finishing %i a second offered %ix from its first second',
+    (capacity, factor, over, count) => {
+      const { protectedCount, overBudget } = proxyQueue(setup({}, evenly()), {
+        limit: 100_000,
+        perSecond: () => factor * capacity,
+        capacity,
+        seconds: 600,
+        from: 60,
+      });
+      expect({ overBudget, protectedCount }).toEqual({ overBudget: over, protectedCount: count });
+    },
+  );
+});

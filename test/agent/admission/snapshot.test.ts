@@ -156,7 +156,8 @@ describe('AdmissionController snapshot and restore', () => {
     const ramp = { startRatio: 1.5, checkMs: 5, checkRatio: 1.5, overMs: 5 };
     // A snapshot written before the check existed: its ramp loads as it is.
     expect(parseAdmissionSnapshot({ ...base, ramp })).toEqual({ ...base, ramp });
-    const start = { atMs: 2_000_000, finished: [24, 48, 0, 100], shares: [0, 0, 0, 0.4] };
+    // The wait of the requests in flight at the start (issue 15) is kept; one written before it, absent.
+    const start = { atMs: 2_000_000, finished: [24, 48, 0, 100], shares: [0, 0, 0, 0.4], inFlightMs: 2500 };
     const capacity = { underMs: 2_000_000, start, verdict: 'lost' };
     for (const unreadable of [
       { underMs: 'soon' },
@@ -164,6 +165,8 @@ describe('AdmissionController snapshot and restore', () => {
       { underMs: 5, start: { ...start, finished: [24, 48, 100] } },
       { underMs: 5, start: { ...start, shares: [0, 0, 0, null] } },
       { underMs: 5, start: { ...start, atMs: undefined } },
+      { underMs: 5, start: { ...start, inFlightMs: -1 } },
+      { underMs: 5, start: { ...start, inFlightMs: 'long' } },
     ])
       expect(parseAdmissionSnapshot({ ...base, ramp: { ...ramp, capacity: unreadable } })).toEqual(base);
     const parsed = parseAdmissionSnapshot({ ...base, ramp: { ...ramp, capacity } });
