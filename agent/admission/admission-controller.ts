@@ -65,6 +65,7 @@ const NONE_OFFERED = Object.freeze({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PL
  */
 export class AdmissionController extends AdmissionGate {
   #config: AdmissionConfig;
+  /** The wall clock: a decision's time. Everything the law times runs on {@link steady}. */
   readonly #clock: Clock;
   readonly #decisions: AdmissionDecisions;
   #level: DegradationLevel = 'NONE';
@@ -106,7 +107,7 @@ export class AdmissionController extends AdmissionGate {
     const out: AdmissionDecision[] = [];
     try {
       if (level !== this.#level) this.#enterLevel(level, out);
-      const nowMs = this.#clock.now();
+      const nowMs = this.steady.now();
       const tickMs = this.#law.tick(nowMs);
       this.#reach();
       const { receivedBy, windowMs } = this.windows;
@@ -206,7 +207,7 @@ export class AdmissionController extends AdmissionGate {
     this.#level = snapshot.level;
     this.#bounds = boundsAt(this.#config, snapshot.level);
     this.#pressure = this.#config.enabled ? Math.min(snapshot.pressure, maxPressure(this.#bounds)) : 0;
-    this.#law.restore(snapshot, this.#clock.now(), this.#config.recovery.sustainMs);
+    this.#law.restore(snapshot, this.steady.now(), this.#config.recovery.sustainMs);
     this.#decisions.restore(snapshot.seq, snapshot.decisions);
     this.update();
   }
@@ -240,7 +241,7 @@ export class AdmissionController extends AdmissionGate {
       };
       this.#change(out, cause, () => {
         if (Math.round(config.windowMs) !== this.windows.baseMs) {
-          this.windows = new ClassWindows(config.windowMs, this.#clock, this.requests);
+          this.windows = new ClassWindows(config.windowMs, this.steady, this.requests);
           this.#law.newWindows();
         }
         this.#config = config;

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { type ServiceId, serviceId } from '../service-id.ts';
+import { SteadyClock } from '../steady-clock.ts';
 import { ClassCounters, type FollowedAdmission } from './class-counters.ts';
 import { ClassRequests } from './class-requests.ts';
 import { ClassWindows } from './class-windows.ts';
@@ -38,13 +39,19 @@ export abstract class AdmissionGate {
   protected readonly requests: ClassRequests;
   protected readonly counters: ClassCounters;
   protected windows: ClassWindows;
+  /**
+   * The time of every admission structure (windows, flow, ramp, easing, back-off): the clock given,
+   * kept from going back (review15g M2: a wall clock stepping back blinded the windows for the step).
+   */
+  protected readonly steady: SteadyClock;
   /** Sees each ratio the windows accepted (a cluster worker ships them to its primary). */
   sampleTap: AdmissionSampleTap | undefined;
 
   constructor(options: AdmissionGateOptions) {
     this.id = serviceId(options.namespace ?? '', options.service ?? 'unknown_service:node');
-    this.requests = new ClassRequests(options.clock.now());
-    this.windows = new ClassWindows(options.windowMs, options.clock, this.requests);
+    this.steady = new SteadyClock(options.clock);
+    this.requests = new ClassRequests(this.steady.now());
+    this.windows = new ClassWindows(options.windowMs, this.steady, this.requests);
     this.counters = new ClassCounters(options.random ?? Math.random);
   }
 
@@ -62,11 +69,12 @@ export abstract class AdmissionGate {
 
   /**
    * Records one finished operation: `ratio` = its duration / its effective budget, `endMs` its end
-   * time. Never throws: an unknown class, a NaN, negative or infinite ratio and an end time outside
-   * the window around now are dropped.
+   * time on the wall clock (taken onto the {@link steady} clock's scale). Never throws: an unknown
+   * class, a NaN, negative or infinite ratio and an end time outside the window around now are dropped.
    */
   record(criticality: Criticality, ratio: number, endMs: number): void {
-    if (isCriticality(criticality) && this.windows.record(criticality, ratio, endMs))
+    if (!isCriticality(criticality)) return;
+    if (this.windows.record(criticality, ratio, this.steady.fromWall(endMs)))
       this.sampleTap?.(this.id, criticality, ratio, endMs);
   }
 
