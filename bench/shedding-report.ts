@@ -36,8 +36,13 @@ export interface Capacity {
   readonly measured: Period;
 }
 
+/** An overloaded run: its measured period, and per class over the whole overload, from its second 0. */
+export interface Overloaded extends Period {
+  readonly whole: readonly ClassResult[];
+}
+
 /** Step 2 (admission on): the period, and the run second by second on both sides. */
-export interface OverloadRun extends Period {
+export interface OverloadRun extends Overloaded {
   readonly clientSeconds: readonly ClientSecond[];
   readonly serviceSeconds: readonly (ServiceSecond | undefined)[];
   /** The load generator's own process (this one), second by second. */
@@ -57,7 +62,7 @@ export function printReport(
   options: RunOptions,
   capacity: Capacity,
   on: OverloadRun,
-  off: Period,
+  off: Overloaded,
   elapsedS: number,
 ): void {
   const { measured } = capacity;
@@ -90,7 +95,8 @@ export function printReport(
         `${name} (${warmupS} s warm-up + ${options.durationS} s; load generator lag p99 ` +
         `${run.lagP99Ms.toFixed(1)} ms):`,
     );
-    console.log(`${classTable(run.classes, options.budgetMs)}\n`);
+    console.log(classTable(run.classes, options.budgetMs));
+    console.log(`${wholeOverload(run.whole, warmupS + options.durationS)}\n`);
   }
   console.log('Admission on, second by second:');
   const classes = on.classes.map((c) => c.criticality);
@@ -122,6 +128,20 @@ function classTable(results: readonly ClassResult[], budgetMs: number): string {
     `${(goodputRatio(result) * 100).toFixed(1)} %`,
   ]);
   return formatTable(header, rows);
+}
+
+/**
+ * The protected classes' goodput over the whole overload (`seconds`, from its second 0: the
+ * warm-up and the onset included, which the table's measured period leaves out).
+ */
+function wholeOverload(whole: readonly ClassResult[], seconds: number): string {
+  const classes = whole.filter((c) => PROTECTED.includes(c.criticality));
+  const parts = classes.map(
+    (c) =>
+      `${c.criticality} goodput ${c.goodputPerSecond.toFixed(1)}/s of ${c.offeredPerSecond.toFixed(1)}/s ` +
+      `offered (${(goodputRatio(c) * 100).toFixed(1)} %), p95 ${ms(c.p95Ms)} ms, ${c.rejected} 503`,
+  );
+  return `Whole overload, from its second 0 (${seconds} s, onset included): ${parts.join('; ')}`;
 }
 
 function goodputRatio(result: ClassResult): number {
