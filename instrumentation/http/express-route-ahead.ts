@@ -3,13 +3,17 @@
  * handler runs, but Express only names the route when its router dispatches to it, after every
  * middleware (this one included). So the middleware walks the app's router stack the way the
  * router will (path-matching layers in order, into mounted routers, a route only when it handles
- * the method) and takes the first route. Works with Express 5 (`app.router`, router 2.x: `match()`
- * returns the match) and 4 (`app._router`: `match()` sets `layer.path`). A middleware that
- * rewrites `req.url` later, or a sub-app, can route elsewhere: the request is then admitted in the
- * class its code hook, baggage or the default give, and judged by its real route as before.
+ * the method, HEAD the GET route, as the router's own `_handlesMethod` says) and takes the first
+ * route. It walks from the app's root with the path the router reads (`routingPath` of
+ * `req.originalUrl`: an absolute-form target's path, without query and fragment), so a mounted
+ * middleware and every spelling of a target find the route Express will take. Works with Express 5
+ * (`app.router`, router 2.x: `match()` returns the match) and 4 (`app._router`: `match()` sets
+ * `layer.path`). A middleware that rewrites `req.url` later, or a sub-app, can route elsewhere:
+ * the request is then admitted in the class its code hook, baggage or the default give, and judged
+ * by its real route as before.
  */
 import { diag } from '@opentelemetry/api';
-import { pathOf } from './request-tracker.ts';
+import { routingPath } from './request-path.ts';
 
 /** The parts of an Express 4/5 router layer read here (its internals, read only). */
 interface Layer {
@@ -41,9 +45,10 @@ function matched(layer: Layer, path: string): string | undefined {
   return typeof part === 'string' ? part : '';
 }
 
+/** Whether `route` takes `method` (both routers send HEAD to the GET route when it has no HEAD). */
 function handles(route: NonNullable<Layer['route']>, method: string): boolean {
   const handlesMethod = route._handlesMethod ?? route._handles_method;
-  return method === 'HEAD' || handlesMethod?.call(route, method) === true;
+  return handlesMethod?.call(route, method) === true;
 }
 
 function routeIn(
@@ -78,11 +83,13 @@ export function expressRouteAhead(request: {
   readonly app?: unknown;
   readonly method?: string;
   readonly url?: string;
+  readonly originalUrl?: string;
 }): string | undefined {
   try {
     const stack = stackOf(request.app);
     if (stack === undefined) return undefined;
-    return routeIn(stack, request.method ?? 'GET', pathOf(request.url), '', 0);
+    const path = routingPath(request.originalUrl ?? request.url);
+    return routeIn(stack, request.method ?? 'GET', path, '', 0);
   } catch (error) {
     diag.debug('headroom: could not look the route up before Express routed the request', error);
     return undefined;

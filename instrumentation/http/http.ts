@@ -21,8 +21,9 @@ import { context, diag } from '@opentelemetry/api';
 import type { Headroom } from '../types.ts';
 import { type AdmissionOptions, hookCriticality, sendRejection } from './request-admission.ts';
 import type { RequestBudget } from './request-budget.ts';
-import { pathOf, requestBudget, requestTracker } from './request-tracker.ts';
-import { compileRoutes } from './route-patterns.ts';
+import { lenientPath, routingPath } from './request-path.ts';
+import { requestBudget, requestTracker } from './request-tracker.ts';
+import { compileRoutes, type RouteOfPath } from './route-patterns.ts';
 
 export type { AdmissionOptions, RequestBudget };
 export { requestBudget };
@@ -33,8 +34,10 @@ export { requestBudget };
  */
 export interface BudgetListenerOptions extends AdmissionOptions<IncomingMessage> {
   /**
-   * Route templates, tried in order against the request path (without the query): `/users/:id`
-   * matches one segment per `:name`, a last segment `*` the rest. @default [] (no route)
+   * Route templates, tried in order against the request's path (`routingPath`: an absolute-form
+   * target's path, without query and fragment), then against that path as lenient routers read it
+   * (`lenientPath`: `%72` decoded, `//` and dot segments removed): `/users/:id` matches one segment
+   * per `:name`, a last segment `*` the rest. @default [] (no route)
    */
   readonly routes?: readonly string[];
   /** Gives the route template of a request; wins over `routes`. `undefined`: no route. */
@@ -60,7 +63,7 @@ export function budgetListener<Request extends IncomingMessage, Response extends
 ): (request: Request, response: Response) => void {
   const tracker = requestTracker(headroom, 'budgetListener');
   const ofPath = compileRoutes(options.routes ?? []);
-  const routeOf = options.route ?? ((request: IncomingMessage) => ofPath(pathOf(request.url)));
+  const routeOf = options.route ?? ((request: IncomingMessage) => routeOfTarget(ofPath, request.url));
   return function trackedListener(this: unknown, request: Request, response: Response): void {
     const begun = tracker.begin(
       request,
@@ -72,6 +75,16 @@ export function budgetListener<Request extends IncomingMessage, Response extends
     else if (begun.rejected !== undefined) sendRejection(response, begun.rejected);
     else context.with(begun.context, listener, this, request, response);
   };
+}
+
+/**
+ * The template of a request target: its routing path (absolute form, `*`, fragment and query as
+ * the frameworks read them) as sent, else as lenient routers read it (`lenientPath`), so no
+ * spelling of a path leaves its route's class.
+ */
+function routeOfTarget(ofPath: RouteOfPath, target: string | undefined): string | undefined {
+  const path = routingPath(target);
+  return ofPath(path) ?? ofPath(lenientPath(path));
 }
 
 /** The user's route function, kept from throwing into the server: a throw counts as no route. */

@@ -24,6 +24,7 @@ import { nowEpochMs } from '../operation-handle.ts';
 import type { Headroom } from '../types.ts';
 import { requestCriticality } from './request-admission.ts';
 import { type RequestBudget, type RouteSource, TrackedRequest } from './request-budget.ts';
+import { routingPath } from './request-path.ts';
 import { RouteRules } from './route-rules.ts';
 
 /** A request's budget and the context the rest of its handling runs in. */
@@ -109,7 +110,7 @@ export class RequestTracker {
         method,
         {
           kind: SpanKind.SERVER,
-          attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: pathOf(request.url) },
+          attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: routingPath(request.url) },
         },
         parent,
       );
@@ -236,11 +237,4 @@ function serverSpanOf(active: Context): Span | undefined {
 function startOf(span: Span): number {
   const start = (span as { startTime?: [number, number] }).startTime;
   return Array.isArray(start) ? start[0] * 1000 + start[1] / 1e6 : nowEpochMs();
-}
-
-/** The path of a request target, without its query. */
-export function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }

@@ -35,6 +35,12 @@ describe('expressRouteAhead: the route Express will take, before it routes', () 
     ['GET', '/users/42/', '/users/:id'],
     ['POST', '/users/42', undefined],
     ['POST', '/orders', '/orders'],
+    ['HEAD', '/orders', undefined],
+    ['GET', 'http://user@[::1]:8080/users/42?x=1#top', '/users/:id'],
+    ['GET', 'ftp://host/users/42', '/users/:id'],
+    ['GET', '/users/42#top', '/users/:id'],
+    ['GET', '//users/42', undefined],
+    ['OPTIONS', '*', undefined],
     ['GET', '/orders', undefined],
     ['DELETE', '/any', '/any'],
     ['GET', '/api/items/7', '/api/items/:item'],
@@ -47,6 +53,11 @@ describe('expressRouteAhead: the route Express will take, before it routes', () 
     ['GET', '/nope', undefined],
   ])('%s %s -> %s', (method, url, route) => {
     expect(expressRouteAhead({ app: service, method, url })).toBe(route);
+  });
+
+  it('should walk from the app root with the original URL when the middleware is mounted (req.url trimmed)', () => {
+    const request = { app: service, method: 'GET', url: '/items/7', originalUrl: '/api/items/7' };
+    expect(expressRouteAhead(request)).toBe('/api/items/:item');
   });
 
   it('should answer undefined, never throw, for a request with no app, a strange app or a path Express cannot decode', () => {
