@@ -32,9 +32,16 @@ interface Bucket {
   count: number;
 }
 
+/**
+ * A class's buckets: by 100 ms slot of end time, then by ratio exponent. Two maps, never one key
+ * packing both: `slot * 2^20 + exponent` passes 2^53 at a wall-clock time (review15g M1), where
+ * neighbouring exponents share a double and so a bucket.
+ */
+type Buckets = Map<number, Map<number, Bucket>>;
+
 interface Pending {
   readonly id: ServiceId;
-  readonly classes: Map<Criticality, Map<number, Bucket>>;
+  readonly classes: Map<Criticality, Buckets>;
 }
 
 type Counts = Record<Criticality, { admitted: number; rejected: number }>;
@@ -71,12 +78,17 @@ export class WorkerAdmission {
       buckets = new Map();
       pending.classes.set(criticality, buckets);
     }
+    // One bucket per 100 ms and ratio step (a ratio of 0 has its own, exponent -Infinity).
     const exponent = ratio > 0 ? Math.round(Math.log(ratio) / LOG_GAMMA) : Number.NEGATIVE_INFINITY;
-    // One bucket per 100 ms and ratio step: 2^20 steps cover any ratio a double holds.
-    const slot = Math.floor(endMs / BUCKET_MS) * 2 ** 20 + (ratio > 0 ? exponent + 2 ** 19 : 0);
-    const bucket = buckets.get(slot);
+    const slot = Math.floor(endMs / BUCKET_MS);
+    let steps = buckets.get(slot);
+    if (steps === undefined) {
+      steps = new Map();
+      buckets.set(slot, steps);
+    }
+    const bucket = steps.get(exponent);
     if (bucket === undefined)
-      buckets.set(slot, { endMs, ratio: ratio > 0 ? GAMMA ** exponent : 0, count: 1 });
+      steps.set(exponent, { endMs, ratio: ratio > 0 ? GAMMA ** exponent : 0, count: 1 });
     else {
       bucket.count++;
       if (endMs > bucket.endMs) bucket.endMs = endMs;
@@ -88,7 +100,10 @@ export class WorkerAdmission {
     const oldestMs = nowMs - this.#agent.config.admission.windowMs;
     for (const pending of this.#pending.values())
       for (const buckets of pending.classes.values())
-        for (const [slot, bucket] of buckets) if (bucket.endMs <= oldestMs) buckets.delete(slot);
+        for (const [slot, steps] of buckets) {
+          for (const [exponent, bucket] of steps) if (bucket.endMs <= oldestMs) steps.delete(exponent);
+          if (steps.size === 0) buckets.delete(slot);
+        }
   }
 
   /** What the worker's admission saw since the previous take, and the fallbacks since then. */
@@ -99,7 +114,10 @@ export class WorkerAdmission {
       let any = false;
       for (const [criticality, buckets] of classes) {
         if (buckets.size === 0) continue;
-        samples[criticality] = [...buckets.values()].map((b) => [b.endMs, b.ratio, b.count]);
+        const shipped: RatioBucket[] = [];
+        for (const steps of buckets.values())
+          for (const b of steps.values()) shipped.push([b.endMs, b.ratio, b.count]);
+        samples[criticality] = shipped;
         any = true;
       }
       if (any)
