@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { diag } from '@opentelemetry/api';
 import type { Clock } from '../clock.ts';
 import { DEFAULT_AUDIT_LOG_SIZE, type ReadonlyAuditLog } from '../degradation/audit-log.ts';
-import type { DegradationLevel } from '../degradation/levels.ts';
+import { type DegradationLevel, levelIndex } from '../degradation/levels.ts';
 import { AdmissionDecisions } from './admission-decisions.ts';
 import { AdmissionGate } from './admission-gate.ts';
 import {
@@ -19,6 +19,7 @@ import {
   floorPressure,
   type LevelBounds,
   maxPressure,
+  pressureAtLevel,
 } from './admission-law.ts';
 import { LawState } from './admission-law-state.ts';
 import { levelMessage, reconfiguredMessage } from './admission-messages.ts';
@@ -262,9 +263,14 @@ export class AdmissionController extends AdmissionGate {
       message: (c, p0, p1) => levelMessage(c, p0, p1, { from, to: level }, classBounds(this.#bounds, c)),
     };
     this.#change(out, cause, () => {
+      // A level dropping hands its floors' share to the pressure, eased watched (review15g H2).
+      const before = this.#bounds;
       this.#level = level;
       this.#bounds = boundsAt(this.#config, level);
-      this.#pressure = Math.min(this.#pressure, maxPressure(this.#bounds));
+      const dropped = levelIndex(level) < levelIndex(from);
+      const pressure = pressureAtLevel(this.#pressure, { before, after: this.#bounds }, dropped);
+      if (pressure > this.#pressure) this.#law.handOver(pressure, this.#config.recovery.sustainMs);
+      this.#pressure = pressure;
     });
   }
 

@@ -71,6 +71,12 @@ export interface Easing {
    * finished while the backlog was there). Cleared by a rise the latency sized alone.
    */
   readonly drain?: { readonly releasedAtMs?: number; readonly capacity?: number };
+  /**
+   * The pressure a level's floors held when the level dropped (review15g H2): that share was in
+   * force but never eased by the law, so each step down at or under it is watched (stepped back
+   * when it hurts) instead of lifted with the floor. Cleared once everything is released.
+   */
+  readonly handed?: number;
 }
 
 /** The clock and thresholds of one tick. */
@@ -240,6 +246,20 @@ export function echoing(easing: Easing, { nowMs, delayMs }: EasingTiming): boole
 /** The easing to keep at pressure 0: none once no step is left to watch (the wait is forgotten). */
 export function settled(easing: Easing, timing: EasingTiming): Easing | undefined {
   return easing.back === undefined && recent(easing, timing).length === 0 ? undefined : easing;
+}
+
+/**
+ * The easing after a level's floors went (review15g H2): the pressure now holds their share,
+ * `handed`, and eases it like its own, watched.
+ */
+export function handedOver(easing: Easing | undefined, handed: number, sustainMs: number): Easing {
+  const base = easing ?? idleEasing(sustainMs);
+  return { ...base, handed: Math.max(handed, base.handed ?? 0) };
+}
+
+/** Whether a step down from `pressure` eases a share a level's floors handed over (watched). */
+export function easesHanded(easing: Easing, pressure: number): boolean {
+  return easing.handed !== undefined && pressure <= easing.handed;
 }
 
 /** The easing outside the band (the band's hold ends). */

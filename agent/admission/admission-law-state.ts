@@ -4,7 +4,7 @@
  * step delay, the healthy rate (healthy-rate.ts) and the last tick's time; and the part of them a
  * checkpoint keeps and a restore takes back (admission-snapshot.ts).
  */
-import { type Easing, isIdle } from './admission-easing.ts';
+import { type Easing, handedOver, isIdle } from './admission-easing.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { type AdmissionSnapshot, restoredEasing, restoredRamp } from './admission-snapshot.ts';
 import type { Moment, Step } from './admission-tick.ts';
@@ -63,6 +63,11 @@ export class LawState {
   /** New ratio windows (a reload changed `window`): the healthy rate stays, its healthy streak restarts. */
   newWindows(): void {
     this.#rate = restartedRate(this.#rate);
+  }
+
+  /** A level's floors went, their share `handed` to the pressure (see admission-easing.ts handedOver). */
+  handOver(handed: number, sustainMs: number): void {
+    this.#easing = handedOver(this.#easing, handed, sustainMs);
   }
 
   /** Restarts the recovery timer, the ramp and the easing (the law's terms changed). */

@@ -92,6 +92,21 @@ export function floorPressure(bounds: LevelBounds): number {
   return round6(pressure);
 }
 
+/**
+ * The pressure once the level moves from `before`'s bounds to `after`'s: `pressure` within the new
+ * caps, and, when the level `dropped`, at least the pressure the old floors held (review15g H2):
+ * their share was in force, never eased by the law, so it is handed to the pressure for recovery to
+ * ease one watched `maxStep` at a time instead of going in one step into a load that may remain.
+ */
+export function pressureAtLevel(
+  pressure: number,
+  bounds: { readonly before: LevelBounds; readonly after: LevelBounds },
+  dropped: boolean,
+): number {
+  const handed = dropped ? floorPressure(bounds.before) : 0;
+  return Math.min(Math.max(pressure, handed), maxPressure(bounds.after));
+}
+
 /** Smallest overload step, 1 percentage point (or `maxStep` when smaller): no creeping by crumbs. */
 const MIN_STEP = 0.01;
 

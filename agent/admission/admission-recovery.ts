@@ -9,6 +9,7 @@ import {
   type Easing,
   type EasingEvidence,
   eased,
+  easesHanded,
   inFlight,
   leftBand,
   probeDue,
@@ -131,17 +132,32 @@ function down(tick: Tick, worst: Signal | undefined, easing: Easing, cause: Caus
   const criticality = topShed(moment.shares);
   const share = moment.shares[criticality];
   const idle = (c: Criticality) => known(tick) && !law.windows.inUse(c);
-  const size = share > 0 && !idle(criticality) ? Math.min(law.config.maxStep, share) : Math.max(share, 0);
+  // Never under the class's floor (see hidden): the part above it is what a step can show.
+  const above = share - law.bounds.floors[criticality];
+  const size = share > 0 && !idle(criticality) ? Math.min(law.config.maxStep, above) : Math.max(share, 0);
   const released = size > 0 ? size + unused(tick, criticality, size === share) : law.config.maxStep;
   const next = round6(Math.max(0, law.pressure - released));
   // Shedding raised for lost capacity (capacity-check.ts) is eased watched: the overload comes back
   // as soon as the admissions cross the capacity left, and only a watched step is stepped back.
   const check = moment.ramp?.capacity;
   const lost = check !== undefined && check.verdict !== 'kept';
-  const watched = cause.reason === 'probe' || backedOff(easing, timing) || lost;
+  const watched =
+    cause.reason === 'probe' || backedOff(easing, timing) || lost || easesHanded(easing, law.pressure);
   const taken = { from: law.pressure, to: next, criticality, ratio: worst?.ratio, watched };
   const after = eased(easing, taken, timing);
   return { pressure: next, improvedSinceMs: moment.improvedSinceMs, ramp: moment.ramp, easing: after, cause };
+}
+
+/**
+ * Whether the most important shed class's own share is all under its level floor (review15g H2): a
+ * step down would change nothing in force, so nothing admitted could show whether it was safe.
+ * Easing holds there; when the level drops, the floor's share is the pressure's (handedOver), and
+ * easing it is watched.
+ */
+function hidden(tick: Tick): boolean {
+  const { shares } = tick.moment;
+  const criticality = topShed(shares);
+  return shares[criticality] > 0 && shares[criticality] <= tick.law.bounds.floors[criticality];
 }
 
 /**
@@ -169,7 +185,7 @@ export function recovery(tick: Tick, easing: Easing): Step {
   if (worst !== undefined && worst.ratio > timing.targetRatio) return hold(leftBand(easing));
   if (worst !== undefined && worst.ratio >= timing.exitRatio) {
     const probe = probeDue(easing, timing);
-    if (!probe.due || pressure === 0)
+    if (!probe.due || pressure === 0 || hidden(tick))
       return hold(pressure === 0 ? settled(probe.easing, timing) : probe.easing);
     const evidence = Object.freeze({ ...worst, thresholdRatio: timing.exitRatio });
     const heldMs = nowMs - (probe.easing.bandSinceMs ?? nowMs);
@@ -189,7 +205,7 @@ export function recovery(tick: Tick, easing: Easing): Step {
   const heldMs = nowMs - improvedSinceMs;
   const outside = leftBand(easing);
   if (pressure === 0) return hold(settled(outside, timing), improvedSinceMs);
-  if (heldMs < outside.backoffMs) return hold(outside, improvedSinceMs);
+  if (heldMs < outside.backoffMs || hidden(tick)) return hold(outside, improvedSinceMs);
   if (backedOff(outside, timing) && inFlight(outside, timing)) return hold(outside, improvedSinceMs);
   const evidence =
     worst === undefined ? undefined : Object.freeze({ ...worst, thresholdRatio: timing.exitRatio });

@@ -148,13 +148,14 @@ const isBack = (value: unknown) =>
 /** Whether `value` is an easing this version reads: its steps steps, its times and wait finite. */
 function isEasing(value: unknown): value is Easing {
   if (!isRecord(value)) return false;
-  const { steps, backoffMs, back, startRatio, bandSinceMs, backAtMs, calmAtMs, drain } = value;
+  const { steps, backoffMs, back, startRatio, bandSinceMs, backAtMs, calmAtMs, drain, handed } = value;
   return (
     Array.isArray(steps) &&
     steps.every(isEaseStep) &&
     isFiniteNumber(backoffMs) &&
     backoffMs > 0 &&
     optional(back, isBack) &&
+    optional(handed, isFiniteNumber) &&
     optional(
       drain,
       (item) =>

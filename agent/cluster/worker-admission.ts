@@ -10,10 +10,10 @@
  * follows, until the primary speaks again.
  */
 
-import { boundsAt, controllerShares, FILL_ORDER, inForce, maxPressure } from '../admission/admission-law.ts';
+import { boundsAt, controllerShares, FILL_ORDER, inForce, pressureAtLevel } from '../admission/admission-law.ts';
 import { CRITICALITIES, type Criticality } from '../admission/criticality.ts';
 import type { Agent } from '../agent.ts';
-import type { DegradationLevel } from '../degradation/index.ts';
+import { type DegradationLevel, levelIndex } from '../degradation/levels.ts';
 import { type ServiceId, serviceKey } from '../service-id.ts';
 import type { AdmissionDelta, RatioBucket, ServiceAdmission } from './protocol.ts';
 
@@ -153,8 +153,11 @@ export class WorkerAdmission {
 
   #atLevel(state: ServiceAdmission, level: DegradationLevel): ServiceAdmission {
     const bounds = boundsAt(this.#agent.config.admission, level);
-    const pressure = FILL_ORDER.reduce((sum, c) => sum + state.shares[c], 0);
-    const shares = controllerShares(Math.min(pressure, maxPressure(bounds)), bounds);
+    const own = FILL_ORDER.reduce((sum, c) => sum + state.shares[c], 0);
+    // As the primary's controller will: a level that dropped hands its floors' share to the pressure.
+    const dropped = levelIndex(level) < levelIndex(state.level);
+    const pressure = pressureAtLevel(own, { before: state.bounds, after: bounds }, dropped);
+    const shares = controllerShares(pressure, bounds);
     return { ...state, level, bounds, shares, probabilities: inForce(shares, bounds) };
   }
 

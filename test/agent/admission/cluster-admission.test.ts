@@ -99,9 +99,17 @@ describe('admission in Node cluster mode (review15f H4)', () => {
         criticality: 'CRITICAL_PLUS',
       });
     }
-    // Back to NONE: the floor goes in every worker with the primary's next state.
+    // Back to NONE: the floor's share is the primary's pressure now (review15g H2), eased by its
+    // recovery one maxStep a tick; every worker follows each step.
     primary.degradation('svc').override('NONE', 'load test over');
-    second({});
+    const seen = Array.from({ length: 16 }, () => {
+      second({});
+      return [primary, ...workers.map((w) => w.agent)].map((agent) =>
+        agent.admission('svc').probability('SHEDDABLE'),
+      );
+    });
+    const released = [1, 1, 1, 1, 1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0, 0];
+    expect(seen).toEqual(released.map((p) => [p, p, p]));
     for (const worker of workers)
       expect(worker.agent.admission('svc').admit('SHEDDABLE')).toEqual({
         admitted: true,

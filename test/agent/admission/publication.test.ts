@@ -105,34 +105,36 @@ describe('AdmissionController publication', () => {
   it('should keep the last decisions in a bounded audit log with JSON and CSV renderings', () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 30, 12, 0, 0));
     const controller = new AdmissionController({
-      config: admissionConfig({ maxRejection: { SHEDDABLE_PLUS: '100%' } }),
+      config: admissionConfig({
+        maxRejection: { SHEDDABLE_PLUS: '100%' },
+        levels: { critical: { minRejection: { SHEDDABLE_PLUS: '50%' } } },
+      }),
       clock,
       service: 'checkout',
       namespace: 'shop',
       auditLogSize: 2,
     });
-    // SEVERE floors SHEDDABLE, MODERATE releases it (seq 1, 2); back at SEVERE with CRITICAL at 2x
-    // the floor comes back and the first overload step sheds SHEDDABLE_PLUS (capped at 100 %, so
-    // entered at once: seq 3, 4).
+    // SEVERE floors SHEDDABLE (seq 1), CRITICAL half of SHEDDABLE_PLUS (seq 2); with CRITICAL at
+    // 2x the first overload step starts from the floors and sheds SHEDDABLE_PLUS 10 % more (seq 3).
     clock.advance(1000);
     controller.observe('SEVERE');
     clock.advance(1000);
-    controller.observe('MODERATE');
+    controller.observe('CRITICAL');
     for (let i = 0; i < 30; i++) {
       controller.record('CRITICAL', 2, clock.now());
       controller.record('SHEDDABLE_PLUS', 0.5, clock.now());
     }
     clock.advance(1000);
-    controller.observe('SEVERE');
+    controller.observe('CRITICAL');
     const log = controller.auditLog;
     expect([log.size, log.capacity]).toEqual([2, 2]);
-    expect(log.toJSON().map((d) => d.seq)).toEqual([3, 4]);
+    expect(log.toJSON().map((d) => d.seq)).toEqual([2, 3]);
     expect(controller.state().lastDecision).toBe(log.entries()[1]);
     expect(log.toCSV()).toBe(
       [
         'seq,at,namespace,service,criticality,from,to,reason,level,message,signal_criticality,percentile,ratio,threshold_ratio,samples',
-        '3,2026-11-30T12:00:03.000Z,shop,checkout,SHEDDABLE,0,1,degradation-level,SEVERE,"SHEDDABLE rejection 0% -> 100%: degradation level MODERATE -> SEVERE (floor 100%, cap 100%)",,,,,',
-        '4,2026-11-30T12:00:03.000Z,shop,checkout,SHEDDABLE_PLUS,0,0.1,overload,SEVERE,"SHEDDABLE_PLUS rejection 0% -> 10%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30',
+        '2,2026-11-30T12:00:02.000Z,shop,checkout,SHEDDABLE_PLUS,0,0.5,degradation-level,CRITICAL,"SHEDDABLE_PLUS rejection 0% -> 50%: degradation level SEVERE -> CRITICAL (floor 50%, cap 100%)",,,,,',
+        '3,2026-11-30T12:00:03.000Z,shop,checkout,SHEDDABLE_PLUS,0.5,0.6,overload,CRITICAL,"SHEDDABLE_PLUS rejection 50% -> 60%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30',
         '',
       ].join('\r\n'),
     );
