@@ -100,6 +100,17 @@ export abstract class AdmissionGate {
     if (isCriticality(criticality)) this.counters.count(criticality, admitted, rejected);
   }
 
+  /**
+   * Cluster mode, in the primary: `count` operations of `criticality` a worker saw finish too long
+   * ago for the window (its buckets aged out unshipped): completions for the flow, as its admissions
+   * were counted (review15g M4), with no ratio. Never throws: a count that is not a positive whole
+   * number is dropped.
+   */
+  completed(criticality: Criticality, count: number): void {
+    if (isCriticality(criticality) && Number.isSafeInteger(count) && count > 0)
+      this.windows.completed(criticality, count);
+  }
+
   /** Whether `admission.enabled` is on. */
   protected abstract get enabled(): boolean;
 

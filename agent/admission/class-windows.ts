@@ -59,6 +59,7 @@ export class ClassWindows {
   #shortAtMs = 0;
   readonly #requests: ClassRequests | undefined;
   #received = 0;
+  #late = 0;
   readonly #receivedBy: Record<Criticality, number> = {
     CRITICAL_PLUS: 0,
     CRITICAL: 0,
@@ -129,12 +130,17 @@ export class ClassWindows {
   /**
    * Records one ratio; never throws. Refused (false): a NaN, negative or infinite ratio, and an end
    * time outside the window or more than one slot after now (a clock far ahead would otherwise
-   * push every later sample out of the window).
+   * push every later sample out of the window). A ratio that ended before the window still counts
+   * as finished (review15g M4: its admission was counted; the flow must see it finish).
    */
   record(criticality: Criticality, ratio: number, endMs: number): boolean {
     const nowMs = this.#clock.now();
-    const fresh = endMs > nowMs - this.baseMs && endMs <= nowMs + this.#resolutionMs;
-    if (!(ratio >= 0 && ratio < Infinity) || !fresh) return false;
+    if (!(ratio >= 0 && ratio < Infinity)) return false;
+    if (endMs <= nowMs - this.baseMs) {
+      this.completed(criticality, 1);
+      return false;
+    }
+    if (endMs > nowMs + this.#resolutionMs) return false;
     let window = this.#windows.get(criticality);
     if (window === undefined) {
       window = new RunningWindow({ windowMs: this.baseMs, resolutionMs: this.#resolutionMs });
@@ -158,7 +164,24 @@ export class ClassWindows {
     return ring;
   }
 
-  /** Samples accepted since the windows were created, per class (the flow's completions: flow-log.ts). */
+  /**
+   * Counts `count` operations of `criticality` that finished too long ago for the window (a late
+   * cluster delta, a worker's buckets aged out unshipped): completions for the flow, no sample.
+   */
+  completed(criticality: Criticality, count: number): void {
+    this.#late += count;
+    this.#receivedBy[criticality] += count;
+  }
+
+  /** Operations counted finished too late for the window since the windows were created. */
+  get late(): number {
+    return this.#late;
+  }
+
+  /**
+   * Operations finished since the windows were created, per class: the samples accepted and those
+   * too late for the window (the flow's completions: flow-log.ts).
+   */
   get receivedBy(): Readonly<Record<Criticality, number>> {
     return this.#receivedBy;
   }

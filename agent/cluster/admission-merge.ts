@@ -16,12 +16,27 @@ import type { ServiceAdmission } from './protocol.ts';
 /** Samples one ratio bucket may stand for: more is not a delta of one evaluation interval. */
 const MAX_BUCKET_COUNT = 1_000_000;
 
+/** What merging one delta's admission did. */
+export interface AdmissionMerge {
+  /** Entries refused (malformed). */
+  readonly refused: number;
+  /**
+   * Ratios that arrived too late for the admission window (a delta held on the way, a worker's
+   * loop stalled): counted finished for the flow, as their admissions were, but in no percentile.
+   */
+  readonly late: number;
+}
+
 /**
- * Merges a delta's `admission` (unchecked) into `agent`'s controllers; returns the entries
- * refused (malformed). A bucket of `count` ratios is recorded `count` times, at its end time.
+ * Merges a delta's `admission` (unchecked) into `agent`'s controllers. A bucket of `count` ratios
+ * is recorded `count` times, at its end time; one too old for the window and the delta's `late`
+ * counts still count as finished operations (review15g M4): the admissions and completions of one
+ * delta are taken together, whatever its delay, so a late delta leaves no phantom backlog.
  */
-export function mergeAdmission(agent: Agent, value: unknown): number {
+export function mergeAdmission(agent: Agent, value: unknown): AdmissionMerge {
   let refused = 0;
+  let late = 0;
+  const oldestMs = agent.clock.now() - agent.config.admission.windowMs;
   for (const entry of Array.isArray(value) ? value : []) {
     if (!isRecord(entry) || typeof entry.service !== 'string' || typeof entry.namespace !== 'string') {
       refused++;
@@ -31,6 +46,7 @@ export function mergeAdmission(agent: Agent, value: unknown): number {
     const samples = isRecord(entry.samples) ? entry.samples : {};
     const admitted = isRecord(entry.admitted) ? entry.admitted : {};
     const rejected = isRecord(entry.rejected) ? entry.rejected : {};
+    const aged = isRecord(entry.late) ? entry.late : {};
     for (const c of CRITICALITIES) {
       for (const bucket of Array.isArray(samples[c]) ? (samples[c] as unknown[]) : []) {
         if (!isBucket(bucket)) {
@@ -38,14 +54,18 @@ export function mergeAdmission(agent: Agent, value: unknown): number {
           continue;
         }
         const [endMs, ratio, count] = bucket;
+        if (endMs <= oldestMs) late += count;
         for (let i = 0; i < count; i++) controller.record(c, ratio, endMs);
       }
       const a = countOf(admitted[c]);
       const r = countOf(rejected[c]);
       if (a + r > 0) controller.counted(c, a, r);
+      const finished = countOf(aged[c]);
+      late += finished;
+      controller.completed(c, finished);
     }
   }
-  return refused;
+  return { refused, late };
 }
 
 /** The well-formed service admissions of a state's `admission` (unchecked); others are dropped. */

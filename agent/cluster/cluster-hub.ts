@@ -42,6 +42,11 @@ export interface ClusterStats {
   readonly admissionRefused: number;
   /** Times a worker dropped the primary's shedding, not renewed in time (worker-admission.ts). */
   readonly admissionFallbacks: number;
+  /**
+   * Admission ratios that reached the primary too late for the window: counted finished, in no
+   * percentile (admission-merge.ts).
+   */
+  readonly admissionLate: number;
 }
 
 /** Sends the group's state to one worker (the IPC wiring's job). */
@@ -68,6 +73,7 @@ export class ClusterHub {
   #seriesRefused = 0;
   #slotsDropped = 0;
   #admissionRefused = 0;
+  #admissionLate = 0;
   #admissionFallbacks = 0;
   readonly #dropped = { invalid: 0, late: 0, duration: 0, backlog: 0 };
 
@@ -164,6 +170,7 @@ export class ClusterHub {
       samplesDropped: { ...this.#dropped },
       admissionRefused: this.#admissionRefused,
       admissionFallbacks: this.#admissionFallbacks,
+      admissionLate: this.#admissionLate,
     };
   }
 
@@ -189,7 +196,9 @@ export class ClusterHub {
     const dropped = dropsOf(message.dropped);
     for (const reason of ['invalid', 'late', 'duration', 'backlog'] as const)
       this.#dropped[reason] += dropped[reason];
-    this.#admissionRefused += mergeAdmission(this.#agent, message.admission);
+    const merged = mergeAdmission(this.#agent, message.admission);
+    this.#admissionRefused += merged.refused;
+    this.#admissionLate += merged.late;
     const { admissionFallbacks: fallbacks } = message;
     if (Number.isSafeInteger(fallbacks) && (fallbacks as number) > 0)
       this.#admissionFallbacks += fallbacks as number;

@@ -60,6 +60,12 @@ export interface AdmissionDelta {
   /** Requests its `admit()` admitted and rejected, per class. */
   readonly admitted: Readonly<Partial<Record<Criticality, number>>>;
   readonly rejected: Readonly<Partial<Record<Criticality, number>>>;
+  /**
+   * Operations that finished too long ago for the admission window before they could be shipped
+   * (the worker's loop or link stalled), per class: completions without a ratio, so the primary's
+   * flow sees them finish as it saw them admitted (review15g M4). Absent when none.
+   */
+  readonly late?: Readonly<Partial<Record<Criticality, number>>>;
 }
 
 /** A service's admission as the primary has it in force, for the workers to follow. */

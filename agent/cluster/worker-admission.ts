@@ -10,7 +10,13 @@
  * follows, until the primary speaks again.
  */
 
-import { boundsAt, controllerShares, FILL_ORDER, inForce, pressureAtLevel } from '../admission/admission-law.ts';
+import {
+  boundsAt,
+  controllerShares,
+  FILL_ORDER,
+  inForce,
+  pressureAtLevel,
+} from '../admission/admission-law.ts';
 import { CRITICALITIES, type Criticality } from '../admission/criticality.ts';
 import type { Agent } from '../agent.ts';
 import { type DegradationLevel, levelIndex } from '../degradation/levels.ts';
@@ -42,6 +48,8 @@ type Buckets = Map<number, Map<number, Bucket>>;
 interface Pending {
   readonly id: ServiceId;
   readonly classes: Map<Criticality, Buckets>;
+  /** Ratios that aged out of the window unshipped, per class: shipped as completions (`late`). */
+  readonly late: Partial<Record<Criticality, number>>;
 }
 
 type Counts = Record<Criticality, { admitted: number; rejected: number }>;
@@ -70,7 +78,7 @@ export class WorkerAdmission {
     const key = serviceKey(id);
     let pending = this.#pending.get(key);
     if (pending === undefined) {
-      pending = { id, classes: new Map() };
+      pending = { id, classes: new Map(), late: {} };
       this.#pending.set(key, pending);
     }
     let buckets = pending.classes.get(criticality);
@@ -95,13 +103,21 @@ export class WorkerAdmission {
     }
   };
 
-  /** Forgets ratios that ended before the admission window ending at `nowMs` (the primary refuses them). */
+  /**
+   * Folds the ratios that ended before the admission window ending at `nowMs` (the primary's
+   * windows refuse them) into a count per class, shipped as completions (review15g M4: their
+   * admissions were shipped; dropping them left the primary a backlog that was not there).
+   */
   expire(nowMs: number): void {
     const oldestMs = nowMs - this.#agent.config.admission.windowMs;
     for (const pending of this.#pending.values())
-      for (const buckets of pending.classes.values())
+      for (const [criticality, buckets] of pending.classes)
         for (const [slot, steps] of buckets) {
-          for (const [exponent, bucket] of steps) if (bucket.endMs <= oldestMs) steps.delete(exponent);
+          for (const [exponent, bucket] of steps) {
+            if (bucket.endMs > oldestMs) continue;
+            pending.late[criticality] = (pending.late[criticality] ?? 0) + bucket.count;
+            steps.delete(exponent);
+          }
           if (steps.size === 0) buckets.delete(slot);
         }
   }
@@ -109,9 +125,9 @@ export class WorkerAdmission {
   /** What the worker's admission saw since the previous take, and the fallbacks since then. */
   take(): { admission: AdmissionDelta[]; fallbacks: number } {
     const deltas = new Map<string, AdmissionDelta>();
-    for (const [key, { id, classes }] of this.#pending) {
+    for (const [key, { id, classes, late }] of this.#pending) {
       const samples: Partial<Record<Criticality, RatioBucket[]>> = {};
-      let any = false;
+      let any = Object.keys(late).length > 0;
       for (const [criticality, buckets] of classes) {
         if (buckets.size === 0) continue;
         const shipped: RatioBucket[] = [];
@@ -127,6 +143,7 @@ export class WorkerAdmission {
           samples,
           admitted: {},
           rejected: {},
+          ...(Object.keys(late).length > 0 ? { late } : {}),
         });
     }
     this.#pending.clear();
@@ -199,7 +216,9 @@ export class WorkerAdmission {
     }
     this.#shipped.set(key, now);
     if (!any) return;
-    const samples = deltas.get(key)?.samples ?? {};
-    deltas.set(key, { namespace: id.namespace, service: id.service, samples, admitted, rejected });
+    const taken = deltas.get(key);
+    const samples = taken?.samples ?? {};
+    const late = taken?.late === undefined ? {} : { late: taken.late };
+    deltas.set(key, { namespace: id.namespace, service: id.service, samples, admitted, rejected, ...late });
   }
 }

@@ -19,6 +19,7 @@ const NO_STATS: ClusterStats = {
   samplesDropped: { invalid: 0, late: 0, duration: 0, backlog: 0 },
   admissionRefused: 0,
   admissionFallbacks: 0,
+  admissionLate: 0,
 };
 
 /**
