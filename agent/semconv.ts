@@ -86,7 +86,7 @@ export const ATTR_ADMISSION_OUTCOME = 'headroom.admission.outcome';
 export const ATTR_ADMISSION_FROM = 'headroom.admission.from';
 /** The class's rejection probability after an admission decision, 0..1 (also on the span). */
 export const ATTR_ADMISSION_TO = 'headroom.admission.to';
-/** Why an admission decision was taken (`overload`, `recovery`, `ineffective`, `drained`, `probe`, `degradation-level`, `reconfigured`). */
+/** Why an admission decision was taken (`overload`, `recovery`, `ineffective`, `drained`, `probe`, `degradation-level`, `reconfigured`, `stale`). */
 export const ATTR_ADMISSION_REASON = 'headroom.admission.reason';
 /** An admission decision's sentence for humans. */
 export const ATTR_ADMISSION_MESSAGE = 'headroom.admission.message';

@@ -210,7 +210,7 @@ export const TELEMETRY_NAMES: readonly TelemetryName[] = [
     'attribute',
     semconv.ATTR_ADMISSION_REASON,
     ON_ADMISSION,
-    '`overload`, `recovery`, `ineffective`, `drained`, `probe`, `degradation-level` or `reconfigured`.',
+    '`overload`, `recovery`, `ineffective`, `drained`, `probe`, `degradation-level`, `reconfigured` or `stale`.',
     string,
   ),
   name('attribute', semconv.ATTR_ADMISSION_MESSAGE, ON_ADMISSION, 'The decision as a sentence.', string),

@@ -27,8 +27,9 @@ import { frontierOf, topShed } from './admission-signal.ts';
 import { type AdmissionSnapshot, versionedAdmission } from './admission-snapshot.ts';
 import { nextPressure } from './admission-step.ts';
 import type { Cause } from './admission-tick.ts';
-import { classBounds, classStates } from './class-counters.ts';
+import { classBounds, classStates, type FollowedAdmission } from './class-counters.ts';
 import { ClassWindows } from './class-windows.ts';
+import type { Criticality } from './criticality.ts';
 import { FlowLog } from './flow-log.ts';
 import type { AdmissionDecision, AdmissionListener, AdmissionState } from './types.ts';
 
@@ -97,6 +98,27 @@ export class AdmissionController extends AdmissionGate {
   /** The last admission decisions, oldest first (JSON and CSV renderings). */
   get auditLog(): ReadonlyAuditLog<AdmissionDecision> {
     return this.#decisions.auditLog;
+  }
+
+  /**
+   * Cluster mode, in a worker: puts `followed` in force in place of a followed state the primary
+   * has not renewed (worker-admission.ts), each class whose probability changes a decision with
+   * reason `stale` and `message`. Returns the decisions, audited and published. Never throws.
+   */
+  fallBack(
+    followed: FollowedAdmission,
+    message: (criticality: Criticality, from: number, to: number) => string,
+  ): readonly AdmissionDecision[] {
+    const out: AdmissionDecision[] = [];
+    try {
+      const before = this.counters.probabilities;
+      this.counters.follow(followed);
+      const change = { before, after: this.counters.probabilities };
+      this.#decisions.take(out, { reason: 'stale', message }, change, this.#clock.now(), followed.level);
+    } catch (error) {
+      diag.error(`headroom: admission fallback of ${this.id.service} failed; ignored`, error);
+    }
+    return out;
   }
 
   /**

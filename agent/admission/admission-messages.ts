@@ -227,6 +227,25 @@ export function levelMessage(
   return `${change(criticality, from, to)}: degradation level ${levels.from} -> ${levels.to} (floor ${percent(bounds.floor)}, cap ${percent(bounds.cap)})`;
 }
 
+/**
+ * @example 'SHEDDABLE rejection 30% -> 20%: the cluster primary has not renewed its admission for 3s;
+ * eased one step (10%) a 1s interval, down to the floors of NONE, until it speaks again'
+ */
+export function staleMessage(
+  criticality: Criticality,
+  from: number,
+  to: number,
+  stale: {
+    readonly staleMs: number;
+    readonly step: number;
+    readonly intervalMs: number;
+    readonly level: DegradationLevel;
+  },
+): string {
+  const { staleMs, step, intervalMs, level } = stale;
+  return `${change(criticality, from, to)}: the cluster primary has not renewed its admission for ${formatMs(staleMs)}; eased one step (${percent(step)}) a ${formatMs(intervalMs)} interval, down to the floors of ${level}, until it speaks again`;
+}
+
 /** @example 'SHEDDABLE rejection 30% -> 0%: configuration reloaded, admission disabled' */
 export function reconfiguredMessage(
   criticality: Criticality,

@@ -68,6 +68,12 @@ export const ADMISSION_REASONS = Object.freeze([
   'degradation-level',
   /** A config reload changed the caps, floors or `enabled`. */
   'reconfigured',
+  /**
+   * Cluster mode, in a worker: the primary's shedding was not renewed for 3 evaluation intervals;
+   * the worker eases it one `maxStep` per interval, down to its level's floors, until the primary
+   * speaks again (review15g M4).
+   */
+  'stale',
 ] as const);
 
 /** One of {@link ADMISSION_REASONS}. */

@@ -5,9 +5,9 @@
  * primary's sketches hold 1 % anyway), and the requests its `admit()` admitted and rejected since
  * the previous delta. Down: each service's admission in force at the primary, followed at once. A
  * followed state that rejects anything must be renewed (the primary sends it every evaluation
- * interval while it sheds): after {@link STALE_INTERVALS} intervals without it the worker drops the
- * primary's shedding (counted in `admissionFallbacks`) and keeps only the floors of the level it
- * follows, until the primary speaks again.
+ * interval while it sheds): after {@link STALE_INTERVALS} intervals without it the worker eases the
+ * primary's shedding one `maxStep` an interval (decisions with reason `stale`; counted in
+ * `admissionFallbacks`) down to the floors of the level it follows, until the primary speaks again.
  */
 
 import {
@@ -16,7 +16,9 @@ import {
   FILL_ORDER,
   inForce,
   pressureAtLevel,
+  round6,
 } from '../admission/admission-law.ts';
+import { staleMessage } from '../admission/admission-messages.ts';
 import { CRITICALITIES, type Criticality } from '../admission/criticality.ts';
 import type { Agent } from '../agent.ts';
 import { type DegradationLevel, levelIndex } from '../degradation/levels.ts';
@@ -27,7 +29,6 @@ import type { AdmissionDelta, RatioBucket, ServiceAdmission } from './protocol.t
 const STALE_INTERVALS = 3;
 
 const BUCKET_MS = 100;
-const NONE = Object.freeze({ CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 });
 /** Ratio buckets are powers of this: a ratio is shipped to within 0.5 %. */
 const GAMMA = 1.01;
 const LOG_GAMMA = Math.log(GAMMA);
@@ -60,7 +61,10 @@ export class WorkerAdmission {
   /** Each service's cumulative admit() counts at the last delta, by service key. */
   readonly #shipped = new Map<string, Counts>();
   /** The admission followed per service key, and when it arrived; dropped once stale. */
-  readonly #held = new Map<string, { readonly state: ServiceAdmission; readonly renewedMs: number }>();
+  readonly #held = new Map<
+    string,
+    { readonly state: ServiceAdmission; readonly renewedMs: number; readonly easing?: boolean }
+  >();
   #fallbacks = 0;
   #shippedFallbacks = 0;
 
@@ -179,19 +183,32 @@ export class WorkerAdmission {
   }
 
   /**
-   * Drops the primary's shedding from each followed state not renewed for {@link STALE_INTERVALS}
-   * intervals (counted when it shed anything): the worker keeps only the floors of the level it
-   * follows, held like the level's disabled features until the primary speaks again.
+   * Eases the primary's shedding in each followed state not renewed for {@link STALE_INTERVALS}
+   * intervals, one `maxStep` per interval down to the floors of the level it follows (review15g
+   * M4: each step a decision, reason `stale`; the episode counted once when it shed anything),
+   * held like the level's disabled features until the primary speaks again.
    */
   checkStale(nowMs: number): void {
-    const staleMs = STALE_INTERVALS * this.#agent.config.evaluation.intervalMs;
-    for (const [key, { state, renewedMs }] of this.#held) {
+    const { admission, evaluation } = this.#agent.config;
+    const staleMs = STALE_INTERVALS * evaluation.intervalMs;
+    for (const [key, { state, renewedMs, easing }] of this.#held) {
       if (nowMs - renewedMs < staleMs) continue;
-      this.#held.delete(key);
-      if (FILL_ORDER.some((c) => state.shares[c] > 0)) this.#fallbacks++;
+      const pressure = FILL_ORDER.reduce((sum, c) => sum + state.shares[c], 0);
+      if (pressure > 0 && easing !== true) this.#fallbacks++;
+      const next = round6(Math.max(0, pressure - admission.maxStep));
+      const eased = { ...state, shares: controllerShares(next, state.bounds) };
+      if (next === 0) this.#held.delete(key);
+      else this.#held.set(key, { state: eased, renewedMs, easing: true });
       const level = this.#agent.degradation(state.service, state.namespace).level;
-      const floorsOnly = this.#atLevel({ ...state, shares: NONE }, level);
-      this.#agent.admission(state.service, state.namespace).follow(floorsOnly);
+      const stale = {
+        staleMs: nowMs - renewedMs,
+        step: admission.maxStep,
+        intervalMs: evaluation.intervalMs,
+        level,
+      };
+      this.#agent
+        .admission(state.service, state.namespace)
+        .fallBack(this.#atLevel(eased, level), (c, from, to) => staleMessage(c, from, to, stale));
     }
   }
 

@@ -180,7 +180,7 @@ describe('admission in Node cluster mode (review15f H4)', () => {
     expect((worker.up.pending[1] as { message: Record<string, unknown> }).message.admission).toBeUndefined();
   });
 
-  it("should drop the primary's shedding after 3 intervals without renewal, counted, keep the level's floors, then follow again", () => {
+  it("should ease the primary's shedding after 3 intervals without renewal, counted, keep the level's floors, then follow again", () => {
     const { primary, workers, clock, hub, flush, second } = setup();
     const [worker] = workers as [TestWorker];
     const overload: Traffic = {
@@ -193,14 +193,23 @@ describe('admission in Node cluster mode (review15f H4)', () => {
     // The primary stalls: nothing reaches the worker.
     const stall = () => {
       const seen: number[] = [];
-      for (let s = 0; s < 4; s++) {
-        clock.advance(1000);
-        worker.link.tick();
+      for (let s = 0; s < 6; s++) {
+        clock.advance(1000); // the link ticks each second
         seen.push(shedding.probability('SHEDDABLE'));
       }
       return seen;
     };
-    expect(stall()).toEqual([0.3, 0.3, 0, 0]);
+    // Stale after 3 intervals: eased one maxStep an interval, each step a decision (review15g M4).
+    expect(stall()).toEqual([0.3, 0.3, 0.2, 0.1, 0, 0]);
+    const stale = (from: number, to: number, forS: number) => ({
+      from,
+      to,
+      reason: 'stale',
+      message: `SHEDDABLE rejection ${from * 100}% -> ${to * 100}%: the cluster primary has not renewed its admission for ${forS}s; eased one step (10%) a 1s interval, down to the floors of NONE, until it speaks again`,
+    });
+    expect(
+      shedding.auditLog.entries().map(({ from, to, reason, message }) => ({ from, to, reason, message })),
+    ).toEqual([stale(0.3, 0.2, 3), stale(0.2, 0.1, 4), stale(0.1, 0, 5)]);
     expect(worker.link.admissionFallbacks).toBe(1);
     worker.up.flush();
     expect(hub.stats().admissionFallbacks).toBe(1);
@@ -215,7 +224,7 @@ describe('admission in Node cluster mode (review15f H4)', () => {
     primary.tick();
     hub.broadcast();
     flush();
-    expect(stall()).toEqual([1, 1, 1, 1]);
+    expect(stall()).toEqual([1, 1, 1, 1, 1, 1]);
     expect(shedding.admit('SHEDDABLE')).toMatchObject({ admitted: false, reason: 'degradation-level' });
     expect(worker.link.admissionFallbacks).toBe(2);
   });
