@@ -66,7 +66,7 @@ describe('connectDecisions: admission', () => {
   });
 
   it("should take the service's probabilities from the stream and shed with them, CRITICAL_PLUS never", async () => {
-    const { agent } = newAgent();
+    const { agent, clock } = newAgent();
     agent.admission('checkout', 'payments');
     agent.degradation('checkout', 'payments').override('SEVERE', 'incident 15');
     agent.tick();
@@ -94,11 +94,16 @@ describe('connectDecisions: admission', () => {
       { admitted: true, criticality: 'CRITICAL' },
     ]);
     // Decisions taken while connected arrive as they happen; the state that follows is applied.
+    // Back at NONE the floor's share is the controller's (review15g H2): recovery eases it a step.
     agent.degradation('checkout', 'payments').override('NONE', 'over');
-    agent.tick();
-    await vi.waitFor(() => expect(client.state().admission?.probabilities.SHEDDABLE).toBe(0));
+    const controller = agent.admission('checkout', 'payments');
+    for (let s = 0; s < 120 && controller.probability('SHEDDABLE') === 1; s++) {
+      clock.advance(1000);
+      agent.tick();
+    }
+    await vi.waitFor(() => expect(client.state().admission?.probabilities.SHEDDABLE).toBe(0.9));
     expect(seen.map((d) => [d.seq, d.criticality, d.from, d.to, d.reason])).toEqual([
-      [2, 'SHEDDABLE', 1, 0, 'degradation-level'],
+      [2, 'SHEDDABLE', 1, 0.9, 'recovery'],
     ]);
     expect(seen[0]).toEqual(
       JSON.parse(JSON.stringify(agent.admission('checkout', 'payments').auditLog.entries()[1])),
