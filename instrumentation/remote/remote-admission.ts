@@ -37,10 +37,21 @@ export class RemoteAdmission {
   readonly #id: ServiceId;
   readonly #random: () => number;
   #state: HeldState | undefined;
+  readonly #requests = Object.fromEntries(
+    CRITICALITIES.map((c) => [c, { admitted: 0, rejected: 0 }]),
+  ) as Record<Criticality, { admitted: number; rejected: number }>;
 
   constructor(id: ServiceId, random: () => number) {
     this.#id = id;
     this.#random = random;
+  }
+
+  /** The requests `admit()` decided since start, per class (a copy). */
+  get requests(): Readonly<Record<Criticality, { readonly admitted: number; readonly rejected: number }>> {
+    return Object.fromEntries(CRITICALITIES.map((c) => [c, { ...this.#requests[c] }])) as Record<
+      Criticality,
+      { admitted: number; rejected: number }
+    >;
   }
 
   /** The probabilities held now; `undefined` before the first `admission-state` (or after a restart). */
@@ -84,6 +95,12 @@ export class RemoteAdmission {
    * probabilities when `usable`, else admits it. Never throws.
    */
   admit(criticality: unknown, usable: boolean): AdmissionResult {
+    const result = this.#decide(criticality, usable);
+    this.#requests[result.criticality][result.admitted ? 'admitted' : 'rejected']++;
+    return result;
+  }
+
+  #decide(criticality: unknown, usable: boolean): AdmissionResult {
     const judged = isCriticality(criticality) ? criticality : DEFAULT_CRITICALITY;
     const state = this.#state;
     // CRITICAL_PLUS is never rejected, whatever a stream says (a collector of another version, a proxy).

@@ -120,6 +120,7 @@ class RemoteDecisionsClient implements RemoteDecisions {
       lastHeardMs: this.#lastHeardMs,
       agentInstanceId: this.#state.instanceId,
       admission: this.#admission.state,
+      requests: this.#admission.requests,
     };
   }
 

@@ -87,6 +87,13 @@ export interface RemoteDecisionsState {
    * `admit()` then); `undefined` before the first `admission-state` and after an agent restart.
    */
   readonly admission: RemoteAdmissionState | undefined;
+  /**
+   * The requests this client's `admit()` decided, per class, since it was created: admitted
+   * (every one while it has no usable state) and rejected. The collector counts none of them (it
+   * sees spans, not admissions): this is `headroom_admission_requests_total{criticality, outcome}`
+   * of a service in collector mode, for the service's own metrics.
+   */
+  readonly requests: Readonly<Record<Criticality, { readonly admitted: number; readonly rejected: number }>>;
 }
 
 /** The last known decisions of one service. */
@@ -106,7 +113,8 @@ export interface RemoteDecisions {
    * with the collector's rejection probabilities, drawing `random()`: rejected with the class's
    * probability, CRITICAL_PLUS never. Admitted while the client has no admission state yet, while
    * the stream is down or stale (it sheds only on the word of an agent it hears now), and when
-   * the collector's admission is disabled. Never throws. Nothing is counted at the collector.
+   * the collector's admission is disabled. Never throws. Counted here (`state().requests`), not at
+   * the collector.
    */
   admit(criticality?: Criticality): AdmissionResult;
   /** Everything above, and the agent's instance id, as one value. */

@@ -109,6 +109,13 @@ describe('connectDecisions: admission', () => {
       JSON.parse(JSON.stringify(agent.admission('checkout', 'payments').auditLog.entries()[1])),
     );
     expect(client.admit('SHEDDABLE')).toEqual({ admitted: true, criticality: 'SHEDDABLE' });
+    // Counted where the service runs (review15g): the collector sees spans, not admissions.
+    expect(client.state().requests).toEqual({
+      CRITICAL_PLUS: { admitted: 1, rejected: 0 },
+      CRITICAL: { admitted: 2, rejected: 0 },
+      SHEDDABLE_PLUS: { admitted: 0, rejected: 0 },
+      SHEDDABLE: { admitted: 1, rejected: 1 },
+    });
   });
 
   it("should reject with the controller's probability, drawn from random: overload", async () => {

@@ -53,6 +53,14 @@ function connect(options: Partial<ConnectDecisionsOptions>) {
   return { client, clock };
 }
 
+/** No request decided by the client's admit() yet. */
+const NO_REQUESTS = {
+  CRITICAL_PLUS: { admitted: 0, rejected: 0 },
+  CRITICAL: { admitted: 0, rejected: 0 },
+  SHEDDABLE_PLUS: { admitted: 0, rejected: 0 },
+  SHEDDABLE: { admitted: 0, rejected: 0 },
+};
+
 describe('connectDecisions staleness', () => {
   it('should turn stale after staleAfterMs without an event or keepalive, and keep the last level by default', async () => {
     const stream = scriptedFetch([agentEvent('a1'), stateEvent('CRITICAL', ['search'], 'a1')]);
@@ -66,6 +74,7 @@ describe('connectDecisions staleness', () => {
       lastUpdateMs: T0,
       lastHeardMs: T0,
       agentInstanceId: 'a1',
+      requests: NO_REQUESTS,
     };
     expect(client.state()).toEqual(fresh);
     clock.nowMs = T0 + 9_999;
@@ -106,6 +115,7 @@ describe('connectDecisions staleness', () => {
       lastUpdateMs: T0,
       lastHeardMs: T0,
       agentInstanceId: 'a1',
+      requests: NO_REQUESTS,
     });
     expect([client.features.enabled('analytics'), client.features.enabled('search')]).toEqual([false, true]);
     stream.push(': keepalive\n\n');
@@ -130,6 +140,7 @@ describe('connectDecisions staleness', () => {
       lastUpdateMs: undefined,
       lastHeardMs: undefined,
       agentInstanceId: undefined,
+      requests: NO_REQUESTS,
     });
   });
 });
@@ -154,6 +165,7 @@ describe('connectDecisions agent instance', () => {
       lastUpdateMs: T0,
       lastHeardMs: T0,
       agentInstanceId: 'b2',
+      requests: NO_REQUESTS,
     });
     expect(info.mock.calls.map((call) => call[0])).toEqual([
       'headroom: the decision agent of checkout restarted (instance b2); level CRITICAL dropped to NONE until it says otherwise',
