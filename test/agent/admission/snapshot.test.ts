@@ -32,6 +32,33 @@ function restoredFrom(source: ReturnType<typeof setup>, config = source.config) 
 const base = { version: 1, namespace: '', service: 'x', level: 'NONE', pressure: 1, seq: 0, decisions: [] };
 
 describe('AdmissionController snapshot and restore', () => {
+  it("should keep a level floor's share handed to the pressure across a restore (review15g H2)", () => {
+    const original = setup();
+    original.tick({}, 'SEVERE');
+    original.tick({}, 'MODERATE');
+    const snapshot = original.controller.snapshot();
+    expect({ pressure: snapshot.pressure, easing: snapshot.easing }).toEqual({
+      pressure: 1,
+      easing: { steps: [], backoffMs: 5000, handed: 1 },
+    });
+    const restored = restoredFrom(original);
+    expect(restored.controller.snapshot()).toEqual(snapshot);
+    // Eased watched, one maxStep a tick once the wait has held, the same in both.
+    const steps = (decisions: readonly { from: number; to: number; reason: string }[]) =>
+      decisions.map(({ from, to, reason }) => [from, to, reason]);
+    const tick = (controller: AdmissionController, clock: ManualClock) => {
+      clock.advance(1000);
+      return controller.observe('MODERATE');
+    };
+    const [a, b] = [[], []] as { from: number; to: number; reason: string }[][];
+    for (let i = 0; i < 20; i++) {
+      a.push(...tick(original.controller, original.clock));
+      b.push(...tick(restored.controller, restored.clock));
+    }
+    expect(steps(b)).toEqual(steps(a));
+    expect(steps(a)).toHaveLength(10);
+  });
+
   it('should ease at the same ticks with the same decisions after a restore mid-sustain', () => {
     const original = setup();
     // The 4x queueing overload of overload.test.ts for 21 s: SHEDDABLE 100 %, SHEDDABLE_PLUS 30 %;
