@@ -182,8 +182,18 @@ describe('a level floor lifted into a steady overload (review15g H2)', () => {
   it('should release the default floor of a load that ended before the level dropped, the law easing as ever', () => {
     const ended = run({ config: {}, rate: (s) => (s < 60 ? 60 : s < 300 ? 300 : 30), seconds: 400 });
     expect(ended.sheddable(290, 20)).toEqual([
+      // Backed off since the onset: one watched step a step delay (the window read reaches back
+      // further at 9 protected operations a second, review15f H3).
       '319 1 -> 0.9 recovery',
-      ...Array.from({ length: 9 }, (_, i) => `${323 + 4 * i} ${(9 - i) / 10} -> ${(8 - i) / 10} recovery`),
+      '326 0.9 -> 0.8 recovery',
+      '333 0.8 -> 0.7 recovery',
+      '340 0.7 -> 0.6 recovery',
+      '347 0.6 -> 0.5 recovery',
+      '354 0.5 -> 0.4 recovery',
+      '361 0.4 -> 0.3 recovery',
+      '365 0.3 -> 0.2 recovery',
+      '369 0.2 -> 0.1 recovery',
+      '373 0.1 -> 0 recovery',
     ]);
   });
 });
