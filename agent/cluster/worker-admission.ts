@@ -60,7 +60,7 @@ export class WorkerAdmission {
   readonly #pending = new Map<string, Pending>();
   /** Each service's cumulative admit() counts at the last delta, by service key. */
   readonly #shipped = new Map<string, Counts>();
-  /** The admission followed per service key, and when it arrived; dropped once stale. */
+  /** The admission followed per service key, when it arrived, and whether it is being eased as stale. */
   readonly #held = new Map<
     string,
     { readonly state: ServiceAdmission; readonly renewedMs: number; readonly easing?: boolean }

@@ -97,6 +97,13 @@ describe('remote client across an agent restart', () => {
         probabilities: { CRITICAL_PLUS: 0, CRITICAL: 0, SHEDDABLE_PLUS: 0, SHEDDABLE: 0 },
         retryAfterMs: 1000,
       },
+      // No request decided by this client's admit().
+      requests: {
+        CRITICAL_PLUS: { admitted: 0, rejected: 0 },
+        CRITICAL: { admitted: 0, rejected: 0 },
+        SHEDDABLE_PLUS: { admitted: 0, rejected: 0 },
+        SHEDDABLE: { admitted: 0, rejected: 0 },
+      },
     };
     await vi.waitFor(() => expect(client.state()).toEqual(expected));
     expect(second.collector.agent.instanceId).not.toBe(first.collector.agent.instanceId);
