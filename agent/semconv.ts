@@ -96,6 +96,16 @@ export const ATTR_ADMISSION_PROTECTED_CRITICALITY = 'headroom.admission.protecte
 export const ATTR_ADMISSION_THRESHOLD_RATIO = 'headroom.admission.threshold_ratio';
 /** Samples of the protected class in the window behind an admission decision. */
 export const ATTR_ADMISSION_SAMPLE_COUNT = 'headroom.admission.sample_count';
+/** Requests admitted over the window behind an admission decision the flow drove (its evidence's `flow`). */
+export const ATTR_ADMISSION_FLOW_ADMITTED = 'headroom.admission.flow.admitted';
+/** Operations finished over that window. */
+export const ATTR_ADMISSION_FLOW_FINISHED = 'headroom.admission.flow.finished';
+/** Operations admitted and not finished yet (the backlog). */
+export const ATTR_ADMISSION_FLOW_WAITING = 'headroom.admission.flow.waiting';
+/** The span the flow's counts cover, ms. */
+export const ATTR_ADMISSION_FLOW_WINDOW = 'headroom.admission.flow.window';
+/** What the flow shows (`over-rate`, `backlog`, `lost-capacity`, `draining`, `in-flight`, `unconfirmed`). */
+export const ATTR_ADMISSION_FLOW_READING = 'headroom.admission.flow.reading';
 
 /** Span name of the short span that carries each degradation decision. */
 export const DECISION_SPAN = 'headroom.degradation';

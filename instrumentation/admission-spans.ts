@@ -9,6 +9,11 @@ import {
   ADMISSION_SPAN,
   type AdmissionDecision,
   type AdmissionListener,
+  ATTR_ADMISSION_FLOW_ADMITTED,
+  ATTR_ADMISSION_FLOW_FINISHED,
+  ATTR_ADMISSION_FLOW_READING,
+  ATTR_ADMISSION_FLOW_WAITING,
+  ATTR_ADMISSION_FLOW_WINDOW,
   ATTR_ADMISSION_FROM,
   ATTR_ADMISSION_MESSAGE,
   ATTR_ADMISSION_PROTECTED_CRITICALITY,
@@ -46,8 +51,9 @@ export function traceAdmissionDecisions(
 /**
  * An admission decision as event attributes: `headroom.criticality` (the class whose probability
  * changed), `headroom.admission.from`/`to` (0..1), reason, message, the degradation level in force
- * and, for overload and recovery decisions, the evidence (the protected class, its percentile, its
- * ratio to the budget, the threshold compared with and its sample count).
+ * and the evidence it has: the latency (the protected class, its percentile, its ratio to the
+ * budget, the threshold compared with and its sample count) and the flow (admitted, finished,
+ * waiting, the window in ms and what the flow reads: review15g M3).
  */
 export function admissionDecisionAttributes(decision: AdmissionDecision): Record<string, string | number> {
   const attributes: Record<string, string | number> = {
@@ -58,13 +64,20 @@ export function admissionDecisionAttributes(decision: AdmissionDecision): Record
     [ATTR_ADMISSION_MESSAGE]: decision.message,
     [ATTR_DEGRADATION_LEVEL]: decision.level,
   };
-  const evidence = decision.evidence;
-  if (evidence !== undefined) {
-    attributes[ATTR_ADMISSION_PROTECTED_CRITICALITY] = evidence.criticality;
-    attributes[ATTR_BUDGET_PERCENTILE] = evidence.percentile;
-    attributes[ATTR_BUDGET_RATIO] = evidence.ratio;
-    attributes[ATTR_ADMISSION_THRESHOLD_RATIO] = evidence.thresholdRatio;
-    attributes[ATTR_ADMISSION_SAMPLE_COUNT] = evidence.samples;
-  }
+  const evidence = decision.evidence ?? {};
+  const { flow } = evidence;
+  const values: Record<string, string | number | undefined> = {
+    [ATTR_ADMISSION_PROTECTED_CRITICALITY]: evidence.criticality,
+    [ATTR_BUDGET_PERCENTILE]: evidence.percentile,
+    [ATTR_BUDGET_RATIO]: evidence.ratio,
+    [ATTR_ADMISSION_THRESHOLD_RATIO]: evidence.thresholdRatio,
+    [ATTR_ADMISSION_SAMPLE_COUNT]: evidence.samples,
+    [ATTR_ADMISSION_FLOW_ADMITTED]: flow?.admitted,
+    [ATTR_ADMISSION_FLOW_FINISHED]: flow?.finished,
+    [ATTR_ADMISSION_FLOW_WAITING]: flow?.waiting,
+    [ATTR_ADMISSION_FLOW_WINDOW]: flow?.windowMs,
+    [ATTR_ADMISSION_FLOW_READING]: flow?.reading,
+  };
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) attributes[key] = value;
   return attributes;
 }

@@ -2,7 +2,10 @@
 import { AuditLog, type CsvFormat, DEFAULT_AUDIT_LOG_SIZE } from '../degradation/audit-log.ts';
 import type { AdmissionDecision } from './types.ts';
 
-/** Columns of the admission audit log's CSV, in order; probabilities as fractions (0.3). */
+/**
+ * Columns of the admission audit log's CSV, in order; probabilities as fractions (0.3). The evidence's
+ * latency, then its flow (review15g M3); a field the evidence lacks is empty.
+ */
 const ADMISSION_CSV: CsvFormat<AdmissionDecision> = {
   columns: Object.freeze([
     'seq',
@@ -20,9 +23,16 @@ const ADMISSION_CSV: CsvFormat<AdmissionDecision> = {
     'ratio',
     'threshold_ratio',
     'samples',
+    'flow_admitted',
+    'flow_finished',
+    'flow_waiting',
+    'flow_window_ms',
+    'flow_reading',
   ]),
   row: (decision) => {
-    const { evidence } = decision;
+    const evidence = decision.evidence ?? {};
+    const { flow } = evidence;
+    const text = (value: string | number | undefined) => (value === undefined ? '' : String(value));
     return [
       String(decision.seq),
       new Date(decision.at).toISOString(),
@@ -34,11 +44,16 @@ const ADMISSION_CSV: CsvFormat<AdmissionDecision> = {
       decision.reason,
       decision.level,
       decision.message,
-      evidence?.criticality ?? '',
-      evidence?.percentile ?? '',
-      evidence === undefined ? '' : String(evidence.ratio),
-      evidence === undefined ? '' : String(evidence.thresholdRatio),
-      evidence === undefined ? '' : String(evidence.samples),
+      text(evidence.criticality),
+      text(evidence.percentile),
+      text(evidence.ratio),
+      text(evidence.thresholdRatio),
+      text(evidence.samples),
+      text(flow?.admitted),
+      text(flow?.finished),
+      text(flow?.waiting),
+      text(flow?.windowMs),
+      text(flow?.reading),
     ];
   },
 };

@@ -10,6 +10,7 @@ import { FILL_ORDER, floorPressure, round6 } from './admission-law.ts';
 import { drainedMessage } from './admission-messages.ts';
 import type { Cause, Step, Tick } from './admission-tick.ts';
 import type { Criticality } from './criticality.ts';
+import { flowEvidence } from './flow-evidence.ts';
 
 /**
  * The backlog a sized rise drained is gone (review onset15): the share shed to drain it goes at
@@ -46,7 +47,8 @@ export function release(tick: Tick, easing: Easing): Step | undefined {
   if (admits < flow.completions * FLOW_MARGIN) return undefined;
   const released = { ...after, drain: { ...drain, releasedAtMs: timing.nowMs } };
   const message = (c: Criticality, p0: number, p1: number) => drainedMessage(c, p0, p1, flow, to);
-  const cause: Cause = { reason: 'drained', message };
+  const evidence = Object.freeze({ flow: flowEvidence(flow, moment, law.windows.windowMs) });
+  const cause: Cause = { reason: 'drained', evidence, message };
   return {
     pressure: to,
     improvedSinceMs: moment.improvedSinceMs,

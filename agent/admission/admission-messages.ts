@@ -3,7 +3,7 @@ import { formatMs } from '../../config/index.ts';
 import type { DegradationLevel } from '../degradation/levels.ts';
 import type { Flow } from './admission-flow.ts';
 import type { Criticality } from './criticality.ts';
-import type { AdmissionEvidence } from './types.ts';
+import type { LatencyEvidence } from './types.ts';
 
 /** A probability as a percentage, at most one decimal: 0.3 -> `30%`, 0.125 -> `12.5%`. */
 function percent(probability: number): string {
@@ -20,12 +20,12 @@ function change(criticality: Criticality, from: number, to: number): string {
 }
 
 /** Who the evidence measured: `CRITICAL p95`, or `CRITICAL_PLUS+CRITICAL p95` for a pool. */
-function subject({ criticality, percentile, pooled }: AdmissionEvidence): string {
+function subject({ criticality, percentile, pooled }: LatencyEvidence): string {
   return `${pooled === undefined ? criticality : Object.keys(pooled).join('+')} ${percentile}`;
 }
 
 /** `312 samples in 3s`, or `27 samples in 3s: CRITICAL_PLUS 9, CRITICAL 18` for a pool. */
-function samplesIn({ samples, pooled }: AdmissionEvidence, windowMs: number): string {
+function samplesIn({ samples, pooled }: LatencyEvidence, windowMs: number): string {
   const each =
     pooled === undefined
       ? ''
@@ -43,7 +43,7 @@ export function overloadMessage(
   criticality: Criticality,
   from: number,
   to: number,
-  evidence: AdmissionEvidence,
+  evidence: LatencyEvidence,
   windowMs: number,
   backlog?: Backlog,
 ): string {
@@ -98,7 +98,7 @@ export function recoveryMessage(
   criticality: Criticality,
   from: number,
   to: number,
-  evidence: AdmissionEvidence | undefined,
+  evidence: LatencyEvidence | undefined,
   { heldMs, windowMs, minSamples, counts = {} }: Held,
 ): string {
   const head = change(criticality, from, to);
@@ -122,7 +122,7 @@ export function ineffectiveMessage(
   criticality: Criticality,
   from: number,
   to: number,
-  evidence: AdmissionEvidence,
+  evidence: LatencyEvidence,
   { stalledMs, windowMs }: { readonly stalledMs: number; readonly windowMs: number },
 ): string {
   const { ratio, thresholdRatio } = evidence;
@@ -137,7 +137,7 @@ export function probeMessage(
   criticality: Criticality,
   from: number,
   to: number,
-  evidence: AdmissionEvidence,
+  evidence: LatencyEvidence,
   {
     heldMs,
     windowMs,
@@ -203,7 +203,7 @@ export function stepBackMessage(
   criticality: Criticality,
   from: number,
   to: number,
-  evidence: AdmissionEvidence | undefined,
+  evidence: LatencyEvidence | undefined,
   back: StepBack,
 ): string {
   const { flow, waitMs, bandWaitMs, windowMs } = back;

@@ -16,13 +16,15 @@ import {
   relapse,
   settled,
 } from './admission-easing.ts';
-import { aheadRatio, sizedPressure } from './admission-flow.ts';
+import { aheadRatio, type Flow, sizedPressure } from './admission-flow.ts';
 import { FILL_ORDER, round6, type SheddableCriticality } from './admission-law.ts';
 import { probeMessage, recoveryMessage, stepBackMessage } from './admission-messages.ts';
 import type { Ramp } from './admission-ramp.ts';
 import { type Signal, topShed } from './admission-signal.ts';
 import type { Cause, Step, Tick } from './admission-tick.ts';
 import type { Criticality } from './criticality.ts';
+import { flowEvidence } from './flow-evidence.ts';
+import type { AdmissionEvidence, LatencyEvidence } from './types.ts';
 
 /**
  * What the tick shows of easing's effect, judged by `worst`. The flow is the trusted one
@@ -73,15 +75,20 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
     ...(next < back.to ? { back } : {}),
     ...(sized > 0 && next <= sized ? { drain: {} } : {}),
   };
-  const evidence =
+  const latency =
     worst === undefined || back.flow !== undefined
       ? undefined
-      : Object.freeze({ ...worst, thresholdRatio: back.thresholdRatio });
+      : { ...worst, thresholdRatio: back.thresholdRatio };
   // The message says the pressure set (review15f L1): the flow's size when it wins, else the step toward `back.to`.
   const sizedTo =
     sized > stepped ? { backlog: tick.flow?.backlog ?? 0, drainMs: timing.sustainMs } : undefined;
+  const evidence = stepBackEvidence(
+    tick,
+    latency,
+    back.flow ?? (sizedTo === undefined ? undefined : tick.flow),
+  );
   const message = (c: Criticality, p0: number, p1: number) =>
-    stepBackMessage(c, p0, p1, evidence, {
+    stepBackMessage(c, p0, p1, latency, {
       ...(back.flow === undefined ? {} : { flow: back.flow }),
       to: next,
       backTo: back.to,
@@ -92,6 +99,19 @@ export function stepBack(tick: Tick, easing: Easing): Step | undefined {
     });
   const cause: Cause = { reason: 'probe', message, ...(evidence === undefined ? {} : { evidence }) };
   return { pressure: next, improvedSinceMs: undefined, ramp: moment.ramp, easing: after, cause };
+}
+
+/**
+ * A step back's evidence (review15g M3): the latency that rose over the relapse ratio, and the flow
+ * that drove it (the backlog grew, or the flow sized the step back); `undefined` with neither.
+ */
+function stepBackEvidence(
+  tick: Tick,
+  latency: LatencyEvidence | undefined,
+  flow: Flow | undefined,
+): AdmissionEvidence | undefined {
+  if (flow === undefined) return latency === undefined ? undefined : Object.freeze(latency);
+  return Object.freeze({ ...latency, flow: flowEvidence(flow, tick.moment, tick.law.windows.windowMs) });
 }
 
 /**

@@ -12,10 +12,10 @@ import type { AdmissionConfig } from './admission-law.ts';
 import { FILL_ORDER, type LevelBounds, round6, type SheddableCriticality } from './admission-law.ts';
 import type { ClassWindows } from './class-windows.ts';
 import { CRITICALITIES, type Criticality, criticalityRank } from './criticality.ts';
-import type { AdmissionEvidence } from './types.ts';
+import type { LatencyEvidence } from './types.ts';
 
 /** A class's percentile ratio with its sample count: the evidence of a decision, without its threshold. */
-export type Signal = Omit<AdmissionEvidence, 'thresholdRatio'>;
+export type Signal = Omit<LatencyEvidence, 'thresholdRatio'>;
 
 /** The class the next increase would shed, and the pressure the increase starts from. */
 export interface Frontier {

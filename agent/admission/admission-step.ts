@@ -30,7 +30,7 @@ import type { Cause, Law, Moment, Step, Tick } from './admission-tick.ts';
 import { smooth, type Trend } from './admission-trend.ts';
 import { capacitySample } from './capacity-check.ts';
 import type { Criticality } from './criticality.ts';
-import { impliedMs, trustedFlow } from './flow-evidence.ts';
+import { flowEvidence, impliedMs, trustedFlow } from './flow-evidence.ts';
 import { learnRate, overCapacity } from './healthy-rate.ts';
 
 /** How soon a backlog must drain (review15c H1): within `recovery.sustain`. */
@@ -42,7 +42,7 @@ function drainMs(tick: Tick): number {
 function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing: Easing): Step {
   const { config, windows } = tick.law;
   const { from, top, criticality } = frontier;
-  const evidence = Object.freeze({ ...worst, thresholdRatio: config.targetRatio });
+  const latency = { ...worst, thresholdRatio: config.targetRatio };
   // Where the flow shows a backlog out of hand, the step is sized to what brings the admissions
   // under the completions and drains it (review15c H1), each class to its cap.
   const { flow } = tick;
@@ -57,8 +57,15 @@ function rise(tick: Tick, frontier: Frontier, worst: Signal, ramp: Ramp, easing:
     worst.ratio > config.targetRatio ? Math.min(top, from + overloadStep(worst.ratio, reach)) : 0;
   const next = round6(Math.max(byLatency, sized ?? 0, tick.law.pressure));
   const backlog = sized === undefined || flow === undefined ? undefined : { flow, grows: growing(flow) };
+  // A step the flow sized carries the flow it was sized from (review15g M3: else its evidence
+  // showed only a ratio under the target).
+  const evidence = Object.freeze(
+    backlog === undefined
+      ? latency
+      : { ...latency, flow: flowEvidence(backlog.flow, tick.moment, windows.windowMs) },
+  );
   const message = (c: Criticality, p0: number, p1: number) =>
-    overloadMessage(c, p0, p1, evidence, windows.windowMs, backlog);
+    overloadMessage(c, p0, p1, latency, windows.windowMs, backlog);
   const lastRise = { atMs: tick.timing.nowMs, criticality };
   const cause: Cause = { reason: 'overload', evidence, message };
   // The rise drains a backlog when the flow sized it, or when it rises on one the flow sized

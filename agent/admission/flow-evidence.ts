@@ -40,6 +40,7 @@
 import { FLOW_MARGIN, type Flow, growing } from './admission-flow.ts';
 import type { Moment } from './admission-tick.ts';
 import type { HealthyRate } from './healthy-rate.ts';
+import type { FlowEvidence } from './types.ts';
 
 /**
  * A count stands out of its own noise beyond this many standard deviations (criterion 4: Shewhart's
@@ -201,3 +202,14 @@ export function capacityVerdict(start: FinishedUnder, now: FinishedUnder, unknow
 }
 
 const sum = (values: readonly number[]) => values.reduce((total, n) => total + n, 0);
+
+/**
+ * `flow`'s counts as a decision's evidence (types.ts FlowEvidence, review15g M3), with what the
+ * tick's own flow reads ({@link readFlow}; `windowMs`: `admission.window`): the numbers the
+ * decision's message gives.
+ */
+export function flowEvidence(flow: Flow, moment: Moment, windowMs: number): FlowEvidence {
+  const reading = readFlow(moment.flow, moment, windowMs);
+  const { arrivals: admitted, completions: finished, backlog: waiting, spanMs } = flow;
+  return Object.freeze({ admitted, finished, waiting, windowMs: spanMs, reading });
+}

@@ -2,6 +2,7 @@
 import type { DegradationLevel } from '../degradation/levels.ts';
 import type { Percentile } from '../window/index.ts';
 import type { Criticality } from './criticality.ts';
+import type { FlowReading } from './flow-evidence.ts';
 
 /** Why a request was rejected. */
 export const REJECTION_REASONS = Object.freeze([
@@ -79,8 +80,8 @@ export const ADMISSION_REASONS = Object.freeze([
 /** One of {@link ADMISSION_REASONS}. */
 export type AdmissionReason = (typeof ADMISSION_REASONS)[number];
 
-/** The measurement an overload or recovery decision rests on. */
-export interface AdmissionEvidence {
+/** The latency measurement an overload, recovery, ineffective or probe decision rests on. */
+export interface LatencyEvidence {
   /** The class whose ratio drove the decision (the worst of those judging it). */
   readonly criticality: Criticality;
   readonly percentile: Percentile;
@@ -99,6 +100,33 @@ export interface AdmissionEvidence {
    * each): samples per class. `criticality` is then the most important class of the pool.
    */
   readonly pooled?: Readonly<Partial<Record<Criticality, number>>>;
+}
+
+/**
+ * The flow behind a decision where `admit()` runs in this process (issue 15, review15g M3): the
+ * counts of the window the decision's message gives (admission-flow.ts Flow).
+ */
+export interface FlowEvidence {
+  /** Requests admitted over the window. */
+  readonly admitted: number;
+  /** Operations finished over the window. */
+  readonly finished: number;
+  /** Operations admitted and not finished yet (the backlog), 0 or more. */
+  readonly waiting: number;
+  /** The span the counts cover, ms: `admission.window`, or less in a controller's first window. */
+  readonly windowMs: number;
+  /** What the flow shows at the decision's tick (flow-evidence.ts readFlow). */
+  readonly reading: FlowReading;
+}
+
+/**
+ * What a decision rests on: the latency ({@link LatencyEvidence}: overload, recovery, ineffective,
+ * probe), the flow ({@link FlowEvidence}: a rise sized from the flow, `drained`, a `probe` that
+ * steps back because the backlog grows), or both. A `drained` decision, or a step back the flow
+ * alone drove, carries only `flow`.
+ */
+export interface AdmissionEvidence extends Partial<LatencyEvidence> {
+  readonly flow?: FlowEvidence;
 }
 
 /** One change of one class's rejection probability; frozen, safe to keep, log and serialize. */

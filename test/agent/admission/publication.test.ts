@@ -132,9 +132,9 @@ describe('AdmissionController publication', () => {
     expect(controller.state().lastDecision).toBe(log.entries()[1]);
     expect(log.toCSV()).toBe(
       [
-        'seq,at,namespace,service,criticality,from,to,reason,level,message,signal_criticality,percentile,ratio,threshold_ratio,samples',
-        '2,2026-11-30T12:00:02.000Z,shop,checkout,SHEDDABLE_PLUS,0,0.5,degradation-level,CRITICAL,"SHEDDABLE_PLUS rejection 0% -> 50%: degradation level SEVERE -> CRITICAL (floor 50%, cap 100%)",,,,,',
-        '3,2026-11-30T12:00:03.000Z,shop,checkout,SHEDDABLE_PLUS,0.5,0.6,overload,CRITICAL,"SHEDDABLE_PLUS rejection 50% -> 60%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30',
+        'seq,at,namespace,service,criticality,from,to,reason,level,message,signal_criticality,percentile,ratio,threshold_ratio,samples,flow_admitted,flow_finished,flow_waiting,flow_window_ms,flow_reading',
+        '2,2026-11-30T12:00:02.000Z,shop,checkout,SHEDDABLE_PLUS,0,0.5,degradation-level,CRITICAL,"SHEDDABLE_PLUS rejection 0% -> 50%: degradation level SEVERE -> CRITICAL (floor 50%, cap 100%)",,,,,,,,,,',
+        '3,2026-11-30T12:00:03.000Z,shop,checkout,SHEDDABLE_PLUS,0.5,0.6,overload,CRITICAL,"SHEDDABLE_PLUS rejection 50% -> 60%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30,,,,,',
         '',
       ].join('\r\n'),
     );
