@@ -108,11 +108,26 @@ describe('AdmissionController in front of a FIFO queue (a backlog carries over: 
         `CRITICAL rejection 50% -> 0%: the backlog drained (${steadyFlow} in 3s; 0 waiting): the share shed to drain it is released, down to pressure 0.977`,
       );
       expect(decisions[14]?.reason).toBe('drained');
-      expect(decisions[14]).not.toHaveProperty('evidence');
+      // The flow that drove the release and the step back is their evidence (review15g M3).
+      const counts = (text: string) => text.match(/\d+/g)?.slice(0, 2).map(Number);
+      const [admitted, finished] = counts(steadyFlow) ?? [];
+      expect(decisions[14]?.evidence).toEqual({
+        flow: { admitted, finished, waiting: 0, windowMs: 3000, reading: 'over-rate' },
+      });
       expect(decisions[16]?.message).toBe(
         `SHEDDABLE rejection 87.7% -> 97.7%: easing hurt, the backlog grows (${flow} in 3s); back to pressure 0.977, easing waits 10s (30s in the band)`,
       );
-      expect(decisions[16]).not.toHaveProperty('evidence');
+      // The backlog was gone before the step that hurt: what waits is the window's surplus.
+      const [grown = 0, done = 0] = counts(flow) ?? [];
+      expect(decisions[16]?.evidence).toEqual({
+        flow: {
+          admitted: grown,
+          finished: done,
+          waiting: grown - done,
+          windowMs: 3000,
+          reading: 'over-rate',
+        },
+      });
     },
   );
 
