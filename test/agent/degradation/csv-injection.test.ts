@@ -95,7 +95,7 @@ describe('the audit logs as CSV', () => {
       level: 'NONE',
     });
     expect(log.toCSV().split('\r\n')[1]).toBe(
-      `7,2026-11-30T12:00:00.000Z,'-2+3+cmd|' /C calc'!A0,'\tcheckout,SHEDDABLE,0,0.1,overload,NONE,"SHEDDABLE rejection 0% -> 10%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30`,
+      `7,2026-11-30T12:00:00.000Z,'-2+3+cmd|' /C calc'!A0,'\tcheckout,SHEDDABLE,0,0.1,overload,NONE,"SHEDDABLE rejection 0% -> 10%: CRITICAL p95 is 2x its budget (target 1x, 30 samples in 3s)",CRITICAL,p95,2,1,30,,,,,`,
     );
   });
 });
