@@ -179,8 +179,8 @@ export interface FinishedUnder {
 /**
  * The capacity check's verdict (criterion 2 under shedding), from what finished when it began
  * (`start`) and now: `lost` when the shedding since predicts a fall of at least {@link MIN_FALL} of
- * what finished and less than half of it happened; `kept` otherwise (the service keeps up, or the
- * shedding moved too little to tell). With no healthy rate (`unknown`, review15f M2) nothing else
+ * what finished and less than half of it happened; `kept` otherwise (the service keeps up, the
+ * shedding moved too little to tell, or nothing finished at the start to fall from). With no healthy rate (`unknown`, review15f M2) nothing else
  * says saturated, so `lost` also needs what finishes now within half of {@link MIN_FALL} (5 %) of the
  * start: a window still filling at the start finishes more later, and requests in flight for
  * seconds (a dependency slow from the first second) show the shedding late, so finish only part of
@@ -196,7 +196,9 @@ export function capacityVerdict(start: FinishedUnder, now: FinishedUnder, unknow
   );
   const fall = before - predicted;
   const after = sum(now.finished);
-  const held = fall >= before * MIN_FALL && before - after < fall / 2;
+  // A fall of nothing predicted (nothing finished at the start: a stall longer than the window)
+  // tells nothing, whatever finishes later (read15 M5).
+  const held = fall > 0 && fall >= before * MIN_FALL && before - after < fall / 2;
   const flat = Math.abs(after - before) <= (before * MIN_FALL) / 2;
   return held && (!unknown || flat) ? 'lost' : 'kept';
 }

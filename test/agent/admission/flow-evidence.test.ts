@@ -152,4 +152,17 @@ describe('capacityVerdict', () => {
     expect(capacityVerdict(start, now(92.5), true)).toBe('lost');
     expect(capacityVerdict(start, now(92), true)).toBe('kept');
   });
+
+  it('should keep a capacity whose check began on a window that finished nothing (a stall longer than the window)', () => {
+    // read15 M5: with 0 finished at the start no fall is predicted, so nothing held; any later completions are kept.
+    const stalled = { finished: [0, 0, 0, 0], shares: [0, 0, 0, 0] };
+    for (const unknown of [false, true])
+      for (const later of [0, 1, 150])
+        expect(
+          capacityVerdict(stalled, { finished: [0, 0, 0, later], shares: [0, 0, 0, 0.4] }, unknown),
+        ).toBe('kept');
+    // Its neighbour: one operation finished at the start; 40 % shed predicts a fall of 0.4 (over a tenth of 1), none came: held.
+    const one = { finished: [0, 0, 0, 1], shares: [0, 0, 0, 0] };
+    expect(capacityVerdict(one, { finished: [0, 0, 0, 1], shares: [0, 0, 0, 0.4] }, false)).toBe('lost');
+  });
 });
