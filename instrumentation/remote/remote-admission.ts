@@ -100,6 +100,19 @@ export class RemoteAdmission {
     return result;
   }
 
+  /**
+   * A draw from the user's `random`, kept from throwing into the host (read15 L6, as the agent's
+   * own admit() does): a throw admits the request (1 is never under a probability), reported.
+   */
+  #draw(): number {
+    try {
+      return this.#random();
+    } catch (error) {
+      diag.error('headroom: the admission random source threw; the request is admitted', error);
+      return 1;
+    }
+  }
+
   #decide(criticality: unknown, usable: boolean): AdmissionResult {
     const judged = isCriticality(criticality) ? criticality : DEFAULT_CRITICALITY;
     const state = this.#state;
@@ -107,7 +120,7 @@ export class RemoteAdmission {
     if (!usable || state === undefined || !state.enabled || judged === 'CRITICAL_PLUS')
       return { admitted: true, criticality: judged };
     const { probability, minProbability } = state.classes[judged];
-    if (!(probability > 0 && this.#random() < probability)) return { admitted: true, criticality: judged };
+    if (!(probability > 0 && this.#draw() < probability)) return { admitted: true, criticality: judged };
     // As the agent's own admit(): the level's floor when the probability is the floor, else overload.
     const reason = minProbability > 0 && probability <= minProbability ? 'degradation-level' : 'overload';
     const percent = `${Number((probability * 100).toFixed(1))}%`;

@@ -140,6 +140,34 @@ describe('connectDecisions: admission', () => {
     ]);
   });
 
+  it('should admit, not throw, when the random source throws or draws garbage (read15 L6)', async () => {
+    const { agent, clock } = newAgent();
+    overload(agent, clock, 2);
+    const server = await serve(agent);
+    const errors = vi.spyOn(diag, 'error').mockImplementation(() => {});
+    const draws: (() => number)[] = [
+      () => {
+        throw new Error('entropy exhausted');
+      },
+      () => Number.NaN,
+      () => 7,
+    ];
+    let next = 0;
+    const client = connect({
+      url: server.url,
+      random: () => (draws[next++ % draws.length] as () => number)(),
+    });
+    await vi.waitFor(() => expect(client.state().admission?.probabilities.SHEDDABLE).toBe(0.2));
+    expect([client.admit('SHEDDABLE'), client.admit('SHEDDABLE'), client.admit('SHEDDABLE')]).toEqual([
+      { admitted: true, criticality: 'SHEDDABLE' },
+      { admitted: true, criticality: 'SHEDDABLE' },
+      { admitted: true, criticality: 'SHEDDABLE' },
+    ]);
+    expect(errors.mock.calls.map(([message]) => message)).toEqual([
+      'headroom: the admission random source threw; the request is admitted',
+    ]);
+  });
+
   it('should admit everything while the stream is down, and drop the state a restarted agent did not say', async () => {
     vi.spyOn(diag, 'warn').mockImplementation(() => {});
     vi.spyOn(diag, 'info').mockImplementation(() => {});
